@@ -1,0 +1,230 @@
+// Configuration: the nearest of async-lint.json, "async-lint" in package.json, or
+// [tool.async-lint] in pyproject.toml, searched from the file's folder upwards. Nothing is ever
+// executed: configuration is JSON or TOML data, validated against schemas/async-lint.schema.json.
+// Precedence, lowest first: rule defaults < editor settings < project file < command line.
+import path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { parse as parseToml } from 'smol-toml';
+import schema from '../../../schemas/async-lint.schema.json';
+import { RULES, RULE_IDS, unknownRuleMessage } from './rules';
+import type { SeverityOrOff } from './types';
+
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+export const CONFIG_FILE = 'async-lint.json';
+
+export interface BlockingCallEntry {
+  name: string;
+  replacement?: string;
+}
+
+/** The project file's contents, validated. */
+export interface ConfigData {
+  rules?: Record<string, SeverityOrOff>;
+  ignorePatterns?: string[];
+  maxFileSize?: number;
+  'blocking-calls'?: (string | BlockingCallEntry)[];
+  coroutines?: string[];
+}
+
+export interface ResolvedConfig {
+  /** The file the project settings came from, if any. */
+  source?: string;
+  /** Folder that relative `ignorePatterns` are relative to. */
+  baseDir?: string;
+  severities: ReadonlyMap<string, SeverityOrOff>;
+  ignorePatterns: readonly string[];
+  maxFileSize: number;
+  blockingCalls: readonly BlockingCallEntry[];
+  coroutines: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** What the resolver needs from a file system: a read that answers undefined for a missing file. */
+export interface ConfigFileSystem {
+  readFile(file: string): string | undefined;
+}
+
+let validator: ValidateFunction | undefined;
+function validate(data: unknown): ErrorObject[] {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  return validator(data) ? [] : (validator.errors ?? []);
+}
+
+function describe(err: ErrorObject): string {
+  const where = err.instancePath || '/';
+  if (err.keyword === 'additionalProperties') {
+    const key = String((err.params as { additionalProperty: string }).additionalProperty);
+    if (err.instancePath === '/rules') return unknownRuleMessage(key);
+    const known = Object.keys(schema.properties).filter((k) => k !== '$schema');
+    return where === '/' ? `unknown key '${key}'; valid keys: ${known.join(', ')}` : `unknown key '${key}' in ${where}`;
+  }
+  if (err.keyword === 'enum') {
+    const allowed = (err.params as { allowedValues: unknown[] }).allowedValues;
+    return `${where}: must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
+  }
+  return `${where}: ${err.message ?? 'invalid'}`;
+}
+
+/** Validates parsed configuration data, throwing a ConfigError that names the file and the problem. */
+export function validateConfig(data: unknown, file: string): ConfigData {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError(file, 'configuration must be an object');
+  }
+  const errors = validate(data);
+  if (errors.length > 0) {
+    // oneOf failures repeat themselves; keep the distinct, most specific messages.
+    const messages = [...new Set(errors.filter((e) => e.keyword !== 'oneOf').map(describe))];
+    throw new ConfigError(file, messages.join('; '));
+  }
+  return data as ConfigData;
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(stripBom(text));
+  } catch (e) {
+    throw new ConfigError(file, `invalid JSON: ${(e as Error).message}`);
+  }
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Reads the configuration a folder holds, if any. Throws ConfigError on a broken one. */
+export function readConfigInFolder(fs: ConfigFileSystem, dir: string): { file: string; data: ConfigData } | undefined {
+  const own = path.join(dir, CONFIG_FILE);
+  const ownText = fs.readFile(own);
+  if (ownText !== undefined) return { file: own, data: validateConfig(parseJson(ownText, own), own) };
+
+  const pkg = path.join(dir, 'package.json');
+  const pkgText = fs.readFile(pkg);
+  if (pkgText !== undefined && pkgText.includes('"async-lint"')) {
+    const parsed = parseJson(pkgText, pkg) as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && 'async-lint' in parsed) {
+      return { file: pkg, data: validateConfig(parsed['async-lint'], `${pkg} ("async-lint")`) };
+    }
+  }
+
+  const pyproject = path.join(dir, 'pyproject.toml');
+  const pyText = fs.readFile(pyproject);
+  if (pyText !== undefined && pyText.includes('async-lint')) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = parseToml(stripBom(pyText)) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(pyproject, `invalid TOML: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const tool = parsed.tool as Record<string, unknown> | undefined;
+    if (tool && typeof tool === 'object' && 'async-lint' in tool) {
+      return { file: pyproject, data: validateConfig(tool['async-lint'], `${pyproject} ([tool.async-lint])`) };
+    }
+  }
+  return undefined;
+}
+
+/** Parses `--rule id=severity` style settings; throws Error with a clear message. */
+export function parseRuleSetting(setting: string): [string, SeverityOrOff] {
+  const m = /^([^=]+)=(.*)$/.exec(setting);
+  if (!m) throw new Error(`--rule expects id=severity, got '${setting}'`);
+  const id = m[1].trim();
+  const sev = m[2].trim();
+  if (!RULE_IDS.includes(id)) throw new Error(unknownRuleMessage(id));
+  if (!isSeverityOrOff(sev)) throw new Error(`invalid severity '${sev}' for ${id}; use off, hint, info, warning or error`);
+  return [id, sev];
+}
+
+export function isSeverityOrOff(s: string): s is SeverityOrOff {
+  return s === 'off' || s === 'hint' || s === 'info' || s === 'warning' || s === 'error';
+}
+
+export interface ConfigResolverOptions {
+  /** `--config FILE`: use this file for every path, no search. */
+  explicitFile?: string;
+  /** Editor settings: below the project file. */
+  defaults?: Partial<ConfigData>;
+  /** Command-line `--rule`: above the project file. */
+  ruleOverrides?: Record<string, SeverityOrOff>;
+}
+
+export class ConfigResolver {
+  private readonly byDir = new Map<string, ResolvedConfig>();
+  private explicit: ResolvedConfig | undefined;
+
+  constructor(
+    private readonly fs: ConfigFileSystem,
+    private readonly options: ConfigResolverOptions = {},
+  ) {
+    if (options.explicitFile) {
+      const file = path.resolve(options.explicitFile);
+      const text = fs.readFile(file);
+      if (text === undefined) throw new ConfigError(file, 'cannot read the file');
+      let data: ConfigData;
+      if (file.endsWith('.toml')) {
+        const dir = path.dirname(file);
+        const found = readConfigInFolder({ readFile: (f) => (f === path.join(dir, 'pyproject.toml') ? text : undefined) }, dir);
+        data = found?.data ?? {};
+      } else if (path.basename(file) === 'package.json') {
+        data = validateConfig((parseJson(text, file) as Record<string, unknown>)['async-lint'] ?? {}, file);
+      } else {
+        data = validateConfig(parseJson(text, file), file);
+      }
+      this.explicit = this.resolve(data, file);
+    }
+  }
+
+  /** The configuration for a file. Throws ConfigError if the governing file is broken. */
+  forFile(file: string): ResolvedConfig {
+    if (this.explicit) return this.explicit;
+    return this.forDir(path.dirname(path.resolve(file)));
+  }
+
+  forDir(dir: string): ResolvedConfig {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    const found = readConfigInFolder(this.fs, dir);
+    let resolved: ResolvedConfig;
+    if (found) {
+      resolved = this.resolve(found.data, found.file);
+    } else {
+      const parent = path.dirname(dir);
+      resolved = parent === dir ? this.resolve({}, undefined) : this.forDir(parent);
+    }
+    this.byDir.set(dir, resolved);
+    return resolved;
+  }
+
+  /** Forget cached results (a config file changed). */
+  clear(): void {
+    this.byDir.clear();
+  }
+
+  private resolve(data: ConfigData, source: string | undefined): ResolvedConfig {
+    const defaults = this.options.defaults ?? {};
+    const severities = new Map<string, SeverityOrOff>();
+    for (const r of RULES) severities.set(r.id, r.defaultSeverity);
+    for (const layer of [defaults.rules, data.rules, this.options.ruleOverrides]) {
+      if (!layer) continue;
+      for (const [id, sev] of Object.entries(layer)) if (RULE_IDS.includes(id)) severities.set(id, sev);
+    }
+    const toEntry = (e: string | BlockingCallEntry): BlockingCallEntry => (typeof e === 'string' ? { name: e } : e);
+    return {
+      source,
+      baseDir: source ? path.dirname(source.replace(/ \(.*\)$/, '')) : undefined,
+      severities,
+      ignorePatterns: [...(defaults.ignorePatterns ?? []), ...(data.ignorePatterns ?? [])],
+      maxFileSize: data.maxFileSize ?? defaults.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      blockingCalls: [...(defaults['blocking-calls'] ?? []), ...(data['blocking-calls'] ?? [])].map(toEntry),
+      coroutines: [...(defaults.coroutines ?? []), ...(data.coroutines ?? [])],
+    };
+  }
+}

@@ -1,0 +1,189 @@
+// The engine: routes a file to its language backend, then applies configuration (which rules,
+// what severity), suppression comments, sorting and de-duplication. Front doors (CLI, server)
+// call only this; rules never know which front door asked.
+import path from 'node:path';
+import type { ResolvedConfig } from './config';
+import { applyFixes, MAX_FIX_PASSES } from './fixes';
+import { applySuppressions, parseDirectives } from './suppress';
+import { LineIndex } from './text';
+import type { Comment, Fix, Finding, Language, LintResult, Report, RuleFailure, Severity, Skip, SyntaxProblem } from './types';
+
+/** What a backend gets for one file. */
+export interface AnalysisRequest {
+  path: string;
+  text: string;
+  /** Document version in the server; undefined on the CLI (text is as on disk). */
+  version?: number;
+  config: ResolvedConfig;
+  /** Rules to run (severity not off), in registry order. */
+  rules: readonly string[];
+  /** Collect per-phase and per-rule milliseconds. */
+  timings?: Record<string, number>;
+}
+
+export interface RuleReport extends Report {
+  ruleId: string;
+}
+
+export interface Analysis {
+  reports: RuleReport[];
+  comments: Comment[];
+  syntaxErrors: SyntaxProblem[];
+  ruleFailures: RuleFailure[];
+}
+
+/** One language: parses, runs its rules, reports raw findings. Knows nothing of LSP or the CLI. */
+export interface LanguageBackend {
+  readonly language: Language;
+  /** Lower-case extensions with the dot. */
+  readonly extensions: readonly string[];
+  /** One-time asynchronous set-up (loading a parser). Idempotent. */
+  ready(): Promise<void>;
+  analyze(request: AnalysisRequest): Analysis;
+  /** Parse errors of a text, to check that fixes add none. */
+  syntaxErrors(path: string, text: string): SyntaxProblem[];
+  /** The rule ids this backend implements. */
+  readonly ruleIds: readonly string[];
+  /**
+   * Announces every file a run will analyse before the first analysis (the CLI does this), so a
+   * backend can build one program or index for all of them instead of growing it file by file.
+   */
+  prepare?(files: readonly string[]): void;
+}
+
+export interface LintOptions {
+  version?: number;
+  timings?: boolean;
+}
+
+/** NUL bytes in the first 8 KiB mean a binary file, as git decides it. */
+export function looksBinary(text: string): boolean {
+  const head = text.length > 8192 ? text.slice(0, 8192) : text;
+  return head.includes('\u0000');
+}
+
+export class Linter {
+  private readonly byExtension = new Map<string, LanguageBackend>();
+
+  constructor(readonly backends: readonly LanguageBackend[]) {
+    for (const b of backends) for (const ext of b.extensions) this.byExtension.set(ext, b);
+  }
+
+  async ready(): Promise<void> {
+    await Promise.all(this.backends.map((b) => b.ready()));
+  }
+
+  backendFor(file: string): LanguageBackend | undefined {
+    return this.byExtension.get(path.extname(file).toLowerCase());
+  }
+
+  supports(file: string): boolean {
+    return this.backendFor(file) !== undefined;
+  }
+
+  /** Why a text should not be analysed, if it should not. `size` is in bytes. */
+  skipReason(text: string, config: ResolvedConfig, size = Buffer.byteLength(text)): Skip | undefined {
+    if (size > config.maxFileSize) {
+      return {
+        reason: 'too-large',
+        message: `skipped: ${formatBytes(size)} is over maxFileSize (${formatBytes(config.maxFileSize)})`,
+      };
+    }
+    if (looksBinary(text)) return { reason: 'binary', message: 'skipped: binary file' };
+    return undefined;
+  }
+
+  lint(file: string, text: string, config: ResolvedConfig, options: LintOptions = {}): LintResult {
+    const backend = this.backendFor(file);
+    if (!backend) throw new Error(`no language backend for ${file}`);
+    const base = { path: file, language: backend.language, findings: [], syntaxErrors: [], ruleFailures: [] };
+    const skipped = this.skipReason(text, config);
+    if (skipped) return { ...base, skipped };
+
+    const rules = backend.ruleIds.filter((id) => (config.severities.get(id) ?? 'off') !== 'off');
+    const timings: Record<string, number> | undefined = options.timings ? {} : undefined;
+    let analysis: Analysis;
+    try {
+      analysis = backend.analyze({ path: file, text, version: options.version, config, rules, timings });
+    } catch (e) {
+      return { ...base, skipped: { reason: 'internal-error', message: `internal error: ${(e as Error).stack ?? e}` } };
+    }
+    const lines = new LineIndex(text);
+    const findings: Finding[] = [];
+    for (const r of analysis.reports) {
+      const severity = config.severities.get(r.ruleId);
+      if (!severity || severity === 'off') continue;
+      findings.push(toFinding(r, severity as Severity, lines));
+    }
+    const kept = applySuppressions(dedupe(findings), parseDirectives(analysis.comments, lines));
+    kept.sort(compareFindings);
+    return {
+      ...base,
+      findings: kept,
+      syntaxErrors: analysis.syntaxErrors,
+      ruleFailures: analysis.ruleFailures,
+      timings,
+    };
+  }
+
+  /**
+   * Applies safe fixes until none are left or MAX_FIX_PASSES is reached. A pass whose result has
+   * more syntax errors than the text it started from is dropped, and fixing stops there.
+   */
+  fix(file: string, text: string, config: ResolvedConfig): { text: string; applied: number; result: LintResult } {
+    const backend = this.backendFor(file);
+    if (!backend) throw new Error(`no language backend for ${file}`);
+    let current = text;
+    let applied = 0;
+    let result = this.lint(file, current, config);
+    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+      const safe: Fix[] = [];
+      for (const f of result.findings) {
+        const fix = f.fixes.find((x) => x.safe);
+        if (fix) safe.push(fix);
+      }
+      if (safe.length === 0) break;
+      const out = applyFixes(current, safe);
+      if (out.applied.length === 0 || out.text === current) break;
+      const before = result.syntaxErrors.length;
+      const after = backend.syntaxErrors(file, out.text).length;
+      if (after > before) break;
+      current = out.text;
+      applied += out.applied.length;
+      result = this.lint(file, current, config);
+    }
+    return { text: current, applied, result };
+  }
+}
+
+function toFinding(r: RuleReport, severity: Severity, lines: LineIndex): Finding {
+  return {
+    ruleId: r.ruleId,
+    severity,
+    message: r.message,
+    start: r.start,
+    end: r.end,
+    range: lines.range(r.start, r.end),
+    fixes: r.fixes ?? [],
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}:${f.start}:${f.end}:${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.start - b.start || a.end - b.end || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}

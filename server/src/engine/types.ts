@@ -1,0 +1,89 @@
+// The language-neutral model every rule, language backend and front door shares.
+// Offsets are UTF-16 code units into the document text (JavaScript string indices), which is
+// also what LSP positions count by default. Lines and characters are 0-based.
+
+export type Language = 'typescript' | 'python';
+
+/** Severity as configured. `off` disables a rule. */
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeverityOrOff = Severity | 'off';
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Replace text[start, end) with newText. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe fixes keep behaviour and are applied by `--fix` and fix-all; others are suggestions. */
+  safe: boolean;
+}
+
+/** What a rule reports: a place, a message, and its fixes. The engine adds severity and range. */
+export interface Report {
+  start: number;
+  end: number;
+  message: string;
+  fixes?: Fix[];
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** Offsets of the anchor in the document text. */
+  start: number;
+  end: number;
+  range: Range;
+  fixes: Fix[];
+}
+
+/** A comment in a source file, for suppression directives. */
+export interface Comment {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A syntax error the parser reported, kept so fixes can be checked not to add new ones. */
+export interface SyntaxProblem {
+  start: number;
+  end: number;
+  message: string;
+}
+
+/** Why a file was not analysed. */
+export interface Skip {
+  reason: 'too-large' | 'binary' | 'unreadable' | 'time-budget' | 'internal-error';
+  message: string;
+}
+
+/** A rule that threw: reported once, the other rules still run. */
+export interface RuleFailure {
+  ruleId: string;
+  error: string;
+}
+
+export interface LintResult {
+  path: string;
+  language: Language;
+  findings: Finding[];
+  syntaxErrors: SyntaxProblem[];
+  skipped?: Skip;
+  ruleFailures: RuleFailure[];
+  /** Milliseconds by phase ("parse", "program", "checker", "rule:<id>") when stats were requested. */
+  timings?: Record<string, number>;
+}

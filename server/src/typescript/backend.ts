@@ -1,0 +1,169 @@
+// The TypeScript/JavaScript language backend: gets the file's program from the ProjectHost,
+// walks the file once, and dispatches nodes to the enabled rules' handlers.
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import ts from 'typescript';
+import type { Analysis, AnalysisRequest, LanguageBackend, RuleReport } from '../engine/linter';
+import type { Comment, Fix, RuleFailure, SyntaxProblem } from '../engine/types';
+import { ProjectHost, TS_EXTENSIONS } from './host';
+import { TS_RULES } from './rules';
+import { walk, type TsHandler, type TsRule, type TsRuleContext } from './rule';
+
+const DIRECTIVE_MARK = 'async-lint-disable';
+
+export class TypeScriptBackend implements LanguageBackend {
+  readonly language = 'typescript' as const;
+  readonly extensions = TS_EXTENSIONS;
+  readonly ruleIds: readonly string[];
+  private readonly rules: ReadonlyMap<string, TsRule>;
+
+  constructor(
+    readonly host: ProjectHost = new ProjectHost(),
+    rules: readonly TsRule[] = TS_RULES,
+  ) {
+    this.rules = new Map(rules.map((r) => [r.id, r]));
+    this.ruleIds = rules.map((r) => r.id);
+  }
+
+  async ready(): Promise<void> {}
+
+  prepare(files: readonly string[]): void {
+    for (const f of files) this.host.projectFor(f);
+  }
+
+  analyze(request: AnalysisRequest): Analysis {
+    const { timings } = request;
+    const file = path.resolve(request.path);
+    const t0 = performance.now();
+    this.host.setDocument(file, request.text, request.version);
+    const project = this.host.projectFor(file);
+    const program = project.program();
+    const sourceFile = program.getSourceFile(file);
+    if (timings) timings.program = (timings.program ?? 0) + (performance.now() - t0);
+    if (!sourceFile) throw new Error(`${file} is not in its TypeScript program`);
+
+    const reports: RuleReport[] = [];
+    const ruleFailures: RuleFailure[] = [];
+    let checker: ts.TypeChecker | undefined;
+
+    const handlers = new Map<ts.SyntaxKind, { ruleId: string; fn: TsHandler }[]>();
+    const failed = new Set<string>();
+    const fail = (ruleId: string, e: unknown) => {
+      if (failed.has(ruleId)) return;
+      failed.add(ruleId);
+      ruleFailures.push({ ruleId, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    };
+
+    for (const id of request.rules) {
+      const rule = this.rules.get(id);
+      if (!rule) continue;
+      const context: TsRuleContext = {
+        sourceFile,
+        program,
+        config: request.config,
+        get checker() {
+          if (!checker) {
+            const c0 = performance.now();
+            checker = program.getTypeChecker();
+            if (timings) timings.checker = (timings.checker ?? 0) + (performance.now() - c0);
+          }
+          return checker;
+        },
+        report(at, message, fixes?: Fix[]) {
+          const start = 'kind' in at ? (at as ts.Node).getStart(sourceFile) : at.start;
+          const end = 'kind' in at ? (at as ts.Node).getEnd() : at.end;
+          reports.push({ ruleId: id, start, end, message, fixes });
+        },
+      };
+      let visitor;
+      try {
+        visitor = rule.create(context);
+      } catch (e) {
+        fail(id, e);
+        continue;
+      }
+      for (const [kind, fn] of Object.entries(visitor)) {
+        if (!fn) continue;
+        const k = Number(kind) as ts.SyntaxKind;
+        const list = handlers.get(k) ?? [];
+        list.push({ ruleId: id, fn });
+        handlers.set(k, list);
+      }
+    }
+
+    const wantComments = request.text.includes(DIRECTIVE_MARK);
+    const commentStarts = new Set<number>();
+    const comments: Comment[] = [];
+    const addComments = (ranges: ts.CommentRange[] | undefined) => {
+      if (!ranges) return;
+      for (const r of ranges) {
+        if (commentStarts.has(r.pos)) continue;
+        commentStarts.add(r.pos);
+        comments.push({ start: r.pos, end: r.end, text: request.text.slice(r.pos, r.end) });
+      }
+    };
+
+    const w0 = performance.now();
+    const ruleTime = timings ? new Map<string, number>() : undefined;
+    if (handlers.size > 0 || wantComments) {
+      walk(sourceFile, (node) => {
+        if (wantComments) {
+          addComments(ts.getLeadingCommentRanges(request.text, node.pos));
+          addComments(ts.getTrailingCommentRanges(request.text, node.end));
+        }
+        const list = handlers.get(node.kind);
+        if (!list) return;
+        for (const h of list) {
+          if (failed.has(h.ruleId)) continue;
+          const h0 = ruleTime ? performance.now() : 0;
+          try {
+            h.fn(node);
+          } catch (e) {
+            fail(h.ruleId, e);
+          }
+          if (ruleTime) ruleTime.set(h.ruleId, (ruleTime.get(h.ruleId) ?? 0) + performance.now() - h0);
+        }
+      });
+    }
+    if (timings && ruleTime) {
+      let inRules = 0;
+      for (const [id, ms] of ruleTime) {
+        timings[`rule:${id}`] = (timings[`rule:${id}`] ?? 0) + ms;
+        inRules += ms;
+      }
+      timings.walk = (timings.walk ?? 0) + Math.max(0, performance.now() - w0 - inRules);
+    }
+
+    return { reports, comments, syntaxErrors: parseErrors(sourceFile), ruleFailures };
+  }
+
+  syntaxErrors(file: string, text: string): SyntaxProblem[] {
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindFor(file));
+    return parseErrors(sf);
+  }
+}
+
+export function scriptKindFor(file: string): ts.ScriptKind {
+  switch (path.extname(file).toLowerCase()) {
+    case '.tsx':
+      return ts.ScriptKind.TSX;
+    case '.jsx':
+      return ts.ScriptKind.JSX;
+    case '.js':
+    case '.mjs':
+    case '.cjs':
+      return ts.ScriptKind.JS;
+    default:
+      return ts.ScriptKind.TS;
+  }
+}
+
+function parseErrors(sf: ts.SourceFile): SyntaxProblem[] {
+  // parseDiagnostics is what the parser recorded; reading it costs nothing (no checking).
+  const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  return diags.map((d) => ({
+    start: d.start,
+    end: d.start + d.length,
+    message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+  }));
+}

@@ -1,0 +1,305 @@
+// ProjectHost: one ts.LanguageService per tsconfig/jsconfig project, over a store of open
+// documents layered on the disk. Files outside any project go to an inferred project per folder
+// that holds a package.json. The CLI and the server use this same host: the CLI reads each program
+// once per project; the server edits documents and gets incremental programs back.
+// The TypeScript used is always the bundled one: nothing from the workspace is loaded or run.
+import path from 'node:path';
+import ts from 'typescript';
+
+export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+
+/** What the host reads from disk. Defaults to ts.sys; tests and the server may wrap it. */
+export interface HostFileSystem {
+  readFile(file: string): string | undefined;
+  fileExists(file: string): boolean;
+  directoryExists(dir: string): boolean;
+  getDirectories(dir: string): string[];
+  readDirectory(dir: string, extensions?: readonly string[], exclude?: readonly string[], include?: readonly string[], depth?: number): string[];
+  realpath?(file: string): string;
+}
+
+interface OpenDocument {
+  text: string;
+  version: string;
+  snapshot: ts.IScriptSnapshot;
+}
+
+/** Compiler options for files that belong to no tsconfig/jsconfig, close to tsserver's inferred projects. */
+export const INFERRED_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  allowJs: true,
+  checkJs: false,
+  jsx: ts.JsxEmit.Preserve,
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  allowNonTsExtensions: true,
+  resolveJsonModule: true,
+  esModuleInterop: true,
+  allowSyntheticDefaultImports: true,
+  maxNodeModuleJsDepth: 0,
+};
+
+export class Project {
+  readonly languageService: ts.LanguageService;
+  /** Root files: the config's files plus open documents assigned here. */
+  private readonly roots: Set<string>;
+  private projectVersion = 0;
+
+  constructor(
+    host: ProjectHost,
+    /** tsconfig/jsconfig path, or undefined for an inferred project. */
+    readonly configFile: string | undefined,
+    readonly directory: string,
+    readonly options: ts.CompilerOptions,
+    fileNames: readonly string[],
+    readonly projectReferences: readonly ts.ProjectReference[] | undefined,
+  ) {
+    this.roots = new Set(fileNames.map((f) => path.resolve(f)));
+    const lsHost: ts.LanguageServiceHost = {
+      getProjectVersion: () => `${this.projectVersion}:${host.version}`,
+      getScriptFileNames: () => [...this.roots],
+      getScriptVersion: (f) => host.scriptVersion(f),
+      getScriptSnapshot: (f) => host.snapshot(f),
+      getCompilationSettings: () => this.options,
+      getProjectReferences: () => this.projectReferences,
+      getCurrentDirectory: () => this.directory,
+      getDefaultLibFileName: (o) => host.defaultLibFile(o),
+      fileExists: (f) => host.fileExists(f),
+      readFile: (f) => host.readFile(f),
+      readDirectory: (d, ext, exc, inc, depth) => host.fs.readDirectory(d, ext, exc, inc, depth),
+      directoryExists: (d) => host.fs.directoryExists(d),
+      getDirectories: (d) => host.fs.getDirectories(d),
+      realpath: host.fs.realpath ? (f) => host.fs.realpath!(f) : undefined,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+    this.languageService = ts.createLanguageService(lsHost, host.documentRegistry);
+  }
+
+  contains(file: string): boolean {
+    return this.roots.has(file);
+  }
+
+  addRoot(file: string): void {
+    if (!this.roots.has(file)) {
+      this.roots.add(file);
+      this.projectVersion++;
+    }
+  }
+
+  removeRoot(file: string): void {
+    if (this.roots.delete(file)) this.projectVersion++;
+  }
+
+  get rootCount(): number {
+    return this.roots.size;
+  }
+
+  /** The current program; incremental: unchanged files are reused from the last one. */
+  program(): ts.Program {
+    const p = this.languageService.getProgram();
+    if (!p) throw new Error(`TypeScript produced no program for ${this.configFile ?? this.directory}`);
+    return p;
+  }
+
+  dispose(): void {
+    this.languageService.dispose();
+  }
+}
+
+export class ProjectHost {
+  readonly documentRegistry: ts.DocumentRegistry;
+  /** Bumped whenever any document or disk file changes, so language services re-sync. */
+  version = 0;
+  private readonly documents = new Map<string, OpenDocument>();
+  private readonly diskVersions = new Map<string, number>();
+  private readonly configProjects = new Map<string, Project>();
+  private readonly inferredProjects = new Map<string, Project>();
+  /** file -> config file governing it (undefined: none), cached per folder. */
+  private readonly configForDir = new Map<string, string | undefined>();
+  private readonly libDir: string;
+
+  constructor(readonly fs: HostFileSystem = ts.sys) {
+    this.documentRegistry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames);
+    this.libDir = path.dirname(ts.getDefaultLibFilePath({}));
+  }
+
+  // ---- documents -------------------------------------------------------------------------
+
+  /** Sets the text of a document (open in an editor, or being fixed). */
+  setDocument(file: string, text: string, version?: number): void {
+    const f = path.resolve(file);
+    const existing = this.documents.get(f);
+    if (existing && existing.text === text) return;
+    const v = version !== undefined ? `doc:${version}` : `text:${(existing ? Number(existing.version.split(':')[1]) || 0 : 0) + 1}`;
+    this.documents.set(f, { text, version: v, snapshot: ts.ScriptSnapshot.fromString(text) });
+    this.version++;
+  }
+
+  /** Forgets a document's overlay: its text comes from disk again. */
+  closeDocument(file: string): void {
+    const f = path.resolve(file);
+    if (this.documents.delete(f)) {
+      this.bumpDisk(f);
+    }
+  }
+
+  /** A file changed, appeared or disappeared on disk. Config changes drop the affected projects. */
+  fileChanged(file: string): void {
+    const f = path.resolve(file);
+    const base = path.basename(f);
+    if (/^(tsconfig|jsconfig)(\..*)?\.json$/.test(base) || base === 'package.json') {
+      this.reloadProjects();
+      return;
+    }
+    this.bumpDisk(f);
+  }
+
+  private bumpDisk(f: string): void {
+    this.diskVersions.set(f, (this.diskVersions.get(f) ?? 0) + 1);
+    this.version++;
+  }
+
+  /** Drops every project; they are rebuilt on the next request. */
+  reloadProjects(): void {
+    for (const p of [...this.configProjects.values(), ...this.inferredProjects.values()]) p.dispose();
+    this.configProjects.clear();
+    this.inferredProjects.clear();
+    this.configForDir.clear();
+    this.version++;
+  }
+
+  scriptVersion(file: string): string {
+    const doc = this.documents.get(file);
+    if (doc) return doc.version;
+    return `disk:${this.diskVersions.get(file) ?? 0}`;
+  }
+
+  snapshot(file: string): ts.IScriptSnapshot | undefined {
+    const doc = this.documents.get(file);
+    if (doc) return doc.snapshot;
+    const text = this.readFile(file);
+    return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+  }
+
+  readFile(file: string): string | undefined {
+    const doc = this.documents.get(path.resolve(file));
+    if (doc) return doc.text;
+    return this.fs.readFile(file);
+  }
+
+  fileExists(file: string): boolean {
+    return this.documents.has(path.resolve(file)) || this.fs.fileExists(file);
+  }
+
+  defaultLibFile(options: ts.CompilerOptions): string {
+    return path.join(this.libDir, ts.getDefaultLibFileName(options));
+  }
+
+  // ---- projects --------------------------------------------------------------------------
+
+  /** The project a file belongs to: its nearest tsconfig/jsconfig (or a referenced one), else inferred. */
+  projectFor(file: string): Project {
+    const f = path.resolve(file);
+    const configFile = this.nearestConfig(path.dirname(f));
+    if (configFile) {
+      const owner = this.findOwningProject(configFile, f, new Set());
+      if (owner) return owner;
+    }
+    return this.inferredProjectFor(f);
+  }
+
+  /** Every project created so far. */
+  projects(): Project[] {
+    return [...this.configProjects.values(), ...this.inferredProjects.values()];
+  }
+
+  private nearestConfig(dir: string): string | undefined {
+    if (this.configForDir.has(dir)) return this.configForDir.get(dir);
+    let found: string | undefined;
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      const candidate = path.join(dir, name);
+      if (this.fs.fileExists(candidate)) {
+        found = candidate;
+        break;
+      }
+    }
+    if (!found) {
+      const parent = path.dirname(dir);
+      if (parent !== dir && path.basename(dir) !== 'node_modules') found = this.nearestConfig(parent);
+    }
+    this.configForDir.set(dir, found);
+    return found;
+  }
+
+  private findOwningProject(configFile: string, file: string, seen: Set<string>): Project | undefined {
+    if (seen.has(configFile)) return undefined;
+    seen.add(configFile);
+    const project = this.configProject(configFile);
+    if (!project) return undefined;
+    if (project.contains(file)) return project;
+    for (const ref of project.projectReferences ?? []) {
+      const refConfig = ts.resolveProjectReferencePath(ref);
+      const owner = this.findOwningProject(path.resolve(refConfig), file, seen);
+      if (owner) return owner;
+    }
+    return undefined;
+  }
+
+  /** Problems reading tsconfig files, reported once per file. */
+  readonly configProblems = new Map<string, string>();
+
+  private configProject(configFile: string): Project | undefined {
+    const existing = this.configProjects.get(configFile);
+    if (existing) return existing;
+    if (!this.fs.fileExists(configFile)) return undefined;
+    const parseHost: ts.ParseConfigFileHost = {
+      useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+      readDirectory: (d, ext, exc, inc, depth) => this.fs.readDirectory(d, ext, exc, inc, depth),
+      fileExists: (f) => this.fileExists(f),
+      readFile: (f) => this.readFile(f),
+      getCurrentDirectory: () => path.dirname(configFile),
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        this.configProblems.set(configFile, ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    };
+    const parsed = ts.getParsedCommandLineOfConfigFile(configFile, { noEmit: true }, parseHost);
+    if (!parsed) return undefined;
+    const fatal = parsed.errors.find((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs */);
+    if (fatal && !this.configProblems.has(configFile)) {
+      this.configProblems.set(configFile, ts.flattenDiagnosticMessageText(fatal.messageText, '\n'));
+    }
+    const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, skipLibCheck: true, allowNonTsExtensions: true };
+    const project = new Project(this, configFile, path.dirname(configFile), options, parsed.fileNames, parsed.projectReferences);
+    this.configProjects.set(configFile, project);
+    return project;
+  }
+
+  private inferredProjectFor(file: string): Project {
+    const root = this.inferredRoot(path.dirname(file));
+    let project = this.inferredProjects.get(root);
+    if (!project) {
+      project = new Project(this, undefined, root, INFERRED_OPTIONS, [], undefined);
+      this.inferredProjects.set(root, project);
+    }
+    project.addRoot(file);
+    return project;
+  }
+
+  /** The nearest folder with a package.json (where node_modules/@types would be found), else the file's folder. */
+  private inferredRoot(dir: string): string {
+    let d = dir;
+    for (;;) {
+      if (this.fs.fileExists(path.join(d, 'package.json'))) return d;
+      const parent = path.dirname(d);
+      if (parent === d) return dir;
+      d = parent;
+    }
+  }
+
+  dispose(): void {
+    this.reloadProjects();
+  }
+}

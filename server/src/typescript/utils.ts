@@ -1,0 +1,86 @@
+// Small syntactic helpers shared by the TypeScript rules.
+import ts from 'typescript';
+
+export type FunctionLike =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+export function isFunctionLike(node: ts.Node): node is FunctionLike {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  );
+}
+
+/** The innermost function whose body holds `node` (class static blocks and field initialisers stop the search). */
+export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (isFunctionLike(n)) return n;
+    if (ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isSourceFile(n)) return undefined;
+  }
+  return undefined;
+}
+
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+}
+
+export function isAsyncFunction(fn: ts.Node): fn is FunctionLike {
+  return isFunctionLike(fn) && hasModifier(fn, ts.SyntaxKind.AsyncKeyword);
+}
+
+/** True when the innermost enclosing function is async. */
+export function isInAsyncFunction(node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  return fn !== undefined && isAsyncFunction(fn);
+}
+
+/** The `async` keyword of a function, if it has one. */
+export function asyncKeyword(fn: ts.Node): ts.Node | undefined {
+  if (!ts.canHaveModifiers(fn)) return undefined;
+  return (ts.getModifiers(fn) ?? []).find((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+}
+
+/** Strips parentheses, `as`, `satisfies`, `!` and type assertions. */
+export function skipOuterExpressions(node: ts.Expression): ts.Expression {
+  let n = node;
+  for (;;) {
+    if (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isNonNullExpression(n) || ts.isTypeAssertionExpression(n)) {
+      n = n.expression;
+    } else {
+      return n;
+    }
+  }
+}
+
+/**
+ * Visits the nodes of a function body that belong to that function: nested functions and
+ * classes are not entered. Iterative. `visit` returns false to skip a node's children.
+ */
+export function forEachOwnNode(body: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  const stack: ts.Node[] = [];
+  ts.forEachChild(body, (c) => {
+    stack.push(c);
+  });
+  stack.reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (isFunctionLike(node) || ts.isClassLike(node)) continue;
+    if (visit(node) === false) continue;
+    const kids: ts.Node[] = [];
+    ts.forEachChild(node, (c) => {
+      kids.push(c);
+    });
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+}
