@@ -49,6 +49,10 @@ export interface LanguageBackend {
    * backend can build one program or index for all of them instead of growing it file by file.
    */
   prepare?(files: readonly string[]): void;
+  /** A file was created, changed or deleted on disk (the server's didChangeWatchedFiles). */
+  fileChanged?(file: string): void;
+  /** An editor closed a document: from now on its text comes from disk. */
+  closeDocument?(file: string): void;
 }
 
 export interface LintOptions {

@@ -31,6 +31,14 @@ export class TypeScriptBackend implements LanguageBackend {
     for (const f of files) this.host.projectFor(f);
   }
 
+  fileChanged(file: string): void {
+    this.host.fileChanged(file);
+  }
+
+  closeDocument(file: string): void {
+    this.host.closeDocument(file);
+  }
+
   analyze(request: AnalysisRequest): Analysis {
     const { timings } = request;
     const file = path.resolve(request.path);
