@@ -1,6 +1,7 @@
 // The language backends every front door uses. The only place that lists them.
 import type { LanguageBackend } from './engine/linter';
 import { Linter } from './engine/linter';
+import { PythonBackend } from './python/backend';
 import { TypeScriptBackend } from './typescript/backend';
 import type { ProjectHost } from './typescript/host';
 
@@ -10,7 +11,7 @@ export interface BackendOptions {
 }
 
 export function createBackends(options: BackendOptions = {}): LanguageBackend[] {
-  return [new TypeScriptBackend(options.tsHost)];
+  return [new TypeScriptBackend(options.tsHost), new PythonBackend()];
 }
 
 export function createLinter(options: BackendOptions = {}): Linter {
