@@ -115,6 +115,7 @@ export class ProjectHost {
   version = 0;
   private readonly documents = new Map<string, OpenDocument>();
   private readonly diskVersions = new Map<string, number>();
+  private readonly diskCache = new Map<string, { text: string; snapshot: ts.IScriptSnapshot }>();
   private readonly configProjects = new Map<string, Project>();
   private readonly inferredProjects = new Map<string, Project>();
   /** file -> config file governing it (undefined: none), cached per folder. */
@@ -128,11 +129,15 @@ export class ProjectHost {
 
   // ---- documents -------------------------------------------------------------------------
 
-  /** Sets the text of a document (open in an editor, or being fixed). */
+  /**
+   * Sets the text of a document (open in an editor, or being fixed). Text equal to the disk's
+   * (the CLI's case) adds no overlay, so the project's program is not rebuilt for it.
+   */
   setDocument(file: string, text: string, version?: number): void {
     const f = path.resolve(file);
     const existing = this.documents.get(f);
     if (existing && existing.text === text) return;
+    if (!existing && version === undefined && this.diskText(f)?.text === text) return;
     const v = version !== undefined ? `doc:${version}` : `text:${(existing ? Number(existing.version.split(':')[1]) || 0 : 0) + 1}`;
     this.documents.set(f, { text, version: v, snapshot: ts.ScriptSnapshot.fromString(text) });
     this.version++;
@@ -158,6 +163,7 @@ export class ProjectHost {
   }
 
   private bumpDisk(f: string): void {
+    this.diskCache.delete(f);
     this.diskVersions.set(f, (this.diskVersions.get(f) ?? 0) + 1);
     this.version++;
   }
@@ -168,6 +174,7 @@ export class ProjectHost {
     this.configProjects.clear();
     this.inferredProjects.clear();
     this.configForDir.clear();
+    this.diskCache.clear();
     this.version++;
   }
 
@@ -180,8 +187,18 @@ export class ProjectHost {
   snapshot(file: string): ts.IScriptSnapshot | undefined {
     const doc = this.documents.get(file);
     if (doc) return doc.snapshot;
-    const text = this.readFile(file);
-    return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    return this.diskText(file)?.snapshot;
+  }
+
+  /** A file's text on disk, read once per disk version. */
+  private diskText(file: string): { text: string; snapshot: ts.IScriptSnapshot } | undefined {
+    const cached = this.diskCache.get(file);
+    if (cached) return cached;
+    const text = this.fs.readFile(file);
+    if (text === undefined) return undefined;
+    const entry = { text, snapshot: ts.ScriptSnapshot.fromString(text) };
+    this.diskCache.set(file, entry);
+    return entry;
   }
 
   readFile(file: string): string | undefined {
