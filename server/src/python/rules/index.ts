@@ -1,4 +1,7 @@
 // Every Python rule, in the order of server/src/engine/rules.ts.
 import type { PyRule } from '../rule';
+import { unusedAsync } from './unused-async';
 
-export const PY_RULES: readonly PyRule[] = [];
+export const PY_RULES: readonly PyRule[] = [
+  unusedAsync,
+];
