@@ -32,13 +32,14 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // The Python parser finds its wasm files beside the bundle first, node_modules only from sources.
+  logOverride: { 'require-resolve-not-external': 'silent' },
   // TypeScript probes for optional modules it never needs here.
   external: ['perf_hooks', 'source-map-support', 'inspector'],
 };
 
-const entries = [
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
-];
+const entries = [];
+if (fs.existsSync('server/src/cli.ts')) entries.push({ entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' });
 if (fs.existsSync('server/src/server.ts')) entries.push({ entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' });
 if (fs.existsSync('client/src/extension.ts')) entries.push({ entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
 

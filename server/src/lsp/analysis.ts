@@ -1,0 +1,168 @@
+// The server's analysis state, independent of the connection: one Linter (one TypeScript
+// ProjectHost for the server's life, so programs stay incremental across edits), configuration
+// resolvers per distinct editor settings, the last good configuration per folder (a broken
+// project file must not stop analysis), and rule failures logged once per rule and file.
+import path from 'node:path';
+import { ConfigError, ConfigResolver, type ConfigFileSystem, type ResolvedConfig } from '../engine/config';
+import type { Linter } from '../engine/linter';
+import type { LintResult } from '../engine/types';
+import { createLinter } from '../languages';
+import type { Settings } from '../protocol';
+import { ProjectHost } from '../typescript/host';
+import { Exclusions, readTextFile, type Workspace } from './workspace';
+
+export interface AnalysisLog {
+  info(message: string): void;
+  error(message: string): void;
+  /** A project configuration file is broken (shown to the person once per distinct problem). */
+  configProblem(error: ConfigError): void;
+}
+
+/** Names of files whose change means the project configuration may have changed. */
+export const CONFIG_FILE_NAMES = new Set(['async-lint.json', 'package.json', 'pyproject.toml']);
+
+export type LintOutcome =
+  | { kind: 'linted'; result: LintResult; config: ResolvedConfig; elapsedMs: number; configProblem?: ConfigError }
+  | { kind: 'not-linted'; reason: 'disabled' | 'unsupported' | 'excluded'; configProblem?: ConfigError };
+
+export interface ConfigOutcome {
+  config: ResolvedConfig;
+  /** The project file is broken: `config` is the last good one (or the editor settings alone). */
+  problem?: ConfigError;
+}
+
+export class Analysis {
+  readonly linter: Linter;
+  readonly tsHost = new ProjectHost();
+  private readonly resolvers = new Map<string, ConfigResolver>();
+  private readonly lastGood = new Map<string, ResolvedConfig>();
+  private readonly loggedFailures = new Set<string>();
+  private readonly exclusions = new Exclusions();
+  private readonly configFs: ConfigFileSystem;
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly log: AnalysisLog,
+    /** Paths of open documents that lie outside every workspace folder. */
+    private readonly openOutsideFolders: () => Iterable<string>,
+  ) {
+    this.linter = createLinter({ tsHost: this.tsHost });
+    this.configFs = {
+      readFile: (f) => (this.workspace.mayRead(f, this.openOutsideFolders()) ? readTextFile(f) : undefined),
+    };
+  }
+
+  ready(): Promise<void> {
+    return this.linter.ready();
+  }
+
+  supports(file: string): boolean {
+    return this.linter.supports(file);
+  }
+
+  /** The configuration for a file: the project file over the editor settings; the last good one if it is broken. */
+  configFor(file: string, settings: Settings): ConfigOutcome {
+    const key = JSON.stringify(settings.rules);
+    let resolver = this.resolvers.get(key);
+    if (!resolver) {
+      resolver = new ConfigResolver(this.configFs, { defaults: { rules: settings.rules } });
+      this.resolvers.set(key, resolver);
+    }
+    const dir = path.dirname(file);
+    const goodKey = `${key}\0${dir}`;
+    try {
+      const config = resolver.forFile(file);
+      this.lastGood.set(goodKey, config);
+      return { config };
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      this.log.configProblem(e);
+      const previous = this.lastGood.get(goodKey);
+      if (previous) return { config: previous, problem: e };
+      // Never good since the server started: the editor settings alone.
+      const config = new ConfigResolver({ readFile: () => undefined }, { defaults: { rules: settings.rules } }).forDir(dir);
+      return { config, problem: e };
+    }
+  }
+
+  isExcluded(file: string, settings: Settings, config: ResolvedConfig): boolean {
+    return this.exclusions.isExcluded(file, this.workspace.folderOf(file), settings.exclude, config);
+  }
+
+  /**
+   * Lints one text. `version` is the editor's document version (undefined for a file read from
+   * disk). Never throws: an internal error becomes a skipped result and is logged once.
+   */
+  lint(file: string, text: string, version: number | undefined, settings: Settings): LintOutcome {
+    if (!settings.enable) return { kind: 'not-linted', reason: 'disabled' };
+    if (!this.linter.supports(file)) return { kind: 'not-linted', reason: 'unsupported' };
+    const { config, problem } = this.configFor(file, settings);
+    if (this.isExcluded(file, settings, config)) return { kind: 'not-linted', reason: 'excluded', configProblem: problem };
+    const t0 = performance.now();
+    let result: LintResult;
+    try {
+      result = this.linter.lint(file, text, config, { version });
+    } catch (e) {
+      result = {
+        path: file,
+        language: this.linter.backendFor(file)!.language,
+        findings: [],
+        syntaxErrors: [],
+        ruleFailures: [],
+        skipped: { reason: 'internal-error', message: `internal error: ${(e as Error).stack ?? e}` },
+      };
+    }
+    this.logFailures(result);
+    return { kind: 'linted', result, config, elapsedMs: performance.now() - t0, configProblem: problem };
+  }
+
+  /** Applies every safe fix (as `--fix` does); returns the fixed text. */
+  fixAll(file: string, text: string, settings: Settings): string {
+    if (!settings.enable || !this.linter.supports(file)) return text;
+    const { config } = this.configFor(file, settings);
+    if (this.isExcluded(file, settings, config)) return text;
+    try {
+      const out = this.linter.fix(file, text, config);
+      this.logFailures(out.result);
+      return out.text;
+    } catch (e) {
+      this.log.error(`fix-all failed on ${file}: ${(e as Error).stack ?? e}`);
+      return text;
+    }
+  }
+
+  /** A file changed on disk. Returns true when it was a configuration file. */
+  fileChanged(file: string): boolean {
+    for (const b of this.linter.backends) b.fileChanged?.(file);
+    if (CONFIG_FILE_NAMES.has(path.basename(file))) {
+      for (const r of this.resolvers.values()) r.clear();
+      return true;
+    }
+    return false;
+  }
+
+  closeDocument(file: string): void {
+    this.linter.backendFor(file)?.closeDocument?.(file);
+  }
+
+  /** Settings changed: resolvers are rebuilt from the new editor settings on demand. */
+  settingsChanged(): void {
+    this.resolvers.clear();
+  }
+
+  private logFailures(result: LintResult): void {
+    for (const f of result.ruleFailures) {
+      const key = `${f.ruleId}\0${result.path}`;
+      if (this.loggedFailures.has(key)) continue;
+      this.loggedFailures.add(key);
+      this.log.error(`rule ${f.ruleId} failed on ${result.path} (skipped; the other rules still ran):\n${f.error}`);
+    }
+    if (result.skipped?.reason === 'internal-error') {
+      const key = `\0${result.path}`;
+      if (!this.loggedFailures.has(key)) {
+        this.loggedFailures.add(key);
+        this.log.error(`could not analyse ${result.path}: ${result.skipped.message}`);
+      }
+    }
+  }
+}

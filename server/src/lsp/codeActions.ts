@@ -1,0 +1,105 @@
+// Code actions for async-lint diagnostics: each fix as a quick fix (the first safe one preferred),
+// "Disable <rule> for this line" (a next-line directive, merged into one already there), and
+// source.fixAll.asyncLint (every safe fix, for editor.codeActionsOnSave).
+import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
+import { LineIndex } from '../engine/text';
+import type { Finding, LintResult } from '../engine/types';
+import { FIX_ALL_KIND, SOURCE } from '../protocol';
+import { minimalEdit, toTextEdits, type DiagnosticData } from './convert';
+
+/** Line-comment leader by file extension: the directive is a comment in the file's own syntax. */
+function commentLeader(file: string): string {
+  return /\.py$/i.test(file) ? '#' : '//';
+}
+
+/** The finding a diagnostic was made from, by the index it carries or else by rule and range. */
+export function findingFor(d: Diagnostic, result: LintResult, version: number | null): Finding | undefined {
+  const data = d.data as Partial<DiagnosticData> | undefined;
+  if (data && data.version === version && typeof data.index === 'number') {
+    const f = result.findings[data.index];
+    if (f && f.ruleId === d.code) return f;
+  }
+  return result.findings.find(
+    (f) =>
+      f.ruleId === d.code &&
+      f.range.start.line === d.range.start.line &&
+      f.range.start.character === d.range.start.character &&
+      f.range.end.line === d.range.end.line &&
+      f.range.end.character === d.range.end.character,
+  );
+}
+
+export function quickFixes(uri: string, file: string, text: string, result: LintResult, version: number | null, diagnostics: readonly Diagnostic[]): CodeAction[] {
+  const lines = new LineIndex(text);
+  const actions: CodeAction[] = [];
+  const disables: CodeAction[] = [];
+  const disabledKeys = new Set<string>();
+  for (const d of diagnostics) {
+    if (d.source !== SOURCE || typeof d.code !== 'string') continue;
+    const finding = findingFor(d, result, version);
+    if (!finding) continue;
+    const preferred = finding.fixes.find((f) => f.safe);
+    for (const fix of finding.fixes) {
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: fix === preferred,
+        edit: { changes: { [uri]: toTextEdits(lines, fix.edits) } },
+      });
+    }
+    const key = `${finding.ruleId}:${finding.range.start.line}`;
+    if (!disabledKeys.has(key)) {
+      disabledKeys.add(key);
+      disables.push(disableForLine(uri, file, lines, finding, d));
+    }
+  }
+  // Fixes first, then the escape hatches.
+  return [...actions, ...disables];
+}
+
+const NEXT_LINE_DIRECTIVE = /^([ \t]*)(\/\/|#)[ \t]*async-lint-disable-next-line\b([^\r\n]*)$/;
+
+function disableForLine(uri: string, file: string, lines: LineIndex, finding: Finding, d: Diagnostic): CodeAction {
+  const line = finding.range.start.line;
+  const title = `Disable ${finding.ruleId} for this line`;
+  const base = { title, kind: CodeActionKind.QuickFix, diagnostics: [d] };
+  // A directive on the line above: add this rule to its list instead of stacking another comment.
+  if (line > 0) {
+    const prevStart = lines.lineStarts[line - 1];
+    const prevEnd = lineEndWithoutEol(lines, line - 1);
+    const prev = lines.text.slice(prevStart, prevEnd);
+    const m = NEXT_LINE_DIRECTIVE.exec(prev);
+    if (m) {
+      const reasonAt = m[3].indexOf('--');
+      const list = (reasonAt >= 0 ? m[3].slice(0, reasonAt) : m[3]).trimEnd();
+      const insertAt = prevStart + (prev.length - m[3].length) + list.length;
+      if (list.trim() !== '') {
+        return { ...base, edit: { changes: { [uri]: toTextEdits(lines, [{ start: insertAt, end: insertAt, newText: `, ${finding.ruleId}` }]) } } };
+      }
+    }
+  }
+  const lineStart = lines.lineStarts[line];
+  const indent = lines.indentOf(lineStart);
+  const newText = `${indent}${commentLeader(file)} async-lint-disable-next-line ${finding.ruleId}${lines.eol}`;
+  return { ...base, edit: { changes: { [uri]: toTextEdits(lines, [{ start: lineStart, end: lineStart, newText }]) } } };
+}
+
+function lineEndWithoutEol(lines: LineIndex, line: number): number {
+  let end = line + 1 < lines.lineCount ? lines.lineStarts[line + 1] : lines.text.length;
+  while (end > lines.lineStarts[line] && (lines.text[end - 1] === '\n' || lines.text[end - 1] === '\r')) end--;
+  return end;
+}
+
+/** The fix-all source action, or nothing when no safe fix changes the text. */
+export function fixAllAction(uri: string, before: string, after: string): CodeAction | undefined {
+  const edit = minimalEdit(before, after);
+  if (!edit) return undefined;
+  return { title: 'Fix all safe async-lint problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: [edit] } } };
+}
+
+/** Whether a request's `only` filter asks for kind `kind` (a requested parent kind includes its children). */
+export function wants(only: readonly string[] | undefined, kind: string): boolean {
+  if (!only || only.length === 0) return kind === CodeActionKind.QuickFix;
+  return only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}

@@ -1,0 +1,70 @@
+// Engine model -> LSP: findings to diagnostics, fixes to text edits. Positions are the engine's
+// 0-based UTF-16 positions, which is LSP's default encoding, so they pass through unchanged.
+import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
+import { docsUrl } from '../engine/rules';
+import { LineIndex } from '../engine/text';
+import type { Finding, Severity, TextEdit as EngineEdit } from '../engine/types';
+import { SOURCE } from '../protocol';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** What a diagnostic carries so a code-action request can find its finding again. */
+export interface DiagnosticData {
+  /** Document version the finding was computed for. */
+  version: number | null;
+  /** Index into that lint result's findings. */
+  index: number;
+}
+
+export function toDiagnostic(f: Finding, index: number, version: number | null): Diagnostic {
+  const data: DiagnosticData = { version, index };
+  return {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    source: SOURCE,
+    code: f.ruleId,
+    codeDescription: { href: docsUrl(f.ruleId) },
+    message: f.message,
+    data,
+  };
+}
+
+export function toTextEdits(lines: LineIndex, edits: readonly EngineEdit[]): TextEdit[] {
+  return edits.map((e) => ({ range: lines.range(e.start, e.end), newText: e.newText }));
+}
+
+/**
+ * One edit that turns `before` into `after`: the changed middle between the common prefix and
+ * suffix. Replacing the whole document would move the cursor and fold state on every fix-all.
+ */
+export function minimalEdit(before: string, after: string): TextEdit | undefined {
+  if (before === after) return undefined;
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let endB = before.length;
+  let endA = after.length;
+  while (endB > start && endA > start && before.charCodeAt(endB - 1) === after.charCodeAt(endA - 1)) {
+    endB--;
+    endA--;
+  }
+  // Never split a surrogate pair or a \r\n.
+  while (start > 0 && isLowSurrogateOrLf(before, start)) start--;
+  while (endB < before.length && isLowSurrogateOrLf(before, endB)) {
+    endB++;
+    endA++;
+  }
+  const lines = new LineIndex(before);
+  return { range: lines.range(start, endB), newText: after.slice(start, endA) };
+}
+
+function isLowSurrogateOrLf(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c >= 0xdc00 && c <= 0xdfff) return true;
+  return c === 10 && text.charCodeAt(i - 1) === 13;
+}

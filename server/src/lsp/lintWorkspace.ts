@@ -1,0 +1,127 @@
+// "Lint Workspace": every supported file of every workspace folder, once. Each language backend is
+// told the whole file list first (one program per TypeScript project, not one per file), open
+// documents are analysed from the editor's text, closed ones from disk; findings are published as
+// they come, with progress, and the run stops between two files when it is cancelled.
+import fs from 'node:fs';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { LintResult } from '../engine/types';
+import type { LintWorkspaceResult, Settings } from '../protocol';
+import type { Analysis } from './analysis';
+import { toDiagnostic } from './convert';
+import { ALWAYS_SKIPPED_DIRS, pathToUri, readTextFile } from './workspace';
+
+export interface WorkspaceProgress {
+  begin(title: string, percentage?: number, message?: string, cancellable?: boolean): void;
+  report(percentage: number, message?: string): void;
+  done(): void;
+}
+
+export interface WorkspaceRun {
+  folders: readonly string[];
+  analysis: Analysis;
+  /** Settings for a folder (scope = the folder's URI). */
+  settingsFor(folder: string): Promise<Settings>;
+  /** An open document's current findings (the server keeps these up to date itself). */
+  openDocumentFindings(uri: string): Promise<LintResult | undefined | 'not-open'>;
+  /** Publishes a closed file's diagnostics. */
+  publish(uri: string, diagnostics: Diagnostic[]): void;
+  progress?: WorkspaceProgress;
+  isCancelled(): boolean;
+}
+
+const EXTENSIONS = '{ts,tsx,mts,cts,js,jsx,mjs,cjs,py}';
+/** Report progress at most this often, and let other messages (a cancel) through as often. */
+const YIELD_EVERY_MS = 50;
+
+export class Cancelled extends Error {
+  constructor(readonly partial: LintWorkspaceResult) {
+    super('Lint Workspace was cancelled');
+  }
+}
+
+export async function lintWorkspace(run: WorkspaceRun): Promise<LintWorkspaceResult> {
+  const result: LintWorkspaceResult = { files: 0, findings: 0, filesWithFindings: 0, skipped: 0 };
+  run.progress?.begin('Async Lint: linting the workspace', 0, 'listing files', true);
+  try {
+    const perFolder: { folder: string; files: string[]; settings: Settings }[] = [];
+    const seen = new Set<string>();
+    for (const folder of run.folders) {
+      const settings = await run.settingsFor(folder);
+      if (!settings.enable) continue;
+      const found = await glob(`**/*.${EXTENSIONS}`, {
+        cwd: folder,
+        absolute: true,
+        onlyFiles: true,
+        dot: false,
+        followSymbolicLinks: false,
+        ignore: ALWAYS_SKIPPED_DIRS.map((d) => `**/${d}/**`),
+      });
+      // A folder nested in another folder of the workspace is walked once.
+      const files = found.map((f) => path.resolve(f)).filter((f) => !seen.has(f) && run.analysis.supports(f));
+      for (const f of files) seen.add(f);
+      files.sort();
+      perFolder.push({ folder, files, settings });
+      if (run.isCancelled()) throw new Cancelled(result);
+    }
+
+    const total = perFolder.reduce((n, f) => n + f.files.length, 0);
+    for (const backend of run.analysis.linter.backends) {
+      const mine = perFolder.flatMap((f) => f.files).filter((f) => run.analysis.linter.backendFor(f) === backend);
+      if (mine.length > 0) backend.prepare?.(mine);
+    }
+
+    let done = 0;
+    let lastYield = Date.now();
+    for (const { folder, files, settings } of perFolder) {
+      for (const file of files) {
+        if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+          run.progress?.report(Math.floor((done / Math.max(total, 1)) * 100), `${done}/${total} ${path.relative(folder, file)}`);
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = Date.now();
+        }
+        if (run.isCancelled()) throw new Cancelled(result);
+        done++;
+        const uri = pathToUri(file);
+        const open = await run.openDocumentFindings(uri);
+        let lint: LintResult | undefined;
+        if (open !== 'not-open') {
+          lint = open;
+        } else {
+          const fromDisk = lintFromDisk(run.analysis, file, settings);
+          if (fromDisk === 'skipped') {
+            result.skipped++;
+            continue;
+          }
+          lint = fromDisk;
+          if (lint) run.publish(uri, lint.findings.map((f, i) => toDiagnostic(f, i, null)));
+        }
+        if (!lint) continue;
+        if (lint.skipped) result.skipped++;
+        result.files++;
+        result.findings += lint.findings.length;
+        if (lint.findings.length > 0) result.filesWithFindings++;
+      }
+    }
+    return result;
+  } finally {
+    run.progress?.done();
+  }
+}
+
+function lintFromDisk(analysis: Analysis, file: string, settings: Settings): LintResult | undefined | 'skipped' {
+  const { config } = analysis.configFor(file, settings);
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return 'skipped';
+  }
+  // Do not even read a file the size limit would skip.
+  if (size > config.maxFileSize) return 'skipped';
+  const text = readTextFile(file);
+  if (text === undefined) return 'skipped';
+  const outcome = analysis.lint(file, text, undefined, settings);
+  return outcome.kind === 'linted' ? outcome.result : undefined;
+}

@@ -1,0 +1,415 @@
+// The async-lint language server: the only module that knows LSP. Transports: --stdio, --node-ipc
+// (what the VS Code client uses), --socket=N. It wires documents, settings, diagnostics (pulled
+// where the client supports it, pushed otherwise), code actions and the workspace run to the
+// engine; everything else lives in ./lsp/ and the engine. Nothing from the workspace is executed.
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ProposedFeatures,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type CodeAction,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkDoneProgressReporter,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ConfigError } from './engine/config';
+import type { LintResult } from './engine/types';
+import { Analysis } from './lsp/analysis';
+import { fixAllAction, quickFixes, wants } from './lsp/codeActions';
+import { toDiagnostic } from './lsp/convert';
+import { Cancelled, lintWorkspace } from './lsp/lintWorkspace';
+import { SettingsCache } from './lsp/settings';
+import { isInside, pathToUri, readTextFile, uriToPath, Workspace } from './lsp/workspace';
+import {
+  FIX_ALL_KIND,
+  LintWorkspaceRequest,
+  SERVER_LINT_WORKSPACE_COMMAND,
+  SETTINGS_SECTION,
+  SOURCE,
+  StatusNotification,
+  type InitializationOptions,
+  type LintWorkspaceParams,
+  type LintWorkspaceResult,
+  type StatusParams,
+} from './protocol';
+
+/** Quiet time after the last keystroke before a document is analysed again. */
+const DEBOUNCE_MS = 200;
+/** Globs the client watches for us: sources (module index, types) and configuration. */
+const WATCHED = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py}', '**/{async-lint.json,package.json,pyproject.toml}', '**/{tsconfig,jsconfig}*.json'];
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const workspace = new Workspace();
+
+/** What the last analysis of an open document produced. */
+interface DocumentState {
+  version: number;
+  /** `generation` when computed: settings, configuration or files on disk changed since if different. */
+  generation: number;
+  file: string;
+  result: LintResult | undefined;
+  diagnostics: Diagnostic[];
+  resultId: string;
+}
+
+const states = new Map<string, DocumentState>();
+/** Documents saved since their last analysis (run: onSave). */
+const savedSinceAnalysis = new Set<string>();
+const timers = new Map<string, NodeJS.Timeout>();
+let generation = 0;
+
+let pullDiagnostics = false;
+let refreshSupport = false;
+let workDoneSupport = false;
+let statusNotifications = false;
+let settings = new SettingsCache(undefined);
+const shownConfigProblems = new Set<string>();
+
+const analysis = new Analysis(
+  workspace,
+  {
+    info: (m) => connection.console.info(m),
+    error: (m) => connection.console.error(m),
+    configProblem: (e: ConfigError) => {
+      if (shownConfigProblems.has(e.message)) return;
+      shownConfigProblems.add(e.message);
+      const text = `Async Lint: ${e.message}. Using the last good settings until it is fixed.`;
+      connection.console.error(text);
+      void connection.window.showErrorMessage(text);
+      sendStatus({ state: 'error', message: text });
+    },
+  },
+  () => openOutsideFolders(),
+);
+
+function* openOutsideFolders(): Iterable<string> {
+  const folders = workspace.folderPaths();
+  for (const doc of documents.all()) {
+    const p = uriToPath(doc.uri);
+    if (p && !folders.some((f) => isInside(p, f))) yield p;
+  }
+}
+
+function sendStatus(params: StatusParams): void {
+  if (statusNotifications) void connection.sendNotification(StatusNotification.method, params);
+}
+
+// ---- initialize ------------------------------------------------------------------------------
+
+let clientCapabilities: InitializeParams['capabilities'] = {};
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = (clientCapabilities = params.capabilities);
+  pullDiagnostics = caps.textDocument?.diagnostic !== undefined;
+  refreshSupport = caps.workspace?.diagnostics?.refreshSupport === true;
+  workDoneSupport = caps.window?.workDoneProgress === true;
+  const options = (params.initializationOptions ?? {}) as InitializationOptions;
+  statusNotifications = options.statusNotifications === true;
+  if (caps.workspace?.configuration === true) {
+    settings = new SettingsCache((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }));
+  }
+  if (params.workspaceFolders) workspace.setFolders(params.workspaceFolders);
+  else if (params.rootUri) workspace.setFolders([{ uri: params.rootUri }]);
+
+  const result: InitializeResult = {
+    serverInfo: { name: SOURCE },
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      executeCommandProvider: { commands: [SERVER_LINT_WORKSPACE_COMMAND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+  };
+  if (pullDiagnostics) {
+    result.capabilities.diagnosticProvider = { identifier: SOURCE, interFileDependencies: true, workspaceDiagnostics: false };
+  }
+  return result;
+});
+
+connection.onInitialized(async () => {
+  const caps = clientCapabilities;
+  if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });
+  }
+  if (caps.workspace?.workspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      workspace.addFolders(e.added, e.removed);
+      invalidate();
+    });
+  }
+  try {
+    await analysis.ready();
+  } catch (e) {
+    connection.console.error(`could not load a language backend: ${(e as Error).stack ?? e}`);
+  }
+  connection.console.info(`${SOURCE} server ready (${pullDiagnostics ? 'pull' : 'push'} diagnostics) for ${workspace.folderPaths().join(', ') || 'no folder'}`);
+});
+
+// ---- analysis of open documents --------------------------------------------------------------
+
+/**
+ * The document's findings, analysed again only when its version, the settings, the configuration
+ * or a file on disk changed (and, with run: onSave, only after a save).
+ */
+async function diagnose(uri: string, force = false): Promise<DocumentState | undefined> {
+  const s = await settings.get(uri);
+  await readyPromise;
+  const doc = documents.get(uri);
+  if (!doc) return undefined;
+  const prev = states.get(uri);
+  if (prev && prev.generation === generation && !force) {
+    if (prev.version === doc.version) return prev;
+    if (s.run === 'onSave' && !savedSinceAnalysis.has(uri)) return prev;
+  }
+  const file = workspace.enginePath(uri, doc.languageId);
+  const state: DocumentState = { version: doc.version, generation, file: file ?? '', result: undefined, diagnostics: [], resultId: `${generation}:${doc.version}` };
+  savedSinceAnalysis.delete(uri);
+  if (file) {
+    const outcome = analysis.lint(file, doc.getText(), doc.version, s);
+    if (outcome.kind === 'linted') {
+      state.result = outcome.result;
+      state.diagnostics = outcome.result.findings.map((f, i) => toDiagnostic(f, i, doc.version));
+      const n = outcome.result.findings.length;
+      if (outcome.configProblem) {
+        sendStatus({ uri, state: 'error', findings: n, message: `${outcome.configProblem.message} (using the last good settings)`, elapsedMs: outcome.elapsedMs });
+      } else if (outcome.result.skipped) {
+        sendStatus({ uri, state: 'error', findings: 0, message: outcome.result.skipped.message, elapsedMs: outcome.elapsedMs });
+      } else {
+        sendStatus({ uri, state: n > 0 ? 'findings' : 'ready', findings: n, elapsedMs: outcome.elapsedMs });
+      }
+    } else {
+      sendStatus({ uri, state: 'ready', findings: 0, message: `not analysed: ${outcome.reason}` });
+    }
+  }
+  states.set(uri, state);
+  return state;
+}
+
+/** Resolves once the backends are loaded (the Python parser is loaded asynchronously). */
+let readyPromise: Promise<void> = Promise.resolve();
+connection.onInitialized(() => {
+  readyPromise = analysis.ready().catch(() => undefined);
+});
+
+/** Push mode: analyse after a quiet period; a newer version restarts the wait. */
+function schedule(uri: string, delay: number): void {
+  const old = timers.get(uri);
+  if (old) clearTimeout(old);
+  if (delay > 0) sendStatus({ uri, state: 'analysing' });
+  timers.set(
+    uri,
+    setTimeout(() => {
+      timers.delete(uri);
+      void publish(uri);
+    }, delay),
+  );
+}
+
+/** The state last published per document (push mode), so an unchanged one is not sent again. */
+const published = new Map<string, DocumentState>();
+
+async function publish(uri: string): Promise<void> {
+  const state = await diagnose(uri);
+  const doc = documents.get(uri);
+  if (!state || !doc || timers.has(uri)) return; // closed, or a newer version is already waiting
+  if (published.get(uri) === state) return;
+  published.set(uri, state);
+  void connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.diagnostics });
+}
+
+/** Settings, configuration or files on disk changed: every open document is analysed again. */
+function invalidate(): void {
+  generation++;
+  if (pullDiagnostics) {
+    if (refreshSupport) void connection.languages.diagnostics.refresh();
+  } else {
+    for (const doc of documents.all()) schedule(doc.uri, 0);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
+  const uri = params.textDocument.uri;
+  const doc = documents.get(uri);
+  if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  const prev = states.get(uri);
+  // An edit: wait for a quiet moment. The client cancels this request when the next edit comes.
+  if (prev && prev.version !== doc.version) await sleep(DEBOUNCE_MS);
+  if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+  const state = await diagnose(uri);
+  if (!state) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  if (params.previousResultId === state.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: state.resultId };
+  return { kind: DocumentDiagnosticReportKind.Full, resultId: state.resultId, items: state.diagnostics };
+});
+
+/** Files "Lint Workspace" published diagnostics for while closed. */
+const workspacePublished = new Set<string>();
+
+documents.onDidOpen((e) => {
+  const uri = e.document.uri;
+  // The pulled diagnostics of the open document replace what Lint Workspace pushed for it.
+  if (pullDiagnostics && workspacePublished.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+});
+
+documents.onDidChangeContent((e) => {
+  if (!pullDiagnostics) schedule(e.document.uri, states.has(e.document.uri) ? DEBOUNCE_MS : 0);
+});
+
+documents.onDidSave((e) => {
+  const uri = e.document.uri;
+  savedSinceAnalysis.add(uri);
+  if (!pullDiagnostics) {
+    schedule(uri, 0);
+    return;
+  }
+  // A client that pulls only on change (not on save) is asked to pull again in run: onSave mode.
+  void settings.get(uri).then((s) => {
+    if (s.run === 'onSave' && refreshSupport) void connection.languages.diagnostics.refresh();
+  });
+});
+
+documents.onDidClose((e) => {
+  const uri = e.document.uri;
+  const timer = timers.get(uri);
+  if (timer) clearTimeout(timer);
+  timers.delete(uri);
+  const state = states.get(uri);
+  states.delete(uri);
+  published.delete(uri);
+  savedSinceAnalysis.delete(uri);
+  settings.forget(uri);
+  const file = state?.file || workspace.enginePath(uri, e.document.languageId);
+  if (file) analysis.closeDocument(file);
+  if (!pullDiagnostics) void connection.sendDiagnostics({ uri, diagnostics: [] });
+});
+
+// ---- settings and files on disk --------------------------------------------------------------
+
+connection.onDidChangeConfiguration((change) => {
+  const pushed = (change.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION];
+  settings.changed(pushed);
+  analysis.settingsChanged();
+  invalidate();
+});
+
+connection.onDidChangeWatchedFiles(async (params) => {
+  let changed = false;
+  for (const change of params.changes) {
+    const file = uriToPath(change.uri);
+    if (!file) continue;
+    changed = true;
+    if (analysis.fileChanged(file)) shownConfigProblems.clear();
+    // A closed file Lint Workspace reported on: its findings follow the disk.
+    if (workspacePublished.has(change.uri) && !documents.get(change.uri)) await refreshClosedFile(change.uri, file);
+  }
+  if (changed) invalidate();
+});
+
+async function refreshClosedFile(uri: string, file: string): Promise<void> {
+  const text = readTextFileSafe(file);
+  const s = await settings.get(uri);
+  const outcome = text === undefined ? undefined : analysis.lint(file, text, undefined, s);
+  const diagnostics = outcome?.kind === 'linted' ? outcome.result.findings.map((f, i) => toDiagnostic(f, i, null)) : [];
+  void connection.sendDiagnostics({ uri, diagnostics });
+}
+
+function readTextFileSafe(file: string): string | undefined {
+  if (!workspace.mayRead(file, openOutsideFolders())) return undefined;
+  return readTextFile(file);
+}
+
+// ---- code actions ----------------------------------------------------------------------------
+
+connection.onCodeAction(async (params): Promise<CodeAction[]> => {
+  const uri = params.textDocument.uri;
+  const doc = documents.get(uri);
+  if (!doc) return [];
+  const file = workspace.enginePath(uri, doc.languageId);
+  if (!file) return [];
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+  const ours = params.context.diagnostics.filter((d) => d.source === SOURCE);
+  if (ours.length > 0 && wants(only, CodeActionKind.QuickFix)) {
+    let state = await diagnose(uri);
+    // With run: onSave the findings may be older than the text: fixes need the current text's.
+    if (state && state.version !== doc.version) state = await diagnose(uri, true);
+    if (state?.result) actions.push(...quickFixes(uri, file, doc.getText(), state.result, state.version, ours));
+  }
+  if (wants(only, FIX_ALL_KIND)) {
+    const s = await settings.get(uri);
+    await readyPromise;
+    const text = doc.getText();
+    const action = fixAllAction(uri, text, analysis.fixAll(file, text, s));
+    if (action) actions.push(action);
+  }
+  return actions;
+});
+
+// ---- Lint Workspace --------------------------------------------------------------------------
+
+async function runLintWorkspace(params: LintWorkspaceParams, token: CancellationToken): Promise<LintWorkspaceResult> {
+  await readyPromise;
+  let reporter: WorkDoneProgressReporter | undefined;
+  let serverToken: CancellationToken | undefined;
+  if (params.workDoneToken !== undefined) {
+    reporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
+  } else if (workDoneSupport) {
+    const created = await connection.window.createWorkDoneProgress();
+    reporter = created;
+    serverToken = created.token;
+  }
+  sendStatus({ state: 'analysing', message: 'Linting the workspace' });
+  try {
+    const result = await lintWorkspace({
+      folders: workspace.folderPaths(),
+      analysis,
+      settingsFor: (folder) => settings.get(pathToUri(folder)),
+      openDocumentFindings: async (uri) => {
+        if (!documents.get(uri)) return 'not-open';
+        return (await diagnose(uri))?.result;
+      },
+      publish: (uri, diagnostics) => {
+        workspacePublished.add(uri);
+        void connection.sendDiagnostics({ uri, diagnostics });
+      },
+      progress: reporter,
+      isCancelled: () => token.isCancellationRequested || serverToken?.isCancellationRequested === true,
+    });
+    const summary = `${result.findings} finding${result.findings === 1 ? '' : 's'} in ${result.filesWithFindings} of ${result.files} files`;
+    connection.console.info(`Lint Workspace: ${summary}`);
+    sendStatus({ state: result.findings > 0 ? 'findings' : 'ready', findings: result.findings, message: `Workspace: ${summary}` });
+    return result;
+  } catch (e) {
+    if (e instanceof Cancelled) {
+      sendStatus({ state: 'ready', message: 'Lint Workspace cancelled' });
+      throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Lint Workspace was cancelled', e.partial);
+    }
+    throw e;
+  }
+}
+
+connection.onRequest(LintWorkspaceRequest.method, (params: LintWorkspaceParams | undefined, token: CancellationToken) => runLintWorkspace(params ?? {}, token));
+
+connection.onExecuteCommand(async (params, token) => {
+  if (params.command === SERVER_LINT_WORKSPACE_COMMAND) return runLintWorkspace({ workDoneToken: params.workDoneToken }, token);
+  throw new ResponseError(-32601 /* MethodNotFound */, `unknown command ${params.command}`);
+});
+
+connection.onShutdown(() => {
+  for (const t of timers.values()) clearTimeout(t);
+  timers.clear();
+});
+
+documents.listen(connection);
+connection.listen();
