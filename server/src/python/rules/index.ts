@@ -1,7 +1,9 @@
 // Every Python rule, in the order of server/src/engine/rules.ts.
 import type { PyRule } from '../rule';
+import { sequentialAwait } from './sequential-await';
 import { unusedAsync } from './unused-async';
 
 export const PY_RULES: readonly PyRule[] = [
+  sequentialAwait,
   unusedAsync,
 ];
