@@ -132,6 +132,36 @@ export function readConfigInFolder(fs: ConfigFileSystem, dir: string): { file: s
   return undefined;
 }
 
+/**
+ * A file named with `--config`: an async-lint.json-style JSON file (any name), a package.json
+ * (its "async-lint" key), or a TOML file (its [tool.async-lint] table, or the whole file when it
+ * has no such table). A package.json or pyproject.toml without async-lint settings is an error:
+ * the user asked for settings that are not there.
+ */
+export function readExplicitConfig(file: string, text: string): ConfigData {
+  if (file.toLowerCase().endsWith('.toml')) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = parseToml(stripBom(text)) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(file, `invalid TOML: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const tool = parsed.tool as Record<string, unknown> | undefined;
+    if (tool && typeof tool === 'object' && 'async-lint' in tool) {
+      return validateConfig(tool['async-lint'], `${file} ([tool.async-lint])`);
+    }
+    if (path.basename(file) === 'pyproject.toml') throw new ConfigError(file, 'no [tool.async-lint] table');
+    return validateConfig(parsed, file);
+  }
+  const parsed = parseJson(text, file);
+  if (path.basename(file) === 'package.json') {
+    const pkg = parsed as Record<string, unknown>;
+    if (!pkg || typeof pkg !== 'object' || !('async-lint' in pkg)) throw new ConfigError(file, 'no "async-lint" key');
+    return validateConfig(pkg['async-lint'], `${file} ("async-lint")`);
+  }
+  return validateConfig(parsed, file);
+}
+
 /** Parses `--rule id=severity` style settings; throws Error with a clear message. */
 export function parseRuleSetting(setting: string): [string, SeverityOrOff] {
   const m = /^([^=]+)=(.*)$/.exec(setting);
@@ -168,17 +198,7 @@ export class ConfigResolver {
       const file = path.resolve(options.explicitFile);
       const text = fs.readFile(file);
       if (text === undefined) throw new ConfigError(file, 'cannot read the file');
-      let data: ConfigData;
-      if (file.endsWith('.toml')) {
-        const dir = path.dirname(file);
-        const found = readConfigInFolder({ readFile: (f) => (f === path.join(dir, 'pyproject.toml') ? text : undefined) }, dir);
-        data = found?.data ?? {};
-      } else if (path.basename(file) === 'package.json') {
-        data = validateConfig((parseJson(text, file) as Record<string, unknown>)['async-lint'] ?? {}, file);
-      } else {
-        data = validateConfig(parseJson(text, file), file);
-      }
-      this.explicit = this.resolve(data, file);
+      this.explicit = this.resolve(readExplicitConfig(file, text), file);
     }
   }
 
@@ -189,17 +209,26 @@ export class ConfigResolver {
   }
 
   forDir(dir: string): ResolvedConfig {
-    const cached = this.byDir.get(dir);
-    if (cached) return cached;
-    const found = readConfigInFolder(this.fs, dir);
-    let resolved: ResolvedConfig;
-    if (found) {
-      resolved = this.resolve(found.data, found.file);
-    } else {
-      const parent = path.dirname(dir);
-      resolved = parent === dir ? this.resolve({}, undefined) : this.forDir(parent);
+    // Walk up until a cached folder, a config file or the root; then cache every folder passed.
+    const passed: string[] = [];
+    let resolved: ResolvedConfig | undefined;
+    for (let d = dir; ; ) {
+      resolved = this.byDir.get(d);
+      if (resolved) break;
+      passed.push(d);
+      const found = readConfigInFolder(this.fs, d);
+      if (found) {
+        resolved = this.resolve(found.data, found.file);
+        break;
+      }
+      const parent = path.dirname(d);
+      if (parent === d) {
+        resolved = this.resolve({}, undefined);
+        break;
+      }
+      d = parent;
     }
-    this.byDir.set(dir, resolved);
+    for (const d of passed) this.byDir.set(d, resolved);
     return resolved;
   }
 

@@ -1,0 +1,261 @@
+// The configuration loader on real files in a temporary folder: where settings are found, which
+// file wins, how layers combine, and that every broken file stops with a message naming it.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, ConfigResolver, DEFAULT_MAX_FILE_SIZE, parseRuleSetting, readExplicitConfig, validateConfig } from '../server/src/engine/config';
+import { RULES, unknownRuleMessage } from '../server/src/engine/rules';
+
+const diskFs = {
+  readFile(f: string): string | undefined {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+describe('configuration', () => {
+  let tmp: string;
+  let n = 0;
+  let root: string;
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-config-'));
+  });
+  after(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    root = path.join(tmp, `case${n++}`);
+    fs.mkdirSync(root);
+  });
+
+  const write = (rel: string, content: string | object) => {
+    const abs = path.join(root, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    return abs;
+  };
+  const file = (rel: string) => path.join(root, rel);
+  const configError = (fn: () => unknown): ConfigError => {
+    try {
+      fn();
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+      return e;
+    }
+    assert.fail('expected a ConfigError');
+  };
+
+  it('uses the rule defaults when no file is found', () => {
+    const config = new ConfigResolver(diskFs).forFile(file('a/b/x.ts'));
+    assert.equal(config.source, undefined);
+    for (const r of RULES) assert.equal(config.severities.get(r.id), r.defaultSeverity);
+    assert.equal(config.maxFileSize, DEFAULT_MAX_FILE_SIZE);
+    assert.deepEqual(config.ignorePatterns, []);
+  });
+
+  it('finds the nearest async-lint.json of a file, and a nearer one replaces a farther one', () => {
+    const outer = write('async-lint.json', { rules: { unawaited: 'error', 'blocking-call': 'off' } });
+    const inner = write('pkg/async-lint.json', { rules: { unawaited: 'info' } });
+    const resolver = new ConfigResolver(diskFs);
+    const top = resolver.forFile(file('src/deep/x.ts'));
+    assert.equal(top.source, outer);
+    assert.equal(top.severities.get('unawaited'), 'error');
+    assert.equal(top.severities.get('blocking-call'), 'off');
+    const nested = resolver.forFile(file('pkg/src/y.ts'));
+    assert.equal(nested.source, inner);
+    assert.equal(nested.severities.get('unawaited'), 'info');
+    // Not merged with the outer file: blocking-call is back at its default.
+    assert.equal(nested.severities.get('blocking-call'), 'warning');
+    assert.equal(nested.baseDir, path.dirname(inner));
+  });
+
+  it('reads the "async-lint" key of package.json and skips a package.json without one', () => {
+    const pkg = write('package.json', { name: 'app', 'async-lint': { rules: { 'await-in-loop': 'warning' }, ignorePatterns: ['gen/'] } });
+    write('sub/package.json', { name: 'sub', bin: { 'async-lint': 'x.js' } });
+    const config = new ConfigResolver(diskFs).forFile(file('sub/index.js'));
+    assert.equal(config.source, pkg);
+    assert.equal(config.severities.get('await-in-loop'), 'warning');
+    assert.deepEqual(config.ignorePatterns, ['gen/']);
+    assert.equal(config.baseDir, root);
+  });
+
+  it('reads [tool.async-lint] of pyproject.toml and skips a pyproject.toml without it', () => {
+    const py = write('pyproject.toml', '[project]\nname = "svc"\n\n[tool.async-lint]\nmaxFileSize = 1000\ncoroutines = ["mylib.fetch"]\n\n[tool.async-lint.rules]\ndangling-task = "error"\n');
+    write('pkg/pyproject.toml', '[project]\nname = "inner"\ndependencies = ["async-lint"]\n');
+    const config = new ConfigResolver(diskFs).forFile(file('pkg/mod.py'));
+    assert.equal(config.source, py);
+    assert.equal(config.severities.get('dangling-task'), 'error');
+    assert.equal(config.maxFileSize, 1000);
+    assert.deepEqual(config.coroutines, ['mylib.fetch']);
+  });
+
+  it('prefers async-lint.json over package.json over pyproject.toml in one folder', () => {
+    write('pyproject.toml', '[tool.async-lint.rules]\nunawaited = "hint"\n');
+    write('package.json', { 'async-lint': { rules: { unawaited: 'info' } } });
+    const resolver = () => new ConfigResolver(diskFs).forFile(file('x.ts'));
+    assert.equal(resolver().severities.get('unawaited'), 'info');
+    write('async-lint.json', { rules: { unawaited: 'error' } });
+    assert.equal(resolver().severities.get('unawaited'), 'error');
+  });
+
+  it('layers editor defaults below the project file and --rule above it', () => {
+    write('async-lint.json', { rules: { unawaited: 'error', 'sequential-await': 'warning' }, ignorePatterns: ['b'] });
+    const config = new ConfigResolver(diskFs, {
+      defaults: { rules: { unawaited: 'hint', 'await-in-loop': 'off' }, ignorePatterns: ['a'], maxFileSize: 5 },
+      ruleOverrides: { 'sequential-await': 'off' },
+    }).forFile(file('x.ts'));
+    assert.equal(config.severities.get('unawaited'), 'error', 'project file beats editor defaults');
+    assert.equal(config.severities.get('await-in-loop'), 'off', 'editor defaults beat rule defaults');
+    assert.equal(config.severities.get('sequential-await'), 'off', 'command line beats project file');
+    assert.deepEqual(config.ignorePatterns, ['a', 'b']);
+    assert.equal(config.maxFileSize, 5);
+  });
+
+  it('turns blocking-calls strings into entries', () => {
+    write('async-lint.json', { 'blocking-calls': ['legacy.fetch_sync', { name: 'db.query_sync', replacement: 'db.query' }] });
+    const config = new ConfigResolver(diskFs).forFile(file('x.py'));
+    assert.deepEqual(config.blockingCalls, [{ name: 'legacy.fetch_sync' }, { name: 'db.query_sync', replacement: 'db.query' }]);
+  });
+
+  it('accepts a UTF-8 byte order mark and a $schema key', () => {
+    write('async-lint.json', '\uFEFF{"$schema": "./node_modules/async-lint/schemas/async-lint.schema.json", "rules": {"unawaited": "off"}}');
+    assert.equal(new ConfigResolver(diskFs).forFile(file('x.ts')).severities.get('unawaited'), 'off');
+  });
+
+  describe('errors name the file and the problem', () => {
+    it('broken JSON', () => {
+      const f = write('async-lint.json', '{"rules": {');
+      const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
+      assert.equal(e.file, f);
+      assert.match(e.message, /^.*async-lint\.json: invalid JSON: /);
+    });
+
+    it('an unknown top-level key lists the valid ones', () => {
+      const f = write('async-lint.json', { rulez: {} });
+      const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
+      assert.equal(e.message, `${f}: unknown key 'rulez'; valid keys: rules, ignorePatterns, maxFileSize, blocking-calls, coroutines`);
+    });
+
+    it('an unknown rule id lists the valid ones', () => {
+      const f = write('async-lint.json', { rules: { 'no-floating': 'error' } });
+      const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
+      assert.equal(e.message, `${f}: ${unknownRuleMessage('no-floating')}`);
+    });
+
+    it('a bad severity lists the allowed values', () => {
+      write('async-lint.json', { rules: { unawaited: 'fatal' } });
+      const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
+      assert.match(e.problem, /^\/rules\/unawaited: must be one of "off", "hint", "info", "warning", "error"$/);
+    });
+
+    it('wrong types', () => {
+      write('async-lint.json', { maxFileSize: 0, ignorePatterns: 'dist' });
+      const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
+      assert.match(e.problem, /\/maxFileSize: must be >= 1/);
+      assert.match(e.problem, /\/ignorePatterns: must be array/);
+    });
+
+    it('a bad dotted name in blocking-calls', () => {
+      write('async-lint.json', { 'blocking-calls': ['not a name'] });
+      const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.py')));
+      assert.match(e.problem, /\/blocking-calls\/0/);
+    });
+
+    it('a broken "async-lint" key in package.json names the key', () => {
+      const f = write('package.json', { name: 'x', 'async-lint': { rules: { unawaited: 'loud' } } });
+      const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
+      assert.equal(e.file, `${f} ("async-lint")`);
+    });
+
+    it('broken TOML in pyproject.toml', () => {
+      const f = write('pyproject.toml', '[tool.async-lint\nrules = 1\n');
+      const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.py')));
+      assert.equal(e.file, f);
+      assert.match(e.problem, /^invalid TOML: /);
+    });
+
+    it('an unknown key in [tool.async-lint]', () => {
+      const f = write('pyproject.toml', '[tool.async-lint]\nstrict = true\n');
+      const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.py')));
+      assert.equal(e.file, `${f} ([tool.async-lint])`);
+      assert.match(e.problem, /^unknown key 'strict'/);
+    });
+
+    it('configuration that is not an object', () => {
+      assert.throws(() => validateConfig([], 'f.json'), /f\.json: configuration must be an object/);
+    });
+  });
+
+  describe('--config FILE', () => {
+    it('uses the named JSON file for every path, whatever its name, and ignores nearer files', () => {
+      const named = write('ci/strict.json', { rules: { unawaited: 'error' } });
+      write('src/async-lint.json', { rules: { unawaited: 'off' } });
+      const resolver = new ConfigResolver(diskFs, { explicitFile: named });
+      const config = resolver.forFile(file('src/x.ts'));
+      assert.equal(config.source, named);
+      assert.equal(config.severities.get('unawaited'), 'error');
+      assert.equal(config.baseDir, path.dirname(named));
+    });
+
+    it('reads a TOML file of any name, with or without a [tool.async-lint] table', () => {
+      const withTable = write('conf/lint.toml', '[tool.async-lint.rules]\nunawaited = "info"\n');
+      assert.equal(new ConfigResolver(diskFs, { explicitFile: withTable }).forFile(file('x.py')).severities.get('unawaited'), 'info');
+      const bare = write('conf/bare.toml', '[rules]\nunawaited = "hint"\n');
+      assert.equal(new ConfigResolver(diskFs, { explicitFile: bare }).forFile(file('x.py')).severities.get('unawaited'), 'hint');
+      const wrong = write('conf/wrong.toml', '[tool.other]\nx = 1\n');
+      assert.match(configError(() => new ConfigResolver(diskFs, { explicitFile: wrong })).problem, /unknown key 'tool'/);
+    });
+
+    it('reads a package.json and a pyproject.toml, and says when they hold no settings', () => {
+      const pkg = write('a/package.json', { 'async-lint': { rules: { unawaited: 'hint' } } });
+      assert.equal(new ConfigResolver(diskFs, { explicitFile: pkg }).forFile(file('x.ts')).severities.get('unawaited'), 'hint');
+      const empty = write('b/package.json', { name: 'b' });
+      assert.equal(configError(() => new ConfigResolver(diskFs, { explicitFile: empty })).problem, 'no "async-lint" key');
+      const py = write('c/pyproject.toml', '[project]\nname = "c"\n');
+      assert.equal(configError(() => new ConfigResolver(diskFs, { explicitFile: py })).problem, 'no [tool.async-lint] table');
+    });
+
+    it('a missing file is an error naming it', () => {
+      const e = configError(() => new ConfigResolver(diskFs, { explicitFile: file('nope.json') }));
+      assert.equal(e.file, file('nope.json'));
+      assert.equal(e.problem, 'cannot read the file');
+    });
+
+    it('readExplicitConfig validates as strictly as the search does', () => {
+      assert.throws(() => readExplicitConfig('/x/c.json', '{"rules": {"bogus": "off"}}'), /unknown rule 'bogus'/);
+    });
+  });
+
+  it('reads each folder once: every folder passed on the way up is cached', () => {
+    const deep = path.join(root, ...Array.from({ length: 50 }, () => 'd'));
+    write('async-lint.json', { rules: { unawaited: 'error' } });
+    const reads: string[] = [];
+    const counting = { readFile: (f: string) => (reads.push(f), diskFs.readFile(f)) };
+    const resolver = new ConfigResolver(counting);
+    assert.equal(resolver.forFile(path.join(deep, 'x.ts')).severities.get('unawaited'), 'error');
+    assert.equal(new Set(reads).size, reads.length, 'no file read twice');
+    const before = reads.length;
+    assert.equal(resolver.forDir(path.join(root, 'd', 'd')).source, path.join(root, 'async-lint.json'));
+    assert.equal(resolver.forFile(path.join(deep, 'y.ts')).source, path.join(root, 'async-lint.json'));
+    assert.equal(reads.length, before, 'folders on the path already resolved are not read again');
+  });
+
+  describe('--rule id=severity', () => {
+    it('parses a setting', () => {
+      assert.deepEqual(parseRuleSetting('unawaited=error'), ['unawaited', 'error']);
+      assert.deepEqual(parseRuleSetting(' await-in-loop = off '), ['await-in-loop', 'off']);
+    });
+    it('rejects an unknown rule id, naming the valid ones', () => {
+      assert.throws(() => parseRuleSetting('nope=error'), { message: unknownRuleMessage('nope') });
+    });
+    it('rejects a bad severity and a malformed setting', () => {
+      assert.throws(() => parseRuleSetting('unawaited=loud'), /invalid severity 'loud' for unawaited/);
+      assert.throws(() => parseRuleSetting('unawaited'), /--rule expects id=severity/);
+    });
+  });
+});
