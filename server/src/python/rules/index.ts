@@ -1,9 +1,11 @@
 // Every Python rule, in the order of server/src/engine/rules.ts.
 import type { PyRule } from '../rule';
+import { awaitInLoop } from './await-in-loop';
 import { sequentialAwait } from './sequential-await';
 import { unusedAsync } from './unused-async';
 
 export const PY_RULES: readonly PyRule[] = [
   sequentialAwait,
+  awaitInLoop,
   unusedAsync,
 ];

@@ -225,7 +225,7 @@ function gatherFix(text: string, run: Member[], names: ModuleNames): Fix | undef
  * The text of a call moved one level deeper: continuation lines get one more indent unit, unless a
  * string spans lines (its contents must not change).
  */
-function reindent(call: Node, eol: string, unit: string): string {
+export function reindent(call: Node, eol: string, unit: string): string {
   const text = call.text;
   if (!text.includes('\n') || call.descendantsOfType('string').some((s) => s?.text.includes('\n'))) return text;
   return text.split(/\r?\n/).join(`${eol}${unit}`);
@@ -242,14 +242,14 @@ function inAsyncFunction(node: Node): boolean {
   return false;
 }
 
-interface ModuleNames {
+export interface ModuleNames {
   /** The qualified name an expression (`gather`, `aio.gather`) stands for, if imported. */
   resolve(expr: Node): string | undefined;
   /** How to write `asyncio.<member>` here, and the import to add when asyncio is not imported. */
   asyncioMember(member: string): { expression: string; importEdit?: TextEdit };
 }
 
-function readModuleNames(root: Node, text: string): ModuleNames {
+export function readModuleNames(root: Node, text: string): ModuleNames {
   const imports = new Map<string, string>();
   // Where `import asyncio` goes: before the first statement after the docstring and `__future__` imports.
   let insertBefore: Node | undefined;

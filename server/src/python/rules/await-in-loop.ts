@@ -1,0 +1,308 @@
+// await-in-loop (Python): a `for` loop inside an `async def` that awaits a call on every turn,
+// where the turns do not depend on each other, runs its calls one after another. Anchor: the
+// first such await; one finding per loop.
+//
+// Which awaits count: those directly in the loop body, outside nested functions, lambdas and class
+// bodies, outside the header (`for x in await load()` runs once), and not inside a nested `for` or
+// `while` body (that loop gets its own finding, or is polling). Only awaits of a call: `await task`
+// (a task or future already running, as with `asyncio.as_completed`) starts nothing.
+//
+// Not flagged:
+// - `while` loops (polling, streams, cursors) and `async for` loops;
+// - loop-carried dependencies: an awaited call reads a name (or `obj.attr`) that the body assigns
+//   after it or conditionally (`cursor = await next_page(cursor)`), so each turn needs the last;
+// - an early exit after an await (`if await is_free(p): return p`, `break`, `raise`): the
+//   remaining turns must not run, gather would run them all;
+// - a loop that also awaits `asyncio.sleep` (throttled on purpose) or `asyncio.gather` /
+//   `asyncio.wait` (batches on purpose);
+// - a loop whose awaited calls are order-sensitive methods (stream reads and writes, database
+//   statements: see ORDER_SENSITIVE_METHODS).
+//
+// Fix (suggestion: gather runs every call even if one raises, and all at once) when the body is one
+// statement: `await f(x)` -> `await asyncio.gather(*(f(x) for x in xs))`; `out.append(await f(x))`
+// -> `out.extend(await asyncio.gather(...))`, or `out = await asyncio.gather(...)` when the loop
+// directly follows `out = []`.
+import type { Node } from 'web-tree-sitter';
+import type { Fix, TextEdit } from '../../engine/types';
+import type { PyRule } from '../rule';
+import { ORDER_SENSITIVE_METHODS, readModuleNames, type ModuleNames } from './sequential-await';
+
+/** Awaited calls that make a loop deliberately sequential: a delay, or a batch already gathered. */
+const DELIBERATE: ReadonlySet<string> = new Set(['asyncio.sleep', 'asyncio.gather', 'asyncio.wait']);
+
+/** Iterable expressions that can follow `in` in a generator expression without parentheses. */
+const PRIMARY: ReadonlySet<string> = new Set([
+  'identifier', 'attribute', 'call', 'subscript', 'list', 'tuple', 'set', 'dictionary',
+  'parenthesized_expression', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension',
+  'generator_expression', 'string', 'concatenated_string',
+]);
+
+const MAX_LINE = 88;
+
+interface LoopBody {
+  /** Awaits of a call that belong to this loop, in source order. */
+  awaits: Node[];
+  /** An await this loop makes on purpose (delay, gather) or in order (stream, database). */
+  deliberate: boolean;
+  /** break (of this loop), return and raise statements. */
+  exits: Node[];
+  /** Names and `obj.attr` paths the body assigns, with the statement doing it. */
+  assigned: { path: string; node: Node }[];
+}
+
+// --- the rule ------------------------------------------------------------------------------------
+
+export const awaitInLoop: PyRule = {
+  id: 'await-in-loop',
+  create(context) {
+    let names: ModuleNames | undefined;
+    return {
+      for_statement(loop) {
+        if (loop.child(0)?.type === 'async' || !inAsyncFunction(loop)) return;
+        const body = loop.childForFieldName('body');
+        if (!body) return;
+        names ??= readModuleNames(context.tree.rootNode, context.text);
+        const scan = scanBody(body, names);
+        if (scan.awaits.length === 0 || scan.deliberate) return;
+        const first = scan.awaits[0];
+        if (scan.exits.some((e) => e.startIndex > first.startIndex)) return;
+        if (scan.awaits.some((a) => isLoopCarried(a, scan))) return;
+        const fix = gatherFix(context.text, loop, names);
+        context.report(
+          first,
+          `This loop awaits each call before starting the next, and its turns do not depend on each other; ` +
+            `'asyncio.gather' would run them concurrently.`,
+          fix ? [fix] : [],
+        );
+      },
+    };
+  },
+};
+
+/** The awaits, exits and assignments that belong to the loop whose body is `body`. */
+function scanBody(body: Node, names: ModuleNames): LoopBody {
+  const out: LoopBody = { awaits: [], deliberate: false, exits: [], assigned: [] };
+  // `nested` counts the loops between a node and `body`: their awaits and breaks are theirs.
+  const stack: { node: Node; nested: number }[] = [{ node: body, nested: 0 }];
+  while (stack.length > 0) {
+    const { node, nested } = stack.pop()!;
+    let inner = nested;
+    switch (node.type) {
+      case 'function_definition':
+      case 'lambda':
+      case 'class_definition':
+        continue;
+      case 'await': {
+        const call = node.namedChild(0);
+        if (call?.type === 'call') {
+          const fn = call.childForFieldName('function')!;
+          const callee = names.resolve(fn);
+          if (callee && DELIBERATE.has(callee)) out.deliberate = true;
+          if (fn.type === 'attribute' && ORDER_SENSITIVE_METHODS.has(fn.childForFieldName('attribute')!.text)) out.deliberate = true;
+          if (nested === 0) out.awaits.push(node);
+        }
+        break;
+      }
+      case 'break_statement':
+        if (nested === 0) out.exits.push(node);
+        break;
+      case 'return_statement':
+      case 'raise_statement':
+        out.exits.push(node);
+        break;
+      case 'for_statement':
+      case 'while_statement':
+        // The header of a nested `for` runs once per turn of this loop; its body does not.
+        inner = nested + 1;
+        for (let i = node.namedChildCount - 1; i >= 0; i--) {
+          const c = node.namedChild(i);
+          if (!c || c.type === 'comment') continue;
+          const header = node.type === 'for_statement' && node.fieldNameForNamedChild(i) === 'right';
+          stack.push({ node: c, nested: header ? nested : inner });
+        }
+        if (node.type === 'for_statement') assignedPaths(node.childForFieldName('left'), node, out);
+        continue;
+      case 'assignment':
+      case 'augmented_assignment':
+        assignedPaths(node.childForFieldName('left'), node, out);
+        break;
+      case 'named_expression':
+        assignedPaths(node.childForFieldName('name'), node, out);
+        break;
+      case 'as_pattern_target':
+        assignedPaths(node.namedChild(0), node, out);
+        break;
+    }
+    for (let i = node.namedChildCount - 1; i >= 0; i--) {
+      const c = node.namedChild(i);
+      if (c && c.type !== 'comment') stack.push({ node: c, nested: inner });
+    }
+  }
+  out.awaits.sort((a, b) => a.startIndex - b.startIndex);
+  return out;
+}
+
+/** Records the names and `obj.attr` paths a target assigns. */
+function assignedPaths(target: Node | null, by: Node, out: LoopBody): void {
+  if (!target) return;
+  const stack: Node[] = [target];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier' || n.type === 'attribute') out.assigned.push({ path: n.text.replace(/\s+/g, ''), node: by });
+    else if (n.type === 'subscript') out.assigned.push({ path: n.childForFieldName('value')!.text.replace(/\s+/g, ''), node: by });
+    else for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+}
+
+/**
+ * True when the awaited call reads a name or path that the body assigns in a way that carries over
+ * to the next turn: anything but an assignment that runs before the await on every turn.
+ */
+function isLoopCarried(awaitNode: Node, scan: LoopBody): boolean {
+  const reads = readPaths(awaitNode);
+  return scan.assigned.some(({ path, node }) => reads.has(path) && !runsBefore(node, awaitNode));
+}
+
+/**
+ * True when the assignment `by` runs before `awaitNode` whenever the await runs: a plain assignment
+ * statement earlier in a block that holds the await, or the `as` target of a `with` around it.
+ */
+function runsBefore(by: Node, awaitNode: Node): boolean {
+  if (by.type === 'as_pattern_target') {
+    const item = by.parent?.parent;
+    const withBody = item?.type === 'with_item' ? item.parent?.parent?.childForFieldName('body') : undefined;
+    return !!withBody && withBody.startIndex <= awaitNode.startIndex && awaitNode.endIndex <= withBody.endIndex;
+  }
+  const statement = by.parent;
+  if ((by.type !== 'assignment' && by.type !== 'augmented_assignment') || statement?.type !== 'expression_statement') return false;
+  const block = statement.parent;
+  return !!block && statement.endIndex <= awaitNode.startIndex && awaitNode.endIndex <= block.endIndex && block.startIndex <= awaitNode.startIndex;
+}
+
+/** Names and `obj.attr` paths an expression reads (`self.token` reads `self` and `self.token`). */
+function readPaths(expr: Node): Set<string> {
+  const out = new Set<string>();
+  const stack: Node[] = [expr];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') out.add(n.text);
+    if (n.type === 'attribute') {
+      out.add(n.text.replace(/\s+/g, ''));
+      stack.push(n.childForFieldName('object')!);
+      continue;
+    }
+    if (n.type === 'keyword_argument') {
+      stack.push(n.childForFieldName('value')!);
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out;
+}
+
+function inAsyncFunction(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') return n.child(0)?.type === 'async';
+    if (n.type === 'lambda' || n.type === 'class_definition') return false;
+  }
+  return false;
+}
+
+// --- the fix -------------------------------------------------------------------------------------
+
+function gatherFix(text: string, loop: Node, names: ModuleNames): Fix | undefined {
+  if (loop.childForFieldName('alternative')) return undefined;
+  const body = loop.childForFieldName('body')!;
+  const statements = body.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+  if (statements.length !== 1 || statements[0].type !== 'expression_statement') return undefined;
+  const expr = statements[0].namedChild(0)!;
+  const target = loop.childForFieldName('left')!;
+  const iterable = loop.childForFieldName('right')!;
+  const targetNames = new Set<string>();
+  if (!plainTarget(target, targetNames) || usedAfter(loop, targetNames)) return undefined;
+
+  // `await CALL` or `R.append(await CALL)`.
+  let call: Node | undefined;
+  let collector: Node | undefined;
+  if (expr.type === 'await') {
+    call = expr.namedChild(0) ?? undefined;
+  } else if (expr.type === 'call') {
+    const fn = expr.childForFieldName('function')!;
+    const args = expr.childForFieldName('arguments')!.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+    if (fn.type === 'attribute' && fn.childForFieldName('attribute')!.text === 'append' && args.length === 1 && args[0].type === 'await') {
+      collector = fn.childForFieldName('object')!;
+      call = args[0].namedChild(0) ?? undefined;
+    }
+  }
+  if (call?.type !== 'call' || call.descendantsOfType('await').length > 0) return undefined;
+  if (collector) {
+    const collectorReads = readPaths(collector);
+    if ([...targetNames].some((n) => collectorReads.has(n)) || readPaths(call).has(collector.text)) return undefined;
+  }
+
+  const lineStart = text.lastIndexOf('\n', loop.startIndex - 1) + 1;
+  const indent = text.slice(lineStart, loop.startIndex);
+  if (!/^[ \t]*$/.test(indent)) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const unit = indent.includes('\t') ? '\t' : '    ';
+  const gather = names.asyncioMember('gather');
+  const source = PRIMARY.has(iterable.type) ? iterable.text : `(${iterable.text})`;
+
+  // `out = []` right before the loop: the gathered list replaces both.
+  let start = loop.startIndex;
+  let head: string;
+  let tail = '';
+  const previous = loop.previousNamedSibling;
+  if (collector && collector.type === 'identifier' && previous && isEmptyListAssignment(previous, collector.text)) {
+    start = previous.startIndex;
+    head = `${collector.text} = await ${gather.expression}(`;
+  } else if (collector) {
+    head = `${collector.text}.extend(await ${gather.expression}(`;
+    tail = ')';
+  } else {
+    head = `await ${gather.expression}(`;
+  }
+  const oneLine = `${head}*(${call.text} for ${target.text} in ${source}))${tail}`;
+  const inner = `${indent}${unit}`;
+  const statement =
+    call.text.includes('\n') || indent.length + oneLine.length > MAX_LINE
+      ? `${head}*(${eol}${inner}${call.text}${eol}${inner}for ${target.text} in ${source}${eol}${indent}))${tail}`
+      : oneLine;
+  // Comments in the loop, outside the moved call, go above the new statement.
+  const comments = loop
+    .descendantsOfType('comment')
+    .filter((c): c is Node => c !== null && (c.endIndex <= call.startIndex || c.startIndex >= call.endIndex))
+    .map((c) => c.text.trimEnd());
+  const edits: TextEdit[] = [{ start, end: loop.endIndex, newText: [...comments, statement].join(`${eol}${indent}`) }];
+  if (gather.importEdit) edits.push(gather.importEdit);
+  return { title: `Run the calls concurrently with ${gather.expression}(...)`, edits, safe: false };
+}
+
+/** Adds the names of a target made only of names (`x`, `i, x`, `(k, v)`); false otherwise. */
+function plainTarget(target: Node, out: Set<string>): boolean {
+  const stack: Node[] = [target];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') out.add(n.text);
+    else if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern') {
+      for (const c of n.namedChildren) if (c) stack.push(c);
+    } else return false;
+  }
+  return true;
+}
+
+/** True when code after the loop in its function may read the loop variables (the generator does not set them). */
+function usedAfter(loop: Node, names: Set<string>): boolean {
+  let scope: Node | null = loop.parent;
+  while (scope && scope.type !== 'function_definition') scope = scope.parent;
+  if (!scope) return true;
+  return scope.descendantsOfType('identifier').some((id) => id !== null && id.startIndex >= loop.endIndex && names.has(id.text));
+}
+
+function isEmptyListAssignment(stmt: Node, name: string): boolean {
+  if (stmt.type !== 'expression_statement') return false;
+  const a = stmt.namedChild(0);
+  if (a?.type !== 'assignment' || a.childForFieldName('type')) return false;
+  const right = a.childForFieldName('right');
+  return a.childForFieldName('left')?.text === name && right?.type === 'list' && right.namedChildCount === 0;
+}
