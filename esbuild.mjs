@@ -36,6 +36,10 @@ const common = {
   logOverride: { 'require-resolve-not-external': 'silent' },
   // TypeScript probes for optional modules it never needs here.
   external: ['perf_hooks', 'source-map-support', 'inspector'],
+  // web-tree-sitter is ESM and calls createRequire(import.meta.url); in a CJS bundle that URL is
+  // the bundle's own.
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
 };
 
 const entries = [];
