@@ -53,7 +53,8 @@ function checkStatement(context: TsRuleContext, statement: ts.ExpressionStatemen
 function checkDeclaration(context: TsRuleContext, statement: ts.VariableStatement): void {
   if (hasModifier(statement, ts.SyntaxKind.ExportKeyword) || hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) return;
   const list = statement.declarationList;
-  if (list.flags & (ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing)) return;
+  const binding = list.flags & ts.NodeFlags.BlockScoped;
+  if (binding === ts.NodeFlags.Using || binding === ts.NodeFlags.AwaitUsing) return; // disposed at scope end
   for (const decl of list.declarations) {
     if (!ts.isIdentifier(decl.name) || !decl.initializer || !createsValue(skipOuterExpressions(decl.initializer))) continue;
     // Reads first (text search and symbols), types only for a name nobody reads.
