@@ -219,11 +219,24 @@ class Progress {
   }
 }
 
+/** `--max-warnings -1`: parseArgs would read `-1` as an option, so join it to its flag. */
+function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--max-warnings' && /^-\d+$/.test(argv[i + 1] ?? '')) {
+      out.push(`--max-warnings=${argv[++i]}`);
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   const wall0 = performance.now();
   let args: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
-    args = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    args = parseArgs({ args: joinNegativeNumbers(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -432,7 +445,7 @@ function collect(s: SourceFile, result: LintResult, cwd: string, logOnce: (key: 
     const at = positionOf(s.text ?? '', first.start);
     report.notices.push({
       level: 'warning',
-      message: `syntax error at ${at}: ${first.message}${more > 0 ? ` (and ${more} more)` : ''}; the file was analysed as parsed`,
+      message: `syntax error at ${at}: ${first.message.replace(/\.$/, '')}${more > 0 ? ` (and ${more} more)` : ''}; the rest of the file was still analysed`,
     });
   }
   report.findings = result.findings;

@@ -1,0 +1,9 @@
+import asyncio
+
+
+async def ping():
+    return "pong"
+
+
+async def main():
+    await asyncio.sleep(0)

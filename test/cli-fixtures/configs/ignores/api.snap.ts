@@ -1,0 +1,3 @@
+export async function snapshot() {
+  return 1;
+}

@@ -1,0 +1,2 @@
+async def no_await():
+    return 1

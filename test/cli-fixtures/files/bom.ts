@@ -1,0 +1,3 @@
+﻿export async function withBom() {
+  return 1;
+}

@@ -1,0 +1,10 @@
+// A syntax error does not stop the analysis of the rest of the file.
+export async function before() {
+  return 1;
+}
+
+const x = {;
+
+export async function after() {
+  return 2;
+}

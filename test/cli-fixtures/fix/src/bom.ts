@@ -1,0 +1,6 @@
+﻿import type { OrderStore } from './orders';
+
+export async function remove(store: OrderStore, id: string): Promise<void> {
+  store.audit(`removed ${id}`);
+  await store.find(id);
+}

@@ -1,0 +1,21 @@
+export interface Order {
+  id: string;
+  total: number;
+}
+
+export interface OrderStore {
+  save(order: Order): Promise<void>;
+  find(id: string): Promise<Order | undefined>;
+  audit(message: string): Promise<void>;
+}
+
+export async function placeOrder(store: OrderStore, order: Order): Promise<void> {
+  store.save(order);
+  store.audit(`placed ${order.id}`);
+}
+
+export async function compare(store: OrderStore, a: string, b: string): Promise<boolean> {
+  const first = await store.find(a);
+  const second = await store.find(b);
+  return first?.total === second?.total;
+}

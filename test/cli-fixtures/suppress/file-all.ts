@@ -1,0 +1,3 @@
+// async-lint-disable-file
+export async function first() {}
+export async function second() {}

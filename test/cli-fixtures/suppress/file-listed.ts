@@ -1,0 +1,3 @@
+/* async-lint-disable-file unused-async, sequential-await */
+export async function first() {}
+export async function second() {}

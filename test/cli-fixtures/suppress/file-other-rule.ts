@@ -1,0 +1,2 @@
+// async-lint-disable-file blocking-call
+export async function first() {} // expect: unused-async

@@ -1,0 +1,19 @@
+# Suppression comments in Python. Marked lines must be reported.
+
+
+# async-lint-disable-next-line unused-async
+async def next_line_listed():
+    return 1
+
+
+async def line_all():  # async-lint-disable-line
+    return 2
+
+
+# async-lint-disable-next-line dangling-task
+async def other_rule():  # expect: unused-async
+    return 3
+
+
+async def not_suppressed():  # expect: unused-async
+    return 4
