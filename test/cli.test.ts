@@ -471,3 +471,24 @@ describe('CLI (built)', function () {
     assert.ok(!found.has(null), 'no example is skipped or broken');
   });
 });
+
+describe('README', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('has a row per rule with its languages, default severity, fix kind, description and docs link', () => {
+    const lang = (l: readonly string[]) => l.map((x) => (x === 'typescript' ? 'TS/JS' : 'Python')).join(', ');
+    for (const r of RULES) {
+      const row = `| [\`${r.id}\`](docs/rules/${r.id}.md) | ${lang(r.languages)} | ${r.defaultSeverity} | ${r.fix} | ${r.description} |`;
+      assert.ok(readme.includes(row), `README row for ${r.id}:\n${row}`);
+    }
+  });
+
+  it('documents every CLI option and the sections other parts of the project fill', () => {
+    for (const option of ['--format', '--fix', '--rule', '--config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern', '--version', '--help']) {
+      assert.ok(readme.includes(`\`${option}`), `README documents ${option}`);
+    }
+    for (const heading of ['## Editor setup', '### VS Code', '### Neovim', '## Performance', '## Reliability', '## Configuration']) {
+      assert.match(readme, new RegExp(`^${heading}$`, 'm'));
+    }
+  });
+});
