@@ -7,11 +7,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv-draft-04';
+import ts from 'typescript';
 import sarifSchema from '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json';
 import { version } from '../package.json';
+import { run } from '../server/src/cli/run';
 import { DEFAULT_MAX_FILE_SIZE } from '../server/src/engine/config';
+import { Linter } from '../server/src/engine/linter';
 import { docsUrl, RULES, unknownRuleMessage } from '../server/src/engine/rules';
+import { TypeScriptBackend } from '../server/src/typescript/backend';
+import { ProjectHost } from '../server/src/typescript/host';
+import type { TsRule } from '../server/src/typescript/rule';
 import { TS_RULES } from '../server/src/typescript/rules';
+import { unusedAsync } from '../server/src/typescript/rules/unused-async';
 import { expectedLines, ROOT } from './helpers';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -197,13 +204,14 @@ describe('CLI (built)', function () {
     ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'file:///base/'));
     ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
     const validate = ajv.compile(sarifSchema);
+    const assertValid = (log: unknown) => assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
 
     it('validates against the SARIF 2.1.0 schema and carries rules, levels, regions and fixes', () => {
       const dir = project('fix');
       const r = cli(['--format', 'sarif', '--rule', 'unused-async=hint'], dir);
       assert.equal(r.code, 1, r.stderr);
       const log = JSON.parse(r.stdout);
-      assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+      assertValid(log);
       assert.equal(log.version, '2.1.0');
       const run = log.runs[0];
       assert.equal(run.tool.driver.name, 'async-lint');
@@ -237,7 +245,7 @@ describe('CLI (built)', function () {
       const dir = freshCopy('files', 'sarif-files');
       fs.writeFileSync(path.join(dir, 'blob.ts'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]));
       const log = JSON.parse(cli(['-f', 'sarif'], dir).stdout);
-      assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+      assertValid(log);
       const notes = log.runs[0].invocations[0].toolExecutionNotifications;
       assert.ok(notes.some((n: { message: { text: string } }) => n.message.text === 'skipped: binary file'));
     });
@@ -490,5 +498,66 @@ describe('README', () => {
     for (const heading of ['## Editor setup', '### VS Code', '### Neovim', '## Performance', '## Reliability', '## Configuration']) {
       assert.match(readme, new RegExp(`^${heading}$`, 'm'));
     }
+  });
+});
+
+describe('CLI run() in process', () => {
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-run-'));
+  });
+  after(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const capture = (isTTY = false) => {
+    const stream = { text: '', isTTY, columns: 120, write: (s: string) => ((stream.text += s), true) };
+    return stream;
+  };
+
+  it('a rule that throws is a message and exit 2; the other rules still report, the stack is logged once', async () => {
+    const dir = path.join(tmp, 'throwing');
+    fs.mkdirSync(dir);
+    for (const name of ['a.ts', 'b.ts']) fs.writeFileSync(path.join(dir, name), 'export async function f() {\n  g();\n}\nfunction g() {}\n');
+    // A real rule that fails on every call expression, beside the real unused-async.
+    const throwing: TsRule = {
+      id: 'unawaited',
+      create: () => ({
+        [ts.SyntaxKind.CallExpression]: () => {
+          throw new Error('boom');
+        },
+      }),
+    };
+    const stdout = capture();
+    const stderr = capture();
+    const code = await run(['-f', 'json'], { stdout, stderr, env: {}, cwd: dir }, {
+      createLinter: () => new Linter([new TypeScriptBackend(new ProjectHost(), [throwing, unusedAsync])]),
+    });
+    assert.equal(code, 2);
+    const files = JSON.parse(stdout.text) as JsonFile[];
+    assert.equal(files.length, 2);
+    for (const f of files) {
+      assert.deepEqual(f.messages[0], { ruleId: 'unawaited', fatal: true, severity: 2, message: "rule 'unawaited' failed: Error: boom" });
+      assert.equal(f.messages[1].ruleId, 'unused-async');
+      assert.equal(f.fatalErrorCount, 1);
+    }
+    assert.equal(stderr.text.match(/rule 'unawaited' failed on /g)?.length, 1, stderr.text);
+    assert.match(stderr.text, /Error: boom\n\s+at /);
+  });
+
+  it('shows progress on a terminal for many files, on stderr only, and clears it', async () => {
+    const dir = path.join(tmp, 'many');
+    fs.mkdirSync(dir);
+    for (let i = 0; i < 320; i++) fs.writeFileSync(path.join(dir, `m${String(i).padStart(3, '0')}.py`), `async def f${i}():\n    return ${i}\n`);
+    const stdout = capture(true);
+    const stderr = capture(true);
+    const code = await run(['-f', 'json'], { stdout, stderr, env: {}, cwd: dir });
+    assert.equal(code, 0);
+    assert.equal((JSON.parse(stdout.text) as JsonFile[]).length, 320);
+    assert.match(stderr.text, /^\r\u001b\[Kasync-lint: 1\/320 m000\.py/);
+    assert.ok(stderr.text.endsWith('\r\u001b[K'), 'the progress line is cleared');
+    const quiet = capture(false);
+    await run(['-f', 'json'], { stdout: capture(true), stderr: quiet, env: {}, cwd: dir });
+    assert.equal(quiet.text, '', 'no progress when stderr is not a terminal');
   });
 });

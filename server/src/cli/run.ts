@@ -1,0 +1,479 @@
+// The async-lint command: parse arguments, find the files, lint them (one program per project:
+// every backend is told all its files before the first analysis), apply safe fixes with --fix,
+// print a report. server/src/cli.ts is the entry point that calls run() and sets the exit code.
+// Exit codes: 0 no findings at error/warning, 1 findings at error/warning (or more warnings than
+// --max-warnings allows), 2 usage, configuration or internal error.
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { version } from '../../../package.json';
+import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine/config';
+import type { LanguageBackend, Linter } from '../engine/linter';
+import { RULES } from '../engine/rules';
+import type { LintResult, SeverityOrOff } from '../engine/types';
+import { walk } from '../engine/walk';
+import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
+import { createLinter } from '../languages';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+/** More files than this on a terminal: show progress on stderr. */
+const PROGRESS_THRESHOLD = 300;
+
+const OPTIONS = {
+  format: { type: 'string', short: 'f', default: 'stylish' },
+  fix: { type: 'boolean', default: false },
+  rule: { type: 'string', multiple: true, default: [] as string[] },
+  config: { type: 'string', short: 'c' },
+  'max-warnings': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  stats: { type: 'boolean', default: false },
+  'ignore-pattern': { type: 'string', multiple: true, default: [] as string[] },
+  version: { type: 'boolean', short: 'v', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function helpText(): string {
+  const width = Math.max(...RULES.map((r) => r.id.length));
+  const rules = RULES.map((r) => `  ${r.id.padEnd(width)}  ${r.description}`).join('\n');
+  return `async-lint ${version}: finds async mistakes in TypeScript, JavaScript and Python asyncio.
+
+Usage: async-lint [options] [paths...]
+
+Paths are files or folders (default: the current folder). Folders are searched for
+.ts .tsx .mts .cts .js .jsx .mjs .cjs .py files, skipping node_modules, build output and
+whatever .gitignore files ignore.
+
+Options:
+  -f, --format NAME          Output format: ${FORMAT_NAMES.join(', ')} (default: stylish)
+      --fix                  Apply safe fixes to the files (suggestions are never applied)
+      --rule ID=SEVERITY     Set a rule's severity: off, hint, info, warning, error (repeatable)
+  -c, --config FILE          Use this configuration file for every path instead of searching
+                             for async-lint.json / package.json / pyproject.toml
+      --max-warnings N       Tolerate up to N warnings before exiting 1 (default: 0; -1: any number)
+  -q, --quiet                Report errors only
+      --stats                Print time per phase and per rule to stderr
+      --ignore-pattern GLOB  Do not lint files matching GLOB, relative to the current folder (repeatable)
+  -v, --version              Print the version
+  -h, --help                 Print this help
+
+Exit codes: 0 no errors or warnings, 1 errors or warnings found (info and hint never fail a
+run), 2 usage, configuration or internal error.
+
+Rules:
+${rules}
+`;
+}
+
+/** The part of a process stream the CLI writes to. */
+export interface OutStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Io {
+  stdout: OutStream;
+  stderr: OutStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** A mistake in the command line: exit 2 with the message and a pointer to --help. */
+export class UsageError extends Error {}
+
+function wantsColor(io: Io): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  return io.stdout.isTTY === true;
+}
+
+// ---- reading and writing files -----------------------------------------------------------------
+
+type Encoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'latin1';
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Bytes to text. A BOM decides UTF-8 or UTF-16 (and is not part of the text, so columns match
+ * what editors show); otherwise UTF-8, or Latin-1 when the bytes are not valid UTF-8.
+ */
+function decode(buf: Buffer): { text: string; encoding: Encoding } {
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { text: buf.toString('utf8', 3), encoding: 'utf8-bom' };
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.toString('utf16le', 2), encoding: 'utf16le' };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    const swapped = Buffer.from(buf.subarray(2));
+    swapped.swap16();
+    return { text: swapped.toString('utf16le'), encoding: 'utf16be' };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf8' };
+  } catch {
+    return { text: buf.toString('latin1'), encoding: 'latin1' };
+  }
+}
+
+/** Text to bytes in the file's own encoding; undefined if the text no longer fits it. */
+function encode(text: string, encoding: Encoding): Buffer | undefined {
+  switch (encoding) {
+    case 'utf8':
+      return Buffer.from(text, 'utf8');
+    case 'utf8-bom':
+      return Buffer.concat([UTF8_BOM, Buffer.from(text, 'utf8')]);
+    case 'utf16le':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    case 'utf16be': {
+      const body = Buffer.from(text, 'utf16le');
+      body.swap16();
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), body]);
+    }
+    case 'latin1':
+      // eslint-disable-next-line no-control-regex
+      return /[^\u0000-\u00ff]/.test(text) ? undefined : Buffer.from(text, 'latin1');
+  }
+}
+
+/** Writes through a temporary file in the same folder and a rename, keeping the file's mode. */
+function writeAtomically(file: string, data: Buffer): void {
+  const target = fs.realpathSync(file);
+  const mode = fs.statSync(target).mode & 0o7777;
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}.async-lint.tmp`);
+  fs.writeFileSync(tmp, data, { mode });
+  try {
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+interface SourceFile {
+  path: string;
+  config: ResolvedConfig;
+  backend: LanguageBackend;
+  text?: string;
+  encoding?: Encoding;
+  report: FileReport;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0];
+}
+
+// ---- the run -----------------------------------------------------------------------------------
+
+interface Stats {
+  phases: Map<string, number>;
+  add(phase: string, ms: number): void;
+}
+
+function newStats(): Stats {
+  const phases = new Map<string, number>();
+  return { phases, add: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms) };
+}
+
+/** Order in the --stats table: the CLI's phases, the backends' phases, then rules by time. */
+const PHASE_ORDER = ['find files', 'config', 'read', 'prepare', 'parse', 'program', 'checker', 'walk', 'fix', 'format'];
+
+function statsTable(stats: Stats, files: number, wallMs: number): string {
+  const known = PHASE_ORDER.filter((p) => stats.phases.has(p));
+  const rules = [...stats.phases.keys()].filter((p) => p.startsWith('rule:')).sort((a, b) => stats.phases.get(b)! - stats.phases.get(a)!);
+  const other = [...stats.phases.keys()].filter((p) => !PHASE_ORDER.includes(p) && !p.startsWith('rule:')).sort();
+  const rows = [...known, ...other, ...rules].map((p) => {
+    const ms = stats.phases.get(p)!;
+    return [p, ms.toFixed(1), wallMs > 0 ? `${((100 * ms) / wallMs).toFixed(1)}%` : '-'];
+  });
+  const header = ['phase', 'ms', 'share'];
+  const w0 = Math.max(header[0].length, ...rows.map((r) => r[0].length));
+  const w1 = Math.max(header[1].length, ...rows.map((r) => r[1].length));
+  const w2 = Math.max(header[2].length, ...rows.map((r) => r[2].length));
+  const line = (r: string[]) => `${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2].padStart(w2)}`;
+  return [
+    line(header),
+    ...rows.map(line),
+    `files: ${files}  wall: ${wallMs.toFixed(1)} ms${files > 0 ? `  (${(wallMs / files).toFixed(2)} ms/file)` : ''}`,
+    '',
+  ].join('\n');
+}
+
+class Progress {
+  private last = 0;
+  private shown = false;
+
+  constructor(
+    private readonly stream: OutStream,
+    private readonly total: number,
+    private readonly cwd: string,
+    readonly enabled: boolean,
+  ) {}
+
+  update(done: number, file: string): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (now - this.last < 100) return;
+    this.last = now;
+    const text = `async-lint: ${done}/${this.total} ${displayPath(file, this.cwd)}`;
+    const cols = this.stream.columns ?? 80;
+    this.stream.write(`\r\u001b[K${text.length >= cols ? text.slice(0, cols - 1) : text}`);
+    this.shown = true;
+  }
+
+  done(): void {
+    if (this.shown) this.stream.write('\r\u001b[K');
+  }
+}
+
+/** `--max-warnings -1`: parseArgs would read `-1` as an option, so join it to its flag. */
+function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--max-warnings' && /^-\d+$/.test(argv[i + 1] ?? '')) {
+      out.push(`--max-warnings=${argv[++i]}`);
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
+export interface RunOptions {
+  /** The linter to use; the real backends by default. */
+  createLinter?: () => Linter;
+}
+
+export async function run(argv: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
+  const wall0 = performance.now();
+  let args: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    args = parseArgs({ args: joinNegativeNumbers(argv), options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values } = args;
+  if (values.help) {
+    io.stdout.write(helpText());
+    return EXIT_OK;
+  }
+  if (values.version) {
+    io.stdout.write(`${version}\n`);
+    return EXIT_OK;
+  }
+
+  const format = FORMATTERS[values.format];
+  if (!Object.hasOwn(FORMATTERS, values.format)) throw new UsageError(`unknown format '${values.format}'; use one of ${FORMAT_NAMES.join(', ')}`);
+  let maxWarnings: number | undefined;
+  if (values['max-warnings'] !== undefined) {
+    const raw = values['max-warnings'].trim();
+    if (!/^-?\d+$/.test(raw) || Number(raw) < -1) throw new UsageError(`--max-warnings expects a whole number >= -1, got '${values['max-warnings']}'`);
+    maxWarnings = Number(raw);
+  }
+  const ruleOverrides: Record<string, SeverityOrOff> = {};
+  for (const setting of values.rule) {
+    let parsed: [string, SeverityOrOff];
+    try {
+      parsed = parseRuleSetting(setting);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    ruleOverrides[parsed[0]] = parsed[1];
+  }
+
+  const cwd = io.cwd;
+  const stats = values.stats ? newStats() : undefined;
+  const timed = <T>(phase: string, fn: () => T): T => {
+    if (!stats) return fn();
+    const t0 = performance.now();
+    try {
+      return fn();
+    } finally {
+      stats.add(phase, performance.now() - t0);
+    }
+  };
+
+  const configFs = {
+    readFile(f: string): string | undefined {
+      try {
+        return fs.readFileSync(f, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides }));
+  const linter: Linter = (options.createLinter ?? createLinter)();
+
+  // 1. Find the files.
+  const found = timed('find files', () =>
+    walk(args.positionals, {
+      cwd,
+      supports: (f) => linter.supports(f),
+      ignorePatterns: values['ignore-pattern'],
+      configIgnores: (dir) => {
+        const config = resolver.forDir(dir);
+        return { baseDir: config.baseDir ?? cwd, patterns: config.ignorePatterns, source: config.source && displayPath(config.source, cwd) };
+      },
+    }),
+  );
+  const missing = found.issues.filter((i) => i.kind === 'not-found');
+  if (missing.length > 0) throw new UsageError(missing.map((i) => i.message).join('\n'));
+
+  const reports: FileReport[] = [];
+  for (const issue of found.issues) reports.push({ path: issue.path, findings: [], notices: [{ level: 'warning', message: issue.message }] });
+
+  // 2. Read each file once: size first, then bytes, then text.
+  const sources: SourceFile[] = [];
+  for (const file of found.files) {
+    const config = timed('config', () => resolver.forFile(file));
+    const backend = linter.backendFor(file)!;
+    const report: FileReport = { path: file, findings: [], notices: [] };
+    reports.push(report);
+    const source: SourceFile = { path: file, config, backend, report };
+    timed('read', () => {
+      try {
+        const size = fs.statSync(file).size;
+        const tooLarge = size > config.maxFileSize ? linter.skipReason('', config, size) : undefined;
+        if (tooLarge) {
+          report.notices.push({ level: 'warning', message: tooLarge.message });
+          return;
+        }
+        const buf = fs.readFileSync(file);
+        const { text, encoding } = decode(buf);
+        const skip = linter.skipReason(text, config, buf.length);
+        if (skip) {
+          report.notices.push({ level: 'warning', message: skip.message });
+          return;
+        }
+        source.text = text;
+        source.encoding = encoding;
+      } catch (e) {
+        report.notices.push({ level: 'warning', message: `skipped: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      }
+    });
+    if (source.text !== undefined) sources.push(source);
+  }
+
+  // 3. Tell each backend all its files, then lint.
+  const byBackend = new Map<LanguageBackend, SourceFile[]>();
+  for (const s of sources) {
+    const list = byBackend.get(s.backend) ?? [];
+    list.push(s);
+    byBackend.set(s.backend, list);
+  }
+  for (const [backend, list] of byBackend) {
+    await timedAsync(stats, 'prepare', () => backend.ready());
+    timed('prepare', () => backend.prepare?.(list.map((s) => s.path)));
+  }
+
+  const progress = new Progress(io.stderr, sources.length, cwd, io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD);
+  const loggedFailures = new Set<string>();
+  const logOnce = (key: string, text: string) => {
+    if (loggedFailures.has(key)) return;
+    loggedFailures.add(key);
+    io.stderr.write(`async-lint: ${text}\n`);
+  };
+  let fixesApplied = 0;
+  let filesFixed = 0;
+  let done = 0;
+  for (const [, list] of byBackend) {
+    for (const s of list) {
+      progress.update(++done, s.path);
+      let result: LintResult;
+      if (values.fix) {
+        const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config));
+        result = fixed.result;
+        if (fixed.applied > 0 && fixed.text !== s.text) {
+          const bytes = encode(fixed.text, s.encoding!);
+          try {
+            if (!bytes) throw new Error(`the fixed text has characters ${s.encoding} cannot encode`);
+            writeAtomically(s.path, bytes);
+            s.report.fixesApplied = fixed.applied;
+            fixesApplied += fixed.applied;
+            filesFixed++;
+            s.text = fixed.text;
+          } catch (e) {
+            s.report.notices.push({ level: 'error', message: `could not write fixes: ${(e as Error).message}` });
+          }
+        }
+      } else {
+        result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined });
+      }
+      if (stats && result.timings) for (const [phase, ms] of Object.entries(result.timings)) stats.add(phase, ms);
+      collect(s, result, cwd, logOnce);
+    }
+  }
+  progress.done();
+
+  // 4. Report.
+  if (values.quiet) {
+    for (const r of reports) {
+      r.findings = r.findings.filter((f) => f.severity === 'error');
+      r.notices = r.notices.filter((n) => n.level === 'error');
+    }
+  }
+  const context = { cwd, color: values.format === 'stylish' && wantsColor(io), version };
+  const output = timed('format', () => format(reports, context));
+  if (output.length > 0) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+  if (values.fix) {
+    io.stderr.write(
+      fixesApplied > 0
+        ? `async-lint: applied ${fixesApplied} fix${fixesApplied === 1 ? '' : 'es'} in ${filesFixed} file${filesFixed === 1 ? '' : 's'}\n`
+        : 'async-lint: no fixes to apply\n',
+    );
+  }
+  if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
+  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0));
+
+  const counts = countAll(reports);
+  if (counts.fatal > 0) return EXIT_ERROR;
+  if (counts.error > 0) return EXIT_FINDINGS;
+  if (maxWarnings === undefined ? counts.warning > 0 : maxWarnings >= 0 && counts.warning > maxWarnings) return EXIT_FINDINGS;
+  return EXIT_OK;
+}
+
+async function timedAsync(stats: Stats | undefined, phase: string, fn: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  await fn();
+  stats?.add(phase, performance.now() - t0);
+}
+
+/** A lint result into the file's report: findings, and notices for what went wrong. */
+function collect(s: SourceFile, result: LintResult, cwd: string, logOnce: (key: string, text: string) => void): void {
+  const report = s.report;
+  if (result.skipped) {
+    const internal = result.skipped.reason === 'internal-error';
+    report.notices.push({ level: internal ? 'error' : 'warning', message: firstLine(result.skipped.message) });
+    if (internal) logOnce(`skip:${s.path}`, `${displayPath(s.path, cwd)}: ${result.skipped.message}`);
+  }
+  for (const failure of result.ruleFailures) {
+    report.notices.push({ level: 'error', ruleId: failure.ruleId, message: `rule '${failure.ruleId}' failed: ${firstLine(failure.error)}` });
+    logOnce(`rule:${failure.ruleId}`, `rule '${failure.ruleId}' failed on ${s.path}:\n${failure.error}`);
+  }
+  if (result.syntaxErrors.length > 0) {
+    const first = result.syntaxErrors[0];
+    const more = result.syntaxErrors.length - 1;
+    const at = positionOf(s.text ?? '', first.start);
+    report.notices.push({
+      level: 'warning',
+      message: `syntax error at ${at}: ${first.message.replace(/\.$/, '')}${more > 0 ? ` (and ${more} more)` : ''}; the rest of the file was still analysed`,
+    });
+  }
+  report.findings = result.findings;
+  if (result.findings.length > 0) report.text = s.text;
+}
+
+function positionOf(text: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `${line}:${offset - lineStart + 1}`;
+}
