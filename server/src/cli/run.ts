@@ -396,6 +396,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
             s.text = fixed.text;
           } catch (e) {
             s.report.notices.push({ level: 'error', message: `could not write fixes: ${(e as Error).message}` });
+            // Report on the file as it still is on disk.
+            result = linter.lint(s.path, s.text!, s.config);
           }
         }
       } else {
@@ -403,6 +405,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       }
       if (stats && result.timings) for (const [phase, ms] of Object.entries(result.timings)) stats.add(phase, ms);
       collect(s, result, cwd, logOnce);
+      // Keep the text only where a formatter needs it (findings' fix ranges and regions).
+      if (s.report.text === undefined) s.text = undefined;
     }
   }
   progress.done();
