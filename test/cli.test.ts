@@ -517,8 +517,9 @@ describe('CLI run() in process', () => {
 
   it('a rule that throws is a message and exit 2; the other rules still report, the stack is logged once', async () => {
     const dir = path.join(tmp, 'throwing');
-    fs.mkdirSync(dir);
-    for (const name of ['a.ts', 'b.ts']) fs.writeFileSync(path.join(dir, name), 'export async function f() {\n  g();\n}\nfunction g() {}\n');
+    await fs.promises.mkdir(dir);
+    const source = 'export async function f() {\n  g();\n}\nfunction g() {}\n';
+    await Promise.all(['a.ts', 'b.ts'].map((name) => fs.promises.writeFile(path.join(dir, name), source)));
     // A real rule that fails on every call expression, beside the real unused-async.
     const throwing: TsRule = {
       id: 'unawaited',
@@ -547,8 +548,9 @@ describe('CLI run() in process', () => {
 
   it('shows progress on a terminal for many files, on stderr only, and clears it', async () => {
     const dir = path.join(tmp, 'many');
-    fs.mkdirSync(dir);
-    for (let i = 0; i < 320; i++) fs.writeFileSync(path.join(dir, `m${String(i).padStart(3, '0')}.py`), `async def f${i}():\n    return ${i}\n`);
+    await fs.promises.mkdir(dir);
+    const names = Array.from({ length: 320 }, (_, i) => i);
+    await Promise.all(names.map((i) => fs.promises.writeFile(path.join(dir, `m${String(i).padStart(3, '0')}.py`), `async def f${i}():\n    return ${i}\n`)));
     const stdout = capture(true);
     const stderr = capture(true);
     const code = await run(['-f', 'json'], { stdout, stderr, env: {}, cwd: dir });

@@ -363,10 +363,9 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     list.push(s);
     byBackend.set(s.backend, list);
   }
-  for (const [backend, list] of byBackend) {
-    await timedAsync(stats, 'prepare', () => backend.ready());
-    timed('prepare', () => backend.prepare?.(list.map((s) => s.path)));
-  }
+  // Only the backends that have files get ready (loading the Python grammar costs time).
+  await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
+  for (const [backend, list] of byBackend) timed('prepare', () => backend.prepare?.(list.map((s) => s.path)));
 
   const progress = new Progress(io.stderr, sources.length, cwd, io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD);
   const loggedFailures = new Set<string>();
@@ -438,7 +437,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   return EXIT_OK;
 }
 
-async function timedAsync(stats: Stats | undefined, phase: string, fn: () => Promise<void>): Promise<void> {
+async function timedAsync(stats: Stats | undefined, phase: string, fn: () => Promise<unknown>): Promise<void> {
   const t0 = performance.now();
   await fn();
   stats?.add(phase, performance.now() - t0);
