@@ -1,5 +1,6 @@
 // Bundles the CLI, the language server and the VS Code client into dist/.
-// usage: node esbuild.mjs [--watch] [--production]
+// usage: node esbuild.mjs [--watch] [--production] [--outdir DIR] [--only cli|server|client]
+// (--outdir and --only let tests bundle the server from the current sources into a folder of their own)
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,12 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-const dist = path.resolve('dist');
+const argValue = (name) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const dist = path.resolve(argValue('--outdir') ?? 'dist');
+const only = argValue('--only');
 
 /** Files the bundles load at run time: TypeScript's lib .d.ts files and the tree-sitter wasm. */
 function copyRuntimeAssets() {
@@ -42,13 +48,14 @@ const common = {
   define: { 'import.meta.url': '__importMetaUrl' },
 };
 
-const entries = [];
-if (fs.existsSync('server/src/cli.ts')) entries.push({ entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' });
-if (fs.existsSync('server/src/server.ts')) entries.push({ entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' });
-if (fs.existsSync('client/src/extension.ts')) entries.push({ entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
+const entries = [
+  { name: 'cli', entryPoints: ['server/src/cli.ts'], outfile: path.join(dist, 'cli.js') },
+  { name: 'server', entryPoints: ['server/src/server.ts'], outfile: path.join(dist, 'server.js') },
+  { name: 'client', entryPoints: ['client/src/extension.ts'], outfile: path.join(dist, 'client.js'), external: ['vscode'] },
+].filter((e) => fs.existsSync(e.entryPoints[0]) && (!only || e.name === only));
 
 copyRuntimeAssets();
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e, external: [...common.external, ...(e.external ?? [])] })));
+const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, entryPoints: e.entryPoints, outfile: e.outfile, external: [...common.external, ...(e.external ?? [])] })));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

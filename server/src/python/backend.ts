@@ -1,22 +1,49 @@
-// The Python language backend: parses with tree-sitter, walks the tree once, and dispatches
-// nodes to the enabled rules' handlers.
+// The Python language backend: parses with tree-sitter (incrementally for open documents), walks
+// the tree once, and dispatches nodes to the enabled rules' handlers. Name resolution and the
+// workspace's module index are built only when a rule asks.
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Node, Parser, Tree } from 'web-tree-sitter';
+import { Edit, type Node, type Parser, type Point, type Tree } from 'web-tree-sitter';
 import type { Analysis, AnalysisRequest, LanguageBackend, RuleReport } from '../engine/linter';
 import type { Comment, Fix, RuleFailure, SyntaxProblem } from '../engine/types';
+import { catalogFor, type Catalog } from './catalog';
+import { nodeIndexFileSystem, PythonWorkspace, type IndexFileSystem } from './module-index';
+import { NameResolver } from './names';
 import { createPythonParser, loadPython } from './parser';
 import { walkTree, type PyHandler, type PyRule, type PyRuleContext } from './rule';
 import { PY_RULES } from './rules';
+
+/** Open documents whose last tree is kept for incremental re-parsing (trees live in wasm memory). */
+const MAX_KEPT_TREES = 32;
+
+interface KeptTree {
+  text: string;
+  tree: Tree;
+}
+
+export interface PythonBackendOptions {
+  rules?: readonly PyRule[];
+  /** The file system the module index reads (tests give a virtual one). */
+  fs?: IndexFileSystem;
+}
 
 export class PythonBackend implements LanguageBackend {
   readonly language = 'python' as const;
   readonly extensions = ['.py', '.pyi'] as const;
   readonly ruleIds: readonly string[];
   private readonly rules: ReadonlyMap<string, PyRule>;
+  readonly workspace: PythonWorkspace;
+  /** Last tree per open document, most recently used last. */
+  private readonly kept = new Map<string, KeptTree>();
+  /** Parses done, full and incremental, for tests and statistics. */
+  readonly parseCount = { full: 0, incremental: 0 };
 
-  constructor(rules: readonly PyRule[] = PY_RULES) {
+  constructor(options: PythonBackendOptions | readonly PyRule[] = {}) {
+    const opts: PythonBackendOptions = Array.isArray(options) ? { rules: options as readonly PyRule[] } : (options as PythonBackendOptions);
+    const rules = opts.rules ?? PY_RULES;
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.ruleIds = rules.map((r) => r.id);
+    this.workspace = new PythonWorkspace(opts.fs ?? nodeIndexFileSystem, (text) => this.parse(text));
   }
 
   async ready(): Promise<void> {
@@ -25,27 +52,92 @@ export class PythonBackend implements LanguageBackend {
 
   private parser: Parser | undefined;
 
-  private parse(text: string): Tree {
+  private parse(text: string, old?: Tree): Tree {
     this.parser ??= createPythonParser();
-    const tree = this.parser.parse(text);
+    const tree = this.parser.parse(text, old);
     if (!tree) throw new Error('tree-sitter returned no tree');
+    if (old) this.parseCount.incremental++;
+    else this.parseCount.full++;
     return tree;
+  }
+
+  prepare(files: readonly string[]): void {
+    this.workspace.prepare(files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py')));
+  }
+
+  fileChanged(file: string): void {
+    this.workspace.fileChanged(file);
+  }
+
+  closeDocument(file: string): void {
+    const abs = path.resolve(file);
+    const kept = this.kept.get(abs);
+    if (kept) {
+      kept.tree.delete();
+      this.kept.delete(abs);
+    }
+    this.workspace.closeDocument(abs);
+  }
+
+  /**
+   * The tree of a document version: re-parsed incrementally from the document's last tree when the
+   * server gives a version, parsed afresh (and not kept) on the CLI.
+   */
+  private treeFor(file: string, text: string, version: number | undefined): { tree: Tree; keep: boolean } {
+    if (version === undefined) return { tree: this.parse(text), keep: false };
+    const last = this.kept.get(file);
+    let tree: Tree;
+    if (last && last.text === text) {
+      tree = last.tree;
+    } else if (last) {
+      last.tree.edit(editBetween(last.text, text));
+      tree = this.parse(text, last.tree);
+      last.tree.delete();
+    } else {
+      tree = this.parse(text);
+    }
+    this.kept.delete(file);
+    this.kept.set(file, { text, tree });
+    if (this.kept.size > MAX_KEPT_TREES) {
+      const [oldest, entry] = this.kept.entries().next().value as [string, KeptTree];
+      entry.tree.delete();
+      this.kept.delete(oldest);
+    }
+    return { tree, keep: true };
   }
 
   analyze(request: AnalysisRequest): Analysis {
     const { timings, text } = request;
+    const file = path.resolve(request.path);
     const p0 = performance.now();
-    const tree = this.parse(text);
+    const { tree, keep } = this.treeFor(file, text, request.version);
+    if (request.version !== undefined) this.workspace.setDocument(file, text);
     if (timings) timings.parse = (timings.parse ?? 0) + (performance.now() - p0);
     try {
-      return this.run(request, tree);
+      return this.run(request, file, tree);
     } finally {
-      tree.delete();
+      if (!keep) tree.delete();
     }
   }
 
-  private run(request: AnalysisRequest, tree: Tree): Analysis {
+  private run(request: AnalysisRequest, file: string, tree: Tree): Analysis {
     const { timings, text } = request;
+    const workspace = this.workspace;
+    // Shared by every rule of this file, built on first use.
+    let catalog: Catalog | undefined;
+    let names: NameResolver | undefined;
+    const getCatalog = () => (catalog ??= catalogFor(request.config));
+    const getNames = () => {
+      if (!names) {
+        const n0 = performance.now();
+        const index = workspace.indexFor(file);
+        index.store(file, text, tree);
+        const { moduleName, packageName } = workspace.locate(file);
+        names = new NameResolver(tree, getCatalog(), { moduleName, packageName }, workspace.lookupFrom(file));
+        if (timings) timings.names = (timings.names ?? 0) + (performance.now() - n0);
+      }
+      return names;
+    };
     const reports: RuleReport[] = [];
     const ruleFailures: RuleFailure[] = [];
     const failed = new Set<string>();
@@ -64,6 +156,12 @@ export class PythonBackend implements LanguageBackend {
         text,
         tree,
         config: request.config,
+        get catalog() {
+          return getCatalog();
+        },
+        get names() {
+          return getNames();
+        },
         report(at, message, fixes?: Fix[]) {
           const start = 'startIndex' in at ? at.startIndex : at.start;
           const end = 'endIndex' in at ? at.endIndex : at.end;
@@ -153,4 +251,50 @@ function collectErrors(root: Node, errors: SyntaxProblem[], comments: Comment[])
   } finally {
     cursor.delete();
   }
+}
+
+/** The single edit that turns `before` into `after`: common prefix and suffix kept. */
+export function editBetween(before: string, after: string): Edit {
+  const min = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < min && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  // Never split a surrogate pair.
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
+  let oldEnd = before.length;
+  let newEnd = after.length;
+  while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  if (oldEnd < before.length && isLowSurrogate(before.charCodeAt(oldEnd))) {
+    oldEnd++;
+    newEnd++;
+  }
+  return new Edit({
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: pointAt(before, start),
+    oldEndPosition: pointAt(before, oldEnd),
+    newEndPosition: pointAt(after, newEnd),
+  });
+}
+
+/** Row and column (UTF-16 units, as web-tree-sitter counts them) of an offset; rows end at \n. */
+function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }

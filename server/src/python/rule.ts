@@ -4,12 +4,21 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ResolvedConfig } from '../engine/config';
 import type { Fix } from '../engine/types';
+import type { Catalog } from './catalog';
+import type { NameResolver } from './names';
 
 export interface PyRuleContext {
   readonly path: string;
   readonly text: string;
   readonly tree: Tree;
   readonly config: ResolvedConfig;
+  /** Known APIs (blocking calls, coroutines, kinds), merged with the configuration. */
+  readonly catalog: Catalog;
+  /**
+   * Scopes, imports, qualified names, kinds and the workspace's module index, built on first use
+   * and shared by every rule of the file. See names.ts.
+   */
+  readonly names: NameResolver;
   /** Reports a finding on a node or an explicit offset range (UTF-16 offsets, like node.startIndex). */
   report(at: Node | { start: number; end: number }, message: string, fixes?: Fix[]): void;
 }

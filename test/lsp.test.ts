@@ -1,0 +1,414 @@
+// The language server over LSP, as an editor sees it: the bundled server is spawned over stdio and
+// driven with a real JSON-RPC client (vscode-languageserver-protocol). No part of it is mocked.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import { docsUrl } from '../server/src/engine/rules';
+import { createLinter } from '../server/src/languages';
+import { applyWorkspaceEdit, LspTestClient, makeWorkspace, uriOf } from './lspClient';
+
+const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n';
+const USED_TS = 'export async function load(): Promise<number> {\n  return await Promise.resolve(1);\n}\n';
+const UNUSED_PY = 'import asyncio\n\n\nasync def load():\n    return 1\n';
+const SEQUENTIAL_PY = [
+  'import asyncio',
+  '',
+  '',
+  'async def fetch(n):',
+  '    await asyncio.sleep(0)',
+  '    return n',
+  '',
+  '',
+  'async def main():',
+  '    a = await fetch(1)',
+  '    b = await fetch(2)',
+  '    return a + b',
+  '',
+].join('\n');
+
+const ours = (d: Diagnostic[] | undefined, rule?: string) => (d ?? []).filter((x) => x.source === 'async-lint' && (!rule || x.code === rule));
+
+function codeActions(client: LspTestClient, uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+  const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, only } });
+}
+
+describe('language server (LSP over stdio)', function () {
+  this.timeout(120000);
+  const clients: LspTestClient[] = [];
+  const start = async (...args: Parameters<typeof LspTestClient.start>) => {
+    const c = await LspTestClient.start(...args);
+    clients.push(c);
+    return c;
+  };
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.stop()));
+  });
+
+  describe('pull diagnostics', () => {
+    it('announces its capabilities and diagnoses TypeScript with rule id, docs link and severity', async () => {
+      const ws = makeWorkspace({ 'src/a.ts': UNUSED_TS });
+      const client = await start({ folders: [ws], pull: true });
+      const caps = client.initializeResult!.capabilities;
+      assert.deepEqual(caps.diagnosticProvider, { identifier: 'async-lint', interFileDependencies: true, workspaceDiagnostics: false });
+      assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, ['quickfix', 'source.fixAll.asyncLint']);
+      assert.equal((caps.textDocumentSync as { change: number }).change, 2, 'incremental sync');
+      const uri = client.open(path.join(ws, 'src/a.ts'), UNUSED_TS);
+      const report = await client.pull(uri);
+      assert.equal(report.kind, 'full');
+      const diags = ours(report.items, 'unused-async');
+      assert.equal(diags.length, 1, JSON.stringify(report.items));
+      const d = diags[0];
+      assert.deepEqual(d.range.start, { line: 0, character: 7 });
+      assert.equal(d.severity, 4, 'unused-async defaults to hint');
+      assert.equal(d.codeDescription?.href, docsUrl('unused-async'));
+      assert.match(d.codeDescription!.href, /docs\/rules\/unused-async\.md$/);
+      // The same version again: the client keeps what it has.
+      const again = await client.pull(uri, report.resultId);
+      assert.equal(again.kind, 'unchanged');
+    });
+
+    it('diagnoses a Python document', async () => {
+      const ws = makeWorkspace({ 'app/main.py': UNUSED_PY });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'app/main.py'), UNUSED_PY);
+      const report = await client.pull(uri);
+      const diags = ours(report.items, 'unused-async');
+      assert.equal(diags.length, 1, JSON.stringify(report.items));
+      assert.equal(diags[0].range.start.line, 3);
+    });
+
+    it('follows incremental edits: the finding goes when the function awaits', async () => {
+      const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+      assert.equal(ours((await client.pull(uri)).items).length, 1);
+      // "return 1;" -> "return await Promise.resolve(1);" as an incremental change on line 1
+      client.change(uri, [{ range: { start: { line: 1, character: 9 }, end: { line: 1, character: 10 } }, text: 'await Promise.resolve(1)' }]);
+      const after = await client.pull(uri);
+      assert.equal(after.kind, 'full');
+      assert.deepEqual(ours(after.items), []);
+      // and back
+      client.change(uri, [{ range: { start: { line: 1, character: 9 }, end: { line: 1, character: 33 } }, text: '2' }]);
+      assert.equal(ours((await client.pull(uri)).items).length, 1);
+    });
+
+    it('analyses untitled documents by language id', async () => {
+      const ws = makeWorkspace({});
+      const client = await start({ folders: [ws], pull: true });
+      const ts = client.open('untitled:Untitled-1', UNUSED_TS, 'typescript');
+      const py = client.open('untitled:Untitled-2', UNUSED_PY, 'python');
+      assert.equal(ours((await client.pull(ts)).items, 'unused-async').length, 1);
+      assert.equal(ours((await client.pull(py)).items, 'unused-async').length, 1);
+    });
+
+    it('answers RequestCancelled to a cancelled pull', async () => {
+      const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+      await client.pull(uri);
+      client.change(uri, [{ range: { start: { line: 1, character: 9 }, end: { line: 1, character: 10 } }, text: '2' }]);
+      // An edit makes the server wait for a quiet moment; the cancel arrives during that wait.
+      const { CancellationTokenSource } = await import('vscode-languageserver-protocol');
+      const source = new CancellationTokenSource();
+      const pending = client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, source.token);
+      source.cancel();
+      await assert.rejects(pending, (e: { code?: number }) => e.code === -32800);
+      // The server goes on: the next pull is answered for the latest text.
+      assert.equal(ours((await client.pull(uri)).items).length, 1);
+    });
+  });
+
+  describe('push diagnostics', () => {
+    it('publishes on open and after edits, debounced to the latest version', async () => {
+      const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
+      const client = await start({ folders: [ws], pull: false });
+      const versions: number[] = [];
+      client.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
+        versions.push(p.version ?? -1);
+        client.published.set(p.uri, p.diagnostics);
+      });
+      const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+      assert.equal(ours(await client.pushed(uri), 'unused-async').length, 1);
+      // Five quick edits ending in an awaiting body: one analysis, of the last version.
+      let v = 0;
+      for (let i = 0; i < 4; i++) v = client.change(uri, [{ text: UNUSED_TS.replace('1', String(i + 2)) }]);
+      v = client.change(uri, [{ text: USED_TS }]);
+      await client.pushed(uri, (d) => ours(d).length === 0);
+      assert.equal(versions.at(-1), v);
+      assert.deepEqual(
+        versions.filter((x) => x > 1 && x < v),
+        [],
+        'intermediate versions were not analysed',
+      );
+    });
+
+    it('with run: onSave, analyses on save, not on each edit', async () => {
+      const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
+      const client = await start({ folders: [ws], pull: false, settings: { '': { run: 'onSave' } } });
+      const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+      assert.equal(ours(await client.pushed(uri)).length, 1);
+      client.change(uri, [{ text: USED_TS }]);
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(ours(client.published.get(uri)).length, 1, 'an edit alone does not re-analyse');
+      client.save(uri);
+      await client.pushed(uri, (d) => ours(d).length === 0);
+    });
+
+    it('clears diagnostics when the document closes', async () => {
+      const ws = makeWorkspace({ 'a.py': UNUSED_PY });
+      const client = await start({ folders: [ws], pull: false });
+      const uri = client.open(path.join(ws, 'a.py'), UNUSED_PY);
+      await client.pushed(uri);
+      client.close(uri);
+      await client.pushed(uri, (d) => d.length === 0);
+    });
+  });
+
+  describe('code actions', () => {
+    it('offers each fix as a quick fix, and "disable for this line" that really silences the finding', async () => {
+      const ws = makeWorkspace({ 'main.py': SEQUENTIAL_PY });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'main.py'), SEQUENTIAL_PY);
+      const diags = ours((await client.pull(uri)).items, 'sequential-await');
+      assert.equal(diags.length, 1, 'one run of two awaits');
+      const actions = await codeActions(client, uri, diags);
+      const gather = actions.find((a) => /gather/.test(a.title));
+      assert.ok(gather, `a gather fix among: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.equal(gather.kind, 'quickfix');
+      assert.notEqual(gather.isPreferred, true, 'a suggestion is never the preferred fix');
+      const gathered = applyWorkspaceEdit(SEQUENTIAL_PY, gather.edit!, uri);
+      assert.match(gathered, /a, b = await asyncio\.gather\(fetch\(1\), fetch\(2\)\)/);
+
+      const disable = actions.find((a) => a.title === 'Disable sequential-await for this line');
+      assert.ok(disable, 'a disable action');
+      const silenced = applyWorkspaceEdit(SEQUENTIAL_PY, disable.edit!, uri);
+      assert.match(silenced, /\n {4}# async-lint-disable-next-line sequential-await\n {4}a = await fetch\(1\)/);
+      client.change(uri, [{ text: silenced }]);
+      assert.deepEqual(ours((await client.pull(uri)).items, 'sequential-await'), []);
+    });
+
+    it('adds the rule to a directive already on the line above instead of stacking comments', async () => {
+      const text = '// async-lint-disable-next-line unawaited -- legacy\nexport async function load() {\n  return 1;\n}\n';
+      const ws = makeWorkspace({ 'a.ts': text });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'a.ts'), text);
+      const diags = ours((await client.pull(uri)).items, 'unused-async');
+      assert.equal(diags.length, 1);
+      const disable = (await codeActions(client, uri, diags)).find((a) => a.title.startsWith('Disable unused-async'));
+      assert.ok(disable);
+      const out = applyWorkspaceEdit(text, disable.edit!, uri);
+      assert.equal(out.split('\n')[0], '// async-lint-disable-next-line unawaited, unused-async -- legacy');
+      client.change(uri, [{ text: out }]);
+      assert.deepEqual(ours((await client.pull(uri)).items), []);
+    });
+
+    it('source.fixAll.asyncLint applies safe fixes only', async function () {
+      const linter = createLinter();
+      if (!linter.backendFor('x.ts')!.ruleIds.includes('unawaited')) this.skip(); // the TS unawaited rule has not landed
+      const text = [
+        'async function save(): Promise<void> {',
+        '  await Promise.resolve();',
+        '}',
+        'export async function main(): Promise<void> {',
+        '  save();',
+        '}',
+        '',
+      ].join('\n');
+      const ws = makeWorkspace({ 'a.ts': text });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'a.ts'), text);
+      assert.equal(ours((await client.pull(uri)).items, 'unawaited').length, 1);
+      const actions = await codeActions(client, uri, [], ['source.fixAll']);
+      assert.deepEqual(actions.map((a) => a.kind), ['source.fixAll.asyncLint']);
+      const fixed = applyWorkspaceEdit(text, actions[0].edit!, uri);
+      assert.match(fixed, /\n {2}await save\(\);\n/);
+      // nothing left to fix: no action
+      client.change(uri, [{ text: fixed }]);
+      assert.deepEqual(ours((await client.pull(uri)).items, 'unawaited'), []);
+      assert.deepEqual(await codeActions(client, uri, [], ['source.fixAll']), []);
+    });
+
+    it('offers no fix-all when nothing is safe to fix, and no source action unless asked', async () => {
+      const ws = makeWorkspace({ 'main.py': SEQUENTIAL_PY });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'main.py'), SEQUENTIAL_PY);
+      const diags = ours((await client.pull(uri)).items);
+      assert.ok(diags.length > 0);
+      assert.deepEqual(await codeActions(client, uri, [], ['source.fixAll.asyncLint']), [], 'the gather suggestion is not safe');
+      const quick = await codeActions(client, uri, diags);
+      assert.ok(quick.every((a) => a.kind === 'quickfix'));
+    });
+  });
+
+  describe('settings and configuration', () => {
+    it('reads settings per resource: two folders, two severities', async () => {
+      const one = makeWorkspace({ 'a.ts': UNUSED_TS });
+      const two = makeWorkspace({ 'b.ts': UNUSED_TS });
+      const client = await start({
+        folders: [one, two],
+        pull: true,
+        settings: { [uriOf(one)]: { rules: { 'unused-async': 'error' } }, [uriOf(two)]: { rules: { 'unused-async': 'warning' } } },
+      });
+      const a = client.open(path.join(one, 'a.ts'), UNUSED_TS);
+      const b = client.open(path.join(two, 'b.ts'), UNUSED_TS);
+      assert.equal(ours((await client.pull(a)).items)[0]?.severity, 1);
+      assert.equal(ours((await client.pull(b)).items)[0]?.severity, 2);
+      assert.ok(client.configurationRequests.includes(a) && client.configurationRequests.includes(b), 'asked with each document as scopeUri');
+    });
+
+    it('honours a settings change: refresh, then the new severity; enable: false silences', async () => {
+      const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+      assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 4);
+      client.settings = { '': { rules: { 'unused-async': 'error' } } };
+      const before = client.refreshes;
+      void client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await client.until('a diagnostics refresh', () => client.refreshes > before);
+      assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 1);
+      client.settings = { '': { enable: false } };
+      void client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await client.until('a second refresh', () => client.refreshes > before + 1);
+      assert.deepEqual(ours((await client.pull(uri)).items), []);
+    });
+
+    it('lets the project file win over editor settings, and keeps the last good one when it breaks', async () => {
+      const ws = makeWorkspace({ 'a.ts': UNUSED_TS, 'async-lint.json': JSON.stringify({ rules: { 'unused-async': 'warning' } }) });
+      const client = await start({ folders: [ws], pull: true, settings: { '': { rules: { 'unused-async': 'error' } } } });
+      const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+      assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 2, 'async-lint.json says warning');
+
+      const configFile = path.join(ws, 'async-lint.json');
+      fs.writeFileSync(configFile, '{ "rules": { "unused-async": "loud" ');
+      void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(configFile), type: 2 }] });
+      await client.until('a refresh after the change', () => client.refreshes >= 1);
+      assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 2, 'still the last good: warning');
+      await client.until('an error message', () => client.messages.some((m) => m.type === 1));
+      const msg = client.messages.find((m) => m.type === 1)!.message;
+      assert.match(msg, /async-lint\.json/);
+      assert.match(msg, /invalid JSON/);
+      assert.match(msg, /last good settings/);
+
+      fs.writeFileSync(configFile, JSON.stringify({ rules: { 'unused-async': 'info' } }));
+      void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(configFile), type: 2 }] });
+      await client.until('a refresh after the repair', () => client.refreshes >= 2);
+      assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 3, 'the repaired file: info');
+    });
+
+    it('names the unknown rule of an invalid pyproject.toml section', async () => {
+      const toml = '[tool.async-lint]\nrules = { "no-such-rule" = "off" }\n';
+      const ws = makeWorkspace({ 'main.py': UNUSED_PY, 'pyproject.toml': toml });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'main.py'), UNUSED_PY);
+      assert.equal(ours((await client.pull(uri)).items).length, 1, 'analysis goes on with the editor settings');
+      await client.until('an error message', () => client.messages.some((m) => m.type === 1));
+      assert.match(client.messages[0].message, /pyproject\.toml.*unknown rule 'no-such-rule'/);
+    });
+
+    it('skips files matched by asyncLint.exclude and by the config ignorePatterns', async () => {
+      const ws = makeWorkspace({
+        'gen/a.ts': UNUSED_TS,
+        'legacy/b.py': UNUSED_PY,
+        'src/c.ts': UNUSED_TS,
+        'async-lint.json': JSON.stringify({ ignorePatterns: ['legacy/'] }),
+      });
+      const client = await start({ folders: [ws], pull: true, settings: { '': { exclude: ['gen/**'] } } });
+      const a = client.open(path.join(ws, 'gen/a.ts'), UNUSED_TS);
+      const b = client.open(path.join(ws, 'legacy/b.py'), UNUSED_PY);
+      const c = client.open(path.join(ws, 'src/c.ts'), UNUSED_TS);
+      assert.deepEqual(ours((await client.pull(a)).items), []);
+      assert.deepEqual(ours((await client.pull(b)).items), []);
+      assert.equal(ours((await client.pull(c)).items).length, 1);
+    });
+
+    it('sees a change on disk to a module another open file imports', async function () {
+      const ws = makeWorkspace({
+        'lib.py': 'def fetch():\n    return 1\n',
+        'main.py': 'from lib import fetch\n\n\nasync def main():\n    fetch()\n    await main()\n',
+      });
+      const linter = createLinter();
+      if (!linter.backendFor('x.py')!.ruleIds.includes('unawaited')) this.skip(); // the Python unawaited rule has not landed
+      const client = await start({ folders: [ws], pull: true });
+      const main = client.open(path.join(ws, 'main.py'), fs.readFileSync(path.join(ws, 'main.py'), 'utf8'));
+      assert.deepEqual(ours((await client.pull(main)).items, 'unawaited'), []);
+      fs.writeFileSync(path.join(ws, 'lib.py'), 'import asyncio\n\n\nasync def fetch():\n    await asyncio.sleep(0)\n');
+      const before = client.refreshes;
+      void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(ws, 'lib.py')), type: 2 }] });
+      await client.until('a refresh', () => client.refreshes > before);
+      assert.equal(ours((await client.pull(main)).items, 'unawaited').length, 1);
+    });
+  });
+
+  describe('Lint Workspace', () => {
+    it('analyses every file, skips node_modules, publishes findings and reports progress', async () => {
+      const ws = makeWorkspace({
+        'src/a.ts': UNUSED_TS,
+        'src/ok.ts': USED_TS,
+        'py/b.py': UNUSED_PY,
+        'node_modules/dep/index.js': 'async function x() { return 1 }\n',
+        'notes.txt': 'async function x() { return 1 }\n',
+      });
+      const client = await start({ folders: [ws], pull: true });
+      const result = await client.conn.sendRequest('asyncLint/lintWorkspace', { workDoneToken: 'lint-ws-1' });
+      assert.deepEqual(result, { files: 3, findings: 2, filesWithFindings: 2, skipped: 0 });
+      assert.equal(ours(client.published.get(uriOf(path.join(ws, 'src/a.ts')))).length, 1);
+      assert.equal(ours(client.published.get(uriOf(path.join(ws, 'py/b.py')))).length, 1);
+      assert.deepEqual(client.published.get(uriOf(path.join(ws, 'src/ok.ts'))), []);
+      assert.ok(!client.published.has(uriOf(path.join(ws, 'node_modules/dep/index.js'))));
+      const kinds = client.progress.filter((p) => (p as { token: string }).token === 'lint-ws-1').map((p) => (p as { value: { kind: string } }).value.kind);
+      assert.equal(kinds[0], 'begin');
+      assert.equal(kinds.at(-1), 'end');
+    });
+
+    it('is also a workspace/executeCommand for other editors, with server-created progress', async () => {
+      const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
+      const client = await start({ folders: [ws], pull: false });
+      const result = await client.conn.sendRequest('workspace/executeCommand', { command: 'async-lint.server.lintWorkspace', arguments: [] });
+      assert.deepEqual(result, { files: 1, findings: 1, filesWithFindings: 1, skipped: 0 });
+      assert.ok(client.progress.some((p) => (p as { value: { kind: string } }).value.kind === 'end'));
+    });
+
+    it('stops when cancelled and answers RequestCancelled', async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 100; i++) files[`src/f${i}.ts`] = UNUSED_TS.replace('load', `load${i}`);
+      const ws = makeWorkspace(files);
+      const client = await start({ folders: [ws], pull: true });
+      const { CancellationTokenSource } = await import('vscode-languageserver-protocol');
+      const source = new CancellationTokenSource();
+      const pending = client.conn.sendRequest('asyncLint/lintWorkspace', { workDoneToken: 'cancel-me' }, source.token);
+      // The cancel reaches the server while it lists the files (asynchronous I/O).
+      source.cancel();
+      await assert.rejects(pending, (e: { code?: number; data?: { files: number } }) => e.code === -32800 && e.data!.files < 100);
+      const values = client.progress.filter((p) => (p as { token: string }).token === 'cancel-me').map((p) => (p as { value: { kind: string } }).value.kind);
+      assert.equal(values.at(-1), 'end', 'the progress is ended');
+      // and the server still works
+      const uri = client.open(path.join(ws, 'src/f1.ts'), UNUSED_TS);
+      assert.equal(ours((await client.pull(uri)).items).length, 1);
+    });
+  });
+
+  describe('status notifications', () => {
+    it('tells a client that asks for it how each document stands', async () => {
+      const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
+      const client = await start({ folders: [ws], pull: true, initializationOptions: { statusNotifications: true } });
+      const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+      await client.pull(uri);
+      await client.until('a status', () => client.notifications.some((n) => n.method === 'asyncLint/status'));
+      const status = client.notifications.filter((n) => n.method === 'asyncLint/status').map((n) => n.params as { uri?: string; state: string; findings?: number });
+      assert.deepEqual(
+        status.filter((s) => s.uri === uri && s.state !== 'analysing').map((s) => [s.state, s.findings]),
+        [['findings', 1]],
+      );
+    });
+
+    it('sends none to a client that did not ask', async () => {
+      const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+      await client.pull(uri);
+      assert.deepEqual(client.notifications.filter((n) => n.method === 'asyncLint/status'), []);
+    });
+  });
+});

@@ -1,0 +1,271 @@
+// A real JSON-RPC client for the language server tests: builds the server bundle from the current
+// sources into a private folder (so a concurrent `npm run build` cannot disturb a run), spawns it
+// over stdio, answers the requests a client must answer, and records what the server sends.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type Diagnostic,
+  type InitializeResult,
+  type ProtocolConnection,
+  type TextDocumentContentChangeEvent,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node';
+import { ROOT } from './helpers';
+
+let bundle: Promise<string> | undefined;
+
+/** Bundles server/src/server.ts (with esbuild.mjs, as `npm run build` does) into a private folder, once per run. */
+export function buildServer(): Promise<string> {
+  bundle ??= (async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-server-'));
+    await new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, ['esbuild.mjs', '--outdir', out, '--only', 'server'], { cwd: ROOT }, (err, _stdout, stderr) =>
+        err ? reject(new Error(`building the server failed: ${stderr}`)) : resolve(),
+      ),
+    );
+    return path.join(out, 'server.js');
+  })();
+  return bundle;
+}
+
+export const uriOf = (file: string) => pathToFileURL(file).href;
+
+/** A temporary workspace folder with the given files. */
+export function makeWorkspace(files: Record<string, string>): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-ws-')));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+export interface ClientOptions {
+  folders: string[];
+  /** Pull diagnostics (textDocument/diagnostic) or push only. */
+  pull: boolean;
+  /** `asyncLint` settings by scope URI prefix; '' for every resource. */
+  settings?: Record<string, unknown>;
+  initializationOptions?: unknown;
+}
+
+interface Waiter {
+  test: () => boolean;
+  resolve: () => void;
+}
+
+export class LspTestClient {
+  readonly conn: ProtocolConnection;
+  readonly proc: ChildProcess;
+  /** Last publishDiagnostics per URI. */
+  readonly published = new Map<string, Diagnostic[]>();
+  readonly messages: { type: number; message: string }[] = [];
+  readonly logs: string[] = [];
+  readonly notifications: { method: string; params: unknown }[] = [];
+  readonly progress: unknown[] = [];
+  refreshes = 0;
+  readonly configurationRequests: string[] = [];
+  settings: Record<string, unknown>;
+  stderr = '';
+  initializeResult: InitializeResult | undefined;
+  private readonly waiters: Waiter[] = [];
+  private readonly versions = new Map<string, number>();
+
+  private constructor(serverJs: string, private readonly options: ClientOptions) {
+    this.settings = options.settings ?? {};
+    this.proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
+    this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    const c = this.conn;
+    c.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
+      this.published.set(p.uri, p.diagnostics);
+      this.poke();
+    });
+    c.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+      this.messages.push(p);
+      this.poke();
+    });
+    c.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+      this.poke();
+    });
+    c.onNotification('$/progress', (p: unknown) => {
+      this.progress.push(p);
+      this.poke();
+    });
+    c.onNotification((method: string, params: unknown) => {
+      this.notifications.push({ method, params });
+      this.poke();
+    });
+    c.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) =>
+      p.items.map((item) => {
+        this.configurationRequests.push(item.scopeUri ?? '');
+        let best: unknown = null;
+        let bestLen = -1;
+        for (const [prefix, value] of Object.entries(this.settings)) {
+          if ((item.scopeUri ?? '').startsWith(prefix) && prefix.length > bestLen) {
+            best = value;
+            bestLen = prefix.length;
+          }
+        }
+        return best;
+      }),
+    );
+    c.onRequest('client/registerCapability', () => null);
+    c.onRequest('window/workDoneProgress/create', () => null);
+    c.onRequest('window/showMessageRequest', (p: { type: number; message: string }) => {
+      this.messages.push(p);
+      this.poke();
+      return null;
+    });
+    c.onRequest('workspace/diagnostic/refresh', () => {
+      this.refreshes++;
+      this.poke();
+      return null;
+    });
+    c.listen();
+  }
+
+  static async start(options: ClientOptions): Promise<LspTestClient> {
+    const client = new LspTestClient(await buildServer(), options);
+    const capabilities: ClientCapabilities = {
+      workspace: {
+        configuration: true,
+        workspaceFolders: true,
+        didChangeWatchedFiles: { dynamicRegistration: true },
+        diagnostics: { refreshSupport: true },
+        didChangeConfiguration: { dynamicRegistration: false },
+      },
+      window: { workDoneProgress: true, showMessage: {} },
+      textDocument: {
+        synchronization: { didSave: true, dynamicRegistration: false },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, isPreferredSupport: true },
+        publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+        ...(options.pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
+      },
+    };
+    const exited = new Promise<never>((_, reject) =>
+      client.proc.on('exit', (code) => reject(new Error(`the server exited (${code}) during initialize: ${client.stderr.slice(-2000)}`))),
+    );
+    exited.catch(() => undefined);
+    const initialized = client.conn.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: uriOf(options.folders[0]),
+      workspaceFolders: options.folders.map((f) => ({ uri: uriOf(f), name: path.basename(f) })),
+      capabilities,
+      initializationOptions: options.initializationOptions,
+    });
+    client.initializeResult = await Promise.race([initialized, exited]);
+    await client.conn.sendNotification('initialized', {});
+    return client;
+  }
+
+  private poke(): void {
+    for (const w of [...this.waiters]) {
+      if (w.test()) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  }
+
+  /** Waits until `test` holds (checked on every message from the server and every 50 ms). */
+  async until(what: string, test: () => boolean, timeoutMs = 30000): Promise<void> {
+    if (test()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        clearInterval(tick);
+        reject(new Error(`timed out waiting for ${what}; server stderr: ${this.stderr.slice(-2000)}; logs: ${this.logs.slice(-5).join(' | ')}`));
+      }, timeoutMs);
+      const tick = setInterval(() => this.poke(), 50);
+      this.waiters.push({
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          clearInterval(tick);
+          resolve();
+        },
+      });
+    });
+  }
+
+  open(file: string, text: string, languageId = languageOf(file)): string {
+    const uri = file.includes(':') && !file.startsWith('/') ? file : uriOf(file);
+    this.versions.set(uri, 1);
+    void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    return uri;
+  }
+
+  change(uri: string, changes: TextDocumentContentChangeEvent[]): number {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    return version;
+  }
+
+  save(uri: string): void {
+    void this.conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
+  }
+
+  close(uri: string): void {
+    void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  pull(uri: string, previousResultId?: string): Promise<{ kind: string; items?: Diagnostic[]; resultId?: string }> {
+    return this.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId });
+  }
+
+  /** Pushed diagnostics of `uri` from our server, once `test` accepts them. */
+  async pushed(uri: string, test: (d: Diagnostic[]) => boolean = (d) => d.length > 0): Promise<Diagnostic[]> {
+    await this.until(`diagnostics for ${uri}`, () => this.published.has(uri) && test(this.published.get(uri)!));
+    return this.published.get(uri)!;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 5000))]);
+      void this.conn.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    await new Promise<void>((resolve) => {
+      if (this.proc.exitCode !== null) return resolve();
+      const t = setTimeout(() => {
+        this.proc.kill();
+        resolve();
+      }, 3000);
+      this.proc.on('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    this.conn.dispose();
+  }
+}
+
+export function languageOf(file: string): string {
+  if (file.endsWith('.py')) return 'python';
+  if (file.endsWith('.tsx')) return 'typescriptreact';
+  if (file.endsWith('.jsx')) return 'javascriptreact';
+  if (/\.[mc]?js$/.test(file)) return 'javascript';
+  return 'typescript';
+}
+
+/** Applies a WorkspaceEdit's changes for one URI to a text (edits in LSP positions, UTF-16). */
+export function applyWorkspaceEdit(text: string, edit: WorkspaceEdit, uri: string): string {
+  const edits = edit.changes?.[uri] ?? [];
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offset = (p: { line: number; character: number }) => (p.line >= starts.length ? text.length : starts[p.line] + p.character);
+  const sorted = edits.map((e) => ({ start: offset(e.range.start), end: offset(e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
