@@ -78,7 +78,7 @@ export class LspTestClient {
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
 
-  private constructor(serverJs: string, private readonly options: ClientOptions) {
+  private constructor(serverJs: string, options: ClientOptions) {
     this.settings = options.settings ?? {};
     this.proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
@@ -100,8 +100,8 @@ export class LspTestClient {
       this.progress.push(p);
       this.poke();
     });
-    c.onNotification((method: string, params: unknown) => {
-      this.notifications.push({ method, params });
+    c.onUnhandledNotification((n) => {
+      this.notifications.push({ method: n.method, params: n.params });
       this.poke();
     });
     c.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) =>
