@@ -2,6 +2,7 @@
 import type { PyRule } from '../rule';
 import { asyncCallback } from './async-callback';
 import { awaitInLoop } from './await-in-loop';
+import { clientPerRequest } from './client-per-request';
 import { sequentialAwait } from './sequential-await';
 import { unusedAsync } from './unused-async';
 
@@ -9,5 +10,6 @@ export const PY_RULES: readonly PyRule[] = [
   sequentialAwait,
   awaitInLoop,
   asyncCallback,
+  clientPerRequest,
   unusedAsync,
 ];
