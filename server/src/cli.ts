@@ -4,6 +4,13 @@ import { run, UsageError, EXIT_ERROR, type Io } from './cli/run';
 import { ConfigError } from './engine/config';
 
 async function main(): Promise<void> {
+  // `async-lint | head`: the reader went away; stop quietly instead of crashing on EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
   try {
     // exitCode, not exit(): a large report on a pipe must drain before the process ends.
