@@ -284,6 +284,16 @@ describe('CLI (built)', function () {
       assert.ok(json(errors).flatMap((f) => f.messages).every((m) => m.severity === 2));
     });
 
+    it('0 with a note on stderr when there is nothing to lint', () => {
+      const empty = path.join(tmp, 'empty');
+      fs.mkdirSync(path.join(empty, 'docs'), { recursive: true });
+      fs.writeFileSync(path.join(empty, 'docs', 'notes.md'), '# notes\n');
+      const r = cli([], empty);
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, 'async-lint: no files to lint\n');
+    });
+
     it('2 for usage errors: unknown rule id (naming the valid ones), bad severity, option, format, missing path', () => {
       const unknown = cli(['--rule', 'no-floating=error'], basic());
       assert.equal(unknown.code, 2);
