@@ -16,7 +16,7 @@ import {
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'];
 /** Files on disk and untitled documents; in a virtual workspace only untitled ones (the server reads files from disk). */
-const SELECTOR: vscode.DocumentFilter[] = LANGUAGES.flatMap((language) => [
+const SELECTOR: { scheme: string; language: string }[] = LANGUAGES.flatMap((language) => [
   { scheme: 'file', language },
   { scheme: 'untitled', language },
 ]);
