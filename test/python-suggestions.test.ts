@@ -47,6 +47,12 @@ describe('await-in-loop (Python): findings without a fix', () => {
 });
 
 describe('sequential-await (Python): findings without a fix', () => {
+  it('a function where `asyncio` names something else', () =>
+    reportedWithoutFix(
+      'sequential-await',
+      'import asyncio\n\n\nasync def run(api, asyncio):\n    a = await api.one()\n    b = await api.two()\n    return a, b\n',
+    ));
+
   it('a one-line block whose fix would need lines above (an annotation)', () =>
     reportedWithoutFix(
       'sequential-await',

@@ -20,9 +20,9 @@
 // to keep it: the message says so and no edit is guessed.
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
+import { asyncioMember } from '../concurrency';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
-import { readModuleNames, type ModuleNames } from './sequential-await';
 
 /** `functools.partial(f, ...)` wrappers are followed at most this deep. */
 const MAX_PARTIALS = 8;
@@ -32,7 +32,6 @@ const PARTIALS: ReadonlySet<string> = new Set(['functools.partial']);
 export const asyncCallback: PyRule = {
   id: 'async-callback',
   create(context) {
-    let moduleNames: ModuleNames | undefined;
     return {
       call(call) {
         const fn = call.childForFieldName('function');
@@ -61,7 +60,7 @@ export const asyncCallback: PyRule = {
         }
         const fix =
           method === 'call_soon_threadsafe' && what.kind === 'function' && fn.childForFieldName('object')!.type === 'identifier'
-            ? threadsafeFix(call, callback, args.slice(1), loopText, (moduleNames ??= readModuleNames(context.tree.rootNode, context.text)))
+            ? threadsafeFix(context.text, call, callback, args.slice(1), loopText, names)
             : undefined;
         context.report(
           call,
@@ -164,11 +163,12 @@ function ownMethod(attr: Node, names: NameResolver): Node | undefined {
 }
 
 /** `loop.call_soon_threadsafe(f, a, b)` -> `asyncio.run_coroutine_threadsafe(f(a, b), loop)`. */
-function threadsafeFix(call: Node, callback: Node, args: Node[], loop: string, names: ModuleNames): Fix | undefined {
+function threadsafeFix(text: string, call: Node, callback: Node, args: Node[], loop: string, names: NameResolver): Fix | undefined {
   const argumentList = call.childForFieldName('arguments')!;
   // Keyword arguments (`context=`) and comments have no place in the rewritten call.
   if (argumentList.namedChildren.some((a) => a !== null && (a.type === 'keyword_argument' || a.type === 'comment' || a.type === 'list_splat' || a.type === 'dictionary_splat'))) return undefined;
-  const runner = names.asyncioMember('run_coroutine_threadsafe');
+  const runner = asyncioMember(names, text, call, 'run_coroutine_threadsafe');
+  if (!runner) return undefined;
   const newText = `${runner.expression}(${callback.text}(${args.map((a) => a.text).join(', ')}), ${loop})`;
   const edits = [{ start: call.startIndex, end: call.endIndex, newText }];
   if (runner.importEdit) edits.push(runner.importEdit);

@@ -24,11 +24,12 @@
 // directly follows `out = []`.
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/types';
+import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver } from '../concurrency';
+import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
-import { ORDER_SENSITIVE_METHODS, readModuleNames, type ModuleNames } from './sequential-await';
 
 /** Awaited calls that make a loop deliberately sequential: a delay, or a batch already gathered. */
-const DELIBERATE: ReadonlySet<string> = new Set(['asyncio.sleep', 'asyncio.gather', 'asyncio.wait']);
+const DELIBERATE: ReadonlySet<string> = new Set(['asyncio.sleep', ...CONCURRENT_CALLS]);
 
 /** Iterable expressions that can follow `in` in a generator expression without parentheses. */
 const PRIMARY: ReadonlySet<string> = new Set([
@@ -37,13 +38,11 @@ const PRIMARY: ReadonlySet<string> = new Set([
   'generator_expression', 'string', 'concatenated_string',
 ]);
 
-const MAX_LINE = 88;
-
 interface LoopBody {
   /** Awaits of a call that belong to this loop, in source order. */
   awaits: Node[];
-  /** An await this loop makes on purpose (delay, gather) or in order (stream, database). */
-  deliberate: boolean;
+  /** Every awaited call in the body, nested loops included, to tell a deliberate loop. */
+  awaitedCalls: Node[];
   /** break (of this loop), return and raise statements. */
   exits: Node[];
   /** Names and `obj.attr` paths the body assigns, with the statement doing it. */
@@ -55,18 +54,18 @@ interface LoopBody {
 export const awaitInLoop: PyRule = {
   id: 'await-in-loop',
   create(context) {
-    let names: ModuleNames | undefined;
     return {
       for_statement(loop) {
-        if (loop.child(0)?.type === 'async' || !inAsyncFunction(loop)) return;
+        if (loop.child(0)?.type === 'async') return;
         const body = loop.childForFieldName('body');
         if (!body) return;
-        names ??= readModuleNames(context.tree.rootNode, context.text);
-        const scan = scanBody(body, names);
-        if (scan.awaits.length === 0 || scan.deliberate) return;
+        const scan = scanBody(body);
+        if (scan.awaits.length === 0) return;
         const first = scan.awaits[0];
         if (scan.exits.some((e) => e.startIndex > first.startIndex)) return;
         if (scan.awaits.some((a) => isLoopCarried(a, scan))) return;
+        const names = context.names;
+        if (!names.inAsyncFunction(loop) || isDeliberate(scan, names)) return;
         const fix = gatherFix(context.text, loop, names);
         context.report(
           first,
@@ -79,9 +78,18 @@ export const awaitInLoop: PyRule = {
   },
 };
 
+/** A loop that awaits a delay or a gathered batch, or calls that must stay in order. */
+function isDeliberate(scan: LoopBody, names: NameResolver): boolean {
+  return scan.awaitedCalls.some((call) => {
+    if (orderSensitiveReceiver(call) !== undefined) return true;
+    const callee = names.qualifiedName(call.childForFieldName('function')!);
+    return callee !== undefined && DELIBERATE.has(callee);
+  });
+}
+
 /** The awaits, exits and assignments that belong to the loop whose body is `body`. */
-function scanBody(body: Node, names: ModuleNames): LoopBody {
-  const out: LoopBody = { awaits: [], deliberate: false, exits: [], assigned: [] };
+function scanBody(body: Node): LoopBody {
+  const out: LoopBody = { awaits: [], awaitedCalls: [], exits: [], assigned: [] };
   // `nested` counts the loops between a node and `body`: their awaits and breaks are theirs.
   const stack: { node: Node; nested: number }[] = [{ node: body, nested: 0 }];
   while (stack.length > 0) {
@@ -95,10 +103,7 @@ function scanBody(body: Node, names: ModuleNames): LoopBody {
       case 'await': {
         const call = node.namedChild(0);
         if (call?.type === 'call') {
-          const fn = call.childForFieldName('function')!;
-          const callee = names.resolve(fn);
-          if (callee && DELIBERATE.has(callee)) out.deliberate = true;
-          if (fn.type === 'attribute' && ORDER_SENSITIVE_METHODS.has(fn.childForFieldName('attribute')!.text)) out.deliberate = true;
+          out.awaitedCalls.push(call);
           if (nested === 0) out.awaits.push(node);
         }
         break;
@@ -200,17 +205,9 @@ function readPaths(expr: Node): Set<string> {
   return out;
 }
 
-function inAsyncFunction(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') return n.child(0)?.type === 'async';
-    if (n.type === 'lambda' || n.type === 'class_definition') return false;
-  }
-  return false;
-}
-
 // --- the fix -------------------------------------------------------------------------------------
 
-function gatherFix(text: string, loop: Node, names: ModuleNames): Fix | undefined {
+function gatherFix(text: string, loop: Node, names: NameResolver): Fix | undefined {
   if (loop.childForFieldName('alternative')) return undefined;
   const body = loop.childForFieldName('body')!;
   const statements = body.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
@@ -240,12 +237,9 @@ function gatherFix(text: string, loop: Node, names: ModuleNames): Fix | undefine
     if ([...targetNames].some((n) => collectorReads.has(n)) || readPaths(call).has(collector.text)) return undefined;
   }
 
-  const lineStart = text.lastIndexOf('\n', loop.startIndex - 1) + 1;
-  const indent = text.slice(lineStart, loop.startIndex);
-  if (!/^[ \t]*$/.test(indent)) return undefined;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const unit = indent.includes('\t') ? '\t' : '    ';
-  const gather = names.asyncioMember('gather');
+  const { indent, unit, eol } = layoutAt(text, loop);
+  const gather = asyncioMember(names, text, loop, 'gather');
+  if (!gather) return undefined;
   const source = PRIMARY.has(iterable.type) ? iterable.text : `(${iterable.text})`;
 
   // `out = []` right before the loop: the gathered list replaces both.

@@ -19,25 +19,9 @@
 // inside the run kept above, with `asyncio` as the module imports it (or `import asyncio` added).
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/types';
+import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, reindented } from '../concurrency';
+import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
-
-/**
- * Methods whose calls on one receiver must stay in order (stream and socket reads and writes,
- * database statements): two of them on the same object never join one gather.
- */
-export const ORDER_SENSITIVE_METHODS: ReadonlySet<string> = new Set([
-  'read', 'readline', 'readlines', 'readexactly', 'readuntil', 'readany', 'readchunk',
-  'write', 'writelines', 'drain', 'send', 'sendall', 'recv', 'receive', 'receive_str',
-  'receive_bytes', 'receive_json', 'send_str', 'send_bytes', 'send_json',
-  'execute', 'executemany', 'fetch', 'fetchrow', 'fetchval', 'fetchone', 'fetchall', 'fetchmany',
-  'commit', 'rollback', 'acquire', 'release', 'asend', 'athrow', '__anext__',
-]);
-
-/** Awaited calls that already run their arguments concurrently. */
-const CONCURRENT_CALLS: ReadonlySet<string> = new Set(['asyncio.gather', 'asyncio.wait']);
-
-/** Line length above which the fix puts one awaited call per line. */
-const MAX_LINE = 88;
 
 interface Member {
   stmt: Node;
@@ -60,39 +44,38 @@ interface Member {
 export const sequentialAwait: PyRule = {
   id: 'sequential-await',
   create(context) {
-    let names: ModuleNames | undefined;
-    const moduleNames = () => (names ??= readModuleNames(context.tree.rootNode, context.text));
-
-    const flush = (run: Member[]) => {
-      if (run.length >= 2) report(context, run, moduleNames());
-    };
-
     return {
       block(block) {
-        if (!inAsyncFunction(block)) return;
+        // A cheap syntactic look first: names are resolved only for blocks with a candidate run.
+        if (!hasCandidateRun(block)) return;
+        const names = context.names;
+        if (!names.inAsyncFunction(block)) return;
         let run: Member[] = [];
+        const flush = () => {
+          if (run.length >= 2) report(context, run);
+        };
         for (const stmt of block.namedChildren) {
           if (!stmt || stmt.type === 'comment') continue;
-          const member = asMember(stmt, moduleNames());
+          const member = asMember(stmt, names);
           if (!member) {
-            flush(run);
+            flush();
             run = [];
           } else if (dependsOn(member, run)) {
-            flush(run);
+            flush();
             run = [member];
           } else {
             run.push(member);
           }
         }
-        flush(run);
+        flush();
       },
     };
   },
 };
 
-function report(context: PyRuleContext, run: Member[], names: ModuleNames): void {
+function report(context: PyRuleContext, run: Member[]): void {
   const bound = run.map((m) => m.target.text).join(', ');
-  const fix = gatherFix(context.text, run, names);
+  const fix = gatherFix(context.text, run, context.names);
   context.report(
     run[0].stmt,
     `${run.length} independent awaits (${bound}) run one after another; ` +
@@ -101,19 +84,36 @@ function report(context: PyRuleContext, run: Member[], names: ModuleNames): void
   );
 }
 
-/** The statement as a run member, or undefined when it ends a run. */
-function asMember(stmt: Node, names: ModuleNames): Member | undefined {
+/** The awaited call of `x = await call(...)` (any target), or undefined. */
+function awaitedCall(stmt: Node): Node | undefined {
   if (stmt.type !== 'expression_statement' || stmt.namedChildCount !== 1) return undefined;
   const assignment = stmt.namedChild(0)!;
   if (assignment.type !== 'assignment') return undefined;
-  const target = assignment.childForFieldName('left');
   const right = assignment.childForFieldName('right');
-  if (!target || right?.type !== 'await') return undefined;
-  const call = right.namedChild(0);
-  if (call?.type !== 'call') return undefined;
-  const callee = names.resolve(call.childForFieldName('function')!);
-  if (callee && CONCURRENT_CALLS.has(callee)) return undefined;
+  const call = right?.type === 'await' ? right.namedChild(0) : undefined;
+  return call?.type === 'call' ? call : undefined;
+}
 
+/** Whether two adjacent statements of the block await a call into a binding. */
+function hasCandidateRun(block: Node): boolean {
+  let previous = false;
+  for (const stmt of block.namedChildren) {
+    if (!stmt || stmt.type === 'comment') continue;
+    const candidate = awaitedCall(stmt) !== undefined;
+    if (candidate && previous) return true;
+    previous = candidate;
+  }
+  return false;
+}
+
+/** The statement as a run member, or undefined when it ends a run. */
+function asMember(stmt: Node, names: NameResolver): Member | undefined {
+  const call = awaitedCall(stmt);
+  if (!call) return undefined;
+  const callee = names.qualifiedName(call.childForFieldName('function')!);
+  if (callee && CONCURRENT_CALLS.has(callee)) return undefined;
+  const assignment = stmt.namedChild(0)!;
+  const target = assignment.childForFieldName('left')!;
   const binds = new Set<string>();
   if (!targetNames(target, binds)) return undefined;
   const uses = new Set<string>();
@@ -121,10 +121,8 @@ function asMember(stmt: Node, names: ModuleNames): Member | undefined {
   const member: Member = { stmt, target, call, binds, uses };
   const annotation = assignment.childForFieldName('type');
   if (annotation) member.annotation = annotation;
-  const fn = call.childForFieldName('function')!;
-  if (fn.type === 'attribute' && ORDER_SENSITIVE_METHODS.has(fn.childForFieldName('attribute')!.text)) {
-    member.orderedReceiver = fn.childForFieldName('object')!.text;
-  }
+  const receiver = orderSensitiveReceiver(call);
+  if (receiver !== undefined) member.orderedReceiver = receiver;
   return member;
 }
 
@@ -186,19 +184,15 @@ function dependsOn(member: Member, run: readonly Member[]): boolean {
 
 // --- the fix -------------------------------------------------------------------------------------
 
-function gatherFix(text: string, run: Member[], names: ModuleNames): Fix | undefined {
+function gatherFix(text: string, run: Member[], names: NameResolver): Fix | undefined {
   const first = run[0].stmt;
   const last = run[run.length - 1].stmt;
-  const lineStart = text.lastIndexOf('\n', first.startIndex - 1) + 1;
-  const prefix = text.slice(lineStart, first.startIndex);
-  const startsLine = /^[ \t]*$/.test(prefix);
-  const indent = startsLine ? prefix : '';
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const unit = indent.includes('\t') ? '\t' : '    ';
+  const { indent, unit, eol, startsLine } = layoutAt(text, first);
 
-  const gather = names.asyncioMember('gather');
+  const gather = asyncioMember(names, text, first, 'gather');
+  if (!gather) return undefined;
   const targets = run.map((m) => (m.target.type === 'pattern_list' ? `(${m.target.text})` : m.target.text)).join(', ');
-  const calls = run.map((m) => reindent(m.call, eol, unit));
+  const calls = run.map((m) => reindented(m.call, eol, unit));
   const oneLine = `${targets} = await ${gather.expression}(${calls.join(', ')})`;
   const statement =
     calls.some((c) => c.includes('\n')) || indent.length + oneLine.length > MAX_LINE
@@ -208,8 +202,7 @@ function gatherFix(text: string, run: Member[], names: ModuleNames): Fix | undef
   // Lines that go above the new statement: bare annotations, then the comments inside the run.
   const above: string[] = [];
   for (const m of run) if (m.annotation) above.push(`${m.target.text}: ${m.annotation.text}`);
-  const block = first.parent!;
-  for (const c of block.namedChildren) {
+  for (const c of first.parent!.namedChildren) {
     if (c?.type === 'comment' && c.startIndex > first.startIndex && c.endIndex <= last.endIndex) above.push(c.text.trimEnd());
   }
   if ((above.length > 0 || statement.includes('\n')) && !startsLine) return undefined;
@@ -219,92 +212,4 @@ function gatherFix(text: string, run: Member[], names: ModuleNames): Fix | undef
   ];
   if (gather.importEdit) edits.push(gather.importEdit);
   return { title: `Await them together with ${gather.expression}(...)`, edits, safe: false };
-}
-
-/**
- * The text of a call moved one level deeper: continuation lines get one more indent unit, unless a
- * string spans lines (its contents must not change).
- */
-export function reindent(call: Node, eol: string, unit: string): string {
-  const text = call.text;
-  if (!text.includes('\n') || call.descendantsOfType('string').some((s) => s?.text.includes('\n'))) return text;
-  return text.split(/\r?\n/).join(`${eol}${unit}`);
-}
-
-// --- syntax and names (minimal; to be replaced by the shared Python helpers) ---------------------
-
-/** True when the innermost function around `node` is `async def` (a class body stops the search). */
-function inAsyncFunction(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') return n.child(0)?.type === 'async';
-    if (n.type === 'lambda' || n.type === 'class_definition') return false;
-  }
-  return false;
-}
-
-export interface ModuleNames {
-  /** The qualified name an expression (`gather`, `aio.gather`) stands for, if imported. */
-  resolve(expr: Node): string | undefined;
-  /** How to write `asyncio.<member>` here, and the import to add when asyncio is not imported. */
-  asyncioMember(member: string): { expression: string; importEdit?: TextEdit };
-}
-
-export function readModuleNames(root: Node, text: string): ModuleNames {
-  const imports = new Map<string, string>();
-  // Where `import asyncio` goes: before the first statement after the docstring and `__future__` imports.
-  let insertBefore: Node | undefined;
-  let preambleEnd = 0;
-  for (const stmt of root.namedChildren) {
-    if (!stmt || stmt.type === 'comment') continue;
-    const isDocstring = preambleEnd === 0 && !insertBefore && stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'string';
-    if (!insertBefore && (isDocstring || stmt.type === 'future_import_statement')) {
-      preambleEnd = stmt.endIndex;
-      continue;
-    }
-    insertBefore ??= stmt;
-    if (stmt.type === 'import_statement') {
-      for (const name of stmt.childrenForFieldName('name')) {
-        if (name.type === 'aliased_import') imports.set(name.childForFieldName('alias')!.text, name.childForFieldName('name')!.text);
-        else imports.set(name.text.split('.')[0], name.text.split('.')[0]);
-      }
-    } else if (stmt.type === 'import_from_statement') {
-      const module = stmt.childForFieldName('module_name');
-      if (module?.type !== 'dotted_name') continue;
-      for (const name of stmt.childrenForFieldName('name')) {
-        if (name.type === 'aliased_import') imports.set(name.childForFieldName('alias')!.text, `${module.text}.${name.childForFieldName('name')!.text}`);
-        else imports.set(name.text, `${module.text}.${name.text}`);
-      }
-    }
-  }
-  const resolve = (expr: Node): string | undefined => {
-    const parts: string[] = [];
-    let n: Node | null = expr;
-    while (n?.type === 'attribute') {
-      parts.unshift(n.childForFieldName('attribute')!.text);
-      n = n.childForFieldName('object');
-    }
-    if (n?.type !== 'identifier') return undefined;
-    const head = imports.get(n.text);
-    return head === undefined ? undefined : [head, ...parts].join('.');
-  };
-  return {
-    resolve,
-    asyncioMember(member) {
-      for (const [local, qualified] of imports) if (qualified === `asyncio.${member}`) return { expression: local };
-      for (const [local, qualified] of imports) if (qualified === 'asyncio') return { expression: `${local}.${member}` };
-      const eol = text.includes('\r\n') ? '\r\n' : '\n';
-      let importEdit: TextEdit;
-      const isImport = insertBefore?.type === 'import_statement' || insertBefore?.type === 'import_from_statement';
-      if (insertBefore && (isImport || preambleEnd === 0)) {
-        const at = insertBefore.startIndex;
-        importEdit = { start: at, end: at, newText: `import asyncio${eol}${isImport ? '' : eol + eol}` };
-      } else if (insertBefore) {
-        // After the docstring or `__future__` imports, separated by a blank line.
-        importEdit = { start: preambleEnd, end: preambleEnd, newText: `${eol}${eol}import asyncio` };
-      } else {
-        importEdit = { start: preambleEnd, end: preambleEnd, newText: `${preambleEnd > 0 ? eol : ''}import asyncio${eol}` };
-      }
-      return { expression: `asyncio.${member}`, importEdit };
-    },
-  };
 }

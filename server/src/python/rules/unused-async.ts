@@ -12,17 +12,18 @@
 //   such as `@app.get("/")` or `@pytest.fixture` may require a coroutine function (FastAPI runs a
 //   plain `def` handler in a thread pool), so the rule cannot stand behind the advice.
 import type { Node } from 'web-tree-sitter';
+import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
 
 /** Decorators, by qualified name, that say nothing about needing a coroutine function. */
-const NEUTRAL_DECORATORS: ReadonlySet<string> = new Set(['staticmethod', 'classmethod', 'functools.wraps']);
+const NEUTRAL_DECORATORS: ReadonlySet<string> = new Set(['builtins.staticmethod', 'builtins.classmethod', 'functools.wraps']);
 
 /** How the own body of a function suspends or yields, scanning with an explicit stack. */
 function scanOwnBody(body: Node): { suspends: boolean; yields: boolean } {
   let suspends = false;
   let yields = false;
   const stack: Node[] = [body];
-  while (stack.length > 0 && !suspends) {
+  while (stack.length > 0 && !suspends && !yields) {
     const node = stack.pop()!;
     switch (node.type) {
       case 'await':
@@ -57,80 +58,24 @@ function isDocstring(stmt: Node): boolean {
   return stmt.type === 'expression_statement' && stmt.namedChildCount === 1 && stmt.namedChild(0)!.type === 'string';
 }
 
-/** `raise NotImplementedError` or `raise NotImplementedError(...)`. */
-function raisesNotImplemented(stmt: Node): boolean {
+/** `raise NotImplementedError` or `raise NotImplementedError(...)`, the builtin. */
+function raisesNotImplemented(stmt: Node, names: NameResolver): boolean {
   if (stmt.type !== 'raise_statement') return false;
   let exc = stmt.namedChild(0);
   if (exc?.type === 'call') exc = exc.childForFieldName('function');
-  return exc?.type === 'identifier' && exc.text === 'NotImplementedError';
+  return exc?.type === 'identifier' && names.qualifiedName(exc) === 'builtins.NotImplementedError';
 }
 
 /** A body made only of a docstring and `...` / `pass` / `raise NotImplementedError`. */
-function isStubBody(body: Node): boolean {
+function isStubBody(body: Node, names: NameResolver): boolean {
   const statements = body.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
   return statements.every(
     (s, i) =>
       (i === 0 && isDocstring(s)) ||
       s.type === 'pass_statement' ||
       (s.type === 'expression_statement' && s.namedChildCount === 1 && s.namedChild(0)!.type === 'ellipsis') ||
-      raisesNotImplemented(s),
+      raisesNotImplemented(s, names),
   );
-}
-
-/**
- * The qualified name of a decorator expression (`abstractmethod` imported from abc, `abc.abstractmethod`,
- * `functools.wraps(fn)`), or the bare name for builtins; undefined when it cannot be told.
- */
-function decoratorName(expr: Node, imports: ImportTable): string | undefined {
-  const target = expr.type === 'call' ? expr.childForFieldName('function') : expr;
-  if (!target) return undefined;
-  const parts: string[] = [];
-  let n: Node | null = target;
-  while (n?.type === 'attribute') {
-    parts.unshift(n.childForFieldName('attribute')!.text);
-    n = n.childForFieldName('object');
-  }
-  if (n?.type !== 'identifier') return undefined;
-  const head = imports.get(n.text) ?? (imports.shadowed.has(n.text) ? undefined : n.text);
-  return head === undefined ? undefined : [head, ...parts].join('.');
-}
-
-// --- imports (module level): local name -> qualified name --------------------------------------
-
-interface ImportTable extends Map<string, string> {
-  /** Names the module binds otherwise (def, class, assignment), which hide builtins. */
-  shadowed: Set<string>;
-}
-
-function moduleImports(root: Node): ImportTable {
-  const table = new Map<string, string>() as ImportTable;
-  table.shadowed = new Set();
-  for (const stmt of root.namedChildren) {
-    if (!stmt) continue;
-    if (stmt.type === 'import_statement') {
-      for (const name of stmt.childrenForFieldName('name')) {
-        if (name.type === 'aliased_import') {
-          table.set(name.childForFieldName('alias')!.text, name.childForFieldName('name')!.text);
-        } else {
-          const first = name.text.split('.')[0];
-          table.set(first, first);
-        }
-      }
-    } else if (stmt.type === 'import_from_statement') {
-      const module = stmt.childForFieldName('module_name');
-      if (!module || module.type !== 'dotted_name') continue;
-      for (const name of stmt.childrenForFieldName('name')) {
-        if (name.type === 'aliased_import') {
-          table.set(name.childForFieldName('alias')!.text, `${module.text}.${name.childForFieldName('name')!.text}`);
-        } else {
-          table.set(name.text, `${module.text}.${name.text}`);
-        }
-      }
-    } else if (stmt.type === 'function_definition' || stmt.type === 'class_definition') {
-      table.shadowed.add(stmt.childForFieldName('name')!.text);
-    }
-  }
-  return table;
 }
 
 // --- the rule ------------------------------------------------------------------------------------
@@ -138,24 +83,25 @@ function moduleImports(root: Node): ImportTable {
 export const unusedAsync: PyRule = {
   id: 'unused-async',
   create(context) {
-    let imports: ImportTable | undefined;
     return {
       function_definition(fn) {
         const keyword = fn.child(0);
         if (keyword?.type !== 'async') return;
         const body = fn.childForFieldName('body');
-        if (!body || isStubBody(body)) return;
+        if (!body) return;
+        const { suspends, yields } = scanOwnBody(body);
+        if (suspends || yields || isStubBody(body, context.names)) return;
         if (fn.parent?.type === 'decorated_definition') {
-          imports ??= moduleImports(context.tree.rootNode);
           for (const d of fn.parent.namedChildren) {
             if (d?.type !== 'decorator') continue;
-            const name = decoratorName(d.namedChild(0)!, imports);
+            // `functools.wraps(fn)`: the decorator factory's name decides.
+            let expr = d.namedChild(0)!;
+            if (expr.type === 'call') expr = expr.childForFieldName('function')!;
+            const name = context.names.qualifiedName(expr);
             // `@abstractmethod`, `@overload` and framework decorators all end here.
             if (name === undefined || !NEUTRAL_DECORATORS.has(name)) return;
           }
         }
-        const { suspends, yields } = scanOwnBody(body);
-        if (suspends || yields) return;
         const name = fn.childForFieldName('name')!.text;
         context.report(
           keyword,

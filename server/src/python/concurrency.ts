@@ -1,0 +1,113 @@
+// Helpers shared by the Python rules that suggest running awaits concurrently (sequential-await,
+// await-in-loop) or scheduling coroutines (async-callback): which awaits must stay in order, how to
+// write an `asyncio` member at a place in the module, and the layout of a suggested statement.
+import type { Node } from 'web-tree-sitter';
+import type { TextEdit } from '../engine/types';
+import type { NameResolver } from './names';
+
+/**
+ * Methods whose calls on one receiver must stay in order: stream and socket reads and writes,
+ * websocket messages, database statements (a connection runs one at a time), async iterators.
+ * Two of them on the same object never join one gather; a loop awaiting one is not flagged.
+ */
+export const ORDER_SENSITIVE_METHODS: ReadonlySet<string> = new Set([
+  'read', 'readline', 'readlines', 'readexactly', 'readuntil', 'readany', 'readchunk',
+  'write', 'writelines', 'drain', 'send', 'sendall', 'recv', 'receive', 'receive_str',
+  'receive_bytes', 'receive_json', 'send_str', 'send_bytes', 'send_json',
+  'execute', 'executemany', 'fetch', 'fetchrow', 'fetchval', 'fetchone', 'fetchall', 'fetchmany',
+  'commit', 'rollback', 'acquire', 'release', 'asend', 'athrow', '__anext__',
+]);
+
+/** Awaited calls that already run their arguments concurrently. */
+export const CONCURRENT_CALLS: ReadonlySet<string> = new Set(['asyncio.gather', 'asyncio.wait']);
+
+/** Line length above which a suggested statement is split over lines (black's default). */
+export const MAX_LINE = 88;
+
+/** The method name when `call` is `receiver.method(...)` with a method from ORDER_SENSITIVE_METHODS. */
+export function orderSensitiveReceiver(call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || !ORDER_SENSITIVE_METHODS.has(fn.childForFieldName('attribute')!.text)) return undefined;
+  return fn.childForFieldName('object')!.text.replace(/\s+/g, '');
+}
+
+/** Where a new statement goes: the indentation of `node`'s line, if `node` starts that line. */
+export interface Layout {
+  indent: string;
+  /** One level of indentation in this file's style. */
+  unit: string;
+  eol: string;
+  /** Whether `node` is the first thing on its line (so new lines can be indented like it). */
+  startsLine: boolean;
+}
+
+export function layoutAt(text: string, node: Node): Layout {
+  const lineStart = text.lastIndexOf('\n', node.startIndex - 1) + 1;
+  const prefix = text.slice(lineStart, node.startIndex);
+  const startsLine = /^[ \t]*$/.test(prefix);
+  const indent = startsLine ? prefix : '';
+  return { indent, unit: indent.includes('\t') ? '\t' : '    ', eol: text.includes('\r\n') ? '\r\n' : '\n', startsLine };
+}
+
+/**
+ * How to write `asyncio.<member>` at `at`: the name the module imports it under (`from asyncio
+ * import gather as run_all`), or `<alias>.<member>` for `import asyncio as aio`; else
+ * `asyncio.<member>` and an edit that adds `import asyncio`. An import whose name is shadowed at
+ * `at` does not count; undefined when `asyncio` itself is bound to something else there.
+ */
+export function asyncioMember(names: NameResolver, text: string, at: Node, member: string): { expression: string; importEdit?: TextEdit } | undefined {
+  const scopes = names.scopes;
+  const here = scopes.scopeAt(at.startIndex, at.endIndex);
+  const visible = (local: string) => {
+    const found = scopes.lookup(local, here);
+    return found?.scope === scopes.module && found.bindings.every((b) => b.kind === 'import');
+  };
+  let viaModule: string | undefined;
+  for (const [local, bindings] of scopes.module.bindings) {
+    const targets = new Set(bindings.map((b) => (b.kind === 'import' ? b.target : undefined)));
+    if (targets.size !== 1) continue;
+    const target = [...targets][0];
+    if (target === `asyncio.${member}` && visible(local)) return { expression: local };
+    if (target === 'asyncio' && viaModule === undefined && visible(local)) viaModule = local;
+  }
+  if (viaModule !== undefined) return { expression: `${viaModule}.${member}` };
+  // `asyncio` itself names something else here: no spelling of the member is safe.
+  if (scopes.lookup('asyncio', here) !== undefined) return undefined;
+  return { expression: `asyncio.${member}`, importEdit: importEdit(text, at.tree.rootNode, 'asyncio') };
+}
+
+/**
+ * The edit that adds `import <module>` at module level: before the first statement after the
+ * docstring and `from __future__` imports (as its own group when that statement is not an import).
+ */
+function importEdit(text: string, root: Node, module: string): TextEdit {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let preambleEnd = 0;
+  let first: Node | undefined;
+  for (const stmt of root.namedChildren) {
+    if (!stmt || stmt.type === 'comment') continue;
+    const isDocstring = preambleEnd === 0 && stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'string';
+    if (isDocstring || stmt.type === 'future_import_statement') {
+      preambleEnd = stmt.endIndex;
+      continue;
+    }
+    first = stmt;
+    break;
+  }
+  const isImport = first?.type === 'import_statement' || first?.type === 'import_from_statement';
+  if (first && (isImport || preambleEnd === 0)) {
+    return { start: first.startIndex, end: first.startIndex, newText: `import ${module}${eol}${isImport ? '' : eol + eol}` };
+  }
+  // After the docstring or `__future__` imports, separated by a blank line.
+  return { start: preambleEnd, end: preambleEnd, newText: `${preambleEnd > 0 ? eol + eol : ''}import ${module}${first ? '' : eol}` };
+}
+
+/**
+ * The text of an expression moved one indentation level deeper: continuation lines get one more
+ * unit, unless a string spans lines (its contents must not change).
+ */
+export function reindented(expr: Node, eol: string, unit: string): string {
+  const text = expr.text;
+  if (!text.includes('\n') || expr.descendantsOfType('string').some((s) => s?.text.includes('\n'))) return text;
+  return text.split(/\r?\n/).join(`${eol}${unit}`);
+}
