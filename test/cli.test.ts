@@ -1,6 +1,7 @@
-// The built CLI (node dist/cli.js), run as a user runs it, on the small projects in
-// test/cli-fixtures (copied once to a temporary folder, so --fix and generated files never touch
-// the repository). One build for the whole file.
+// The built CLI, run as a user runs it, on the small projects in test/cli-fixtures (copied once to a
+// temporary folder, so --fix and generated files never touch the repository). One build for the
+// whole file, of the CLI only, into a folder of its own: `npm run build` elsewhere (another test
+// run) cannot rewrite the bundle under these tests.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,7 +22,8 @@ import { TS_RULES } from '../server/src/typescript/rules';
 import { unusedAsync } from '../server/src/typescript/rules/unused-async';
 import { expectedLines, ROOT } from './helpers';
 
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** Set by the build in `before`. */
+let CLI = '';
 const FIXTURES = path.join(ROOT, 'test', 'cli-fixtures');
 
 interface Run {
@@ -86,9 +88,11 @@ describe('CLI (built)', function () {
   };
 
   before(() => {
-    const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-cli-'));
+    const outdir = path.join(tmp, 'dist');
+    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only', 'cli', '--outdir', outdir], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(build.status, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
+    CLI = path.join(outdir, 'cli.js');
     fx = path.join(tmp, 'fixtures');
     fs.cpSync(FIXTURES, fx, { recursive: true });
   });
