@@ -6,15 +6,24 @@
 //   py/  a Python package (~1,000 modules, relative and absolute cross-module imports, asyncio,
 //        aiohttp-style clients, tasks, gather) with the same mix.
 // The same seed gives byte-identical files, so figures from different runs compare like with like.
-// usage: node bench/corpus.mjs [--out bench/corpus] [--seed 7] [--domains 110]
+// usage: node bench/corpus.mjs [--out DIR (default: $TMPDIR/async-lint-bench-corpus)] [--seed 7] [--domains 110]
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const require = createRequire(import.meta.url);
+
 /** Bump when the generated text changes, so a stale corpus on disk is regenerated. */
-export const CORPUS_VERSION = 3;
+export const CORPUS_VERSION = 5;
 export const DEFAULT_SEED = 7;
 export const DEFAULT_DOMAINS = 110;
+/**
+ * Where the corpus goes: outside the repository, because the CLI (like git and ESLint) skips
+ * folders a .gitignore names, and a corpus inside the repository would have to be git-ignored.
+ */
+export const DEFAULT_CORPUS_DIR = path.join(os.tmpdir(), 'async-lint-bench-corpus');
 /** Marks a line in the large file after which the LSP benchmark inserts a statement. */
 export const EDIT_MARK = '// bench:edit-point';
 
@@ -988,6 +997,7 @@ export function generateTsProject(dir, { seed = DEFAULT_SEED, domains: count = D
   for (const [name, text] of Object.entries(tsAppFiles(domains))) files[`src/${name}`] = text;
   files['src/app/orchestrator.ts'] = tsLargeFile(domains, rng, largeLines);
   writeTree(dir, files);
+  linkNodeTypes(dir);
   return { files: Object.keys(files).filter((f) => f.endsWith('.ts')).length, largeFile: path.join(dir, 'src/app/orchestrator.ts') };
 }
 
@@ -1584,6 +1594,17 @@ if __name__ == "__main__":
 
 // ---- writing -----------------------------------------------------------------------------
 
+/**
+ * The project's node_modules/@types/node: a link to the one this repository installed (the corpus
+ * lives outside the repository, so TypeScript would not find it by walking up).
+ */
+function linkNodeTypes(dir) {
+  const target = path.dirname(require.resolve('@types/node/package.json'));
+  const link = path.join(dir, 'node_modules', '@types', 'node');
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync(target, link, 'dir');
+}
+
 function writeTree(dir, files) {
   for (const [rel, text] of Object.entries(files)) {
     const file = path.join(dir, rel);
@@ -1622,8 +1643,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : def;
   };
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const out = path.resolve(opt('--out', path.join(here, 'corpus')));
+  const out = path.resolve(opt('--out', DEFAULT_CORPUS_DIR));
   const info = ensureCorpus(out, { seed: Number(opt('--seed', DEFAULT_SEED)), domains: Number(opt('--domains', DEFAULT_DOMAINS)), force: true });
   console.log(`corpus in ${out}: ${info.tsFiles} TypeScript files, ${info.pyFiles} Python modules`);
 }

@@ -55,12 +55,13 @@ function readStatusKb(pid, field) {
 
 /**
  * `mode`: 'pull' declares pull-diagnostics support (as VS Code does); 'push' does not.
- * @param {{ serverJs: string, file: string, workspace: string, edits?: number, warmup?: number, mode?: 'pull' | 'push', timeoutMs?: number, serverArgs?: string[], env?: Record<string,string> }} options
+ * @param {{ serverJs: string, file: string, workspace: string, edits?: number, warmup?: number, mode?: 'pull' | 'push', timeoutMs?: number, nodeArgs?: string[], serverArgs?: string[], env?: Record<string,string> }} options
  */
 export async function measureLsp(options) {
-  const { serverJs, file, workspace, edits = 20, warmup = 3, mode = 'pull', timeoutMs = 60_000 } = options;
+  const { file, workspace, edits = 20, warmup = 3, mode = 'pull', timeoutMs = 60_000 } = options;
+  const serverJs = path.resolve(options.serverJs);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [serverJs, '--stdio', ...(options.serverArgs ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverJs, '--stdio', ...(options.serverArgs ?? [])], {
     cwd: workspace,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },

@@ -8,7 +8,8 @@
 // to the floors and writes bench/results.json.
 // usage: node bench/run.mjs [dir] [--runs 3] [--tsc-runs 1] [--edits 20] [--warmup 3]
 //          [--only ids] [--skip ids] [--lsp-file f] [--lsp-mode pull|push] [--out f]
-//          [--cli path] [--server path] [--cli-env K=V] [--label text] [--seed n] [--domains n]
+//          [--cli path] [--server path] [--cli-env K=V] [--label text]
+//          [--corpus dir (default $TMPDIR/async-lint-bench-corpus)] [--seed n] [--domains n]
 //        ids: ts-parse, tsc, cli-ts, py-parse, cli-py, lsp, stats
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +17,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCorpus } from './corpus.mjs';
+import { DEFAULT_CORPUS_DIR, ensureCorpus } from './corpus.mjs';
 import { listSourceFiles, PY_EXTENSIONS, sizeOf, TS_EXTENSIONS } from './lib/files.mjs';
 import { measure, median } from './lib/measure.mjs';
 import { measureLsp } from './lsp.mjs';
@@ -46,6 +47,7 @@ function parseArgs(argv) {
     label: undefined,
     seed: undefined,
     domains: undefined,
+    corpus: DEFAULT_CORPUS_DIR,
   };
   const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
@@ -74,6 +76,7 @@ function parseArgs(argv) {
       case '--label': o.label = v(); break;
       case '--seed': o.seed = Number(v()); break;
       case '--domains': o.domains = Number(v()); break;
+      case '--corpus': o.corpus = path.resolve(v()); break;
       case '-h':
       case '--help':
         console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
@@ -328,7 +331,7 @@ function report(results, meta, o) {
     if (!lsp.ok) {
       out.push(`Language server: not available: ${lsp.unavailable ?? lsp.error}`);
     } else {
-      out.push(`Language server (${lsp.mode} diagnostics, ${lsp.sync} sync): ${path.relative(ROOT, lsp.file)}, ${num(lsp.lines)} lines, in a ${c.ts ? num(c.ts.files) : '?'}-file project`);
+      out.push(`Language server (${lsp.mode} diagnostics, ${lsp.sync} sync): ${shown(lsp.file, c.dir)}, ${num(lsp.lines)} lines, in a ${c.ts ? num(c.ts.files) : '?'}-file project`);
       out.push(table([
         ['  first diagnostics after open (cold project)', fmtMs(lsp.firstDiagnosticsMs), `(${fmtMs(lsp.firstDiagnosticsFromSpawnMs)} from spawn)`, verdict('lsp-first')],
         [`  edit -> diagnostics, p50 / p95 of ${lsp.edits} edits`, `${fmtMs(lsp.p50Ms)} / ${fmtMs(lsp.p95Ms)}`, `(max ${fmtMs(lsp.maxMs)}, after ${lsp.warmup} warm-up edits)`, verdict('lsp-p95')],
@@ -375,11 +378,11 @@ async function main() {
       console.error('note: the folder has both TypeScript and Python files; each CLI row lints all of them.');
     }
   } else {
-    const corpus = ensureCorpus(path.join(BENCH, 'corpus'), { seed: o.seed, domains: o.domains });
+    const corpus = ensureCorpus(o.corpus, { seed: o.seed, domains: o.domains });
     target = {
       generated: true,
       seed: corpus.seed,
-      dir: path.join(BENCH, 'corpus'),
+      dir: o.corpus,
       tsDir: corpus.tsDir,
       pyDir: corpus.pyDir,
       largeFile: o.lspFile ?? corpus.largeFile,
@@ -436,7 +439,7 @@ async function main() {
     typescript: require('typescript/package.json').version,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim() ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg().map(round2) },
     options: { runs: o.runs, tscRuns: o.tscRuns, edits: o.edits, warmup: o.warmup, lspMode: o.lspMode, cliEnv: o.cliEnv },
-    corpus: { generated: target.generated, seed: target.seed, dir: path.relative(ROOT, target.dir) || '.', ts: target.ts, py: target.py },
+    corpus: { generated: target.generated, seed: target.seed, dir: shown(target.dir), ts: target.ts, py: target.py },
   };
   const results = { ...meta, measurements, targets, planted, stats };
   const text = report(results, meta, o);
@@ -444,6 +447,15 @@ async function main() {
   fs.mkdirSync(path.dirname(o.out), { recursive: true });
   fs.writeFileSync(o.out, `${JSON.stringify({ ...results, table: text }, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(process.cwd(), o.out)}`);
+}
+
+/** A path for people: relative to the repository, or to `base`, when inside it. */
+function shown(p, base) {
+  const rel = (from) => {
+    const r = path.relative(from, p);
+    return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : undefined;
+  };
+  return rel(ROOT) ?? (base && rel(base)) ?? p;
 }
 
 function prefixKeys(obj, prefix) {
