@@ -17,8 +17,12 @@
 // catalog), outside any loop, besides `close()` / `aclose()`. Any other use (passed on, returned,
 // stored) means the session may serve more, and the rule stays quiet.
 import type { Node } from 'web-tree-sitter';
+import { CLIENT_SESSIONS } from '../catalog';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
+
+/** The libraries (top-level modules) of the catalog's session classes. */
+const SESSION_LIBRARIES: readonly string[] = [...new Set(Object.keys(CLIENT_SESSIONS).map((q) => q.split('.')[0]))];
 
 const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(['close', 'aclose']);
 
@@ -36,6 +40,9 @@ type Repetition = { kind: 'for' | 'while' | 'comprehension'; node: Node } | unde
 export const clientPerRequest: PyRule = {
   id: 'client-per-request',
   create(context) {
+    // A session class is reached through an import that names its library: without the name in
+    // the text, no call needs resolving.
+    if (!SESSION_LIBRARIES.some((lib) => context.text.includes(lib))) return {};
     let callSites: Map<number, Node[]> | undefined;
     return {
       call(call) {
