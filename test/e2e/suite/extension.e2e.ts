@@ -1,0 +1,151 @@
+// The extension in a real VS Code: these tests run in code-server's extension host against the
+// `vscode` API, with the .vsix installed as a user would. The workspace is a fresh copy of
+// test/e2e/workspace. The built-in TypeScript extension reports problems too: ours are the ones
+// whose source is 'async-lint'.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'async-lint.async-lint';
+
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'a workspace folder is open');
+  return f.uri;
+}
+
+const file = (rel: string) => vscode.Uri.joinPath(folder(), rel);
+
+function ours(uri: vscode.Uri, rule?: string): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'async-lint' && (!rule || codeOf(d) === rule));
+}
+
+function codeOf(d: vscode.Diagnostic): string | undefined {
+  const c = d.code;
+  if (c === undefined) return undefined;
+  return typeof c === 'object' ? String(c.value) : String(c);
+}
+
+/** Polls until `test` holds: the machine is slow and shared, so the waits are generous. */
+async function until<T>(what: string, get: () => T | Promise<T>, test: (v: T) => boolean, timeoutMs = 60000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T = await get();
+  while (!test(last)) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${show(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await get();
+  }
+  return last;
+}
+
+function show(v: unknown): string {
+  if (Array.isArray(v) && v.every((d) => d instanceof vscode.Diagnostic)) {
+    return JSON.stringify(v.map((d: vscode.Diagnostic) => `${d.range.start.line + 1}: ${codeOf(d)} ${d.message}`));
+  }
+  return typeof v === 'string' ? JSON.stringify(v.slice(0, 500)) : JSON.stringify(v);
+}
+
+async function open(rel: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(file(rel));
+  return vscode.window.showTextDocument(doc);
+}
+
+async function setRules(rules: Record<string, string> | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('asyncLint').update('rules', rules, vscode.ConfigurationTarget.Workspace);
+}
+
+describe('Async Lint in VS Code', () => {
+  before(async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed`);
+    await ext.activate();
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows findings in a TypeScript file, with the rule id and a link to its page', async () => {
+    await open('src/orders.ts');
+    const uri = file('src/orders.ts');
+    const diags = await until('unawaited and unused-async in orders.ts', () => ours(uri), (d) => d.some((x) => codeOf(x) === 'unawaited') && d.some((x) => codeOf(x) === 'unused-async'));
+    const unawaited = diags.find((d) => codeOf(d) === 'unawaited')!;
+    assert.equal(unawaited.range.start.line, 6, 'the statement `save(order);`');
+    assert.equal(unawaited.severity, vscode.DiagnosticSeverity.Warning);
+    const code = unawaited.code as { value: string; target: vscode.Uri };
+    assert.match(code.target.toString(), /docs\/rules\/unawaited\.md$/);
+  });
+
+  it('shows findings in a Python file', async () => {
+    await open('app/jobs.py');
+    const uri = file('app/jobs.py');
+    const diags = await until('sequential-await and unused-async in jobs.py', () => ours(uri), (d) => d.some((x) => codeOf(x) === 'sequential-await') && d.some((x) => codeOf(x) === 'unused-async'));
+    assert.equal(diags.find((d) => codeOf(d) === 'sequential-await')!.range.start.line, 9);
+    assert.equal(diags.find((d) => codeOf(d) === 'unused-async')!.range.start.line, 14);
+  });
+
+  it('applies a quick fix, and the finding goes away', async () => {
+    const editor = await open('src/orders.ts');
+    const uri = editor.document.uri;
+    const [finding] = await until('unawaited in orders.ts', () => ours(uri, 'unawaited'), (d) => d.length === 1);
+    const actions = await until(
+      "the Add 'await' quick fix",
+      async () => vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, finding.range, vscode.CodeActionKind.QuickFix.value),
+      (a) => (a ?? []).some((x) => x.title === "Add 'await'"),
+    );
+    const fix = actions.find((a) => a.title === "Add 'await'")!;
+    assert.equal(fix.isPreferred, true, 'the safe fix is the preferred one');
+    assert.ok(actions.some((a) => a.title === 'Disable unawaited for this line'), 'and the disable comment is offered');
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    assert.match(editor.document.getText(), /\n {2}await save\(order\);\n/);
+    await until('unawaited to clear', () => ours(uri, 'unawaited'), (d) => d.length === 0);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('fixes all safe problems on save with editor.codeActionsOnSave', async () => {
+    await vscode.workspace.getConfiguration('editor').update('codeActionsOnSave', { 'source.fixAll.asyncLint': 'explicit' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      const editor = await open('src/audit.ts');
+      const uri = editor.document.uri;
+      await until('two unawaited findings in audit.ts', () => ours(uri, 'unawaited'), (d) => d.length === 2);
+      // Make the file dirty, then save the way a person does (the save participant runs fix-all).
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// audited\n'));
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      const onDisk = await until(
+        'the saved file to hold the fixes',
+        async () => new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)),
+        (t) => t.includes("await log('finished')"),
+      );
+      assert.match(onDisk, /^\/\/ audited\n/);
+      assert.match(onDisk, /\n {2}await log\('started'\);\n {2}await log\('finished'\);\n/);
+      assert.equal(editor.document.isDirty, false);
+      await until('no unawaited left', () => ours(uri, 'unawaited'), (d) => d.length === 0);
+    } finally {
+      await vscode.workspace.getConfiguration('editor').update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('honours a settings change: rule off, then error', async () => {
+    await open('app/jobs.py');
+    const uri = file('app/jobs.py');
+    await until('unused-async in jobs.py', () => ours(uri, 'unused-async'), (d) => d.length === 1);
+    try {
+      await setRules({ 'unused-async': 'off' });
+      await until('unused-async to go (rule off)', () => ours(uri, 'unused-async'), (d) => d.length === 0);
+      assert.ok(ours(uri, 'sequential-await').length > 0, 'the other rules still run');
+      await setRules({ 'unused-async': 'error' });
+      const [d] = await until('unused-async as an error', () => ours(uri, 'unused-async'), (x) => x.length === 1 && x[0].severity === vscode.DiagnosticSeverity.Error);
+      assert.equal(d.range.start.line, 14);
+    } finally {
+      await setRules(undefined);
+    }
+  });
+
+  it('Lint Workspace reports files that are not open', async () => {
+    const idle = file('src/idle.ts');
+    assert.deepEqual(ours(idle), [], 'nothing before the run: idle.ts was never opened');
+    const result = await vscode.commands.executeCommand<{ files: number; findings: number }>('asyncLint.lintWorkspace');
+    assert.ok(result, 'the command returns its summary');
+    assert.equal(result.files, 4, 'three TypeScript files and one Python file');
+    await until('unused-async in the closed idle.ts', () => ours(idle, 'unused-async'), (d) => d.length === 1);
+  });
+});

@@ -1,0 +1,3 @@
+export async function idle(): Promise<number> {
+  return 1;
+}
