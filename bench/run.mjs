@@ -8,9 +8,13 @@
 // to the floors and writes bench/results.json.
 // usage: node bench/run.mjs [dir] [--runs 3] [--tsc-runs 1] [--edits 20] [--warmup 3]
 //          [--only ids] [--skip ids] [--lsp-file f] [--lsp-mode pull|push] [--out f]
-//          [--cli path] [--server path] [--cli-env K=V] [--label text]
+//          [--dist dir | --no-minify] [--cli path] [--server path] [--cli-env K=V] [--label text]
 //          [--corpus dir (default $TMPDIR/async-lint-bench-corpus)] [--seed n] [--domains n]
 //        ids: ts-parse, tsc, cli-ts, py-parse, cli-py, lsp, stats
+// The CLI and the server are bundled first, as shipped (esbuild --production), into a folder of
+// the benchmark's own ($TMPDIR/async-lint-bench-dist), so a concurrent `npm run build` cannot
+// swap dist/ under a measurement. --dist DIR uses an existing build instead; --no-minify bundles
+// without minifying (readable CPU profiles).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,8 +45,10 @@ function parseArgs(argv) {
     lspFile: undefined,
     lspMode: 'pull',
     out: path.join(BENCH, 'results.json'),
-    cli: path.join(ROOT, 'dist', 'cli.js'),
-    server: path.join(ROOT, 'dist', 'server.js'),
+    dist: undefined,
+    minify: true,
+    cli: undefined,
+    server: undefined,
     cliEnv: {},
     label: undefined,
     seed: undefined,
@@ -66,6 +72,8 @@ function parseArgs(argv) {
       case '--lsp-file': o.lspFile = path.resolve(v()); break;
       case '--lsp-mode': o.lspMode = v(); break;
       case '--out': o.out = path.resolve(v()); break;
+      case '--dist': o.dist = path.resolve(v()); break;
+      case '--no-minify': o.minify = false; break;
       case '--cli': o.cli = path.resolve(v()); break;
       case '--server': o.server = path.resolve(v()); break;
       case '--cli-env': {
@@ -335,6 +343,7 @@ function report(results, meta, o) {
       out.push(table([
         ['  first diagnostics after open (cold project)', fmtMs(lsp.firstDiagnosticsMs), `(${fmtMs(lsp.firstDiagnosticsFromSpawnMs)} from spawn)`, verdict('lsp-first')],
         [`  edit -> diagnostics, p50 / p95 of ${lsp.edits} edits`, `${fmtMs(lsp.p50Ms)} / ${fmtMs(lsp.p95Ms)}`, `(max ${fmtMs(lsp.maxMs)}, after ${lsp.warmup} warm-up edits)`, verdict('lsp-p95')],
+        ...(lsp.analysisP50Ms !== undefined ? [['  of which analysis (server-reported), p50 / p95', `${fmtMs(lsp.analysisP50Ms)} / ${fmtMs(lsp.analysisP95Ms)}`, '', '']] : []),
         ['  server memory after the edits (RSS / peak)', `${fmtMb(lsp.serverRssBytes)} / ${fmtMb(lsp.serverPeakRssBytes)}`, '', ''],
       ]));
     }
@@ -357,8 +366,20 @@ function report(results, meta, o) {
 
 // ---- main ----------------------------------------------------------------------------------
 
+/** Bundles the CLI and the server as shipped into the benchmark's own folder; returns it. */
+function build(o) {
+  const out = path.join(os.tmpdir(), 'async-lint-bench-dist');
+  progress('building the bundles');
+  fs.rmSync(out, { recursive: true, force: true });
+  execFileSync(process.execPath, [path.join(ROOT, 'esbuild.mjs'), ...(o.minify ? ['--production'] : []), '--outdir', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return out;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  const dist = o.dist ?? (o.cli && o.server ? undefined : build(o));
+  o.cli ??= path.join(dist, 'cli.js');
+  o.server ??= path.join(dist, 'server.js');
   let target;
   if (o.dir) {
     if (!fs.existsSync(o.dir)) throw new Error(`no such folder: ${o.dir}`);
@@ -438,7 +459,7 @@ async function main() {
     commit: gitCommit(),
     typescript: require('typescript/package.json').version,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim() ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg().map(round2) },
-    options: { runs: o.runs, tscRuns: o.tscRuns, edits: o.edits, warmup: o.warmup, lspMode: o.lspMode, cliEnv: o.cliEnv },
+    options: { runs: o.runs, tscRuns: o.tscRuns, edits: o.edits, warmup: o.warmup, lspMode: o.lspMode, cliEnv: o.cliEnv, build: o.dist ? shown(o.dist) : o.minify ? 'esbuild --production' : 'esbuild (not minified)' },
     corpus: { generated: target.generated, seed: target.seed, dir: shown(target.dir), ts: target.ts, py: target.py },
   };
   const results = { ...meta, measurements, targets, planted, stats };
