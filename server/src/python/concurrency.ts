@@ -1,6 +1,7 @@
 // Helpers shared by the Python rules that suggest running awaits concurrently (sequential-await,
 // await-in-loop) or scheduling coroutines (async-callback): which awaits must stay in order, how to
-// write an `asyncio` member at a place in the module, and the layout of a suggested statement.
+// write an `asyncio` member at a place in the module, the layout of a suggested statement; and
+// whether a module belongs to another async framework (also for unused-async).
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import type { NameResolver } from './names';
@@ -20,6 +21,24 @@ export const ORDER_SENSITIVE_METHODS: ReadonlySet<string> = new Set([
 
 /** Awaited calls that already run their arguments concurrently. */
 export const CONCURRENT_CALLS: ReadonlySet<string> = new Set(['asyncio.gather', 'asyncio.wait']);
+
+/**
+ * Other async frameworks: their modules structure concurrency with nurseries and task groups, where
+ * `asyncio.gather` does not apply (and their checkpoints are awaited in loops on purpose).
+ */
+const OTHER_FRAMEWORKS: readonly string[] = ['trio', 'anyio', 'curio'];
+
+/** Whether the module imports trio, anyio or curio (by import target, relative imports included). */
+export function usesOtherFramework(names: NameResolver): boolean {
+  for (const bindings of names.scopes.module.bindings.values()) {
+    for (const b of bindings) {
+      if (b.kind !== 'import' || b.target === undefined) continue;
+      const top = b.target.split('.')[0];
+      if (OTHER_FRAMEWORKS.includes(top)) return true;
+    }
+  }
+  return false;
+}
 
 /** Line length above which a suggested statement is split over lines (black's default). */
 export const MAX_LINE = 88;

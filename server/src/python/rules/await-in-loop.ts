@@ -9,6 +9,7 @@
 //
 // Not flagged:
 // - `while` loops (polling, streams, cursors) and `async for` loops;
+// - modules that import trio, anyio or curio: their concurrency is a nursery or task group;
 // - loop-carried dependencies: an awaited call reads a name (or `obj.attr`) that the body assigns
 //   after it or conditionally (`cursor = await next_page(cursor)`), so each turn needs the last;
 // - an early exit after an await (`if await is_free(p): return p`, `break`, `raise`): the
@@ -24,7 +25,7 @@
 // directly follows `out = []`.
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/types';
-import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver } from '../concurrency';
+import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, usesOtherFramework } from '../concurrency';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
 
@@ -65,7 +66,7 @@ export const awaitInLoop: PyRule = {
         if (scan.exits.some((e) => e.startIndex > first.startIndex)) return;
         if (scan.awaits.some((a) => isLoopCarried(a, scan))) return;
         const names = context.names;
-        if (!names.inAsyncFunction(loop) || isDeliberate(scan, names)) return;
+        if (!names.inAsyncFunction(loop) || usesOtherFramework(names) || isDeliberate(scan, names)) return;
         const fix = gatherFix(context.text, loop, names);
         context.report(
           first,

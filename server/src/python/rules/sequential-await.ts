@@ -12,14 +12,16 @@
 // - A member that depends on the run starts a new run: its call uses a name bound earlier in the run,
 //   it binds a name bound earlier, or it calls an order-sensitive method (a stream read, a database
 //   statement) on the same receiver as an earlier member.
-// Runs are found in every block of a function whose innermost enclosing function is `async def`.
+// Runs are found in every block of a function whose innermost enclosing function is `async def`,
+// in modules that do not import trio, anyio or curio (there, concurrency is a nursery or task
+// group, not `asyncio.gather`).
 //
 // Fix (suggestion: if one call raises, gather still runs the others to completion):
 // `a, b = await asyncio.gather(E1, E2)`, annotations kept as bare `a: T` lines above, comments from
 // inside the run kept above, with `asyncio` as the module imports it (or `import asyncio` added).
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/types';
-import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, reindented } from '../concurrency';
+import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, reindented, usesOtherFramework } from '../concurrency';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
 
@@ -49,7 +51,7 @@ export const sequentialAwait: PyRule = {
         // A cheap syntactic look first: names are resolved only for blocks with a candidate run.
         if (!hasCandidateRun(block)) return;
         const names = context.names;
-        if (!names.inAsyncFunction(block)) return;
+        if (!names.inAsyncFunction(block) || usesOtherFramework(names)) return;
         let run: Member[] = [];
         const flush = () => {
           if (run.length >= 2) report(context, run);

@@ -5,23 +5,59 @@
 //
 // Not flagged:
 // - async generators (a `yield` in the own body): `async` makes them async iterators;
-// - stubs whose body is only a docstring, `...`, `pass` or `raise NotImplementedError`: they fix an
-//   interface that overrides implement (an empty `async def on_close(self): pass` hook is a stub);
+// - stubs whose body is only a docstring, `...`, `pass`, or a single `raise` (`raise
+//   NotImplementedError`, or a default that raises): they fix an interface that overrides
+//   implement (an empty `async def on_close(self): pass` hook is a stub); for a body that only
+//   raises, `async` also decides when the error surfaces (at `await`, not at the call);
+// - functions that call an asyncio API needing the running loop (`asyncio.get_running_loop()`,
+//   `asyncio.create_task(...)`, `current_task`, `all_tasks`): their `async` says "call me from
+//   the loop";
+// - modules that import trio, anyio or curio, where `async` marks a function as one that may
+//   only run inside the framework (a checkpoint contract), awaiting or not;
+// - methods a protocol awaits (`__aenter__`, `__aexit__`, `__anext__`, unittest's `asyncSetUp` /
+//   `asyncTearDown`): they must be coroutine functions whatever they do;
 // - `@abstractmethod`, `@typing.overload`, and any decorator other than `staticmethod`,
 //   `classmethod` and `functools.wraps(...)` (resolved through imports): a decorator
 //   such as `@app.get("/")` or `@pytest.fixture` may require a coroutine function (FastAPI runs a
 //   plain `def` handler in a thread pool), so the rule cannot stand behind the advice.
 import type { Node } from 'web-tree-sitter';
-import type { NameResolver } from '../names';
+import { usesOtherFramework } from '../concurrency';
 import type { PyRule } from '../rule';
 
 /** Decorators, by qualified name, that say nothing about needing a coroutine function. */
 const NEUTRAL_DECORATORS: ReadonlySet<string> = new Set(['builtins.staticmethod', 'builtins.classmethod', 'functools.wraps']);
 
+/**
+ * Methods that a protocol or framework awaits, so they must be coroutine functions whatever their
+ * body does: the async context manager and iterator protocols, unittest's async hooks.
+ */
+const ASYNC_PROTOCOL_METHODS: ReadonlySet<string> = new Set([
+  '__aenter__', '__aexit__', '__anext__',
+  'asyncSetUp', 'asyncTearDown',
+]);
+
+/** Whether a def is a method: directly in a class body (decorated or not). */
+function isMethod(fn: Node): boolean {
+  const holder = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  return holder.parent?.type === 'block' && holder.parent.parent?.type === 'class_definition';
+}
+
+/**
+ * asyncio functions that need the running loop: a coroutine function calling one says "call me
+ * from the loop" with its `async`, even without awaiting.
+ */
+const RUNNING_LOOP_APIS: ReadonlySet<string> = new Set([
+  'asyncio.get_running_loop',
+  'asyncio.create_task',
+  'asyncio.current_task',
+  'asyncio.all_tasks',
+]);
+
 /** How the own body of a function suspends or yields, scanning with an explicit stack. */
-function scanOwnBody(body: Node): { suspends: boolean; yields: boolean } {
+function scanOwnBody(body: Node): { suspends: boolean; yields: boolean; calls: Node[] } {
   let suspends = false;
   let yields = false;
+  const calls: Node[] = [];
   const stack: Node[] = [body];
   while (stack.length > 0 && !suspends && !yields) {
     const node = stack.pop()!;
@@ -31,6 +67,9 @@ function scanOwnBody(body: Node): { suspends: boolean; yields: boolean } {
         continue;
       case 'yield':
         yields = true;
+        break;
+      case 'call':
+        calls.push(node);
         break;
       case 'for_statement':
       case 'with_statement':
@@ -51,30 +90,22 @@ function scanOwnBody(body: Node): { suspends: boolean; yields: boolean } {
       if (child) stack.push(child);
     }
   }
-  return { suspends, yields };
+  return { suspends, yields, calls };
 }
 
 function isDocstring(stmt: Node): boolean {
   return stmt.type === 'expression_statement' && stmt.namedChildCount === 1 && stmt.namedChild(0)!.type === 'string';
 }
 
-/** `raise NotImplementedError` or `raise NotImplementedError(...)`, the builtin. */
-function raisesNotImplemented(stmt: Node, names: NameResolver): boolean {
-  if (stmt.type !== 'raise_statement') return false;
-  let exc = stmt.namedChild(0);
-  if (exc?.type === 'call') exc = exc.childForFieldName('function');
-  return exc?.type === 'identifier' && names.qualifiedName(exc) === 'builtins.NotImplementedError';
-}
-
-/** A body made only of a docstring and `...` / `pass` / `raise NotImplementedError`. */
-function isStubBody(body: Node, names: NameResolver): boolean {
+/** A body made only of a docstring and `...`, `pass`, or one `raise` (`raise NotImplementedError`). */
+function isStubBody(body: Node): boolean {
   const statements = body.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
   return statements.every(
     (s, i) =>
       (i === 0 && isDocstring(s)) ||
       s.type === 'pass_statement' ||
       (s.type === 'expression_statement' && s.namedChildCount === 1 && s.namedChild(0)!.type === 'ellipsis') ||
-      raisesNotImplemented(s, names),
+      (s.type === 'raise_statement' && i === statements.length - 1),
   );
 }
 
@@ -88,21 +119,24 @@ export const unusedAsync: PyRule = {
         const keyword = fn.child(0);
         if (keyword?.type !== 'async') return;
         const body = fn.childForFieldName('body');
-        if (!body) return;
-        const { suspends, yields } = scanOwnBody(body);
-        if (suspends || yields || isStubBody(body, context.names)) return;
+        const name = fn.childForFieldName('name')!.text;
+        if (!body || isStubBody(body) || (ASYNC_PROTOCOL_METHODS.has(name) && isMethod(fn))) return;
+        const { suspends, yields, calls } = scanOwnBody(body);
+        if (suspends || yields) return;
+        const names = context.names;
+        if (usesOtherFramework(names)) return;
+        if (calls.some((c) => RUNNING_LOOP_APIS.has(names.callee(c).qname ?? ''))) return;
         if (fn.parent?.type === 'decorated_definition') {
           for (const d of fn.parent.namedChildren) {
             if (d?.type !== 'decorator') continue;
             // `functools.wraps(fn)`: the decorator factory's name decides.
             let expr = d.namedChild(0)!;
             if (expr.type === 'call') expr = expr.childForFieldName('function')!;
-            const name = context.names.qualifiedName(expr);
+            const name = names.qualifiedName(expr);
             // `@abstractmethod`, `@overload` and framework decorators all end here.
             if (name === undefined || !NEUTRAL_DECORATORS.has(name)) return;
           }
         }
-        const name = fn.childForFieldName('name')!.text;
         context.report(
           keyword,
           `'async def ${name}' never awaits: calling it only creates a coroutine that returns the result. ` +
