@@ -43,11 +43,26 @@ export function usesOtherFramework(names: NameResolver): boolean {
 /** Line length above which a suggested statement is split over lines (black's default). */
 export const MAX_LINE = 88;
 
-/** The method name when `call` is `receiver.method(...)` with a method from ORDER_SENSITIVE_METHODS. */
-export function orderSensitiveReceiver(call: Node): string | undefined {
+/**
+ * Methods of asyncio objects, by kind, whose order is the point: a queue's items (and a bounded
+ * queue's back-pressure), waiting on events and conditions, taking locks.
+ */
+export const ORDER_SENSITIVE_KIND_METHODS: ReadonlySet<string> = new Set([
+  'asyncio.Queue.put', 'asyncio.Queue.get', 'asyncio.Queue.join',
+  'asyncio.Event.wait', 'asyncio.Condition.wait', 'asyncio.Condition.wait_for',
+  'asyncio.Lock.acquire', 'asyncio.Semaphore.acquire',
+]);
+
+/**
+ * The receiver (as written, without spaces) when `call` is `receiver.method(...)` with a method
+ * whose calls must stay in order: by name (ORDER_SENSITIVE_METHODS) or, for receivers of a known
+ * asyncio kind, by qualified name (`q.put` on an `asyncio.Queue`).
+ */
+export function orderSensitiveReceiver(call: Node, names: NameResolver): string | undefined {
   const fn = call.childForFieldName('function');
-  if (fn?.type !== 'attribute' || !ORDER_SENSITIVE_METHODS.has(fn.childForFieldName('attribute')!.text)) return undefined;
-  return fn.childForFieldName('object')!.text.replace(/\s+/g, '');
+  if (fn?.type !== 'attribute') return undefined;
+  const ordered = ORDER_SENSITIVE_METHODS.has(fn.childForFieldName('attribute')!.text) || ORDER_SENSITIVE_KIND_METHODS.has(names.qualifiedName(fn) ?? '');
+  return ordered ? fn.childForFieldName('object')!.text.replace(/\s+/g, '') : undefined;
 }
 
 /** Where a new statement goes: the indentation of `node`'s line, if `node` starts that line. */

@@ -82,7 +82,7 @@ export const awaitInLoop: PyRule = {
 /** A loop that awaits a delay or a gathered batch, or calls that must stay in order. */
 function isDeliberate(scan: LoopBody, names: NameResolver): boolean {
   return scan.awaitedCalls.some((call) => {
-    if (orderSensitiveReceiver(call) !== undefined) return true;
+    if (orderSensitiveReceiver(call, names) !== undefined) return true;
     const callee = names.qualifiedName(call.childForFieldName('function')!);
     return callee !== undefined && DELIBERATE.has(callee);
   });

@@ -123,7 +123,7 @@ function asMember(stmt: Node, names: NameResolver): Member | undefined {
   const member: Member = { stmt, target, call, binds, uses };
   const annotation = assignment.childForFieldName('type');
   if (annotation) member.annotation = annotation;
-  const receiver = orderSensitiveReceiver(call);
+  const receiver = orderSensitiveReceiver(call, names);
   if (receiver !== undefined) member.orderedReceiver = receiver;
   return member;
 }
