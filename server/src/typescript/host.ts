@@ -6,7 +6,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 
-export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+export { TS_EXTENSIONS } from './extensions';
 
 /** What the host reads from disk. Defaults to ts.sys; tests and the server may wrap it. */
 export interface HostFileSystem {
