@@ -45,8 +45,10 @@ export class Analysis {
     private readonly log: AnalysisLog,
     /** Paths of open documents that lie outside every workspace folder. */
     private readonly openOutsideFolders: () => Iterable<string>,
+    /** The engine; by default every language backend over this object's ProjectHost. */
+    linter?: Linter,
   ) {
-    this.linter = createLinter({ tsHost: this.tsHost });
+    this.linter = linter ?? createLinter({ tsHost: this.tsHost });
     this.configFs = {
       readFile: (f) => (this.workspace.mayRead(f, this.openOutsideFolders()) ? readTextFile(f) : undefined),
     };

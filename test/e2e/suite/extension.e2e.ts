@@ -148,4 +148,15 @@ describe('Async Lint in VS Code', () => {
     assert.equal(result.files, 4, 'three TypeScript files and one Python file');
     await until('unused-async in the closed idle.ts', () => ours(idle, 'unused-async'), (d) => d.length === 1);
   });
+
+  it('Restart Server brings findings back, and Show Output runs', async () => {
+    await vscode.commands.executeCommand('asyncLint.showOutput');
+    await vscode.commands.executeCommand('asyncLint.restartServer');
+    await open('src/idle.ts');
+    const idle = file('src/idle.ts');
+    // The restarted server analyses the open file on its own (its pushed Lint Workspace results are gone with the old one).
+    await until('unused-async in idle.ts after the restart', () => ours(idle, 'unused-async'), (d) => d.length === 1);
+    await vscode.workspace.openTextDocument(file('src/orders.ts')).then((d) => vscode.window.showTextDocument(d));
+    await until('findings in orders.ts after the restart', () => ours(file('src/orders.ts'), 'unawaited'), (d) => d.length === 1);
+  });
 });
