@@ -184,25 +184,45 @@ export class PythonBackend implements LanguageBackend {
     const syntaxErrors: SyntaxProblem[] = [];
     const ruleTime = timings ? new Map<string, number>() : undefined;
     const w0 = performance.now();
-    walkTree(tree.rootNode, (node: Node) => {
-      if (node.type === 'comment') {
-        comments.push({ start: node.startIndex, end: node.endIndex, text: node.text });
-        return false;
-      }
-      if (node.isMissing) syntaxErrors.push({ start: node.startIndex, end: node.endIndex, message: `missing ${node.type}` });
-      const list = handlers.get(node.type);
-      if (!list) return;
-      for (const h of list) {
-        if (failed.has(h.ruleId)) continue;
-        const h0 = ruleTime ? performance.now() : 0;
-        try {
-          h.fn(node);
-        } catch (e) {
-          fail(h.ruleId, e);
+    // One cursor walk. A Node object is made only for nodes a rule handles: reading the type and
+    // offsets from the cursor costs a call into wasm, materialising a Node costs several.
+    const checkMissing = tree.rootNode.hasError;
+    const cursor = tree.rootNode.walk();
+    try {
+      walk: for (;;) {
+        const type = cursor.nodeType;
+        let descend = type !== 'ERROR';
+        if (type === 'comment') {
+          const start = cursor.startIndex;
+          const end = cursor.endIndex;
+          comments.push({ start, end, text: text.slice(start, end) });
+          descend = false;
+        } else if (descend) {
+          if (checkMissing && cursor.nodeIsMissing) syntaxErrors.push({ start: cursor.startIndex, end: cursor.endIndex, message: `missing ${type}` });
+          const list = handlers.get(type);
+          if (list) {
+            const node = cursor.currentNode;
+            for (const h of list) {
+              if (failed.has(h.ruleId)) continue;
+              const h0 = ruleTime ? performance.now() : 0;
+              try {
+                h.fn(node);
+              } catch (e) {
+                fail(h.ruleId, e);
+              }
+              if (ruleTime) ruleTime.set(h.ruleId, (ruleTime.get(h.ruleId) ?? 0) + performance.now() - h0);
+            }
+          }
         }
-        if (ruleTime) ruleTime.set(h.ruleId, (ruleTime.get(h.ruleId) ?? 0) + performance.now() - h0);
+        if (descend && cursor.gotoFirstChild()) continue;
+        // Next sibling, or climb until one exists (the cursor cannot climb above the root).
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) break walk;
+        }
       }
-    });
+    } finally {
+      cursor.delete();
+    }
     // ERROR nodes are not entered by the walk; collect them (and comments inside them) here.
     if (tree.rootNode.hasError) collectErrors(tree.rootNode, syntaxErrors, comments);
     if (timings && ruleTime) {
