@@ -54,6 +54,10 @@ describe('language server (LSP over stdio)', function () {
       assert.deepEqual(caps.diagnosticProvider, { identifier: 'async-lint', interFileDependencies: true, workspaceDiagnostics: false });
       assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, ['quickfix', 'source.fixAll.asyncLint']);
       assert.equal((caps.textDocumentSync as { change: number }).change, 2, 'incremental sync');
+      await client.until('file watchers to be registered', () => client.registrations.some((r) => r.method === 'workspace/didChangeWatchedFiles'));
+      const watchers = (client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')!.registerOptions as { watchers: { globPattern: string }[] }).watchers;
+      const globs = watchers.map((w) => w.globPattern).join(' ');
+      for (const name of ['py', 'ts', 'async-lint.json', 'pyproject.toml', 'tsconfig']) assert.ok(globs.includes(name), `watches ${name}: ${globs}`);
       const uri = client.open(path.join(ws, 'src/a.ts'), UNUSED_TS);
       const report = await client.pull(uri);
       assert.equal(report.kind, 'full');
@@ -92,6 +96,24 @@ describe('language server (LSP over stdio)', function () {
       // and back
       client.change(uri, [{ range: { start: { line: 1, character: 9 }, end: { line: 1, character: 33 } }, text: '2' }]);
       assert.equal(ours((await client.pull(uri)).items).length, 1);
+    });
+
+    it('re-analyses an open file when another open file it imports is edited (not saved)', async () => {
+      const lib = 'export function save(): Promise<void> {\n  return Promise.resolve();\n}\n';
+      const main = "import { save } from './lib';\n\nexport async function run(): Promise<void> {\n  await Promise.resolve();\n  save();\n}\n";
+      const ws = makeWorkspace({ 'lib.ts': lib, 'main.ts': main });
+      const client = await start({ folders: [ws], pull: true });
+      const libUri = client.open(path.join(ws, 'lib.ts'), lib);
+      const mainUri = client.open(path.join(ws, 'main.ts'), main);
+      await client.pull(libUri);
+      const first = await client.pull(mainUri);
+      assert.equal(ours(first.items, 'unawaited').length, 1, 'save() returns a promise');
+      // lib.ts now returns a number: the same call in main.ts drops nothing.
+      client.change(libUri, [{ text: 'export function save(): number {\n  return 1;\n}\n' }]);
+      await client.pull(libUri);
+      const second = await client.pull(mainUri, first.resultId);
+      assert.equal(second.kind, 'full', 'main.ts is analysed again');
+      assert.deepEqual(ours(second.items, 'unawaited'), []);
     });
 
     it('analyses untitled documents by language id', async () => {

@@ -75,6 +75,7 @@ export class LspTestClient {
   settings: Record<string, unknown>;
   stderr = '';
   initializeResult: InitializeResult | undefined;
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
 
@@ -118,7 +119,11 @@ export class LspTestClient {
         return best;
       }),
     );
-    c.onRequest('client/registerCapability', () => null);
+    c.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...p.registrations);
+      this.poke();
+      return null;
+    });
     c.onRequest('window/workDoneProgress/create', () => null);
     c.onRequest('window/showMessageRequest', (p: { type: number; message: string }) => {
       this.messages.push(p);

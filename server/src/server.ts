@@ -56,6 +56,8 @@ interface DocumentState {
   version: number;
   /** `generation` when computed: settings, configuration or files on disk changed since if different. */
   generation: number;
+  /** Edits to other open documents of the same language when computed (their types and exports feed this one). */
+  editsStamp: number;
   file: string;
   result: LintResult | undefined;
   diagnostics: Diagnostic[];
@@ -67,12 +69,25 @@ const states = new Map<string, DocumentState>();
 const savedSinceAnalysis = new Set<string>();
 const timers = new Map<string, NodeJS.Timeout>();
 let generation = 0;
+/** Edits per language: an edit to one TypeScript file can change another's findings. */
+const editsByLanguage = new Map<string, number>();
+
+function languageOf(uri: string, languageId: string): string | undefined {
+  const file = workspace.enginePath(uri, languageId);
+  return file ? analysis.linter.backendFor(file)?.language : undefined;
+}
+
+function editsStamp(uri: string, languageId: string): number {
+  return editsByLanguage.get(languageOf(uri, languageId) ?? '') ?? 0;
+}
 
 let pullDiagnostics = false;
 let refreshSupport = false;
 let workDoneSupport = false;
 let statusNotifications = false;
 let settings = new SettingsCache(undefined);
+/** Resolves once the backends are loaded (the Python parser is loaded asynchronously). */
+let readyPromise: Promise<void> = Promise.resolve();
 const shownConfigProblems = new Set<string>();
 
 const analysis = new Analysis(
@@ -137,6 +152,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
+  readyPromise = analysis.ready().catch((e: unknown) => {
+    connection.console.error(`could not load a language backend: ${(e as Error).stack ?? e}`);
+  });
   const caps = clientCapabilities;
   if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
     await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });
@@ -147,11 +165,7 @@ connection.onInitialized(async () => {
       invalidate();
     });
   }
-  try {
-    await analysis.ready();
-  } catch (e) {
-    connection.console.error(`could not load a language backend: ${(e as Error).stack ?? e}`);
-  }
+  await readyPromise;
   connection.console.info(`${SOURCE} server ready (${pullDiagnostics ? 'pull' : 'push'} diagnostics) for ${workspace.folderPaths().join(', ') || 'no folder'}`);
 });
 
@@ -167,12 +181,21 @@ async function diagnose(uri: string, force = false): Promise<DocumentState | und
   const doc = documents.get(uri);
   if (!doc) return undefined;
   const prev = states.get(uri);
+  const stamp = editsStamp(uri, doc.languageId);
   if (prev && prev.generation === generation && !force) {
-    if (prev.version === doc.version) return prev;
+    if (prev.version === doc.version && prev.editsStamp === stamp) return prev;
     if (s.run === 'onSave' && !savedSinceAnalysis.has(uri)) return prev;
   }
   const file = workspace.enginePath(uri, doc.languageId);
-  const state: DocumentState = { version: doc.version, generation, file: file ?? '', result: undefined, diagnostics: [], resultId: `${generation}:${doc.version}` };
+  const state: DocumentState = {
+    version: doc.version,
+    generation,
+    editsStamp: stamp,
+    file: file ?? '',
+    result: undefined,
+    diagnostics: [],
+    resultId: `${generation}:${stamp}:${doc.version}`,
+  };
   savedSinceAnalysis.delete(uri);
   if (file) {
     const outcome = analysis.lint(file, doc.getText(), doc.version, s);
@@ -195,11 +218,6 @@ async function diagnose(uri: string, force = false): Promise<DocumentState | und
   return state;
 }
 
-/** Resolves once the backends are loaded (the Python parser is loaded asynchronously). */
-let readyPromise: Promise<void> = Promise.resolve();
-connection.onInitialized(() => {
-  readyPromise = analysis.ready().catch(() => undefined);
-});
 
 /** Push mode: analyse after a quiet period; a newer version restarts the wait. */
 function schedule(uri: string, delay: number): void {
@@ -262,8 +280,20 @@ documents.onDidOpen((e) => {
   if (pullDiagnostics && workspacePublished.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 
+/** Push mode: other open documents of the edited one's language follow after a longer pause. */
+const DEPENDENTS_DELAY_MS = 4 * DEBOUNCE_MS;
+
 documents.onDidChangeContent((e) => {
-  if (!pullDiagnostics) schedule(e.document.uri, states.has(e.document.uri) ? DEBOUNCE_MS : 0);
+  const uri = e.document.uri;
+  const known = states.has(uri);
+  const language = languageOf(uri, e.document.languageId);
+  if (known && language) editsByLanguage.set(language, (editsByLanguage.get(language) ?? 0) + 1);
+  if (pullDiagnostics) return; // the client pulls (interFileDependencies: the other visible documents too)
+  schedule(uri, known ? DEBOUNCE_MS : 0);
+  if (!known || !language) return;
+  for (const other of documents.all()) {
+    if (other.uri !== uri && !timers.has(other.uri) && languageOf(other.uri, other.languageId) === language) schedule(other.uri, DEPENDENTS_DELAY_MS);
+  }
 });
 
 documents.onDidSave((e) => {
