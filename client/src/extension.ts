@@ -14,6 +14,9 @@ import {
   type StatusParams,
 } from '../../server/src/protocol';
 
+/** An analysis slower than this turns the status item into a warning (like vscode-eslint's time budget). */
+const SLOW_MS = 2000;
+
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'];
 /** Files on disk and untitled documents; in a virtual workspace only untitled ones (the server reads files from disk). */
 const SELECTOR: { scheme: string; language: string }[] = LANGUAGES.flatMap((language) => [
@@ -195,6 +198,7 @@ class StatusItem implements vscode.Disposable {
       case 'findings':
         item.text = `Async Lint: ${s.findings} finding${s.findings === 1 ? '' : 's'}`;
         item.detail = s.elapsedMs !== undefined ? `analysed in ${Math.round(s.elapsedMs)} ms` : s.message;
+        this.slow(s);
         break;
       case 'error':
         item.text = 'Async Lint: error';
@@ -204,7 +208,14 @@ class StatusItem implements vscode.Disposable {
       default:
         item.text = 'Async Lint: ready';
         item.detail = s?.message ?? (s?.elapsedMs !== undefined ? `no findings (${Math.round(s.elapsedMs)} ms)` : undefined);
+        if (s) this.slow(s);
     }
+  }
+
+  private slow(s: StatusParams): void {
+    if (s.elapsedMs === undefined || s.elapsedMs <= SLOW_MS) return;
+    this.item.severity = vscode.LanguageStatusSeverity.Warning;
+    this.item.detail = `slow: this file took ${(s.elapsedMs / 1000).toFixed(1)} s to analyse (consider asyncLint.run: onSave or asyncLint.exclude)`;
   }
 
   dispose(): void {

@@ -206,7 +206,9 @@ async function diagnose(uri: string, force = false): Promise<DocumentState | und
       if (outcome.configProblem) {
         sendStatus({ uri, state: 'error', findings: n, message: `${outcome.configProblem.message} (using the last good settings)`, elapsedMs: outcome.elapsedMs });
       } else if (outcome.result.skipped) {
-        sendStatus({ uri, state: 'error', findings: 0, message: outcome.result.skipped.message, elapsedMs: outcome.elapsedMs });
+        // Too large or binary is a choice the configuration made; an internal error is an error.
+        const state = outcome.result.skipped.reason === 'internal-error' ? 'error' : 'ready';
+        sendStatus({ uri, state, findings: 0, message: outcome.result.skipped.message.split('\n')[0], elapsedMs: outcome.elapsedMs });
       } else {
         sendStatus({ uri, state: n > 0 ? 'findings' : 'ready', findings: n, elapsedMs: outcome.elapsedMs });
       }
@@ -440,6 +442,10 @@ connection.onShutdown(() => {
   for (const t of timers.values()) clearTimeout(t);
   timers.clear();
 });
+
+// A bug in one request must not take the editor's linting down: log it and keep serving.
+process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
+process.on('uncaughtException', (e) => connection.console.error(`uncaught exception: ${e.stack ?? e}`));
 
 documents.listen(connection);
 connection.listen();

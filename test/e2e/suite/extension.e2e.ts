@@ -140,6 +140,29 @@ describe('Async Lint in VS Code', () => {
     }
   });
 
+  it('follows the project file on disk: async-lint.json wins, a broken one keeps the last good settings', async () => {
+    await open('app/jobs.py');
+    const uri = file('app/jobs.py');
+    const config = file('async-lint.json');
+    const write = (text: string) => vscode.workspace.fs.writeFile(config, new TextEncoder().encode(text));
+    await until('unused-async as a hint', () => ours(uri, 'unused-async'), (d) => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Hint);
+    try {
+      await write(JSON.stringify({ rules: { 'unused-async': 'error' } }));
+      await until('unused-async as an error (file watcher, refresh)', () => ours(uri, 'unused-async'), (d) => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Error);
+      await write('{ "rules": ');
+      // Broken: the server goes on with the last good settings.
+      await new Promise((r) => setTimeout(r, 2000));
+      const d = ours(uri, 'unused-async');
+      assert.equal(d.length, 1);
+      assert.equal(d[0].severity, vscode.DiagnosticSeverity.Error);
+      await write(JSON.stringify({ rules: { 'unused-async': 'off' } }));
+      await until('unused-async off after the repair', () => ours(uri, 'unused-async'), (x) => x.length === 0);
+    } finally {
+      await vscode.workspace.fs.delete(config);
+    }
+    await until('unused-async back to a hint', () => ours(uri, 'unused-async'), (d) => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Hint);
+  });
+
   it('Lint Workspace reports files that are not open', async () => {
     const idle = file('src/idle.ts');
     assert.deepEqual(ours(idle), [], 'nothing before the run: idle.ts was never opened');
