@@ -23,6 +23,8 @@ export const ORDER_SENSITIVE_CALLS: ReadonlySet<string> = new Set([
   'acquire', 'lock', 'runExclusive',
   // browser automation: each step acts on the page the previous one left
   'goto', 'click', 'fill', 'type', 'press', 'reload', 'waitForNavigation', 'waitForSelector',
+  // questions to a user, asked one at a time (readline, inquirer)
+  'prompt', 'question', 'confirm', 'input', 'select', 'password',
 ]);
 
 /**
@@ -54,7 +56,9 @@ export function calleeName(call: AwaitedCall): string | undefined {
   return undefined;
 }
 
+/** A call whose order matters: by name (ORDER_SENSITIVE_CALLS), or `import()` (modules load, and run, in order). */
 export function isOrderSensitiveCall(call: AwaitedCall): boolean {
+  if (ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.ImportKeyword) return true;
   const name = calleeName(call);
   return name !== undefined && ORDER_SENSITIVE_CALLS.has(name);
 }

@@ -9,10 +9,12 @@
 // - a loop-carried dependency: an awaited call uses a variable the body writes and that outlives
 //   the iteration (`cursor = await next(cursor)`, `state = await step(state)`, `seen.add(x)`
 //   then `await visit(x, seen)`);
-// - an early exit decided by an awaited result: a `return`, or a `break`/`continue` that leaves
-//   the loop, under a condition that awaits or reads an awaited value, at or after an await in a
-//   `try`, in its `catch`, or after such a try/catch: a search, a fallback, a retry
+// - an early exit decided by an awaited result: a `return`, a `break`/`continue` that leaves the
+//   loop, or a `for` condition, that holds or follows an await of the body, or sits under a
+//   condition reading an awaited value: a search, a fallback, a retry, a time budget
 //   (`if (await isFree(port)) return port`). A `throw` is a failure, not an exit: still flagged;
+// - a loop that calls its own items (`for (const task of tasks) await task()`): running opaque
+//   steps in order (hooks, middleware, migrations) is what it is for;
 // - a loop that also waits on purpose: a delay (`sleep`-like helpers by name, `setTimeout` from
 //   `timers/promises` by import, `new Promise((r) => setTimeout(r, ms))`), or a call whose order
 //   matters (ORDER_SENSITIVE_CALLS: writes to one stream, a lock);
@@ -67,7 +69,8 @@ export const awaitInLoop: TsRule = {
       if (calls.some((a) => isOrderSensitiveCall(awaitedCall(a)!))) return;
       if (awaits.some((a) => isDelayAwait(program, checker, a))) return;
       if (carriesDependency(checker, loop, awaits)) return;
-      if (exitsOnAwaitedResult(checker, loop)) return;
+      if (callsLoopItem(checker, loop, calls)) return;
+      if (exitsOnAwaitedResult(checker, loop, awaits)) return;
       const fix = ts.isForOfStatement(loop) ? promiseAllFix(context, loop) : undefined;
       context.report(calls[0], MESSAGE, fix ? [fix] : []);
     };
@@ -119,6 +122,21 @@ function mentionsName(node: ts.Node, names: ReadonlySet<string>): boolean {
     if (ts.isIdentifier(n) && names.has(n.text)) found = true;
   });
   return found;
+}
+
+/**
+ * `for (const task of tasks) await task()`: the loop runs a list of opaque steps (middleware,
+ * hooks, migrations, a `sequence` helper), and running them in order is what it is for.
+ */
+function callsLoopItem(checker: ts.TypeChecker, loop: ForLoop, calls: readonly ts.AwaitExpression[]): boolean {
+  if (ts.isForStatement(loop) || !ts.isVariableDeclarationList(loop.initializer)) return false;
+  const items = new VariableSet(checker);
+  for (const d of loop.initializer.declarations) for (const id of boundIdentifiers(d.name).ids) items.add(id);
+  return calls.some((a) => {
+    const call = awaitedCall(a)!;
+    const callee = skipOuterExpressions(ts.isCallExpression(call) ? call.expression : call.tag);
+    return ts.isIdentifier(callee) && items.has(callee);
+  });
 }
 
 // ---- early exits ------------------------------------------------------------------------------
@@ -174,24 +192,22 @@ function leavesLoop(jump: ts.BreakOrContinueStatement, loop: ForLoop): boolean {
 }
 
 /**
- * True when the body may leave the loop early depending on an awaited result: an exit under a
- * condition that awaits or reads an awaited value, at or after an await in a `try`, in the `catch`
- * of a `try` that awaits, or after such a try/catch.
+ * True when the loop may stop part-way depending on what it awaited: an exit (a `return`, a
+ * `break`/`continue` that leaves the loop, a `for` condition) that holds or follows an await of
+ * the body (by then the results so far have been seen), or sits under a condition that awaits or
+ * reads an awaited value (`if (found) break;` before `found = await check(x)`).
  */
-function exitsOnAwaitedResult(checker: ts.TypeChecker, loop: ForLoop): boolean {
+function exitsOnAwaitedResult(checker: ts.TypeChecker, loop: ForLoop, awaits: readonly ts.AwaitExpression[]): boolean {
+  let values: VariableSet | undefined;
+  const awaited = (e: ts.Node | undefined) => e !== undefined && (hasOwnAwait(e) || (values ??= awaitedValues(checker, loop.statement)).usedIn(e));
+  if (ts.isForStatement(loop) && awaited(loop.condition)) return true;
   const exits: ts.Statement[] = [];
   forEachEvaluatedNode(loop.statement, (n) => {
     if (ts.isReturnStatement(n) || ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && leavesLoop(n, loop))) exits.push(n);
   });
   if (exits.length === 0) return false;
-  // An exit after a try/catch that awaits is taken only when that await succeeded (a retry loop).
-  const guarded: ts.TryStatement[] = [];
-  forEachEvaluatedNode(loop.statement, (n) => {
-    if (ts.isTryStatement(n) && n.catchClause && hasOwnAwait(n.tryBlock)) guarded.push(n);
-  });
-  if (exits.some((e) => guarded.some((t) => e.pos >= t.end))) return true;
-  let values: VariableSet | undefined;
-  const awaited = (e: ts.Node | undefined) => e !== undefined && (hasOwnAwait(e) || (values ??= awaitedValues(checker, loop.statement)).usedIn(e));
+  const firstAwait = awaits[0].getStart();
+  if (exits.some((e) => e.end > firstAwait)) return true;
   for (const exit of exits) {
     let child: ts.Node = exit;
     for (let n = exit.parent; child !== loop.statement; child = n, n = n.parent) {
@@ -200,21 +216,9 @@ function exitsOnAwaitedResult(checker: ts.TypeChecker, loop: ForLoop): boolean {
       if (ts.isCaseBlock(n) && awaited(n.parent.expression)) return true;
       if ((ts.isWhileStatement(n) || ts.isDoStatement(n)) && child === n.statement && awaited(n.expression)) return true;
       if (ts.isForStatement(n) && child === n.statement && awaited(n.condition)) return true;
-      if (ts.isTryStatement(n) && child === n.tryBlock && awaitUpTo(n.tryBlock, exit)) return true;
-      if (ts.isCatchClause(n) && hasOwnAwait(n.parent.tryBlock)) return true;
     }
   }
   return false;
-}
-
-/** An await in `block` before `exit` or inside it (`return await f()` returns only if f succeeded). */
-function awaitUpTo(block: ts.Block, exit: ts.Node): boolean {
-  let found = false;
-  forEachEvaluatedNode(block, (n) => {
-    if (found || n.pos >= exit.end) return false;
-    if (ts.isAwaitExpression(n)) found = true;
-  });
-  return found;
 }
 
 // ---- fix --------------------------------------------------------------------------------------
