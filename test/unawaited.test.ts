@@ -1,0 +1,77 @@
+// unawaited (TS/JS) beyond the fixtures: which fixes come first, when `await` is not offered, the
+// one-line anchor, and what --fix applies.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Finding } from '../server/src/engine/types';
+import { onlyRule, testLinter } from './helpers';
+
+const SOURCE = [
+  'declare function save(id: number): Promise<void>;',
+  'declare function log(text: string): void;',
+  'export async function inAsync(id: number) {',
+  '  save(id);', // 4: await, then void
+  "  (save(id), log('x'));", // 5: the promise is not the statement's value: void only
+  '  save(id) && save(id + 1);', // 6: the left promise would not be awaited: void only
+  '  (async () => {', // 7: anchored on this line only
+  '    await save(id);',
+  '  })();',
+  '}',
+  'export function notAsync(id: number) {',
+  '  save(id);', // 12: void only
+  '}',
+  '',
+].join('\n');
+
+describe('unawaited (TS/JS)', () => {
+  let dir = '';
+  let file = '';
+  let findings: Map<number, Finding>;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-unawaited-'));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] } }));
+    file = path.join(dir, 'fixes.ts');
+    fs.writeFileSync(file, SOURCE);
+    const result = (await testLinter()).lint(file, SOURCE, onlyRule('unawaited', file));
+    assert.deepEqual(result.ruleFailures, []);
+    findings = new Map(result.findings.map((f) => [f.range.start.line + 1, f]));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const titles = (line: number) => {
+    const f = findings.get(line);
+    assert.ok(f, `line ${line} should be flagged`);
+    return f.fixes.map((x) => `${x.title}${x.safe ? '' : ' (suggestion)'}`);
+  };
+
+  it('offers await first inside an async function, then void; both safe', () => {
+    assert.deepEqual(titles(4), ["Add 'await'", "Add 'void' to drop the promise on purpose"]);
+  });
+
+  it('offers only void where await would not wait for every dropped promise', () => {
+    assert.deepEqual(titles(5), ["Add 'void' to drop the promise on purpose"]);
+    assert.deepEqual(titles(6), ["Add 'void' to drop the promise on purpose"]);
+  });
+
+  it('offers only void outside async functions', () => {
+    assert.deepEqual(titles(12), ["Add 'void' to drop the promise on purpose"]);
+  });
+
+  it('anchors a multi-line statement on its first line', () => {
+    const f = findings.get(7)!;
+    assert.equal(f.range.end.line, f.range.start.line);
+    assert.equal(SOURCE.slice(f.start, f.end), '(async () => {');
+  });
+
+  it('--fix applies the first safe fix of each finding', async () => {
+    const out = (await testLinter()).fix(file, SOURCE, onlyRule('unawaited', file));
+    const lines = out.text.split('\n');
+    assert.equal(lines[3], '  await save(id);');
+    assert.equal(lines[4], "  void (save(id), log('x'));");
+    assert.equal(lines[5], '  void (save(id) && save(id + 1));');
+    assert.equal(lines[6], '  await (async () => {');
+    assert.equal(lines[11], '  void save(id);');
+    assert.equal(out.result.findings.length, 0);
+  });
+});
