@@ -364,13 +364,18 @@ describe('language server (LSP over stdio)', function () {
   });
 
   describe('Lint Workspace', () => {
-    it('analyses every file, skips node_modules, publishes findings and reports progress', async () => {
+    it('analyses every file, skips what the CLI skips, publishes findings and reports progress', async () => {
       const ws = makeWorkspace({
         'src/a.ts': UNUSED_TS,
         'src/ok.ts': USED_TS,
         'py/b.py': UNUSED_PY,
         'node_modules/dep/index.js': 'async function x() { return 1 }\n',
         'notes.txt': 'async function x() { return 1 }\n',
+        // skipped as the CLI skips them: .gitignore, the configuration's ignorePatterns
+        '.gitignore': 'build/\n',
+        'build/out.js': 'async function x() { return 1 }\n',
+        'async-lint.json': JSON.stringify({ ignorePatterns: ['legacy/**'] }),
+        'legacy/old.py': UNUSED_PY,
       });
       const client = await start({ folders: [ws], pull: true });
       const result = await client.conn.sendRequest('asyncLint/lintWorkspace', { workDoneToken: 'lint-ws-1' });
@@ -378,7 +383,7 @@ describe('language server (LSP over stdio)', function () {
       assert.equal(ours(client.published.get(uriOf(path.join(ws, 'src/a.ts')))).length, 1);
       assert.equal(ours(client.published.get(uriOf(path.join(ws, 'py/b.py')))).length, 1);
       assert.deepEqual(client.published.get(uriOf(path.join(ws, 'src/ok.ts'))), []);
-      assert.ok(!client.published.has(uriOf(path.join(ws, 'node_modules/dep/index.js'))));
+      for (const skipped of ['node_modules/dep/index.js', 'build/out.js', 'legacy/old.py']) assert.ok(!client.published.has(uriOf(path.join(ws, skipped))), skipped);
       const kinds = client.progress.filter((p) => (p as { token: string }).token === 'lint-ws-1').map((p) => (p as { value: { kind: string } }).value.kind);
       assert.equal(kinds[0], 'begin');
       assert.equal(kinds.at(-1), 'end');

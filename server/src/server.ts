@@ -407,6 +407,7 @@ async function runLintWorkspace(params: LintWorkspaceParams, token: Cancellation
       folders: workspace.folderPaths(),
       analysis,
       settingsFor: (folder) => settings.get(pathToUri(folder)),
+      mayRead: (file) => workspace.mayRead(file, openOutsideFolders()),
       openDocumentFindings: async (uri) => {
         if (!documents.get(uri)) return 'not-open';
         return (await diagnose(uri))?.result;

@@ -64,16 +64,20 @@ export class Analysis {
 
   /** The configuration for a file: the project file over the editor settings; the last good one if it is broken. */
   configFor(file: string, settings: Settings): ConfigOutcome {
+    return this.configForDir(path.dirname(file), settings);
+  }
+
+  /** The configuration that governs the files of a folder. */
+  configForDir(dir: string, settings: Settings): ConfigOutcome {
     const key = JSON.stringify(settings.rules);
     let resolver = this.resolvers.get(key);
     if (!resolver) {
       resolver = new ConfigResolver(this.configFs, { defaults: { rules: settings.rules } });
       this.resolvers.set(key, resolver);
     }
-    const dir = path.dirname(file);
     const goodKey = `${key}\0${dir}`;
     try {
-      const config = resolver.forFile(file);
+      const config = resolver.forDir(dir);
       this.lastGood.set(goodKey, config);
       return { config };
     } catch (e) {

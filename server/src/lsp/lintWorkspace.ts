@@ -4,13 +4,13 @@
 // they come, with progress, and the run stops between two files when it is cancelled.
 import fs from 'node:fs';
 import path from 'node:path';
-import { glob } from 'tinyglobby';
 import type { Diagnostic } from 'vscode-languageserver/node';
+import { walk } from '../engine/walk';
 import type { LintResult } from '../engine/types';
 import type { LintWorkspaceResult, Settings } from '../protocol';
 import type { Analysis } from './analysis';
 import { toDiagnostic } from './convert';
-import { ALWAYS_SKIPPED_DIRS, pathToUri, readTextFile } from './workspace';
+import { pathToUri, readTextFile } from './workspace';
 
 export interface WorkspaceProgress {
   begin(title: string, percentage?: number, message?: string, cancellable?: boolean): void;
@@ -23,6 +23,8 @@ export interface WorkspaceRun {
   analysis: Analysis;
   /** Settings for a folder (scope = the folder's URI). */
   settingsFor(folder: string): Promise<Settings>;
+  /** Whether the server may read a file (inside a workspace folder, symlinks resolved). */
+  mayRead(file: string): boolean;
   /** An open document's current findings (the server keeps these up to date itself). */
   openDocumentFindings(uri: string): Promise<LintResult | undefined | 'not-open'>;
   /** Publishes a closed file's diagnostics. */
@@ -31,7 +33,6 @@ export interface WorkspaceRun {
   isCancelled(): boolean;
 }
 
-const EXTENSIONS = '{ts,tsx,mts,cts,js,jsx,mjs,cjs,py}';
 /** Report progress at most this often, and let other messages (a cancel) through as often. */
 const YIELD_EVERY_MS = 50;
 
@@ -50,16 +51,17 @@ export async function lintWorkspace(run: WorkspaceRun): Promise<LintWorkspaceRes
     for (const folder of run.folders) {
       const settings = await run.settingsFor(folder);
       if (!settings.enable) continue;
-      const found = await glob(`**/*.${EXTENSIONS}`, {
+      // The CLI's walker: the same skipped folders, .gitignore files and ignorePatterns as in CI.
+      const found = walk([folder], {
         cwd: folder,
-        absolute: true,
-        onlyFiles: true,
-        dot: false,
-        followSymbolicLinks: false,
-        ignore: ALWAYS_SKIPPED_DIRS.map((d) => `**/${d}/**`),
+        supports: (f) => run.analysis.supports(f),
+        configIgnores: (dir) => {
+          const { config } = run.analysis.configForDir(dir, settings);
+          return { baseDir: config.baseDir ?? folder, patterns: config.ignorePatterns, source: config.source };
+        },
       });
-      // A folder nested in another folder of the workspace is walked once.
-      const files = found.map((f) => path.resolve(f)).filter((f) => !seen.has(f) && run.analysis.supports(f));
+      // A symbolic link may lead out of the workspace: the server reads only inside it.
+      const files = found.files.map((f) => path.resolve(f)).filter((f) => !seen.has(f) && run.mayRead(realpathOr(f)));
       for (const f of files) seen.add(f);
       files.sort();
       perFolder.push({ folder, files, settings });
@@ -107,6 +109,14 @@ export async function lintWorkspace(run: WorkspaceRun): Promise<LintWorkspaceRes
     return result;
   } finally {
     run.progress?.done();
+  }
+}
+
+function realpathOr(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
   }
 }
 

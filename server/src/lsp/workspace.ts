@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import type { ResolvedConfig } from '../engine/config';
+import { compileGlobs } from '../engine/walk';
 
 /** Extension the engine needs for a document that has no file name, by LSP language id. */
 const EXTENSION_BY_LANGUAGE: Readonly<Record<string, string>> = {
@@ -16,9 +16,6 @@ const EXTENSION_BY_LANGUAGE: Readonly<Record<string, string>> = {
   javascriptreact: '.jsx',
   python: '.py',
 };
-
-/** Folders never walked by "Lint Workspace": dependencies, tool caches, VCS data. */
-export const ALWAYS_SKIPPED_DIRS = ['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache', 'site-packages'];
 
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -93,10 +90,14 @@ export class Workspace {
   }
 }
 
-/** `asyncLint.exclude` globs (relative to the workspace folder) and the config's `ignorePatterns`. */
+/**
+ * `asyncLint.exclude` globs (relative to the workspace folder) and the configuration's
+ * `ignorePatterns`, matched as the CLI's walker matches them (gitignore-style, last rule decides,
+ * a folder pattern covers what is inside), so the editor and CI skip the same files.
+ */
 export class Exclusions {
   private readonly globCache = new Map<string, (p: string) => boolean>();
-  private readonly ignoreCache = new Map<string, Ignore>();
+  private readonly rulesCache = new Map<string, ReturnType<typeof compileGlobs>>();
 
   isExcluded(file: string, folder: string | undefined, exclude: readonly string[], config: ResolvedConfig): boolean {
     if (exclude.length > 0) {
@@ -105,9 +106,7 @@ export class Exclusions {
     }
     if (config.ignorePatterns.length > 0) {
       const base = config.baseDir ?? folder;
-      if (base && isInside(file, base) && file !== base) {
-        if (this.ignore(config.ignorePatterns).ignores(toPosix(path.relative(base, file)))) return true;
-      }
+      if (base && isInside(file, base) && file !== base) return this.ignored(config.ignorePatterns, toPosix(path.relative(base, file)));
     }
     return false;
   }
@@ -124,14 +123,22 @@ export class Exclusions {
     return m;
   }
 
-  private ignore(patterns: readonly string[]): Ignore {
+  /** Ignored when a folder on the way or the file itself is matched by the last rule that matches it. */
+  private ignored(patterns: readonly string[], rel: string): boolean {
     const key = patterns.join('\0');
-    let ig = this.ignoreCache.get(key);
-    if (!ig) {
-      ig = ignore().add([...patterns]);
-      this.ignoreCache.set(key, ig);
+    let rules = this.rulesCache.get(key);
+    if (!rules) {
+      rules = compileGlobs(patterns);
+      this.rulesCache.set(key, rules);
     }
-    return ig;
+    const decide = (p: string, isDir: boolean) => {
+      let ignored = false;
+      for (const r of rules) if ((!r.dirOnly || isDir) && r.match(p)) ignored = !r.negate;
+      return ignored;
+    };
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) if (decide(parts.slice(0, i).join('/'), true)) return true;
+    return decide(rel, false);
   }
 }
 

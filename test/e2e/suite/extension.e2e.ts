@@ -75,6 +75,13 @@ describe('Async Lint in VS Code', () => {
     assert.match(code.target.toString(), /docs\/rules\/unawaited\.md$/);
   });
 
+  it('shows findings in a JavaScript file', async () => {
+    await open('src/signup.js');
+    const uri = file('src/signup.js');
+    const diags = await until('unawaited in signup.js', () => ours(uri), (d) => d.some((x) => codeOf(x) === 'unawaited'));
+    assert.equal(diags.find((d) => codeOf(d) === 'unawaited')!.range.start.line, 5, 'the statement `notify(user);`');
+  });
+
   it('shows findings in a Python file', async () => {
     await open('app/jobs.py');
     const uri = file('app/jobs.py');
@@ -168,7 +175,7 @@ describe('Async Lint in VS Code', () => {
     assert.deepEqual(ours(idle), [], 'nothing before the run: idle.ts was never opened');
     const result = await vscode.commands.executeCommand<{ files: number; findings: number }>('asyncLint.lintWorkspace');
     assert.ok(result, 'the command returns its summary');
-    assert.equal(result.files, 4, 'three TypeScript files and one Python file');
+    assert.equal(result.files, 5, 'three TypeScript files, one JavaScript file and one Python file');
     await until('unused-async in the closed idle.ts', () => ours(idle, 'unused-async'), (d) => d.length === 1);
   });
 
