@@ -79,7 +79,7 @@ const TYPED_ARRAYS: ReadonlySet<string> = new Set([
 const FOREACH_COLLECTIONS: ReadonlySet<string> = new Set(['Map', 'Set', 'ReadonlyMap', 'ReadonlySet']);
 
 const EXECUTOR_MESSAGE =
-  'An async Promise executor: an error thrown after its first await does not reject the promise, which then never settles. ' +
+  "An async Promise executor: an error thrown inside it rejects the executor's own promise, not the new one, which then never settles. " +
   'Make the surrounding function async and await directly, or keep the executor synchronous.';
 
 type InlineFunction = ts.ArrowFunction | ts.FunctionExpression;
