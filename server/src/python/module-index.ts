@@ -1,0 +1,449 @@
+// The module index: for each workspace root, what every module defines (which names are
+// `async def`: module functions, methods by class, nested functions), what it exports and
+// re-exports, and how `import x`, `import x as y`, `from x import y as z` and relative imports
+// resolve to files, `src/` layouts and packages with __init__.py included.
+//
+// A module is summarised from its tree once per content: the analysis of a file hands over its own
+// summary, and a module imported before it is analysed is read and parsed once, then cached. Open
+// documents' unsaved text is what the index sees for them; a change on disk (fileChanged) drops
+// what depended on that file. Nothing in the workspace is ever executed.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+import type { IndexedSymbol, ModuleIdentity, WorkspaceLookup } from './names';
+import { importBindings, targetNames } from './scope';
+
+/** Files whose folder is a workspace root, nearest first. */
+export const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git'] as const;
+/** Modules larger than this are not indexed (their names are simply unknown). */
+export const MAX_INDEXED_SIZE = 4 * 1024 * 1024;
+/** Re-export chains longer than this are not followed. */
+const MAX_HOPS = 12;
+
+export interface ClassSummary {
+  /** Method name -> is `async def`. */
+  methods: Map<string, boolean>;
+  /** Base class expressions as written (`Base`, `models.Base`), resolved on lookup. */
+  bases: string[];
+}
+
+export interface ModuleSummary {
+  /** Module-level functions: name -> is `async def`. */
+  functions: Map<string, boolean>;
+  classes: Map<string, ClassSummary>;
+  /** Names imported at module level -> absolute qualified target (re-exports). */
+  imports: Map<string, string>;
+  /** Other module-level names (assignments, loop targets). */
+  variables: Set<string>;
+  /** `from m import *` modules. */
+  starImports: string[];
+  /** Every `async def` by dotted path: `f`, `C.m`, `f.<locals>.g`. */
+  asyncDefs: string[];
+}
+
+/** What the index reads: a file's text (undefined if missing), whether a file or any entry exists. */
+export interface IndexFileSystem {
+  readFile(file: string): string | undefined;
+  isFile(file: string): boolean;
+  exists(entry: string): boolean;
+}
+
+export const nodeIndexFileSystem: IndexFileSystem = {
+  readFile(file) {
+    let buf: Buffer;
+    try {
+      const st = fs.statSync(file);
+      if (!st.isFile() || st.size > MAX_INDEXED_SIZE) return undefined;
+      buf = fs.readFileSync(file);
+    } catch {
+      return undefined;
+    }
+    return decodeSource(buf);
+  },
+  isFile(file) {
+    try {
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  },
+  exists(entry) {
+    return fs.existsSync(entry);
+  },
+};
+
+/** UTF-8 (a BOM dropped); bytes that are not UTF-8 are read as Latin-1 rather than failing. */
+export function decodeSource(buf: Uint8Array): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    text = new TextDecoder('latin1').decode(buf);
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+// --- summaries ------------------------------------------------------------------------------------
+
+/** Summarises a module from its tree, visiting statements only (expressions are never entered). */
+export function summarizeModule(tree: Tree, packageName: string | undefined): ModuleSummary {
+  const summary: ModuleSummary = {
+    functions: new Map(),
+    classes: new Map(),
+    imports: new Map(),
+    variables: new Set(),
+    starImports: [],
+    asyncDefs: [],
+  };
+  type Frame = { node: Node; where: 'module' | 'class' | 'function'; path: string; cls?: ClassSummary };
+  const stack: Frame[] = [{ node: tree.rootNode, where: 'module', path: '' }];
+  while (stack.length > 0) {
+    const { node, where, path: at, cls } = stack.pop()!;
+    const children = node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) {
+      let stmt: Node | null = children[i];
+      if (stmt?.type === 'decorated_definition') stmt = stmt.childForFieldName('definition');
+      if (!stmt || stmt.type === 'ERROR' || stmt.type === 'comment') continue;
+      const join = (name: string) => (at === '' ? name : where === 'function' ? `${at}.<locals>.${name}` : `${at}.${name}`);
+      switch (stmt.type) {
+        case 'function_definition': {
+          const name = stmt.childForFieldName('name')?.text;
+          const body = stmt.childForFieldName('body');
+          if (!name) break;
+          const isAsync = stmt.child(0)?.type === 'async';
+          if (where === 'module') summary.functions.set(name, isAsync);
+          else if (where === 'class' && cls && !cls.methods.has(name)) cls.methods.set(name, isAsync);
+          if (isAsync) summary.asyncDefs.push(join(name));
+          if (body) stack.push({ node: body, where: 'function', path: join(name) });
+          break;
+        }
+        case 'class_definition': {
+          const name = stmt.childForFieldName('name')?.text;
+          const body = stmt.childForFieldName('body');
+          if (!name) break;
+          const inner: ClassSummary = { methods: new Map(), bases: [] };
+          for (const b of stmt.childForFieldName('superclasses')?.namedChildren ?? []) {
+            if (b && (b.type === 'identifier' || b.type === 'attribute')) inner.bases.push(b.text.replace(/\s+/g, ''));
+          }
+          if (where === 'module') summary.classes.set(name, inner);
+          if (body) stack.push({ node: body, where: 'class', path: join(name), cls: inner });
+          break;
+        }
+        case 'import_statement':
+        case 'import_from_statement': {
+          if (where !== 'module') break;
+          const { bindings, star } = importBindings(stmt, packageName);
+          for (const b of bindings) if (b.target !== undefined) summary.imports.set(b.name, b.target);
+          if (star !== undefined) summary.starImports.push(star);
+          break;
+        }
+        case 'expression_statement': {
+          if (where !== 'module') break;
+          const a = stmt.namedChild(0);
+          if (a?.type === 'assignment') {
+            const left = a.childForFieldName('left');
+            if (left) for (const t of targetNames(left)) summary.variables.add(t.node.text);
+          }
+          break;
+        }
+        case 'if_statement':
+        case 'try_statement':
+        case 'with_statement':
+        case 'for_statement':
+        case 'while_statement':
+        case 'elif_clause':
+        case 'else_clause':
+        case 'except_clause':
+        case 'except_group_clause':
+        case 'finally_clause':
+        case 'block':
+          // Conditional definitions (`try: import ujson as json`, `if sys.version_info ...`).
+          stack.push({ node: stmt, where, path: at, cls });
+          break;
+      }
+    }
+  }
+  return summary;
+}
+
+// --- the index ------------------------------------------------------------------------------------
+
+export interface ModuleLocation extends ModuleIdentity {
+  /** Folders absolute imports are searched in, in order. */
+  searchPaths: readonly string[];
+  root: string;
+}
+
+interface CachedSummary {
+  text: string;
+  summary: ModuleSummary;
+}
+
+/** Parses a text for the index; the caller deletes the tree. */
+export type ParseForIndex = (text: string) => Tree;
+
+/** All Python modules under one workspace root. */
+export class ModuleIndex {
+  private readonly summaries = new Map<string, CachedSummary>();
+  private readonly exists = new Map<string, boolean>();
+  private readonly resolved = new Map<string, string | null>();
+  /** Statistics for tests and --stats: how many modules were parsed for the index. */
+  parsed = 0;
+
+  constructor(
+    readonly root: string,
+    private readonly workspace: PythonWorkspace,
+  ) {}
+
+  /** The summary of a module file, parsing it once per content. */
+  summaryOf(file: string): ModuleSummary | undefined {
+    const open = this.workspace.documentText(file);
+    const cached = this.summaries.get(file);
+    if (cached && (open === undefined || open === cached.text)) return cached.summary;
+    const text = open ?? this.workspace.fs.readFile(file);
+    if (text === undefined) return undefined;
+    const tree = this.workspace.parse(text);
+    this.parsed++;
+    try {
+      return this.store(file, text, tree);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** Records the summary of a file being analysed from its tree (no second parse). */
+  store(file: string, text: string, tree: Tree): ModuleSummary {
+    const cached = this.summaries.get(file);
+    if (cached && cached.text === text) return cached.summary;
+    const summary = summarizeModule(tree, this.workspace.locate(file).packageName);
+    this.summaries.set(file, { text, summary });
+    return summary;
+  }
+
+  forget(file: string): void {
+    this.summaries.delete(file);
+    this.exists.clear();
+    this.resolved.clear();
+  }
+
+  isFile(file: string): boolean {
+    let e = this.exists.get(file);
+    if (e === undefined) {
+      e = this.workspace.isFile(file);
+      this.exists.set(file, e);
+    }
+    return e;
+  }
+
+  /** The file of a module (`app.db`) as seen from `fromFile`, if it is in the workspace. */
+  resolveModule(name: string, fromFile: string): string | undefined {
+    const where = this.workspace.locate(fromFile);
+    const key = `${where.searchPaths.join('\0')}\0${name}`;
+    const hit = this.resolved.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const rel = name.split('.');
+    let found: string | undefined;
+    for (const dir of where.searchPaths) {
+      const base = path.join(dir, ...rel);
+      for (const candidate of [`${base}.py`, path.join(base, '__init__.py'), `${base}.pyi`, path.join(base, '__init__.pyi')]) {
+        if (this.isFile(candidate)) {
+          found = candidate;
+          break;
+        }
+      }
+      if (found) break;
+    }
+    this.resolved.set(key, found ?? null);
+    return found;
+  }
+
+  /** What a qualified name is, looked up from `fromFile`: a module, a function (async?), a class, a variable. */
+  lookup(qname: string, fromFile: string, hops = 0): IndexedSymbol | undefined {
+    if (hops > MAX_HOPS) return undefined;
+    const parts = qname.split('.');
+    for (let i = parts.length; i >= 1; i--) {
+      const moduleName = parts.slice(0, i).join('.');
+      const file = this.resolveModule(moduleName, fromFile);
+      if (file) return this.member(file, moduleName, parts.slice(i), hops);
+    }
+    return undefined;
+  }
+
+  private member(file: string, moduleName: string, rest: string[], hops: number): IndexedSymbol | undefined {
+    if (rest.length === 0) return { kind: 'module', file };
+    const summary = this.summaryOf(file);
+    if (!summary) return undefined;
+    const [name, ...more] = rest;
+    const fn = summary.functions.get(name);
+    if (fn !== undefined) return more.length === 0 ? { kind: 'function', isAsync: fn, file } : undefined;
+    const cls = summary.classes.get(name);
+    if (cls) {
+      if (more.length === 0) return { kind: 'class', qname: `${moduleName}.${name}`, file };
+      if (more.length === 1) return this.method(file, moduleName, cls, more[0], hops);
+      return undefined;
+    }
+    const target = summary.imports.get(name);
+    if (target !== undefined) return this.lookup([target, ...more].join('.'), file, hops + 1);
+    if (summary.variables.has(name)) return { kind: 'variable', file };
+    for (const star of summary.starImports) {
+      const s = this.lookup([star, ...rest].join('.'), file, hops + 1);
+      if (s) return s;
+    }
+    return undefined;
+  }
+
+  private method(file: string, moduleName: string, cls: ClassSummary, name: string, hops: number): IndexedSymbol | undefined {
+    const own = cls.methods.get(name);
+    if (own !== undefined) return { kind: 'function', isAsync: own, file };
+    const summary = this.summaryOf(file);
+    if (!summary) return undefined;
+    for (const base of cls.bases) {
+      const [head, ...tail] = base.split('.');
+      let q: string | undefined;
+      if (summary.classes.has(head) && tail.length === 0) q = `${moduleName}.${head}`;
+      else if (summary.imports.has(head)) q = [summary.imports.get(head)!, ...tail].join('.');
+      if (!q) continue;
+      const s = this.lookup(`${q}.${name}`, file, hops + 1);
+      if (s) return s;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Every workspace root's ModuleIndex, the location of each file (root, module name, search paths),
+ * and the text of open documents.
+ */
+export class PythonWorkspace {
+  private readonly indexes = new Map<string, ModuleIndex>();
+  private readonly roots = new Map<string, string>();
+  private readonly locations = new Map<string, ModuleLocation>();
+  private readonly documents = new Map<string, string>();
+  private prepared: ReadonlySet<string> = new Set();
+
+  constructor(
+    readonly fs: IndexFileSystem,
+    readonly parse: ParseForIndex,
+  ) {}
+
+  /** The files of a CLI run: their existence is known without asking the disk. */
+  prepare(files: readonly string[]): void {
+    this.prepared = new Set(files.map((f) => path.resolve(f)));
+  }
+
+  /** An open document's text (the server), which the index sees instead of the disk. */
+  setDocument(file: string, text: string): void {
+    if (this.documents.get(file) === text) return;
+    const isNew = !this.documents.has(file);
+    this.documents.set(file, text);
+    if (isNew) this.invalidate(file);
+  }
+
+  closeDocument(file: string): void {
+    if (this.documents.delete(file)) this.invalidate(file);
+  }
+
+  documentText(file: string): string | undefined {
+    return this.documents.get(file);
+  }
+
+  /** A file was created, changed or deleted on disk. */
+  fileChanged(file: string): void {
+    this.invalidate(path.resolve(file));
+  }
+
+  private invalidate(file: string): void {
+    const base = path.basename(file);
+    if ((ROOT_MARKERS as readonly string[]).includes(base) || base === '__init__.py' || base === '__init__.pyi') {
+      // Roots and package boundaries may have moved.
+      this.roots.clear();
+      this.locations.clear();
+    }
+    for (const index of this.indexes.values()) index.forget(file);
+  }
+
+  isFile(file: string): boolean {
+    return this.prepared.has(file) || this.documents.has(file) || this.fs.isFile(file);
+  }
+
+  /** The workspace root of a file: the nearest folder up with a root marker, else the file's folder. */
+  rootOf(file: string): string {
+    const start = path.dirname(path.resolve(file));
+    const seen: string[] = [];
+    let root: string | undefined;
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      const cached = this.roots.get(dir);
+      if (cached !== undefined) {
+        root = cached === '' ? undefined : cached;
+        break;
+      }
+      seen.push(dir);
+      if (ROOT_MARKERS.some((m) => this.fs.exists(path.join(dir, m)))) {
+        root = dir;
+        break;
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+    // Folders between the file and the root share the root; above it, nothing is known.
+    for (const d of seen) this.roots.set(d, root ?? '');
+    return root ?? start;
+  }
+
+  indexFor(file: string): ModuleIndex {
+    const root = this.rootOf(file);
+    let index = this.indexes.get(root);
+    if (!index) {
+      index = new ModuleIndex(root, this);
+      this.indexes.set(root, index);
+    }
+    return index;
+  }
+
+  /** Module name, package and import search paths of a file. */
+  locate(file: string): ModuleLocation {
+    const abs = path.resolve(file);
+    const cached = this.locations.get(abs);
+    if (cached) return cached;
+    const root = this.rootOf(abs);
+    const dir = path.dirname(abs);
+    const src = path.join(root, 'src');
+    let base: string;
+    if (this.isPackageDir(dir)) {
+      // Climb the regular package (folders with __init__.py); the module is named from above it.
+      let top = dir;
+      while (top !== root && this.isPackageDir(path.dirname(top)) && path.dirname(top) !== top) top = path.dirname(top);
+      base = path.dirname(top);
+    } else {
+      base = isInside(abs, src) ? src : isInside(abs, root) ? root : dir;
+    }
+    const rel = path.relative(base, abs).replace(/\.pyi?$/i, '').split(path.sep).filter(Boolean);
+    const isPackage = rel.length > 0 && rel[rel.length - 1] === '__init__';
+    if (isPackage) rel.pop();
+    const moduleName = rel.length > 0 ? rel.join('.') : path.basename(dir);
+    const packageName = isPackage ? moduleName : rel.slice(0, -1).join('.');
+    const searchPaths = unique([base, dir, src, root]);
+    const location: ModuleLocation = { moduleName, packageName, searchPaths, root };
+    this.locations.set(abs, location);
+    return location;
+  }
+
+  private isPackageDir(dir: string): boolean {
+    return this.isFile(path.join(dir, '__init__.py')) || this.isFile(path.join(dir, '__init__.pyi'));
+  }
+
+  /** Cross-module lookups as seen from one file, for the NameResolver. */
+  lookupFrom(file: string): WorkspaceLookup {
+    const abs = path.resolve(file);
+    const index = this.indexFor(abs);
+    return { lookup: (qname) => index.lookup(qname, abs) };
+  }
+}
+
+function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+function unique(paths: string[]): string[] {
+  return [...new Set(paths)];
+}

@@ -1,0 +1,468 @@
+// Scopes and bindings of one Python module, from one iterative walk of its tree: which names each
+// module, class, function, lambda and comprehension binds, and how (import, def, class, parameter,
+// assignment, `with ... as`, loop target). Python scoping is by function, not by statement, so
+// bindings are flow-insensitive: a name assigned anywhere in a function is local to all of it, and
+// a module-level `def open()` hides the builtin everywhere. This layer is pure syntax; names.ts
+// turns bindings into qualified names and kinds.
+import type { Node, Tree } from 'web-tree-sitter';
+
+export type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
+
+export type Binding =
+  /** `import a.b` (binds `a`, target `a`), `import a.b as c` (target `a.b`), `from m import x as y` (target `m.x`). */
+  | { kind: 'import'; name: string; node: Node; target: string | undefined }
+  | { kind: 'function'; name: string; node: Node; isAsync: boolean; scope: Scope }
+  | { kind: 'class'; name: string; node: Node; scope: Scope }
+  /** `index` is the parameter's position; `annotation` its type expression. */
+  | { kind: 'parameter'; name: string; node: Node; index: number; annotation: Node | undefined; scope: Scope }
+  /**
+   * `name = value`, `name: T = value`, `(name := value)`, `with value as name`: `unpack` is the
+   * position in a tuple target (`reader, writer = ...`), `via` says which form.
+   */
+  | {
+      kind: 'value';
+      name: string;
+      node: Node;
+      value: Node | undefined;
+      annotation: Node | undefined;
+      unpack: number | undefined;
+      via: 'assign' | 'walrus' | 'with';
+    }
+  /** Loop and comprehension targets. */
+  | { kind: 'loop'; name: string; node: Node }
+  /** `x += 1`, `except E as x`, anything else that rebinds a name to an unknown value. */
+  | { kind: 'other'; name: string; node: Node };
+
+export interface Scope {
+  readonly kind: ScopeKind;
+  /** module, class_definition, function_definition, lambda, or the comprehension node. */
+  readonly node: Node;
+  readonly parent: Scope | undefined;
+  /** Where names resolve to this scope: from the parameters (or class body) to the end. */
+  readonly start: number;
+  readonly end: number;
+  /** Where code runs as part of this scope: the body (defaults and decorators run outside). */
+  readonly bodyStart: number;
+  readonly isAsync: boolean;
+  /** The def or class name. */
+  readonly name: string | undefined;
+  /** Dotted path inside the module for defs and classes reachable by name: `f`, `C`, `C.m`. */
+  readonly path: string | undefined;
+  readonly bindings: Map<string, Binding[]>;
+  readonly globals: Set<string>;
+  readonly nonlocals: Set<string>;
+  /** Decorator expressions of a def or class. */
+  readonly decorators: Node[];
+}
+
+const TARGET_CONTAINERS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'parenthesized_expression', 'list_splat_pattern', 'as_pattern_target']);
+
+/** Qualified module target of an import, given the importing module's package (for relative imports). */
+export function importTarget(moduleNode: Node, packageName: string | undefined): string | undefined {
+  if (moduleNode.type === 'dotted_name') return dotted(moduleNode);
+  if (moduleNode.type !== 'relative_import') return undefined;
+  const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+  const level = prefix ? prefix.text.length : 0;
+  const rest = moduleNode.namedChildren.find((c) => c?.type === 'dotted_name');
+  if (packageName === undefined) return undefined;
+  const parts = packageName === '' ? [] : packageName.split('.');
+  if (level - 1 > parts.length) return undefined;
+  const base = parts.slice(0, parts.length - (level - 1));
+  if (rest) base.push(dotted(rest));
+  return base.length > 0 ? base.join('.') : undefined;
+}
+
+function dotted(n: Node): string {
+  return n.text.replace(/\s+/g, '');
+}
+
+/**
+ * The names an import statement binds, with their qualified targets. A `from m import *` binds
+ * nothing here; its module is returned in `star`.
+ */
+export function importBindings(stmt: Node, packageName: string | undefined): { bindings: { name: string; node: Node; target: string | undefined }[]; star?: string } {
+  const bindings: { name: string; node: Node; target: string | undefined }[] = [];
+  if (stmt.type === 'import_statement') {
+    for (const name of stmt.childrenForFieldName('name')) {
+      if (name.type === 'aliased_import') {
+        const alias = name.childForFieldName('alias');
+        const target = name.childForFieldName('name');
+        if (alias && target) bindings.push({ name: alias.text, node: alias, target: dotted(target) });
+      } else if (name.type === 'dotted_name') {
+        const first = name.namedChild(0);
+        if (first) bindings.push({ name: first.text, node: first, target: first.text });
+      }
+    }
+    return { bindings };
+  }
+  if (stmt.type !== 'import_from_statement') return { bindings };
+  const moduleNode = stmt.childForFieldName('module_name');
+  const module = moduleNode ? importTarget(moduleNode, packageName) : undefined;
+  if (stmt.namedChildren.some((c) => c?.type === 'wildcard_import')) return { bindings, star: module };
+  for (const name of stmt.childrenForFieldName('name')) {
+    if (name.type === 'aliased_import') {
+      const alias = name.childForFieldName('alias');
+      const target = name.childForFieldName('name');
+      if (alias && target) bindings.push({ name: alias.text, node: alias, target: module && `${module}.${dotted(target)}` });
+    } else if (name.type === 'dotted_name') {
+      bindings.push({ name: name.text, node: name, target: module && `${module}.${dotted(name)}` });
+    }
+  }
+  return { bindings };
+}
+
+/** Identifiers a target binds (`a`, `a, b`, `(a, [b, *c])`), with their position in a flat tuple. */
+export function targetNames(target: Node): { node: Node; unpack: number | undefined }[] {
+  if (target.type === 'identifier') return [{ node: target, unpack: undefined }];
+  const out: { node: Node; unpack: number | undefined }[] = [];
+  const top = target.type === 'as_pattern_target' ? target.namedChild(0) : target;
+  if (!top) return out;
+  if (top.type === 'identifier') return [{ node: top, unpack: undefined }];
+  const flat = top.type === 'pattern_list' || top.type === 'tuple_pattern' || top.type === 'tuple' || top.type === 'list_pattern' || top.type === 'list';
+  const stack: Node[] = [top];
+  let first = true;
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') {
+      out.push({ node: n, unpack: undefined });
+      continue;
+    }
+    if (!TARGET_CONTAINERS.has(n.type)) continue;
+    const children = n.namedChildren.filter((c): c is Node => c !== null);
+    if (first && flat) {
+      first = false;
+      children.forEach((c, i) => {
+        if (c.type === 'identifier') out.push({ node: c, unpack: i });
+        else stack.push(c);
+      });
+      continue;
+    }
+    first = false;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+class ScopeImpl implements Scope {
+  readonly bindings = new Map<string, Binding[]>();
+  readonly globals = new Set<string>();
+  readonly nonlocals = new Set<string>();
+  decorators: Node[] = [];
+  constructor(
+    readonly kind: ScopeKind,
+    readonly node: Node,
+    readonly parent: Scope | undefined,
+    readonly start: number,
+    readonly end: number,
+    readonly bodyStart: number,
+    readonly isAsync: boolean,
+    readonly name: string | undefined,
+    readonly path: string | undefined,
+  ) {}
+
+  contains(start: number, end: number): boolean {
+    return this.start <= start && end <= this.end;
+  }
+}
+
+export interface ScopeOptions {
+  /** The package of the module, for relative imports: '' for a top-level module; undefined if unknown. */
+  packageName: string | undefined;
+}
+
+/** All scopes of a module. Built by one walk; queries are by node position. */
+export class ModuleScopes {
+  readonly module: Scope;
+  /** Every scope, sorted by start. */
+  readonly scopes: readonly Scope[];
+  /** `from m import *` modules at module level. */
+  readonly starImports: string[] = [];
+  private readonly byNode = new Map<number, Scope>();
+
+  constructor(tree: Tree, options: ScopeOptions) {
+    const root = tree.rootNode;
+    const module = new ScopeImpl('module', root, undefined, root.startIndex, root.endIndex, root.startIndex, false, undefined, undefined);
+    this.module = module;
+    const all: ScopeImpl[] = [module];
+    const decoratorsOf = new Map<number, Node[]>();
+
+    // The walk keeps a stack of (scope, depth): a scope covers the nodes deeper than its node.
+    const stack: { scope: ScopeImpl; depth: number }[] = [{ scope: module, depth: -1 }];
+    const at = (node: Node): ScopeImpl => {
+      for (let i = stack.length - 1; i > 0; i--) {
+        const s = stack[i].scope;
+        if (s.contains(node.startIndex, node.endIndex)) return s;
+      }
+      return module;
+    };
+    const bindIn = (scope: ScopeImpl, b: Binding) => {
+      let target: ScopeImpl = scope;
+      if (scope.globals.has(b.name)) target = module;
+      else if (scope.nonlocals.has(b.name)) {
+        for (let s = scope.parent as ScopeImpl | undefined; s && s !== module; s = s.parent as ScopeImpl | undefined) {
+          if (s.kind !== 'class' && s.bindings.has(b.name)) {
+            target = s;
+            break;
+          }
+        }
+      }
+      const list = target.bindings.get(b.name);
+      if (list) list.push(b);
+      else target.bindings.set(b.name, [b]);
+    };
+    /** Comprehension targets and walrus names bind in the nearest non-comprehension scope. */
+    const functionLevel = (s: ScopeImpl): ScopeImpl => {
+      let cur: ScopeImpl = s;
+      while (cur.kind === 'comprehension' && cur.parent) cur = cur.parent as ScopeImpl;
+      return cur;
+    };
+    const childPath = (scope: ScopeImpl, name: string): string | undefined => {
+      if (scope.kind === 'module') return name;
+      if ((scope.kind === 'class' || scope.kind === 'function') && scope.path !== undefined) {
+        return scope.kind === 'class' ? `${scope.path}.${name}` : `${scope.path}.<locals>.${name}`;
+      }
+      return undefined;
+    };
+    const bindParameters = (scope: ScopeImpl, params: Node | null) => {
+      if (!params) return;
+      let index = 0;
+      for (const p of params.namedChildren) {
+        if (!p) continue;
+        let nameNode: Node | null = null;
+        let annotation: Node | undefined;
+        switch (p.type) {
+          case 'identifier':
+            nameNode = p;
+            break;
+          case 'typed_parameter':
+            nameNode = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+            if (!nameNode) nameNode = p.namedChild(0)?.namedChild(0) ?? null; // *args: T
+            annotation = p.childForFieldName('type') ?? undefined;
+            break;
+          case 'default_parameter':
+            nameNode = p.childForFieldName('name');
+            break;
+          case 'typed_default_parameter':
+            nameNode = p.childForFieldName('name');
+            annotation = p.childForFieldName('type') ?? undefined;
+            break;
+          case 'list_splat_pattern':
+          case 'dictionary_splat_pattern':
+            nameNode = p.namedChild(0);
+            break;
+          default:
+            continue;
+        }
+        if (nameNode?.type === 'identifier') {
+          bindIn(scope, { kind: 'parameter', name: nameNode.text, node: nameNode, index, annotation, scope });
+        }
+        index++;
+      }
+    };
+    const bindTarget = (scope: ScopeImpl, target: Node | null, make: (name: string, node: Node, unpack: number | undefined) => Binding) => {
+      if (!target) return;
+      for (const { node, unpack } of targetNames(target)) bindIn(scope, make(node.text, node, unpack));
+    };
+
+    const cursor = root.walk();
+    try {
+      for (;;) {
+        const node = cursor.currentNode;
+        const depth = cursor.currentDepth;
+        while (stack.length > 1 && stack[stack.length - 1].depth >= depth) stack.pop();
+        let descend = node.type !== 'ERROR';
+        if (descend) {
+          const scope = at(node);
+          switch (node.type) {
+            case 'decorated_definition': {
+              const def = node.childForFieldName('definition');
+              if (def) decoratorsOf.set(def.id, node.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.namedChild(0)!).filter(Boolean));
+              break;
+            }
+            case 'function_definition':
+            case 'class_definition': {
+              const nameNode = node.childForFieldName('name');
+              const body = node.childForFieldName('body');
+              const name = nameNode?.text;
+              const isFunction = node.type === 'function_definition';
+              const params = isFunction ? node.childForFieldName('parameters') : null;
+              const start = isFunction ? (params?.startIndex ?? body?.startIndex ?? node.endIndex) : (body?.startIndex ?? node.endIndex);
+              const isAsync = isFunction && node.child(0)?.type === 'async';
+              const inner = new ScopeImpl(
+                isFunction ? 'function' : 'class',
+                node,
+                scope,
+                start,
+                node.endIndex,
+                body?.startIndex ?? node.endIndex,
+                isAsync,
+                name,
+                name !== undefined ? childPath(scope, name) : undefined,
+              );
+              inner.decorators = decoratorsOf.get(node.id) ?? [];
+              if (name !== undefined && nameNode) {
+                bindIn(scope, isFunction
+                  ? { kind: 'function', name, node, isAsync, scope: inner }
+                  : { kind: 'class', name, node, scope: inner });
+              }
+              all.push(inner);
+              this.byNode.set(node.id, inner);
+              stack.push({ scope: inner, depth });
+              if (isFunction) bindParameters(inner, params);
+              break;
+            }
+            case 'lambda': {
+              const params = node.childForFieldName('parameters');
+              const body = node.childForFieldName('body');
+              const start = params?.startIndex ?? body?.startIndex ?? node.endIndex;
+              const inner = new ScopeImpl('lambda', node, scope, start, node.endIndex, body?.startIndex ?? node.endIndex, false, undefined, undefined);
+              all.push(inner);
+              this.byNode.set(node.id, inner);
+              stack.push({ scope: inner, depth });
+              bindParameters(inner, params);
+              break;
+            }
+            case 'list_comprehension':
+            case 'set_comprehension':
+            case 'dictionary_comprehension':
+            case 'generator_expression': {
+              const inner = new ScopeImpl('comprehension', node, scope, node.startIndex, node.endIndex, node.startIndex, false, undefined, undefined);
+              all.push(inner);
+              this.byNode.set(node.id, inner);
+              stack.push({ scope: inner, depth });
+              break;
+            }
+            case 'for_in_clause':
+              bindTarget(scope, node.childForFieldName('left'), (name, n) => ({ kind: 'loop', name, node: n }));
+              break;
+            case 'for_statement':
+              bindTarget(scope, node.childForFieldName('left'), (name, n) => ({ kind: 'loop', name, node: n }));
+              break;
+            case 'assignment': {
+              const left = node.childForFieldName('left');
+              const value = node.childForFieldName('right') ?? undefined;
+              const annotation = node.childForFieldName('type') ?? undefined;
+              if (left?.type === 'identifier' || (left && TARGET_CONTAINERS.has(left.type))) {
+                bindTarget(scope, left, (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation, unpack, via: 'assign' }));
+              }
+              break;
+            }
+            case 'augmented_assignment': {
+              const left = node.childForFieldName('left');
+              if (left?.type === 'identifier') bindIn(scope, { kind: 'other', name: left.text, node: left });
+              break;
+            }
+            case 'named_expression': {
+              const name = node.childForFieldName('name');
+              const value = node.childForFieldName('value') ?? undefined;
+              if (name) bindIn(functionLevel(scope), { kind: 'value', name: name.text, node: name, value, annotation: undefined, unpack: undefined, via: 'walrus' });
+              break;
+            }
+            case 'with_item': {
+              const v = node.childForFieldName('value');
+              if (v?.type === 'as_pattern') {
+                const value = v.namedChild(0) ?? undefined;
+                bindTarget(scope, v.childForFieldName('alias'), (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation: undefined, unpack, via: 'with' }));
+              }
+              break;
+            }
+            case 'except_clause':
+            case 'except_group_clause': {
+              for (const c of node.namedChildren) {
+                if (c?.type === 'as_pattern') bindTarget(scope, c.childForFieldName('alias'), (name, n) => ({ kind: 'other', name, node: n }));
+              }
+              break;
+            }
+            case 'import_statement':
+            case 'import_from_statement': {
+              const { bindings, star } = importBindings(node, options.packageName);
+              for (const b of bindings) bindIn(scope, { kind: 'import', ...b });
+              if (star !== undefined && scope === module) this.starImports.push(star);
+              descend = false;
+              break;
+            }
+            case 'global_statement':
+            case 'nonlocal_statement': {
+              const set = node.type === 'global_statement' ? scope.globals : scope.nonlocals;
+              for (const c of node.namedChildren) if (c?.type === 'identifier') set.add(c.text);
+              descend = false;
+              break;
+            }
+            case 'string':
+            case 'comment':
+              descend = false;
+              break;
+          }
+        }
+        if (descend && cursor.gotoFirstChild()) continue;
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) {
+            all.sort((a, b) => a.start - b.start);
+            this.scopes = all;
+            return;
+          }
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
+
+  /** The scope a function, lambda, class or comprehension node opens. */
+  scopeOf(node: Node): Scope | undefined {
+    return this.byNode.get(node.id);
+  }
+
+  /** The innermost scope whose names are visible at [start, end). */
+  scopeAt(start: number, end = start): Scope {
+    const scopes = this.scopes;
+    let lo = 0;
+    let hi = scopes.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (scopes[mid].start <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    for (let s: Scope | undefined = scopes[lo]; s; s = s.parent) {
+      if (s.start <= start && end <= s.end) return s;
+    }
+    return this.module;
+  }
+
+  /**
+   * The innermost function or lambda whose body runs the code at `node` (comprehensions and class
+   * bodies are transparent; default values and decorators run in the enclosing scope), or
+   * undefined at module level.
+   */
+  enclosingFunction(node: Node): Scope | undefined {
+    for (let s: Scope | undefined = this.scopeAt(node.startIndex, node.endIndex); s; s = s.parent) {
+      if ((s.kind === 'function' || s.kind === 'lambda') && node.startIndex >= s.bodyStart) return s;
+    }
+    return undefined;
+  }
+
+  /**
+   * The bindings a name refers to from `scope`, following Python's rules: local, then enclosing
+   * functions (class bodies are skipped for code nested in them), then the module. Undefined when
+   * nothing in the module binds it (a builtin, a star import, or a typo).
+   */
+  lookup(name: string, scope: Scope): { scope: Scope; bindings: Binding[] } | undefined {
+    let first = true;
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.kind === 'class' && !first) continue;
+      if (s.globals.has(name)) break;
+      if (!s.nonlocals.has(name)) {
+        const b = s.bindings.get(name);
+        if (b) return { scope: s, bindings: b };
+      }
+      first = false;
+    }
+    const b = this.module.bindings.get(name);
+    return b ? { scope: this.module, bindings: b } : undefined;
+  }
+
+  /** The bindings an identifier node refers to (see lookup). */
+  resolveIdentifier(identifier: Node): { scope: Scope; bindings: Binding[] } | undefined {
+    return this.lookup(identifier.text, this.scopeAt(identifier.startIndex, identifier.endIndex));
+  }
+}
