@@ -2,10 +2,11 @@
 // a call that starts new work here (`await f()`), or work already started (`await p`); a delay
 // (a loop that sleeps is throttled on purpose); a call whose order matters (writes to one
 // stream, a lock, a transaction); a Promise combinator (already concurrent).
-// Known names are data tables below. Imports are followed by symbol to the import declaration
-// they come from, so `import { setTimeout as pause } from 'node:timers/promises'` is found and a
-// user's own `setTimeout` is not.
+// Known names are data tables below. Imports are followed with the ModuleResolver, so
+// `import { setTimeout as pause } from 'node:timers/promises'` is found and a user's own
+// `setTimeout` is not.
 import ts from 'typescript';
+import { GLOBAL, sameRef, type ModuleRef, type ModuleResolver } from './resolve';
 import { skipOuterExpressions } from './utils';
 
 export type AwaitedCall = ts.CallExpression | ts.TaggedTemplateExpression;
@@ -34,9 +35,14 @@ export const ORDER_SENSITIVE_CALLS: ReadonlySet<string> = new Set([
  */
 export const DELAY_FUNCTIONS: ReadonlySet<string> = new Set(['sleep', 'delay', 'wait', 'pause', 'waitForTimeout']);
 
-const TIMERS_PROMISES_MODULES: ReadonlySet<string> = new Set(['timers/promises', 'node:timers/promises']);
-/** Exports of `timers/promises` that only wait. */
-const TIMERS_PROMISES_DELAYS: ReadonlySet<string> = new Set(['setTimeout', 'setImmediate']);
+/** Functions of `timers/promises` that only wait, under any import or require of them. */
+const TIMER_DELAYS: readonly ModuleRef[] = [
+  { module: 'timers/promises', path: ['setTimeout'] },
+  { module: 'timers/promises', path: ['setImmediate'] },
+  { module: 'timers/promises', path: ['scheduler', 'wait'] },
+];
+
+const GLOBAL_SET_TIMEOUT: ModuleRef = { module: GLOBAL, path: ['setTimeout'] };
 
 /** `Promise.all(...)` and friends: their operands already run concurrently. */
 const PROMISE_COMBINATORS: ReadonlySet<string> = new Set(['all', 'allSettled', 'any', 'race']);
@@ -63,74 +69,6 @@ export function isOrderSensitiveCall(call: AwaitedCall): boolean {
   return name !== undefined && ORDER_SENSITIVE_CALLS.has(name);
 }
 
-/** Where a local name comes from, when it was imported or required: module and export name ('*' for the namespace, 'default'). */
-export interface ImportOrigin {
-  module: string;
-  name: string;
-}
-
-/**
- * Follows an identifier to the import that binds it: `import { a as b }`, `import b`,
- * `import * as b`, `import b = require()`, `const b = require()`, `const { a: b } = require()`.
- * Undefined for anything else (a local, a global, a parameter).
- */
-export function importOrigin(checker: ts.TypeChecker, id: ts.Identifier): ImportOrigin | undefined {
-  const symbol = checker.getSymbolAtLocation(id);
-  const decl = symbol?.declarations?.[0];
-  if (!decl) return undefined;
-  if (ts.isImportSpecifier(decl)) {
-    const module = decl.parent.parent.parent.moduleSpecifier;
-    const name = decl.propertyName ?? decl.name;
-    return ts.isStringLiteral(module) ? { module: module.text, name: name.text } : undefined;
-  }
-  if (ts.isImportClause(decl) && ts.isStringLiteral(decl.parent.moduleSpecifier)) return { module: decl.parent.moduleSpecifier.text, name: 'default' };
-  if (ts.isNamespaceImport(decl) && ts.isStringLiteral(decl.parent.parent.moduleSpecifier)) return { module: decl.parent.parent.moduleSpecifier.text, name: '*' };
-  if (ts.isImportEqualsDeclaration(decl) && ts.isExternalModuleReference(decl.moduleReference) && ts.isStringLiteral(decl.moduleReference.expression)) {
-    return { module: decl.moduleReference.expression.text, name: '*' };
-  }
-  if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name)) {
-    const module = requiredModule(decl.initializer);
-    return module !== undefined ? { module, name: '*' } : undefined;
-  }
-  if (ts.isBindingElement(decl) && ts.isObjectBindingPattern(decl.parent) && ts.isVariableDeclaration(decl.parent.parent)) {
-    const module = requiredModule(decl.parent.parent.initializer);
-    const key = decl.propertyName ?? decl.name;
-    return module !== undefined && ts.isIdentifier(key) ? { module, name: key.text } : undefined;
-  }
-  return undefined;
-}
-
-/** `require('m')` -> 'm'. */
-function requiredModule(init: ts.Expression | undefined): string | undefined {
-  if (!init) return undefined;
-  const e = skipOuterExpressions(init);
-  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1 && ts.isStringLiteralLike(e.arguments[0])) {
-    return e.arguments[0].text;
-  }
-  return undefined;
-}
-
-/** `setTimeout(ms)` imported from `timers/promises`, directly or as `tp.setTimeout(ms)`. */
-function isTimersPromisesDelay(checker: ts.TypeChecker, callee: ts.Expression): boolean {
-  if (ts.isIdentifier(callee)) {
-    const origin = importOrigin(checker, callee);
-    return origin !== undefined && TIMERS_PROMISES_MODULES.has(origin.module) && TIMERS_PROMISES_DELAYS.has(origin.name);
-  }
-  if (ts.isPropertyAccessExpression(callee) && TIMERS_PROMISES_DELAYS.has(callee.name.text) && ts.isIdentifier(callee.expression)) {
-    const origin = importOrigin(checker, callee.expression);
-    return origin !== undefined && TIMERS_PROMISES_MODULES.has(origin.module) && (origin.name === '*' || origin.name === 'default');
-  }
-  return false;
-}
-
-/** A name declared only by the platform (the default library, `@types/node`): not imported, not the user's own. */
-function isPlatformGlobal(program: ts.Program, checker: ts.TypeChecker, id: ts.Identifier): boolean {
-  const symbol = checker.getSymbolAtLocation(id);
-  if (!symbol || symbol.flags & ts.SymbolFlags.Alias) return false;
-  const decls = symbol.declarations ?? [];
-  return decls.length > 0 && decls.every((d) => d.getSourceFile().isDeclarationFile || program.isSourceFileDefaultLibrary(d.getSourceFile()));
-}
-
 /** The global `Promise`, not a library's or the user's own. */
 export function isGlobalPromise(program: ts.Program, checker: ts.TypeChecker, expr: ts.Expression): boolean {
   const e = skipOuterExpressions(expr);
@@ -148,15 +86,16 @@ export function isPromiseCombinatorCall(program: ts.Program, checker: ts.TypeChe
 }
 
 /**
- * An await that only waits for time to pass: a `sleep`-like helper (by name), `setTimeout` from
+ * An await that only waits for time to pass: a `sleep`-like helper (by name), a delay from
  * `timers/promises` (by import), or `new Promise((r) => setTimeout(r, ms))` with the global timer.
  */
-export function isDelayAwait(program: ts.Program, checker: ts.TypeChecker, node: ts.AwaitExpression): boolean {
+export function isDelayAwait(program: ts.Program, checker: ts.TypeChecker, resolver: ModuleResolver, node: ts.AwaitExpression): boolean {
   const e = skipOuterExpressions(node.expression);
   if (ts.isCallExpression(e)) {
     const name = calleeName(e);
     if (name !== undefined && DELAY_FUNCTIONS.has(name)) return true;
-    return isTimersPromisesDelay(checker, skipOuterExpressions(e.expression));
+    const ref = resolver.callee(e);
+    return ref !== undefined && TIMER_DELAYS.some((d) => sameRef(d, ref));
   }
   if (ts.isNewExpression(e) && isGlobalPromise(program, checker, e.expression)) {
     const executor = e.arguments?.[0] && skipOuterExpressions(e.arguments[0]);
@@ -166,7 +105,10 @@ export function isDelayAwait(program: ts.Program, checker: ts.TypeChecker, node:
       const n = stack.pop()!;
       if (ts.isCallExpression(n)) {
         const callee = skipOuterExpressions(n.expression);
-        if (ts.isIdentifier(callee) && callee.text === 'setTimeout' && isPlatformGlobal(program, checker, callee)) return true;
+        if (ts.isIdentifier(callee) && callee.text === 'setTimeout') {
+          const ref = resolver.expression(callee);
+          if (ref !== undefined && sameRef(ref, GLOBAL_SET_TIMEOUT)) return true;
+        }
       }
       ts.forEachChild(n, (c) => {
         stack.push(c);

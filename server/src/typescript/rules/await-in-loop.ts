@@ -29,6 +29,7 @@ import type { Fix } from '../../engine/types';
 import { awaitedCall, isDelayAwait, isOrderSensitiveCall } from '../awaits';
 import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, variableSymbol, VariableSet, writtenIdentifiers } from '../dataflow';
 import { asReceiver, commentsAfter, endsWithSemicolon } from '../fix-text';
+import { ModuleResolver } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
 import { enclosingFunction, isAsyncFunction, skipOuterExpressions } from '../utils';
 
@@ -57,6 +58,7 @@ function ownAwaits(body: ts.Statement): ts.AwaitExpression[] {
 export const awaitInLoop: TsRule = {
   id: 'await-in-loop',
   create(context) {
+    let resolver: ModuleResolver | undefined;
     const check = (node: ts.Node) => {
       const loop = node as ForLoop;
       if (ts.isForOfStatement(loop) && loop.awaitModifier) return;
@@ -67,7 +69,8 @@ export const awaitInLoop: TsRule = {
       if (!fn || !isAsyncFunction(fn)) return;
       const { program, checker } = context;
       if (calls.some((a) => isOrderSensitiveCall(awaitedCall(a)!))) return;
-      if (awaits.some((a) => isDelayAwait(program, checker, a))) return;
+      resolver ??= new ModuleResolver(checker, context.sourceFile);
+      if (awaits.some((a) => isDelayAwait(program, checker, resolver!, a))) return;
       if (carriesDependency(checker, loop, awaits)) return;
       if (callsLoopItem(checker, loop, calls)) return;
       if (exitsOnAwaitedResult(checker, loop, awaits)) return;
