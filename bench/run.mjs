@@ -10,7 +10,10 @@
 //          [--only ids] [--skip ids] [--lsp-file f] [--lsp-mode pull|push] [--out f]
 //          [--dist dir | --no-minify] [--cli path] [--server path] [--cli-env K=V] [--label text]
 //          [--corpus dir (default $TMPDIR/async-lint-bench-corpus)] [--seed n] [--domains n]
-//        ids: ts-parse, tsc, cli-ts, py-parse, cli-py, lsp, stats
+//        ids: ts-parse, tsc, cli-ts, py-parse, cli-py, lsp, stats, types-ts6, types-ts7
+// types-ts6 / types-ts7: the TypeScript 7 experiment (server/src/typescript/typebackend.ts): the
+// same type question for every expression statement of the project, answered by TypeScript 6 in
+// process and by TypeScript 7 (native, a child process); time, memory, and whether they agree.
 // The CLI and the server are bundled first, as shipped (esbuild --production), into a folder of
 // the benchmark's own ($TMPDIR/async-lint-bench-dist), so a concurrent `npm run build` cannot
 // swap dist/ under a measurement. --dist DIR uses an existing build instead; --no-minify bundles
@@ -29,7 +32,7 @@ import { measureLsp } from './lsp.mjs';
 const require = createRequire(import.meta.url);
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
-const ALL = ['ts-parse', 'tsc', 'cli-ts', 'py-parse', 'cli-py', 'lsp', 'stats'];
+const ALL = ['ts-parse', 'tsc', 'cli-ts', 'py-parse', 'cli-py', 'lsp', 'stats', 'types-ts6', 'types-ts7'];
 
 // ---- options -----------------------------------------------------------------------------
 
@@ -141,6 +144,22 @@ function plan(o, target) {
   if (target.tsDir && want('cli-ts')) {
     jobs.push({ id: 'cli-ts', runs: o.runs, unavailable: missing(o.cli, 'CLI'), cmd: [node, o.cli, target.tsDir, '--format', 'json'], env: o.cliEnv, okCodes: [0, 1], findings: true });
   }
+  for (const kind of ['typescript6', 'typescript7']) {
+    const id = kind === 'typescript6' ? 'types-ts6' : 'types-ts7';
+    if (!target.tsDir || !want(id)) continue;
+    const hasConfig = fs.existsSync(path.join(target.tsDir, 'tsconfig.json'));
+    const ts7 = kind === 'typescript7' && !hasModule('typescript7/package.json');
+    jobs.push({
+      id,
+      runs: o.runs,
+      unavailable: !hasConfig ? 'no tsconfig.json at the top of the folder' : ts7 ? "the 'typescript7' package is not installed" : !o.tools ? 'not built' : undefined,
+      cmd: [node, o.tools, kind, target.tsDir],
+      // The bundle lives outside the repository; typescript7 is loaded from its node_modules.
+      env: { NODE_PATH: path.join(ROOT, 'node_modules') },
+      parse: true,
+      childMemory: true,
+    });
+  }
   if (target.pyDir && want('py-parse')) {
     jobs.push({ id: 'py-parse', runs: o.runs, cmd: [node, path.join(BENCH, 'floors', 'py-parse.mjs'), target.pyDir], parse: true });
   }
@@ -181,7 +200,10 @@ async function runJobs(jobs, o) {
         results[job.id] = { ok: false, unavailable: problem };
         continue;
       }
-      r.runs.push({ wallMs: round2(m.wallMs), peakRssBytes: m.peakRssBytes });
+      // A run whose work happens partly in a child process that is not Node (the native
+      // TypeScript 7 compiler) reports that child's peak itself; both are counted.
+      const child = job.childMemory ? JSON.parse(m.stdout).childPeakRssBytes : undefined;
+      r.runs.push({ wallMs: round2(m.wallMs), peakRssBytes: m.peakRssBytes === undefined ? undefined : m.peakRssBytes + (child ?? 0), childPeakRssBytes: child });
     }
   }
   for (const r of Object.values(results)) {
@@ -266,6 +288,15 @@ function comparePlanted(dir, findings) {
   return Object.fromEntries(rules.map((r) => [r, { planted: planted[r] ?? 0, found: found[r] ?? 0, unplanted: extra[r] ?? 0 }]));
 }
 
+function hasModule(specifier) {
+  try {
+    require.resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One CLI run with --stats, to show where the time goes (not timed itself). */
 async function statsRun(o, dir) {
   const m = await measure(process.execPath, [o.cli, dir, '--stats', '--format', 'json'], { env: o.cliEnv, cwd: ROOT, timeoutMs: 30 * 60_000 });
@@ -332,7 +363,25 @@ function report(results, meta, o) {
     row('  bare parse (web-tree-sitter)', r['py-parse'], 'floor');
     row('  async-lint CLI', r['cli-py'], r['cli-py']?.ok && r['py-parse']?.ok ? `${fmtX(ratio(r['cli-py'].wallMs, r['py-parse'].wallMs))} parse` : '', verdict('cli-py-time'));
   }
-  out.push(table(rows));
+  if (rows.length > 1) out.push(table(rows));
+  const t6 = r['types-ts6'];
+  const t7 = r['types-ts7'];
+  if (t6 || t7) {
+    out.push('');
+    const q = (t6?.ok && t6.output) || (t7?.ok && t7.output);
+    out.push(`TypeScript 7 experiment: "must this value be awaited?" for ${q ? num(q.candidates) : 'each'} expression statements in ${q ? num(q.files) : 'the'} files`);
+    const typeRows = [];
+    const typeRow = (label, m, extra) => {
+      if (!m) return;
+      if (!m.ok) typeRows.push(`${label}  not available: ${m.unavailable}`);
+      else typeRows.push([label, fmtS(m.wallMs), fmtMb(m.peakRssBytes), extra ?? '', `always ${m.output.counts.always}, never ${m.output.counts.never}, may ${m.output.counts.may}`]);
+    };
+    typeRow('  TypeScript 6, in process', t6, '');
+    const agree = t6?.ok && t7?.ok ? (t6.output.digest === t7.output.digest ? 'same answers' : 'DIFFERENT answers') : '';
+    typeRow('  TypeScript 7, native child process', t7, [t6?.ok && t7?.ok ? `${fmtX(ratio(t7.wallMs, t6.wallMs))} TS 6 time` : '', agree].filter(Boolean).join(', '));
+    out.push(table(typeRows));
+    if (t7?.ok) out.push(`  (TypeScript 7 memory counts the Node process and the compiler's process: ${fmtMb(median(t7.runs.map((x) => x.childPeakRssBytes)))} of it is the compiler's)`);
+  }
   const lsp = r.lsp;
   if (lsp) {
     out.push('');
@@ -375,11 +424,33 @@ function build(o) {
   return out;
 }
 
+/** Bundles bench/typebackend-run.ts (with TypeScript's lib files beside it, as the CLI has). */
+async function buildTools(o) {
+  const out = path.join(os.tmpdir(), 'async-lint-bench-tools');
+  fs.mkdirSync(out, { recursive: true });
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [path.join(BENCH, 'typebackend-run.ts')],
+    outfile: path.join(out, 'typebackend-run.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: o.minify,
+    logLevel: 'error',
+    external: ['typescript7', 'perf_hooks', 'source-map-support', 'inspector'],
+  });
+  const tsLib = path.dirname(require.resolve('typescript/lib/typescript.js'));
+  for (const f of fs.readdirSync(tsLib)) if (/^lib\..*\.d\.ts$/.test(f)) fs.copyFileSync(path.join(tsLib, f), path.join(out, f));
+  return path.join(out, 'typebackend-run.js');
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const dist = o.dist ?? (o.cli && o.server ? undefined : build(o));
   o.cli ??= path.join(dist, 'cli.js');
   o.server ??= path.join(dist, 'server.js');
+  if (['types-ts6', 'types-ts7'].some((id) => o.only.includes(id) && !o.skip.includes(id))) o.tools = await buildTools(o);
   let target;
   if (o.dir) {
     if (!fs.existsSync(o.dir)) throw new Error(`no such folder: ${o.dir}`);
