@@ -166,21 +166,25 @@ function assignedPaths(target: Node | null, by: Node, out: LoopBody): void {
  */
 function isLoopCarried(awaitNode: Node, scan: LoopBody): boolean {
   const reads = readPaths(awaitNode);
-  return scan.assigned.some(({ path, node }) => reads.has(path) && !runsBefore(node, awaitNode));
+  return scan.assigned.some(({ path, node }) => reads.has(path) && !runsBefore(node, path, awaitNode));
 }
 
 /**
- * True when the assignment `by` runs before `awaitNode` whenever the await runs: a plain assignment
- * statement earlier in a block that holds the await, or the `as` target of a `with` around it.
+ * True when the assignment `by` of `path` gives it a fresh value before `awaitNode` whenever the
+ * await runs: a plain assignment statement earlier in a block that holds the await, whose value
+ * does not read `path` itself (`n = n + 1` and `n += 1` carry the last turn's value), or the `as`
+ * target of a `with` around the await.
  */
-function runsBefore(by: Node, awaitNode: Node): boolean {
+function runsBefore(by: Node, path: string, awaitNode: Node): boolean {
   if (by.type === 'as_pattern_target') {
     const item = by.parent?.parent;
     const withBody = item?.type === 'with_item' ? item.parent?.parent?.childForFieldName('body') : undefined;
     return !!withBody && withBody.startIndex <= awaitNode.startIndex && awaitNode.endIndex <= withBody.endIndex;
   }
   const statement = by.parent;
-  if ((by.type !== 'assignment' && by.type !== 'augmented_assignment') || statement?.type !== 'expression_statement') return false;
+  if (by.type !== 'assignment' || statement?.type !== 'expression_statement') return false;
+  const value = by.childForFieldName('right');
+  if (!value || readPaths(value).has(path)) return false;
   const block = statement.parent;
   return !!block && statement.endIndex <= awaitNode.startIndex && awaitNode.endIndex <= block.endIndex && block.startIndex <= awaitNode.startIndex;
 }
