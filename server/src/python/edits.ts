@@ -1,0 +1,99 @@
+// Small building blocks for Python fixes: where `await` may go and whether it needs parentheses,
+// whether a statement has its line to itself, and how to spell a library function at a place.
+import type { Node } from 'web-tree-sitter';
+import type { TextEdit } from '../engine/types';
+import { asyncioMember } from './concurrency';
+import type { NameResolver } from './names';
+import type { Scope } from './scope';
+
+/**
+ * Whether `node` is the receiver of an attribute, the callee of a call or the value of a
+ * subscript: there `await x` must be written `(await x)`, since `await a.b()` awaits `a.b()`.
+ */
+export function isPrimaryOperand(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  const field = parent.type === 'attribute' ? 'object' : parent.type === 'call' ? 'function' : parent.type === 'subscript' ? 'value' : undefined;
+  return field !== undefined && parent.childForFieldName(field)?.id === node.id;
+}
+
+/** `await <expression>` to put where `node` is, parenthesised when the place needs it. */
+export function awaitAt(node: Node, expression: string): string {
+  return isPrimaryOperand(node) ? `(await ${expression})` : `await ${expression}`;
+}
+
+/**
+ * Whether an `await` may be added at `node`: inside an `async def` (innermost function) and not
+ * inside a generator expression, where `await` would turn it into an async generator.
+ */
+export function canAwaitAt(names: NameResolver, node: Node): boolean {
+  const fn = names.enclosingFunction(node);
+  if (!fn?.isAsync) return false;
+  for (let s: Scope | undefined = names.scopes.scopeAt(node.startIndex, node.endIndex); s && s !== fn; s = s.parent) {
+    if (s.kind === 'comprehension' && s.node.type === 'generator_expression') return false;
+  }
+  return true;
+}
+
+/** The text inside a call's parentheses (`a, b=1` of `f(a, b=1)`), comments and line breaks kept. */
+export function argumentsText(call: Node, text: string): string | undefined {
+  const args = call.childForFieldName('arguments');
+  if (!args) return undefined;
+  // `f(x for x in xs)`: the generator expression is the argument list; keep its parentheses.
+  if (args.type === 'generator_expression') return args.text;
+  const open = args.child(0);
+  const close = args.child(args.childCount - 1);
+  if (open?.type !== '(' || close?.type !== ')') return undefined;
+  return text.slice(open.endIndex, close.startIndex);
+}
+
+/** Whether a statement has its line(s) to itself: only indentation before it, at most a comment after. */
+export function standsAlone(text: string, stmt: Node): boolean {
+  const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  if (!/^[ \t]*$/.test(text.slice(lineStart, stmt.startIndex))) return false;
+  let lineEnd = text.indexOf('\n', stmt.endIndex);
+  if (lineEnd < 0) lineEnd = text.length;
+  return /^[ \t]*(#.*)?\r?$/.test(text.slice(stmt.endIndex, lineEnd));
+}
+
+/**
+ * How to write the library function `qname` (`asyncio.sleep`, `aiofiles.open`) at `at`, with the
+ * import edit it needs. asyncio is imported when missing; another module must already be
+ * imported (as a module, or the function itself) and visible at `at`, else undefined.
+ */
+export function spellAt(names: NameResolver, text: string, at: Node, qname: string): { expression: string; importEdit?: TextEdit } | undefined {
+  const dot = qname.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  const module = qname.slice(0, dot);
+  const member = qname.slice(dot + 1);
+  if (module === 'asyncio') return asyncioMember(names, text, at, member);
+  const scopes = names.scopes;
+  const here = scopes.scopeAt(at.startIndex, at.endIndex);
+  for (const [local, bindings] of scopes.module.bindings) {
+    if (!bindings.every((b) => b.kind === 'import')) continue;
+    const found = scopes.lookup(local, here);
+    if (found?.scope !== scopes.module) continue;
+    const targets = new Set(bindings.map((b) => (b.kind === 'import' ? b.target : undefined)));
+    if (targets.size !== 1) continue;
+    const target = [...targets][0];
+    if (target === qname) return { expression: local };
+    if (target === module) return { expression: `${local}.${member}` };
+    // `import a` makes `a.b.c` reachable when module is `a.b`.
+    if (target !== undefined && module.startsWith(`${target}.`) && bindings.some((b) => b.kind === 'import' && b.node.parent?.type !== 'aliased_import')) {
+      return { expression: `${local}${module.slice(target.length)}.${member}` };
+    }
+  }
+  return undefined;
+}
+
+/** Display name of a qualified name: `open` for `builtins.open`. */
+export function displayName(qname: string): string {
+  return qname.startsWith('builtins.') ? qname.slice('builtins.'.length) : qname;
+}
+
+/** `async def name` of a function scope node, for messages. */
+export function functionLabel(fn: Node): string {
+  if (fn.type === 'lambda') return 'a lambda';
+  const name = fn.childForFieldName('name')?.text ?? '?';
+  return `${fn.child(0)?.type === 'async' ? 'async def' : 'def'} ${name}`;
+}

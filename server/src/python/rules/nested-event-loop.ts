@@ -1,0 +1,59 @@
+// nested-event-loop (Python): `asyncio.run(...)`, `loop.run_until_complete(...)` or
+// `loop.run_forever()` where the innermost enclosing function is an `async def`. The coroutine
+// runs on an event loop that is already running, so these raise `RuntimeError` ("asyncio.run()
+// cannot be called from a running event loop" / "This event loop is already running").
+// Anchor: the call.
+//
+// Runners are data (catalog.ts LOOP_RUNNERS); a loop is known by kind (`asyncio.get_event_loop()`,
+// `new_event_loop()`, `get_running_loop()`, an `asyncio.AbstractEventLoop` annotation, an
+// `asyncio.Runner`). Not flagged: module level and `if __name__ == "__main__":`, sync functions
+// (also a sync `def` nested in an async one, e.g. a thread worker), a receiver of unknown kind.
+//
+// Fix (suggestion): `asyncio.run(main())` -> `await main()` when the runner takes the coroutine
+// as its only argument. Not offered for `run_forever()`.
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/types';
+import { awaitAt, canAwaitAt, functionLabel } from '../edits';
+import type { PyRule, PyRuleContext } from '../rule';
+
+const RUNNER_NAMES = new Set(['run', 'run_until_complete', 'run_forever']);
+
+export const nestedEventLoop: PyRule = {
+  id: 'nested-event-loop',
+  create(context) {
+    return {
+      call(call) {
+        const fn = call.childForFieldName('function');
+        // Attribute names cannot be aliased; a bare name may be (`from asyncio import run as go`).
+        if (fn?.type !== 'identifier' && !(fn?.type === 'attribute' && RUNNER_NAMES.has(fn.childForFieldName('attribute')?.text ?? ''))) return;
+        const names = context.names;
+        const enclosing = names.enclosingFunction(call);
+        if (!enclosing?.isAsync) return;
+        const qname = names.callee(call).qname;
+        const runner = qname ? context.catalog.loopRunner(qname) : undefined;
+        if (!runner) return;
+        const written = fn!.text.replace(/\s+/g, '');
+        context.report(
+          call,
+          `'${written}(...)' inside '${functionLabel(enclosing.node)}' raises RuntimeError: the event loop is already running. ${runner.awaitable ? 'Await the coroutine instead.' : 'The loop is already running; schedule work on it instead.'}`,
+          runner.awaitable ? fixes(context, call) : [],
+        );
+      },
+    };
+  },
+};
+
+function fixes(context: PyRuleContext, call: Node): Fix[] {
+  const args = call.childForFieldName('arguments');
+  if (args?.type !== 'argument_list' || args.namedChildCount !== 1) return [];
+  const coroutine = args.namedChild(0)!;
+  if (coroutine.type === 'keyword_argument' || coroutine.type === 'list_splat' || coroutine.type === 'dictionary_splat' || coroutine.type === 'comment') return [];
+  if (!canAwaitAt(context.names, call)) return [];
+  return [
+    {
+      title: `Await the coroutine: 'await ${coroutine.text.length > 40 ? '...' : coroutine.text}'`,
+      edits: [{ start: call.startIndex, end: call.endIndex, newText: awaitAt(call, coroutine.text) }],
+      safe: false,
+    },
+  ];
+}

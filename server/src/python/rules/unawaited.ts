@@ -1,0 +1,113 @@
+// unawaited (Python): a coroutine created and dropped. Calling an `async def` only creates a
+// coroutine object; unless it is awaited, returned, stored and used, or scheduled, its body never
+// runs (Python warns "coroutine ... was never awaited" at garbage collection, long after).
+// Anchor: the first line of the statement.
+//
+// A call creates a coroutine when its callee resolves (names.ts) to an `async def` in the same
+// file (module function, nested function, `self.method` of the enclosing class or a same-file
+// base), to one in the workspace through imports (the module index), or to a known library
+// coroutine (catalog.ts COROUTINES and configuration `coroutines`: `asyncio.sleep`, `writer.drain()`
+// on a writer from `asyncio.open_connection`, `put()` on an `asyncio.Queue`).
+//
+// Flagged, in async and sync functions and at module level alike:
+// - an expression statement that is such a call (`fetch_user(1)`, `(fetch_user(1))`);
+// - `coro = fetch_user(1)` when `coro` is never read afterwards in its scope.
+// Not flagged: a sync method of another class that shares the name; a coroutine stored and then
+// awaited, returned or passed on (`gather`, `create_task`, `run_coroutine_threadsafe`, any call);
+// `create_task` / `ensure_future` statements, which are dangling-task's.
+//
+// Fixes: inside an async def, add `await` (safe). At module level, the suggestion
+// `asyncio.run(...)`.
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/types';
+import { canAwaitAt, spellAt } from '../edits';
+import type { PyRule, PyRuleContext } from '../rule';
+
+function unparenthesized(node: Node | null): Node | null {
+  while (node?.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0);
+  return node;
+}
+
+export const unawaited: PyRule = {
+  id: 'unawaited',
+  create(context) {
+    const check = (stmt: Node, call: Node, stored: Node | undefined) => {
+      const names = context.names;
+      const callee = names.callee(call);
+      if (!names.isCoroutineFunction(callee)) return;
+      if (stored && isRead(stored, names.scopes.scopeAt(stored.startIndex).node)) return;
+      const name = (callee.qname ?? call.childForFieldName('function')!.text).split('.').pop();
+      const message = stored
+        ? `'${stored.text}' holds the coroutine of '${name}()' but is never read: the coroutine never runs. Await it, or pass it to asyncio.gather / create_task.`
+        : `The coroutine of '${name}()' is created and dropped: it never runs. Await it, or schedule it with asyncio.create_task and keep the task.`;
+      context.report(stmt, message, fixes(context, stmt, call));
+    };
+    return {
+      expression_statement(stmt) {
+        if (stmt.namedChildCount !== 1) return;
+        const expr = unparenthesized(stmt.namedChild(0));
+        if (expr?.type === 'call') {
+          check(stmt, expr, undefined);
+        } else if (expr?.type === 'assignment') {
+          const left = expr.childForFieldName('left');
+          const right = unparenthesized(expr.childForFieldName('right'));
+          if (left?.type === 'identifier' && right?.type === 'call' && !expr.childForFieldName('type')) check(stmt, right, left);
+        }
+      },
+    };
+  },
+};
+
+/**
+ * Whether a name bound at `target` is read anywhere in `scopeNode` (closures included). Writes
+ * (`x = ...` targets), attribute names (`obj.x`) and keyword names (`f(x=1)`) are not reads.
+ */
+function isRead(target: Node, scopeNode: Node): boolean {
+  const name = target.text;
+  const cursor = scopeNode.walk();
+  // Types of the ancestors of the cursor's node, by depth.
+  const types: string[] = [];
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      const depth = cursor.currentDepth;
+      types.length = depth;
+      if (type === 'identifier' && cursor.startIndex !== target.startIndex && cursor.nodeText === name) {
+        const field = cursor.currentFieldName;
+        const parent = types[depth - 1];
+        const isWrite = field === 'left' && parent === 'assignment';
+        const isMember = field === 'attribute' && parent === 'attribute';
+        const isKeyword = field === 'name' && parent === 'keyword_argument';
+        if (!isWrite && !isMember && !isKeyword) return true;
+      }
+      types.push(type);
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || cursor.currentDepth === 0) return false;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+function fixes(context: PyRuleContext, stmt: Node, call: Node): Fix[] {
+  const { names, text } = context;
+  if (canAwaitAt(names, call)) {
+    return [{ title: "Add 'await'", edits: [{ start: call.startIndex, end: call.startIndex, newText: 'await ' }], safe: true }];
+  }
+  if (names.scopes.scopeAt(stmt.startIndex, stmt.endIndex).kind !== 'module') return [];
+  const run = spellAt(names, text, call, 'asyncio.run');
+  if (!run) return [];
+  return [
+    {
+      title: "Run it with 'asyncio.run(...)'",
+      edits: [
+        { start: call.startIndex, end: call.startIndex, newText: `${run.expression}(` },
+        { start: call.endIndex, end: call.endIndex, newText: ')' },
+        ...(run.importEdit ? [run.importEdit] : []),
+      ],
+      safe: false,
+    },
+  ];
+}
