@@ -14,8 +14,9 @@
 //   after it or conditionally (`cursor = await next_page(cursor)`), so each turn needs the last;
 // - an early exit after an await (`if await is_free(p): return p`, `break`, `raise`): the
 //   remaining turns must not run, gather would run them all;
-// - a loop that also awaits `asyncio.sleep` (throttled on purpose) or `asyncio.gather` /
-//   `asyncio.wait` (batches on purpose);
+// - a loop that also awaits `asyncio.sleep` or a helper named like a delay (`sleep`, `delay`,
+//   `pause`, `backoff`: throttled on purpose), or `asyncio.gather` / `asyncio.wait` (batches on
+//   purpose);
 // - a loop whose awaited calls are order-sensitive methods (stream reads and writes, database
 //   statements: see ORDER_SENSITIVE_METHODS).
 //
@@ -31,6 +32,12 @@ import type { PyRule } from '../rule';
 
 /** Awaited calls that make a loop deliberately sequential: a delay, or a batch already gathered. */
 const DELIBERATE: ReadonlySet<string> = new Set(['asyncio.sleep', ...CONCURRENT_CALLS]);
+
+/**
+ * Names of delay helpers, matched by spelling since projects write their own (`await
+ * backoff(attempt)`): a miss here only means a loop is reported, a match only that it is not.
+ */
+const DELAY_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'pause', 'backoff']);
 
 /** Iterable expressions that can follow `in` in a generator expression without parentheses. */
 const PRIMARY: ReadonlySet<string> = new Set([
@@ -83,8 +90,11 @@ export const awaitInLoop: PyRule = {
 function isDeliberate(scan: LoopBody, names: NameResolver): boolean {
   return scan.awaitedCalls.some((call) => {
     if (orderSensitiveReceiver(call, names) !== undefined) return true;
-    const callee = names.qualifiedName(call.childForFieldName('function')!);
-    return callee !== undefined && DELIBERATE.has(callee);
+    const fn = call.childForFieldName('function')!;
+    const callee = names.qualifiedName(fn);
+    if (callee !== undefined && DELIBERATE.has(callee)) return true;
+    const last = fn.type === 'attribute' ? fn.childForFieldName('attribute')!.text : fn.text;
+    return DELAY_NAMES.has(last);
   });
 }
 
