@@ -28,7 +28,7 @@ function unparenthesized(node: Node | null): Node | null {
   return node;
 }
 
-/** `f(...)` or `f(...).add_done_callback(cb)`: the task-creating call, read syntactically. */
+/** `f(...)` or `f(...).add_done_callback(cb)`: a candidate task-creating call, read syntactically. */
 function taskCall(expr: Node): { call: Node; chained: boolean } | undefined {
   const fn = expr.childForFieldName('function');
   if (fn?.type !== 'attribute' && fn?.type !== 'identifier') return undefined;
@@ -39,7 +39,8 @@ function taskCall(expr: Node): { call: Node; chained: boolean } | undefined {
     const found = taskCall(inner);
     return found && !found.chained ? { call: found.call, chained: true } : undefined;
   }
-  return name && FACTORY_NAMES.has(name) ? { call: expr, chained: false } : undefined;
+  // Attribute names cannot be aliased; a bare name may be (`from asyncio import create_task as spawn`).
+  return fn.type === 'identifier' || (name && FACTORY_NAMES.has(name)) ? { call: expr, chained: false } : undefined;
 }
 
 export const danglingTask: PyRule = {

@@ -36,7 +36,7 @@ export const unawaited: PyRule = {
       const callee = names.callee(call);
       if (!names.isCoroutineFunction(callee)) return;
       if (stored && isRead(stored, names.scopes.scopeAt(stored.startIndex).node)) return;
-      const name = (callee.qname ?? call.childForFieldName('function')!.text).split('.').pop();
+      const name = call.childForFieldName('function')!.text.replace(/\s+/g, '');
       const message = stored
         ? `'${stored.text}' holds the coroutine of '${name}()' but is never read: the coroutine never runs. Await it, or pass it to asyncio.gather / create_task.`
         : `The coroutine of '${name}()' is created and dropped: it never runs. Await it, or schedule it with asyncio.create_task and keep the task.`;
