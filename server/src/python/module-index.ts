@@ -319,16 +319,20 @@ export class PythonWorkspace {
   private readonly roots = new Map<string, string>();
   private readonly locations = new Map<string, ModuleLocation>();
   private readonly documents = new Map<string, string>();
-  private prepared: ReadonlySet<string> = new Set();
+  /** Files announced by prepare(): known to exist until a change says otherwise. */
+  private readonly prepared = new Set<string>();
 
   constructor(
     readonly fs: IndexFileSystem,
     readonly parse: ParseForIndex,
   ) {}
 
-  /** The files of a CLI run: their existence is known without asking the disk. */
+  /**
+   * The files of a run (the CLI's, or the server's Lint Workspace): their existence is known
+   * without asking the disk. Modules are still summarised lazily, each once per content.
+   */
   prepare(files: readonly string[]): void {
-    this.prepared = new Set(files.map((f) => path.resolve(f)));
+    for (const f of files) this.prepared.add(path.resolve(f));
   }
 
   /** An open document's text (the server), which the index sees instead of the disk. */
@@ -353,6 +357,7 @@ export class PythonWorkspace {
   }
 
   private invalidate(file: string): void {
+    this.prepared.delete(file);
     const base = path.basename(file);
     if ((ROOT_MARKERS as readonly string[]).includes(base) || base === '__init__.py' || base === '__init__.pyi') {
       // Roots and package boundaries may have moved.
