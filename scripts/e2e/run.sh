@@ -17,6 +17,9 @@ echo "== packaging $VSIX"
 npm run --silent package > .e2e/package.log 2>&1 || { cat .e2e/package.log; exit 1; }
 RUN=$ROOT/.e2e/run-$$
 mkdir -p "$RUN"
+# The workspaces the editor opens live outside the repository: inside it, the repository's
+# .gitignore (which ignores .e2e/) would hide their files from Lint Workspace, as from the CLI.
+WS_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/async-lint-e2e-XXXXXX")
 
 echo "== bundling the suite"
 node -e "
@@ -29,7 +32,7 @@ require('esbuild').build({
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 CS_PID_FILE=
 stop_cs() { if [ -n "$CS_PID_FILE" ] && [ -f "$CS_PID_FILE" ]; then kill -- -"$(cat "$CS_PID_FILE")" 2>/dev/null || true; rm -f "$CS_PID_FILE"; fi; }
-trap stop_cs EXIT
+trap 'stop_cs; rm -rf "$WS_ROOT"' EXIT
 
 # One fresh code-server (state in $1) with the .vsix installed; sets PORT and EXT.
 start_fresh() {
@@ -49,9 +52,10 @@ for attempt in 1 2; do
   D=$RUN/attempt-$attempt
   echo "== extension tests in code-server (attempt $attempt)"
   start_fresh "$D"
-  cp -r test/e2e/workspace "$D/ws"
+  WS=$WS_ROOT/attempt-$attempt
+  cp -r test/e2e/workspace "$WS"
   set +e
-  PORT=$PORT node "$HERE/run-extension-tests.mjs" "$EXT" "$RUN/suite/index.js" "$D/ws"
+  PORT=$PORT node "$HERE/run-extension-tests.mjs" "$EXT" "$RUN/suite/index.js" "$WS"
   status=$?
   set -e
   stop_cs
@@ -66,10 +70,11 @@ fi
 echo "== what a person sees (squiggle, hover, Quick Fix menu)"
 D=$RUN/ui
 start_fresh "$D"
-cp -r test/e2e/workspace "$D/ws"
+WS=$WS_ROOT/ui
+cp -r test/e2e/workspace "$WS"
 rm -rf .e2e/shots
 PORT=$PORT OUT_DIR=$ROOT/.e2e/shots FILE=src/orders.ts MESSAGE="is not awaited" FIX_TITLE="Add 'await'" \
-  node "$HERE/ui-check.mjs" "$D/ws"
+  node "$HERE/ui-check.mjs" "$WS"
 stop_cs
 rm -rf "$RUN"
 echo "end-to-end: passed (screenshots in .e2e/shots)"
