@@ -382,7 +382,7 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
     const s = await settings.get(uri);
     await readyPromise;
     const text = doc.getText();
-    const action = fixAllAction(uri, text, analysis.fixAll(file, text, s));
+    const action = fixAllAction(uri, text, analysis.fixAll(file, text, doc.version, s));
     if (action) actions.push(action);
   }
   return actions;

@@ -122,14 +122,18 @@ export class Analysis {
     return { kind: 'linted', result, config, elapsedMs: performance.now() - t0, configProblem: problem };
   }
 
-  /** Applies every safe fix (as `--fix` does); returns the fixed text. */
-  fixAll(file: string, text: string, settings: Settings): string {
+  /**
+   * Applies every safe fix (as `--fix` does); returns the fixed text. The editor's document keeps
+   * its text until the client applies the edit, so the backends are given that text back.
+   */
+  fixAll(file: string, text: string, version: number | undefined, settings: Settings): string {
     if (!settings.enable || !this.linter.supports(file)) return text;
     const { config } = this.configFor(file, settings);
     if (this.isExcluded(file, settings, config)) return text;
     try {
       const out = this.linter.fix(file, text, config);
       this.logFailures(out.result);
+      if (out.text !== text) this.linter.lint(file, text, config, { version });
       return out.text;
     } catch (e) {
       this.log.error(`fix-all failed on ${file}: ${(e as Error).stack ?? e}`);
