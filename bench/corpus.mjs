@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 
 /** Bump when the generated text changes, so a stale corpus on disk is regenerated. */
-export const CORPUS_VERSION = 5;
+export const CORPUS_VERSION = 9;
 export const DEFAULT_SEED = 7;
 export const DEFAULT_DOMAINS = 110;
 /**
@@ -325,7 +325,9 @@ export class EventBus {
 
   async publish<T>(topic: string, payload: T): Promise<void> {
     const list = this.handlers.get(topic) ?? [];
-    await Promise.all(list.map(async (h) => h(payload)));
+    await Promise.all(list.map(async (h) => {
+      await h(payload);
+    }));
   }
 }
 
@@ -337,18 +339,18 @@ export class Cache<T> {
 
   constructor(private readonly ttlMs = 60_000) {}
 
-  async get(key: string): Promise<T | undefined> {
+  get(key: string): Promise<T | undefined> {
     const e = this.entries.get(key);
-    if (!e || e.expires < Date.now()) return undefined;
-    return e.value;
+    return Promise.resolve(!e || e.expires < Date.now() ? undefined : e.value);
   }
 
-  async set(key: string, value: T): Promise<void> {
+  set(key: string, value: T): Promise<void> {
     this.entries.set(key, { value, expires: Date.now() + this.ttlMs });
+    return Promise.resolve();
   }
 
-  async delete(key: string): Promise<boolean> {
-    return this.entries.delete(key);
+  delete(key: string): Promise<boolean> {
+    return Promise.resolve(this.entries.delete(key));
   }
 
   async getOrLoad(key: string, load: () => Promise<T>): Promise<T> {
@@ -495,7 +497,7 @@ export class ${d.Name}Repository {
   async exportAll(file: string): Promise<number> {
     const page = await this.list({ limit: 10_000 });
 ${blockingExport
-    ? `    fs.writeFileSync(file, JSON.stringify(page.items)); // blocking-call`
+    ? `    fs.writeFileSync(file, JSON.stringify(page.items)); // expect: blocking-call`
     : `    await fs.promises.writeFile(file, JSON.stringify(page.items));`}
     return page.items.length;
   }
@@ -530,7 +532,7 @@ export class ${d.Name}Service {
 ${ctorDeps}
   ) {}
 
-  async get(id: Id): Promise<${d.Name}> {
+  get(id: Id): Promise<${d.Name}> {
     return this.repo.get(id);
   }
 
@@ -623,9 +625,9 @@ export function ${d.name}Routes(service: ${d.Name}Service) {
     async render(req: Request): Promise<Response> {
       const file = path.join(config.templatesDir, '${d.name}.html');
 ${blocking
-    ? `      const template = fs.readFileSync(file, 'utf8'); // expect: blocking-call`
-    : `      const template = await fs.promises.readFile(file, 'utf8');`}
-      const row = await service.get(req.params.id);
+    ? `      const template = fs.readFileSync(file, 'utf8'); // expect: blocking-call
+      const row = await service.get(req.params.id);`
+    : `      const [template, row] = await Promise.all([fs.promises.readFile(file, 'utf8'), service.get(req.params.id)]);`}
       return ok(template.replace('{{id}}', row.id));
     },
 
@@ -677,7 +679,7 @@ ${loopMistake
     out.push(await repo.get(id)); // expect: await-in-loop
   }
   return out;`
-    : `  return Promise.all(ids.map((id) => repo.get(id)));`}
+    : `  return await Promise.all(ids.map((id) => repo.get(id)));`}
 }
 
 export async function migrate${d.Name}s(repo: ${d.Name}Repository, ids: string[]): Promise<void> {
@@ -691,8 +693,9 @@ export async function warm${d.Name}Cache(repo: ${d.Name}Repository, ids: string[
 ${forEachAsync
     ? `  ids.forEach(async (id) => { // expect: async-callback
     await repo.findById(id);
-  });`
-    : `  await Promise.all(ids.map(async (id) => repo.findById(id)));`}
+  });
+  await repo.list({ limit: 1 });`
+    : `  await Promise.all(ids.map((id) => repo.findById(id)));`}
   log.log('debug', 'warmed', { count: ids.length });
 }
 
@@ -724,14 +727,14 @@ export class ${d.Name}Cache {
 
   async get(id: Id): Promise<${d.Name} | undefined> {
     const key = ${unusedAsync ? 'await ' : ''}this.keyFor(id);
-    return this.cache.getOrLoad(key, async () => this.repo.get(id));
+    return await this.cache.getOrLoad(key, () => this.repo.get(id));
   }
 
   async invalidate(id: Id): Promise<void> {
     await this.cache.delete(${unusedAsync ? 'await ' : ''}this.keyFor(id));
   }
 
-  async getMany(ids: Id[]): Promise<(${d.Name} | undefined)[]> {
+  getMany(ids: Id[]): Promise<(${d.Name} | undefined)[]> {
     return Promise.all(ids.map((id) => this.get(id)));
   }
 }
@@ -843,7 +846,7 @@ function tsLargeFile(domains, rng, targetLines) {
     (i, a, b) => [
       `export async function sync${a.Name}With${b.Name}${i}(ctx: AppContext, id: string, otherId: string): Promise<number> {`,
       `  ${EDIT_MARK}`,
-      `  const ${a.name} = await ctx.${a.name}s.get(id);`,
+      `  const ${a.name} = await ctx.${a.name}s.get(id); // expect: sequential-await`,
       `  const ${b.name} = await ctx.${b.name}s.get(otherId);`,
       `  ctx.log.log('info', 'sync', { a: ${a.name}.id, b: ${b.name}.id });`,
       `  const updated = await ctx.${a.name}s.update(${a.name}.id, {});`,
@@ -856,7 +859,7 @@ function tsLargeFile(domains, rng, targetLines) {
       `  ${EDIT_MARK}`,
       '  const seen: string[] = [];',
       '  for (const id of ids) {',
-      `    const row = await ctx.${a.name}s.get(id);`,
+      `    const row = await ctx.${a.name}s.get(id); // expect: await-in-loop`,
       '    seen.push(row.id);',
       '  }',
       "  ctx.log.log('debug', 'refreshed', { count: seen.length });",
@@ -868,7 +871,7 @@ function tsLargeFile(domains, rng, targetLines) {
       `  ${EDIT_MARK}`,
       `  const page = await ctx.${a.name}s.list({ limit: 100 });`,
       '  const body = JSON.stringify(page.items, null, 2);',
-      i % 3 === 0 ? '  fs.writeFileSync(file, body);' : '  await fs.promises.writeFile(file, body);',
+      i % 3 === 0 ? '  fs.writeFileSync(file, body); // expect: blocking-call' : '  await fs.promises.writeFile(file, body);',
       `  await ctx.events.publish('export.${i}', { count: page.items.length });`,
       '}',
     ],
@@ -917,7 +920,7 @@ function tsLargeFile(domains, rng, targetLines) {
       '  for (const row of rows) {',
       `    ctx.log.log('info', 'notify', { id: row.id });`,
       '  }',
-      i % 4 === 0 ? `  ctx.events.publish('notified.${i}', { count: rows.length });` : `  await ctx.events.publish('notified.${i}', { count: rows.length });`,
+      i % 4 === 0 ? `  ctx.events.publish('notified.${i}', { count: rows.length }); // expect: unawaited` : `  await ctx.events.publish('notified.${i}', { count: rows.length });`,
       '}',
     ],
     (i, a) => [
@@ -961,6 +964,7 @@ import { wire } from './wire';
 
 async function main(): Promise<void> {
   const services = wire();
+  await services.db.execute('select 1');
   rootLogger.log('info', 'started', { services: Object.keys(services).length });
 }
 
@@ -1061,7 +1065,7 @@ class ApiClient:
             return await resp.json()
 
 
-async def open_client(base: str) -> ApiClient:
+def open_client(base: str) -> ApiClient:
     return ApiClient(base, aiohttp.ClientSession())
 `,
   'core/events.py': () => `"""An in-process event bus."""
@@ -1156,6 +1160,7 @@ async def poll_until(check: Callable[[], Awaitable[bool]], interval: float, limi
   'core/cache.py': () => `"""A TTL cache with an async interface (the production one is remote)."""
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any, Awaitable, Callable
 
@@ -1164,18 +1169,22 @@ class Cache:
     def __init__(self, ttl: float = 60.0) -> None:
         self.ttl = ttl
         self._entries: dict[str, tuple[float, Any]] = {}
+        self._lock = asyncio.Lock()
 
     async def get(self, key: str) -> Any | None:
-        hit = self._entries.get(key)
+        async with self._lock:
+            hit = self._entries.get(key)
         if hit is None or hit[0] < time.monotonic():
             return None
         return hit[1]
 
     async def set(self, key: str, value: Any) -> None:
-        self._entries[key] = (time.monotonic() + self.ttl, value)
+        async with self._lock:
+            self._entries[key] = (time.monotonic() + self.ttl, value)
 
     async def delete(self, key: str) -> None:
-        self._entries.pop(key, None)
+        async with self._lock:
+            self._entries.pop(key, None)
 
     async def get_or_load(self, key: str, load: Callable[[], Awaitable[Any]]) -> Any:
         value = await self.get(key)
@@ -1370,7 +1379,7 @@ async def get_${snake(d.name)}(service: ${d.Name}Service, ident: str) -> dict:
     return {"status": 200, "body": item.__dict__}
 
 
-async def refresh_remote(service: ${d.Name}Service, ident: str) -> dict:
+async def refresh_remote(service: ${d.Name}Service, ident: str) -> dict:${blocking ? '  # expect: unused-async' : ''}
 ${blocking
     ? `    time.sleep(0.1)  # expect: blocking-call
     resp = requests.get(f"{settings.api_base}/${d.name}s/{ident}")  # expect: blocking-call
@@ -1391,7 +1400,7 @@ def fetch_sync(ident: str) -> dict:
     return requests.get(f"{settings.api_base}/${d.name}s/{ident}").json()
 ${nested ? `
 
-async def legacy_entry(service: ${d.Name}Service, ident: str) -> dict:
+async def legacy_entry(service: ${d.Name}Service, ident: str) -> dict:  # expect: unused-async
     return asyncio.run(get_${snake(d.name)}(service, ident))  # expect: nested-event-loop` : ''}
 `;
 }
