@@ -25,6 +25,7 @@ let bundle: Promise<string> | undefined;
 export function buildServer(): Promise<string> {
   bundle ??= (async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-server-'));
+    removeOnExit(out);
     await new Promise<void>((resolve, reject) =>
       execFile(process.execPath, ['esbuild.mjs', '--outdir', out, '--only', 'server'], { cwd: ROOT }, (err, _stdout, stderr) =>
         err ? reject(new Error(`building the server failed: ${stderr}`)) : resolve(),
@@ -35,11 +36,18 @@ export function buildServer(): Promise<string> {
   return bundle;
 }
 
+const temporary: string[] = [];
+function removeOnExit(dir: string): void {
+  if (temporary.length === 0) process.on('exit', () => temporary.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  temporary.push(dir);
+}
+
 export const uriOf = (file: string) => pathToFileURL(file).href;
 
 /** A temporary workspace folder with the given files. */
 export function makeWorkspace(files: Record<string, string>): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-ws-')));
+  removeOnExit(dir);
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
