@@ -41,7 +41,7 @@ describe('directive highlighting grammar', function () {
     const broken = fs.readFileSync(GRAMMAR, 'utf8').replace(/keyword\.other\.directive\.async-lint/g, 'keyword.other.something-else');
     fs.writeFileSync(path.join(dir, 'syntaxes', path.basename(GRAMMAR)), broken);
     fs.copyFileSync(path.join(ROOT, 'test/grammar/directives.py'), path.join(dir, 'directives.py'));
-    const { code, output } = await runGrammarTests(dir, ['directives.py']);
+    const { code, output } = await runGrammarTests(dir, ['directives.py']).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
     assert.notEqual(code, 0, output);
     assert.match(output, /missing required scopes: keyword\.other\.directive\.async-lint/);
   });
