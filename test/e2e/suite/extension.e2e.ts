@@ -170,6 +170,25 @@ describe('Async Lint in VS Code', () => {
     await until('unused-async back to a hint', () => ours(uri, 'unused-async'), (d) => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Hint);
   });
 
+  it('checks async-lint.json against the contributed JSON schema', async () => {
+    const config = file('async-lint.json');
+    await vscode.workspace.fs.writeFile(config, new TextEncoder().encode('{ "rules": { "unawaited": "loud" } }\n'));
+    try {
+      const doc = await vscode.workspace.openTextDocument(config);
+      await vscode.window.showTextDocument(doc);
+      const diags = await until(
+        'a schema problem on the severity',
+        () => vscode.languages.getDiagnostics(config),
+        (d) => d.some((x) => /off|hint|warning/.test(x.message)),
+      );
+      const problem = diags.find((x) => /off|hint|warning/.test(x.message))!;
+      assert.equal(doc.getText(problem.range), '"loud"');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.workspace.fs.delete(config);
+    }
+  });
+
   it('Lint Workspace reports files that are not open', async () => {
     const idle = file('src/idle.ts');
     assert.deepEqual(ours(idle), [], 'nothing before the run: idle.ts was never opened');
