@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:e2e: the extension in a real VS Code. Packages the .vsix, installs it into a fresh
 # code-server, runs test/e2e/suite inside its extension host (real `vscode` API), then checks in
-# the browser what a person sees (squiggle, hover, Quick Fix menu) and keeps the screenshots in
+# the browser what a person sees (squiggle, hover, Quick Fix menu, highlighted directives) and keeps the screenshots in
 # .e2e/shots/. Installs what it needs first (scripts/e2e/install.sh; skipped when present).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -73,7 +73,7 @@ start_fresh "$D"
 WS=$WS_ROOT/ui
 cp -r test/e2e/workspace "$WS"
 rm -rf .e2e/shots
-PORT=$PORT OUT_DIR=$ROOT/.e2e/shots FILE=src/orders.ts MESSAGE="is not awaited" FIX_TITLE="Add 'await'" \
+PORT=$PORT OUT_DIR=$ROOT/.e2e/shots FILE=src/orders.ts MESSAGE="is not awaited" FIX_TITLE="Add 'await'" DIRECTIVE_FILE=src/idle.ts \
   node "$HERE/ui-check.mjs" "$WS"
 stop_cs
 rm -rf "$RUN"

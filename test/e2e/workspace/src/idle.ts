@@ -1,3 +1,4 @@
+// async-lint-disable-next-line unawaited -- idle work is fire-and-forget
 export async function idle(): Promise<number> {
   return 1;
 }
