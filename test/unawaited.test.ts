@@ -45,17 +45,17 @@ describe('unawaited (TS/JS)', () => {
     return f.fixes.map((x) => `${x.title}${x.safe ? '' : ' (suggestion)'}`);
   };
 
-  it('offers await first inside an async function, then void; both safe', () => {
-    assert.deepEqual(titles(4), ["Add 'await'", "Add 'void' to drop the promise on purpose"]);
+  it('offers await first inside an async function (safe), then void (suggestion)', () => {
+    assert.deepEqual(titles(4), ["Add 'await'", "Add 'void' to drop the promise on purpose (suggestion)"]);
   });
 
   it('offers only void where await would not wait for every dropped promise', () => {
-    assert.deepEqual(titles(5), ["Add 'void' to drop the promise on purpose"]);
-    assert.deepEqual(titles(6), ["Add 'void' to drop the promise on purpose"]);
+    assert.deepEqual(titles(5), ["Add 'void' to drop the promise on purpose (suggestion)"]);
+    assert.deepEqual(titles(6), ["Add 'void' to drop the promise on purpose (suggestion)"]);
   });
 
   it('offers only void outside async functions', () => {
-    assert.deepEqual(titles(12), ["Add 'void' to drop the promise on purpose"]);
+    assert.deepEqual(titles(12), ["Add 'void' to drop the promise on purpose (suggestion)"]);
   });
 
   it('anchors a multi-line statement on its first line', () => {
@@ -64,14 +64,15 @@ describe('unawaited (TS/JS)', () => {
     assert.equal(SOURCE.slice(f.start, f.end), '(async () => {');
   });
 
-  it('--fix applies the first safe fix of each finding', async () => {
+  it('--fix adds await where it is offered and never adds void', async () => {
     const out = (await testLinter()).fix(file, SOURCE, onlyRule('unawaited', file));
     const lines = out.text.split('\n');
+    const before = SOURCE.split('\n');
     assert.equal(lines[3], '  await save(id);');
-    assert.equal(lines[4], "  void (save(id), log('x'));");
-    assert.equal(lines[5], '  void (save(id) && save(id + 1));');
+    assert.equal(lines[4], before[4], 'only void was offered: left alone');
+    assert.equal(lines[5], before[5], 'only void was offered: left alone');
     assert.equal(lines[6], '  await (async () => {');
-    assert.equal(lines[11], '  void save(id);');
-    assert.equal(out.result.findings.length, 0);
+    assert.equal(lines[11], before[11], 'outside async functions: left alone');
+    assert.deepEqual(out.result.findings.map((f) => f.range.start.line + 1), [5, 6, 12]);
   });
 });

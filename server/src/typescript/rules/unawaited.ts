@@ -8,7 +8,10 @@
 //
 // Fixes: inside an async function, first `await` (for an array of promises,
 // `await Promise.all(...)`), then `void` (marks the drop as intended); elsewhere only `void`.
-// Both are safe. `await` is offered only where every dropped promise is the statement's result.
+// `await` is safe (applied by --fix and fix-all): it is what the code around a dropped promise in an
+// async function almost always meant. `void` is a suggestion: it keeps behaviour but declares the drop
+// deliberate, which only the author can decide; applied in bulk it would silence findings without
+// fixing them. `await` is offered only where every dropped promise is the statement's result.
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRule, TsRuleContext } from '../rule';
@@ -224,7 +227,7 @@ function statementFixes(context: TsRuleContext, statement: ts.ExpressionStatemen
       fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(context.sourceFile, expr, 'await Promise.all'), safe: true });
     }
   }
-  fixes.push({ title: "Add 'void' to drop the promise on purpose", edits: prefix(context.sourceFile, expr, 'void '), safe: true });
+  fixes.push({ title: "Add 'void' to drop the promise on purpose", edits: prefix(context.sourceFile, expr, 'void '), safe: false });
   return fixes;
 }
 
@@ -240,7 +243,7 @@ function declarationFixes(context: TsRuleContext, statement: ts.VariableStatemen
     // The name is never read, so the declaration can go: `void save();`.
     const inner = needsParentheses(init) ? `(${init.getText(sf)})` : init.getText(sf);
     const semi = sf.text.slice(statement.getStart(sf), statement.end).trimEnd().endsWith(';') ? ';' : '';
-    fixes.push({ title: "Replace with 'void …' to drop the promise on purpose", edits: [{ start: statement.getStart(sf), end: statement.end, newText: `void ${inner}${semi}` }], safe: true });
+    fixes.push({ title: "Replace with 'void …' to drop the promise on purpose", edits: [{ start: statement.getStart(sf), end: statement.end, newText: `void ${inner}${semi}` }], safe: false });
   }
   return fixes;
 }
