@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types';
 import type { NameResolver } from './names';
+import type { ModuleScopes } from './scope';
 
 /**
  * Methods whose calls on one receiver must stay in order: stream and socket reads and writes,
@@ -97,10 +98,7 @@ export function asyncioMember(names: NameResolver, text: string, at: Node, membe
     return found?.scope === scopes.module && found.bindings.every((b) => b.kind === 'import');
   };
   let viaModule: string | undefined;
-  for (const [local, bindings] of scopes.module.bindings) {
-    const targets = new Set(bindings.map((b) => (b.kind === 'import' ? b.target : undefined)));
-    if (targets.size !== 1) continue;
-    const target = [...targets][0];
+  for (const [local, target] of asyncioImports(scopes)) {
     if (target === `asyncio.${member}` && visible(local)) return { expression: local };
     if (target === 'asyncio' && viaModule === undefined && visible(local)) viaModule = local;
   }
@@ -110,11 +108,40 @@ export function asyncioMember(names: NameResolver, text: string, at: Node, membe
   return { expression: `asyncio.${member}`, importEdit: importEdit(text, at.tree.rootNode, 'asyncio') };
 }
 
+/** Module-level names bound only by imports of asyncio or its members: local name -> target. Once per module. */
+function asyncioImports(scopes: ModuleScopes): [string, string][] {
+  let found = asyncioImportsByModule.get(scopes);
+  if (!found) {
+    found = [];
+    for (const [local, bindings] of scopes.module.bindings) {
+      const targets = new Set(bindings.map((b) => (b.kind === 'import' ? b.target : undefined)));
+      if (targets.size !== 1) continue;
+      const target = [...targets][0];
+      if (target === 'asyncio' || target?.startsWith('asyncio.')) found.push([local, target]);
+    }
+    asyncioImportsByModule.set(scopes, found);
+  }
+  return found;
+}
+
+const asyncioImportsByModule = new WeakMap<ModuleScopes, [string, string][]>();
+
 /**
  * The edit that adds `import <module>` at module level: before the first statement after the
  * docstring and `from __future__` imports (as its own group when that statement is not an import).
  */
 function importEdit(text: string, root: Node, module: string): TextEdit {
+  // Reads the module's statements: once per tree and module, not once per finding.
+  let byModule = importEdits.get(root.tree);
+  if (!byModule) importEdits.set(root.tree, (byModule = new Map()));
+  let edit = byModule.get(module);
+  if (!edit) byModule.set(module, (edit = computeImportEdit(text, root, module)));
+  return edit;
+}
+
+const importEdits = new WeakMap<object, Map<string, TextEdit>>();
+
+function computeImportEdit(text: string, root: Node, module: string): TextEdit {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   let preambleEnd = 0;
   let first: Node | undefined;

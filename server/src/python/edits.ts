@@ -61,7 +61,23 @@ export function standsAlone(text: string, stmt: Node): boolean {
  * import edit it needs. asyncio is imported when missing; another module must already be
  * imported (as a module, or the function itself) and visible at `at`, else undefined.
  */
-export function spellAt(names: NameResolver, text: string, at: Node, qname: string): { expression: string; importEdit?: TextEdit } | undefined {
+export function spellAt(names: NameResolver, text: string, at: Node, qname: string): Spelling | undefined {
+  // The answer depends only on the scope at `at`; finding where an import goes reads the module's
+  // statements, so a file with thousands of findings must not ask once per finding.
+  const scope = names.scopes.scopeAt(at.startIndex, at.endIndex);
+  let cache = spellings.get(names);
+  if (!cache) spellings.set(names, (cache = new Map()));
+  const key = `${scope.start}:${scope.end}:${qname}`;
+  if (cache.has(key)) return cache.get(key);
+  const spelled = spell(names, text, at, qname);
+  cache.set(key, spelled);
+  return spelled;
+}
+
+type Spelling = { expression: string; importEdit?: TextEdit };
+const spellings = new WeakMap<NameResolver, Map<string, Spelling | undefined>>();
+
+function spell(names: NameResolver, text: string, at: Node, qname: string): Spelling | undefined {
   const dot = qname.lastIndexOf('.');
   if (dot < 0) return undefined;
   const module = qname.slice(0, dot);
@@ -69,22 +85,32 @@ export function spellAt(names: NameResolver, text: string, at: Node, qname: stri
   if (module === 'asyncio') return asyncioMember(names, text, at, member);
   const scopes = names.scopes;
   const here = scopes.scopeAt(at.startIndex, at.endIndex);
-  for (const [local, bindings] of scopes.module.bindings) {
-    if (!bindings.every((b) => b.kind === 'import')) continue;
-    const found = scopes.lookup(local, here);
-    if (found?.scope !== scopes.module) continue;
-    const targets = new Set(bindings.map((b) => (b.kind === 'import' ? b.target : undefined)));
-    if (targets.size !== 1) continue;
-    const target = [...targets][0];
+  for (const { local, target, plain } of moduleImports(names)) {
+    if (scopes.lookup(local, here)?.scope !== scopes.module) continue;
     if (target === qname) return { expression: local };
     if (target === module) return { expression: `${local}.${member}` };
-    // `import a` makes `a.b.c` reachable when module is `a.b`.
-    if (target !== undefined && module.startsWith(`${target}.`) && bindings.some((b) => b.kind === 'import' && b.node.parent?.type !== 'aliased_import')) {
-      return { expression: `${local}${module.slice(target.length)}.${member}` };
-    }
+    // `import a.b` binds `a` and makes `a.b.c` reachable.
+    if (plain && module.startsWith(`${target}.`)) return { expression: `${local}${module.slice(target.length)}.${member}` };
   }
   return undefined;
 }
+
+/** Module-level names bound only by imports, each of one target; computed once per file. */
+function moduleImports(names: NameResolver): { local: string; target: string; plain: boolean }[] {
+  let list = importLists.get(names);
+  if (list) return list;
+  list = [];
+  for (const [local, bindings] of names.scopes.module.bindings) {
+    const targets = new Set(bindings.map((b) => (b.kind === 'import' ? b.target : undefined)));
+    const target = [...targets][0];
+    if (targets.size !== 1 || target === undefined) continue;
+    list.push({ local, target, plain: bindings.some((b) => b.node.parent?.type !== 'aliased_import') });
+  }
+  importLists.set(names, list);
+  return list;
+}
+
+const importLists = new WeakMap<NameResolver, { local: string; target: string; plain: boolean }[]>();
 
 /** Display name of a qualified name: `open` for `builtins.open`. */
 export function displayName(qname: string): string {

@@ -73,7 +73,9 @@ function fixes(context: PyRuleContext, stmt: Node, call: Node, expr: Node): Fix[
   const here = scopes.scopeAt(stmt.startIndex, stmt.endIndex);
   const taskName = TASK_NAMES.find((n) => scopes.lookup(n, here) === undefined);
   if (!taskName) return [];
-  const set = taskSet(context);
+  const set = (cachedSets.has(context.names) ? cachedSets.get(context.names) : cachedSets.set(context.names, taskSet(context)).get(context.names)) as
+    | { edit?: TextEdit }
+    | undefined;
   if (!set) return [];
   const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
   const indent = text.slice(lineStart, stmt.startIndex);
@@ -96,6 +98,9 @@ function fixes(context: PyRuleContext, stmt: Node, call: Node, expr: Node): Fix[
     },
   ];
 }
+
+/** taskSet per file: it reads the module's statements, once. */
+const cachedSets = new WeakMap<object, { edit?: TextEdit } | undefined>();
 
 /**
  * The module-level task set: already there (`_background_tasks = set()`), or an edit adding it
