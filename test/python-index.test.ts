@@ -88,6 +88,23 @@ describe('python module index: locations and lookups', () => {
     assert.equal(index.lookup('shop.db', from)?.kind, 'module');
   });
 
+  it('takes blocking-calls and coroutines from [tool.async-lint] in pyproject.toml, with the replacement as a safe fix', async () => {
+    const { linter } = await pythonLinter();
+    const api = path.join(PROJECT, 'src/shop/api.py');
+    const text = fs.readFileSync(api, 'utf8');
+    const blocking = linter.lint(api, text, onlyRule('blocking-call', api)).findings;
+    const readBlob = blocking.find((f) => text.slice(f.start, f.end).startsWith('read_blob('));
+    assert.ok(readBlob, 'shop.vendor.read_blob is configured as blocking');
+    assert.deepEqual(
+      readBlob.fixes.map((f) => [f.safe, f.edits.map((e) => e.newText)]),
+      [[true, ['await vendor.aread_blob(order_id)']]],
+    );
+    const slow = blocking.find((f) => text.slice(f.start, f.end).startsWith('slow_hash('));
+    assert.deepEqual(slow?.fixes.map((f) => f.safe), [false], 'no replacement: the to_thread suggestion');
+    const unawaited = linter.lint(api, text, onlyRule('unawaited', api)).findings;
+    assert.ok(unawaited.some((f) => f.message.includes("'legacy_fetch()'")), 'shop.vendor.legacy_fetch is configured as a coroutine');
+  });
+
   it('summarises each module once per content in a run, however many files import it', async () => {
     const reads = new Map<string, number>();
     const counting: IndexFileSystem = {
