@@ -88,6 +88,11 @@ export class NameResolver {
 
   /** What a call calls: its qualified name and, for a same-file function or class, its definition. */
   callee(call: Node): Callee {
+    return this.calleeAt(call, 0);
+  }
+
+  /** `callee` at a depth of the kind/qname recursion, so `f().g().h()...` chains stay bounded. */
+  private calleeAt(call: Node, depth: number): Callee {
     const fn = call.childForFieldName('function');
     if (!fn) return { qname: undefined, definition: undefined };
     if (fn.type === 'identifier') {
@@ -99,7 +104,7 @@ export class NameResolver {
         }
       }
     }
-    const qname = this.qname(fn, 0);
+    const qname = this.qname(fn, depth);
     return { qname, definition: qname ? this.ownDefinition(qname) : undefined };
   }
 
@@ -263,7 +268,7 @@ export class NameResolver {
         return right ? this.kind(right, depth + 1, awaited) : undefined;
       }
       case 'call': {
-        const callee = this.callee(expr);
+        const callee = this.calleeAt(expr, depth + 1);
         const q = callee.qname;
         if (!q) return undefined;
         const returned = this.catalog.returns(q);

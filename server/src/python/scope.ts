@@ -55,6 +55,13 @@ export interface Scope {
   readonly decorators: Node[];
 }
 
+/** Node types the scope walk looks at; every other node is only passed through. */
+const HANDLED = new Set([
+  'decorated_definition', 'function_definition', 'class_definition', 'lambda',
+  'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression',
+  'for_in_clause', 'for_statement', 'assignment', 'augmented_assignment', 'named_expression', 'with_item',
+  'except_clause', 'except_group_clause', 'import_statement', 'import_from_statement', 'global_statement', 'nonlocal_statement',
+]);
 const TARGET_CONTAINERS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'parenthesized_expression', 'list_splat_pattern', 'as_pattern_target']);
 
 /** Qualified module target of an import, given the importing module's package (for relative imports). */
@@ -188,10 +195,10 @@ export class ModuleScopes {
 
     // The walk keeps a stack of (scope, depth): a scope covers the nodes deeper than its node.
     const stack: { scope: ScopeImpl; depth: number }[] = [{ scope: module, depth: -1 }];
-    const at = (node: Node): ScopeImpl => {
+    const at = (start: number, end: number): ScopeImpl => {
       for (let i = stack.length - 1; i > 0; i--) {
         const s = stack[i].scope;
-        if (s.contains(node.startIndex, node.endIndex)) return s;
+        if (s.contains(start, end)) return s;
       }
       return module;
     };
@@ -265,15 +272,18 @@ export class ModuleScopes {
     };
 
     const cursor = root.walk();
+    // Tracked by hand: the cursor's own currentDepth costs O(depth) per call.
+    let depth = 0;
     try {
       for (;;) {
-        const node = cursor.currentNode;
-        const depth = cursor.currentDepth;
+        // A Node is made only for the types handled below: reading the cursor is cheaper.
+        const type = cursor.nodeType;
         while (stack.length > 1 && stack[stack.length - 1].depth >= depth) stack.pop();
-        let descend = node.type !== 'ERROR';
-        if (descend) {
-          const scope = at(node);
-          switch (node.type) {
+        let descend = type !== 'ERROR' && type !== 'string' && type !== 'comment';
+        if (descend && HANDLED.has(type)) {
+          const node = cursor.currentNode;
+          const scope = at(node.startIndex, node.endIndex);
+          switch (type) {
             case 'decorated_definition': {
               const def = node.childForFieldName('definition');
               if (def) decoratorsOf.set(def.id, node.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.namedChild(0)!).filter(Boolean));
@@ -388,14 +398,14 @@ export class ModuleScopes {
               descend = false;
               break;
             }
-            case 'string':
-            case 'comment':
-              descend = false;
-              break;
           }
         }
-        if (descend && cursor.gotoFirstChild()) continue;
+        if (descend && cursor.gotoFirstChild()) {
+          depth++;
+          continue;
+        }
         while (!cursor.gotoNextSibling()) {
+          depth--;
           if (!cursor.gotoParent()) {
             all.sort((a, b) => a.start - b.start);
             this.scopes = all;

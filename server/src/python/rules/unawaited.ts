@@ -67,10 +67,11 @@ function isRead(target: Node, scopeNode: Node): boolean {
   const cursor = scopeNode.walk();
   // Types of the ancestors of the cursor's node, by depth.
   const types: string[] = [];
+  // Tracked by hand: the cursor's own currentDepth costs O(depth) per call.
+  let depth = 0;
   try {
     for (;;) {
       const type = cursor.nodeType;
-      const depth = cursor.currentDepth;
       types.length = depth;
       if (type === 'identifier' && cursor.startIndex !== target.startIndex && cursor.nodeText === name) {
         const field = cursor.currentFieldName;
@@ -81,9 +82,12 @@ function isRead(target: Node, scopeNode: Node): boolean {
         if (!isWrite && !isMember && !isKeyword) return true;
       }
       types.push(type);
-      if (cursor.gotoFirstChild()) continue;
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
       while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent() || cursor.currentDepth === 0) return false;
+        if (!cursor.gotoParent() || --depth === 0) return false;
       }
     }
   } finally {
