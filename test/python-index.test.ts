@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Linter } from '../server/src/engine/linter';
 import { PythonBackend } from '../server/src/python/backend';
 import { nodeIndexFileSystem, type IndexFileSystem } from '../server/src/python/module-index';
+import { RULES } from '../server/src/engine/rules';
 import { expectedLines, FIXTURES, onlyRule } from './helpers';
 
 const PROJECT = path.join(FIXTURES, 'python-project');
@@ -58,6 +59,28 @@ describe('python module index: fixture packages', () => {
     assert.ok(expectedLines(all, 'blocking-call').size >= 3);
   });
 });
+
+describe('examples/py-service', () => {
+  it('shows a finding of every Python rule, the cross-module ones included', async () => {
+    const { linter, backend } = await pythonLinter();
+    const files = pyFiles(path.join(FIXTURES, '..', '..', 'examples', 'py-service'));
+    backend.prepare(files);
+    const found = new Set<string>();
+    for (const file of files) {
+      const result = linter.lint(file, fs.readFileSync(file, 'utf8'), allPythonRules(file));
+      assert.deepEqual(result.ruleFailures, []);
+      for (const f of result.findings) found.add(f.ruleId);
+    }
+    assert.deepEqual([...found].sort(), [...backend.ruleIds].sort());
+  });
+});
+
+function allPythonRules(file: string) {
+  const config = onlyRule('unawaited', file);
+  const severities = new Map(config.severities);
+  for (const r of RULES) if (r.languages.includes('python')) severities.set(r.id, r.defaultSeverity);
+  return { ...config, severities };
+}
 
 describe('python module index: locations and lookups', () => {
   it('names modules in a src/ layout, in packages, and outside them', () => {
