@@ -67,8 +67,8 @@ interface DocumentState {
 }
 
 /**
- * The pause before analysing an edited document: as long as its last analysis took, at most
- * DEBOUNCE_MS. A file that analyses in 20 ms gets fresh findings almost at once; a slow one waits
+ * Push mode: the pause before analysing an edited document: as long as its last analysis took, at
+ * most DEBOUNCE_MS. A file that analyses in 20 ms gets fresh findings almost at once; a slow one waits
  * for typing to pause instead of analysing every keystroke.
  */
 function debounceFor(prev: DocumentState | undefined): number {
@@ -277,8 +277,9 @@ connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagn
   const doc = documents.get(uri);
   if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
   const prev = states.get(uri);
-  // An edit: wait for a quiet moment. The client cancels this request when the next edit comes.
-  if (prev && prev.version !== doc.version) await sleep(debounceFor(prev));
+  // An edit: the client cancels this request when the next edit comes, so no pause is needed;
+  // yielding once lets a cancellation already on its way arrive before the analysis starts.
+  if (prev && prev.version !== doc.version) await sleep(0);
   if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   const state = await diagnose(uri);
   if (!state) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
