@@ -60,6 +60,13 @@ export interface LintOptions {
   timings?: boolean;
 }
 
+export const TOO_DEEP_MESSAGE = 'skipped: nested too deeply to analyse (the parser ran out of stack)';
+
+/** A JavaScript stack overflow (V8 reports it as a RangeError). */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack size/i.test(e.message);
+}
+
 /** NUL bytes in the first 8 KiB mean a binary file, as git decides it. */
 export function looksBinary(text: string): boolean {
   const head = text.length > 8192 ? text.slice(0, 8192) : text;
@@ -110,6 +117,9 @@ export class Linter {
     try {
       analysis = backend.analyze({ path: file, text, version: options.version, config, rules, timings });
     } catch (e) {
+      // TypeScript's parser, binder and checker recurse on the syntax tree: a few hundred levels
+      // of nesting exhaust the stack. That is a limit of the input, said plainly.
+      if (isStackOverflow(e)) return { ...base, skipped: { reason: 'too-deep', message: TOO_DEEP_MESSAGE } };
       return { ...base, skipped: { reason: 'internal-error', message: `internal error: ${(e as Error).stack ?? e}` } };
     }
     const lines = new LineIndex(text);
@@ -150,7 +160,12 @@ export class Linter {
       const out = applyFixes(current, safe);
       if (out.applied.length === 0 || out.text === current) break;
       const before = result.syntaxErrors.length;
-      const after = backend.syntaxErrors(file, out.text).length;
+      let after: number;
+      try {
+        after = backend.syntaxErrors(file, out.text).length;
+      } catch {
+        break; // the fixed text cannot even be parsed (too deep): keep the last good one
+      }
       if (after > before) break;
       current = out.text;
       applied += out.applied.length;

@@ -67,7 +67,8 @@ export interface SyntaxProblem {
 
 /** Why a file was not analysed. */
 export interface Skip {
-  reason: 'too-large' | 'binary' | 'unreadable' | 'time-budget' | 'internal-error';
+  /** `too-deep`: nesting beyond what a recursive parser (TypeScript's) can take without running out of stack. */
+  reason: 'too-large' | 'binary' | 'too-deep' | 'unreadable' | 'time-budget' | 'internal-error';
   message: string;
 }
 

@@ -3,11 +3,12 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
-import type { Analysis, AnalysisRequest, LanguageBackend, RuleReport } from '../engine/linter';
+import { isStackOverflow, type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
 import type { Comment, Fix, RuleFailure, SyntaxProblem } from '../engine/types';
-import { ProjectHost, TS_EXTENSIONS } from './host';
+import { ProjectHost, TS_EXTENSIONS, type Project } from './host';
 import { TS_RULES } from './rules';
 import { walk, type TsHandler, type TsRule, type TsRuleContext } from './rule';
+import { withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
 
@@ -45,7 +46,8 @@ export class TypeScriptBackend implements LanguageBackend {
     const t0 = performance.now();
     this.host.setDocument(file, request.text, request.version);
     const project = this.host.projectFor(file);
-    const program = project.program();
+    const program = this.buildProgram(project);
+    if (this.host.isTooDeep(file)) throw new RangeError(`Maximum call stack size exceeded: ${file} is nested too deeply for TypeScript's parser`);
     const sourceFile = program.getSourceFile(file);
     if (timings) timings.program = (timings.program ?? 0) + (performance.now() - t0);
     if (!sourceFile) throw new Error(`${file} is not in its TypeScript program`);
@@ -114,7 +116,7 @@ export class TypeScriptBackend implements LanguageBackend {
     const w0 = performance.now();
     const ruleTime = timings ? new Map<string, number>() : undefined;
     if (handlers.size > 0 || wantComments) {
-      walk(sourceFile, (node) => {
+      withEnclosingFunctionMemo(() => walk(sourceFile, (node) => {
         if (wantComments) {
           addComments(ts.getLeadingCommentRanges(request.text, node.pos));
           addComments(ts.getTrailingCommentRanges(request.text, node.end));
@@ -131,7 +133,7 @@ export class TypeScriptBackend implements LanguageBackend {
           }
           if (ruleTime) ruleTime.set(h.ruleId, (ruleTime.get(h.ruleId) ?? 0) + performance.now() - h0);
         }
-      });
+      }));
     }
     if (timings && ruleTime) {
       let inRules = 0;
@@ -145,9 +147,47 @@ export class TypeScriptBackend implements LanguageBackend {
     return { reports, comments, syntaxErrors: parseErrors(sourceFile), ruleFailures };
   }
 
+  /**
+   * The project's program. TypeScript's parser and binder recurse on the syntax tree and run out
+   * of stack a few hundred levels deep; when that happens, the build is tried again with full
+   * parses (the incremental parser also recurses on the previous tree, so an edit to a file with a
+   * 10,000-term chain can overflow where a full parse does not), and then with the files that
+   * still overflow replaced by empty texts, so the rest of the project is analysed.
+   */
+  private buildProgram(project: Project): ts.Program {
+    try {
+      return project.program();
+    } catch (e) {
+      this.host.dropEditHistory();
+      if (!isStackOverflow(e)) throw e;
+    }
+    try {
+      return project.program();
+    } catch (e) {
+      if (!isStackOverflow(e) || !this.host.quarantineTooDeep(project, parsesAndBinds)) throw e;
+    }
+    return project.program();
+  }
+
   syntaxErrors(file: string, text: string): SyntaxProblem[] {
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindFor(file));
     return parseErrors(sf);
+  }
+}
+
+/** Whether TypeScript parses and binds a text alone (no lib, no imports) without running out of stack. */
+function parsesAndBinds(file: string, text: string): boolean {
+  try {
+    const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
+    const options: ts.CompilerOptions = { noLib: true, noResolve: true, allowJs: true, types: [], noEmit: true };
+    const host = ts.createCompilerHost(options);
+    host.getSourceFile = (f) => (f === file ? sourceFile : undefined);
+    host.fileExists = (f) => f === file;
+    ts.createProgram({ rootNames: [file], options, host }).getTypeChecker();
+    return true;
+  } catch (e) {
+    if (isStackOverflow(e)) return false;
+    throw e;
   }
 }
 

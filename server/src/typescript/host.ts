@@ -60,6 +60,11 @@ export class DocumentSnapshot implements ts.IScriptSnapshot {
   getChangeRange(old: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
     return old === this.previous && this.previous ? textChangeRange(this.previous.text, this.text) : undefined;
   }
+
+  /** The next parse of this text is a full one. */
+  forgetPrevious(): void {
+    this.previous = undefined;
+  }
 }
 
 /** The one span that differs between two texts (common prefix and suffix trimmed). */
@@ -75,6 +80,9 @@ export function textChangeRange(before: string, after: string): ts.TextChangeRan
   }
   return ts.createTextChangeRange(ts.createTextSpanFromBounds(start, endBefore), endAfter - start);
 }
+
+/** What the program sees of a file too deep for TypeScript. */
+const EMPTY_SNAPSHOT = ts.ScriptSnapshot.fromString('');
 
 /** Compiler options for files that belong to no tsconfig/jsconfig, close to tsserver's inferred projects. */
 export const INFERRED_OPTIONS: ts.CompilerOptions = {
@@ -99,6 +107,8 @@ export class Project {
   /** Root files: the config's files plus open documents assigned here. */
   private readonly roots: Set<string>;
   private projectVersion = 0;
+  /** The last program built, for the files it held. */
+  private lastProgram: ts.Program | undefined;
 
   constructor(
     host: ProjectHost,
@@ -150,10 +160,27 @@ export class Project {
     return this.roots.size;
   }
 
+  /** The root files, and every other source file of the last program that was built. */
+  knownFiles(): string[] {
+    const files = new Set(this.roots);
+    for (const sf of this.lastProgram?.getSourceFiles() ?? []) files.add(path.resolve(sf.fileName));
+    return [...files];
+  }
+
   /** The current program; incremental: unchanged files are reused from the last one. */
   program(): ts.Program {
-    const p = this.languageService.getProgram();
+    let p: ts.Program | undefined;
+    try {
+      p = this.languageService.getProgram();
+    } catch (e) {
+      // The language service records the project version before it builds the program: after a
+      // build that threw, asking again with the same version would return the previous program,
+      // with the previous texts. A new version makes the next request build again.
+      this.projectVersion++;
+      throw e;
+    }
     if (!p) throw new Error(`TypeScript produced no program for ${this.configFile ?? this.directory}`);
+    this.lastProgram = p;
     return p;
   }
 
@@ -196,6 +223,16 @@ export class ProjectHost {
     this.version++;
   }
 
+  /**
+   * After a program failed to build: the next parse of every open document is a full one.
+   * TypeScript marks a source file as incrementally parsed before it re-parses from it; when that
+   * parse throws (a stack overflow on deep nesting), the old file stays current but may not be
+   * re-parsed from again ("Debug Failure. Source file has already been incrementally parsed").
+   */
+  dropEditHistory(): void {
+    for (const doc of this.documents.values()) doc.snapshot.forgetPrevious();
+  }
+
   /** Forgets a document's overlay: its text comes from disk again. */
   closeDocument(file: string): void {
     const f = path.resolve(file);
@@ -232,15 +269,54 @@ export class ProjectHost {
   }
 
   scriptVersion(file: string): string {
+    const version = this.textVersion(file);
+    return this.tooDeep.get(file) === version ? `${version}:too-deep` : version;
+  }
+
+  /** The version of a file's own text (open document or disk), whether or not it is too deep. */
+  private textVersion(file: string): string {
     const doc = this.documents.get(file);
     if (doc) return doc.version;
     return `disk:${this.diskVersions.get(file) ?? 0}`;
   }
 
   snapshot(file: string): ts.IScriptSnapshot | undefined {
+    if (this.isTooDeep(file)) return EMPTY_SNAPSHOT;
     const doc = this.documents.get(file);
     if (doc) return doc.snapshot;
     return this.diskText(file)?.snapshot;
+  }
+
+  // ---- texts too deep for TypeScript -----------------------------------------------------
+
+  /** Files whose text TypeScript's recursive parser or binder cannot take: file -> that text's version. */
+  private readonly tooDeep = new Map<string, string>();
+
+  /** Whether the file's current text is one TypeScript ran out of stack on (it is analysed as empty). */
+  isTooDeep(file: string): boolean {
+    const f = path.resolve(file);
+    const marked = this.tooDeep.get(f);
+    return marked !== undefined && marked === this.textVersion(f);
+  }
+
+  /**
+   * After a program failed to build with a stack overflow: finds the project's files whose text
+   * TypeScript cannot parse and bind (`parsesAndBinds` says), and puts an empty text in the
+   * program in their place, so that one generated file nested thousands of levels deep does not
+   * stop the analysis of every other file of its project. Returns whether it found any; a file
+   * marked so is tried again once its text changes.
+   */
+  quarantineTooDeep(project: Project, parsesAndBinds: (file: string, text: string) => boolean): boolean {
+    let found = false;
+    for (const file of project.knownFiles()) {
+      if (this.isTooDeep(file) || file.startsWith(this.libDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+      const text = this.documents.get(file)?.text ?? this.diskText(file)?.text;
+      if (text === undefined || parsesAndBinds(file, text)) continue;
+      this.tooDeep.set(file, this.textVersion(file));
+      found = true;
+    }
+    if (found) this.version++;
+    return found;
   }
 
   /** A file's text on disk, read once per disk version. */

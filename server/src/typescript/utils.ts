@@ -22,13 +22,45 @@ export function isFunctionLike(node: ts.Node): node is FunctionLike {
   );
 }
 
+/**
+ * While one file is analysed: for a node, the answer enclosingFunction gives for its children.
+ * Rules ask about many nodes of one deep chain (`f() + f() + ...`, `a.b().c()...`); remembering
+ * the answer along the way keeps that linear instead of quadratic in the depth. It lives only for
+ * one analysis: TypeScript's incremental parser reuses nodes under new parents in the next one.
+ */
+let enclosingMemo: Map<ts.Node, FunctionLike | null> | undefined;
+
+/** Runs one file's analysis with enclosingFunction remembered (the backend wraps its walk in it). */
+export function withEnclosingFunctionMemo<T>(run: () => T): T {
+  const outer = enclosingMemo;
+  enclosingMemo = new Map();
+  try {
+    return run();
+  } finally {
+    enclosingMemo = outer;
+  }
+}
+
 /** The innermost function whose body holds `node` (class static blocks and field initialisers stop the search). */
 export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
-  for (let n = node.parent; n; n = n.parent) {
-    if (isFunctionLike(n)) return n;
-    if (ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isSourceFile(n)) return undefined;
+  const memo = enclosingMemo;
+  const passed: ts.Node[] = [];
+  let answer: FunctionLike | null = null;
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    const known = memo?.get(n);
+    if (known !== undefined) {
+      answer = known;
+      break;
+    }
+    if (memo) passed.push(n);
+    if (isFunctionLike(n)) {
+      answer = n;
+      break;
+    }
+    if (ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isSourceFile(n)) break;
   }
-  return undefined;
+  if (memo) for (const n of passed) memo.set(n, answer);
+  return answer ?? undefined;
 }
 
 export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {

@@ -76,6 +76,9 @@ function checkDeclaration(context: TsRuleContext, statement: ts.VariableStatemen
   }
 }
 
+/** Parts of one statement's value looked at, at most (see droppedLeaves). */
+const MAX_STATEMENT_PARTS = 512;
+
 /**
  * The parts of a statement's value that are dropped promises. Ternary branches, both operands of
  * `&&` / `||` / `??` and `,`, and array literal elements are looked at one by one (iteratively).
@@ -83,7 +86,10 @@ function checkDeclaration(context: TsRuleContext, statement: ts.VariableStatemen
 function droppedLeaves(checker: ts.TypeChecker, root: ts.Expression): Leaf[] {
   const out: Leaf[] = [];
   const stack: { expr: ts.Expression; isResult: boolean }[] = [{ expr: root, isResult: true }];
-  while (stack.length > 0) {
+  // The checker's work for a name grows with its depth in the expression, so a generated
+  // statement of 100,000 comma-separated calls took minutes. Real statements have a handful of parts.
+  let budget = MAX_STATEMENT_PARTS;
+  while (stack.length > 0 && budget-- > 0) {
     const { expr, isResult } = stack.pop()!;
     const e = skipOuterExpressions(expr);
     if (ts.isConditionalExpression(e)) {
