@@ -8,7 +8,7 @@
 // started from the sources with one rule's implementation replaced by a throwing one
 // (test/fuzz/fault-injection/throwing-rules.ts); everything else in it is the real server.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -250,6 +250,17 @@ describe('language server faults (spawned over stdio)', function () {
     client.watched(configFile, 3);
     const after = await client.pull(uri);
     assert.deepEqual(after.map((d) => [d.code, d.severity]), [['unused-async', 4]], 'defaults: unused-async is a hint');
+    await client.assertServing(ws);
+  });
+
+  it('a named pipe where the configuration should be does not block the server', async function () {
+    if (process.platform === 'win32') this.skip();
+    const ws = makeWorkspace({});
+    execFileSync('mkfifo', [path.join(ws, 'async-lint.json')]);
+    execFileSync('mkfifo', [path.join(ws, 'package.json')]);
+    const client = await start(ws);
+    const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+    assert.deepEqual((await client.pull(uri)).map((d) => [d.code, d.severity]), [['unused-async', 4]], 'defaults apply');
     await client.assertServing(ws);
   });
 

@@ -236,13 +236,13 @@ const noNul = (s: string) => s.replace(/\u0000/g, '\u0001');
 
 function insertText(lang: Lang): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.constantFrom(...UNBALANCING),
-    fc.constantFrom(...ODD),
-    fc.constantFrom(...KEYWORDS[lang]),
+    { weight: 6, arbitrary: fc.constantFrom(...UNBALANCING) },
+    { weight: 6, arbitrary: fc.constantFrom(...ODD) },
+    { weight: 6, arbitrary: fc.constantFrom(...KEYWORDS[lang]) },
     // NULs make a file binary (skipped): they come on their own, rarely, not in every random string.
-    fc.string({ unit: 'binary', maxLength: 8 }).map(noNul),
-    fc.string({ unit: fc.integer({ min: 1, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 8 }),
-    fc.integer({ min: 1, max: 64 }).map((n) => '\u0000'.repeat(n)),
+    { weight: 6, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }).map(noNul) },
+    { weight: 6, arbitrary: fc.string({ unit: fc.integer({ min: 1, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 8 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }).map((n) => '\u0000'.repeat(n)) },
   );
 }
 

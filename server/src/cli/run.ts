@@ -12,7 +12,7 @@ import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES } from '../engine/rules';
 import type { LintResult, SeverityOrOff } from '../engine/types';
-import { walk } from '../engine/walk';
+import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
 import { createLinter } from '../languages';
 
@@ -294,15 +294,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     }
   };
 
-  const configFs = {
-    readFile(f: string): string | undefined {
-      try {
-        return fs.readFileSync(f, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-  };
+  const configFs = { readFile: readRegularFile };
   const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides }));
   const linter: Linter = (options.createLinter ?? createLinter)();
 

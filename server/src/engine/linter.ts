@@ -131,6 +131,7 @@ export class Linter {
     }
     const kept = applySuppressions(dedupe(findings), parseDirectives(analysis.comments, lines));
     kept.sort(compareFindings);
+    if (analysis.syntaxErrors.length > 0) keepFixesThatParse(backend, file, text, lines, kept, analysis.syntaxErrors);
     return {
       ...base,
       findings: kept,
@@ -172,6 +173,53 @@ export class Linter {
       result = this.lint(file, current, config);
     }
     return { text: current, applied, result };
+  }
+}
+
+/** Lines around a syntax error where fixes are checked before they are offered. */
+const NEAR_ERROR_LINES = 20;
+/** Fixes re-parsed per analysis at most; near-error fixes past it are not offered. */
+const MAX_CHECKED_FIXES = 16;
+
+/**
+ * In a file that does not parse, the syntax tree near an error is the parser's guess, and a fix
+ * built from it can make the file worse (`for (const x of) ...` has no iterable to rewrite). Near
+ * a syntax error, a fix is offered only if applying it adds no syntax error; the check costs a
+ * parse per fix, so it is bounded. Away from errors, fixes are the rules' own (the fuzzer checks
+ * them all).
+ */
+function keepFixesThatParse(backend: LanguageBackend, file: string, text: string, lines: LineIndex, findings: Finding[], errors: readonly SyntaxProblem[]): void {
+  const errorLines = [...new Set(errors.map((e) => lines.lineOf(e.start)))].sort((a, b) => a - b);
+  const nearError = (offset: number) => {
+    const line = lines.lineOf(offset);
+    let lo = 0;
+    let hi = errorLines.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (Math.abs(errorLines[mid] - line) <= NEAR_ERROR_LINES) return true;
+      if (errorLines[mid] < line) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  };
+  const count = (t: string): number | undefined => {
+    try {
+      return backend.syntaxErrors(file, t).length;
+    } catch {
+      return undefined;
+    }
+  };
+  let baseline: number | undefined;
+  let budget = MAX_CHECKED_FIXES;
+  for (const f of findings) {
+    if (f.fixes.length === 0) continue;
+    f.fixes = f.fixes.filter((fix) => {
+      if (!fix.edits.some((e) => nearError(e.start) || nearError(e.end))) return true;
+      if (budget-- <= 0) return false;
+      baseline ??= count(text);
+      const after = count(applyFixes(text, [fix]).text);
+      return baseline !== undefined && after !== undefined && after <= baseline;
+    });
   }
 }
 

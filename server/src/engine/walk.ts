@@ -43,13 +43,27 @@ export const nodeWalkFileSystem: WalkFileSystem = {
     return fs.realpathSync(file);
   },
   readFile(file) {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readRegularFile(file);
   },
 };
+
+/**
+ * A regular file's text, or undefined: missing, unreadable, or not a regular file. A named pipe
+ * called `async-lint.json` or `.gitignore` would block a plain read forever, and a link to
+ * /dev/zero would never end; the file is opened without blocking and checked before it is read.
+ */
+export function readRegularFile(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    if (!fs.fstatSync(fd).isFile()) return undefined;
+    return fs.readFileSync(fd, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
 
 /**
  * Folders never walked into: dependencies, version control, caches and build output. A file named

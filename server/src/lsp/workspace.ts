@@ -1,12 +1,11 @@
 // Where documents live: workspace folders, the file path the engine sees for a document (a real
 // path for `file:` URIs, a stable virtual one for untitled and virtual-workspace documents), which
 // files the server may read, and which files are excluded.
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import type { ResolvedConfig } from '../engine/config';
-import { compileGlobs } from '../engine/walk';
+import { compileGlobs, readRegularFile } from '../engine/walk';
 
 /** Extension the engine needs for a document that has no file name, by LSP language id. */
 const EXTENSION_BY_LANGUAGE: Readonly<Record<string, string>> = {
@@ -146,11 +145,7 @@ function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-/** Reads a file as UTF-8, or undefined when it cannot be read. */
+/** Reads a regular file as UTF-8, or undefined when it cannot be read (or is a pipe or device). */
 export function readTextFile(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readRegularFile(file);
 }

@@ -149,24 +149,27 @@ export class TypeScriptBackend implements LanguageBackend {
 
   /**
    * The project's program. TypeScript's parser and binder recurse on the syntax tree and run out
-   * of stack a few hundred levels deep; when that happens, the build is tried again with full
-   * parses (the incremental parser also recurses on the previous tree, so an edit to a file with a
-   * 10,000-term chain can overflow where a full parse does not), and then with the files that
-   * still overflow replaced by empty texts, so the rest of the project is analysed.
+   * of stack a few hundred levels deep. When that happens, every file is parsed afresh (nothing
+   * half-bound is reused) and the build tried again: full parses get through where the
+   * incremental parser, which also recurses on the previous tree, did not (an edit to a file with a
+   * 10,000-term chain). If it overflows again, the files TypeScript cannot parse and bind are
+   * replaced by empty texts, so the rest of the project is analysed.
    */
   private buildProgram(project: Project): ts.Program {
-    try {
-      return project.program();
-    } catch (e) {
-      this.host.dropEditHistory();
-      if (!isStackOverflow(e)) throw e;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return project.program();
+      } catch (e) {
+        if (!isStackOverflow(e)) {
+          this.host.dropEditHistory();
+          throw e;
+        }
+        this.host.forceReparse();
+        if (attempt === 0) continue;
+        if (attempt === 1 && this.host.quarantineTooDeep(project, parsesAndBinds)) continue;
+        throw e;
+      }
     }
-    try {
-      return project.program();
-    } catch (e) {
-      if (!isStackOverflow(e) || !this.host.quarantineTooDeep(project, parsesAndBinds)) throw e;
-    }
-    return project.program();
   }
 
   syntaxErrors(file: string, text: string): SyntaxProblem[] {

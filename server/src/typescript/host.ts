@@ -270,7 +270,22 @@ export class ProjectHost {
 
   scriptVersion(file: string): string {
     const version = this.textVersion(file);
-    return this.tooDeep.get(file) === version ? `${version}:too-deep` : version;
+    const fresh = this.reparses > 0 && !file.startsWith(this.libDir + path.sep) ? `${version}#${this.reparses}` : version;
+    return this.tooDeep.get(file) === version ? `${fresh}:too-deep` : fresh;
+  }
+
+  /** Bumped by forceReparse: part of every non-lib file's script version. */
+  private reparses = 0;
+
+  /**
+   * After a program build ran out of stack: every file but the lib files is parsed afresh next
+   * time. TypeScript's binder marks a file as bound when it starts on it, so a file whose binding
+   * overflowed half-way would otherwise be reused half-bound (nodes without parents or symbols).
+   */
+  forceReparse(): void {
+    this.reparses++;
+    this.dropEditHistory();
+    this.version++;
   }
 
   /** The version of a file's own text (open document or disk), whether or not it is too deep. */

@@ -1,0 +1,79 @@
+// The command line against what a file system can hold besides regular files: named pipes and
+// links to endless devices where sources or configuration files are expected, symlink loops,
+// dangling links, files that fail to read. The CLI is spawned (built from the current sources) with
+// a time limit: a read that blocks must fail the test, not hang it.
+import assert from 'node:assert/strict';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './seeds';
+
+let cli: string | undefined;
+function buildCli(): Promise<string> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-cli-'));
+  process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ['esbuild.mjs', '--outdir', out, '--only', 'cli'], { cwd: ROOT }, (err, _o, stderr) =>
+      err ? reject(new Error(stderr)) : resolve(path.join(out, 'cli.js')),
+    ),
+  );
+}
+
+function run(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string; timedOut: boolean } {
+  const r = spawnSync(process.execPath, [cli!, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, timedOut: r.error !== undefined && /ETIMEDOUT/.test(String(r.error)) };
+}
+
+const UNUSED_TS = 'export async function f() {\n  return 1;\n}\n';
+
+describe('CLI faults: what is not a regular file', function () {
+  this.timeout(120_000);
+  before(async function () {
+    if (process.platform === 'win32') this.skip();
+    cli = await buildCli();
+  });
+
+  function workspace(): string {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-nasty-')));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(dir, 'ok.ts'), UNUSED_TS);
+    return dir;
+  }
+
+  for (const name of ['async-lint.json', 'package.json', 'pyproject.toml', '.gitignore']) {
+    it(`a named pipe called ${name} is not read (a read would block forever)`, () => {
+      const dir = workspace();
+      execFileSync('mkfifo', [path.join(dir, name)]);
+      const r = run(dir, ['.', '--format', 'json']);
+      assert.equal(r.timedOut, false, 'the CLI blocked on the pipe');
+      assert.equal(r.status, 0, r.stderr);
+      const [file] = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[];
+      assert.deepEqual(file.messages.map((m) => m.ruleId), ['unused-async']);
+    });
+  }
+
+  it('sources that are pipes, devices, loops, dangling links and unreadable are reported or skipped; the rest is linted', () => {
+    const dir = workspace();
+    execFileSync('mkfifo', [path.join(dir, 'pipe.ts')]);
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero.ts'));
+    fs.symlinkSync('/dev/urandom', path.join(dir, 'random.py'));
+    fs.symlinkSync('missing.ts', path.join(dir, 'dangling.ts'));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.symlinkSync('..', path.join(dir, 'sub', 'loop'));
+    if (fs.existsSync('/proc/self/mem')) fs.symlinkSync('/proc/self/mem', path.join(dir, 'mem.ts')); // EIO on read
+    const r = run(dir, ['.']);
+    assert.equal(r.timedOut, false, 'the CLI blocked');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /ok\.ts[\s\S]*unused-async/);
+    assert.match(r.stdout, /dangling\.ts[\s\S]*[Bb]roken symbolic link/);
+    assert.match(r.stdout, /loop[\s\S]*[Ll]oop/);
+    if (fs.existsSync('/proc/self/mem')) assert.match(r.stdout, /mem\.ts[\s\S]*cannot read/);
+    // Named on the command line, they are reported one by one.
+    for (const name of ['pipe.ts', 'zero.ts', 'random.py']) {
+      const one = run(dir, [name]);
+      assert.equal(one.timedOut, false, `${name}: blocked`);
+      assert.match(one.stdout + one.stderr, /not a regular file/i, name);
+    }
+  });
+});
