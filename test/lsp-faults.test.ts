@@ -264,6 +264,14 @@ describe('language server faults (spawned over stdio)', function () {
     await client.assertServing(ws);
   });
 
+  it('an ignorePatterns glob built to make a regular expression backtrack for minutes does not stall the server', async () => {
+    const ws = makeWorkspace({ 'async-lint.json': JSON.stringify({ ignorePatterns: ['*a'.repeat(25) + '*b'] }) });
+    const client = await start(ws);
+    const uri = client.open(path.join(ws, `${'a'.repeat(60)}.ts`), UNUSED_TS);
+    assert.deepEqual((await client.pull(uri)).map((d) => d.code), ['unused-async']);
+    await client.assertServing(ws);
+  });
+
   it('a file deleted on disk under an open document, and an imported module deleted, are survived', async () => {
     const ws = makeWorkspace({
       'lib.ts': 'export async function fetchIt(): Promise<number> {\n  return await Promise.resolve(1);\n}\n',

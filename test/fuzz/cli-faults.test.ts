@@ -53,6 +53,20 @@ describe('CLI faults: what is not a regular file', function () {
     });
   }
 
+  it('globs built to make regular expressions backtrack for minutes, in async-lint.json and .gitignore, are matched at once', () => {
+    const dir = workspace();
+    const name = 'a'.repeat(60);
+    fs.mkdirSync(path.join(dir, ...Array.from({ length: 30 }, () => 'a')), { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.ts`), UNUSED_TS);
+    fs.writeFileSync(path.join(dir, ...Array.from({ length: 30 }, () => 'a'), 'deep.ts'), UNUSED_TS);
+    fs.writeFileSync(path.join(dir, 'async-lint.json'), JSON.stringify({ ignorePatterns: ['*a'.repeat(25) + '*b'] }));
+    fs.writeFileSync(path.join(dir, '.gitignore'), `a/${'**/'.repeat(20)}b/${'**/'.repeat(20)}c\n`);
+    const r = run(dir, ['.', '--format', 'json']);
+    assert.equal(r.timedOut, false, 'the CLI took over 30 s: a glob backtracked');
+    const files = (JSON.parse(r.stdout) as { filePath: string; messages: unknown[] }[]).map((f) => path.basename(f.filePath)).sort();
+    assert.deepEqual(files, [`${name}.ts`, 'deep.ts', 'ok.ts']);
+  });
+
   it('sources that are pipes, devices, loops, dangling links and unreadable are reported or skipped; the rest is linted', () => {
     const dir = workspace();
     execFileSync('mkfifo', [path.join(dir, 'pipe.ts')]);

@@ -1,14 +1,15 @@
 // The file walker: expands the paths given on the command line (files and folders) to the files a
 // language backend supports. It skips dependency and build-output folders, honours .gitignore files
-// (nested ones too, with the `ignore` package), configuration `ignorePatterns` and
-// `--ignore-pattern` (globs matched with picomatch; no regular expression is ever built from a
-// user's glob here). A symlink loop or an unreadable folder is reported and skipped.
+// (nested ones too), configuration `ignorePatterns` and `--ignore-pattern`. All of them are
+// matched by ./glob.ts, which builds no regular expression from a pattern: a backtracking one
+// (picomatch's, the `ignore` package's) could take minutes on one file name, and a repository's
+// .gitignore or async-lint.json is not trusted input. A symlink loop or an unreadable folder is
+// reported and skipped.
 // Everything it touches goes through WalkFileSystem, so tests can drive it; the walk is an explicit
 // stack, so a deep tree cannot overflow the call stack.
 import fs from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
+import { compileGlob } from './glob';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -158,7 +159,7 @@ interface GlobRule {
 /**
  * Compiles gitignore-style globs: a pattern without a slash matches a name at any depth, a leading
  * slash anchors it to the base folder, a trailing slash matches folders only, `!` re-includes.
- * Matching is picomatch's.
+ * Matching is ./glob.ts's: no regular expression, time bounded by pattern x path length.
  */
 export function compileGlobs(patterns: readonly string[]): GlobRule[] {
   const rules: GlobRule[] = [];
@@ -173,7 +174,7 @@ export function compileGlobs(patterns: readonly string[]): GlobRule[] {
     if (p.startsWith('/')) p = p.slice(1);
     else if (!p.includes('/')) p = `**/${p}`;
     if (p === '') continue;
-    rules.push({ pattern: raw, negate, dirOnly, match: picomatch(p, { dot: true }) });
+    rules.push({ pattern: raw, negate, dirOnly, match: compileGlob(p) });
   }
   return rules;
 }
@@ -205,7 +206,25 @@ function relativeInside(base: string, file: string): string | undefined {
 interface GitignoreLayer {
   base: string;
   file: string;
-  ig: Ignore;
+  rules: GlobRule[];
+}
+
+/**
+ * What a .gitignore's rules say about a path: the last matching rule decides, and a path inside an
+ * ignored folder is ignored (git does not look inside it, so a later `!` cannot re-include it).
+ */
+function gitignoreTest(rules: readonly GlobRule[], rel: string, isDir: boolean): 'ignored' | 'unignored' | undefined {
+  const decide = (p: string, dir: boolean) => {
+    let result: 'ignored' | 'unignored' | undefined;
+    for (const r of rules) {
+      if (r.dirOnly && !dir) continue;
+      if (r.match(p)) result = r.negate ? 'unignored' : 'ignored';
+    }
+    return result;
+  };
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) if (decide(parts.slice(0, i).join('/'), true) === 'ignored') return 'ignored';
+  return decide(rel, isDir);
 }
 
 interface Frame {
@@ -403,9 +422,9 @@ class Walker {
     for (const layer of this.layersFor(dir)) {
       const rel = relativeInside(layer.base, abs);
       if (rel === undefined) continue;
-      const result = layer.ig.test(isDir ? `${rel}/` : rel);
-      if (result.ignored) decided = layer;
-      else if (result.unignored) decided = undefined;
+      const result = gitignoreTest(layer.rules, rel, isDir);
+      if (result === 'ignored') decided = layer;
+      else if (result === 'unignored') decided = undefined;
     }
     return decided;
   }
@@ -432,7 +451,7 @@ class Walker {
       const inherited = d === top || parent === d ? [] : (this.gitLayers.get(parent) ?? []);
       const file = child(d, '.gitignore');
       const text = this.fs.readFile(file);
-      this.gitLayers.set(d, text === undefined ? inherited : [...inherited, { base: d, file, ig: ignore().add(text) }]);
+      this.gitLayers.set(d, text === undefined ? inherited : [...inherited, { base: d, file, rules: compileGlobs(text.split(/\r?\n/)) }]);
     }
     return this.gitLayers.get(dir)!;
   }

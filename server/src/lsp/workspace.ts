@@ -3,8 +3,8 @@
 // files the server may read, and which files are excluded.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import picomatch from 'picomatch';
 import type { ResolvedConfig } from '../engine/config';
+import { compileAnyGlob } from '../engine/glob';
 import { compileGlobs, readRegularFile } from '../engine/walk';
 
 /** Extension the engine needs for a document that has no file name, by LSP language id. */
@@ -116,7 +116,7 @@ export class Exclusions {
     if (!m) {
       // A pattern without a slash matches at any depth, as in VS Code's files.exclude.
       const expanded = patterns.flatMap((p) => (p.includes('/') ? [p, `${p}/**`] : [`**/${p}`, `**/${p}/**`]));
-      m = picomatch(expanded, { dot: true });
+      m = compileAnyGlob(expanded);
       this.globCache.set(key, m);
     }
     return m;
