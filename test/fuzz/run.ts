@@ -7,6 +7,7 @@
 //   --no-large        skip the 10 MB line cases
 //   --report FILE     where the summary goes (default test/fuzz/last-run.json)
 //   --no-save         do not write failing inputs to test/fixtures/regressions/
+//   --dump FILE       with --only: also write the input's text to FILE
 //
 // Inputs are mutated fixture files (see mutate.ts); every property of harness.ts is checked on
 // each. The checking happens in a worker process so that a real hang (an analysis that never
@@ -166,7 +167,9 @@ function failureKey(lang: Lang, p: Problem | { kind: 'process-crash' | 'hang'; d
   const lines = p.detail.split('\n');
   const rule = /^([a-z-]+): /.exec(lines[0])?.[1] ?? '';
   const frame = lines.find((l) => /^\s+at .*(server[\\/]src|test[\\/]fuzz)/.test(l))?.trim().replace(/:\d+:\d+\)?$/, '') ?? '';
-  const head = lines[0].replace(/\d+/g, 'N').slice(0, 120);
+  // A nondeterminism's first differing line says what differs (a count, a message, a fix).
+  const first = p.kind === 'nondeterministic' ? `${lines[0]} ${(lines[1] ?? '').replace(/:.*/, '')}` : lines[0];
+  const head = first.replace(/\d+/g, 'N').slice(0, 120);
   return `${lang}|${p.kind}|${rule}|${frame || head}`;
 }
 
@@ -224,7 +227,10 @@ async function runLanguage(lang: Lang, opts: Options, summary: LangSummary, fail
         if (m.index < 0 && m.outcome.skipped === undefined) summary.slowest10MbLineMs = Math.max(summary.slowest10MbLineMs, Math.round(m.outcome.ms));
         for (const p of m.outcome.problems) {
           const key = failureKey(lang, p);
-          if (!failures.has(key)) failures.set(key, { key, lang, kind: p.kind, index: m.index, detail: p.detail });
+          if (!failures.has(key)) {
+            failures.set(key, { key, lang, kind: p.kind, index: m.index, detail: p.detail });
+            logFailure(opts, failures.get(key)!);
+          }
         }
         if (m.index >= 0 && (summary.inputs % 1000 === 0 || Date.now() - lastReport > 60_000)) {
           lastReport = Date.now();
@@ -249,13 +255,23 @@ async function runLanguage(lang: Lang, opts: Options, summary: LangSummary, fail
       if (kind === 'hang') summary.hangs++;
       else summary.crashes++;
       const key = failureKey(lang, { kind, detail });
-      if (!failures.has(key)) failures.set(key, { key, lang, kind, index: current.index, detail });
+      if (!failures.has(key)) {
+        failures.set(key, { key, lang, kind, index: current.index, detail });
+        logFailure(opts, failures.get(key)!);
+      }
       next = current.index + 1;
     } else if (code !== 0 && code !== 3) {
       throw new Error(`fuzz worker failed to start or run (exit ${code})`);
     }
   }
   summary.seconds = Math.round((Date.now() - t0) / 1000);
+}
+
+/** Each new failure as it is found, one JSON line beside the report (replay: --seed S --only I). */
+function logFailure(opts: Options, f: Failure): void {
+  const line = JSON.stringify({ seed: opts.seed, lang: f.lang, index: f.index, kind: f.kind, key: f.key, detail: f.detail.split('\n').slice(0, 8).join('\n') });
+  fs.appendFileSync(opts.report.replace(/\.json$/, '') + '.failures.jsonl', line + '\n');
+  process.stderr.write(`[fuzz] new failure: ${f.key} (input ${f.index}; replay with --lang ${f.lang} --seed ${opts.seed} --only ${f.index})\n`);
 }
 
 // ---- reduction and saving ----------------------------------------------------------------------------
@@ -366,6 +382,7 @@ interface Options {
   large: boolean;
   report: string;
   save: boolean;
+  dump?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -394,6 +411,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-large') opts.large = false;
     else if (a === '--report') opts.report = path.resolve(value());
     else if (a === '--no-save') opts.save = false;
+    else if (a === '--dump') opts.dump = path.resolve(value());
     else throw new Error(`unknown option '${a}'`);
   }
   if (!Number.isInteger(opts.runs) || opts.runs < 0) throw new Error('--runs must be a whole number');
@@ -405,6 +423,7 @@ async function replay(opts: Options): Promise<void> {
   try {
     for (const lang of opts.langs) {
       const { ext, text, input, label, maxFileSize } = inputAt(corpus(lang), opts.seed, opts.only!);
+      if (opts.dump) fs.writeFileSync(opts.dump, text);
       const outcome = harness.check(ext, text, { maxFileSize });
       console.log(JSON.stringify({ lang, label, input, length: text.length, outcome }, null, 2));
     }

@@ -160,9 +160,11 @@ export class Linter {
       if (safe.length === 0) break;
       const out = applyFixes(current, safe);
       if (out.applied.length === 0 || out.text === current) break;
-      const before = result.syntaxErrors.length;
+      // Both counts from the same parser: the analysis's own parse may have been incremental.
+      let before: number;
       let after: number;
       try {
+        before = backend.syntaxErrors(file, current).length;
         after = backend.syntaxErrors(file, out.text).length;
       } catch {
         break; // the fixed text cannot even be parsed (too deep): keep the last good one

@@ -144,7 +144,9 @@ export class TypeScriptBackend implements LanguageBackend {
       timings.walk = (timings.walk ?? 0) + Math.max(0, performance.now() - w0 - inRules);
     }
 
-    return { reports, comments, syntaxErrors: parseErrors(sourceFile), ruleFailures };
+    const syntaxErrors = parseErrors(sourceFile);
+    if (syntaxErrors.length > 0) this.host.noIncrementalParseFrom(file);
+    return { reports, comments, syntaxErrors, ruleFailures };
   }
 
   /**

@@ -39,6 +39,13 @@ const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeInfo;
  */
 export class DocumentSnapshot implements ts.IScriptSnapshot {
   private previous: DocumentSnapshot | undefined;
+  /**
+   * Whether the next version may be parsed incrementally from this one. Not after a parse with
+   * errors: from a tree the parser had to recover, TypeScript's incremental parser can end with
+   * other errors than a full parse of the same text (the fuzzer found 8 against 7), and the same
+   * text must give the same result whatever was typed before it.
+   */
+  incrementalBase = true;
 
   constructor(
     readonly text: string,
@@ -219,7 +226,8 @@ export class ProjectHost {
     if (existing && existing.text === text) return;
     if (!existing && version === undefined && this.diskText(f)?.text === text) return;
     const v = version !== undefined ? `doc:${version}` : `text:${(existing ? Number(existing.version.split(':')[1]) || 0 : 0) + 1}`;
-    this.documents.set(f, { text, version: v, snapshot: new DocumentSnapshot(text, existing?.snapshot) });
+    const base = existing?.snapshot.incrementalBase ? existing.snapshot : undefined;
+    this.documents.set(f, { text, version: v, snapshot: new DocumentSnapshot(text, base) });
     this.version++;
   }
 
@@ -231,6 +239,12 @@ export class ProjectHost {
    */
   dropEditHistory(): void {
     for (const doc of this.documents.values()) doc.snapshot.forgetPrevious();
+  }
+
+  /** The document's current text did not parse cleanly: its next version gets a full parse. */
+  noIncrementalParseFrom(file: string): void {
+    const doc = this.documents.get(path.resolve(file));
+    if (doc) doc.snapshot.incrementalBase = false;
   }
 
   /** Forgets a document's overlay: its text comes from disk again. */
