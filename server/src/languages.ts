@@ -4,23 +4,38 @@ import { Linter } from './engine/linter';
 import { RULES } from './engine/rules';
 import type { SyntaxProblem } from './engine/types';
 import { PythonBackend } from './python/backend';
+import { guardedIndexFileSystem, nodeIndexFileSystem } from './python/module-index';
 import type { TypeScriptBackend } from './typescript/backend';
 import { TS_EXTENSIONS } from './typescript/extensions';
 import type { ProjectHost } from './typescript/host';
 
 export interface BackendOptions {
-  /** Share a TypeScript project host (the server keeps one across edits). */
+  /** Share a TypeScript project host (the server keeps one across edits, with its own discovery boundary). */
   tsHost?: ProjectHost;
+  /**
+   * The language server's read boundary (see README, Security); the CLI gives none. `boundary`:
+   * the highest folder in which a file's project and configuration files are looked for (Python
+   * root markers; for TypeScript, the host's discoveryBoundary when no tsHost is given).
+   * `mayRead`: the files Python analysis may read (imported modules, root markers).
+   */
+  readBoundary?: { boundary: (file: string) => string | undefined; mayRead: (file: string) => boolean };
 }
 
 export function createBackends(options: BackendOptions = {}): LanguageBackend[] {
-  return [options.tsHost ? loadTypeScriptBackend(options.tsHost) : new LazyTypeScriptBackend(), new PythonBackend()];
+  const limit = options.readBoundary;
+  const ts = options.tsHost ? loadTypeScriptBackend(options.tsHost) : new LazyTypeScriptBackend(limit?.boundary);
+  const py = limit ? new PythonBackend({ fs: guardedIndexFileSystem(nodeIndexFileSystem, limit.mayRead, limit.boundary) }) : new PythonBackend();
+  return [ts, py];
 }
 
-function loadTypeScriptBackend(host?: ProjectHost): TypeScriptBackend {
+function loadTypeScriptBackend(host?: ProjectHost, discoveryBoundary?: (file: string) => string | undefined): TypeScriptBackend {
   // A require, not an import: the bundler then initialises the compiler (most of the bundle, a
   // sixth of a second to load) only when this runs.
   const { TypeScriptBackend: Backend } = require('./typescript/backend') as typeof import('./typescript/backend');
+  if (!host && discoveryBoundary) {
+    const { ProjectHost: Host } = require('./typescript/host') as typeof import('./typescript/host');
+    host = new Host(undefined, { discoveryBoundary });
+  }
   return new Backend(host);
 }
 
@@ -35,8 +50,10 @@ class LazyTypeScriptBackend implements LanguageBackend {
   readonly ruleIds = RULES.filter((r) => r.languages.includes('typescript')).map((r) => r.id);
   private loaded: TypeScriptBackend | undefined;
 
+  constructor(private readonly discoveryBoundary?: (file: string) => string | undefined) {}
+
   private get backend(): TypeScriptBackend {
-    return (this.loaded ??= loadTypeScriptBackend());
+    return (this.loaded ??= loadTypeScriptBackend(undefined, this.discoveryBoundary));
   }
 
   async ready(): Promise<void> {}

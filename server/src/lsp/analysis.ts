@@ -33,7 +33,7 @@ export interface ConfigOutcome {
 
 export class Analysis {
   readonly linter: Linter;
-  readonly tsHost = new ProjectHost();
+  readonly tsHost: ProjectHost;
   private readonly resolvers = new Map<string, ConfigResolver>();
   private readonly lastGood = new Map<string, ResolvedConfig>();
   private readonly loggedFailures = new Set<string>();
@@ -48,9 +48,14 @@ export class Analysis {
     /** The engine; by default every language backend over this object's ProjectHost. */
     linter?: Linter,
   ) {
-    this.linter = linter ?? createLinter({ tsHost: this.tsHost });
+    // Projects and Python roots are looked for only inside the workspace folder holding a file
+    // (a document from outside every folder: its own folder); Python reads only what mayRead allows.
+    const boundary = (file: string) => this.workspace.discoveryBoundary(file);
+    const mayRead = (file: string) => this.workspace.mayRead(file, this.openOutsideFolders());
+    this.tsHost = new ProjectHost(undefined, { discoveryBoundary: boundary });
+    this.linter = linter ?? createLinter({ tsHost: this.tsHost, readBoundary: { boundary, mayRead } });
     this.configFs = {
-      readFile: (f) => (this.workspace.mayRead(f, this.openOutsideFolders()) ? readTextFile(f) : undefined),
+      readFile: (f) => (mayRead(f) ? readTextFile(f) : undefined),
     };
   }
 
@@ -70,10 +75,15 @@ export class Analysis {
   /** The configuration that governs the files of a folder. */
   configForDir(dir: string, settings: Settings): ConfigOutcome {
     const key = JSON.stringify(settings.rules);
-    let resolver = this.resolvers.get(key);
+    // A folder outside every workspace folder (a document opened from elsewhere): its own
+    // configuration files only, even where another such document makes a folder above readable.
+    const outside = this.workspace.folderOf(dir) === undefined;
+    const resolverKey = outside ? `${key}\0${dir}` : key;
+    let resolver = this.resolvers.get(resolverKey);
     if (!resolver) {
-      resolver = new ConfigResolver(this.configFs, { defaults: { rules: settings.rules } });
-      this.resolvers.set(key, resolver);
+      const fs: ConfigFileSystem = outside ? { readFile: (f) => (path.dirname(f) === dir ? this.configFs.readFile(f) : undefined) } : this.configFs;
+      resolver = new ConfigResolver(fs, { defaults: { rules: settings.rules } });
+      this.resolvers.set(resolverKey, resolver);
     }
     const goodKey = `${key}\0${dir}`;
     try {

@@ -64,6 +64,20 @@ export class Workspace {
   }
 
   /**
+   * The highest folder in which the server looks for a file's configuration and project files
+   * (tsconfig/jsconfig, package.json, Python root markers): the outermost workspace folder holding
+   * the file, or, for a file outside every folder (a document opened from elsewhere), its own
+   * folder. Never above: a tsconfig.json or a .git in the home folder is not the workspace's.
+   */
+  discoveryBoundary(file: string): string {
+    let top: string | undefined;
+    for (const f of this.folders) {
+      if (isInside(file, f.path) && (!top || f.path.length < top.length)) top = f.path;
+    }
+    return top ?? path.dirname(file);
+  }
+
+  /**
    * The path the engine analyses a document under. A `file:` document is its own path; any other
    * scheme (untitled, a virtual workspace) gets a path that exists nowhere, inside the first
    * workspace folder so the folder's settings apply, named after the URI so it is stable.

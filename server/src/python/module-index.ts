@@ -46,6 +46,29 @@ export interface IndexFileSystem {
   readFile(file: string): string | undefined;
   isFile(file: string): boolean;
   exists(entry: string): boolean;
+  /**
+   * The highest folder searched for a root marker above `file`; undefined (or no method): up to
+   * the file system's root (the CLI). The language server gives the workspace folder holding the
+   * file, or the file's own folder for a document opened from outside every folder.
+   */
+  rootBoundary?(file: string): string | undefined;
+}
+
+/**
+ * The language server's view of the disk for the module index: only what `mayRead` accepts
+ * exists (other files read as missing), and root markers are looked for only up to `boundary`.
+ */
+export function guardedIndexFileSystem(
+  inner: IndexFileSystem,
+  mayRead: (file: string) => boolean,
+  boundary: (file: string) => string | undefined,
+): IndexFileSystem {
+  return {
+    readFile: (file) => (mayRead(file) ? inner.readFile(file) : undefined),
+    isFile: (file) => mayRead(file) && inner.isFile(file),
+    exists: (entry) => mayRead(entry) && inner.exists(entry),
+    rootBoundary: boundary,
+  };
 }
 
 export const nodeIndexFileSystem: IndexFileSystem = {
@@ -371,23 +394,31 @@ export class PythonWorkspace {
     return this.prepared.has(file) || this.documents.has(file) || this.fs.isFile(file);
   }
 
-  /** The workspace root of a file: the nearest folder up with a root marker, else the file's folder. */
+  /**
+   * The workspace root of a file: the nearest folder up with a root marker (not above the file
+   * system's root boundary, if it has one), else the file's folder.
+   */
   rootOf(file: string): string {
-    const start = path.dirname(path.resolve(file));
+    const abs = path.resolve(file);
+    const start = path.dirname(abs);
+    const boundary = this.fs.rootBoundary?.(abs);
+    const top = boundary === undefined ? undefined : path.resolve(boundary);
+    // Cached per folder, and per boundary when there is one (the search stops there).
+    const key = (dir: string) => (top === undefined ? dir : `${top}\0${dir}`);
     const seen: string[] = [];
     let root: string | undefined;
     for (let dir = start; ; dir = path.dirname(dir)) {
-      const cached = this.roots.get(dir);
+      const cached = this.roots.get(key(dir));
       if (cached !== undefined) {
         root = cached === '' ? undefined : cached;
         break;
       }
-      seen.push(dir);
+      seen.push(key(dir));
       if (ROOT_MARKERS.some((m) => this.fs.exists(path.join(dir, m)))) {
         root = dir;
         break;
       }
-      if (path.dirname(dir) === dir) break;
+      if (path.dirname(dir) === dir || (top !== undefined && !isInside(dir, top))) break;
     }
     // Folders between the file and the root share the root; above it, nothing is known.
     for (const d of seen) this.roots.set(d, root ?? '');
@@ -446,7 +477,7 @@ export class PythonWorkspace {
 
 function isInside(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 function unique(paths: string[]): string[] {

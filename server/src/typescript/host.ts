@@ -18,6 +18,19 @@ export interface HostFileSystem {
   realpath?(file: string): string;
 }
 
+export interface ProjectHostOptions {
+  /**
+   * The highest folder in which the project of a file is looked for (its tsconfig/jsconfig, or
+   * the package.json that roots an inferred project); undefined: no limit, up to the file
+   * system's root (the CLI). The server gives the workspace folder holding the file, or the file's
+   * own folder for a document opened from outside every folder, so a tsconfig.json in a home
+   * folder above the workspace never becomes the project. What a project found so names (extends,
+   * references, files and include) and what its imports resolve to are read wherever they are,
+   * as tsc does.
+   */
+  discoveryBoundary?: (file: string) => string | undefined;
+}
+
 interface OpenDocument {
   text: string;
   version: string;
@@ -205,11 +218,16 @@ export class ProjectHost {
   private readonly diskCache = new Map<string, { text: string; snapshot: ts.IScriptSnapshot }>();
   private readonly configProjects = new Map<string, Project>();
   private readonly inferredProjects = new Map<string, Project>();
-  /** file -> config file governing it (undefined: none), cached per folder. */
+  /** folder (keyed with the discovery boundary, if any) -> config file governing it (undefined: none). */
   private readonly configForDir = new Map<string, string | undefined>();
   private readonly libDir: string;
+  private readonly discoveryBoundary: ((file: string) => string | undefined) | undefined;
 
-  constructor(readonly fs: HostFileSystem = ts.sys) {
+  constructor(
+    readonly fs: HostFileSystem = ts.sys,
+    options: ProjectHostOptions = {},
+  ) {
+    this.discoveryBoundary = options.discoveryBoundary;
     this.documentRegistry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING);
     this.libDir = path.dirname(ts.getDefaultLibFilePath({}));
   }
@@ -378,12 +396,18 @@ export class ProjectHost {
   /** The project a file belongs to: its nearest tsconfig/jsconfig (or a referenced one), else inferred. */
   projectFor(file: string): Project {
     const f = path.resolve(file);
-    const configFile = this.nearestConfig(path.dirname(f));
+    const top = this.boundaryOf(f);
+    const configFile = this.nearestConfig(path.dirname(f), top);
     if (configFile) {
       const owner = this.findOwningProject(configFile, f, new Set());
       if (owner) return owner;
     }
-    return this.inferredProjectFor(f);
+    return this.inferredProjectFor(f, top);
+  }
+
+  private boundaryOf(file: string): string | undefined {
+    const top = this.discoveryBoundary?.(file);
+    return top === undefined ? undefined : path.resolve(top);
   }
 
   /** Every project created so far. */
@@ -391,21 +415,22 @@ export class ProjectHost {
     return [...this.configProjects.values(), ...this.inferredProjects.values()];
   }
 
-  private nearestConfig(dir: string): string | undefined {
-    if (this.configForDir.has(dir)) return this.configForDir.get(dir);
+  /** The nearest tsconfig/jsconfig from `start` up, not above `top`; cached per folder and boundary. */
+  private nearestConfig(start: string, top: string | undefined): string | undefined {
+    const key = (dir: string) => (top === undefined ? dir : `${top}\0${dir}`);
+    const passed: string[] = [];
     let found: string | undefined;
-    for (const name of ['tsconfig.json', 'jsconfig.json']) {
-      const candidate = path.join(dir, name);
-      if (this.fs.fileExists(candidate)) {
-        found = candidate;
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      const k = key(dir);
+      if (this.configForDir.has(k)) {
+        found = this.configForDir.get(k);
         break;
       }
+      passed.push(k);
+      found = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(dir, name)).find((c) => this.fs.fileExists(c));
+      if (found || !mayClimb(dir, top) || path.basename(dir) === 'node_modules') break;
     }
-    if (!found) {
-      const parent = path.dirname(dir);
-      if (parent !== dir && path.basename(dir) !== 'node_modules') found = this.nearestConfig(parent);
-    }
-    this.configForDir.set(dir, found);
+    for (const k of passed) this.configForDir.set(k, found);
     return found;
   }
 
@@ -452,8 +477,8 @@ export class ProjectHost {
     return project;
   }
 
-  private inferredProjectFor(file: string): Project {
-    const root = this.inferredRoot(path.dirname(file));
+  private inferredProjectFor(file: string, top: string | undefined): Project {
+    const root = this.inferredRoot(path.dirname(file), top);
     let project = this.inferredProjects.get(root);
     if (!project) {
       project = new Project(this, undefined, root, INFERRED_OPTIONS, [], undefined);
@@ -463,18 +488,26 @@ export class ProjectHost {
     return project;
   }
 
-  /** The nearest folder with a package.json (where node_modules/@types would be found), else the file's folder. */
-  private inferredRoot(dir: string): string {
-    let d = dir;
-    for (;;) {
+  /**
+   * The nearest folder with a package.json (where node_modules/@types would be found), not above
+   * `top`, else the file's folder.
+   */
+  private inferredRoot(dir: string, top: string | undefined): string {
+    for (let d = dir; ; d = path.dirname(d)) {
       if (this.fs.fileExists(path.join(d, 'package.json'))) return d;
-      const parent = path.dirname(d);
-      if (parent === d) return dir;
-      d = parent;
+      if (!mayClimb(d, top)) return dir;
     }
   }
 
   dispose(): void {
     this.reloadProjects();
   }
+}
+
+/** Whether a search may go on from `dir` to its parent: not at the root, and below `top` if there is one. */
+function mayClimb(dir: string, top: string | undefined): boolean {
+  if (path.dirname(dir) === dir) return false;
+  if (top === undefined) return true;
+  const rel = path.relative(top, dir);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
