@@ -1,8 +1,23 @@
 // The VS Code side of async-lint, and the only module that knows VS Code: starts the bundled
-// language server over IPC, shows the state of the active document in a language status item,
-// and offers the commands. All analysis happens in the server (dist/server.js).
+// language server over IPC, restarts it if it stops unexpectedly (Supervisor), shows the state of
+// the active document in a language status item, and offers the commands. All analysis happens in
+// the server (dist/server.js).
+import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  WorkDoneProgress,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type Message,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import {
   Commands,
   LintWorkspaceRequest,
@@ -24,13 +39,44 @@ const SELECTOR: { scheme: string; language: string }[] = LANGUAGES.flatMap((lang
   { scheme: 'untitled', language },
 ]);
 
+/** Automatic restarts: a server that stops unexpectedly more than MAX_RESTARTS times within
+ * RESTART_WINDOW_MS is not restarted again (it would most likely crash again). */
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60_000;
+
+type ServerState = 'starting' | 'restarting' | 'running' | 'stopped' | 'failed';
+
 let client: LanguageClient | undefined;
+/** The current client's state listener, disposed with it by restart(). */
+let clientListener: vscode.Disposable | undefined;
 let output: vscode.LogOutputChannel;
 let status: StatusItem;
+let supervisor: Supervisor;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/**
+ * TEST-ONLY, not an API: what `activate()` returns (`vscode.extensions.getExtension(...).exports`)
+ * so the end-to-end suite (test/e2e) can observe what it cannot see through the `vscode` API.
+ * It may change in any release; nothing else should read it.
+ */
+export interface TestHooks {
+  /** How many "stopped unexpectedly and was restarted" notifications were shown (at most 1 per session). */
+  readonly restartNotices: number;
+  /** How many "not restarted again" / "could not start" notifications were shown. */
+  readonly failureNotices: number;
+  /** Automatic restarts in this session. */
+  readonly restarts: number;
+  /** The server's state as the status item shows it. */
+  readonly serverState: ServerState;
+  /** Every server state the status item has shown, in order (repeats dropped). */
+  readonly serverStates: readonly ServerState[];
+  /** The extension's log folder (`context.logUri`): the output channel is written to `Async Lint.log` in it. */
+  readonly logUri: vscode.Uri;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TestHooks> {
   output = vscode.window.createOutputChannel('Async Lint', { log: true });
   status = new StatusItem();
+  supervisor = new Supervisor();
   context.subscriptions.push(
     output,
     status,
@@ -40,6 +86,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.onDidChangeActiveTextEditor(() => status.render()),
   );
   await start(context);
+  const s = supervisor;
+  return {
+    get restartNotices() {
+      return s.restartNotices;
+    },
+    get failureNotices() {
+      return s.failureNotices;
+    },
+    get restarts() {
+      return s.restarts;
+    },
+    get serverState() {
+      return status.state;
+    },
+    get serverStates() {
+      return status.history;
+    },
+    logUri: context.logUri,
+  };
 }
 
 export function deactivate(): Thenable<void> | undefined {
@@ -60,41 +125,195 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     outputChannel: output,
     initializationOptions,
     diagnosticCollectionName: 'async-lint',
-    // Pull again on every change (the server debounces) and on save (run: onSave).
+    // Pull again on every change (the server debounces) and on save (run: onSave). After a
+    // restart the client pulls every open document again (vscode-languageclient's pull feature
+    // does so when it is initialised on the new connection), so findings come back on their own.
     diagnosticPullOptions: { onChange: true, onSave: true },
     synchronize: { configurationSection: SETTINGS_SECTION },
+    // Ours replaces the default handler, which shows its own message after several crashes.
+    errorHandler: supervisor,
+    // Logged only: the failure is shown once, by the Supervisor or by start() below.
+    initializationFailedHandler: (e) => {
+      output.error(`The server failed to initialise: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    },
   };
-  const c = new LanguageClient('asyncLint', 'Async Lint', serverOptions, clientOptions);
-  context.subscriptions.push(
-    c.onDidChangeState((e) => {
-      if (e.newState === State.Running) status.serverState('running');
-      else if (e.newState === State.Starting) status.serverState('starting');
-      else status.serverState('stopped');
-    }),
-  );
+  const c = new AsyncLintClient('asyncLint', 'Async Lint', serverOptions, clientOptions);
+  const stateListener = c.onDidChangeState((e) => {
+    if (c !== client) return; // an old client being stopped by restart()
+    if (e.newState === State.Running) {
+      supervisor.running(c.serverProcess);
+      status.serverState('running');
+    } else if (e.newState === State.Starting) {
+      status.serverState(supervisor.restarting ? 'restarting' : 'starting', supervisor.restarting);
+    } else if (supervisor.failure) {
+      status.serverState('failed', supervisor.failure);
+    } else if (e.newState === State.StartFailed) {
+      supervisor.fail('Async Lint could not start its server.');
+      status.serverState('failed', supervisor.failure);
+    } else {
+      status.serverState(supervisor.restarting ? 'restarting' : 'stopped', supervisor.restarting);
+    }
+  });
+  context.subscriptions.push(stateListener);
   c.onNotification(StatusNotification.method, (p: StatusParams) => status.update(p));
   client = c;
+  clientListener = stateListener;
   try {
     await c.start();
   } catch (e) {
-    status.serverState('failed', String(e));
     output.error(`Async Lint could not start its server: ${e}`);
-    void vscode.window.showErrorMessage('Async Lint could not start its server; see the output.', 'Show Output').then((pick) => {
-      if (pick) output.show(true);
-    });
+    supervisor.fail('Async Lint could not start its server.');
+    status.serverState('failed', supervisor.failure);
   }
 }
 
+/** The Restart Server command: a fresh client and server, and a fresh count of crashes. */
 async function restart(context: vscode.ExtensionContext): Promise<void> {
   if (client) {
     const c = client;
     client = undefined;
+    clientListener?.dispose();
+    // A client that is (re)starting cannot be stopped: let it finish, or it would go on running
+    // next to the new one.
+    if (c.state === State.Starting) await c.start().catch(() => undefined);
     await c.stop().catch((e: unknown) => output.warn(`stopping the server: ${e}`));
-    c.dispose();
+    await Promise.resolve(c.dispose()).catch(() => undefined);
   }
+  supervisor.reset();
   status.clear();
   await start(context);
   output.info('Async Lint server restarted');
+}
+
+/**
+ * vscode-languageclient's client, quiet where the Supervisor speaks: once a failure has been
+ * reported to the user, the library's own forced notifications about it ("couldn't create
+ * connection to server", "Restarting server failed") go to the output channel only.
+ */
+class AsyncLintClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    super.error(message, data, supervisor.failure !== undefined ? false : showNotification);
+  }
+}
+
+/**
+ * The client's ErrorHandler: decides what happens when the server's connection closes without
+ * the client asking (a crash, an out-of-memory abort, a kill). It restarts the server, logs every
+ * restart with the process's exit reason, and tells the user once per session, not once per
+ * crash. More than MAX_RESTARTS stops within RESTART_WINDOW_MS, or a server that stops before it
+ * finished starting, and it gives up: the status item turns to failed with a Restart action and
+ * one more notification says so. That second notification is deliberate: the state changed from
+ * "restarted, all is well" to "not running until you act".
+ * vscode-languageclient shows nothing itself for results marked `handled`; it logs their message.
+ */
+class Supervisor implements ErrorHandler {
+  restartNotices = 0;
+  failureNotices = 0;
+  restarts = 0;
+  /** Why the server is not running and will not be restarted; undefined while all is well. */
+  failure: string | undefined;
+  /** Set from a crash until the restarted server runs: the status item's detail meanwhile. */
+  restarting: string | undefined;
+  private crashes: number[] = [];
+  private process: ChildProcess | undefined;
+  private isRunning = false;
+
+  /** The client reached Running: remember its process for the exit reason. */
+  running(process: ChildProcess | undefined): void {
+    this.process = process;
+    this.isRunning = true;
+    this.restarting = undefined;
+    this.failure = undefined;
+  }
+
+  /** Restart Server: start counting afresh. The once-per-session restart notice stays shown. */
+  reset(): void {
+    this.crashes = [];
+    this.failure = undefined;
+    this.restarting = undefined;
+    this.isRunning = false;
+    this.process = undefined;
+  }
+
+  error(error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult {
+    // A read or write failed. When the process died the connection closes next and closed()
+    // decides; a few errors on a live connection are let pass, a stream of them stops the server.
+    if ((count ?? 1) <= 3) return { action: ErrorAction.Continue, message: `Connection to the server: ${error.message}`, handled: true };
+    const message = `Async Lint stopped its server after repeated connection errors (${error.message}).`;
+    this.fail(message);
+    return { action: ErrorAction.Shutdown, message, handled: true };
+  }
+
+  async closed(): Promise<CloseHandlerResult> {
+    const wasRunning = this.isRunning;
+    this.isRunning = false;
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < RESTART_WINDOW_MS);
+    this.crashes.push(now);
+    if (!wasRunning) {
+      // Decided before any await: the failed start is reported next by the library, and
+      // AsyncLintClient keeps that quiet only once `failure` is set.
+      const message = "Async Lint's server stopped while starting; it is not restarted. See the output.";
+      this.fail(message);
+      return { action: CloseAction.DoNotRestart, message, handled: true };
+    }
+    const reason = await this.exitReason();
+    this.process = undefined;
+    if (this.crashes.length > MAX_RESTARTS) {
+      const minutes = RESTART_WINDOW_MS / 60_000;
+      const message = `Async Lint's server stopped unexpectedly ${this.crashes.length} times in ${minutes} minutes (last: ${reason}); it is not restarted again.`;
+      this.fail(message);
+      return { action: CloseAction.DoNotRestart, message, handled: true };
+    }
+    this.restarts++;
+    this.restarting = `restarting after the server stopped unexpectedly (${reason})`;
+    status.serverState('restarting', this.restarting);
+    if (this.restartNotices === 0) {
+      this.restartNotices++;
+      void vscode.window
+        .showWarningMessage("Async Lint's server stopped unexpectedly and was restarted.", 'Show Output')
+        .then((pick) => pick && output.show(true));
+    }
+    // The client logs this message in the output channel.
+    return {
+      action: CloseAction.Restart,
+      message: `The server stopped unexpectedly (${reason}); restarting it (automatic restart ${this.restarts} of this session).`,
+      handled: true,
+    };
+  }
+
+  /** Gives up until Restart Server: the status item shows `message`; one notification per failure. */
+  fail(message: string): void {
+    this.restarting = undefined;
+    if (this.failure !== undefined) return;
+    this.failure = message;
+    this.failureNotices++;
+    void vscode.window.showErrorMessage(message, 'Restart', 'Show Output').then((pick) => {
+      if (pick === 'Restart') void vscode.commands.executeCommand(Commands.restartServer);
+      else if (pick) output.show(true);
+    });
+  }
+
+  /** How the server process ended: its exit code or signal, waiting a moment for the exit event. */
+  private async exitReason(): Promise<string> {
+    const p = this.process;
+    if (!p) return 'exit reason unknown';
+    if (p.exitCode === null && p.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5000);
+        p.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    if (p.signalCode !== null) return `killed by ${p.signalCode}`;
+    if (p.exitCode !== null) return `exit code ${p.exitCode}`;
+    // Alive but unreachable: end it, so that two servers never run side by side.
+    p.kill();
+    return `its connection closed; process ${p.pid} was still running and was ended`;
+  }
 }
 
 async function lintWorkspace(): Promise<LintWorkspaceResult | undefined> {
@@ -138,21 +357,27 @@ async function lintWorkspace(): Promise<LintWorkspaceResult | undefined> {
 class StatusItem implements vscode.Disposable {
   private readonly item = vscode.languages.createLanguageStatusItem('asyncLint.status', SELECTOR);
   private readonly byUri = new Map<string, StatusParams>();
-  private server: 'starting' | 'running' | 'stopped' | 'failed' = 'starting';
+  private server: ServerState = 'starting';
+  /** The server states shown, for the test hooks. */
+  readonly history: ServerState[] = ['starting'];
   private serverMessage: string | undefined;
   /** A problem not tied to one document (a broken configuration file). */
   private global: StatusParams | undefined;
 
   constructor() {
     this.item.name = 'Async Lint';
-    this.item.command = { command: Commands.showOutput, title: 'Show Output' };
     this.render();
   }
 
-  serverState(state: 'starting' | 'running' | 'stopped' | 'failed', message?: string): void {
+  serverState(state: ServerState, message?: string): void {
+    if (this.history[this.history.length - 1] !== state) this.history.push(state);
     this.server = state;
     this.serverMessage = message;
     this.render();
+  }
+
+  get state(): ServerState {
+    return this.server;
   }
 
   update(p: StatusParams): void {
@@ -176,13 +401,18 @@ class StatusItem implements vscode.Disposable {
     const item = this.item;
     item.busy = false;
     item.severity = vscode.LanguageStatusSeverity.Information;
+    item.command = { command: Commands.showOutput, title: 'Show Output' };
     if (this.server !== 'running') {
-      item.text = this.server === 'starting' ? 'Async Lint: starting' : 'Async Lint: stopped';
-      item.busy = this.server === 'starting';
+      item.text = `Async Lint: ${this.server}`;
+      item.busy = this.server === 'starting' || this.server === 'restarting';
       item.detail = this.serverMessage;
       if (this.server === 'failed') {
+        // Not running until the user acts: the item offers the way back.
         item.severity = vscode.LanguageStatusSeverity.Error;
-        item.text = 'Async Lint: error';
+        item.text = 'Async Lint: server stopped';
+        item.command = { command: Commands.restartServer, title: 'Restart' };
+      } else if (this.server === 'restarting') {
+        item.severity = vscode.LanguageStatusSeverity.Warning;
       }
       return;
     }

@@ -3,7 +3,9 @@
 // test/e2e/workspace. The built-in TypeScript extension reports problems too: ours are the ones
 // whose source is 'async-lint'.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { TestHooks } from '../../../client/src/extension';
 
 const EXTENSION_ID = 'async-lint.async-lint';
 
@@ -53,11 +55,58 @@ async function setRules(rules: Record<string, string> | undefined): Promise<void
   await vscode.workspace.getConfiguration('asyncLint').update('rules', rules, vscode.ConfigurationTarget.Workspace);
 }
 
+/**
+ * The running async-lint servers: children of this extension host (the tests run in it, and the
+ * extension forks the server from it) whose command line runs the extension's dist/server.js.
+ */
+function serverPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmdline.some((a) => /async-lint[^/]*\/dist\/server\.js$/.test(a))) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** Waits for exactly one running server other than `not`, and returns its pid. */
+async function theServer(hooks: TestHooks, not?: number): Promise<number> {
+  await until('the server to be running', () => hooks.serverState, (s) => s === 'running');
+  const [pid] = await until(`one server process${not ? ` other than ${not}` : ''}`, serverPids, (p) => p.length === 1 && p[0] !== not);
+  return pid;
+}
+
+/** Kills the server the way the OOM killer or a crash would, and returns its pid. */
+async function killServer(hooks: TestHooks, not?: number): Promise<number> {
+  const pid = await theServer(hooks, not);
+  process.kill(pid, 'SIGKILL');
+  return pid;
+}
+
+/** The output channel's lines as VS Code wrote them to its log file. */
+async function outputLog(hooks: TestHooks): Promise<string> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(hooks.logUri, 'Async Lint.log')));
+  } catch {
+    return '';
+  }
+}
+
 describe('Async Lint in VS Code', () => {
+  let hooks: TestHooks;
   before(async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    const ext = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is installed`);
-    await ext.activate();
+    hooks = await ext.activate();
+    assert.ok(hooks && typeof hooks.restartNotices === 'number', 'activate() returns the test hooks');
   });
 
   afterEach(async () => {
@@ -207,5 +256,70 @@ describe('Async Lint in VS Code', () => {
     await until('unused-async in idle.ts after the restart', () => ours(idle, 'unused-async'), (d) => d.length === 1);
     await vscode.workspace.openTextDocument(file('src/orders.ts')).then((d) => vscode.window.showTextDocument(d));
     await until('findings in orders.ts after the restart', () => ours(file('src/orders.ts'), 'unawaited'), (d) => d.length === 1);
+  });
+
+  it('restarts a killed server: findings come back, the user is told once, the output logs each restart', async () => {
+    const editor = await open('src/orders.ts');
+    const uri = editor.document.uri;
+    await until('unawaited in orders.ts', () => ours(uri, 'unawaited'), (d) => d.length === 1);
+    assert.equal(hooks.restartNotices, 0, 'no notice before any crash');
+    const restarts = hooks.restarts;
+    const states = hooks.serverStates.length;
+    try {
+      const first = await killServer(hooks);
+      await until('the first automatic restart', () => hooks.restarts, (n) => n === restarts + 1);
+      const second = await theServer(hooks, first);
+      assert.deepEqual(hooks.serverStates.slice(states), ['restarting', 'running'], 'the status item showed the restart');
+      await until('the finding back after the restart', () => ours(uri, 'unawaited'), (d) => d.length === 1 && d[0].range.start.line === 6);
+      // A new analysis by the new server: an edit adds a second mistake.
+      await editor.edit((b) => b.insert(new vscode.Position(12, 0), '\nexport async function refund(order: string): Promise<void> {\n  save(order);\n}\n'));
+      await until('the new finding from the restarted server', () => ours(uri, 'unawaited'), (d) => d.length === 2 && d.some((x) => x.range.start.line === 14));
+      assert.equal(hooks.restartNotices, 1, 'one notice after the first crash');
+
+      assert.equal(await killServer(hooks), second, 'the server killed is the restarted one');
+      await until('the second automatic restart', () => hooks.restarts, (n) => n === restarts + 2);
+      await theServer(hooks, second);
+      // The restarted server gets the unsaved text and the client pulls again.
+      await until('both findings of the unsaved text after the second restart', () => ours(uri, 'unawaited'), (d) => d.length === 2 && d.some((x) => x.range.start.line === 14));
+      assert.equal(hooks.restartNotices, 1, 'still one notice after the second crash');
+      assert.equal(hooks.failureNotices, 0);
+      const log = await until(
+        'both restarts, with their exit reason, in the output log',
+        () => outputLog(hooks),
+        (t) => (t.match(/stopped unexpectedly \(killed by SIGKILL\); restarting it/g) ?? []).length >= 2,
+      );
+      assert.match(log, /automatic restart 1 of this session/);
+      assert.match(log, /automatic restart 2 of this session/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
+  it('stops restarting after repeated crashes, says so, and Restart Server brings it back', async () => {
+    // A fresh count of crashes (Restart Server resets it); five kills in a row is one more than
+    // the four automatic restarts allowed within three minutes (MAX_RESTARTS in extension.ts).
+    await vscode.commands.executeCommand('asyncLint.restartServer');
+    const editor = await open('src/orders.ts');
+    const uri = editor.document.uri;
+    await until('unawaited in orders.ts', () => ours(uri, 'unawaited'), (d) => d.length === 1);
+    const restarts = hooks.restarts;
+    const notices = hooks.restartNotices;
+    let last: number | undefined;
+    for (let i = 1; i <= 4; i++) {
+      last = await killServer(hooks, last);
+      await until(`automatic restart ${i}`, () => hooks.restarts, (n) => n === restarts + i);
+    }
+    await killServer(hooks, last);
+    await until('the server to be given up', () => hooks.serverState, (s) => s === 'failed');
+    assert.equal(hooks.restarts, restarts + 4, 'no fifth restart');
+    assert.equal(hooks.failureNotices, 1, 'one notice that it stopped');
+    assert.equal(hooks.restartNotices, notices, 'no more restart notices');
+    await until('no server process left', serverPids, (p) => p.length === 0);
+    assert.match(await until('the reason in the output log', () => outputLog(hooks), (t) => /stopped unexpectedly 5 times/.test(t)), /not restarted again/);
+
+    await vscode.commands.executeCommand('asyncLint.restartServer');
+    await theServer(hooks);
+    await until('findings after Restart Server', () => ours(uri, 'unawaited'), (d) => d.length === 1);
+    assert.equal(hooks.failureNotices, 1);
   });
 });
