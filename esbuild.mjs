@@ -16,7 +16,7 @@ const argValue = (name) => {
 const dist = path.resolve(argValue('--outdir') ?? 'dist');
 const only = argValue('--only');
 
-/** Files the bundles load at run time: TypeScript's lib .d.ts files and the tree-sitter wasm. */
+/** Files the bundles load at run time: TypeScript's lib .d.ts files, web-tree-sitter and the wasm files. */
 function copyRuntimeAssets() {
   fs.mkdirSync(dist, { recursive: true });
   const tsLib = path.dirname(require.resolve('typescript/lib/typescript.js'));
@@ -24,6 +24,8 @@ function copyRuntimeAssets() {
     if (/^lib\..*\.d\.ts$/.test(f)) fs.copyFileSync(path.join(tsLib, f), path.join(dist, f));
   }
   const wasms = [
+    // Loaded by path, not bundled, so the server can load a new copy after a crash (python/parser.ts).
+    require.resolve('web-tree-sitter'),
     require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
     path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
   ];

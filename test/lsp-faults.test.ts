@@ -6,7 +6,8 @@
 // must still answer, with the findings a fresh analysis of the document's text gives.
 // One case needs a rule that throws: no rule does (the fuzzer checks that), so that server is
 // started from the sources with one rule's implementation replaced by a throwing one
-// (test/fuzz/fault-injection/throwing-rules.ts); everything else in it is the real server.
+// (test/fuzz/fault-injection/throwing-rules.ts); everything else in it is the real server. The time
+// budget case likewise uses a rule slowed down on purpose (fault-injection/slow-rules.ts).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,6 +40,8 @@ class FaultClient {
   readonly status: { uri?: string; state: string; message?: string }[] = [];
   stderr = '';
   exited: number | null | undefined = undefined;
+  /** The `asyncLint` settings the client answers with (null: the defaults). */
+  settings: unknown = null;
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
 
@@ -50,7 +53,7 @@ class FaultClient {
     this.conn.onNotification('window/showMessage', (p: { type: number; message: string }) => void this.messages.push(p));
     this.conn.onNotification('asyncLint/status', (p: { uri?: string; state: string; message?: string }) => void this.status.push(p));
     this.conn.onNotification('textDocument/publishDiagnostics', () => undefined);
-    this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+    this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onRequest('workspace/diagnostic/refresh', () => null);
@@ -115,6 +118,14 @@ class FaultClient {
         throw new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-1500)}; messages: ${JSON.stringify(this.messages)}; logs: ${this.logs.slice(-5).join(' | ')}`);
       }
       await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async untilAsync(what: string, test: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+    const t0 = Date.now();
+    while (!(await test())) {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}; logs: ${this.logs.slice(-5).join(' | ')}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
@@ -368,5 +379,52 @@ describe('language server faults (spawned over stdio)', function () {
     assert.equal(failures(pyFile).length, 1, `logged once for ${pyFile}:\n${failures(pyFile).join('\n')}`);
     assert.match(failures(tsFile)[0], /injected fault/);
     assert.equal(client.exited, undefined);
+  });
+  it('a file whose rules outlast the time budget gets a message, not diagnostics; other files and later budgets are served', async () => {
+    const ws = makeWorkspace({});
+    const entry = path.join(ROOT, 'test', 'fuzz', 'fault-injection', 'slow-rules.ts');
+    const client = await start(ws, ['--import', 'tsx', entry]);
+    // unused-async spins 5 ms per identifier (slow-rules.ts): 400 identifiers take 2 s, over a
+    // budget of 300 ms; UNUSED_TS has three and stays well within it.
+    client.settings = { timeBudget: 300 };
+    const many = (lang: 'ts' | 'py') =>
+      Array.from({ length: 200 }, (_, i) => (lang === 'ts' ? `export const v${i} = v${i}b;\n` : `v${i} = v${i}b\n`)).join('');
+    const slowTs = client.open(path.join(ws, 'slow.ts'), UNUSED_TS + many('ts'));
+    const slowPy = client.open(path.join(ws, 'slow.py'), UNUSED_PY + many('py'));
+    for (const uri of [slowTs, slowPy]) {
+      assert.deepEqual(await client.pull(uri), [], uri);
+      await client.until(`a time budget message for ${uri}`, () => client.status.some((s) => s.uri === uri && /time budget of 300 ms/.test(s.message ?? '')));
+    }
+    const logged = client.logs.filter((l) => /time budget/.test(l));
+    assert.ok(logged.some((l) => l.includes('slow.ts')) && logged.some((l) => l.includes('slow.py')), `logged: ${logged.join(' | ')}`);
+    await client.assertServing(ws);
+    // A larger budget: the same files are analysed in full.
+    client.settings = { timeBudget: 60_000 };
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    for (const uri of [slowTs, slowPy]) {
+      let codes: unknown[] = [];
+      await client.untilAsync(`findings for ${uri} under a larger budget`, async () => {
+        codes = (await client.pull(uri)).map((d) => d.code);
+        return codes.length > 0;
+      });
+      assert.deepEqual(codes, ['unused-async'], uri);
+    }
+  });
+
+  it('a Python file that exhausts the parser\'s memory is skipped with a message; the parser is reloaded and serves the next files', async function () {
+    // 5 million unclosed calls: tree-sitter's error recovery needs more than its 2 GB for them.
+    const ws = makeWorkspace({ 'async-lint.json': JSON.stringify({ maxFileSize: 16 * 1024 * 1024 }) });
+    const client = await start(ws);
+    const before = client.open(path.join(ws, 'before.py'), UNUSED_PY);
+    assert.deepEqual((await client.pull(before)).map((d) => d.code), ['unused-async']);
+    const huge = client.open(path.join(ws, 'huge.py'), 'x = ' + 'f('.repeat(5_000_000) + '\n');
+    assert.deepEqual(await client.pull(huge), []);
+    await client.until('an out-of-memory message', () => client.status.some((s) => s.uri === huge && /ran out of memory/.test(s.message ?? '')));
+    const after = client.open(path.join(ws, 'after.py'), UNUSED_PY + '\n\nasync def more():\n    return 2\n');
+    assert.deepEqual((await client.pull(after)).map((d) => d.code), ['unused-async', 'unused-async']);
+    // The open document analysed before the crash is analysed again by the new parser after an edit.
+    client.change(before, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '# edited\n' }]);
+    assert.deepEqual((await client.pull(before)).map((d) => d.code), ['unused-async']);
+    await client.assertServing(ws);
   });
 });

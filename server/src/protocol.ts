@@ -45,9 +45,11 @@ export interface Settings {
   run: RunMode;
   /** Glob patterns (relative to the workspace folder) of files not to lint. */
   exclude: string[];
+  /** Milliseconds the rules may spend on one file; past it the file gets a message instead of findings. */
+  timeBudget: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, rules: {}, run: 'onType', exclude: [] };
+export const DEFAULT_SETTINGS: Settings = { enable: true, rules: {}, run: 'onType', exclude: [], timeBudget: 5000 };
 
 /** The configuration section the server asks for with `workspace/configuration`. */
 export const SETTINGS_SECTION = 'asyncLint';

@@ -99,6 +99,17 @@ let statusNotifications = false;
 let settings = new SettingsCache(undefined);
 /** Resolves once the backends are loaded (the Python parser is loaded asynchronously). */
 let readyPromise: Promise<void> = Promise.resolve();
+
+/**
+ * The backends, ready: loaded at start-up, and loaded again when one had to start over (the Python
+ * parser after its WebAssembly instance crashed). Cheap once ready.
+ */
+async function ensureReady(): Promise<void> {
+  await readyPromise;
+  await analysis.ready().catch((e: unknown) => {
+    connection.console.error(`could not load a language backend: ${(e as Error).stack ?? e}`);
+  });
+}
 const shownConfigProblems = new Set<string>();
 
 const analysis = new Analysis(
@@ -188,7 +199,7 @@ connection.onInitialized(async () => {
  */
 async function diagnose(uri: string, force = false): Promise<DocumentState | undefined> {
   const s = await settings.get(uri);
-  await readyPromise;
+  await ensureReady();
   const doc = documents.get(uri);
   if (!doc) return undefined;
   const prev = states.get(uri);
@@ -394,7 +405,7 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
   }
   if (wants(only, FIX_ALL_KIND)) {
     const s = await settings.get(uri);
-    await readyPromise;
+    await ensureReady();
     const text = doc.getText();
     const action = fixAllAction(uri, text, analysis.fixAll(file, text, doc.version, s));
     if (action) actions.push(action);
@@ -405,7 +416,7 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
 // ---- Lint Workspace --------------------------------------------------------------------------
 
 async function runLintWorkspace(params: LintWorkspaceParams, token: CancellationToken): Promise<LintWorkspaceResult> {
-  await readyPromise;
+  await ensureReady();
   let reporter: WorkDoneProgressReporter | undefined;
   let serverToken: CancellationToken | undefined;
   if (params.workDoneToken !== undefined) {

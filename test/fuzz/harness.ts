@@ -1,7 +1,9 @@
 // The fuzz properties, checked on one input at a time against the real backends:
 //   1. Linter.lint never throws, no rule fails, and nothing is skipped as an internal error
 //      (TypeScript's own recursive parser running out of stack on very deep nesting is a limit:
-//      the file is skipped as `too-deep` with a message, and counted apart);
+//      the file is skipped as `too-deep` with a message, and counted apart; so is tree-sitter
+//      running out of its 2 GB of WebAssembly memory, `out-of-memory`, on a text over the default
+//      maxFileSize: the parser is reloaded and the next input must be analysed as usual);
 //   2. every finding's range lies inside the text;
 //   3. every fix offered, safe or suggestion, has valid, non-overlapping edits, applies with
 //      applyFixes, and leaves the file with no more syntax errors than it had; Linter.fix (all
@@ -16,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ConfigResolver, type ResolvedConfig } from '../../server/src/engine/config';
+import { ConfigResolver, DEFAULT_MAX_FILE_SIZE, type ResolvedConfig } from '../../server/src/engine/config';
 import { applyFixes } from '../../server/src/engine/fixes';
 import type { Linter } from '../../server/src/engine/linter';
 import type { Finding, Fix, LintResult } from '../../server/src/engine/types';
@@ -97,6 +99,11 @@ export class FuzzHarness {
     return new FuzzHarness(linter, options.hangScale ?? 1);
   }
 
+  /** Awaited before each check: a parser that crashed on the last input is loaded again. */
+  ready(): Promise<void> {
+    return this.linter.ready();
+  }
+
   /** Default configuration (every rule at its default severity) with a given maxFileSize. */
   config(maxFileSize?: number): ResolvedConfig {
     const key = maxFileSize ?? -1;
@@ -148,6 +155,9 @@ export class FuzzHarness {
     if (first.skipped) {
       outcome.skipped = first.skipped.reason;
       if (first.skipped.reason === 'internal-error') problems.push({ kind: 'internal-error', detail: first.skipped.message });
+      if (first.skipped.reason === 'out-of-memory' && Buffer.byteLength(text) <= DEFAULT_MAX_FILE_SIZE) {
+        problems.push({ kind: 'internal-error', detail: `parser out of memory on ${text.length} characters, within the default maxFileSize` });
+      }
       if (first.skipped.reason === 'too-deep') {
         outcome.tooDeep = true;
         // tree-sitter's parser keeps its own stack: only TypeScript's recursive one may give up.

@@ -90,8 +90,9 @@ async function worker(): Promise<void> {
   const harness = await FuzzHarness.create();
   const send = (m: FromWorker) => process.send!(m);
   const corpora = new Map<Lang, Corpus>();
-  process.on('message', (m: ToWorker) => {
+  process.on('message', async (m: ToWorker) => {
     if (m.type === 'text') {
+      await harness.ready();
       const outcome = harness.check(m.ext, m.text, { maxFileSize: m.maxFileSize });
       send({ type: 'checked', outcome });
       if (outcome.problems.some((p) => CRASH_KINDS.has(p.kind))) exitAfterSend(3);
@@ -103,6 +104,7 @@ async function worker(): Promise<void> {
     for (let i = Math.max(m.from, first); i < m.to; i++) {
       if (i < 0 && !m.large) continue;
       const { ext, text, maxFileSize } = inputAt(c, m.seed, i);
+      await harness.ready();
       send({ type: 'start', index: i, length: text.length });
       const outcome = harness.check(ext, text, { maxFileSize });
       send({ type: 'done', index: i, outcome });
@@ -146,6 +148,8 @@ interface LangSummary {
   tooDeepForTypeScript: number;
   skippedTooLarge: number;
   skippedBinary: number;
+  /** Python inputs over tree-sitter's 2 GB: skipped with a message, the parser reloaded. */
+  parserOutOfMemory: number;
   findings: number;
   fixesChecked: number;
   maxMs: number;
@@ -157,7 +161,7 @@ interface LangSummary {
 function emptySummary(): LangSummary {
   return {
     inputs: 0, largeLineCases: 0, crashes: 0, hangs: 0, brokenFixes: 0, badFixes: 0, nondeterministic: 0, badRanges: 0,
-    tooDeepForTypeScript: 0, skippedTooLarge: 0, skippedBinary: 0, findings: 0, fixesChecked: 0, maxMs: 0, maxMsInput: '',
+    tooDeepForTypeScript: 0, skippedTooLarge: 0, skippedBinary: 0, parserOutOfMemory: 0, findings: 0, fixesChecked: 0, maxMs: 0, maxMsInput: '',
     slowest10MbLineMs: 0, seconds: 0,
   };
 }
@@ -185,6 +189,7 @@ function count(summary: LangSummary, outcome: Outcome, index: number, label: () 
   if (outcome.tooDeep) summary.tooDeepForTypeScript++;
   if (outcome.skipped === 'too-large') summary.skippedTooLarge++;
   if (outcome.skipped === 'binary') summary.skippedBinary++;
+  if (outcome.skipped === 'out-of-memory') summary.parserOutOfMemory++;
   summary.findings += outcome.findings;
   summary.fixesChecked += outcome.fixesChecked;
   if (outcome.ms > summary.maxMs) {
@@ -424,6 +429,7 @@ async function replay(opts: Options): Promise<void> {
     for (const lang of opts.langs) {
       const { ext, text, input, label, maxFileSize } = inputAt(corpus(lang), opts.seed, opts.only!);
       if (opts.dump) fs.writeFileSync(opts.dump, text);
+      await harness.ready();
       const outcome = harness.check(ext, text, { maxFileSize });
       console.log(JSON.stringify({ lang, label, input, length: text.length, outcome }, null, 2));
     }

@@ -372,6 +372,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   for (const [, list] of byBackend) {
     for (const s of list) {
       progress.update(++done, s.path);
+      // Resolved at once, unless a parser crashed on the last file and is being loaded again.
+      await s.backend.ready();
       let result: LintResult;
       if (values.fix) {
         const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config));

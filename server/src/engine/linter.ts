@@ -3,6 +3,7 @@
 // call only this; rules never know which front door asked.
 import path from 'node:path';
 import type { ResolvedConfig } from './config';
+import { AnalysisStopped } from './dispatch';
 import { applyFixes, MAX_FIX_PASSES } from './fixes';
 import { applySuppressions, parseDirectives } from './suppress';
 import { LineIndex } from './text';
@@ -19,6 +20,11 @@ export interface AnalysisRequest {
   rules: readonly string[];
   /** Collect per-phase and per-rule milliseconds. */
   timings?: Record<string, number>;
+  /**
+   * Milliseconds the rules may take on this file (the server's per-file budget), counted once the
+   * file is parsed; past it the analysis stops with AnalysisStopped. Undefined: no limit (CLI).
+   */
+  timeBudgetMs?: number;
 }
 
 export interface RuleReport extends Report {
@@ -58,6 +64,8 @@ export interface LanguageBackend {
 export interface LintOptions {
   version?: number;
   timings?: boolean;
+  /** See AnalysisRequest.timeBudgetMs. */
+  timeBudgetMs?: number;
 }
 
 export const TOO_DEEP_MESSAGE = 'skipped: nested too deeply to analyse (the parser ran out of stack)';
@@ -115,8 +123,9 @@ export class Linter {
     const timings: Record<string, number> | undefined = options.timings ? {} : undefined;
     let analysis: Analysis;
     try {
-      analysis = backend.analyze({ path: file, text, version: options.version, config, rules, timings });
+      analysis = backend.analyze({ path: file, text, version: options.version, config, rules, timings, timeBudgetMs: options.timeBudgetMs });
     } catch (e) {
+      if (e instanceof AnalysisStopped) return { ...base, skipped: e.skip };
       // TypeScript's parser, binder and checker recurse on the syntax tree: a few hundred levels
       // of nesting exhaust the stack. That is a limit of the input, said plainly.
       if (isStackOverflow(e)) return { ...base, skipped: { reason: 'too-deep', message: TOO_DEEP_MESSAGE } };

@@ -67,8 +67,13 @@ export interface SyntaxProblem {
 
 /** Why a file was not analysed. */
 export interface Skip {
-  /** `too-deep`: nesting beyond what a recursive parser (TypeScript's) can take without running out of stack. */
-  reason: 'too-large' | 'binary' | 'too-deep' | 'unreadable' | 'time-budget' | 'internal-error';
+  /**
+   * `too-deep`: nesting beyond what a recursive parser (TypeScript's) can take without running out
+   * of stack. `out-of-memory`: the parser's WebAssembly memory (2 GB, tree-sitter) ran out; the
+   * parser is reloaded for the next file. `time-budget`: the rules took longer than the server's
+   * per-file budget.
+   */
+  reason: 'too-large' | 'binary' | 'too-deep' | 'unreadable' | 'time-budget' | 'out-of-memory' | 'internal-error';
   message: string;
 }
 

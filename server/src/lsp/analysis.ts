@@ -117,7 +117,7 @@ export class Analysis {
     const t0 = performance.now();
     let result: LintResult;
     try {
-      result = this.linter.lint(file, text, config, { version });
+      result = this.linter.lint(file, text, config, { version, timeBudgetMs: settings.timeBudget });
     } catch (e) {
       result = {
         path: file,
@@ -177,11 +177,12 @@ export class Analysis {
       this.loggedFailures.add(key);
       this.log.error(`rule ${f.ruleId} failed on ${result.path} (skipped; the other rules still ran):\n${f.error}`);
     }
-    if (result.skipped?.reason === 'internal-error') {
-      const key = `\0${result.path}`;
+    const reason = result.skipped?.reason;
+    if (reason === 'internal-error' || reason === 'time-budget' || reason === 'out-of-memory') {
+      const key = `\0${reason}\0${result.path}`;
       if (!this.loggedFailures.has(key)) {
         this.loggedFailures.add(key);
-        this.log.error(`could not analyse ${result.path}: ${result.skipped.message}`);
+        this.log.error(`could not analyse ${result.path}: ${result.skipped!.message}`);
       }
     }
   }

@@ -91,6 +91,7 @@ export async function lintWorkspace(run: WorkspaceRun): Promise<LintWorkspaceRes
         if (open !== 'not-open') {
           lint = open;
         } else {
+          await run.analysis.ready(); // again, if a parser had to be reloaded
           const fromDisk = lintFromDisk(run.analysis, file, settings);
           if (fromDisk === 'skipped') {
             result.skipped++;

@@ -21,6 +21,7 @@ export function normalizeSettings(raw: unknown): Settings {
     rules,
     run,
     exclude,
+    timeBudget: typeof s.timeBudget === 'number' && Number.isFinite(s.timeBudget) && s.timeBudget >= 1 ? Math.round(s.timeBudget) : DEFAULT_SETTINGS.timeBudget,
   };
 }
 

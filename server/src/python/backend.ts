@@ -3,18 +3,25 @@
 // workspace's module index are built only when a rule asks.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Edit, type Node, type Parser, type Point, type Tree } from 'web-tree-sitter';
+import type { Edit, Node, Parser, Point, Tree } from 'web-tree-sitter';
 import type { Analysis, AnalysisRequest, LanguageBackend, RuleReport } from '../engine/linter';
-import type { Comment, Fix, RuleFailure, SyntaxProblem } from '../engine/types';
+import { AnalysisStopped, isWasmRuntimeError, RuleDispatch, type Visitor } from '../engine/dispatch';
+import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { catalogFor, type Catalog } from './catalog';
 import { nodeIndexFileSystem, PythonWorkspace, type IndexFileSystem } from './module-index';
 import { NameResolver } from './names';
-import { createPythonParser, loadPython } from './parser';
-import { walkTree, type PyHandler, type PyRule, type PyRuleContext } from './rule';
+import { createPythonParser, discardPythonRuntime, loadPython, pythonRuntime, type PythonRuntime } from './parser';
+import { walkTree, type PyRule, type PyRuleContext } from './rule';
 import { PY_RULES } from './rules';
 
 /** Open documents whose last tree is kept for incremental re-parsing (trees live in wasm memory). */
 const MAX_KEPT_TREES = 32;
+/**
+ * Texts longer than this are parsed afresh each time and their trees not kept: a tree can take a
+ * few hundred bytes of the parser's 2 GB per character of deeply nested text, so at most one tree
+ * of a text that large lives at a time.
+ */
+const MAX_KEPT_TEXT = 1024 * 1024;
 
 interface KeptTree {
   text: string;
@@ -46,15 +53,54 @@ export class PythonBackend implements LanguageBackend {
     this.workspace = new PythonWorkspace(opts.fs ?? nodeIndexFileSystem, (text) => this.parse(text));
   }
 
+  /** Loads the parser; after the parser's WebAssembly instance crashed, loads a new one. */
   async ready(): Promise<void> {
     await loadPython();
   }
 
   private parser: Parser | undefined;
+  /** The runtime generation the parser and the kept trees belong to. */
+  private generation = 0;
+
+  /** The current runtime; when it is a new one, what belonged to the old (dead) one is forgotten. */
+  private runtime(): PythonRuntime {
+    const rt = pythonRuntime();
+    if (!rt) throw new Error('the Python parser is not loaded (ready() was not awaited after a parser crash)');
+    if (rt.generation !== this.generation) {
+      // Trees of a dead instance are dropped, not deleted: nothing may run in it any more.
+      this.kept.clear();
+      this.parser = createPythonParser();
+      this.generation = rt.generation;
+    }
+    return rt;
+  }
+
+  /**
+   * What an error from tree-sitter means. A WebAssembly error leaves the instance unusable: it is
+   * discarded (ready() loads a new one) and the file is skipped. An abort is tree-sitter's answer
+   * to a failed allocation: the file needs more than the instance's 2 GB of memory.
+   */
+  private crashed(e: unknown): unknown {
+    if (!isWasmRuntimeError(e)) return e;
+    discardPythonRuntime(this.generation);
+    this.kept.clear();
+    this.parser = undefined;
+    const message = (e as Error).message;
+    return new AnalysisStopped(
+      message.startsWith('Aborted(')
+        ? { reason: 'out-of-memory', message: 'skipped: the Python parser ran out of memory on this file (tree-sitter has 2 GB); it was restarted for the next file' }
+        : { reason: 'internal-error', message: `internal error: the Python parser crashed (${message}); it was restarted for the next file` },
+    );
+  }
 
   private parse(text: string, old?: Tree): Tree {
-    this.parser ??= createPythonParser();
-    const tree = this.parser.parse(text, old);
+    this.runtime();
+    let tree: Tree | null;
+    try {
+      tree = this.parser!.parse(text, old);
+    } catch (e) {
+      throw this.crashed(e);
+    }
     if (!tree) throw new Error('tree-sitter returned no tree');
     if (old) this.parseCount.incremental++;
     else this.parseCount.full++;
@@ -71,12 +117,15 @@ export class PythonBackend implements LanguageBackend {
 
   closeDocument(file: string): void {
     const abs = path.resolve(file);
-    const kept = this.kept.get(abs);
-    if (kept) {
-      kept.tree.delete();
-      this.kept.delete(abs);
-    }
+    this.forgetTree(abs);
     this.workspace.closeDocument(abs);
+  }
+
+  private forgetTree(file: string): void {
+    const kept = this.kept.get(file);
+    if (!kept) return;
+    this.kept.delete(file);
+    if (pythonRuntime()?.generation === this.generation) kept.tree.delete();
   }
 
   /**
@@ -84,7 +133,11 @@ export class PythonBackend implements LanguageBackend {
    * server gives a version, parsed afresh (and not kept) on the CLI.
    */
   private treeFor(file: string, text: string, version: number | undefined): { tree: Tree; keep: boolean } {
-    if (version === undefined) return { tree: this.parse(text), keep: false };
+    this.runtime();
+    if (version === undefined || text.length > MAX_KEPT_TEXT) {
+      this.forgetTree(file);
+      return { tree: this.parse(text), keep: false };
+    }
     const last = this.kept.get(file);
     let tree: Tree;
     if (last && last.text === text) {
@@ -110,13 +163,22 @@ export class PythonBackend implements LanguageBackend {
     const { timings, text } = request;
     const file = path.resolve(request.path);
     const p0 = performance.now();
-    const { tree, keep } = this.treeFor(file, text, request.version);
+    let tree: Tree;
+    let keep: boolean;
+    try {
+      ({ tree, keep } = this.treeFor(file, text, request.version));
+    } catch (e) {
+      throw this.crashed(e);
+    }
     if (request.version !== undefined) this.workspace.setDocument(file, text);
     if (timings) timings.parse = (timings.parse ?? 0) + (performance.now() - p0);
+    const generation = this.generation;
     try {
       return this.run(request, file, tree);
+    } catch (e) {
+      throw this.crashed(e);
     } finally {
-      if (!keep) tree.delete();
+      if (!keep && this.generation === generation && pythonRuntime()?.generation === generation) tree.delete();
     }
   }
 
@@ -139,15 +201,7 @@ export class PythonBackend implements LanguageBackend {
       return names;
     };
     const reports: RuleReport[] = [];
-    const ruleFailures: RuleFailure[] = [];
-    const failed = new Set<string>();
-    const fail = (ruleId: string, e: unknown) => {
-      if (failed.has(ruleId)) return;
-      failed.add(ruleId);
-      ruleFailures.push({ ruleId, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    };
-
-    const handlers = new Map<string, { ruleId: string; fn: PyHandler }[]>();
+    const rules = new RuleDispatch<string, Node>({ timings, timeBudgetMs: request.timeBudgetMs });
     for (const id of request.rules) {
       const rule = this.rules.get(id);
       if (!rule) continue;
@@ -168,22 +222,11 @@ export class PythonBackend implements LanguageBackend {
           reports.push({ ruleId: id, start, end, message, fixes });
         },
       };
-      try {
-        for (const [type, fn] of Object.entries(rule.create(context))) {
-          if (!fn) continue;
-          const list = handlers.get(type) ?? [];
-          list.push({ ruleId: id, fn });
-          handlers.set(type, list);
-        }
-      } catch (e) {
-        fail(id, e);
-      }
+      rules.add(id, () => rule.create(context) as Visitor<Node>, (type) => type);
     }
 
     const comments: Comment[] = [];
     const syntaxErrors: SyntaxProblem[] = [];
-    const ruleTime = timings ? new Map<string, number>() : undefined;
-    const w0 = performance.now();
     // One cursor walk. A Node object is made only for nodes a rule handles: reading the type and
     // offsets from the cursor costs a call into wasm, materialising a Node costs several.
     const checkMissing = tree.rootNode.hasError;
@@ -199,20 +242,7 @@ export class PythonBackend implements LanguageBackend {
           descend = false;
         } else if (descend) {
           if (checkMissing && cursor.nodeIsMissing) syntaxErrors.push({ start: cursor.startIndex, end: cursor.endIndex, message: `missing ${type}` });
-          const list = handlers.get(type);
-          if (list) {
-            const node = cursor.currentNode;
-            for (const h of list) {
-              if (failed.has(h.ruleId)) continue;
-              const h0 = ruleTime ? performance.now() : 0;
-              try {
-                h.fn(node);
-              } catch (e) {
-                fail(h.ruleId, e);
-              }
-              if (ruleTime) ruleTime.set(h.ruleId, (ruleTime.get(h.ruleId) ?? 0) + performance.now() - h0);
-            }
-          }
+          rules.visit(type, () => cursor.currentNode);
         }
         if (descend && cursor.gotoFirstChild()) continue;
         // Next sibling, or climb until one exists (the cursor cannot climb above the root).
@@ -225,15 +255,8 @@ export class PythonBackend implements LanguageBackend {
     }
     // ERROR nodes are not entered by the walk; collect them (and comments inside them) here.
     if (tree.rootNode.hasError) collectErrors(tree.rootNode, syntaxErrors, comments);
-    if (timings && ruleTime) {
-      let inRules = 0;
-      for (const [id, ms] of ruleTime) {
-        timings[`rule:${id}`] = (timings[`rule:${id}`] ?? 0) + ms;
-        inRules += ms;
-      }
-      timings.walk = (timings.walk ?? 0) + Math.max(0, performance.now() - w0 - inRules);
-    }
-    return { reports, comments, syntaxErrors, ruleFailures };
+    rules.finish();
+    return { reports, comments, syntaxErrors, ruleFailures: rules.failures };
   }
 
   syntaxErrors(_path: string, text: string): SyntaxProblem[] {
@@ -290,14 +313,17 @@ export function editBetween(before: string, after: string): Edit {
     oldEnd++;
     newEnd++;
   }
-  return new Edit({
+  // tree.edit() reads these fields only; web-tree-sitter's Edit class would tie the edit to one
+  // copy of the runtime (see parser.ts).
+  const edit: Pick<Edit, 'startIndex' | 'oldEndIndex' | 'newEndIndex' | 'startPosition' | 'oldEndPosition' | 'newEndPosition'> = {
     startIndex: start,
     oldEndIndex: oldEnd,
     newEndIndex: newEnd,
     startPosition: pointAt(before, start),
     oldEndPosition: pointAt(before, oldEnd),
     newEndPosition: pointAt(after, newEnd),
-  });
+  };
+  return edit as Edit;
 }
 
 /** Row and column (UTF-16 units, as web-tree-sitter counts them) of an offset; rows end at \n. */

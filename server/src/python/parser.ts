@@ -1,34 +1,88 @@
-// Loads web-tree-sitter and the Python grammar once. The wasm files sit beside the bundle in
-// dist/ (esbuild.mjs copies them); from sources (tests) they are found in node_modules.
+// Loads web-tree-sitter and the Python grammar. The wasm files and web-tree-sitter's own module sit
+// beside the bundle in dist/ (esbuild.mjs copies them); from sources (tests) they are found in
+// node_modules.
+//
+// The runtime can be loaded again. tree-sitter runs in a WebAssembly instance with at most 2 GB of
+// memory; a pathological file (millions of unclosed brackets) can exhaust it, and the instance
+// then aborts and is unusable for good. web-tree-sitter keeps its instance in a module-level
+// variable, so a new instance needs a new copy of the module: it is required by path (not
+// bundled) and evicted from the require cache to be loaded again. Everything made by an old
+// instance (parsers, trees, nodes) must be forgotten; `generation` tells users when.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import type * as TreeSitter from 'web-tree-sitter';
 
-let loading: Promise<Language> | undefined;
-let language: Language | undefined;
+type Runtime = typeof TreeSitter;
+
+export interface PythonRuntime {
+  readonly runtime: Runtime;
+  readonly language: TreeSitter.Language;
+  /** Increases with every load: trees and parsers of another generation belong to a dead instance. */
+  readonly generation: number;
+}
 
 function locate(file: string, fromNodeModules: () => string): string {
   const beside = path.join(__dirname, file);
   return fs.existsSync(beside) ? beside : fromNodeModules();
 }
 
-/** The Python language, loaded on first call. */
-export function loadPython(): Promise<Language> {
+let runtimeFile: string | undefined;
+let loading: Promise<PythonRuntime> | undefined;
+let current: PythonRuntime | undefined;
+let generation = 0;
+
+/** A fresh copy of web-tree-sitter's module (its own WebAssembly instance once initialised). */
+function requireFresh(): Runtime {
+  runtimeFile ??= locate('web-tree-sitter.cjs', () => require.resolve('web-tree-sitter'));
+  // Forget the old copy everywhere Node keeps it (the cache and this module's children), or its
+  // 2 GB instance stays reachable.
+  const old = require.cache[runtimeFile];
+  delete require.cache[runtimeFile];
+  const at = old ? module.children.indexOf(old) : -1;
+  if (at >= 0) module.children.splice(at, 1);
+  // A computed path: the bundler leaves this require to Node, so each call can load a new copy.
+  return require(runtimeFile) as Runtime;
+}
+
+/** The Python runtime, loaded on first call and again after discardPythonRuntime(). */
+export function loadPython(): Promise<PythonRuntime> {
   loading ??= (async () => {
-    const runtime = locate('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm'));
-    await Parser.init({ locateFile: () => runtime });
-    language = await Language.load(fs.readFileSync(locate('tree-sitter-python.wasm', () =>
+    const runtime = requireFresh();
+    const wasm = locate('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm'));
+    await runtime.Parser.init({
+      locateFile: () => wasm,
+      // An abort is reported by the RuntimeError it throws; do not also print it to stderr
+      // (the language server's stderr is a log the editor shows).
+      printErr: () => {},
+    });
+    const language = await runtime.Language.load(fs.readFileSync(locate('tree-sitter-python.wasm', () =>
       path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
     )));
-    return language;
+    current = { runtime, language, generation: ++generation };
+    return current;
   })();
   return loading;
 }
 
+/** The loaded runtime, or undefined while none is (before loadPython() or after a discard). */
+export function pythonRuntime(): PythonRuntime | undefined {
+  return current;
+}
+
+/**
+ * The instance of `generation` crashed: forget it, so that the next loadPython() makes a new one.
+ * A discard of an older generation (already replaced) does nothing.
+ */
+export function discardPythonRuntime(crashed: number): void {
+  if (current && current.generation !== crashed) return;
+  current = undefined;
+  loading = undefined;
+}
+
 /** A parser for Python; loadPython() must have resolved first. */
-export function createPythonParser(): Parser {
-  if (!language) throw new Error('the Python grammar is not loaded yet (await loadPython())');
-  const parser = new Parser();
-  parser.setLanguage(language);
+export function createPythonParser(): TreeSitter.Parser {
+  if (!current) throw new Error('the Python grammar is not loaded (await loadPython())');
+  const parser = new current.runtime.Parser();
+  parser.setLanguage(current.language);
   return parser;
 }

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
 import { isStackOverflow, type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
-import type { Comment, Fix, RuleFailure, SyntaxProblem } from '../engine/types';
+import { RuleDispatch, type Visitor } from '../engine/dispatch';
+import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { ProjectHost, TS_EXTENSIONS, type Project } from './host';
 import { TS_RULES } from './rules';
-import { walk, type TsHandler, type TsRule, type TsRuleContext } from './rule';
+import { walk, type TsRule, type TsRuleContext } from './rule';
 import { withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
@@ -53,16 +54,8 @@ export class TypeScriptBackend implements LanguageBackend {
     if (!sourceFile) throw new Error(`${file} is not in its TypeScript program`);
 
     const reports: RuleReport[] = [];
-    const ruleFailures: RuleFailure[] = [];
     let checker: ts.TypeChecker | undefined;
-
-    const handlers = new Map<ts.SyntaxKind, { ruleId: string; fn: TsHandler }[]>();
-    const failed = new Set<string>();
-    const fail = (ruleId: string, e: unknown) => {
-      if (failed.has(ruleId)) return;
-      failed.add(ruleId);
-      ruleFailures.push({ ruleId, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-    };
+    const rules = new RuleDispatch<ts.SyntaxKind, ts.Node>({ timings, timeBudgetMs: request.timeBudgetMs });
 
     for (const id of request.rules) {
       const rule = this.rules.get(id);
@@ -85,20 +78,7 @@ export class TypeScriptBackend implements LanguageBackend {
           reports.push({ ruleId: id, start, end, message, fixes });
         },
       };
-      let visitor;
-      try {
-        visitor = rule.create(context);
-      } catch (e) {
-        fail(id, e);
-        continue;
-      }
-      for (const [kind, fn] of Object.entries(visitor)) {
-        if (!fn) continue;
-        const k = Number(kind) as ts.SyntaxKind;
-        const list = handlers.get(k) ?? [];
-        list.push({ ruleId: id, fn });
-        handlers.set(k, list);
-      }
+      rules.add(id, () => rule.create(context) as Visitor<ts.Node>, (kind) => Number(kind) as ts.SyntaxKind);
     }
 
     const wantComments = request.text.includes(DIRECTIVE_MARK);
@@ -113,40 +93,20 @@ export class TypeScriptBackend implements LanguageBackend {
       }
     };
 
-    const w0 = performance.now();
-    const ruleTime = timings ? new Map<string, number>() : undefined;
-    if (handlers.size > 0 || wantComments) {
+    if (!rules.isEmpty || wantComments) {
       withEnclosingFunctionMemo(() => walk(sourceFile, (node) => {
         if (wantComments) {
           addComments(ts.getLeadingCommentRanges(request.text, node.pos));
           addComments(ts.getTrailingCommentRanges(request.text, node.end));
         }
-        const list = handlers.get(node.kind);
-        if (!list) return;
-        for (const h of list) {
-          if (failed.has(h.ruleId)) continue;
-          const h0 = ruleTime ? performance.now() : 0;
-          try {
-            h.fn(node);
-          } catch (e) {
-            fail(h.ruleId, e);
-          }
-          if (ruleTime) ruleTime.set(h.ruleId, (ruleTime.get(h.ruleId) ?? 0) + performance.now() - h0);
-        }
+        rules.visit(node.kind, () => node);
       }));
     }
-    if (timings && ruleTime) {
-      let inRules = 0;
-      for (const [id, ms] of ruleTime) {
-        timings[`rule:${id}`] = (timings[`rule:${id}`] ?? 0) + ms;
-        inRules += ms;
-      }
-      timings.walk = (timings.walk ?? 0) + Math.max(0, performance.now() - w0 - inRules);
-    }
+    rules.finish();
 
     const syntaxErrors = parseErrors(sourceFile);
     if (syntaxErrors.length > 0) this.host.noIncrementalParseFrom(file);
-    return { reports, comments, syntaxErrors, ruleFailures };
+    return { reports, comments, syntaxErrors, ruleFailures: rules.failures };
   }
 
   /**

@@ -124,7 +124,48 @@ export class ModuleResolver {
     return undefined;
   }
 
+  /**
+   * An identifier's answer, shared by every identifier of the same name in the same innermost
+   * scope: they denote the same symbol. Asking the checker costs a walk from the identifier up
+   * through its parents, so without this a file with thousands of calls to one name inside an
+   * expression thousands of levels deep (`f(), f(), f(), ...`) costs millions of steps.
+   */
   private resolveIdentifier(id: ts.Identifier, depth: number): ModuleRef | undefined {
+    if (depth > 0) return this.resolveIdentifierUncached(id, depth);
+    const scope = this.scopeOf(id);
+    let names = this.byScopeName.get(scope);
+    if (!names) this.byScopeName.set(scope, (names = new Map()));
+    const known = names.get(id.text);
+    if (known !== undefined) return known ?? undefined;
+    const answer = this.resolveIdentifierUncached(id, depth);
+    names.set(id.text, answer ?? null);
+    return answer;
+  }
+
+  private readonly byScopeName = new Map<ts.Node, Map<string, ModuleRef | null>>();
+  private readonly scopeMemo = new Map<ts.Node, ts.Node>();
+
+  /** The innermost node around `node` that can declare names (walked once per node: memoised). */
+  private scopeOf(node: ts.Node): ts.Node {
+    const passed: ts.Node[] = [];
+    let scope: ts.Node = this.sourceFile;
+    for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+      const known = this.scopeMemo.get(n);
+      if (known) {
+        scope = known;
+        break;
+      }
+      if (declaresNames(n)) {
+        scope = n;
+        break;
+      }
+      passed.push(n);
+    }
+    for (const n of passed) this.scopeMemo.set(n, scope);
+    return scope;
+  }
+
+  private resolveIdentifierUncached(id: ts.Identifier, depth: number): ModuleRef | undefined {
     const symbol = this.checker.getSymbolAtLocation(id);
     if (!symbol) {
       // No declaration anywhere (a JS file without the lib that declares it): a global by name.
@@ -329,4 +370,28 @@ export function calleeName(callee: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name)) return e.name.text;
   if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) return e.argumentExpression.text;
   return undefined;
+}
+
+/**
+ * Whether names declared in `node` can shadow outer ones for identifiers inside it: whatever the
+ * binder gave a symbol table (`locals`), and the nodes that bring a name into scope another way
+ * (a named function or class expression, `with`). Counting more nodes than needed only shares less.
+ */
+function declaresNames(node: ts.Node): boolean {
+  return (
+    (node as { locals?: unknown }).locals !== undefined ||
+    ts.isSourceFile(node) ||
+    ts.isFunctionLike(node) ||
+    ts.isClassLike(node) ||
+    ts.isBlock(node) ||
+    ts.isModuleBlock(node) ||
+    ts.isModuleDeclaration(node) ||
+    ts.isCaseBlock(node) ||
+    ts.isCatchClause(node) ||
+    ts.isForStatement(node) ||
+    ts.isForInStatement(node) ||
+    ts.isForOfStatement(node) ||
+    ts.isClassStaticBlockDeclaration(node) ||
+    ts.isWithStatement(node)
+  );
 }
