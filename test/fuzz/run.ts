@@ -4,6 +4,7 @@
 //   --lang L          typescript | python | all (default all)
 //   --seed S          run seed (default: from the clock); input i of a run is reproducible alone
 //   --only I          check only input I of the run (with --seed and --lang): reproduce a failure
+//   --from I          start at input I (then --runs inputs; no large cases): replay a stretch of a run
 //   --no-large        skip the 10 MB line cases
 //   --report FILE     where the summary goes (default test/fuzz/last-run.json)
 //   --no-save         do not write failing inputs to test/fixtures/regressions/
@@ -201,8 +202,8 @@ function count(summary: LangSummary, outcome: Outcome, index: number, label: () 
 async function runLanguage(lang: Lang, opts: Options, summary: LangSummary, failures: Map<string, Failure>): Promise<void> {
   const c = corpus(lang);
   const t0 = Date.now();
-  let next = opts.large ? -LARGE_UNITS[lang].length * 2 : 0;
-  const to = opts.runs;
+  let next = opts.from ?? (opts.large ? -LARGE_UNITS[lang].length * 2 : 0);
+  const to = (opts.from ?? 0) + opts.runs;
   let lastReport = Date.now();
   while (next < to) {
     const from = next;
@@ -384,6 +385,8 @@ interface Options {
   langs: Lang[];
   seed: number;
   only?: number;
+  /** First input index (a part of a run: inputs from..from+runs-1, no large cases). */
+  from?: number;
   large: boolean;
   report: string;
   save: boolean;
@@ -413,6 +416,7 @@ function parseArgs(argv: string[]): Options {
       if (!opts.langs.every((x) => LANGS.includes(x))) throw new Error(`--lang: typescript, python or all, not '${l}'`);
     } else if (a === '--seed') opts.seed = Number(value()) | 0;
     else if (a === '--only') opts.only = Number(value());
+    else if (a === '--from') opts.from = Number(value());
     else if (a === '--no-large') opts.large = false;
     else if (a === '--report') opts.report = path.resolve(value());
     else if (a === '--no-save') opts.save = false;

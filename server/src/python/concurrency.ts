@@ -157,7 +157,11 @@ function computeImportEdit(text: string, root: Node, module: string): TextEdit {
   }
   const isImport = first?.type === 'import_statement' || first?.type === 'import_from_statement';
   if (first && (isImport || preambleEnd === 0)) {
-    return { start: first.startIndex, end: first.startIndex, newText: `import ${module}${eol}${isImport ? '' : eol + eol}` };
+    // At the start of its line: in a file that does not parse, the first statement may be indented
+    // (and a fix may insert right where it starts).
+    const lineStart = text.lastIndexOf('\n', first.startIndex - 1) + 1;
+    const at = /^[ \t]*$/.test(text.slice(lineStart, first.startIndex)) ? lineStart : first.startIndex;
+    return { start: at, end: at, newText: `import ${module}${eol}${isImport ? '' : eol + eol}` };
   }
   // After the docstring or `__future__` imports, separated by a blank line.
   return { start: preambleEnd, end: preambleEnd, newText: `${preambleEnd > 0 ? eol + eol : ''}import ${module}${first ? '' : eol}` };
