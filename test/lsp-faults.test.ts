@@ -427,4 +427,20 @@ describe('language server faults (spawned over stdio)', function () {
     assert.deepEqual((await client.pull(before)).map((d) => d.code), ['unused-async']);
     await client.assertServing(ws);
   });
+  it('Lint Workspace over pipes, devices, symlink loops, dangling links and unreadable files finishes and lints the rest', async function () {
+    if (process.platform === 'win32') this.skip();
+    const ws = makeWorkspace({ 'ok.ts': UNUSED_TS, 'sub/ok.py': UNUSED_PY });
+    execFileSync('mkfifo', [path.join(ws, 'pipe.ts')]);
+    execFileSync('mkfifo', [path.join(ws, 'pipe.py')]);
+    fs.symlinkSync('/dev/zero', path.join(ws, 'zero.ts'));
+    fs.symlinkSync('/dev/urandom', path.join(ws, 'random.py'));
+    fs.symlinkSync('missing.ts', path.join(ws, 'dangling.ts'));
+    fs.symlinkSync('..', path.join(ws, 'sub', 'loop'));
+    if (fs.existsSync('/proc/self/mem')) fs.symlinkSync('/proc/self/mem', path.join(ws, 'mem.ts')); // EIO on read
+    const client = await start(ws);
+    const result: { files: number; findings: number; filesWithFindings: number } = await client.conn.sendRequest('asyncLint/lintWorkspace', {});
+    // ok.ts and sub/ok.py, each with its unused-async finding; nothing else counts as linted.
+    assert.deepEqual([result.files, result.findings, result.filesWithFindings], [2, 2, 2], JSON.stringify(result));
+    await client.assertServing(ws);
+  });
 });
