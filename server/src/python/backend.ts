@@ -22,6 +22,13 @@ const MAX_KEPT_TREES = 32;
  * of a text that large lives at a time.
  */
 const MAX_KEPT_TEXT = 1024 * 1024;
+/**
+ * Trees parsed for the module summary of a file the run has still to analyse are kept for that
+ * analysis (each module is parsed once per run), up to this many trees and characters of text;
+ * past either, the oldest is deleted (and that file parsed again when its turn comes).
+ */
+const MAX_PENDING_TREES = 1024;
+const MAX_PENDING_TEXT = 16 * 1024 * 1024;
 
 interface KeptTree {
   text: string;
@@ -42,6 +49,11 @@ export class PythonBackend implements LanguageBackend {
   readonly workspace: PythonWorkspace;
   /** Last tree per open document, most recently used last. */
   private readonly kept = new Map<string, KeptTree>();
+  /** Files announced by prepare() and not analysed since. */
+  private readonly awaiting = new Set<string>();
+  /** Trees the module index parsed for files in `awaiting`, oldest first (see MAX_PENDING_TREES). */
+  private readonly pending = new Map<string, KeptTree>();
+  private pendingText = 0;
   /** Parses done, full and incremental, for tests and statistics. */
   readonly parseCount = { full: 0, incremental: 0 };
 
@@ -50,7 +62,11 @@ export class PythonBackend implements LanguageBackend {
     const rules = opts.rules ?? PY_RULES;
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.ruleIds = rules.map((r) => r.id);
-    this.workspace = new PythonWorkspace(opts.fs ?? nodeIndexFileSystem, (text) => this.parse(text));
+    this.workspace = new PythonWorkspace(
+      opts.fs ?? nodeIndexFileSystem,
+      (text) => this.parse(text),
+      (file, text, tree) => this.adopt(file, text, tree),
+    );
   }
 
   /** Loads the parser; after the parser's WebAssembly instance crashed, loads a new one. */
@@ -69,6 +85,7 @@ export class PythonBackend implements LanguageBackend {
     if (rt.generation !== this.generation) {
       // Trees of a dead instance are dropped, not deleted: nothing may run in it any more.
       this.kept.clear();
+      this.dropPending();
       this.parser = createPythonParser();
       this.generation = rt.generation;
     }
@@ -84,6 +101,7 @@ export class PythonBackend implements LanguageBackend {
     if (!isWasmRuntimeError(e)) return e;
     discardPythonRuntime(this.generation);
     this.kept.clear();
+    this.dropPending();
     this.parser = undefined;
     const message = (e as Error).message;
     return new AnalysisStopped(
@@ -108,11 +126,43 @@ export class PythonBackend implements LanguageBackend {
   }
 
   prepare(files: readonly string[]): void {
-    this.workspace.prepare(files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py')));
+    const mine = files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py'));
+    this.workspace.prepare(mine);
+    for (const f of mine) this.awaiting.add(path.resolve(f));
   }
 
   fileChanged(file: string): void {
+    const abs = path.resolve(file);
+    this.awaiting.delete(abs);
+    this.takePending(abs)?.tree.delete();
     this.workspace.fileChanged(file);
+  }
+
+  /** Keeps a tree the module index parsed, if its file is still to be analysed in this run. */
+  private adopt(file: string, text: string, tree: Tree): boolean {
+    if (!this.awaiting.has(file) || text.length > MAX_KEPT_TEXT || this.generation !== pythonRuntime()?.generation) return false;
+    this.takePending(file)?.tree.delete();
+    this.pending.set(file, { text, tree });
+    this.pendingText += text.length;
+    while (this.pending.size > MAX_PENDING_TREES || this.pendingText > MAX_PENDING_TEXT) {
+      const oldest = this.pending.keys().next().value as string;
+      this.takePending(oldest)!.tree.delete();
+    }
+    return true;
+  }
+
+  private takePending(file: string): KeptTree | undefined {
+    const entry = this.pending.get(file);
+    if (!entry) return undefined;
+    this.pending.delete(file);
+    this.pendingText -= entry.text.length;
+    return entry;
+  }
+
+  /** Forgets the pending trees of a dead runtime (not deleted: nothing may run in it any more). */
+  private dropPending(): void {
+    this.pending.clear();
+    this.pendingText = 0;
   }
 
   closeDocument(file: string): void {
@@ -130,12 +180,18 @@ export class PythonBackend implements LanguageBackend {
 
   /**
    * The tree of a document version: re-parsed incrementally from the document's last tree when the
-   * server gives a version, parsed afresh (and not kept) on the CLI.
+   * server gives a version; on the CLI (no version) the tree the module index parsed for the same
+   * text, if a file analysed earlier imported this one, else parsed afresh (and not kept).
    */
   private treeFor(file: string, text: string, version: number | undefined): { tree: Tree; keep: boolean } {
     this.runtime();
+    this.awaiting.delete(file);
+    const pending = this.takePending(file);
+    if (pending && (pending.text !== text || version !== undefined)) pending.tree.delete();
     if (version === undefined || text.length > MAX_KEPT_TEXT) {
       this.forgetTree(file);
+      // The tree the module index parsed for this text, when another file imported it first.
+      if (pending && pending.text === text) return { tree: pending.tree, keep: false };
       return { tree: this.parse(text), keep: false };
     }
     const last = this.kept.get(file);
@@ -256,6 +312,13 @@ export class PythonBackend implements LanguageBackend {
     // ERROR nodes are not entered by the walk; collect them (and comments inside them) here.
     if (tree.rootNode.hasError) collectErrors(tree.rootNode, syntaxErrors, comments);
     rules.finish();
+    // No rule needed names here; a file of the run may still be imported by one analysed later,
+    // whose summary would otherwise cost a second parse.
+    if (!names && workspace.isPrepared(file)) {
+      const s0 = performance.now();
+      workspace.indexFor(file).store(file, text, tree);
+      if (timings) timings.names = (timings.names ?? 0) + (performance.now() - s0);
+    }
     return { reports, comments, syntaxErrors, ruleFailures: rules.failures };
   }
 

@@ -75,8 +75,8 @@ export const nodeIndexFileSystem: IndexFileSystem = {
   readFile(file) {
     let buf: Buffer;
     try {
-      const st = fs.statSync(file);
-      if (!st.isFile() || st.size > MAX_INDEXED_SIZE) return undefined;
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (!st?.isFile() || st.size > MAX_INDEXED_SIZE) return undefined;
       buf = fs.readFileSync(file);
     } catch {
       return undefined;
@@ -85,7 +85,8 @@ export const nodeIndexFileSystem: IndexFileSystem = {
   },
   isFile(file) {
     try {
-      return fs.statSync(file).isFile();
+      // A missing file is the common answer (import candidates): no exception for it.
+      return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
     } catch {
       return false;
     }
@@ -205,6 +206,13 @@ interface CachedSummary {
 /** Parses a text for the index; the caller deletes the tree. */
 export type ParseForIndex = (text: string) => Tree;
 
+/**
+ * Offered the tree the index parsed to summarise a file: true if the callee keeps it (and will
+ * delete it), false if the index should delete it now. The backend keeps the trees of files its
+ * run has still to analyse, so that each module is parsed once per run.
+ */
+export type AdoptIndexTree = (file: string, text: string, tree: Tree) => boolean;
+
 /** All Python modules under one workspace root. */
 export class ModuleIndex {
   private readonly summaries = new Map<string, CachedSummary>();
@@ -227,10 +235,13 @@ export class ModuleIndex {
     if (text === undefined) return undefined;
     const tree = this.workspace.parse(text);
     this.parsed++;
+    let adopted = false;
     try {
-      return this.store(file, text, tree);
+      const summary = this.store(file, text, tree);
+      adopted = this.workspace.adopt?.(file, text, tree) ?? false;
+      return summary;
     } finally {
-      tree.delete();
+      if (!adopted) tree.delete();
     }
   }
 
@@ -348,7 +359,13 @@ export class PythonWorkspace {
   constructor(
     readonly fs: IndexFileSystem,
     readonly parse: ParseForIndex,
+    readonly adopt?: AdoptIndexTree,
   ) {}
+
+  /** Whether prepare() announced the file and nothing has changed it since. */
+  isPrepared(file: string): boolean {
+    return this.prepared.has(file);
+  }
 
   /**
    * The files of a run (the CLI's, or the server's Lint Workspace): their existence is known
