@@ -13,6 +13,7 @@ import { NameResolver } from './names';
 import { createPythonParser, discardPythonRuntime, loadPython, pythonRuntime, type PythonRuntime } from './parser';
 import { walkTree, type PyRule, type PyRuleContext } from './rule';
 import { PY_RULES } from './rules';
+import { walker } from './wasm';
 
 /** Open documents whose last tree is kept for incremental re-parsing (trees live in wasm memory). */
 const MAX_KEPT_TREES = 32;
@@ -286,10 +287,11 @@ export class PythonBackend implements LanguageBackend {
     // One cursor walk. A Node object is made only for nodes a rule handles: reading the type and
     // offsets from the cursor costs a call into wasm, materialising a Node costs several.
     const checkMissing = tree.rootNode.hasError;
-    const cursor = tree.rootNode.walk();
+    const cursor = walker(tree.rootNode);
+    const current = () => cursor.node();
     try {
       walk: for (;;) {
-        const type = cursor.nodeType;
+        const type = cursor.type;
         let descend = type !== 'ERROR';
         if (type === 'comment') {
           const start = cursor.startIndex;
@@ -297,8 +299,8 @@ export class PythonBackend implements LanguageBackend {
           comments.push({ start, end, text: text.slice(start, end) });
           descend = false;
         } else if (descend) {
-          if (checkMissing && cursor.nodeIsMissing) syntaxErrors.push({ start: cursor.startIndex, end: cursor.endIndex, message: `missing ${type}` });
-          rules.visit(type, () => cursor.currentNode);
+          if (checkMissing && cursor.isMissing) syntaxErrors.push({ start: cursor.startIndex, end: cursor.endIndex, message: `missing ${type}` });
+          rules.visit(type, current);
         }
         if (descend && cursor.gotoFirstChild()) continue;
         // Next sibling, or climb until one exists (the cursor cannot climb above the root).

@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
+import { registerInternals, WasmInternals } from './wasm';
 
 type Runtime = typeof TreeSitter;
 
@@ -49,15 +50,19 @@ export function loadPython(): Promise<PythonRuntime> {
   loading ??= (async () => {
     const runtime = requireFresh();
     const wasm = locate('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm'));
-    await runtime.Parser.init({
+    // This object becomes the Emscripten module (see wasm.ts).
+    const moduleOptions = {
       locateFile: () => wasm,
       // An abort is reported by the RuntimeError it throws; do not also print it to stderr
       // (the language server's stderr is a log the editor shows).
       printErr: () => {},
-    });
+    };
+    await runtime.Parser.init(moduleOptions);
+    const internals = WasmInternals.install(moduleOptions);
     const language = await runtime.Language.load(fs.readFileSync(locate('tree-sitter-python.wasm', () =>
       path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
     )));
+    if (internals) registerInternals(language, internals);
     current = { runtime, language, generation: ++generation };
     return current;
   })();

@@ -5,6 +5,7 @@
 // a module-level `def open()` hides the builtin everywhere. This layer is pure syntax; names.ts
 // turns bindings into qualified names and kinds.
 import type { Node, Tree } from 'web-tree-sitter';
+import { walker } from './wasm';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
 
@@ -271,17 +272,17 @@ export class ModuleScopes {
       for (const { node, unpack } of targetNames(target)) bindIn(scope, make(node.text, node, unpack));
     };
 
-    const cursor = root.walk();
+    const cursor = walker(root);
     // Tracked by hand: the cursor's own currentDepth costs O(depth) per call.
     let depth = 0;
     try {
       for (;;) {
         // A Node is made only for the types handled below: reading the cursor is cheaper.
-        const type = cursor.nodeType;
+        const type = cursor.type;
         while (stack.length > 1 && stack[stack.length - 1].depth >= depth) stack.pop();
         let descend = type !== 'ERROR' && type !== 'string' && type !== 'comment';
         if (descend && HANDLED.has(type)) {
-          const node = cursor.currentNode;
+          const node = cursor.node();
           const scope = at(node.startIndex, node.endIndex);
           switch (type) {
             case 'decorated_definition': {

@@ -22,6 +22,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/types';
 import { canAwaitAt, spellAt } from '../edits';
 import type { PyRule, PyRuleContext } from '../rule';
+import { walker, type Walker } from '../wasm';
 
 function unparenthesized(node: Node | null): Node | null {
   while (node?.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0);
@@ -35,7 +36,7 @@ export const unawaited: PyRule = {
       const names = context.names;
       const callee = names.callee(call);
       if (!names.isCoroutineFunction(callee)) return;
-      if (stored && isRead(stored, names.scopes.scopeAt(stored.startIndex).node)) return;
+      if (stored && isRead(stored, names.scopes.scopeAt(stored.startIndex).node, context.text)) return;
       const name = call.childForFieldName('function')!.text.replace(/\s+/g, '');
       const message = stored
         ? `'${stored.text}' holds the coroutine of '${name}()' but is never read: the coroutine never runs. Await it, or pass it to asyncio.gather / create_task.`
@@ -62,19 +63,19 @@ export const unawaited: PyRule = {
  * Whether a name bound at `target` is read anywhere in `scopeNode` (closures included). Writes
  * (`x = ...` targets), attribute names (`obj.x`) and keyword names (`f(x=1)`) are not reads.
  */
-function isRead(target: Node, scopeNode: Node): boolean {
+function isRead(target: Node, scopeNode: Node, text: string): boolean {
   const name = target.text;
-  const cursor = scopeNode.walk();
+  const cursor = walker(scopeNode);
   // Types of the ancestors of the cursor's node, by depth.
   const types: string[] = [];
   // Tracked by hand: the cursor's own currentDepth costs O(depth) per call.
   let depth = 0;
   try {
     for (;;) {
-      const type = cursor.nodeType;
+      const type = cursor.type;
       types.length = depth;
-      if (type === 'identifier' && cursor.startIndex !== target.startIndex && cursor.nodeText === name) {
-        const field = cursor.currentFieldName;
+      if (type === 'identifier' && isName(cursor, text, name) && cursor.startIndex !== target.startIndex) {
+        const field = cursor.fieldName;
         const parent = types[depth - 1];
         const isWrite = field === 'left' && parent === 'assignment';
         const isMember = field === 'attribute' && parent === 'attribute';
@@ -93,6 +94,12 @@ function isRead(target: Node, scopeNode: Node): boolean {
   } finally {
     cursor.delete();
   }
+}
+
+/** Whether the cursor's node spells `name` (`text` is the tree's text). */
+function isName(cursor: Walker, text: string, name: string): boolean {
+  const start = cursor.startIndex;
+  return cursor.endIndex - start === name.length && text.startsWith(name, start);
 }
 
 function fixes(context: PyRuleContext, stmt: Node, call: Node): Fix[] {
