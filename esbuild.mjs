@@ -50,14 +50,27 @@ const common = {
   define: { 'import.meta.url': '__importMetaUrl' },
 };
 
+/**
+ * The CLI loads the TypeScript compiler from a file of its own, dist/typescript.js, beside it:
+ * a run over Python files alone then never reads or compiles the compiler's source (most of the
+ * bundle; the backend requires it only when a TypeScript file is linted).
+ */
+const typescriptApart = {
+  name: 'typescript-apart',
+  setup(build) {
+    build.onResolve({ filter: /^typescript$/ }, () => ({ path: './typescript.js', external: true }));
+  },
+};
+
 const entries = [
-  { name: 'cli', entryPoints: ['server/src/cli.ts'], outfile: path.join(dist, 'cli.js') },
+  { name: 'cli', entryPoints: ['server/src/cli.ts'], outfile: path.join(dist, 'cli.js'), plugins: [typescriptApart] },
+  { name: 'cli', entryPoints: [require.resolve('typescript')], outfile: path.join(dist, 'typescript.js') },
   { name: 'server', entryPoints: ['server/src/server.ts'], outfile: path.join(dist, 'server.js') },
   { name: 'client', entryPoints: ['client/src/extension.ts'], outfile: path.join(dist, 'client.js'), external: ['vscode'] },
 ].filter((e) => fs.existsSync(e.entryPoints[0]) && (!only || e.name === only));
 
 copyRuntimeAssets();
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, entryPoints: e.entryPoints, outfile: e.outfile, external: [...common.external, ...(e.external ?? [])] })));
+const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, entryPoints: e.entryPoints, outfile: e.outfile, external: [...common.external, ...(e.external ?? [])], plugins: e.plugins ?? [] })));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
