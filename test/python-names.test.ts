@@ -2,18 +2,18 @@
 // imports and aliases to qualified names, local definitions shadow builtins and imports, the
 // innermost enclosing function decides "inside async def", and receivers get kinds.
 import assert from 'node:assert/strict';
-import type { Node, Tree } from 'web-tree-sitter';
 import { Catalog } from '../server/src/python/catalog';
 import { NameResolver, type WorkspaceLookup } from '../server/src/python/names';
 import { createPythonParser, loadPython } from '../server/src/python/parser';
 import { walkTree } from '../server/src/python/rule';
-
-let trees: Tree[] = [];
+import type { SyntaxNode as Node, SyntaxTree as Tree } from '../server/src/python/syntax';
+import { readTree } from '../server/src/python/wasm';
 
 async function resolver(source: string, workspace?: WorkspaceLookup): Promise<{ names: NameResolver; tree: Tree }> {
   await loadPython();
-  const tree = createPythonParser().parse(source)!;
-  trees.push(tree);
+  const parsed = createPythonParser().parse(source)!;
+  const tree = readTree(parsed, source);
+  parsed.delete();
   return { names: new NameResolver(tree, new Catalog(), { moduleName: 'app.main', packageName: 'app' }, workspace), tree };
 }
 
@@ -32,11 +32,6 @@ function markedCall(tree: Tree, source: string): Node {
   assert.ok(found, `no call on line ${line + 1}`);
   return found;
 }
-
-afterEach(() => {
-  for (const t of trees) t.delete();
-  trees = [];
-});
 
 describe('python names: callee qualified names', () => {
   const cases: [string, string, string | undefined][] = [

@@ -1,9 +1,10 @@
-// The Python language backend: parses with tree-sitter (incrementally for open documents), walks
-// the tree once, and dispatches nodes to the enabled rules' handlers. Name resolution and the
-// workspace's module index are built only when a rule asks.
+// The Python language backend: parses with tree-sitter (incrementally for open documents), copies
+// the tree out of WebAssembly memory into a SyntaxTree (syntax.ts), walks that once, and dispatches
+// nodes to the enabled rules' handlers. Name resolution and the workspace's module index are built
+// only when a rule asks. Rules never call into WebAssembly.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Edit, Node, Parser, Point, Tree } from 'web-tree-sitter';
+import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
 import type { Analysis, AnalysisRequest, LanguageBackend, RuleReport } from '../engine/linter';
 import { AnalysisStopped, isWasmRuntimeError, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
@@ -13,7 +14,8 @@ import { NameResolver } from './names';
 import { createPythonParser, discardPythonRuntime, loadPython, pythonRuntime, type PythonRuntime } from './parser';
 import { walkTree, type PyRule, type PyRuleContext } from './rule';
 import { PY_RULES } from './rules';
-import { walker } from './wasm';
+import type { SyntaxNode, SyntaxTree } from './syntax';
+import { readTree } from './wasm';
 
 /** Open documents whose last tree is kept for incremental re-parsing (trees live in wasm memory). */
 const MAX_KEPT_TREES = 32;
@@ -26,14 +28,19 @@ const MAX_KEPT_TEXT = 1024 * 1024;
 /**
  * Trees parsed for the module summary of a file the run has still to analyse are kept for that
  * analysis (each module is parsed once per run), up to this many trees and characters of text;
- * past either, the oldest is deleted (and that file parsed again when its turn comes).
+ * past either, the oldest is dropped (and that file parsed again when its turn comes).
  */
 const MAX_PENDING_TREES = 1024;
-const MAX_PENDING_TEXT = 16 * 1024 * 1024;
+const MAX_PENDING_TEXT = 4 * 1024 * 1024;
 
 interface KeptTree {
   text: string;
   tree: Tree;
+}
+
+interface PendingTree {
+  text: string;
+  syntax: SyntaxTree;
 }
 
 export interface PythonBackendOptions {
@@ -53,7 +60,7 @@ export class PythonBackend implements LanguageBackend {
   /** Files announced by prepare() and not analysed since. */
   private readonly awaiting = new Set<string>();
   /** Trees the module index parsed for files in `awaiting`, oldest first (see MAX_PENDING_TREES). */
-  private readonly pending = new Map<string, KeptTree>();
+  private readonly pending = new Map<string, PendingTree>();
   private pendingText = 0;
   /** Parses done, full and incremental, for tests and statistics. */
   readonly parseCount = { full: 0, incremental: 0 };
@@ -65,8 +72,8 @@ export class PythonBackend implements LanguageBackend {
     this.ruleIds = rules.map((r) => r.id);
     this.workspace = new PythonWorkspace(
       opts.fs ?? nodeIndexFileSystem,
-      (text) => this.parse(text),
-      (file, text, tree) => this.adopt(file, text, tree),
+      (text) => this.parseSyntax(text),
+      (file, text, syntax) => this.adopt(file, text, syntax),
     );
   }
 
@@ -126,6 +133,25 @@ export class PythonBackend implements LanguageBackend {
     return tree;
   }
 
+  /** The SyntaxTree of a tree-sitter tree (which the caller still owns). */
+  private read(tree: Tree, text: string): SyntaxTree {
+    try {
+      return readTree(tree, text);
+    } catch (e) {
+      throw this.crashed(e);
+    }
+  }
+
+  /** Parses a text into a SyntaxTree; nothing is left in WebAssembly memory. */
+  private parseSyntax(text: string): SyntaxTree {
+    const tree = this.parse(text);
+    try {
+      return this.read(tree, text);
+    } finally {
+      if (this.parser) tree.delete();
+    }
+  }
+
   prepare(files: readonly string[]): void {
     const mine = files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py'));
     this.workspace.prepare(mine);
@@ -135,24 +161,22 @@ export class PythonBackend implements LanguageBackend {
   fileChanged(file: string): void {
     const abs = path.resolve(file);
     this.awaiting.delete(abs);
-    this.takePending(abs)?.tree.delete();
+    this.takePending(abs);
     this.workspace.fileChanged(file);
   }
 
   /** Keeps a tree the module index parsed, if its file is still to be analysed in this run. */
-  private adopt(file: string, text: string, tree: Tree): boolean {
-    if (!this.awaiting.has(file) || text.length > MAX_KEPT_TEXT || this.generation !== pythonRuntime()?.generation) return false;
-    this.takePending(file)?.tree.delete();
-    this.pending.set(file, { text, tree });
+  private adopt(file: string, text: string, syntax: SyntaxTree): void {
+    if (!this.awaiting.has(file) || text.length > MAX_KEPT_TEXT) return;
+    this.takePending(file);
+    this.pending.set(file, { text, syntax });
     this.pendingText += text.length;
     while (this.pending.size > MAX_PENDING_TREES || this.pendingText > MAX_PENDING_TEXT) {
-      const oldest = this.pending.keys().next().value as string;
-      this.takePending(oldest)!.tree.delete();
+      this.takePending(this.pending.keys().next().value as string);
     }
-    return true;
   }
 
-  private takePending(file: string): KeptTree | undefined {
+  private takePending(file: string): PendingTree | undefined {
     const entry = this.pending.get(file);
     if (!entry) return undefined;
     this.pending.delete(file);
@@ -160,7 +184,6 @@ export class PythonBackend implements LanguageBackend {
     return entry;
   }
 
-  /** Forgets the pending trees of a dead runtime (not deleted: nothing may run in it any more). */
   private dropPending(): void {
     this.pending.clear();
     this.pendingText = 0;
@@ -181,19 +204,18 @@ export class PythonBackend implements LanguageBackend {
 
   /**
    * The tree of a document version: re-parsed incrementally from the document's last tree when the
-   * server gives a version; on the CLI (no version) the tree the module index parsed for the same
-   * text, if a file analysed earlier imported this one, else parsed afresh (and not kept).
+   * server gives a version (that tree is kept); on the CLI (no version) the tree the module index
+   * parsed for the same text, if a file analysed earlier imported this one, else parsed afresh.
    */
-  private treeFor(file: string, text: string, version: number | undefined): { tree: Tree; keep: boolean } {
+  private syntaxFor(file: string, text: string, version: number | undefined): SyntaxTree {
     this.runtime();
     this.awaiting.delete(file);
     const pending = this.takePending(file);
-    if (pending && (pending.text !== text || version !== undefined)) pending.tree.delete();
     if (version === undefined || text.length > MAX_KEPT_TEXT) {
       this.forgetTree(file);
       // The tree the module index parsed for this text, when another file imported it first.
-      if (pending && pending.text === text) return { tree: pending.tree, keep: false };
-      return { tree: this.parse(text), keep: false };
+      if (pending && pending.text === text && version === undefined) return pending.syntax;
+      return this.parseSyntax(text);
     }
     const last = this.kept.get(file);
     let tree: Tree;
@@ -213,33 +235,25 @@ export class PythonBackend implements LanguageBackend {
       entry.tree.delete();
       this.kept.delete(oldest);
     }
-    return { tree, keep: true };
+    return this.read(tree, text);
   }
 
   analyze(request: AnalysisRequest): Analysis {
     const { timings, text } = request;
     const file = path.resolve(request.path);
     const p0 = performance.now();
-    let tree: Tree;
-    let keep: boolean;
+    let syntax: SyntaxTree;
     try {
-      ({ tree, keep } = this.treeFor(file, text, request.version));
+      syntax = this.syntaxFor(file, text, request.version);
     } catch (e) {
       throw this.crashed(e);
     }
     if (request.version !== undefined) this.workspace.setDocument(file, text);
     if (timings) timings.parse = (timings.parse ?? 0) + (performance.now() - p0);
-    const generation = this.generation;
-    try {
-      return this.run(request, file, tree);
-    } catch (e) {
-      throw this.crashed(e);
-    } finally {
-      if (!keep && this.generation === generation && pythonRuntime()?.generation === generation) tree.delete();
-    }
+    return this.run(request, file, syntax);
   }
 
-  private run(request: AnalysisRequest, file: string, tree: Tree): Analysis {
+  private run(request: AnalysisRequest, file: string, tree: SyntaxTree): Analysis {
     const { timings, text } = request;
     const workspace = this.workspace;
     // Shared by every rule of this file, built on first use.
@@ -258,7 +272,7 @@ export class PythonBackend implements LanguageBackend {
       return names;
     };
     const reports: RuleReport[] = [];
-    const rules = new RuleDispatch<string, Node>({ timings, timeBudgetMs: request.timeBudgetMs });
+    const rules = new RuleDispatch<string, SyntaxNode>({ timings, timeBudgetMs: request.timeBudgetMs });
     for (const id of request.rules) {
       const rule = this.rules.get(id);
       if (!rule) continue;
@@ -279,40 +293,31 @@ export class PythonBackend implements LanguageBackend {
           reports.push({ ruleId: id, start, end, message, fixes });
         },
       };
-      rules.add(id, () => rule.create(context) as Visitor<Node>, (type) => type);
+      rules.add(id, () => rule.create(context) as Visitor<SyntaxNode>, (type) => type);
     }
 
     const comments: Comment[] = [];
     const syntaxErrors: SyntaxProblem[] = [];
-    // One cursor walk. A Node object is made only for nodes a rule handles: reading the type and
-    // offsets from the cursor costs a call into wasm, materialising a Node costs several.
-    const checkMissing = tree.rootNode.hasError;
-    const cursor = walker(tree.rootNode);
-    const current = () => cursor.node();
-    try {
-      walk: for (;;) {
-        const type = cursor.type;
-        let descend = type !== 'ERROR';
-        if (type === 'comment') {
-          const start = cursor.startIndex;
-          const end = cursor.endIndex;
-          comments.push({ start, end, text: text.slice(start, end) });
-          descend = false;
-        } else if (descend) {
-          if (checkMissing && cursor.isMissing) syntaxErrors.push({ start: cursor.startIndex, end: cursor.endIndex, message: `missing ${type}` });
-          rules.visit(type, current);
-        }
-        if (descend && cursor.gotoFirstChild()) continue;
-        // Next sibling, or climb until one exists (the cursor cannot climb above the root).
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) break walk;
-        }
+    // One walk, in node order. A node object is made only for nodes a rule handles.
+    const { count, after, start, end, missing } = tree.arrays;
+    const checkMissing = tree.hasError;
+    let at = 0;
+    const current = () => tree.node(at)!;
+    for (let i = 0; i < count; ) {
+      const type = tree.typeOf(i);
+      let descend = type !== 'ERROR';
+      if (type === 'comment') {
+        comments.push({ start: start[i], end: end[i], text: text.slice(start[i], end[i]) });
+        descend = false;
+      } else if (descend) {
+        if (checkMissing && missing[i] === 1) syntaxErrors.push({ start: start[i], end: end[i], message: `missing ${type}` });
+        at = i;
+        rules.visit(type, current);
       }
-    } finally {
-      cursor.delete();
+      i = descend ? i + 1 : after[i];
     }
     // ERROR nodes are not entered by the walk; collect them (and comments inside them) here.
-    if (tree.rootNode.hasError) collectErrors(tree.rootNode, syntaxErrors, comments);
+    if (tree.hasError) collectErrors(tree, syntaxErrors, comments);
     rules.finish();
     // No rule needed names here; a file of the run may still be imported by one analysed later,
     // whose summary would otherwise cost a second parse.
@@ -325,39 +330,28 @@ export class PythonBackend implements LanguageBackend {
   }
 
   syntaxErrors(_path: string, text: string): SyntaxProblem[] {
-    const tree = this.parse(text);
-    try {
-      const errors: SyntaxProblem[] = [];
-      collectErrors(tree.rootNode, errors, []);
-      walkTree(tree.rootNode, (n) => {
-        if (n.isMissing) errors.push({ start: n.startIndex, end: n.endIndex, message: `missing ${n.type}` });
-      });
-      return errors;
-    } finally {
-      tree.delete();
-    }
+    const tree = this.parseSyntax(text);
+    const errors: SyntaxProblem[] = [];
+    collectErrors(tree, errors, []);
+    walkTree(tree.rootNode, (n) => {
+      if (n.isMissing) errors.push({ start: n.startIndex, end: n.endIndex, message: `missing ${n.type}` });
+    });
+    return errors;
   }
 }
 
-/** ERROR nodes anywhere in the tree (iteratively), and the comments inside them. */
-function collectErrors(root: Node, errors: SyntaxProblem[], comments: Comment[]): void {
-  const cursor = root.walk();
-  try {
-    for (;;) {
-      const node = cursor.currentNode;
-      if (node.type === 'ERROR') {
-        errors.push({ start: node.startIndex, end: node.endIndex, message: 'syntax error' });
-        for (const c of node.descendantsOfType('comment')) {
-          if (c) comments.push({ start: c.startIndex, end: c.endIndex, text: c.text });
-        }
-      }
-      if (node.type !== 'ERROR' && node.hasError && cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return;
-      }
+/** ERROR nodes (the outermost ones), and the comments inside them. */
+function collectErrors(tree: SyntaxTree, errors: SyntaxProblem[], comments: Comment[]): void {
+  const { count, after } = tree.arrays;
+  for (let i = 0; i < count; ) {
+    if (tree.typeOf(i) !== 'ERROR') {
+      i++;
+      continue;
     }
-  } finally {
-    cursor.delete();
+    const node = tree.node(i)!;
+    errors.push({ start: node.startIndex, end: node.endIndex, message: 'syntax error' });
+    for (const c of node.descendantsOfType('comment')) comments.push({ start: c.startIndex, end: c.endIndex, text: c.text });
+    i = after[i];
   }
 }
 

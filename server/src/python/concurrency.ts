@@ -2,7 +2,7 @@
 // await-in-loop) or scheduling coroutines (async-callback): which awaits must stay in order, how to
 // write an `asyncio` member at a place in the module, the layout of a suggested statement; and
 // whether a module belongs to another async framework (also for unused-async).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import type { TextEdit } from '../engine/types';
 import type { NameResolver } from './names';
 import type { ModuleScopes } from './scope';

@@ -1,6 +1,6 @@
 // Small building blocks for Python fixes: where `await` may go and whether it needs parentheses,
 // whether a statement has its line to itself, and how to spell a library function at a place.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 import type { TextEdit } from '../engine/types';
 import { asyncioMember } from './concurrency';
 import type { NameResolver } from './names';

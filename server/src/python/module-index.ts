@@ -9,7 +9,7 @@
 // what depended on that file. Nothing in the workspace is ever executed.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Node, Tree } from 'web-tree-sitter';
+import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { IndexedSymbol, ModuleIdentity, WorkspaceLookup } from './names';
 import { importBindings, targetNames } from './scope';
 
@@ -110,7 +110,7 @@ export function decodeSource(buf: Uint8Array): string {
 // --- summaries ------------------------------------------------------------------------------------
 
 /** Summarises a module from its tree, visiting statements only (expressions are never entered). */
-export function summarizeModule(tree: Tree, packageName: string | undefined): ModuleSummary {
+export function summarizeModule(tree: SyntaxTree, packageName: string | undefined): ModuleSummary {
   const summary: ModuleSummary = {
     functions: new Map(),
     classes: new Map(),
@@ -203,15 +203,14 @@ interface CachedSummary {
   summary: ModuleSummary;
 }
 
-/** Parses a text for the index; the caller deletes the tree. */
-export type ParseForIndex = (text: string) => Tree;
+/** Parses a text for the index. */
+export type ParseForIndex = (text: string) => SyntaxTree;
 
 /**
- * Offered the tree the index parsed to summarise a file: true if the callee keeps it (and will
- * delete it), false if the index should delete it now. The backend keeps the trees of files its
+ * Offered the tree the index parsed to summarise a file. The backend keeps the trees of files its
  * run has still to analyse, so that each module is parsed once per run.
  */
-export type AdoptIndexTree = (file: string, text: string, tree: Tree) => boolean;
+export type AdoptIndexTree = (file: string, text: string, tree: SyntaxTree) => void;
 
 /** All Python modules under one workspace root. */
 export class ModuleIndex {
@@ -235,18 +234,13 @@ export class ModuleIndex {
     if (text === undefined) return undefined;
     const tree = this.workspace.parse(text);
     this.parsed++;
-    let adopted = false;
-    try {
-      const summary = this.store(file, text, tree);
-      adopted = this.workspace.adopt?.(file, text, tree) ?? false;
-      return summary;
-    } finally {
-      if (!adopted) tree.delete();
-    }
+    const summary = this.store(file, text, tree);
+    this.workspace.adopt?.(file, text, tree);
+    return summary;
   }
 
   /** Records the summary of a file being analysed from its tree (no second parse). */
-  store(file: string, text: string, tree: Tree): ModuleSummary {
+  store(file: string, text: string, tree: SyntaxTree): ModuleSummary {
     const cached = this.summaries.get(file);
     if (cached && cached.text === text) return cached.summary;
     const summary = summarizeModule(tree, this.workspace.locate(file).packageName);

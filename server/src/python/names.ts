@@ -8,7 +8,7 @@
 // `asyncio.AbstractEventLoop`, `self` in a method is the enclosing class, a parameter annotated
 // `Path` is a `pathlib.Path`. A method call on a receiver of a known kind resolves to
 // `<kind>.<method>` (`q.put` on an `asyncio.Queue` is `asyncio.Queue.put`).
-import type { Node, Tree } from 'web-tree-sitter';
+import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { Catalog } from './catalog';
 import { ModuleScopes, type Binding, type Scope } from './scope';
 
@@ -50,7 +50,7 @@ export class NameResolver {
   private readonly visiting = new Set<number>();
 
   constructor(
-    private readonly tree: Tree,
+    private readonly tree: SyntaxTree,
     readonly catalog: Catalog,
     readonly module: ModuleIdentity,
     private readonly workspace: WorkspaceLookup | undefined,

@@ -50,7 +50,7 @@ export function loadPython(): Promise<PythonRuntime> {
   loading ??= (async () => {
     const runtime = requireFresh();
     const wasm = locate('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm'));
-    // This object becomes the Emscripten module (see wasm.ts).
+    // This object becomes the Emscripten module, whose cursor functions wasm.ts calls directly.
     const moduleOptions = {
       locateFile: () => wasm,
       // An abort is reported by the RuntimeError it throws; do not also print it to stderr

@@ -1,7 +1,7 @@
 // The shape of a Python rule: `create(context)` returns handlers by tree-sitter node type, and one
 // iterative walk of the tree calls every enabled rule's handlers. Nothing inside an ERROR node is
 // visited, so nothing is reported from code that did not parse.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { ResolvedConfig } from '../engine/config';
 import type { Fix } from '../engine/types';
 import type { Catalog } from './catalog';
@@ -10,7 +10,7 @@ import type { NameResolver } from './names';
 export interface PyRuleContext {
   readonly path: string;
   readonly text: string;
-  readonly tree: Tree;
+  readonly tree: SyntaxTree;
   readonly config: ResolvedConfig;
   /** Known APIs (blocking calls, coroutines, kinds), merged with the configuration. */
   readonly catalog: Catalog;
@@ -34,22 +34,15 @@ export interface PyRule {
 }
 
 /**
- * Visits every node under `root` in source order with a tree cursor (no recursion). ERROR nodes
- * and their contents are skipped. `enter` returns false to skip a node's children.
+ * Visits every node under `root` (itself included) in source order, without recursion. ERROR
+ * nodes and their contents are skipped. `enter` returns false to skip a node's children.
  */
 export function walkTree(root: Node, enter: (node: Node) => boolean | void): void {
-  const cursor = root.walk();
-  try {
-    for (;;) {
-      const node = cursor.currentNode;
-      const descend = node.type !== 'ERROR' && enter(node) !== false;
-      if (descend && cursor.gotoFirstChild()) continue;
-      // Next sibling, or climb until one exists.
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent() || cursor.currentNode.id === root.id) return;
-      }
-    }
-  } finally {
-    cursor.delete();
+  const tree = root.tree;
+  const after = tree.arrays.after;
+  for (let i = root.id; i < after[root.id]; ) {
+    const node = tree.node(i)!;
+    const descend = node.type !== 'ERROR' && enter(node) !== false;
+    i = descend ? i + 1 : after[i];
   }
 }

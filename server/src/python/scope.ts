@@ -4,8 +4,7 @@
 // bindings are flow-insensitive: a name assigned anywhere in a function is local to all of it, and
 // a module-level `def open()` hides the builtin everywhere. This layer is pure syntax; names.ts
 // turns bindings into qualified names and kinds.
-import type { Node, Tree } from 'web-tree-sitter';
-import { walker } from './wasm';
+import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
 
@@ -187,15 +186,15 @@ export class ModuleScopes {
   readonly starImports: string[] = [];
   private readonly byNode = new Map<number, Scope>();
 
-  constructor(tree: Tree, options: ScopeOptions) {
+  constructor(tree: SyntaxTree, options: ScopeOptions) {
     const root = tree.rootNode;
     const module = new ScopeImpl('module', root, undefined, root.startIndex, root.endIndex, root.startIndex, false, undefined, undefined);
     this.module = module;
     const all: ScopeImpl[] = [module];
     const decoratorsOf = new Map<number, Node[]>();
 
-    // The walk keeps a stack of (scope, depth): a scope covers the nodes deeper than its node.
-    const stack: { scope: ScopeImpl; depth: number }[] = [{ scope: module, depth: -1 }];
+    // The walk keeps a stack of open scopes, each with the end of its node's subtree.
+    const stack: { scope: ScopeImpl; until: number }[] = [{ scope: module, until: Infinity }];
     const at = (start: number, end: number): ScopeImpl => {
       for (let i = stack.length - 1; i > 0; i--) {
         const s = stack[i].scope;
@@ -272,151 +271,136 @@ export class ModuleScopes {
       for (const { node, unpack } of targetNames(target)) bindIn(scope, make(node.text, node, unpack));
     };
 
-    const cursor = walker(root);
-    // Tracked by hand: the cursor's own currentDepth costs O(depth) per call.
-    let depth = 0;
-    try {
-      for (;;) {
-        // A Node is made only for the types handled below: reading the cursor is cheaper.
-        const type = cursor.type;
-        while (stack.length > 1 && stack[stack.length - 1].depth >= depth) stack.pop();
-        let descend = type !== 'ERROR' && type !== 'string' && type !== 'comment';
-        if (descend && HANDLED.has(type)) {
-          const node = cursor.node();
-          const scope = at(node.startIndex, node.endIndex);
-          switch (type) {
-            case 'decorated_definition': {
-              const def = node.childForFieldName('definition');
-              if (def) decoratorsOf.set(def.id, node.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.namedChild(0)!).filter(Boolean));
-              break;
-            }
-            case 'function_definition':
-            case 'class_definition': {
-              const nameNode = node.childForFieldName('name');
-              const body = node.childForFieldName('body');
-              const name = nameNode?.text;
-              const isFunction = node.type === 'function_definition';
-              const params = isFunction ? node.childForFieldName('parameters') : null;
-              const start = isFunction ? (params?.startIndex ?? body?.startIndex ?? node.endIndex) : (body?.startIndex ?? node.endIndex);
-              const isAsync = isFunction && node.child(0)?.type === 'async';
-              const inner = new ScopeImpl(
-                isFunction ? 'function' : 'class',
-                node,
-                scope,
-                start,
-                node.endIndex,
-                body?.startIndex ?? node.endIndex,
-                isAsync,
-                name,
-                name !== undefined ? childPath(scope, name) : undefined,
-              );
-              inner.decorators = decoratorsOf.get(node.id) ?? [];
-              if (name !== undefined && nameNode) {
-                bindIn(scope, isFunction
-                  ? { kind: 'function', name, node, isAsync, scope: inner }
-                  : { kind: 'class', name, node, scope: inner });
-              }
-              all.push(inner);
-              this.byNode.set(node.id, inner);
-              stack.push({ scope: inner, depth });
-              if (isFunction) bindParameters(inner, params);
-              break;
-            }
-            case 'lambda': {
-              const params = node.childForFieldName('parameters');
-              const body = node.childForFieldName('body');
-              const start = params?.startIndex ?? body?.startIndex ?? node.endIndex;
-              const inner = new ScopeImpl('lambda', node, scope, start, node.endIndex, body?.startIndex ?? node.endIndex, false, undefined, undefined);
-              all.push(inner);
-              this.byNode.set(node.id, inner);
-              stack.push({ scope: inner, depth });
-              bindParameters(inner, params);
-              break;
-            }
-            case 'list_comprehension':
-            case 'set_comprehension':
-            case 'dictionary_comprehension':
-            case 'generator_expression': {
-              const inner = new ScopeImpl('comprehension', node, scope, node.startIndex, node.endIndex, node.startIndex, false, undefined, undefined);
-              all.push(inner);
-              this.byNode.set(node.id, inner);
-              stack.push({ scope: inner, depth });
-              break;
-            }
-            case 'for_in_clause':
-              bindTarget(scope, node.childForFieldName('left'), (name, n) => ({ kind: 'loop', name, node: n }));
-              break;
-            case 'for_statement':
-              bindTarget(scope, node.childForFieldName('left'), (name, n) => ({ kind: 'loop', name, node: n }));
-              break;
-            case 'assignment': {
-              const left = node.childForFieldName('left');
-              const value = node.childForFieldName('right') ?? undefined;
-              const annotation = node.childForFieldName('type') ?? undefined;
-              if (left?.type === 'identifier' || (left && TARGET_CONTAINERS.has(left.type))) {
-                bindTarget(scope, left, (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation, unpack, via: 'assign' }));
-              }
-              break;
-            }
-            case 'augmented_assignment': {
-              const left = node.childForFieldName('left');
-              if (left?.type === 'identifier') bindIn(scope, { kind: 'other', name: left.text, node: left });
-              break;
-            }
-            case 'named_expression': {
-              const name = node.childForFieldName('name');
-              const value = node.childForFieldName('value') ?? undefined;
-              if (name) bindIn(functionLevel(scope), { kind: 'value', name: name.text, node: name, value, annotation: undefined, unpack: undefined, via: 'walrus' });
-              break;
-            }
-            case 'with_item': {
-              const v = node.childForFieldName('value');
-              if (v?.type === 'as_pattern') {
-                const value = v.namedChild(0) ?? undefined;
-                bindTarget(scope, v.childForFieldName('alias'), (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation: undefined, unpack, via: 'with' }));
-              }
-              break;
-            }
-            case 'except_clause':
-            case 'except_group_clause': {
-              for (const c of node.namedChildren) {
-                if (c?.type === 'as_pattern') bindTarget(scope, c.childForFieldName('alias'), (name, n) => ({ kind: 'other', name, node: n }));
-              }
-              break;
-            }
-            case 'import_statement':
-            case 'import_from_statement': {
-              const { bindings, star } = importBindings(node, options.packageName);
-              for (const b of bindings) bindIn(scope, { kind: 'import', ...b });
-              if (star !== undefined && scope === module) this.starImports.push(star);
-              descend = false;
-              break;
-            }
-            case 'global_statement':
-            case 'nonlocal_statement': {
-              const set = node.type === 'global_statement' ? scope.globals : scope.nonlocals;
-              for (const c of node.namedChildren) if (c?.type === 'identifier') set.add(c.text);
-              descend = false;
-              break;
-            }
+    // Nodes in walk order; a node object is made only for the types handled below.
+    const after = tree.arrays.after;
+    for (let i = 0; i < tree.arrays.count; ) {
+      const type = tree.typeOf(i);
+      while (stack.length > 1 && stack[stack.length - 1].until <= i) stack.pop();
+      let descend = type !== 'ERROR' && type !== 'string' && type !== 'comment';
+      if (descend && HANDLED.has(type)) {
+        const node = tree.node(i)!;
+        const scope = at(node.startIndex, node.endIndex);
+        switch (type) {
+          case 'decorated_definition': {
+            const def = node.childForFieldName('definition');
+            if (def) decoratorsOf.set(def.id, node.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.namedChild(0)!).filter(Boolean));
+            break;
           }
-        }
-        if (descend && cursor.gotoFirstChild()) {
-          depth++;
-          continue;
-        }
-        while (!cursor.gotoNextSibling()) {
-          depth--;
-          if (!cursor.gotoParent()) {
-            all.sort((a, b) => a.start - b.start);
-            this.scopes = all;
-            return;
+          case 'function_definition':
+          case 'class_definition': {
+            const nameNode = node.childForFieldName('name');
+            const body = node.childForFieldName('body');
+            const name = nameNode?.text;
+            const isFunction = node.type === 'function_definition';
+            const params = isFunction ? node.childForFieldName('parameters') : null;
+            const start = isFunction ? (params?.startIndex ?? body?.startIndex ?? node.endIndex) : (body?.startIndex ?? node.endIndex);
+            const isAsync = isFunction && node.child(0)?.type === 'async';
+            const inner = new ScopeImpl(
+              isFunction ? 'function' : 'class',
+              node,
+              scope,
+              start,
+              node.endIndex,
+              body?.startIndex ?? node.endIndex,
+              isAsync,
+              name,
+              name !== undefined ? childPath(scope, name) : undefined,
+            );
+            inner.decorators = decoratorsOf.get(node.id) ?? [];
+            if (name !== undefined && nameNode) {
+              bindIn(scope, isFunction
+                ? { kind: 'function', name, node, isAsync, scope: inner }
+                : { kind: 'class', name, node, scope: inner });
+            }
+            all.push(inner);
+            this.byNode.set(node.id, inner);
+            stack.push({ scope: inner, until: after[i] });
+            if (isFunction) bindParameters(inner, params);
+            break;
+          }
+          case 'lambda': {
+            const params = node.childForFieldName('parameters');
+            const body = node.childForFieldName('body');
+            const start = params?.startIndex ?? body?.startIndex ?? node.endIndex;
+            const inner = new ScopeImpl('lambda', node, scope, start, node.endIndex, body?.startIndex ?? node.endIndex, false, undefined, undefined);
+            all.push(inner);
+            this.byNode.set(node.id, inner);
+            stack.push({ scope: inner, until: after[i] });
+            bindParameters(inner, params);
+            break;
+          }
+          case 'list_comprehension':
+          case 'set_comprehension':
+          case 'dictionary_comprehension':
+          case 'generator_expression': {
+            const inner = new ScopeImpl('comprehension', node, scope, node.startIndex, node.endIndex, node.startIndex, false, undefined, undefined);
+            all.push(inner);
+            this.byNode.set(node.id, inner);
+            stack.push({ scope: inner, until: after[i] });
+            break;
+          }
+          case 'for_in_clause':
+            bindTarget(scope, node.childForFieldName('left'), (name, n) => ({ kind: 'loop', name, node: n }));
+            break;
+          case 'for_statement':
+            bindTarget(scope, node.childForFieldName('left'), (name, n) => ({ kind: 'loop', name, node: n }));
+            break;
+          case 'assignment': {
+            const left = node.childForFieldName('left');
+            const value = node.childForFieldName('right') ?? undefined;
+            const annotation = node.childForFieldName('type') ?? undefined;
+            if (left?.type === 'identifier' || (left && TARGET_CONTAINERS.has(left.type))) {
+              bindTarget(scope, left, (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation, unpack, via: 'assign' }));
+            }
+            break;
+          }
+          case 'augmented_assignment': {
+            const left = node.childForFieldName('left');
+            if (left?.type === 'identifier') bindIn(scope, { kind: 'other', name: left.text, node: left });
+            break;
+          }
+          case 'named_expression': {
+            const name = node.childForFieldName('name');
+            const value = node.childForFieldName('value') ?? undefined;
+            if (name) bindIn(functionLevel(scope), { kind: 'value', name: name.text, node: name, value, annotation: undefined, unpack: undefined, via: 'walrus' });
+            break;
+          }
+          case 'with_item': {
+            const v = node.childForFieldName('value');
+            if (v?.type === 'as_pattern') {
+              const value = v.namedChild(0) ?? undefined;
+              bindTarget(scope, v.childForFieldName('alias'), (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation: undefined, unpack, via: 'with' }));
+            }
+            break;
+          }
+          case 'except_clause':
+          case 'except_group_clause': {
+            for (const c of node.namedChildren) {
+              if (c?.type === 'as_pattern') bindTarget(scope, c.childForFieldName('alias'), (name, n) => ({ kind: 'other', name, node: n }));
+            }
+            break;
+          }
+          case 'import_statement':
+          case 'import_from_statement': {
+            const { bindings, star } = importBindings(node, options.packageName);
+            for (const b of bindings) bindIn(scope, { kind: 'import', ...b });
+            if (star !== undefined && scope === module) this.starImports.push(star);
+            descend = false;
+            break;
+          }
+          case 'global_statement':
+          case 'nonlocal_statement': {
+            const set = node.type === 'global_statement' ? scope.globals : scope.nonlocals;
+            for (const c of node.namedChildren) if (c?.type === 'identifier') set.add(c.text);
+            descend = false;
+            break;
           }
         }
       }
-    } finally {
-      cursor.delete();
+      i = descend ? i + 1 : after[i];
     }
+    all.sort((a, b) => a.start - b.start);
+    this.scopes = all;
   }
 
   /** The scope a function, lambda, class or comprehension node opens. */

@@ -1,26 +1,24 @@
-// Faster calls into tree-sitter's WebAssembly module, where web-tree-sitter's JavaScript side is
-// the cost rather than the parser: every Node or TreeCursor method copies its handle into a
-// transfer buffer in wasm memory with the Emscripten `setValue` / `getValue` helpers (a switch on
-// a type string, then a DataView), and reads the result back the same way.
+// Copies a tree out of tree-sitter's WebAssembly memory into a SyntaxTree (syntax.ts), by one
+// depth-first walk per tree. web-tree-sitter's TreeCursor would cost most of the time here: each
+// of its calls copies the cursor into a transfer buffer in wasm memory and back with Emscripten's
+// `setValue` / `getValue`. The fast walk calls the module's cursor functions directly and leaves
+// the cursor in the transfer buffer from the first move to the last (nothing else runs in the
+// module meanwhile).
 //
-// - `setValue` / `getValue` of the module are replaced, for `i32` (all but two of web-tree-sitter's
-//   uses), by reads and writes of an Int32Array over the same memory. Same values, fewer steps.
-// - `Walker` walks a tree by calling the module's cursor functions directly, keeping the cursor's
-//   four words itself; a Node is made (by web-tree-sitter) only when asked.
-//
-// Both rely on web-tree-sitter internals (the object given to Parser.init() becomes the Emscripten
-// module, with its exports and heap views). They are checked when the runtime loads; when anything
-// is missing or the machine is big-endian, web-tree-sitter is used as it is (same results, slower).
+// It relies on web-tree-sitter internals: the object given to Parser.init() becomes the Emscripten
+// module, with its exports and heap view (web-tree-sitter 0.27). They are checked when the runtime
+// loads; if anything is missing, or the machine is big-endian, the walk goes through TreeCursor
+// (same tree, slower). test/python-syntax.test.ts compares the two, and the result with
+// web-tree-sitter's own nodes.
 import os from 'node:os';
-import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+import { SyntaxTree, type Grammar, type TreeArrays } from './syntax';
 
 type Fn0 = (tree: number) => number;
 
 /** The part of the Emscripten module the fast paths use. */
 interface WasmModule {
   HEAP32: Int32Array;
-  setValue(ptr: number, value: number, type?: string): void;
-  getValue(ptr: number, type?: string): number;
   _ts_init(): number;
   _ts_tree_cursor_goto_first_child_wasm: Fn0;
   _ts_tree_cursor_goto_next_sibling_wasm: Fn0;
@@ -57,23 +55,13 @@ export class WasmInternals {
 
   /**
    * The internals of the module web-tree-sitter made from `moduleOptions` (the object given to
-   * Parser.init()), with its marshalling sped up; undefined (and nothing changed) if they are not
-   * as expected.
+   * Parser.init()); undefined if they are not as expected.
    */
   static install(moduleOptions: object): WasmInternals | undefined {
     const m = moduleOptions as Partial<WasmModule>;
     if (os.endianness() !== 'LE' || !(m.HEAP32 instanceof Int32Array) || typeof m._ts_init !== 'function') return undefined;
-    if (typeof m.setValue !== 'function' || typeof m.getValue !== 'function') return undefined;
     for (const f of CURSOR_FUNCTIONS) if (typeof m[f] !== 'function') return undefined;
-    const internals = new WasmInternals(m as WasmModule);
-    const setValue = m.setValue.bind(m);
-    const getValue = m.getValue.bind(m);
-    m.setValue = (ptr, value, type) => {
-      if (type === 'i32') internals.words()[ptr >>> 2] = value;
-      else setValue(ptr, value, type);
-    };
-    m.getValue = (ptr, type) => (type === 'i32' ? internals.words()[ptr >>> 2] : getValue(ptr, type));
-    return internals;
+    return new WasmInternals(m as WasmModule);
   }
 
   /** The current heap view (growing the memory detaches the old one, which then has length 0). */
@@ -81,23 +69,6 @@ export class WasmInternals {
     if (this.heap.length === 0) this.heap = this.module.HEAP32;
     return this.heap;
   }
-}
-
-/** What the walks need of a cursor: the node it is on, and moves. */
-export interface Walker {
-  /** The node's type, `ERROR` for an error node. */
-  readonly type: string;
-  readonly startIndex: number;
-  readonly endIndex: number;
-  readonly isMissing: boolean;
-  /** The field name of the node in its parent, if it has one. */
-  readonly fieldName: string | undefined;
-  gotoFirstChild(): boolean;
-  gotoNextSibling(): boolean;
-  gotoParent(): boolean;
-  /** The node itself (a web-tree-sitter Node: costs more than the other questions). */
-  node(): Node;
-  delete(): void;
 }
 
 /** The internals of each loaded runtime, by its Python language object (trees know theirs). */
@@ -118,171 +89,136 @@ export function wasmMemoryBytes(language: Language): number | undefined {
   return byLanguage.get(language)?.words().byteLength;
 }
 
-/**
- * A walker over `root`'s subtree (it does not leave it): the fast one when its runtime's internals
- * are available (and `fast` is not false), else web-tree-sitter's own TreeCursor.
- */
-export function walker(root: Node, fast = true): Walker {
-  const cursor = root.walk();
-  const internals = fast ? byLanguage.get(root.tree.language) : undefined;
-  return internals ? new FastWalker(cursor, root.tree, internals) : new CursorWalker(cursor);
+/** tree-sitter's symbol for ERROR nodes. */
+const ERROR_SYMBOL = 65535;
+
+const grammars = new WeakMap<Language, Grammar>();
+
+function grammarOf(language: Language): Grammar {
+  let g = grammars.get(language);
+  if (!g) {
+    const named = new Uint8Array(ERROR_SYMBOL + 1);
+    for (let i = 0; i < language.types.length; i++) named[i] = language.nodeTypeIsNamed(i) ? 1 : 0;
+    named[ERROR_SYMBOL] = 1;
+    const fieldIds = new Map<string, number>();
+    language.fields.forEach((name, id) => {
+      if (name) fieldIds.set(name, id);
+    });
+    g = { types: language.types, named, fieldIds, fields: language.fields };
+    grammars.set(language, g);
+  }
+  return g;
 }
 
-/** The four words of a cursor, as web-tree-sitter keeps them on its TreeCursor object. */
+/** Words of a web-tree-sitter TreeCursor object. */
 type CursorWords = TreeCursor & Record<0 | 1 | 2 | 3, number>;
 
 /**
- * Calls the module's cursor functions directly. The cursor's four words live here and are copied
- * into the transfer buffer before each call (and back after each move): anything else, between
- * two calls, may use the buffer.
+ * Copies `tree` (parsed from `text`) into a SyntaxTree: one depth-first walk over its visible
+ * nodes. The caller may delete `tree` afterwards.
  */
-class FastWalker implements Walker {
-  private readonly cursor: CursorWords;
-  private readonly treeAddress: number;
-  private readonly types: readonly string[];
-  private readonly fields: readonly (string | null)[];
-  private readonly m: WasmModule;
-  private w0: number;
-  private w1: number;
-  private w2: number;
-  private w3: number;
-
-  constructor(
-    cursor: TreeCursor,
-    tree: Tree,
-    private readonly internals: WasmInternals,
-  ) {
-    this.cursor = cursor as CursorWords;
-    this.treeAddress = (tree as unknown as Record<0, number>)[0];
-    this.types = tree.language.types;
-    this.fields = tree.language.fields;
-    this.m = internals.module;
-    this.w0 = this.cursor[0];
-    this.w1 = this.cursor[1];
-    this.w2 = this.cursor[2];
-    this.w3 = this.cursor[3];
+export function readTree(tree: Tree, text: string, fast = true): SyntaxTree {
+  const root = tree.rootNode;
+  const hasError = root.hasError;
+  const count = root.descendantCount;
+  const arrays: TreeArrays = {
+    count,
+    symbol: new Uint16Array(count),
+    start: new Int32Array(count),
+    end: new Int32Array(count),
+    field: new Uint16Array(count),
+    parent: new Int32Array(count),
+    after: new Int32Array(count),
+    missing: new Uint8Array(count),
+  };
+  const internals = fast ? byLanguage.get(tree.language) : undefined;
+  const cursor = root.walk() as CursorWords;
+  let n: number;
+  try {
+    n = internals ? readFast(internals, tree, cursor, arrays, hasError) : readSlow(cursor, arrays, hasError);
+  } finally {
+    cursor.delete();
   }
+  if (n !== count) throw new Error(`tree-sitter reported ${count} nodes, the walk found ${n}`);
+  return new SyntaxTree(text, arrays, grammarOf(tree.language), hasError);
+}
 
-  /** Copies the cursor into the transfer buffer. */
-  private put(): void {
-    const h = this.internals.words();
-    const t = this.internals.transfer;
-    h[t] = this.w0;
-    h[t + 1] = this.w1;
-    h[t + 2] = this.w2;
-    h[t + 3] = this.w3;
-  }
-
-  /** Moves with `move`, then reads the moved cursor back. */
-  private move(move: Fn0): boolean {
-    this.put();
-    const moved = move(this.treeAddress) === 1;
-    const h = this.internals.words();
-    const t = this.internals.transfer;
-    this.w0 = h[t];
-    this.w1 = h[t + 1];
-    this.w2 = h[t + 2];
-    this.w3 = h[t + 3];
-    return moved;
-  }
-
-  get type(): string {
-    this.put();
-    return this.types[this.m._ts_tree_cursor_current_node_type_id_wasm(this.treeAddress)] || 'ERROR';
-  }
-
-  get startIndex(): number {
-    this.put();
-    return this.m._ts_tree_cursor_start_index_wasm(this.treeAddress);
-  }
-
-  get endIndex(): number {
-    this.put();
-    return this.m._ts_tree_cursor_end_index_wasm(this.treeAddress);
-  }
-
-  get isMissing(): boolean {
-    this.put();
-    return this.m._ts_tree_cursor_current_node_is_missing_wasm(this.treeAddress) === 1;
-  }
-
-  get fieldName(): string | undefined {
-    this.put();
-    return this.fields[this.m._ts_tree_cursor_current_field_id_wasm(this.treeAddress)] ?? undefined;
-  }
-
-  gotoFirstChild(): boolean {
-    return this.move(this.m._ts_tree_cursor_goto_first_child_wasm);
-  }
-
-  gotoNextSibling(): boolean {
-    return this.move(this.m._ts_tree_cursor_goto_next_sibling_wasm);
-  }
-
-  gotoParent(): boolean {
-    return this.move(this.m._ts_tree_cursor_goto_parent_wasm);
-  }
-
-  /** Hands the words back to the TreeCursor object, which then answers as web-tree-sitter does. */
-  private sync(): TreeCursor {
-    const c = this.cursor;
-    c[0] = this.w0;
-    c[1] = this.w1;
-    c[2] = this.w2;
-    c[3] = this.w3;
-    return c;
-  }
-
-  node(): Node {
-    return this.sync().currentNode;
-  }
-
-  delete(): void {
-    this.sync().delete();
+/**
+ * The walk through the module's exports. Nothing else runs in the module meanwhile, so the cursor
+ * stays in the transfer buffer from the first move to the last (and is handed back to the
+ * TreeCursor object for its deletion).
+ */
+function readFast(internals: WasmInternals, tree: Tree, cursor: CursorWords, a: TreeArrays, hasError: boolean): number {
+  const m = internals.module;
+  const t = internals.transfer;
+  const address = (tree as unknown as Record<0, number>)[0];
+  const firstChild = m._ts_tree_cursor_goto_first_child_wasm;
+  const nextSibling = m._ts_tree_cursor_goto_next_sibling_wasm;
+  const parent = m._ts_tree_cursor_goto_parent_wasm;
+  const typeId = m._ts_tree_cursor_current_node_type_id_wasm;
+  const startIndex = m._ts_tree_cursor_start_index_wasm;
+  const endIndex = m._ts_tree_cursor_end_index_wasm;
+  const fieldId = m._ts_tree_cursor_current_field_id_wasm;
+  const isMissing = m._ts_tree_cursor_current_node_is_missing_wasm;
+  let h = internals.words();
+  h[t] = cursor[0];
+  h[t + 1] = cursor[1];
+  h[t + 2] = cursor[2];
+  h[t + 3] = cursor[3];
+  const { symbol, start, end, field, parent: parents, after, missing } = a;
+  const open: number[] = [];
+  let n = 0;
+  for (;;) {
+    if (n >= a.count) throw new Error(`tree-sitter reported ${a.count} nodes, the walk found more`);
+    const i = n++;
+    symbol[i] = typeId(address);
+    start[i] = startIndex(address);
+    end[i] = endIndex(address);
+    field[i] = fieldId(address);
+    parents[i] = open.length > 0 ? open[open.length - 1] : -1;
+    if (hasError) missing[i] = isMissing(address);
+    if (firstChild(address) === 1) {
+      open.push(i);
+      continue;
+    }
+    after[i] = n;
+    while (nextSibling(address) !== 1) {
+      if (open.length === 0 || parent(address) !== 1) {
+        // The memory may have grown (a cursor move can allocate): a fresh view.
+        h = internals.words();
+        cursor[0] = h[t];
+        cursor[1] = h[t + 1];
+        cursor[2] = h[t + 2];
+        cursor[3] = h[t + 3];
+        return n;
+      }
+      after[open.pop()!] = n;
+    }
   }
 }
 
-/** web-tree-sitter's TreeCursor as a Walker. */
-class CursorWalker implements Walker {
-  constructor(private readonly cursor: TreeCursor) {}
-
-  get type(): string {
-    return this.cursor.nodeType;
-  }
-
-  get startIndex(): number {
-    return this.cursor.startIndex;
-  }
-
-  get endIndex(): number {
-    return this.cursor.endIndex;
-  }
-
-  get isMissing(): boolean {
-    return this.cursor.nodeIsMissing;
-  }
-
-  get fieldName(): string | undefined {
-    return this.cursor.currentFieldName ?? undefined;
-  }
-
-  gotoFirstChild(): boolean {
-    return this.cursor.gotoFirstChild();
-  }
-
-  gotoNextSibling(): boolean {
-    return this.cursor.gotoNextSibling();
-  }
-
-  gotoParent(): boolean {
-    return this.cursor.gotoParent();
-  }
-
-  node(): Node {
-    return this.cursor.currentNode;
-  }
-
-  delete(): void {
-    this.cursor.delete();
+/** The same walk through web-tree-sitter's TreeCursor. */
+function readSlow(cursor: TreeCursor, a: TreeArrays, hasError: boolean): number {
+  const { symbol, start, end, field, parent: parents, after, missing } = a;
+  const open: number[] = [];
+  let n = 0;
+  for (;;) {
+    if (n >= a.count) throw new Error(`tree-sitter reported ${a.count} nodes, the walk found more`);
+    const i = n++;
+    symbol[i] = cursor.nodeTypeId;
+    start[i] = cursor.startIndex;
+    end[i] = cursor.endIndex;
+    field[i] = cursor.currentFieldId;
+    parents[i] = open.length > 0 ? open[open.length - 1] : -1;
+    if (hasError) missing[i] = cursor.nodeIsMissing ? 1 : 0;
+    if (cursor.gotoFirstChild()) {
+      open.push(i);
+      continue;
+    }
+    after[i] = n;
+    while (!cursor.gotoNextSibling()) {
+      if (open.length === 0 || !cursor.gotoParent()) return n;
+      after[open.pop()!] = n;
+    }
   }
 }

@@ -18,7 +18,7 @@
 // hand-off: `asyncio.run_coroutine_threadsafe(f(*args), loop)`. Inside the loop's thread the right
 // call is `asyncio.create_task(f(...))` with a reference kept until it is done, which needs a place
 // to keep it: the message says so and no edit is guessed.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { asyncioMember } from '../concurrency';
 import type { NameResolver } from '../names';

@@ -24,7 +24,7 @@
 // statement: `await f(x)` -> `await asyncio.gather(*(f(x) for x in xs))`; `out.append(await f(x))`
 // -> `out.extend(await asyncio.gather(...))`, or `out = await asyncio.gather(...)` when the loop
 // directly follows `out = []`.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, usesOtherFramework } from '../concurrency';
 import type { NameResolver } from '../names';

@@ -17,7 +17,7 @@
 // Fixes: a call with an awaitable replacement (`time.sleep` -> `await asyncio.sleep(...)`, adding
 // `import asyncio` when missing) is a safe fix; any other call gets the suggestion
 // `await asyncio.to_thread(fn, *args, **kwargs)`, which moves it to a worker thread.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { BLOCKING_CALLS, type BlockingCall } from '../catalog';
 import { argumentsText, awaitAt, canAwaitAt, displayName, functionLabel, spellAt } from '../edits';

@@ -16,7 +16,7 @@
 // name is used exactly once as the receiver of a request method (`get`, `post`, ..., from the
 // catalog), outside any loop, besides `close()` / `aclose()`. Any other use (passed on, returned,
 // stored) means the session may serve more, and the rule stays quiet.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import { CLIENT_SESSIONS } from '../catalog';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';

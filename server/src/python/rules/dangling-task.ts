@@ -14,7 +14,7 @@
 //     _background_tasks.add(task)
 //     task.add_done_callback(_background_tasks.discard)
 // with `_background_tasks = set()` added at module level after the imports when missing.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import { standsAlone } from '../edits';
 import type { PyRule, PyRuleContext } from '../rule';

@@ -11,7 +11,7 @@
 //
 // Fix (suggestion): `asyncio.run(main())` -> `await main()` when the runner takes the coroutine
 // as its only argument. Not offered for `run_forever()`.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { awaitAt, canAwaitAt, functionLabel } from '../edits';
 import type { PyRule, PyRuleContext } from '../rule';

@@ -19,7 +19,7 @@
 // Fix (suggestion: if one call raises, gather still runs the others to completion):
 // `a, b = await asyncio.gather(E1, E2)`, annotations kept as bare `a: T` lines above, comments from
 // inside the run kept above, with `asyncio` as the module imports it (or `import asyncio` added).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, reindented, usesOtherFramework } from '../concurrency';
 import type { NameResolver } from '../names';

@@ -18,11 +18,10 @@
 //
 // Fixes: inside an async def, add `await` (safe). At module level, the suggestion
 // `asyncio.run(...)`.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { canAwaitAt, spellAt } from '../edits';
 import type { PyRule, PyRuleContext } from '../rule';
-import { walker, type Walker } from '../wasm';
 
 function unparenthesized(node: Node | null): Node | null {
   while (node?.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0);
@@ -36,7 +35,7 @@ export const unawaited: PyRule = {
       const names = context.names;
       const callee = names.callee(call);
       if (!names.isCoroutineFunction(callee)) return;
-      if (stored && isRead(stored, names.scopes.scopeAt(stored.startIndex).node, context.text)) return;
+      if (stored && isRead(stored, names.scopes.scopeAt(stored.startIndex).node)) return;
       const name = call.childForFieldName('function')!.text.replace(/\s+/g, '');
       const message = stored
         ? `'${stored.text}' holds the coroutine of '${name}()' but is never read: the coroutine never runs. Await it, or pass it to asyncio.gather / create_task.`
@@ -63,43 +62,26 @@ export const unawaited: PyRule = {
  * Whether a name bound at `target` is read anywhere in `scopeNode` (closures included). Writes
  * (`x = ...` targets), attribute names (`obj.x`) and keyword names (`f(x=1)`) are not reads.
  */
-function isRead(target: Node, scopeNode: Node, text: string): boolean {
+function isRead(target: Node, scopeNode: Node): boolean {
   const name = target.text;
-  const cursor = walker(scopeNode);
-  // Types of the ancestors of the cursor's node, by depth.
-  const types: string[] = [];
-  // Tracked by hand: the cursor's own currentDepth costs O(depth) per call.
-  let depth = 0;
-  try {
-    for (;;) {
-      const type = cursor.type;
-      types.length = depth;
-      if (type === 'identifier' && isName(cursor, text, name) && cursor.startIndex !== target.startIndex) {
-        const field = cursor.fieldName;
-        const parent = types[depth - 1];
-        const isWrite = field === 'left' && parent === 'assignment';
-        const isMember = field === 'attribute' && parent === 'attribute';
-        const isKeyword = field === 'name' && parent === 'keyword_argument';
-        if (!isWrite && !isMember && !isKeyword) return true;
-      }
-      types.push(type);
-      if (cursor.gotoFirstChild()) {
-        depth++;
-        continue;
-      }
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent() || --depth === 0) return false;
-      }
-    }
-  } finally {
-    cursor.delete();
+  const tree = scopeNode.tree;
+  const { start, end, parent, field, after } = tree.arrays;
+  const text = tree.text;
+  const fieldIds = tree.grammar.fieldIds;
+  const left = fieldIds.get('left');
+  const attribute = fieldIds.get('attribute');
+  const keyword = fieldIds.get('name');
+  for (let i = scopeNode.id; i < after[scopeNode.id]; i++) {
+    if (end[i] - start[i] !== name.length || start[i] === target.startIndex || !text.startsWith(name, start[i])) continue;
+    if (tree.typeOf(i) !== 'identifier') continue;
+    const f = field[i];
+    const parentType = parent[i] >= 0 ? tree.typeOf(parent[i]) : undefined;
+    const isWrite = f === left && parentType === 'assignment';
+    const isMember = f === attribute && parentType === 'attribute';
+    const isKeyword = f === keyword && parentType === 'keyword_argument';
+    if (!isWrite && !isMember && !isKeyword) return true;
   }
-}
-
-/** Whether the cursor's node spells `name` (`text` is the tree's text). */
-function isName(cursor: Walker, text: string, name: string): boolean {
-  const start = cursor.startIndex;
-  return cursor.endIndex - start === name.length && text.startsWith(name, start);
+  return false;
 }
 
 function fixes(context: PyRuleContext, stmt: Node, call: Node): Fix[] {

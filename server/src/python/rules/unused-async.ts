@@ -20,7 +20,7 @@
 //   `classmethod` and `functools.wraps(...)` (resolved through imports): a decorator
 //   such as `@app.get("/")` or `@pytest.fixture` may require a coroutine function (FastAPI runs a
 //   plain `def` handler in a thread pool), so the rule cannot stand behind the advice.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax';
 import { usesOtherFramework } from '../concurrency';
 import type { PyRule } from '../rule';
 
