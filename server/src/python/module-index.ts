@@ -1,12 +1,13 @@
 // The module index: for each workspace root, what every module defines (which names are
-// `async def`: module functions, methods by class, nested functions), what it exports and
-// re-exports, and how `import x`, `import x as y`, `from x import y as z` and relative imports
-// resolve to files, `src/` layouts and packages with __init__.py included.
+// `async def`: module functions and methods by class), what it exports and re-exports, and how
+// `import x`, `import x as y`, `from x import y as z` and relative imports resolve to files, `src/`
+// layouts and packages with __init__.py included.
 //
 // A module is summarised from its tree once per content: the analysis of a file hands over its own
-// summary, and a module imported before it is analysed is read and parsed once, then cached. Open
-// documents' unsaved text is what the index sees for them; a change on disk (fileChanged) drops
-// what depended on that file. Nothing in the workspace is ever executed.
+// summary, and a module imported before it is analysed is read and parsed once, then cached (the
+// backend keeps that tree for the module's own analysis). Open documents' unsaved text is what the
+// index sees for them; a change on disk (fileChanged) drops what depended on that file. Nothing in
+// the workspace is ever executed.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
@@ -37,8 +38,6 @@ export interface ModuleSummary {
   variables: Set<string>;
   /** `from m import *` modules. */
   starImports: string[];
-  /** Every `async def` by dotted path: `f`, `C.m`, `f.<locals>.g`. */
-  asyncDefs: string[];
 }
 
 /** What the index reads: a file's text (undefined if missing), whether a file or any entry exists. */
@@ -109,7 +108,10 @@ export function decodeSource(buf: Uint8Array): string {
 
 // --- summaries ------------------------------------------------------------------------------------
 
-/** Summarises a module from its tree, visiting statements only (expressions are never entered). */
+/**
+ * Summarises a module from its tree: the module's statements and its classes' bodies (conditional
+ * blocks included; function bodies and expressions are never entered).
+ */
 export function summarizeModule(tree: SyntaxTree, packageName: string | undefined): ModuleSummary {
   const summary: ModuleSummary = {
     functions: new Map(),
@@ -117,31 +119,28 @@ export function summarizeModule(tree: SyntaxTree, packageName: string | undefine
     imports: new Map(),
     variables: new Set(),
     starImports: [],
-    asyncDefs: [],
   };
-  type Frame = { node: Node; where: 'module' | 'class' | 'function'; path: string; cls?: ClassSummary };
-  const stack: Frame[] = [{ node: tree.rootNode, where: 'module', path: '' }];
+  type Frame = { node: Node; where: 'module' | 'class'; cls?: ClassSummary };
+  const stack: Frame[] = [{ node: tree.rootNode, where: 'module' }];
   while (stack.length > 0) {
-    const { node, where, path: at, cls } = stack.pop()!;
+    const { node, where, cls } = stack.pop()!;
     const children = node.namedChildren;
     for (let i = children.length - 1; i >= 0; i--) {
       let stmt: Node | null = children[i];
       if (stmt?.type === 'decorated_definition') stmt = stmt.childForFieldName('definition');
       if (!stmt || stmt.type === 'ERROR' || stmt.type === 'comment') continue;
-      const join = (name: string) => (at === '' ? name : where === 'function' ? `${at}.<locals>.${name}` : `${at}.${name}`);
       switch (stmt.type) {
         case 'function_definition': {
           const name = stmt.childForFieldName('name')?.text;
-          const body = stmt.childForFieldName('body');
           if (!name) break;
           const isAsync = stmt.child(0)?.type === 'async';
           if (where === 'module') summary.functions.set(name, isAsync);
-          else if (where === 'class' && cls && !cls.methods.has(name)) cls.methods.set(name, isAsync);
-          if (isAsync) summary.asyncDefs.push(join(name));
-          if (body) stack.push({ node: body, where: 'function', path: join(name) });
+          else if (cls && !cls.methods.has(name)) cls.methods.set(name, isAsync);
           break;
         }
         case 'class_definition': {
+          // Only module-level classes are summarised (a nested class is not reachable by name here).
+          if (where !== 'module') break;
           const name = stmt.childForFieldName('name')?.text;
           const body = stmt.childForFieldName('body');
           if (!name) break;
@@ -149,8 +148,8 @@ export function summarizeModule(tree: SyntaxTree, packageName: string | undefine
           for (const b of stmt.childForFieldName('superclasses')?.namedChildren ?? []) {
             if (b && (b.type === 'identifier' || b.type === 'attribute')) inner.bases.push(b.text.replace(/\s+/g, ''));
           }
-          if (where === 'module') summary.classes.set(name, inner);
-          if (body) stack.push({ node: body, where: 'class', path: join(name), cls: inner });
+          summary.classes.set(name, inner);
+          if (body) stack.push({ node: body, where: 'class', cls: inner });
           break;
         }
         case 'import_statement':
@@ -182,7 +181,7 @@ export function summarizeModule(tree: SyntaxTree, packageName: string | undefine
         case 'finally_clause':
         case 'block':
           // Conditional definitions (`try: import ujson as json`, `if sys.version_info ...`).
-          stack.push({ node: stmt, where, path: at, cls });
+          stack.push({ node: stmt, where, cls });
           break;
       }
     }
