@@ -172,6 +172,241 @@ class ScopeImpl implements Scope {
   }
 }
 
+/**
+ * Builds the scopes of a module by one walk over its nodes. A class rather than closures in the
+ * constructor: its methods are compiled once and warm up over every module of a run.
+ */
+class ScopeBuilder {
+  readonly module: ScopeImpl;
+  readonly all: ScopeImpl[];
+  readonly starImports: string[] = [];
+  readonly byNode = new Map<number, Scope>();
+  private readonly decoratorsOf = new Map<number, Node[]>();
+  /** Open scopes, each with the end of its node's subtree. */
+  private readonly stack: { scope: ScopeImpl; until: number }[];
+
+  constructor(
+    private readonly tree: SyntaxTree,
+    private readonly packageName: string | undefined,
+  ) {
+    const root = tree.rootNode;
+    this.module = new ScopeImpl('module', root, undefined, root.startIndex, root.endIndex, root.startIndex, false, undefined, undefined);
+    this.all = [this.module];
+    this.stack = [{ scope: this.module, until: Infinity }];
+  }
+
+  /** Nodes in walk order; a node object is made only for the types handled below. */
+  run(): void {
+    const { tree, stack } = this;
+    const { after, count } = tree.arrays;
+    for (let i = 0; i < count; ) {
+      const type = tree.typeOf(i);
+      while (stack.length > 1 && stack[stack.length - 1].until <= i) stack.pop();
+      let descend = type !== 'ERROR' && type !== 'string' && type !== 'comment';
+      if (descend && HANDLED.has(type)) descend = this.handle(tree.node(i)!, type, after[i]);
+      i = descend ? i + 1 : after[i];
+    }
+  }
+
+  private at(start: number, end: number): ScopeImpl {
+    const stack = this.stack;
+    for (let i = stack.length - 1; i > 0; i--) {
+      const s = stack[i].scope;
+      if (s.contains(start, end)) return s;
+    }
+    return this.module;
+  }
+
+  private open(inner: ScopeImpl, until: number): void {
+    this.all.push(inner);
+    this.byNode.set(inner.node.id, inner);
+    this.stack.push({ scope: inner, until });
+  }
+
+  /** Records what a handled node binds or opens; false if its children need no visit. */
+  private handle(node: Node, type: string, until: number): boolean {
+    const scope = this.at(node.startIndex, node.endIndex);
+    switch (type) {
+      case 'decorated_definition': {
+        const def = node.childForFieldName('definition');
+        if (def) this.decoratorsOf.set(def.id, node.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.namedChild(0)!).filter(Boolean));
+        break;
+      }
+      case 'function_definition':
+      case 'class_definition': {
+        const nameNode = node.childForFieldName('name');
+        const body = node.childForFieldName('body');
+        const name = nameNode?.text;
+        const isFunction = node.type === 'function_definition';
+        const params = isFunction ? node.childForFieldName('parameters') : null;
+        const start = isFunction ? (params?.startIndex ?? body?.startIndex ?? node.endIndex) : (body?.startIndex ?? node.endIndex);
+        const isAsync = isFunction && node.child(0)?.type === 'async';
+        const inner = new ScopeImpl(
+          isFunction ? 'function' : 'class',
+          node,
+          scope,
+          start,
+          node.endIndex,
+          body?.startIndex ?? node.endIndex,
+          isAsync,
+          name,
+          name !== undefined ? childPath(scope, name) : undefined,
+        );
+        inner.decorators = this.decoratorsOf.get(node.id) ?? [];
+        if (name !== undefined && nameNode) {
+          this.bindIn(scope, isFunction
+            ? { kind: 'function', name, node, isAsync, scope: inner }
+            : { kind: 'class', name, node, scope: inner });
+        }
+        this.open(inner, until);
+        if (isFunction) this.bindParameters(inner, params);
+        break;
+      }
+      case 'lambda': {
+        const params = node.childForFieldName('parameters');
+        const body = node.childForFieldName('body');
+        const start = params?.startIndex ?? body?.startIndex ?? node.endIndex;
+        const inner = new ScopeImpl('lambda', node, scope, start, node.endIndex, body?.startIndex ?? node.endIndex, false, undefined, undefined);
+        this.open(inner, until);
+        this.bindParameters(inner, params);
+        break;
+      }
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'dictionary_comprehension':
+      case 'generator_expression':
+        this.open(new ScopeImpl('comprehension', node, scope, node.startIndex, node.endIndex, node.startIndex, false, undefined, undefined), until);
+        break;
+      case 'for_in_clause':
+      case 'for_statement':
+        this.bindTarget(scope, node.childForFieldName('left'), (name, n) => ({ kind: 'loop', name, node: n }));
+        break;
+      case 'assignment': {
+        const left = node.childForFieldName('left');
+        const value = node.childForFieldName('right') ?? undefined;
+        const annotation = node.childForFieldName('type') ?? undefined;
+        if (left?.type === 'identifier' || (left && TARGET_CONTAINERS.has(left.type))) {
+          this.bindTarget(scope, left, (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation, unpack, via: 'assign' }));
+        }
+        break;
+      }
+      case 'augmented_assignment': {
+        const left = node.childForFieldName('left');
+        if (left?.type === 'identifier') this.bindIn(scope, { kind: 'other', name: left.text, node: left });
+        break;
+      }
+      case 'named_expression': {
+        const name = node.childForFieldName('name');
+        const value = node.childForFieldName('value') ?? undefined;
+        if (name) this.bindIn(functionLevel(scope), { kind: 'value', name: name.text, node: name, value, annotation: undefined, unpack: undefined, via: 'walrus' });
+        break;
+      }
+      case 'with_item': {
+        const v = node.childForFieldName('value');
+        if (v?.type === 'as_pattern') {
+          const value = v.namedChild(0) ?? undefined;
+          this.bindTarget(scope, v.childForFieldName('alias'), (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation: undefined, unpack, via: 'with' }));
+        }
+        break;
+      }
+      case 'except_clause':
+      case 'except_group_clause': {
+        for (const c of node.namedChildren) {
+          if (c?.type === 'as_pattern') this.bindTarget(scope, c.childForFieldName('alias'), (name, n) => ({ kind: 'other', name, node: n }));
+        }
+        break;
+      }
+      case 'import_statement':
+      case 'import_from_statement': {
+        const { bindings, star } = importBindings(node, this.packageName);
+        for (const b of bindings) this.bindIn(scope, { kind: 'import', ...b });
+        if (star !== undefined && scope === this.module) this.starImports.push(star);
+        return false;
+      }
+      case 'global_statement':
+      case 'nonlocal_statement': {
+        const set = node.type === 'global_statement' ? scope.globals : scope.nonlocals;
+        for (const c of node.namedChildren) if (c?.type === 'identifier') set.add(c.text);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private bindIn(scope: ScopeImpl, b: Binding): void {
+    let target: ScopeImpl = scope;
+    if (scope.globals.has(b.name)) target = this.module;
+    else if (scope.nonlocals.has(b.name)) {
+      for (let s = scope.parent as ScopeImpl | undefined; s && s !== this.module; s = s.parent as ScopeImpl | undefined) {
+        if (s.kind !== 'class' && s.bindings.has(b.name)) {
+          target = s;
+          break;
+        }
+      }
+    }
+    const list = target.bindings.get(b.name);
+    if (list) list.push(b);
+    else target.bindings.set(b.name, [b]);
+  }
+
+  private bindParameters(scope: ScopeImpl, params: Node | null): void {
+    if (!params) return;
+    let index = 0;
+    for (const p of params.namedChildren) {
+      if (!p) continue;
+      let nameNode: Node | null = null;
+      let annotation: Node | undefined;
+      switch (p.type) {
+        case 'identifier':
+          nameNode = p;
+          break;
+        case 'typed_parameter':
+          nameNode = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+          if (!nameNode) nameNode = p.namedChild(0)?.namedChild(0) ?? null; // *args: T
+          annotation = p.childForFieldName('type') ?? undefined;
+          break;
+        case 'default_parameter':
+          nameNode = p.childForFieldName('name');
+          break;
+        case 'typed_default_parameter':
+          nameNode = p.childForFieldName('name');
+          annotation = p.childForFieldName('type') ?? undefined;
+          break;
+        case 'list_splat_pattern':
+        case 'dictionary_splat_pattern':
+          nameNode = p.namedChild(0);
+          break;
+        default:
+          continue;
+      }
+      if (nameNode?.type === 'identifier') {
+        this.bindIn(scope, { kind: 'parameter', name: nameNode.text, node: nameNode, index, annotation, scope });
+      }
+      index++;
+    }
+  }
+
+  private bindTarget(scope: ScopeImpl, target: Node | null, make: (name: string, node: Node, unpack: number | undefined) => Binding): void {
+    if (!target) return;
+    for (const { node, unpack } of targetNames(target)) this.bindIn(scope, make(node.text, node, unpack));
+  }
+}
+
+/** Comprehension targets and walrus names bind in the nearest non-comprehension scope. */
+function functionLevel(s: ScopeImpl): ScopeImpl {
+  let cur: ScopeImpl = s;
+  while (cur.kind === 'comprehension' && cur.parent) cur = cur.parent as ScopeImpl;
+  return cur;
+}
+
+function childPath(scope: ScopeImpl, name: string): string | undefined {
+  if (scope.kind === 'module') return name;
+  if ((scope.kind === 'class' || scope.kind === 'function') && scope.path !== undefined) {
+    return scope.kind === 'class' ? `${scope.path}.${name}` : `${scope.path}.<locals>.${name}`;
+  }
+  return undefined;
+}
+
 export interface ScopeOptions {
   /** The package of the module, for relative imports: '' for a top-level module; undefined if unknown. */
   packageName: string | undefined;
@@ -183,224 +418,16 @@ export class ModuleScopes {
   /** Every scope, sorted by start. */
   readonly scopes: readonly Scope[];
   /** `from m import *` modules at module level. */
-  readonly starImports: string[] = [];
-  private readonly byNode = new Map<number, Scope>();
+  readonly starImports: string[];
+  private readonly byNode: ReadonlyMap<number, Scope>;
 
   constructor(tree: SyntaxTree, options: ScopeOptions) {
-    const root = tree.rootNode;
-    const module = new ScopeImpl('module', root, undefined, root.startIndex, root.endIndex, root.startIndex, false, undefined, undefined);
-    this.module = module;
-    const all: ScopeImpl[] = [module];
-    const decoratorsOf = new Map<number, Node[]>();
-
-    // The walk keeps a stack of open scopes, each with the end of its node's subtree.
-    const stack: { scope: ScopeImpl; until: number }[] = [{ scope: module, until: Infinity }];
-    const at = (start: number, end: number): ScopeImpl => {
-      for (let i = stack.length - 1; i > 0; i--) {
-        const s = stack[i].scope;
-        if (s.contains(start, end)) return s;
-      }
-      return module;
-    };
-    const bindIn = (scope: ScopeImpl, b: Binding) => {
-      let target: ScopeImpl = scope;
-      if (scope.globals.has(b.name)) target = module;
-      else if (scope.nonlocals.has(b.name)) {
-        for (let s = scope.parent as ScopeImpl | undefined; s && s !== module; s = s.parent as ScopeImpl | undefined) {
-          if (s.kind !== 'class' && s.bindings.has(b.name)) {
-            target = s;
-            break;
-          }
-        }
-      }
-      const list = target.bindings.get(b.name);
-      if (list) list.push(b);
-      else target.bindings.set(b.name, [b]);
-    };
-    /** Comprehension targets and walrus names bind in the nearest non-comprehension scope. */
-    const functionLevel = (s: ScopeImpl): ScopeImpl => {
-      let cur: ScopeImpl = s;
-      while (cur.kind === 'comprehension' && cur.parent) cur = cur.parent as ScopeImpl;
-      return cur;
-    };
-    const childPath = (scope: ScopeImpl, name: string): string | undefined => {
-      if (scope.kind === 'module') return name;
-      if ((scope.kind === 'class' || scope.kind === 'function') && scope.path !== undefined) {
-        return scope.kind === 'class' ? `${scope.path}.${name}` : `${scope.path}.<locals>.${name}`;
-      }
-      return undefined;
-    };
-    const bindParameters = (scope: ScopeImpl, params: Node | null) => {
-      if (!params) return;
-      let index = 0;
-      for (const p of params.namedChildren) {
-        if (!p) continue;
-        let nameNode: Node | null = null;
-        let annotation: Node | undefined;
-        switch (p.type) {
-          case 'identifier':
-            nameNode = p;
-            break;
-          case 'typed_parameter':
-            nameNode = p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
-            if (!nameNode) nameNode = p.namedChild(0)?.namedChild(0) ?? null; // *args: T
-            annotation = p.childForFieldName('type') ?? undefined;
-            break;
-          case 'default_parameter':
-            nameNode = p.childForFieldName('name');
-            break;
-          case 'typed_default_parameter':
-            nameNode = p.childForFieldName('name');
-            annotation = p.childForFieldName('type') ?? undefined;
-            break;
-          case 'list_splat_pattern':
-          case 'dictionary_splat_pattern':
-            nameNode = p.namedChild(0);
-            break;
-          default:
-            continue;
-        }
-        if (nameNode?.type === 'identifier') {
-          bindIn(scope, { kind: 'parameter', name: nameNode.text, node: nameNode, index, annotation, scope });
-        }
-        index++;
-      }
-    };
-    const bindTarget = (scope: ScopeImpl, target: Node | null, make: (name: string, node: Node, unpack: number | undefined) => Binding) => {
-      if (!target) return;
-      for (const { node, unpack } of targetNames(target)) bindIn(scope, make(node.text, node, unpack));
-    };
-
-    // Nodes in walk order; a node object is made only for the types handled below.
-    const after = tree.arrays.after;
-    for (let i = 0; i < tree.arrays.count; ) {
-      const type = tree.typeOf(i);
-      while (stack.length > 1 && stack[stack.length - 1].until <= i) stack.pop();
-      let descend = type !== 'ERROR' && type !== 'string' && type !== 'comment';
-      if (descend && HANDLED.has(type)) {
-        const node = tree.node(i)!;
-        const scope = at(node.startIndex, node.endIndex);
-        switch (type) {
-          case 'decorated_definition': {
-            const def = node.childForFieldName('definition');
-            if (def) decoratorsOf.set(def.id, node.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.namedChild(0)!).filter(Boolean));
-            break;
-          }
-          case 'function_definition':
-          case 'class_definition': {
-            const nameNode = node.childForFieldName('name');
-            const body = node.childForFieldName('body');
-            const name = nameNode?.text;
-            const isFunction = node.type === 'function_definition';
-            const params = isFunction ? node.childForFieldName('parameters') : null;
-            const start = isFunction ? (params?.startIndex ?? body?.startIndex ?? node.endIndex) : (body?.startIndex ?? node.endIndex);
-            const isAsync = isFunction && node.child(0)?.type === 'async';
-            const inner = new ScopeImpl(
-              isFunction ? 'function' : 'class',
-              node,
-              scope,
-              start,
-              node.endIndex,
-              body?.startIndex ?? node.endIndex,
-              isAsync,
-              name,
-              name !== undefined ? childPath(scope, name) : undefined,
-            );
-            inner.decorators = decoratorsOf.get(node.id) ?? [];
-            if (name !== undefined && nameNode) {
-              bindIn(scope, isFunction
-                ? { kind: 'function', name, node, isAsync, scope: inner }
-                : { kind: 'class', name, node, scope: inner });
-            }
-            all.push(inner);
-            this.byNode.set(node.id, inner);
-            stack.push({ scope: inner, until: after[i] });
-            if (isFunction) bindParameters(inner, params);
-            break;
-          }
-          case 'lambda': {
-            const params = node.childForFieldName('parameters');
-            const body = node.childForFieldName('body');
-            const start = params?.startIndex ?? body?.startIndex ?? node.endIndex;
-            const inner = new ScopeImpl('lambda', node, scope, start, node.endIndex, body?.startIndex ?? node.endIndex, false, undefined, undefined);
-            all.push(inner);
-            this.byNode.set(node.id, inner);
-            stack.push({ scope: inner, until: after[i] });
-            bindParameters(inner, params);
-            break;
-          }
-          case 'list_comprehension':
-          case 'set_comprehension':
-          case 'dictionary_comprehension':
-          case 'generator_expression': {
-            const inner = new ScopeImpl('comprehension', node, scope, node.startIndex, node.endIndex, node.startIndex, false, undefined, undefined);
-            all.push(inner);
-            this.byNode.set(node.id, inner);
-            stack.push({ scope: inner, until: after[i] });
-            break;
-          }
-          case 'for_in_clause':
-            bindTarget(scope, node.childForFieldName('left'), (name, n) => ({ kind: 'loop', name, node: n }));
-            break;
-          case 'for_statement':
-            bindTarget(scope, node.childForFieldName('left'), (name, n) => ({ kind: 'loop', name, node: n }));
-            break;
-          case 'assignment': {
-            const left = node.childForFieldName('left');
-            const value = node.childForFieldName('right') ?? undefined;
-            const annotation = node.childForFieldName('type') ?? undefined;
-            if (left?.type === 'identifier' || (left && TARGET_CONTAINERS.has(left.type))) {
-              bindTarget(scope, left, (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation, unpack, via: 'assign' }));
-            }
-            break;
-          }
-          case 'augmented_assignment': {
-            const left = node.childForFieldName('left');
-            if (left?.type === 'identifier') bindIn(scope, { kind: 'other', name: left.text, node: left });
-            break;
-          }
-          case 'named_expression': {
-            const name = node.childForFieldName('name');
-            const value = node.childForFieldName('value') ?? undefined;
-            if (name) bindIn(functionLevel(scope), { kind: 'value', name: name.text, node: name, value, annotation: undefined, unpack: undefined, via: 'walrus' });
-            break;
-          }
-          case 'with_item': {
-            const v = node.childForFieldName('value');
-            if (v?.type === 'as_pattern') {
-              const value = v.namedChild(0) ?? undefined;
-              bindTarget(scope, v.childForFieldName('alias'), (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation: undefined, unpack, via: 'with' }));
-            }
-            break;
-          }
-          case 'except_clause':
-          case 'except_group_clause': {
-            for (const c of node.namedChildren) {
-              if (c?.type === 'as_pattern') bindTarget(scope, c.childForFieldName('alias'), (name, n) => ({ kind: 'other', name, node: n }));
-            }
-            break;
-          }
-          case 'import_statement':
-          case 'import_from_statement': {
-            const { bindings, star } = importBindings(node, options.packageName);
-            for (const b of bindings) bindIn(scope, { kind: 'import', ...b });
-            if (star !== undefined && scope === module) this.starImports.push(star);
-            descend = false;
-            break;
-          }
-          case 'global_statement':
-          case 'nonlocal_statement': {
-            const set = node.type === 'global_statement' ? scope.globals : scope.nonlocals;
-            for (const c of node.namedChildren) if (c?.type === 'identifier') set.add(c.text);
-            descend = false;
-            break;
-          }
-        }
-      }
-      i = descend ? i + 1 : after[i];
-    }
-    all.sort((a, b) => a.start - b.start);
-    this.scopes = all;
+    const built = new ScopeBuilder(tree, options.packageName);
+    built.run();
+    this.module = built.module;
+    this.scopes = built.all.sort((a, b) => a.start - b.start);
+    this.starImports = built.starImports;
+    this.byNode = built.byNode;
   }
 
   /** The scope a function, lambda, class or comprehension node opens. */
