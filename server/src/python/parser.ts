@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
-import { registerInternals, WasmInternals } from './wasm';
+import { enableFastPath, WasmInternals } from './wasm';
 
 type Runtime = typeof TreeSitter;
 
@@ -62,7 +62,16 @@ export function loadPython(): Promise<PythonRuntime> {
     const language = await runtime.Language.load(fs.readFileSync(locate('tree-sitter-python.wasm', () =>
       path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
     )));
-    if (internals) registerInternals(language, internals);
+    if (internals) {
+      // A WebAssembly error here is the instance's, as anywhere: the next load starts afresh.
+      const parser = new runtime.Parser();
+      try {
+        parser.setLanguage(language);
+        enableFastPath(language, internals, parser);
+      } finally {
+        parser.delete();
+      }
+    }
     current = { runtime, language, generation: ++generation };
     return current;
   })();

@@ -7,11 +7,12 @@
 //
 // It relies on web-tree-sitter internals: the object given to Parser.init() becomes the Emscripten
 // module, with its exports and heap view (web-tree-sitter 0.27). They are checked when the runtime
-// loads; if anything is missing, or the machine is big-endian, the walk goes through TreeCursor
-// (same tree, slower). test/python-syntax.test.ts compares the two, and the result with
+// loads, and the fast walk must copy a sample tree exactly as the walk through TreeCursor does; if
+// anything is missing or different, or the machine is big-endian, every tree is copied through
+// TreeCursor (same tree, slower). test/python-syntax.test.ts compares the two, and the result with
 // web-tree-sitter's own nodes.
 import os from 'node:os';
-import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Language, Parser, Tree, TreeCursor } from 'web-tree-sitter';
 import { SyntaxTree, type Grammar, type TreeArrays } from './syntax';
 
 type Fn0 = (tree: number) => number;
@@ -74,9 +75,33 @@ export class WasmInternals {
 /** The internals of each loaded runtime, by its Python language object (trees know theirs). */
 const byLanguage = new WeakMap<Language, WasmInternals>();
 
-/** Records the internals of the runtime that loaded `language`. */
-export function registerInternals(language: Language, internals: WasmInternals): void {
-  byLanguage.set(language, internals);
+/** A text with fields, errors, a MISSING node, comments and non-ASCII characters. */
+const SELF_TEST = 'import a.b as c  # \u00e9\n@d\nasync def f(x, *y, z=1) -> "\u{1F600}":\n    return [await g(x) for g in y if (h := x)]\nclass C(D): pass\ndef k(:\n  (1,\n';
+
+/**
+ * Uses the fast walk for trees of `language` if, on a sample text parsed with `parser`, it copies
+ * exactly what the walk through TreeCursor copies; false (and the slow walk kept) otherwise.
+ */
+export function enableFastPath(language: Language, internals: WasmInternals, parser: Parser): boolean {
+  const tree = parser.parse(SELF_TEST);
+  if (!tree) return false;
+  try {
+    byLanguage.set(language, internals);
+    const fast = readTree(tree, SELF_TEST).arrays;
+    const slow = readTree(tree, SELF_TEST, false).arrays;
+    const same = (Object.keys(slow) as (keyof TreeArrays)[]).every((k) => {
+      const a = fast[k];
+      const b = slow[k];
+      return typeof a === 'number' ? a === b : a.length === (b as typeof a).length && a.every((v, i) => v === (b as typeof a)[i]);
+    });
+    if (!same) byLanguage.delete(language);
+    return same;
+  } catch {
+    byLanguage.delete(language);
+    return false;
+  } finally {
+    tree.delete();
+  }
 }
 
 /** Whether the runtime that loaded `language` uses the fast paths (tests). */
