@@ -256,43 +256,13 @@ export class PythonBackend implements LanguageBackend {
   private run(request: AnalysisRequest, file: string, tree: SyntaxTree): Analysis {
     const { timings, text } = request;
     const workspace = this.workspace;
-    // Shared by every rule of this file, built on first use.
-    let catalog: Catalog | undefined;
-    let names: NameResolver | undefined;
-    const getCatalog = () => (catalog ??= catalogFor(request.config));
-    const getNames = () => {
-      if (!names) {
-        const n0 = performance.now();
-        const index = workspace.indexFor(file);
-        index.store(file, text, tree);
-        const { moduleName, packageName } = workspace.locate(file);
-        names = new NameResolver(tree, getCatalog(), { moduleName, packageName }, workspace.lookupFrom(file));
-        if (timings) timings.names = (timings.names ?? 0) + (performance.now() - n0);
-      }
-      return names;
-    };
-    const reports: RuleReport[] = [];
+    const shared = new FileAnalysis(request, file, tree, workspace);
+    const reports = shared.reports;
     const rules = new RuleDispatch<string, SyntaxNode>({ timings, timeBudgetMs: request.timeBudgetMs });
     for (const id of request.rules) {
       const rule = this.rules.get(id);
       if (!rule) continue;
-      const context: PyRuleContext = {
-        path: request.path,
-        text,
-        tree,
-        config: request.config,
-        get catalog() {
-          return getCatalog();
-        },
-        get names() {
-          return getNames();
-        },
-        report(at, message, fixes?: Fix[]) {
-          const start = 'startIndex' in at ? at.startIndex : at.start;
-          const end = 'endIndex' in at ? at.endIndex : at.end;
-          reports.push({ ruleId: id, start, end, message, fixes });
-        },
-      };
+      const context = new RuleContext(shared, id);
       rules.add(id, () => rule.create(context) as Visitor<SyntaxNode>, (type) => type);
     }
 
@@ -321,7 +291,7 @@ export class PythonBackend implements LanguageBackend {
     rules.finish();
     // No rule needed names here; a file of the run may still be imported by one analysed later,
     // whose summary would otherwise cost a second parse.
-    if (!names && workspace.isPrepared(file)) {
+    if (!shared.hasNames && workspace.isPrepared(file)) {
       const s0 = performance.now();
       workspace.indexFor(file).store(file, text, tree);
       if (timings) timings.names = (timings.names ?? 0) + (performance.now() - s0);
@@ -337,6 +307,79 @@ export class PythonBackend implements LanguageBackend {
       if (n.isMissing) errors.push({ start: n.startIndex, end: n.endIndex, message: `missing ${n.type}` });
     });
     return errors;
+  }
+}
+
+/** What the rules of one file share: catalog and names, built on first use, and the reports. */
+class FileAnalysis {
+  readonly reports: RuleReport[] = [];
+  private catalog: Catalog | undefined;
+  private names: NameResolver | undefined;
+
+  constructor(
+    readonly request: AnalysisRequest,
+    readonly file: string,
+    readonly tree: SyntaxTree,
+    private readonly workspace: PythonWorkspace,
+  ) {}
+
+  get hasNames(): boolean {
+    return this.names !== undefined;
+  }
+
+  getCatalog(): Catalog {
+    return (this.catalog ??= catalogFor(this.request.config));
+  }
+
+  getNames(): NameResolver {
+    if (!this.names) {
+      const { timings, text } = this.request;
+      const n0 = performance.now();
+      const workspace = this.workspace;
+      workspace.indexFor(this.file).store(this.file, text, this.tree);
+      const { moduleName, packageName } = workspace.locate(this.file);
+      this.names = new NameResolver(this.tree, this.getCatalog(), { moduleName, packageName }, workspace.lookupFrom(this.file));
+      if (timings) timings.names = (timings.names ?? 0) + (performance.now() - n0);
+    }
+    return this.names;
+  }
+}
+
+/** One rule's view of a file (a class: the rules' accesses stay monomorphic across files). */
+class RuleContext implements PyRuleContext {
+  constructor(
+    private readonly shared: FileAnalysis,
+    private readonly ruleId: string,
+  ) {}
+
+  get path(): string {
+    return this.shared.request.path;
+  }
+
+  get text(): string {
+    return this.shared.request.text;
+  }
+
+  get tree(): SyntaxTree {
+    return this.shared.tree;
+  }
+
+  get config(): AnalysisRequest['config'] {
+    return this.shared.request.config;
+  }
+
+  get catalog(): Catalog {
+    return this.shared.getCatalog();
+  }
+
+  get names(): NameResolver {
+    return this.shared.getNames();
+  }
+
+  report(at: SyntaxNode | { start: number; end: number }, message: string, fixes?: Fix[]): void {
+    const start = 'startIndex' in at ? at.startIndex : at.start;
+    const end = 'endIndex' in at ? at.endIndex : at.end;
+    this.shared.reports.push({ ruleId: this.ruleId, start, end, message, fixes });
   }
 }
 
