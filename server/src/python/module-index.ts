@@ -203,7 +203,8 @@ interface CachedSummary {
 }
 
 /** Parses a text for the index; the caller deletes the tree. */
-export type ParseForIndex = (text: string) => Tree;
+/** Parses a module for its summary; undefined when it will not be parsed (nested too deeply). */
+export type ParseForIndex = (text: string) => Tree | undefined;
 
 /** All Python modules under one workspace root. */
 export class ModuleIndex {
@@ -226,6 +227,7 @@ export class ModuleIndex {
     const text = open ?? this.workspace.fs.readFile(file);
     if (text === undefined) return undefined;
     const tree = this.workspace.parse(text);
+    if (!tree) return undefined;
     this.parsed++;
     try {
       return this.store(file, text, tree);
