@@ -9,7 +9,7 @@ import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { ProjectHost, TS_EXTENSIONS, type Project } from './host';
 import { TS_RULES } from './rules';
 import { walk, type TsRule, type TsRuleContext } from './rule';
-import { withEnclosingFunctionMemo } from './utils';
+import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
 
@@ -42,6 +42,15 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 
   analyze(request: AnalysisRequest): Analysis {
+    try {
+      return this.analyzeFile(request);
+    } catch (e) {
+      recoverFromParserOverflow(e);
+      throw e;
+    }
+  }
+
+  private analyzeFile(request: AnalysisRequest): Analysis {
     const { timings } = request;
     const file = path.resolve(request.path);
     const t0 = performance.now();
@@ -150,7 +159,13 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 
   syntaxErrors(file: string, text: string): SyntaxProblem[] {
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindFor(file));
+    let sf: ts.SourceFile;
+    try {
+      sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindFor(file));
+    } catch (e) {
+      recoverFromParserOverflow(e);
+      throw e;
+    }
     return parseErrors(sf);
   }
 }
@@ -180,6 +195,7 @@ function parsesAndBinds(file: string, text: string): boolean {
     ts.createProgram({ rootNames: [file], options, host }).getTypeChecker();
     return true;
   } catch (e) {
+    recoverFromParserOverflow(e);
     if (isStackOverflow(e)) return false;
     throw e;
   }
