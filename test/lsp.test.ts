@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { docsUrl } from '../server/src/engine/rules';
 import { createLinter } from '../server/src/languages';
@@ -224,6 +225,148 @@ describe('language server (LSP over stdio)', function () {
       assert.equal(out.split('\n')[0], '// async-lint-disable-next-line unawaited, unused-async -- legacy');
       client.change(uri, [{ text: out }]);
       assert.deepEqual(ours((await client.pull(uri)).items), []);
+    });
+
+    describe('"disable for this line" in JSX', () => {
+      const syntaxErrors = (file: string, text: string) => createLinter().backendFor(file)!.syntaxErrors(file, text);
+      /** What a JSX file renders as text: its JSX text nodes, each line trimmed, whitespace-only lines dropped (as JSX does). */
+      const jsxText = (file: string, text: string) => {
+        const out: string[] = [];
+        const visit = (n: ts.Node): void => {
+          if (ts.isJsxText(n)) out.push(...n.text.split('\n').map((l) => l.trim()).filter((l) => l !== ''));
+          ts.forEachChild(n, visit);
+        };
+        visit(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.JSX));
+        return out.join(' | ');
+      };
+      const disableFor = async (client: LspTestClient, uri: string, diags: Diagnostic[], rule: string) => {
+        const action = (await codeActions(client, uri, diags)).find((a) => a.title === `Disable ${rule} for this line`);
+        assert.ok(action, `a disable action for ${rule}`);
+        return action;
+      };
+
+      const APP_TSX = [
+        'declare function save(): Promise<void>;',
+        'export function List({ items }: { items: string[] }) {',
+        '  return (',
+        '    <ul>',
+        '      {items.map(async (item) => <li key={item}>{item}</li>)}',
+        '      <li>',
+        '        <button onClick={() => {',
+        '          save();',
+        '        }}>',
+        '          Save',
+        '        </button>',
+        '      </li>',
+        '    </ul>',
+        '  );',
+        '}',
+        '',
+      ].join('\n');
+
+      it('between JSX tags inserts {/* */}, which silences the finding and renders nothing; inside a {...} arrow body keeps //', async () => {
+        const ws = makeWorkspace({ 'src/App.tsx': APP_TSX });
+        const file = path.join(ws, 'src/App.tsx');
+        const client = await start({ folders: [ws], pull: true });
+        const uri = client.open(file, APP_TSX);
+        assert.deepEqual(syntaxErrors(file, APP_TSX), []);
+        const unused = ours((await client.pull(uri)).items, 'unused-async');
+        assert.deepEqual(unused.map((d) => d.range.start.line), [4], JSON.stringify(unused));
+
+        // The finding's line is a child of <ul>: a `//` there would be text on the page.
+        const disable = await disableFor(client, uri, unused, 'unused-async');
+        assert.deepEqual(disable.edit!.changes![uri], [
+          { range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, newText: '      {/* async-lint-disable-next-line unused-async */}\n' },
+        ]);
+        const once = applyWorkspaceEdit(APP_TSX, disable.edit!, uri);
+        assert.deepEqual(syntaxErrors(file, once), []);
+        assert.equal(jsxText(file, APP_TSX), 'Save');
+        assert.equal(jsxText(file, once), 'Save', 'the page text is unchanged');
+        client.change(uri, [{ text: once }]);
+        const afterOnce = ours((await client.pull(uri)).items);
+        assert.deepEqual(ours(afterOnce, 'unused-async'), [], 'the {/* */} directive silences the finding');
+
+        // save() is on a line of an arrow body inside onClick={...}: JavaScript, where `//` is a comment.
+        const unawaited = ours(afterOnce, 'unawaited');
+        assert.deepEqual(unawaited.map((d) => d.range.start.line), [8], JSON.stringify(afterOnce));
+        const disable2 = await disableFor(client, uri, unawaited, 'unawaited');
+        assert.deepEqual(disable2.edit!.changes![uri], [
+          { range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, newText: '          // async-lint-disable-next-line unawaited\n' },
+        ]);
+        const twice = applyWorkspaceEdit(once, disable2.edit!, uri);
+        assert.deepEqual(syntaxErrors(file, twice), []);
+        assert.equal(jsxText(file, twice), 'Save');
+        client.change(uri, [{ text: twice }]);
+        assert.deepEqual(ours((await client.pull(uri)).items), []);
+      });
+
+      it('a // line between JSX tags is text, not a directive; a second disable extends the {/* */} one (a .jsx file)', async () => {
+        const text = [
+          'async function save() {',
+          '  await Promise.resolve();',
+          '}',
+          'export function List({ items }) {',
+          '  return (',
+          '    <>',
+          '      // async-lint-disable-next-line unused-async',
+          '      {items.map(async (item) => { save(); return item; })}',
+          '    </>',
+          '  );',
+          '}',
+          '',
+        ].join('\n');
+        const ws = makeWorkspace({ 'App.jsx': text });
+        const file = path.join(ws, 'App.jsx');
+        const client = await start({ folders: [ws], pull: true });
+        const uri = client.open(file, text);
+        const first = ours((await client.pull(uri)).items);
+        assert.deepEqual(
+          first.map((d) => `${d.code}@${d.range.start.line}`).sort(),
+          ['unawaited@7', 'unused-async@7'],
+          'the // line renders as text and suppresses nothing',
+        );
+
+        const disable = await disableFor(client, uri, ours(first, 'unused-async'), 'unused-async');
+        assert.deepEqual(disable.edit!.changes![uri], [
+          { range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, newText: '      {/* async-lint-disable-next-line unused-async */}\n' },
+        ]);
+        const once = applyWorkspaceEdit(text, disable.edit!, uri);
+        assert.deepEqual(syntaxErrors(file, once), []);
+        client.change(uri, [{ text: once }]);
+        const second = ours((await client.pull(uri)).items);
+        assert.deepEqual(second.map((d) => `${d.code}@${d.range.start.line}`), ['unawaited@8']);
+
+        // The same line again: the rule joins the directive above instead of a second comment.
+        const disable2 = await disableFor(client, uri, second, 'unawaited');
+        const twice = applyWorkspaceEdit(once, disable2.edit!, uri);
+        assert.equal(twice.split('\n')[7], '      {/* async-lint-disable-next-line unused-async, unawaited */}');
+        assert.equal(twice.split('\n').length, once.split('\n').length, 'no line added');
+        assert.deepEqual(syntaxErrors(file, twice), []);
+        client.change(uri, [{ text: twice }]);
+        assert.deepEqual(ours((await client.pull(uri)).items), []);
+      });
+
+      it('extends a hand-written {/* */} directive with a reason, keeping the reason', async () => {
+        const text = [
+          'declare function save(): Promise<void>;',
+          'export const App = () => (',
+          '  <div>',
+          '    {/* async-lint-disable-next-line unused-async -- demo only */}',
+          '    {[1].map(async () => { save(); })}',
+          '  </div>',
+          ');',
+          '',
+        ].join('\n');
+        const ws = makeWorkspace({ 'App.tsx': text });
+        const client = await start({ folders: [ws], pull: true });
+        const uri = client.open(path.join(ws, 'App.tsx'), text);
+        const diags = ours((await client.pull(uri)).items);
+        assert.deepEqual(diags.map((d) => `${d.code}@${d.range.start.line}`), ['unawaited@4'], 'the hand-written directive silences unused-async');
+        const out = applyWorkspaceEdit(text, (await disableFor(client, uri, diags, 'unawaited')).edit!, uri);
+        assert.equal(out.split('\n')[3], '    {/* async-lint-disable-next-line unused-async, unawaited -- demo only */}');
+        client.change(uri, [{ text: out }]);
+        assert.deepEqual(ours((await client.pull(uri)).items), []);
+      });
     });
 
     it('source.fixAll.asyncLint applies safe fixes only', async function () {

@@ -3,6 +3,8 @@
 // still the findings it can stand behind), and incremental re-parsing of open documents giving
 // the same findings as a fresh parse.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import fc from 'fast-check';
 import { Linter } from '../server/src/engine/linter';
 import { RULES } from '../server/src/engine/rules';
@@ -116,14 +118,28 @@ describe('python backend: bad input', () => {
     });
   }
 
-  it('survives 1,000 nested function definitions', async () => {
+  it('blocks nested as deep as Python accepts (99 levels) are analysed; deeper ones are skipped with a message', async () => {
     const { linter } = await setup();
-    let text = 'import time\n';
-    for (let i = 0; i < 1000; i++) text += `${' '.repeat(i)}${i % 2 ? 'def' : 'async def'} f${i}():\n`;
-    text += `${' '.repeat(1000)}time.sleep(1)\n`;
-    const r = lint(linter, text);
-    // The innermost function (f999) is a sync def.
-    assert.ok(!ids(r).some((x) => x.endsWith('blocking-call')));
+    const nestedDefs = (levels: number) => {
+      let text = 'import time\n';
+      for (let i = 0; i < levels; i++) text += `${' '.repeat(i)}${i % 2 ? 'def' : 'async def'} f${i}():\n`;
+      return text + `${' '.repeat(levels)}time.sleep(1)\n`;
+    };
+    // 99 levels: f98, the innermost, is an async def (even index): its time.sleep is flagged.
+    const ok = lint(linter, nestedDefs(99));
+    assert.equal(ok.skipped, undefined);
+    assert.ok(ids(ok).includes('101:blocking-call'), ids(ok).join(' '));
+    // 100 levels and more: Python refuses the file ("too many levels of indentation"), and
+    // tree-sitter's scanner corrupts its memory on such files when they also have a syntax error.
+    for (const levels of [100, 1_000, 10_000]) {
+      for (const broken of ['', 'x = `\n']) {
+        const r = linter.lint(FILE, broken + nestedDefs(levels), { ...allRules(), maxFileSize: 64 * 1024 * 1024 });
+        assert.equal(r.skipped?.reason, 'too-deep', `${levels} levels${broken ? ', with a syntax error' : ''}`);
+        assert.match(r.skipped!.message, /more than 99 levels deep.*too many levels of indentation/);
+      }
+    }
+    // The parser is intact afterwards.
+    assert.ok(ids(lint(linter, nestedDefs(3))).includes('5:blocking-call'));
   });
 });
 
@@ -186,5 +202,17 @@ describe('python backend: incremental parsing', () => {
       { numRuns: 40 },
     );
     assert.ok(backend.parseCount.incremental > 0);
+  });
+});
+
+describe('python backend: a crashed parser', () => {
+  it("frees the dead instance's leftovers without ending the process, and a new instance parses", function () {
+    this.timeout(60_000);
+    const script = path.join(__dirname, 'fuzz', 'fault-injection', 'parser-crash-gc.ts');
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', timeout: 50_000 });
+    assert.equal(r.status, 0, `the process ended: ${r.stderr}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.match(out.crashed, /RuntimeError/, 'the instance did crash (else this test checks nothing)');
+    assert.deepEqual([out.newGeneration, out.parsed], [true, 'module']);
   });
 });

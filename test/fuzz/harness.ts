@@ -1,7 +1,8 @@
 // The fuzz properties, checked on one input at a time against the real backends:
 //   1. Linter.lint never throws, no rule fails, and nothing is skipped as an internal error
 //      (TypeScript's own recursive parser running out of stack on very deep nesting is a limit:
-//      the file is skipped as `too-deep` with a message, and counted apart; so is tree-sitter
+//      the file is skipped as `too-deep` with a message, and counted apart; so are Python blocks
+//      nested deeper than Python accepts (tree-sitter's scanner corrupts its memory on some); so is tree-sitter
 //      running out of its 2 GB of WebAssembly memory, `out-of-memory`, on a text over the default
 //      maxFileSize: the parser is reloaded and the next input must be analysed as usual);
 //   2. every finding's range lies inside the text;
@@ -19,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ConfigResolver, DEFAULT_MAX_FILE_SIZE, type ResolvedConfig } from '../../server/src/engine/config';
+import { MAX_INDENT_LEVELS, nestsDeeperThan } from '../../server/src/python/indentation';
 import { applyFixes } from '../../server/src/engine/fixes';
 import type { Linter } from '../../server/src/engine/linter';
 import type { Finding, Fix, LintResult } from '../../server/src/engine/types';
@@ -160,8 +162,11 @@ export class FuzzHarness {
       }
       if (first.skipped.reason === 'too-deep') {
         outcome.tooDeep = true;
-        // tree-sitter's parser keeps its own stack: only TypeScript's recursive one may give up.
-        if (first.language !== 'typescript') problems.push({ kind: 'internal-error', detail: `${first.language}: ${first.skipped.message}` });
+        // tree-sitter's parser keeps its own stack: besides TypeScript's recursive parser, only
+        // Python blocks nested deeper than Python itself accepts are a limit.
+        if (first.language === 'python' ? !nestsDeeperThan(text, MAX_INDENT_LEVELS) : first.language !== 'typescript') {
+          problems.push({ kind: 'internal-error', detail: `${first.language}: ${first.skipped.message}` });
+        }
       }
       return outcome;
     }

@@ -42,6 +42,24 @@ describe('fuzz regressions', function () {
     assert.deepEqual(outcome.problems, []);
   });
 
+  it('typescript: a JavaScript file that overflows the parser after a broken JSDoc comment does not poison later parses', () => {
+    // Found by the fuzzer (notify.cjs with a 60,000-character line of `f(`): TypeScript's parser
+    // kept the abandoned file's JSDoc diagnostics in its module state, and every later parse of any
+    // file failed with "Debug Failure. Expected a.cjs === b.cjs" until the process ended.
+    const js = harness.fileFor('.cjs');
+    const ts = harness.fileFor('.ts');
+    const config = harness.config();
+    const deep = '/** @param {string a */\nfunction g(a) {}\nconst long = ' + 'f('.repeat(30_000) + '\n';
+    const r = harness.linter.lint(js, deep, config, { version: 10 });
+    assert.equal(r.skipped?.reason, 'too-deep', r.skipped?.message);
+    for (const [file, version] of [[js, 11], [ts, 12]] as const) {
+      const after = harness.linter.lint(file, 'export async function f() {\n  return 1;\n}\n', config, { version });
+      assert.equal(after.skipped, undefined, after.skipped?.message);
+      assert.deepEqual(after.findings.map((f) => f.ruleId), ['unused-async'], file);
+      assert.deepEqual(harness.linter.backendFor(file)!.syntaxErrors(file, 'let x = 1;\n'), []);
+    }
+  });
+
   it('typescript: a document re-analysed while it is too deep stays too-deep, then recovers (no "already incrementally parsed")', () => {
     // Found by the fuzzer: an incremental re-parse that overflowed left TypeScript's old source
     // file marked as re-parsed, and every later analysis of the project failed with a Debug Failure.

@@ -1,10 +1,13 @@
 // Code actions for async-lint diagnostics: each fix as a quick fix (the first safe one preferred),
-// "Disable <rule> for this line" (a next-line directive, merged into one already there), and
-// source.fixAll.asyncLint (every safe fix, for editor.codeActionsOnSave).
+// "Disable <rule> for this line" (a next-line directive, merged into one already there; in JSX
+// children, where `//` would be page text, a `{/* ... */}` one), and source.fixAll.asyncLint
+// (every safe fix, for editor.codeActionsOnSave).
+import type ts from 'typescript';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult } from '../engine/types';
 import { FIX_ALL_KIND, SOURCE } from '../protocol';
+import { isInJsxChildren, mayHoldJsx, parseForJsx } from '../typescript/jsx';
 import { minimalEdit, toTextEdits, type DiagnosticData } from './convert';
 
 /** Line-comment leader by file extension: the directive is a comment in the file's own syntax. */
@@ -34,6 +37,9 @@ export function quickFixes(uri: string, file: string, text: string, result: Lint
   const actions: CodeAction[] = [];
   const disables: CodeAction[] = [];
   const disabledKeys = new Set<string>();
+  // Parsed only when a disable action is asked for in a file that may hold JSX.
+  let sourceFile: ts.SourceFile | undefined;
+  const inJsxChildren = (offset: number) => mayHoldJsx(file) && isInJsxChildren((sourceFile ??= parseForJsx(file, text)), offset);
   for (const d of diagnostics) {
     if (d.source !== SOURCE || typeof d.code !== 'string') continue;
     const finding = findingFor(d, result, version);
@@ -51,7 +57,7 @@ export function quickFixes(uri: string, file: string, text: string, result: Lint
     const key = `${finding.ruleId}:${finding.range.start.line}`;
     if (!disabledKeys.has(key)) {
       disabledKeys.add(key);
-      disables.push(disableForLine(uri, file, lines, finding, d));
+      disables.push(disableForLine(uri, file, lines, finding, d, inJsxChildren));
     }
   }
   // Fixes first, then the escape hatches.
@@ -59,29 +65,45 @@ export function quickFixes(uri: string, file: string, text: string, result: Lint
 }
 
 const NEXT_LINE_DIRECTIVE = /^([ \t]*)(\/\/|#)[ \t]*async-lint-disable-next-line\b([^\r\n]*)$/;
+/** The JSX children form, `{/* async-lint-disable-next-line rules -- reason *\/}`: [1] is what follows the words, [2] the close. */
+const JSX_NEXT_LINE_DIRECTIVE = /^[ \t]*\{[ \t]*\/\*[ \t]*async-lint-disable-next-line\b(.*?)(\*\/[ \t]*\}[ \t]*)$/;
 
-function disableForLine(uri: string, file: string, lines: LineIndex, finding: Finding, d: Diagnostic): CodeAction {
+function disableForLine(uri: string, file: string, lines: LineIndex, finding: Finding, d: Diagnostic, inJsxChildren: (offset: number) => boolean): CodeAction {
   const line = finding.range.start.line;
   const title = `Disable ${finding.ruleId} for this line`;
   const base = { title, kind: CodeActionKind.QuickFix, diagnostics: [d] };
+  const lineStart = lines.lineStarts[line];
+  // Between JSX tags a `//` line is text that renders; only a comment in braces is a comment there.
+  const jsx = inJsxChildren(lineStart);
   // A directive on the line above: add this rule to its list instead of stacking another comment.
   if (line > 0) {
     const prevStart = lines.lineStarts[line - 1];
     const prevEnd = lineEndWithoutEol(lines, line - 1);
     const prev = lines.text.slice(prevStart, prevEnd);
-    const m = NEXT_LINE_DIRECTIVE.exec(prev);
-    if (m) {
-      const reasonAt = m[3].indexOf('--');
-      const list = (reasonAt >= 0 ? m[3].slice(0, reasonAt) : m[3]).trimEnd();
-      const insertAt = prevStart + (prev.length - m[3].length) + list.length;
+    // The words after `async-lint-disable-next-line` and where they start in `prev`.
+    let rest: string | undefined;
+    let restAt = 0;
+    const m = jsx ? JSX_NEXT_LINE_DIRECTIVE.exec(prev) : NEXT_LINE_DIRECTIVE.exec(prev);
+    if (m && jsx) {
+      rest = m[1];
+      restAt = prev.length - m[2].length - m[1].length;
+    } else if (m) {
+      rest = m[3];
+      restAt = prev.length - m[3].length;
+    }
+    if (rest !== undefined) {
+      const reasonAt = rest.indexOf('--');
+      const list = (reasonAt >= 0 ? rest.slice(0, reasonAt) : rest).trimEnd();
+      const insertAt = prevStart + restAt + list.length;
       if (list.trim() !== '') {
         return { ...base, edit: { changes: { [uri]: toTextEdits(lines, [{ start: insertAt, end: insertAt, newText: `, ${finding.ruleId}` }]) } } };
       }
     }
   }
-  const lineStart = lines.lineStarts[line];
   const indent = lines.indentOf(lineStart);
-  const newText = `${indent}${commentLeader(file)} async-lint-disable-next-line ${finding.ruleId}${lines.eol}`;
+  const directive = `async-lint-disable-next-line ${finding.ruleId}`;
+  const comment = jsx ? `{/* ${directive} */}` : `${commentLeader(file)} ${directive}`;
+  const newText = `${indent}${comment}${lines.eol}`;
   return { ...base, edit: { changes: { [uri]: toTextEdits(lines, [{ start: lineStart, end: lineStart, newText }]) } } };
 }
 

@@ -11,6 +11,7 @@ import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { catalogFor, type Catalog } from './catalog';
 import { nodeIndexFileSystem, PythonWorkspace, type IndexFileSystem } from './module-index';
 import { NameResolver } from './names';
+import { MAX_INDENT_LEVELS, nestsDeeperThan } from './indentation';
 import { createPythonParser, discardPythonRuntime, loadPython, pythonRuntime, type PythonRuntime } from './parser';
 import { walkTree, type PyRule, type PyRuleContext } from './rule';
 import { PY_RULES } from './rules';
@@ -72,7 +73,7 @@ export class PythonBackend implements LanguageBackend {
     this.ruleIds = rules.map((r) => r.id);
     this.workspace = new PythonWorkspace(
       opts.fs ?? nodeIndexFileSystem,
-      (text) => this.parseSyntax(text),
+      (text) => (nestsDeeperThan(text, MAX_INDENT_LEVELS) ? undefined : this.parseSyntax(text)),
       (file, text, syntax) => this.adopt(file, text, syntax),
     );
   }
@@ -120,6 +121,12 @@ export class PythonBackend implements LanguageBackend {
   }
 
   private parse(text: string, old?: Tree): Tree {
+    if (nestsDeeperThan(text, MAX_INDENT_LEVELS)) {
+      throw new AnalysisStopped({
+        reason: 'too-deep',
+        message: `skipped: blocks nested more than ${MAX_INDENT_LEVELS} levels deep, which Python itself refuses ("too many levels of indentation")`,
+      });
+    }
     this.runtime();
     let tree: Tree | null;
     try {

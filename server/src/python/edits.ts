@@ -57,6 +57,21 @@ export function standsAlone(text: string, stmt: Node): boolean {
 }
 
 /**
+ * Whether a statement is delimited as Python requires: it begins its line or follows `;` or a
+ * block header's `:`, and what follows it on its last line is nothing, a comment, or `;` and more
+ * statements. In a file that does not parse, a statement the parser recovered may share its line
+ * with another one (`x = await f()yield`), and replacing it whole would break the file further.
+ */
+export function delimited(text: string, stmt: Node): boolean {
+  const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  const before = text.slice(lineStart, stmt.startIndex).trimEnd();
+  if (before !== '' && !before.endsWith(';') && !before.endsWith(':')) return false;
+  let lineEnd = text.indexOf('\n', stmt.endIndex);
+  if (lineEnd < 0) lineEnd = text.length;
+  return /^[ \t]*([;#].*)?\r?$/.test(text.slice(stmt.endIndex, lineEnd));
+}
+
+/**
  * How to write the library function `qname` (`asyncio.sleep`, `aiofiles.open`) at `at`, with the
  * import edit it needs. asyncio is imported when missing; another module must already be
  * imported (as a module, or the function itself) and visible at `at`, else undefined.

@@ -202,8 +202,8 @@ interface CachedSummary {
   summary: ModuleSummary;
 }
 
-/** Parses a text for the index. */
-export type ParseForIndex = (text: string) => SyntaxTree;
+/** Parses a module for its summary; undefined when it will not be parsed (nested too deeply). */
+export type ParseForIndex = (text: string) => SyntaxTree | undefined;
 
 /**
  * Offered the tree the index parsed to summarise a file. The backend keeps the trees of files its
@@ -232,6 +232,7 @@ export class ModuleIndex {
     const text = open ?? this.workspace.fs.readFile(file);
     if (text === undefined) return undefined;
     const tree = this.workspace.parse(text);
+    if (!tree) return undefined;
     this.parsed++;
     const summary = this.store(file, text, tree);
     this.workspace.adopt?.(file, text, tree);

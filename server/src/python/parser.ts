@@ -32,8 +32,17 @@ let loading: Promise<PythonRuntime> | undefined;
 let current: PythonRuntime | undefined;
 let generation = 0;
 
-/** A fresh copy of web-tree-sitter's module (its own WebAssembly instance once initialised). */
-function requireFresh(): Runtime {
+/**
+ * A fresh copy of web-tree-sitter's module (its own WebAssembly instance once initialised), and
+ * the switch that turns off its finalizers.
+ *
+ * web-tree-sitter frees parsers and trees that were not deleted from FinalizationRegistry
+ * callbacks, which call into the instance. After the instance crashed, such a call can throw
+ * again ("memory access out of bounds"), and an exception in a finalizer ends the process. So the
+ * copy is loaded with a FinalizationRegistry whose callbacks do nothing once the copy is dead,
+ * and never throw.
+ */
+function requireFresh(): { runtime: Runtime; kill: () => void } {
   runtimeFile ??= locate('web-tree-sitter.cjs', () => require.resolve('web-tree-sitter'));
   // Forget the old copy everywhere Node keeps it (the cache and this module's children), or its
   // 2 GB instance stays reachable.
@@ -41,14 +50,36 @@ function requireFresh(): Runtime {
   delete require.cache[runtimeFile];
   const at = old ? module.children.indexOf(old) : -1;
   if (at >= 0) module.children.splice(at, 1);
-  // A computed path: the bundler leaves this require to Node, so each call can load a new copy.
-  return require(runtimeFile) as Runtime;
+  let dead = false;
+  const Original = globalThis.FinalizationRegistry;
+  class GuardedRegistry<T> extends Original<T> {
+    constructor(cleanup: (held: T) => void) {
+      super((held) => {
+        if (dead) return;
+        try {
+          cleanup(held);
+        } catch {
+          // Freeing failed: the memory is lost with the instance, the process goes on.
+        }
+      });
+    }
+  }
+  globalThis.FinalizationRegistry = GuardedRegistry as typeof FinalizationRegistry;
+  try {
+    // A computed path: the bundler leaves this require to Node, so each call can load a new copy.
+    return { runtime: require(runtimeFile) as Runtime, kill: () => (dead = true) };
+  } finally {
+    globalThis.FinalizationRegistry = Original;
+  }
 }
+
+/** Turns off the finalizers of each loaded copy, by generation. */
+const kills = new Map<number, () => void>();
 
 /** The Python runtime, loaded on first call and again after discardPythonRuntime(). */
 export function loadPython(): Promise<PythonRuntime> {
   loading ??= (async () => {
-    const runtime = requireFresh();
+    const { runtime, kill } = requireFresh();
     const wasm = locate('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm'));
     // This object becomes the Emscripten module, whose cursor functions wasm.ts calls directly.
     const moduleOptions = {
@@ -73,6 +104,7 @@ export function loadPython(): Promise<PythonRuntime> {
       }
     }
     current = { runtime, language, generation: ++generation };
+    kills.set(current.generation, kill);
     return current;
   })();
   return loading;
@@ -88,6 +120,8 @@ export function pythonRuntime(): PythonRuntime | undefined {
  * A discard of an older generation (already replaced) does nothing.
  */
 export function discardPythonRuntime(crashed: number): void {
+  kills.get(crashed)?.();
+  kills.delete(crashed);
   if (current && current.generation !== crashed) return;
   current = undefined;
   loading = undefined;

@@ -9,7 +9,7 @@ import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { ProjectHost, TS_EXTENSIONS, type Project } from './host';
 import { TS_RULES } from './rules';
 import { walk, type TsRule, type TsRuleContext } from './rule';
-import { withEnclosingFunctionMemo } from './utils';
+import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
 
@@ -42,6 +42,15 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 
   analyze(request: AnalysisRequest): Analysis {
+    try {
+      return this.analyzeFile(request);
+    } catch (e) {
+      recoverFromParserOverflow(e);
+      throw e;
+    }
+  }
+
+  private analyzeFile(request: AnalysisRequest): Analysis {
     const { timings } = request;
     const file = path.resolve(request.path);
     const t0 = performance.now();
@@ -93,20 +102,35 @@ export class TypeScriptBackend implements LanguageBackend {
       }
     };
 
+    // JSX text is page content: a `//` in it is text, not a comment, though scanning for trivia
+    // from a node next to it finds one. Comments starting inside JSX text are dropped below.
+    const jsxTexts: ts.Node[] = [];
     if (!rules.isEmpty || wantComments) {
       withEnclosingFunctionMemo(() => walk(sourceFile, (node) => {
         if (wantComments) {
-          addComments(ts.getLeadingCommentRanges(request.text, node.pos));
-          addComments(ts.getTrailingCommentRanges(request.text, node.end));
+          if (node.kind === ts.SyntaxKind.JsxText) {
+            jsxTexts.push(node);
+          } else {
+            addComments(ts.getLeadingCommentRanges(request.text, node.pos));
+            addComments(ts.getTrailingCommentRanges(request.text, node.end));
+            // `{/* ... */}` in JSX children: the comment is the container's only content, with no
+            // node of its own to scan from.
+            if (node.kind === ts.SyntaxKind.JsxExpression && !(node as ts.JsxExpression).expression) {
+              const inside = node.getStart(sourceFile) + 1;
+              addComments(ts.getTrailingCommentRanges(request.text, inside));
+              addComments(ts.getLeadingCommentRanges(request.text, inside));
+            }
+          }
         }
         rules.visit(node.kind, () => node);
       }));
     }
     rules.finish();
+    const realComments = jsxTexts.length === 0 ? comments : comments.filter((c) => !insideAny(jsxTexts, c.start));
 
     const syntaxErrors = parseErrors(sourceFile);
     if (syntaxErrors.length > 0) this.host.noIncrementalParseFrom(file);
-    return { reports, comments, syntaxErrors, ruleFailures: rules.failures };
+    return { reports, comments: realComments, syntaxErrors, ruleFailures: rules.failures };
   }
 
   /**
@@ -135,9 +159,29 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 
   syntaxErrors(file: string, text: string): SyntaxProblem[] {
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindFor(file));
+    let sf: ts.SourceFile;
+    try {
+      sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindFor(file));
+    } catch (e) {
+      recoverFromParserOverflow(e);
+      throw e;
+    }
     return parseErrors(sf);
   }
+}
+
+/** Whether `pos` is inside one of `nodes` (in source order, not overlapping). */
+function insideAny(nodes: readonly ts.Node[], pos: number): boolean {
+  let lo = 0;
+  let hi = nodes.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const n = nodes[mid];
+    if (pos < n.pos) hi = mid - 1;
+    else if (pos >= n.end) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 /** Whether TypeScript parses and binds a text alone (no lib, no imports) without running out of stack. */
@@ -151,6 +195,7 @@ function parsesAndBinds(file: string, text: string): boolean {
     ts.createProgram({ rootNames: [file], options, host }).getTypeChecker();
     return true;
   } catch (e) {
+    recoverFromParserOverflow(e);
     if (isStackOverflow(e)) return false;
     throw e;
   }

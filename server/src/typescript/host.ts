@@ -5,6 +5,7 @@
 // The TypeScript used is always the bundled one: nothing from the workspace is loaded or run.
 import path from 'node:path';
 import ts from 'typescript';
+import { recoverFromParserOverflow } from './utils';
 
 export { TS_EXTENSIONS } from './extensions';
 
@@ -193,6 +194,7 @@ export class Project {
     try {
       p = this.languageService.getProgram();
     } catch (e) {
+      recoverFromParserOverflow(e);
       // The language service records the project version before it builds the program: after a
       // build that threw, asking again with the same version would return the previous program,
       // with the previous texts. A new version makes the next request build again.

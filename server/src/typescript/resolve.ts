@@ -280,10 +280,39 @@ export class ModuleResolver {
     return makeRef(normalizeSpecifier(call.arguments[0].text), []);
   }
 
-  /** The symbol a local name has where `at` is (undefined if unbound). */
+  /**
+   * The symbol a local name has where `at` is (undefined if unbound). Shared by every place in the
+   * same innermost scope, as for resolveIdentifier: the checker's lookup walks up from `at`.
+   */
   symbolInScope(name: string, at: ts.Node): ts.Symbol | undefined {
-    return this.checker.resolveName(name, at, ts.SymbolFlags.All, false);
+    const scope = declaresNames(at) ? at : this.scopeOf(at);
+    let names = this.symbolByScopeName.get(scope);
+    if (!names) this.symbolByScopeName.set(scope, (names = new Map()));
+    const known = names.get(name);
+    if (known !== undefined) return known ?? undefined;
+    const symbol = this.checker.resolveName(name, at, ts.SymbolFlags.All, false);
+    names.set(name, symbol ?? null);
+    return symbol;
   }
+
+  private readonly symbolByScopeName = new Map<ts.Node, Map<string, ts.Symbol | null>>();
+
+  /**
+   * The symbol of an identifier in an expression (a callee, a receiver), shared by every such
+   * identifier of the same name in the same innermost scope.
+   */
+  symbolOfIdentifier(id: ts.Identifier): ts.Symbol | undefined {
+    const scope = this.scopeOf(id);
+    let names = this.identifierSymbols.get(scope);
+    if (!names) this.identifierSymbols.set(scope, (names = new Map()));
+    const known = names.get(id.text);
+    if (known !== undefined) return known ?? undefined;
+    const symbol = this.checker.getSymbolAtLocation(id);
+    names.set(id.text, symbol ?? null);
+    return symbol;
+  }
+
+  private readonly identifierSymbols = new Map<ts.Node, Map<string, ts.Symbol | null>>();
 
   /**
    * Names bound at the top of this file by imports and requires, with what they refer to:

@@ -116,3 +116,14 @@ export function forEachOwnNode(body: ts.Node, visit: (node: ts.Node) => boolean 
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
 }
+
+/**
+ * TypeScript's parser keeps its state in module variables and clears some of it only when a parse
+ * finishes. After a parse that ran out of stack, the JSDoc diagnostics of the abandoned file stay
+ * behind, and every later parse of any file fails an assertion ("Debug Failure. Expected a.cjs ===
+ * b.cjs"): the parser is poisoned for the life of the process. Parsing an isolated entity name
+ * runs the parser's full reset. Call this with whatever a TypeScript call threw.
+ */
+export function recoverFromParserOverflow(e: unknown): void {
+  if (e instanceof RangeError && /call stack size/i.test(e.message)) ts.parseIsolatedEntityName('x', ts.ScriptTarget.Latest);
+}

@@ -27,6 +27,7 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, usesOtherFramework } from '../concurrency';
+import { delimited } from '../edits';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
 
@@ -224,6 +225,8 @@ function readPaths(expr: Node): Set<string> {
 
 function gatherFix(text: string, loop: Node, names: NameResolver): Fix | undefined {
   if (loop.childForFieldName('alternative')) return undefined;
+  // The loop is replaced whole: it must be delimited (see delimited()).
+  if (!delimited(text, loop)) return undefined;
   const body = loop.childForFieldName('body')!;
   const statements = body.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
   if (statements.length !== 1 || statements[0].type !== 'expression_statement') return undefined;

@@ -22,6 +22,7 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, reindented, usesOtherFramework } from '../concurrency';
+import { delimited } from '../edits';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
 
@@ -187,6 +188,8 @@ function dependsOn(member: Member, run: readonly Member[]): boolean {
 // --- the fix -------------------------------------------------------------------------------------
 
 function gatherFix(text: string, run: Member[], names: NameResolver): Fix | undefined {
+  // The statements are replaced whole: each must be delimited (see delimited()).
+  if (!run.every((m) => delimited(text, m.stmt))) return undefined;
   const first = run[0].stmt;
   const last = run[run.length - 1].stmt;
   const { indent, unit, eol, startsLine } = layoutAt(text, first);

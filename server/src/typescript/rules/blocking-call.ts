@@ -141,7 +141,7 @@ function eachOwn(node: ts.Node, visit: (n: ts.Node) => boolean | void): void {
 
 function promisesFix(context: TsRuleContext, resolver: ModuleResolver, call: ts.CallExpression, ref: ModuleRef, api: BlockingApi): Fix | undefined {
   const fnName = api.promise!;
-  if (ref.module !== 'fs' || call.questionDotToken || inParameters(call)) return undefined;
+  if (ref.module !== 'fs' || call.questionDotToken || inParameters(resolver, call)) return undefined;
   if (call.arguments.some((a) => ts.isSpreadElement(a))) return undefined;
   const sf = context.sourceFile;
   const callee = call.expression;
@@ -229,7 +229,7 @@ function promisesByName(context: TsRuleContext, resolver: ModuleResolver, call: 
     return { text: local, edits: [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${specifier}` }] };
   }
 
-  const calleeSymbol = context.checker.getSymbolAtLocation(callee);
+  const calleeSymbol = resolver.symbolOfIdentifier(callee);
   const own = resolver.moduleBindings().find((b) => b.symbol === calleeSymbol);
   if (!own) return undefined;
   const st = own.statement;
@@ -269,11 +269,34 @@ function quoteLike(specifier: ts.StringLiteralLike, sf: ts.SourceFile): string {
 }
 
 /** `await` cannot appear in a parameter list (`async function f(x = readFileSync(p))`). */
-function inParameters(call: ts.CallExpression): boolean {
+/**
+ * Whether the call is in a parameter list (a default value) of its function. Answers are kept per
+ * node for the file's analysis (keyed by its resolver): whichever call reaches a node on the way up
+ * has the same enclosing function above it, so a chain thousands of calls deep is walked once.
+ */
+function inParameters(resolver: ModuleResolver, call: ts.CallExpression): boolean {
+  let memo = parameterMemo.get(resolver);
+  if (!memo) parameterMemo.set(resolver, (memo = new Map()));
   const fn = enclosingFunction(call);
-  for (let n: ts.Node = call.parent; n && n !== fn; n = n.parent) if (ts.isParameter(n)) return true;
-  return false;
+  const passed: ts.Node[] = [];
+  let answer = false;
+  for (let n: ts.Node | undefined = call.parent; n && n !== fn; n = n.parent) {
+    const known = memo.get(n);
+    if (known !== undefined) {
+      answer = known;
+      break;
+    }
+    if (ts.isParameter(n)) {
+      answer = true;
+      break;
+    }
+    passed.push(n);
+  }
+  for (const n of passed) memo.set(n, answer);
+  return answer;
 }
+
+const parameterMemo = new WeakMap<ModuleResolver, Map<ts.Node, boolean>>();
 
 /**
  * `await x` is a unary expression; a call binds tighter. Where the call is the object of a member
