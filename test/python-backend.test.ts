@@ -138,6 +138,11 @@ describe('python backend: bad input', () => {
         assert.match(r.skipped!.message, /more than 99 levels deep.*too many levels of indentation/);
       }
     }
+    // Fuzz finding: after an unterminated `""""` CPython sees one string (no blocks at all), but
+    // tree-sitter's recovery still counts the indentation: 595 distinct widths crashed it.
+    const unterminated = linter.lint(FILE, '""""\n' + nestedDefs(595), { ...allRules(), maxFileSize: 64 * 1024 * 1024 });
+    assert.equal(unterminated.skipped?.reason, 'too-deep');
+    assert.match(unterminated.skipped!.message, /more than 400 different depths/);
     // The parser is intact afterwards.
     assert.ok(ids(lint(linter, nestedDefs(3))).includes('5:blocking-call'));
   });

@@ -4,7 +4,7 @@
 // checked against CPython itself where `python3` is installed (skipped, and said so, where not).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { indentationDepth, MAX_INDENT_LEVELS, nestsDeeperThan } from '../server/src/python/indentation';
+import { indentationDepth, MAX_INDENT_LEVELS, nestsDeeperThan, tooDeep } from '../server/src/python/indentation';
 
 const ifs = (levels: number, indent = (i: number) => '    '.repeat(i)) =>
   Array.from({ length: levels }, (_, i) => `${indent(i)}if x:\n`).join('') + `${indent(levels)}pass\n`;
@@ -36,6 +36,13 @@ describe('python indentation depth', () => {
     assert.equal(indentationDepth(`s = 'it\\'s ('\nif x:\n    pass\n`), 1);
     // An unterminated one-quote string ends at the line's end.
     assert.equal(indentationDepth(`s = "(\nif x:\n    pass\n`), 1);
+  });
+
+  it('refuses more than 400 distinct indentation widths even where CPython would see no blocks', () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}async def f():\n`).join('');
+    assert.equal(tooDeep('""""\n' + lines(401))?.kind, 'parser-limit');
+    assert.equal(tooDeep('""""\n' + lines(399)), undefined);
+    assert.equal(tooDeep(lines(150))?.kind, 'python-limit');
   });
 
   it('answers from line starts alone when no line is indented beyond the limit', () => {

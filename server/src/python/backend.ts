@@ -11,7 +11,7 @@ import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { catalogFor, type Catalog } from './catalog';
 import { nodeIndexFileSystem, PythonWorkspace, type IndexFileSystem } from './module-index';
 import { NameResolver } from './names';
-import { MAX_INDENT_LEVELS, nestsDeeperThan } from './indentation';
+import { MAX_INDENT_LEVELS, MAX_INDENT_WIDTHS, nestsDeeperThan, tooDeep } from './indentation';
 import { createPythonParser, discardPythonRuntime, loadPython, pythonRuntime, type PythonRuntime } from './parser';
 import { walkTree, type PyRule, type PyRuleContext } from './rule';
 import { PY_RULES } from './rules';
@@ -121,10 +121,14 @@ export class PythonBackend implements LanguageBackend {
   }
 
   private parse(text: string, old?: Tree): Tree {
-    if (nestsDeeperThan(text, MAX_INDENT_LEVELS)) {
+    const deep = tooDeep(text, MAX_INDENT_LEVELS);
+    if (deep) {
       throw new AnalysisStopped({
         reason: 'too-deep',
-        message: `skipped: blocks nested more than ${MAX_INDENT_LEVELS} levels deep, which Python itself refuses ("too many levels of indentation")`,
+        message:
+          deep.kind === 'python-limit'
+            ? `skipped: blocks nested more than ${MAX_INDENT_LEVELS} levels deep, which Python itself refuses ("too many levels of indentation")`
+            : `skipped: lines indented to more than ${MAX_INDENT_WIDTHS} different depths, more than the parser can take safely`,
       });
     }
     this.runtime();

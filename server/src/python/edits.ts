@@ -38,13 +38,17 @@ export function canAwaitAt(names: NameResolver, node: Node): boolean {
 /** The text inside a call's parentheses (`a, b=1` of `f(a, b=1)`), comments and line breaks kept. */
 export function argumentsText(call: Node, text: string): string | undefined {
   const args = call.childForFieldName('arguments');
-  if (!args) return undefined;
+  // Arguments the parser had to recover (`f(,)`) are not copied into a new call.
+  if (!args || args.hasError) return undefined;
   // `f(x for x in xs)`: the generator expression is the argument list; keep its parentheses.
   if (args.type === 'generator_expression') return args.text;
   const open = args.child(0);
   const close = args.child(args.childCount - 1);
   if (open?.type !== '(' || close?.type !== ')') return undefined;
-  return text.slice(open.endIndex, close.startIndex);
+  const inside = text.slice(open.endIndex, close.startIndex);
+  // tree-sitter accepts `f(,)`, Python does not: a lone comma is not copied into a new call.
+  if (!args.namedChildren.some((c) => c !== null && c.type !== 'comment') && inside.includes(',')) return undefined;
+  return inside;
 }
 
 /** Whether a statement has its line(s) to itself: only indentation before it, at most a comment after. */

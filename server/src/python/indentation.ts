@@ -10,16 +10,38 @@ export const MAX_INDENT_LEVELS = 99;
 const TAB_SIZE = 8;
 
 /**
- * Whether the text nests blocks more than `limit` levels deep. Linear in the text's length; a
- * text whose lines are all indented less than `limit + 1` columns is answered from line starts alone.
+ * The most distinct indentation widths a file may have whatever its strings and brackets: the
+ * parser's indentation stack is strictly increasing, so it can never hold more entries than the
+ * file has distinct widths at line starts. tree-sitter's Python scanner overflows a buffer at
+ * about 510 entries; a file that does not tokenize as Python (an unterminated triple-quoted
+ * string) can make it count indentation CPython would not.
  */
-export function nestsDeeperThan(text: string, limit: number = MAX_INDENT_LEVELS): boolean {
-  if (!anyLineIndentedBeyond(text, limit)) return false;
-  return indentationDepth(text, limit) > limit;
+export const MAX_INDENT_WIDTHS = 400;
+
+export type TooDeep = { kind: 'python-limit' | 'parser-limit'; levels: number };
+
+/**
+ * Why the text must not be parsed, if it must not: blocks nested more than `limit` levels deep
+ * as CPython counts them, or more than MAX_INDENT_WIDTHS distinct indentation widths. Linear in
+ * the text's length; a text with few widths is answered from line starts alone.
+ */
+export function tooDeep(text: string, limit: number = MAX_INDENT_LEVELS): TooDeep | undefined {
+  const widths = distinctIndentWidths(text, MAX_INDENT_WIDTHS + 1);
+  if (widths <= limit) return undefined;
+  const depth = indentationDepth(text, limit);
+  if (depth > limit) return { kind: 'python-limit', levels: depth };
+  if (widths > MAX_INDENT_WIDTHS) return { kind: 'parser-limit', levels: widths };
+  return undefined;
 }
 
-/** Each level adds at least one column, so `limit` levels need a line indented more than `limit` columns. */
-function anyLineIndentedBeyond(text: string, limit: number): boolean {
+/** Whether the text nests blocks more than `limit` levels deep, or must not be parsed (see tooDeep). */
+export function nestsDeeperThan(text: string, limit: number = MAX_INDENT_LEVELS): boolean {
+  return tooDeep(text, limit) !== undefined;
+}
+
+/** How many distinct indentation widths begin the text's lines (blank ones included), up to `cap`. */
+function distinctIndentWidths(text: string, cap: number): number {
+  const seen = new Set<number>();
   for (let start = 0; start < text.length; ) {
     let col = 0;
     let i = start;
@@ -30,12 +52,13 @@ function anyLineIndentedBeyond(text: string, limit: number): boolean {
       else if (c === 0x0c) col = 0;
       else break;
     }
-    if (col > limit) return true;
+    seen.add(col);
+    if (seen.size >= cap) return seen.size;
     const nl = text.indexOf('\n', i);
     if (nl < 0) break;
     start = nl + 1;
   }
-  return false;
+  return seen.size;
 }
 
 /**
