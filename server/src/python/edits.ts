@@ -38,8 +38,8 @@ export function canAwaitAt(names: NameResolver, node: Node): boolean {
 /** The text inside a call's parentheses (`a, b=1` of `f(a, b=1)`), comments and line breaks kept. */
 export function argumentsText(call: Node, text: string): string | undefined {
   const args = call.childForFieldName('arguments');
-  // Arguments the parser had to recover (`f(,)`) are not copied into a new call.
-  if (!args || args.hasError) return undefined;
+  // Arguments the parser had to recover are not copied into a new call.
+  if (!args || args.children.some((c) => c.type === 'ERROR' || c.isMissing)) return undefined;
   // `f(x for x in xs)`: the generator expression is the argument list; keep its parentheses.
   if (args.type === 'generator_expression') return args.text;
   const open = args.child(0);
