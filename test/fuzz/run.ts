@@ -88,6 +88,8 @@ type FromWorker =
   | { type: 'checked'; outcome: Outcome };
 
 async function worker(): Promise<void> {
+  // The run that forked this worker ended (or was killed): stop too, rather than fuzz for no one.
+  process.on('disconnect', () => process.exit(0));
   const harness = await FuzzHarness.create();
   const send = (m: FromWorker) => process.send!(m);
   const corpora = new Map<Lang, Corpus>();
