@@ -2,6 +2,7 @@
 // (the file's extension says its language) and must now pass every fuzz property. Beside them,
 // the failures that needed a sequence of documents rather than one input.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FuzzHarness } from './harness';
@@ -40,6 +41,17 @@ describe('fuzz regressions', function () {
     // hang-typescript-comma-chain.ts, four times longer: minutes before the fix, milliseconds after.
     const outcome = harness.check('.ts', 'const long = ' + 'load(), '.repeat(60_000) + ';\n');
     assert.deepEqual(outcome.problems, []);
+  });
+
+  it('typescript: texts ending inside an unterminated /** comment after a hyphenated word are analysed (TypeScript 6 looped forever)', () => {
+    // In a child process with a time limit: the loop is synchronous and would hang this run.
+    const script = path.join(ROOT, 'test', 'fuzz', 'fault-injection', 'jsdoc-at-eof.ts');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.error, undefined, `did not finish: ${r.error}`);
+    assert.equal(r.status, 0, r.stderr);
+    const results: { ext: string; problems: string[] }[] = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.equal(results.length, 4);
+    for (const { ext, problems } of results) assert.deepEqual(problems, [], ext);
   });
 
   it('typescript: a JavaScript file that overflows the parser after a broken JSDoc comment does not poison later parses', () => {

@@ -9,7 +9,7 @@ import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { ProjectHost, TS_EXTENSIONS, type Project } from './host';
 import { TS_RULES } from './rules';
 import { walk, type TsRule, type TsRuleContext } from './rule';
-import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
+import { recoverFromParserOverflow, typeScriptText, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
 
@@ -161,7 +161,7 @@ export class TypeScriptBackend implements LanguageBackend {
   syntaxErrors(file: string, text: string): SyntaxProblem[] {
     let sf: ts.SourceFile;
     try {
-      sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindFor(file));
+      sf = ts.createSourceFile(file, typeScriptText(text), { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
     } catch (e) {
       recoverFromParserOverflow(e);
       throw e;
@@ -187,7 +187,7 @@ function insideAny(nodes: readonly ts.Node[], pos: number): boolean {
 /** Whether TypeScript parses and binds a text alone (no lib, no imports) without running out of stack. */
 function parsesAndBinds(file: string, text: string): boolean {
   try {
-    const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
+    const sourceFile = ts.createSourceFile(file, typeScriptText(text), ts.ScriptTarget.Latest, true, scriptKindFor(file));
     const options: ts.CompilerOptions = { noLib: true, noResolve: true, allowJs: true, types: [], noEmit: true };
     const host = ts.createCompilerHost(options);
     host.getSourceFile = (f) => (f === file ? sourceFile : undefined);

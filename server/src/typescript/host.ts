@@ -5,7 +5,7 @@
 // The TypeScript used is always the bundled one: nothing from the workspace is loaded or run.
 import path from 'node:path';
 import ts from 'typescript';
-import { recoverFromParserOverflow } from './utils';
+import { recoverFromParserOverflow, typeScriptText } from './utils';
 
 export { TS_EXTENSIONS } from './extensions';
 
@@ -61,10 +61,11 @@ export class DocumentSnapshot implements ts.IScriptSnapshot {
    */
   incrementalBase = true;
 
-  constructor(
-    readonly text: string,
-    previous?: DocumentSnapshot,
-  ) {
+  /** What TypeScript reads: the document's text, but see typeScriptText(). */
+  readonly text: string;
+
+  constructor(text: string, previous?: DocumentSnapshot) {
+    this.text = typeScriptText(text);
     this.previous = previous;
     // Keep one step of history, not a chain of every version.
     if (previous) previous.previous = undefined;
@@ -374,7 +375,7 @@ export class ProjectHost {
     if (cached) return cached;
     const text = this.fs.readFile(file);
     if (text === undefined) return undefined;
-    const entry = { text, snapshot: ts.ScriptSnapshot.fromString(text) };
+    const entry = { text, snapshot: ts.ScriptSnapshot.fromString(typeScriptText(text)) };
     this.diskCache.set(file, entry);
     return entry;
   }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { scriptKindFor } from './backend';
+import { typeScriptText } from './utils';
 
 /** Whether TypeScript parses JSX in a file of this name (.tsx, .jsx and the JavaScript extensions). */
 export function mayHoldJsx(file: string): boolean {
@@ -11,7 +12,7 @@ export function mayHoldJsx(file: string): boolean {
 
 /** The file parsed on its own, for syntactic questions (no program, no checker). */
 export function parseForJsx(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKindFor(file));
+  return ts.createSourceFile(file, typeScriptText(text), { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
 }
 
 /**
