@@ -106,9 +106,11 @@ let readyPromise: Promise<void> = Promise.resolve();
  */
 async function ensureReady(): Promise<void> {
   await readyPromise;
-  await analysis.ready().catch((e: unknown) => {
-    connection.console.error(`could not load a language backend: ${(e as Error).stack ?? e}`);
-  });
+  await analysis.ready().catch(logLoadFailure);
+}
+
+function logLoadFailure(e: unknown): void {
+  connection.console.error(`could not load a language backend: ${(e as Error).stack ?? e}`);
 }
 const shownConfigProblems = new Set<string>();
 
@@ -174,9 +176,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
-  readyPromise = analysis.ready().catch((e: unknown) => {
-    connection.console.error(`could not load a language backend: ${(e as Error).stack ?? e}`);
-  });
+  readyPromise = analysis.ready().catch(logLoadFailure);
   const caps = clientCapabilities;
   if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
     await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });

@@ -7,7 +7,8 @@ import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languag
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult } from '../engine/types';
 import { FIX_ALL_KIND, SOURCE } from '../protocol';
-import { isInJsxChildren, mayHoldJsx, parseForJsx } from '../typescript/jsx';
+import { parseCodeOnly } from '../typescript/backend';
+import { isInJsxChildren, mayHoldJsx } from '../typescript/jsx';
 import { minimalEdit, toTextEdits, type DiagnosticData } from './convert';
 
 /** Line-comment leader by file extension: the directive is a comment in the file's own syntax. */
@@ -39,7 +40,7 @@ export function quickFixes(uri: string, file: string, text: string, result: Lint
   const disabledKeys = new Set<string>();
   // Parsed only when a disable action is asked for in a file that may hold JSX.
   let sourceFile: ts.SourceFile | undefined;
-  const inJsxChildren = (offset: number) => mayHoldJsx(file) && isInJsxChildren((sourceFile ??= parseForJsx(file, text)), offset);
+  const inJsxChildren = (offset: number) => mayHoldJsx(file) && isInJsxChildren((sourceFile ??= parseCodeOnly(file, text)), offset);
   for (const d of diagnostics) {
     if (d.source !== SOURCE || typeof d.code !== 'string') continue;
     const finding = findingFor(d, result, version);

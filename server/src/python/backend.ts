@@ -11,7 +11,7 @@ import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { catalogFor, type Catalog } from './catalog';
 import { nodeIndexFileSystem, PythonWorkspace, type IndexFileSystem } from './module-index';
 import { NameResolver } from './names';
-import { MAX_INDENT_LEVELS, MAX_INDENT_WIDTHS, nestsDeeperThan, tooDeep } from './indentation';
+import { MAX_INDENT_LEVELS, MAX_INDENT_WIDTHS, tooDeep } from './indentation';
 import { createPythonParser, discardPythonRuntime, loadPython, pythonRuntime, type PythonRuntime } from './parser';
 import { walkTree, type PyRule, type PyRuleContext } from './rule';
 import { PY_RULES } from './rules';
@@ -73,7 +73,7 @@ export class PythonBackend implements LanguageBackend {
     this.ruleIds = rules.map((r) => r.id);
     this.workspace = new PythonWorkspace(
       opts.fs ?? nodeIndexFileSystem,
-      (text) => (nestsDeeperThan(text, MAX_INDENT_LEVELS) ? undefined : this.parseSyntax(text)),
+      (text) => this.parseForIndex(text),
       (file, text, syntax) => this.adopt(file, text, syntax),
     );
   }
@@ -150,6 +150,16 @@ export class PythonBackend implements LanguageBackend {
       return readTree(tree, text);
     } catch (e) {
       throw this.crashed(e);
+    }
+  }
+
+  /** A module's tree for the index; a module nested too deeply to parse is simply unknown. */
+  private parseForIndex(text: string): SyntaxTree | undefined {
+    try {
+      return this.parseSyntax(text);
+    } catch (e) {
+      if (e instanceof AnalysisStopped && e.skip.reason === 'too-deep') return undefined;
+      throw e;
     }
   }
 

@@ -161,7 +161,7 @@ export class TypeScriptBackend implements LanguageBackend {
   syntaxErrors(file: string, text: string): SyntaxProblem[] {
     let sf: ts.SourceFile;
     try {
-      sf = ts.createSourceFile(file, typeScriptText(text), { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
+      sf = parseCodeOnly(file, text);
     } catch (e) {
       recoverFromParserOverflow(e);
       throw e;
@@ -199,6 +199,11 @@ function parsesAndBinds(file: string, text: string): boolean {
     if (isStackOverflow(e)) return false;
     throw e;
   }
+}
+
+/** The file parsed on its own for syntactic questions: no program, no parent pointers, no JSDoc. */
+export function parseCodeOnly(file: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(file, typeScriptText(text), { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
 }
 
 export function scriptKindFor(file: string): ts.ScriptKind {

@@ -2,17 +2,10 @@
 // that renders; a comment has to be written `{/* ... */}`.
 import path from 'node:path';
 import ts from 'typescript';
-import { scriptKindFor } from './backend';
-import { typeScriptText } from './utils';
 
 /** Whether TypeScript parses JSX in a file of this name (.tsx, .jsx and the JavaScript extensions). */
 export function mayHoldJsx(file: string): boolean {
   return /^\.(tsx|jsx|js|mjs|cjs)$/i.test(path.extname(file));
-}
-
-/** The file parsed on its own, for syntactic questions (no program, no checker). */
-export function parseForJsx(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, typeScriptText(text), { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
 }
 
 /**

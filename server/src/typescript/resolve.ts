@@ -14,7 +14,7 @@
 // Only cheap questions are asked: symbols of identifiers on the path, no types.
 import { isBuiltin } from 'node:module';
 import ts from 'typescript';
-import { skipOuterExpressions } from './utils';
+import { askAncestors, skipOuterExpressions } from './utils';
 
 /** The `module` of a global (`Atomics`, `Date`, `performance`, `process`). */
 export const GLOBAL = '<global>';
@@ -132,37 +132,15 @@ export class ModuleResolver {
    */
   private resolveIdentifier(id: ts.Identifier, depth: number): ModuleRef | undefined {
     if (depth > 0) return this.resolveIdentifierUncached(id, depth);
-    const scope = this.scopeOf(id);
-    let names = this.byScopeName.get(scope);
-    if (!names) this.byScopeName.set(scope, (names = new Map()));
-    const known = names.get(id.text);
-    if (known !== undefined) return known ?? undefined;
-    const answer = this.resolveIdentifierUncached(id, depth);
-    names.set(id.text, answer ?? null);
-    return answer;
+    return sharedInScope(this.refByScope, this.scopeOf(id), id.text, () => this.resolveIdentifierUncached(id, depth));
   }
 
-  private readonly byScopeName = new Map<ts.Node, Map<string, ModuleRef | null>>();
+  private readonly refByScope = new Map<ts.Node, Map<string, ModuleRef | null>>();
   private readonly scopeMemo = new Map<ts.Node, ts.Node>();
 
   /** The innermost node around `node` that can declare names (walked once per node: memoised). */
   private scopeOf(node: ts.Node): ts.Node {
-    const passed: ts.Node[] = [];
-    let scope: ts.Node = this.sourceFile;
-    for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-      const known = this.scopeMemo.get(n);
-      if (known) {
-        scope = known;
-        break;
-      }
-      if (declaresNames(n)) {
-        scope = n;
-        break;
-      }
-      passed.push(n);
-    }
-    for (const n of passed) this.scopeMemo.set(n, scope);
-    return scope;
+    return askAncestors<ts.Node>(node, this.scopeMemo, (n) => (declaresNames(n) ? n : undefined), this.sourceFile);
   }
 
   private resolveIdentifierUncached(id: ts.Identifier, depth: number): ModuleRef | undefined {
@@ -286,30 +264,17 @@ export class ModuleResolver {
    */
   symbolInScope(name: string, at: ts.Node): ts.Symbol | undefined {
     const scope = declaresNames(at) ? at : this.scopeOf(at);
-    let names = this.symbolByScopeName.get(scope);
-    if (!names) this.symbolByScopeName.set(scope, (names = new Map()));
-    const known = names.get(name);
-    if (known !== undefined) return known ?? undefined;
-    const symbol = this.checker.resolveName(name, at, ts.SymbolFlags.All, false);
-    names.set(name, symbol ?? null);
-    return symbol;
+    return sharedInScope(this.symbolByScope, scope, name, () => this.checker.resolveName(name, at, ts.SymbolFlags.All, false));
   }
 
-  private readonly symbolByScopeName = new Map<ts.Node, Map<string, ts.Symbol | null>>();
+  private readonly symbolByScope = new Map<ts.Node, Map<string, ts.Symbol | null>>();
 
   /**
    * The symbol of an identifier in an expression (a callee, a receiver), shared by every such
    * identifier of the same name in the same innermost scope.
    */
   symbolOfIdentifier(id: ts.Identifier): ts.Symbol | undefined {
-    const scope = this.scopeOf(id);
-    let names = this.identifierSymbols.get(scope);
-    if (!names) this.identifierSymbols.set(scope, (names = new Map()));
-    const known = names.get(id.text);
-    if (known !== undefined) return known ?? undefined;
-    const symbol = this.checker.getSymbolAtLocation(id);
-    names.set(id.text, symbol ?? null);
-    return symbol;
+    return sharedInScope(this.identifierSymbols, this.scopeOf(id), id.text, () => this.checker.getSymbolAtLocation(id));
   }
 
   private readonly identifierSymbols = new Map<ts.Node, Map<string, ts.Symbol | null>>();
@@ -423,4 +388,15 @@ function declaresNames(node: ts.Node): boolean {
     ts.isClassStaticBlockDeclaration(node) ||
     ts.isWithStatement(node)
   );
+}
+
+/** One answer per name and scope: `compute` runs for the first place in the scope that asks. */
+function sharedInScope<T>(cache: Map<ts.Node, Map<string, T | null>>, scope: ts.Node, name: string, compute: () => T | undefined): T | undefined {
+  let names = cache.get(scope);
+  if (!names) cache.set(scope, (names = new Map()));
+  const known = names.get(name);
+  if (known !== undefined) return known ?? undefined;
+  const answer = compute();
+  names.set(name, answer ?? null);
+  return answer;
 }

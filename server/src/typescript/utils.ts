@@ -43,24 +43,39 @@ export function withEnclosingFunctionMemo<T>(run: () => T): T {
 
 /** The innermost function whose body holds `node` (class static blocks and field initialisers stop the search). */
 export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
-  const memo = enclosingMemo;
+  const answer = askAncestors<FunctionLike | null>(
+    node,
+    enclosingMemo,
+    (n) => (isFunctionLike(n) ? n : ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isSourceFile(n) ? null : undefined),
+    null,
+  );
+  return answer ?? undefined;
+}
+
+/**
+ * A question about `node` that its nearest deciding ancestor answers: `decide(n)` is the answer at
+ * ancestor `n`, or undefined to look further up; `atRoot` if none decides. `memo` (one per
+ * question and analysis) keeps for every ancestor passed the answer its children get, so asking
+ * about each node of a chain thousands deep stays linear in the depth instead of quadratic.
+ */
+export function askAncestors<T>(node: ts.Node, memo: Map<ts.Node, T> | undefined, decide: (n: ts.Node) => T | undefined, atRoot: T): T {
   const passed: ts.Node[] = [];
-  let answer: FunctionLike | null = null;
+  let answer = atRoot;
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
     const known = memo?.get(n);
     if (known !== undefined) {
       answer = known;
       break;
     }
-    if (memo) passed.push(n);
-    if (isFunctionLike(n)) {
-      answer = n;
+    passed.push(n);
+    const decided = decide(n);
+    if (decided !== undefined) {
+      answer = decided;
       break;
     }
-    if (ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isSourceFile(n)) break;
   }
   if (memo) for (const n of passed) memo.set(n, answer);
-  return answer ?? undefined;
+  return answer;
 }
 
 export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {

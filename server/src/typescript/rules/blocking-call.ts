@@ -16,7 +16,7 @@ import { CLOCK_NAMES, CLOCKS, couldBeBlocking, lookupBlocking, type BlockingApi 
 import { calleeName, GLOBAL, ModuleResolver, normalizeSpecifier, refName, sameRef, type ModuleRef } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
 import { cannotBeNumber } from '../types';
-import { enclosingFunction, forEachOwnNode, isAsyncFunction, skipOuterExpressions } from '../utils';
+import { askAncestors, enclosingFunction, forEachOwnNode, isAsyncFunction, skipOuterExpressions } from '../utils';
 
 export const blockingCall: TsRule = {
   id: 'blocking-call',
@@ -278,22 +278,7 @@ function inParameters(resolver: ModuleResolver, call: ts.CallExpression): boolea
   let memo = parameterMemo.get(resolver);
   if (!memo) parameterMemo.set(resolver, (memo = new Map()));
   const fn = enclosingFunction(call);
-  const passed: ts.Node[] = [];
-  let answer = false;
-  for (let n: ts.Node | undefined = call.parent; n && n !== fn; n = n.parent) {
-    const known = memo.get(n);
-    if (known !== undefined) {
-      answer = known;
-      break;
-    }
-    if (ts.isParameter(n)) {
-      answer = true;
-      break;
-    }
-    passed.push(n);
-  }
-  for (const n of passed) memo.set(n, answer);
-  return answer;
+  return askAncestors(call, memo, (n) => (n === fn ? false : ts.isParameter(n) ? true : undefined), false);
 }
 
 const parameterMemo = new WeakMap<ModuleResolver, Map<ts.Node, boolean>>();
