@@ -4,14 +4,28 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
 import { isStackOverflow, type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
-import { RuleDispatch, type Visitor } from '../engine/dispatch';
+import { AnalysisStopped, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { ProjectHost, TS_EXTENSIONS, type Project } from './host';
 import { TS_RULES } from './rules';
-import { walk, type TsRule, type TsRuleContext } from './rule';
+import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
 import { recoverFromParserOverflow, typeScriptText, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
+
+/**
+ * Deepest node analysed. TypeScript parses operator, call and member chains without recursion, so
+ * a generated `a(), b(), ...` or `x + y + ...` of 10,000 terms parses, but the checker resolves
+ * each name there by walking up its ancestors: time grows with the square of the depth (seconds
+ * at 10,000; tsc itself takes longer on such a file). Real code, minified bundles included, stays
+ * under 100 levels.
+ */
+export const MAX_ANALYSED_DEPTH = 1000;
+
+const TOO_DEEP_FOR_CHECKER = {
+  reason: 'too-deep',
+  message: `skipped: nested too deeply to analyse (more than ${MAX_ANALYSED_DEPTH} levels; the type checker's time grows with the square of the depth)`,
+} as const;
 
 export class TypeScriptBackend implements LanguageBackend {
   readonly language = 'typescript' as const;
@@ -57,7 +71,8 @@ export class TypeScriptBackend implements LanguageBackend {
     this.host.setDocument(file, request.text, request.version);
     const project = this.host.projectFor(file);
     const program = this.buildProgram(project);
-    if (this.host.isTooDeep(file)) throw new RangeError(`Maximum call stack size exceeded: ${file} is nested too deeply for TypeScript's parser`);
+    const quarantined = this.host.quarantined(file);
+    if (quarantined) throw new AnalysisStopped(quarantined);
     const sourceFile = program.getSourceFile(file);
     if (timings) timings.program = (timings.program ?? 0) + (performance.now() - t0);
     if (!sourceFile) throw new Error(`${file} is not in its TypeScript program`);
@@ -106,24 +121,28 @@ export class TypeScriptBackend implements LanguageBackend {
     // from a node next to it finds one. Comments starting inside JSX text are dropped below.
     const jsxTexts: ts.Node[] = [];
     if (!rules.isEmpty || wantComments) {
-      withEnclosingFunctionMemo(() => walk(sourceFile, (node) => {
-        if (wantComments) {
-          if (node.kind === ts.SyntaxKind.JsxText) {
-            jsxTexts.push(node);
-          } else {
-            addComments(ts.getLeadingCommentRanges(request.text, node.pos));
-            addComments(ts.getTrailingCommentRanges(request.text, node.end));
-            // `{/* ... */}` in JSX children: the comment is the container's only content, with no
-            // node of its own to scan from.
-            if (node.kind === ts.SyntaxKind.JsxExpression && !(node as ts.JsxExpression).expression) {
-              const inside = node.getStart(sourceFile) + 1;
-              addComments(ts.getTrailingCommentRanges(request.text, inside));
-              addComments(ts.getLeadingCommentRanges(request.text, inside));
+      const nodes = nodesInOrder(sourceFile, MAX_ANALYSED_DEPTH);
+      if (!nodes) throw new AnalysisStopped(TOO_DEEP_FOR_CHECKER);
+      withEnclosingFunctionMemo(() => {
+        for (const node of nodes) {
+          if (wantComments) {
+            if (node.kind === ts.SyntaxKind.JsxText) {
+              jsxTexts.push(node);
+            } else {
+              addComments(ts.getLeadingCommentRanges(request.text, node.pos));
+              addComments(ts.getTrailingCommentRanges(request.text, node.end));
+              // `{/* ... */}` in JSX children: the comment is the container's only content, with no
+              // node of its own to scan from.
+              if (node.kind === ts.SyntaxKind.JsxExpression && !(node as ts.JsxExpression).expression) {
+                const inside = node.getStart(sourceFile) + 1;
+                addComments(ts.getTrailingCommentRanges(request.text, inside));
+                addComments(ts.getLeadingCommentRanges(request.text, inside));
+              }
             }
           }
+          rules.visit(node.kind, () => node);
         }
-        rules.visit(node.kind, () => node);
-      }));
+      });
     }
     rules.finish();
     const realComments = jsxTexts.length === 0 ? comments : comments.filter((c) => !insideAny(jsxTexts, c.start));
@@ -139,7 +158,8 @@ export class TypeScriptBackend implements LanguageBackend {
    * half-bound is reused) and the build tried again: full parses get through where the
    * incremental parser, which also recurses on the previous tree, did not (an edit to a file with a
    * 10,000-term chain). If it overflows again, the files TypeScript cannot parse and bind are
-   * replaced by empty texts, so the rest of the project is analysed.
+   * replaced by empty texts, so the rest of the project is analysed. So are files with more
+   * syntax errors than real code has, before they are bound (ProjectHost.quarantiningRegistry).
    */
   private buildProgram(project: Project): ts.Program {
     for (let attempt = 0; ; attempt++) {

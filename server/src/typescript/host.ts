@@ -5,6 +5,8 @@
 // The TypeScript used is always the bundled one: nothing from the workspace is loaded or run.
 import path from 'node:path';
 import ts from 'typescript';
+import { TOO_DEEP_MESSAGE } from '../engine/linter';
+import type { Skip } from '../engine/types';
 import { recoverFromParserOverflow, typeScriptText } from './utils';
 
 export { TS_EXTENSIONS } from './extensions';
@@ -103,7 +105,14 @@ export function textChangeRange(before: string, after: string): ts.TextChangeRan
   return ts.createTextChangeRange(ts.createTextSpanFromBounds(start, endBefore), endAfter - start);
 }
 
-/** What the program sees of a file too deep for TypeScript. */
+/** Syntax errors past which a file is not analysed (see ProjectHost.quarantineBroken). */
+export const MAX_SYNTAX_ERRORS = 1000;
+
+function kindOfScript(file: string): string {
+  return /\.[cm]?jsx?$/i.test(file) ? 'JavaScript' : 'TypeScript';
+}
+
+/** What the program sees of a file in quarantine (too deep or too broken for TypeScript). */
 const EMPTY_SNAPSHOT = ts.ScriptSnapshot.fromString('');
 
 /** Compiler options for files that belong to no tsconfig/jsconfig, close to tsserver's inferred projects. */
@@ -231,7 +240,7 @@ export class ProjectHost {
     options: ProjectHostOptions = {},
   ) {
     this.discoveryBoundary = options.discoveryBoundary;
-    this.documentRegistry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING);
+    this.documentRegistry = this.quarantiningRegistry(ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING));
     this.libDir = path.dirname(ts.getDefaultLibFilePath({}));
   }
 
@@ -306,7 +315,7 @@ export class ProjectHost {
   scriptVersion(file: string): string {
     const version = this.textVersion(file);
     const fresh = this.reparses > 0 && !file.startsWith(this.libDir + path.sep) ? `${version}#${this.reparses}` : version;
-    return this.tooDeep.get(file) === version ? `${fresh}:too-deep` : fresh;
+    return this.quarantine.get(file)?.version === version ? `${fresh}:quarantined` : fresh;
   }
 
   /** Bumped by forceReparse: part of every non-lib file's script version. */
@@ -331,22 +340,22 @@ export class ProjectHost {
   }
 
   snapshot(file: string): ts.IScriptSnapshot | undefined {
-    if (this.isTooDeep(file)) return EMPTY_SNAPSHOT;
+    if (this.quarantined(file)) return EMPTY_SNAPSHOT;
     const doc = this.documents.get(file);
     if (doc) return doc.snapshot;
     return this.diskText(file)?.snapshot;
   }
 
-  // ---- texts too deep for TypeScript -----------------------------------------------------
+  // ---- texts TypeScript cannot take: analysed as empty ------------------------------------
 
-  /** Files whose text TypeScript's recursive parser or binder cannot take: file -> that text's version. */
-  private readonly tooDeep = new Map<string, string>();
+  /** Files the program sees as empty: file -> the text version it was decided for, and why. */
+  private readonly quarantine = new Map<string, { version: string; skip: Skip }>();
 
-  /** Whether the file's current text is one TypeScript ran out of stack on (it is analysed as empty). */
-  isTooDeep(file: string): boolean {
+  /** Why the file's current text is analysed as empty (too deep, too broken), if it is. */
+  quarantined(file: string): Skip | undefined {
     const f = path.resolve(file);
-    const marked = this.tooDeep.get(f);
-    return marked !== undefined && marked === this.textVersion(f);
+    const entry = this.quarantine.get(f);
+    return entry !== undefined && entry.version === this.textVersion(f) ? entry.skip : undefined;
   }
 
   /**
@@ -359,14 +368,45 @@ export class ProjectHost {
   quarantineTooDeep(project: Project, parsesAndBinds: (file: string, text: string) => boolean): boolean {
     let found = false;
     for (const file of project.knownFiles()) {
-      if (this.isTooDeep(file) || file.startsWith(this.libDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+      if (this.quarantined(file) || file.startsWith(this.libDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
       const text = this.documents.get(file)?.text ?? this.diskText(file)?.text;
       if (text === undefined || parsesAndBinds(file, text)) continue;
-      this.tooDeep.set(file, this.textVersion(file));
+      this.quarantine.set(file, { version: this.textVersion(file), skip: { reason: 'too-deep', message: TOO_DEEP_MESSAGE } });
       found = true;
     }
     if (found) this.version++;
     return found;
+  }
+
+  /**
+   * The language service's document registry, with one check: a file parsed with more than
+   * MAX_SYNTAX_ERRORS syntax errors is put in quarantine and its entry replaced by the empty text,
+   * before the program binds it. Such a text is not code anyone wrote, and TypeScript's binder can
+   * take seconds and gigabytes on it (a fuzzed file of 100 KB made 6 million "Duplicate identifier"
+   * errors). The version given with the empty text is the one scriptVersion says from now on.
+   */
+  private quarantiningRegistry(inner: ts.DocumentRegistry): ts.DocumentRegistry {
+    const checked = (sf: ts.SourceFile, redo: (snapshot: ts.IScriptSnapshot, version: string) => ts.SourceFile): ts.SourceFile => {
+      const errors = (sf as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length ?? 0;
+      if (errors <= MAX_SYNTAX_ERRORS) return sf;
+      const file = path.resolve(sf.fileName);
+      this.quarantine.set(file, {
+        version: this.textVersion(file),
+        skip: { reason: 'syntax-errors', message: `skipped: ${errors} syntax errors (more than ${MAX_SYNTAX_ERRORS}); is it ${kindOfScript(file)}?` },
+      });
+      return redo(EMPTY_SNAPSHOT, this.scriptVersion(file));
+    };
+    return {
+      ...inner,
+      acquireDocumentWithKey: (fileName, filePath, settings, key, snapshot, version, kind, options) =>
+        checked(inner.acquireDocumentWithKey(fileName, filePath, settings, key, snapshot, version, kind, options), (s, v) =>
+          inner.updateDocumentWithKey(fileName, filePath, settings, key, s, v, kind, options),
+        ),
+      updateDocumentWithKey: (fileName, filePath, settings, key, snapshot, version, kind, options) =>
+        checked(inner.updateDocumentWithKey(fileName, filePath, settings, key, snapshot, version, kind, options), (s, v) =>
+          inner.updateDocumentWithKey(fileName, filePath, settings, key, s, v, kind, options),
+        ),
+    };
   }
 
   /** A file's text on disk, read once per disk version. */

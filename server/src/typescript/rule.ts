@@ -25,19 +25,28 @@ export interface TsRule {
 }
 
 /**
- * Visits every node of `root` in source order, without recursion. `enter` returns false to skip
- * a node's children.
+ * Every node of `root` in source order (pre-order), without recursion; undefined if a node lies
+ * more than `maxDepth` levels below `root`. A list first and the rules after: no rule has asked the
+ * checker anything about a file found too deep.
  */
-export function walk(root: ts.Node, enter: (node: ts.Node) => boolean | void): void {
+export function nodesInOrder(root: ts.Node, maxDepth: number): ts.Node[] | undefined {
+  const out: ts.Node[] = [];
   const stack: ts.Node[] = [root];
+  const depths: number[] = [0];
   const children: ts.Node[] = [];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (enter(node) === false) continue;
+    const depth = depths.pop()!;
+    if (depth > maxDepth) return undefined;
+    out.push(node);
     children.length = 0;
     ts.forEachChild(node, (child) => {
       children.push(child);
     });
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push(children[i]);
+      depths.push(depth + 1);
+    }
   }
+  return out;
 }
