@@ -82,6 +82,29 @@ describe('blocking-call (TS/JS)', () => {
     assert.deepEqual(findings[0].fixes, []);
   });
 
+  it('offers no fix for a call that is assigned to or incremented (broken code; a fuzz finding)', async () => {
+    // `await fs.promises.readFile(p) = x` would not parse; `await fs.promises.stat(p)++` would
+    // increment the promise. The plain call after them still gets its fix.
+    const source = [
+      "import fs from 'node:fs';",
+      'export async function f(path: string, text: string) {',
+      "  fs.readFileSync(path, 'utf8') = text;",
+      "  fs.readFileSync(path, 'utf8') += text;",
+      '  fs.statSync(path)++;',
+      '  --fs.statSync(path);',
+      "  return fs.readFileSync(path, 'utf8');",
+      '}',
+      '',
+    ].join('\n');
+    const dir = tempProject({ 'written.ts': source }, WITH_NODE_TYPES);
+    dirs.push(dir);
+    const findings = await lint(path.join(dir, 'written.ts'));
+    assert.deepEqual(
+      findings.map((f) => [f.range.start.line + 1, f.fixes.map((x) => x.title)]),
+      [[3, []], [4, []], [5, []], [6, []], [7, ["Replace with 'await fs.promises.readFile(…)'"]]],
+    );
+  });
+
   it('--fix adds one fs/promises import for several named imports, over passes', async () => {
     const source = [
       "import { readFileSync, statSync } from 'node:fs';",

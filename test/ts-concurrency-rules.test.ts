@@ -144,6 +144,10 @@ describe('await-in-loop (TypeScript)', () => {
   for (const id of ids) {
     state.items.push(await fetchItem(id));
   }`,
+    // Broken code (a fuzz finding): TypeScript parses the dangling comma and starts a new statement
+    // at \`for\`; any replacement of the loop would run on as one more declaration.
+    'a loop right after a dangling comma': `const out: string[] = [],
+  for (const id of ids) out.push(await fetchItem(id));`,
   };
   for (const [name, body] of Object.entries(noFix)) {
     it(`reports ${name} without a fix`, async () => {

@@ -252,6 +252,7 @@ function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | u
   const { checker, sourceFile: sf } = context;
   const init = loop.initializer;
   if (!ts.isVariableDeclarationList(init) || !(init.flags & ts.NodeFlags.BlockScoped) || init.declarations.length !== 1) return undefined;
+  if (afterDanglingComma(loop)) return undefined;
   const body = loop.statement;
   const statements = ts.isBlock(body) ? [...body.statements] : [body];
   if (statements.length === 0) return undefined;
@@ -322,6 +323,17 @@ function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | u
     edits: [{ start: loop.getStart(sf), end: loop.end, newText: `${push.receiver.text}.push(...${all})${semicolon}` }],
     safe: false,
   };
+}
+
+/**
+ * `const out = [],` right before the loop: TypeScript parses the dangling comma and starts a new
+ * statement at `for`, but any replacement of the loop (or of the loop and the declaration) would
+ * run on as one more declaration.
+ */
+function afterDanglingComma(loop: ts.Statement): boolean {
+  const list = (loop.parent as { statements?: ts.NodeArray<ts.Statement> }).statements;
+  const prev = list?.[list.indexOf(loop) - 1];
+  return prev !== undefined && ts.isVariableStatement(prev) && prev.declarationList.declarations.hasTrailingComma === true;
 }
 
 function hasComments(sf: ts.SourceFile, body: ts.Statement, keep: ts.Node): boolean {

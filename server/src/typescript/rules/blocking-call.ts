@@ -142,7 +142,7 @@ function eachOwn(node: ts.Node, visit: (n: ts.Node) => boolean | void): void {
 function promisesFix(context: TsRuleContext, resolver: ModuleResolver, call: ts.CallExpression, ref: ModuleRef, api: BlockingApi): Fix | undefined {
   const fnName = api.promise!;
   if (ref.module !== 'fs' || call.questionDotToken || inParameters(resolver, call)) return undefined;
-  if (call.arguments.some((a) => ts.isSpreadElement(a))) return undefined;
+  if (call.arguments.some((a) => ts.isSpreadElement(a)) || isWrittenTo(call)) return undefined;
   const sf = context.sourceFile;
   const callee = call.expression;
   let target: PromisesReference | undefined;
@@ -282,6 +282,17 @@ function inParameters(resolver: ModuleResolver, call: ts.CallExpression): boolea
 }
 
 const parameterMemo = new WeakMap<ModuleResolver, Map<ts.Node, boolean>>();
+
+/**
+ * `readFileSync(p) = x` or `readFileSync(p)++`: broken code (a call is not assignable), where
+ * `await readFile(p) = x` would not even parse and `await readFile(p)++` would mean another thing.
+ */
+function isWrittenTo(call: ts.CallExpression): boolean {
+  const p = call.parent;
+  if (ts.isBinaryExpression(p)) return p.left === call && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+  if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
+  return false;
+}
 
 /**
  * `await x` is a unary expression; a call binds tighter. Where the call is the object of a member
