@@ -69,11 +69,11 @@ export interface SyntaxProblem {
 export interface Skip {
   /**
    * `too-deep`: nesting beyond what a recursive parser (TypeScript's) can take without running out
-   * of stack, or deeper than the TypeScript checker handles in reasonable time (long operator chains).
-   * `syntax-errors`: more syntax errors than any real file has (TypeScript's binder can take
-   * seconds and gigabytes on such a text). `out-of-memory`: the parser's WebAssembly memory (2 GB, tree-sitter) ran out; the
-   * parser is reloaded for the next file. `time-budget`: the rules took longer than the server's
-   * per-file budget.
+   * of stack, or deeper than the TypeScript checker handles in reasonable time (long operator
+   * chains). `syntax-errors`: more syntax errors than any real file has (TypeScript's binder can
+   * take seconds and gigabytes on such a text). `out-of-memory`: the parser's WebAssembly memory
+   * (2 GB, tree-sitter) ran out; the parser is reloaded for the next file. `time-budget`: the rules
+   * took longer than the server's per-file budget.
    */
   reason: 'too-large' | 'binary' | 'too-deep' | 'syntax-errors' | 'unreadable' | 'time-budget' | 'out-of-memory' | 'internal-error';
   message: string;

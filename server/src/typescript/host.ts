@@ -105,7 +105,7 @@ export function textChangeRange(before: string, after: string): ts.TextChangeRan
   return ts.createTextChangeRange(ts.createTextSpanFromBounds(start, endBefore), endAfter - start);
 }
 
-/** Syntax errors past which a file is not analysed (see ProjectHost.quarantineBroken). */
+/** Syntax errors past which a file is not analysed (see ProjectHost.quarantiningRegistry). */
 export const MAX_SYNTAX_ERRORS = 1000;
 
 function kindOfScript(file: string): string {
