@@ -16,6 +16,18 @@ const argValue = (name) => {
 const dist = path.resolve(argValue('--outdir') ?? 'dist');
 const only = argValue('--only');
 
+/**
+ * The TypeScript bundled must carry our patch (patches/typescript+*.patch, applied by patch-package
+ * on npm install): unpatched, its JSDoc scanner loops forever on a comment ending in `word-*\/`
+ * (microsoft/TypeScript#63580), and a server built from it would hang on such a file.
+ */
+function checkTypeScriptPatched() {
+  const source = fs.readFileSync(require.resolve('typescript/lib/typescript.js'), 'utf8');
+  if (source.includes('while (pos < end && isIdentifierPart(char = codePointUnchecked(pos), languageVersion) || char === 45 /* minus */)')) {
+    throw new Error('node_modules/typescript is not patched (run `npx patch-package`, or npm install without --ignore-scripts)');
+  }
+}
+
 /** Files the bundles load at run time: TypeScript's lib .d.ts files, web-tree-sitter and the wasm files. */
 function copyRuntimeAssets() {
   fs.mkdirSync(dist, { recursive: true });
@@ -69,6 +81,7 @@ const entries = [
   { name: 'client', entryPoints: ['client/src/extension.ts'], outfile: path.join(dist, 'client.js'), external: ['vscode'] },
 ].filter((e) => fs.existsSync(e.entryPoints[0]) && (!only || e.name === only));
 
+checkTypeScriptPatched();
 copyRuntimeAssets();
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, entryPoints: e.entryPoints, outfile: e.outfile, external: [...common.external, ...(e.external ?? [])], plugins: e.plugins ?? [] })));
 if (watch) {

@@ -9,7 +9,7 @@ import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { ProjectHost, TS_EXTENSIONS, type Project } from './host';
 import { TS_RULES } from './rules';
 import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
-import { recoverFromParserOverflow, typeScriptText, withEnclosingFunctionMemo } from './utils';
+import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
 
@@ -207,7 +207,7 @@ function insideAny(nodes: readonly ts.Node[], pos: number): boolean {
 /** Whether TypeScript parses and binds a text alone (no lib, no imports) without running out of stack. */
 function parsesAndBinds(file: string, text: string): boolean {
   try {
-    const sourceFile = ts.createSourceFile(file, typeScriptText(text), ts.ScriptTarget.Latest, true, scriptKindFor(file));
+    const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
     const options: ts.CompilerOptions = { noLib: true, noResolve: true, allowJs: true, types: [], noEmit: true };
     const host = ts.createCompilerHost(options);
     host.getSourceFile = (f) => (f === file ? sourceFile : undefined);
@@ -223,7 +223,7 @@ function parsesAndBinds(file: string, text: string): boolean {
 
 /** The file parsed on its own for syntactic questions: no program, no parent pointers, no JSDoc. */
 export function parseCodeOnly(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, typeScriptText(text), { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
+  return ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
 }
 
 export function scriptKindFor(file: string): ts.ScriptKind {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { TOO_DEEP_MESSAGE } from '../engine/linter';
 import type { Skip } from '../engine/types';
-import { recoverFromParserOverflow, typeScriptText } from './utils';
+import { recoverFromParserOverflow } from './utils';
 
 export { TS_EXTENSIONS } from './extensions';
 
@@ -63,11 +63,11 @@ export class DocumentSnapshot implements ts.IScriptSnapshot {
    */
   incrementalBase = true;
 
-  /** What TypeScript reads: the document's text, but see typeScriptText(). */
+  /** The document's text. */
   readonly text: string;
 
   constructor(text: string, previous?: DocumentSnapshot) {
-    this.text = typeScriptText(text);
+    this.text = text;
     this.previous = previous;
     // Keep one step of history, not a chain of every version.
     if (previous) previous.previous = undefined;
@@ -415,7 +415,7 @@ export class ProjectHost {
     if (cached) return cached;
     const text = this.fs.readFile(file);
     if (text === undefined) return undefined;
-    const entry = { text, snapshot: ts.ScriptSnapshot.fromString(typeScriptText(text)) };
+    const entry = { text, snapshot: ts.ScriptSnapshot.fromString(text) };
     this.diskCache.set(file, entry);
     return entry;
   }

@@ -10,7 +10,6 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { scriptKindFor } from './backend';
-import { typeScriptText } from './utils';
 import { ProjectHost } from './host';
 import { needsToBeAwaited, type Awaitable } from './types';
 
@@ -61,7 +60,7 @@ export class InProcessTypeBackend implements TypeBackend {
 
 /** A bare parse with parent pointers, as the rules need (no program, no lib files). */
 export function parseForRules(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, typeScriptText(text), ts.ScriptTarget.Latest, true, scriptKindFor(file));
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
 }
 
 /**

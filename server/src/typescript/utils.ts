@@ -142,17 +142,3 @@ export function forEachOwnNode(body: ts.Node, visit: (node: ts.Node) => boolean 
 export function recoverFromParserOverflow(e: unknown): void {
   if (e instanceof RangeError && /call stack size/i.test(e.message)) ts.parseIsolatedEntityName('x', ts.ScriptTarget.Latest);
 }
-
-/**
- * The text to give TypeScript for a file's text. TypeScript 6's JSDoc parser never finishes on a
- * text that ends inside an unterminated `/**` comment right after a hyphenated word (`/** @see
- * a-bc` at the very end: found by the fuzzer, and easy to reach while typing a comment at the end
- * of a file); a trailing space lets it finish. Such a text gets one space appended, so every
- * offset in it stays the same; other texts are given as they are.
- */
-export function typeScriptText(text: string): string {
-  if (text.length === 0 || /\s/.test(text[text.length - 1])) return text;
-  const open = text.lastIndexOf('/**');
-  if (open < 0 || text.indexOf('*/', open + 2) >= 0) return text;
-  return text + ' ';
-}

@@ -1,6 +1,8 @@
-// Run by test/fuzz/regressions.test.ts in a child process with a time limit: TypeScript 6's JSDoc
-// parser loops forever on a text that ends inside an unterminated `/**` comment right after a
-// hyphenated word (found by the fuzzer). In process, a regression would hang the test run itself.
+// Run by test/fuzz/regressions.test.ts in a child process with a time limit: TypeScript 6.0.3's
+// JSDoc scanner loops forever when a JSDoc comment's scanned text ends in `word-` (a comment ending
+// in `word-*/`, or an unterminated one whose last characters fall so: found by the fuzzer;
+// microsoft/TypeScript#63580). We ship TypeScript with the upstream fix applied (patches/). In
+// process, a regression would hang the test run itself.
 // Lints each case the way the server and the CLI do, and the syntax check of fixes; prints what it found.
 import { FuzzHarness } from '../harness';
 
@@ -9,6 +11,13 @@ const CASES: [string, string][] = [
   ['.ts', '/**c-ca'],
   ['.cjs', 'export async function f() {}\n/**\n * {@link a-bc'],
   ['.tsx', 'export const A = () => <div/>;\n/** @param c-ca'],
+  // Terminated comments: in JavaScript every JSDoc comment is parsed, in TypeScript those with @see.
+  ['.js', '/**a-*/\nconst x = 1;\n'],
+  ['.mjs', 'export async function f() {}\n/** retries-*/\n'],
+  ['.ts', '/** @see a-*/\nexport const x = 1;\n'],
+  // Ends in whitespace after the hyphenated word (the fuzz input: a mutated examples/js-scripts/retry.js).
+  ['.js', 'x;\n/** unused-a\n'],
+  ['.js', 'x;\n/** unused-a '],
 ];
 
 async function main(): Promise<void> {
