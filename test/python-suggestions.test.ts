@@ -1,5 +1,5 @@
-// What the fixture harness cannot say: Python findings of sequential-await, await-in-loop and
-// async-callback that are reported but offer no fix, because no mechanical rewrite keeps the
+// What the fixture harness cannot say: Python findings of sequential-await, await-in-loop,
+// async-callback and unawaited that are reported but offer no fix, because no mechanical rewrite keeps the
 // code's meaning, and the fixes that are offered being suggestions (never applied by --fix or
 // fix-all).
 import assert from 'node:assert/strict';
@@ -72,6 +72,19 @@ describe('async-callback (Python): findings without a fix', () => {
   it('call_soon_threadsafe on a loop that is not a plain name', () =>
     reportedWithoutFix('async-callback', callbacks('    asyncio.get_event_loop().call_soon_threadsafe(tick)\n')));
   it('a coroutine object', () => reportedWithoutFix('async-callback', callbacks('    loop.call_soon_threadsafe(tick())\n')));
+});
+
+describe('unawaited (Python): findings without a fix', () => {
+  // A fuzz finding: in a file that does not parse, tree-sitter recovered `fetch_user(1)` as a
+  // statement sharing its line with another; wrapping it in asyncio.run(...) broke the file further.
+  const defs = 'import asyncio\n\n\nasync def fetch_user(i):\n    return i\n\n\n';
+  it('a module-level call sharing its line with another statement', () => reportedWithoutFix('unawaited', `${defs}session()    fetch_user(1)\n`));
+  it('a call in a coroutine sharing its line with another statement', () =>
+    reportedWithoutFix('unawaited', `${defs}async def main():\n    session()    fetch_user(1)\n`));
+  it('the same calls on lines of their own get their fixes', async () => {
+    const found = await findings('unawaited', `${defs}fetch_user(1)\n\n\nasync def main():\n    fetch_user(2)\n`);
+    assert.deepEqual(found.map((f) => f.fixes.map((x) => x.title)), [["Run it with 'asyncio.run(...)'"], ["Add 'await'"]]);
+  });
 });
 
 describe('Python concurrency fixes are suggestions', () => {

@@ -20,7 +20,7 @@
 // `asyncio.run(...)`.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
-import { canAwaitAt, spellAt } from '../edits';
+import { canAwaitAt, delimited, spellAt } from '../edits';
 import type { PyRule, PyRuleContext } from '../rule';
 
 function unparenthesized(node: Node | null): Node | null {
@@ -86,6 +86,9 @@ function isRead(target: Node, scopeNode: Node): boolean {
 
 function fixes(context: PyRuleContext, stmt: Node, call: Node): Fix[] {
   const { names, text } = context;
+  // A statement the parser recovered beside another on one line (`session()    fetch(1)`):
+  // editing it would break the file further.
+  if (!delimited(text, stmt)) return [];
   if (canAwaitAt(names, call)) {
     return [{ title: "Add 'await'", edits: [{ start: call.startIndex, end: call.startIndex, newText: 'await ' }], safe: true }];
   }
