@@ -246,6 +246,13 @@ export class PythonBackend implements LanguageBackend {
       last.tree.edit(editBetween(last.text, text));
       tree = this.parse(text, last.tree);
       last.tree.delete();
+      // Error recovery from an old tree can end elsewhere than a fresh parse of the same text (the
+      // fuzzer found 1 syntax error against 2): a text that does not parse is parsed afresh, so it
+      // gets the same result whatever was typed before it.
+      if (tree.rootNode.hasError) {
+        tree.delete();
+        tree = this.parse(text);
+      }
     } else {
       tree = this.parse(text);
     }

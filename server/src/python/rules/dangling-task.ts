@@ -16,7 +16,7 @@
 // with `_background_tasks = set()` added at module level after the imports when missing.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
-import { standsAlone } from '../edits';
+import { delimited, standsAlone } from '../edits';
 import type { PyRule, PyRuleContext } from '../rule';
 
 const TASK_SET = '_background_tasks';
@@ -127,6 +127,9 @@ function taskSet(context: PyRuleContext): { edit?: TextEdit } | undefined {
     first = stmt;
     break;
   }
+  // In a file that does not parse, the statement next to the insertion may share its line with
+  // another one (`import asyncio time.sleep(1)`): inserting there would break the file further.
+  if ((after && !delimited(text, after)) || (!after && first && !delimited(text, first))) return undefined;
   const line = `${TASK_SET} = set()`;
   if (after) return { edit: { start: after.endIndex, end: after.endIndex, newText: `${eol}${eol}${line}` } };
   const at = first?.startIndex ?? 0;
