@@ -52,6 +52,8 @@ export interface PythonBackendOptions {
 
 export class PythonBackend implements LanguageBackend {
   readonly language = 'python' as const;
+  // tree-sitter's error recovery weighs the whole file (see LanguageBackend.nonLocalErrorRecovery).
+  readonly nonLocalErrorRecovery = true;
   readonly extensions = ['.py', '.pyi'] as const;
   readonly ruleIds: readonly string[];
   private readonly rules: ReadonlyMap<string, PyRule>;

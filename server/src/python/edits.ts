@@ -17,8 +17,12 @@ export function isPrimaryOperand(node: Node): boolean {
   return field !== undefined && parent.childForFieldName(field)?.id === node.id;
 }
 
-/** `await <expression>` to put where `node` is, parenthesised when the place needs it. */
+/** `await <expression>` to put where `node` is, parenthesised when the place needs it; just the expression where `node` is awaited already. */
 export function awaitAt(node: Node, expression: string): string {
+  // `await time.sleep(1)` (broken: it awaits None): the replacement is awaited already.
+  let outer = node.parent;
+  while (outer?.type === 'parenthesized_expression') outer = outer.parent;
+  if (outer?.type === 'await') return expression;
   return isPrimaryOperand(node) ? `(await ${expression})` : `await ${expression}`;
 }
 

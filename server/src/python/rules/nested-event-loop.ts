@@ -53,7 +53,7 @@ function fixes(context: PyRuleContext, call: Node): Fix[] {
     {
       title: `Await the coroutine: 'await ${coroutine.text.length > 40 ? '...' : coroutine.text}'`,
       // `await asyncio.run(main())` (a TypeError at run time, but written): the await is there.
-      edits: [{ start: call.startIndex, end: call.endIndex, newText: call.parent?.type === 'await' ? coroutine.text : awaitAt(call, coroutine.text) }],
+      edits: [{ start: call.startIndex, end: call.endIndex, newText: awaitAt(call, coroutine.text) }],
       safe: false,
     },
   ];
