@@ -53,8 +53,15 @@ function fixes(context: PyRuleContext, call: Node): Fix[] {
     {
       title: `Await the coroutine: 'await ${coroutine.text.length > 40 ? '...' : coroutine.text}'`,
       // `await asyncio.run(main())` (a TypeError at run time, but written): the await is there.
-      edits: [{ start: call.startIndex, end: call.endIndex, newText: awaitAt(call, coroutine.text) }],
+      edits: [{ start: call.startIndex, end: call.endIndex, newText: awaitAt(call, awaitOperand(coroutine)) }],
       safe: false,
     },
   ];
+}
+
+/** Node types `await` takes as they are; anything else (`f := fetch()`, `a if b else c`) is parenthesised. */
+const PRIMARY = new Set(['call', 'identifier', 'attribute', 'subscript', 'parenthesized_expression']);
+
+function awaitOperand(coroutine: Node): string {
+  return PRIMARY.has(coroutine.type) ? coroutine.text : `(${coroutine.text})`;
 }
