@@ -41,7 +41,14 @@ const TOKEN =
   /\s+|[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]*|\d[\d_]*(?:\.\d+)?|"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?|`(?:[^`\\]|\\.)*`?|\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|=>|===|!==|\*\*|\.\.\.|\?\?|\?\.|[\s\S]/g;
 
 export function tokenize(text: string): string[] {
-  return text.match(TOKEN) ?? [];
+  try {
+    return text.match(TOKEN) ?? [];
+  } catch (e) {
+    // V8's regular expressions run out of stack on some huge literals (a quote or backtick
+    // opened 100,000 characters before its end): then coarser tokens, words and spaces.
+    if (e instanceof RangeError) return text.split(/(\s+)/).filter((t) => t !== '');
+    throw e;
+  }
 }
 
 /** Indices (into `tokens`) of the tokens that are not whitespace. */
