@@ -245,13 +245,15 @@ export class PythonBackend implements LanguageBackend {
     if (last && last.text === text) {
       tree = last.tree;
     } else if (last) {
-      last.tree.edit(editBetween(last.text, text));
-      tree = this.parse(text, last.tree);
-      last.tree.delete();
       // Error recovery from an old tree can end elsewhere than a fresh parse of the same text (the
       // fuzzer found 1 syntax error against 2): a text that does not parse is parsed afresh, so it
-      // gets the same result whatever was typed before it.
-      if (tree.rootNode.hasError) {
+      // gets the same result whatever was typed before it. While a document stays broken, that is
+      // the only parse; an incremental one is tried from a tree without errors.
+      const incremental = !last.tree.rootNode.hasError;
+      if (incremental) last.tree.edit(editBetween(last.text, text));
+      tree = incremental ? this.parse(text, last.tree) : this.parse(text);
+      last.tree.delete();
+      if (incremental && tree.rootNode.hasError) {
         tree.delete();
         tree = this.parse(text);
       }

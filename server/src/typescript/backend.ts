@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { isStackOverflow, type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
 import { AnalysisStopped, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
-import { ProjectHost, TS_EXTENSIONS, type Project } from './host';
+import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS, type Project } from './host';
 import { TS_RULES } from './rules';
 import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
 import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
@@ -226,24 +226,8 @@ export function parseCodeOnly(file: string, text: string): ts.SourceFile {
   return ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
 }
 
-export function scriptKindFor(file: string): ts.ScriptKind {
-  switch (path.extname(file).toLowerCase()) {
-    case '.tsx':
-      return ts.ScriptKind.TSX;
-    case '.jsx':
-      return ts.ScriptKind.JSX;
-    case '.js':
-    case '.mjs':
-    case '.cjs':
-      return ts.ScriptKind.JS;
-    default:
-      return ts.ScriptKind.TS;
-  }
-}
-
 function parseErrors(sf: ts.SourceFile): SyntaxProblem[] {
-  // parseDiagnostics is what the parser recorded; reading it costs nothing (no checking).
-  const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diags = parseDiagnostics(sf);
   return diags.map((d) => ({
     start: d.start,
     end: d.start + d.length,

@@ -145,6 +145,11 @@ export function isAssignment(node: ts.Node): node is ts.BinaryExpression {
   return ts.isBinaryExpression(node) && ASSIGNMENT_OPERATORS.has(node.operatorToken.kind);
 }
 
+/** `x++`, `++x`, `x--`, `--x`. */
+export function isIncrement(node: ts.Node): node is ts.PrefixUnaryExpression | ts.PostfixUnaryExpression {
+  return (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken);
+}
+
 /**
  * Methods that change the collection they are called on: a loop body calling `seen.add(x)` writes
  * `seen` as surely as `seen = ...` would. Other method calls are not counted as writes (a call on
@@ -189,7 +194,7 @@ export function writtenIdentifiers(root: ts.Node): ts.Identifier[] {
     const n = stack.pop()!;
     if (isAssignment(n)) {
       addTarget(n.left);
-    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+    } else if (isIncrement(n)) {
       addTarget(n.operand);
     } else if (ts.isDeleteExpression(n)) {
       addTarget(n.expression);

@@ -77,15 +77,19 @@ export function reindent(text: string, extra: string): string {
   return text.replace(/(\r\n|\r|\n)(?=[^\r\n])/g, `$1${extra}`);
 }
 
+/** The statement right before `statement` in its block, source file or case clause, if any. */
+export function statementBefore(statement: ts.Statement): ts.Statement | undefined {
+  const list = (statement.parent as { statements?: ts.NodeArray<ts.Statement> }).statements;
+  const index = list ? list.indexOf(statement) : -1;
+  return index > 0 ? list![index - 1] : undefined;
+}
+
 /**
  * True when a statement that starts with `[` or `(` and replaces `statement` would be read as
  * part of the statement before it (`f()\n[a, b] = ...` is `f()[a, b] = ...`).
  */
 export function needsSemicolonGuard(sf: ts.SourceFile, statement: ts.Statement): boolean {
-  const list = (statement.parent as { statements?: ts.NodeArray<ts.Statement> }).statements;
-  const index = list ? list.indexOf(statement) : -1;
-  if (index <= 0) return false;
-  const last = list![index - 1].getLastToken(sf);
+  const last = statementBefore(statement)?.getLastToken(sf);
   if (!last) return false;
   if (last.kind === ts.SyntaxKind.SemicolonToken) return false;
   if (last.kind === ts.SyntaxKind.CloseBraceToken) {

@@ -108,8 +108,30 @@ export function textChangeRange(before: string, after: string): ts.TextChangeRan
 /** Syntax errors past which a file is not analysed (see ProjectHost.quarantiningRegistry). */
 export const MAX_SYNTAX_ERRORS = 1000;
 
+/** What TypeScript's parser recorded for a file (reading it costs nothing: no checking). */
+export function parseDiagnostics(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
+  return (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+/** The script kind of a file, by its extension. */
+export function scriptKindFor(file: string): ts.ScriptKind {
+  switch (path.extname(file).toLowerCase()) {
+    case '.tsx':
+      return ts.ScriptKind.TSX;
+    case '.jsx':
+      return ts.ScriptKind.JSX;
+    case '.js':
+    case '.mjs':
+    case '.cjs':
+      return ts.ScriptKind.JS;
+    default:
+      return ts.ScriptKind.TS;
+  }
+}
+
 function kindOfScript(file: string): string {
-  return /\.[cm]?jsx?$/i.test(file) ? 'JavaScript' : 'TypeScript';
+  const kind = scriptKindFor(file);
+  return kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX ? 'JavaScript' : 'TypeScript';
 }
 
 /** What the program sees of a file in quarantine (too deep or too broken for TypeScript). */
@@ -387,7 +409,7 @@ export class ProjectHost {
    */
   private quarantiningRegistry(inner: ts.DocumentRegistry): ts.DocumentRegistry {
     const checked = (sf: ts.SourceFile, redo: (snapshot: ts.IScriptSnapshot, version: string) => ts.SourceFile): ts.SourceFile => {
-      const errors = (sf as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length ?? 0;
+      const errors = parseDiagnostics(sf).length;
       if (errors <= MAX_SYNTAX_ERRORS) return sf;
       const file = path.resolve(sf.fileName);
       this.quarantine.set(file, {
@@ -396,17 +418,14 @@ export class ProjectHost {
       });
       return redo(EMPTY_SNAPSHOT, this.scriptVersion(file));
     };
-    return {
-      ...inner,
-      acquireDocumentWithKey: (fileName, filePath, settings, key, snapshot, version, kind, options) =>
-        checked(inner.acquireDocumentWithKey(fileName, filePath, settings, key, snapshot, version, kind, options), (s, v) =>
+    // Both entry points get the same check; the replacement updates the entry just made.
+    const guarded =
+      (get: ts.DocumentRegistry['updateDocumentWithKey']): ts.DocumentRegistry['updateDocumentWithKey'] =>
+      (fileName, filePath, settings, key, snapshot, version, kind, options) =>
+        checked(get(fileName, filePath, settings, key, snapshot, version, kind, options), (s, v) =>
           inner.updateDocumentWithKey(fileName, filePath, settings, key, s, v, kind, options),
-        ),
-      updateDocumentWithKey: (fileName, filePath, settings, key, snapshot, version, kind, options) =>
-        checked(inner.updateDocumentWithKey(fileName, filePath, settings, key, snapshot, version, kind, options), (s, v) =>
-          inner.updateDocumentWithKey(fileName, filePath, settings, key, s, v, kind, options),
-        ),
-    };
+        );
+    return { ...inner, acquireDocumentWithKey: guarded(inner.acquireDocumentWithKey), updateDocumentWithKey: guarded(inner.updateDocumentWithKey) };
   }
 
   /** A file's text on disk, read once per disk version. */

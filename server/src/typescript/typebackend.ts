@@ -9,7 +9,7 @@
 // awaited?, asked by `unawaited` for every expression statement) is behind this interface so far.
 import path from 'node:path';
 import ts from 'typescript';
-import { scriptKindFor } from './backend';
+import { scriptKindFor } from './host';
 import { ProjectHost } from './host';
 import { needsToBeAwaited, type Awaitable } from './types';
 

@@ -129,7 +129,8 @@ function taskSet(context: PyRuleContext): { edit?: TextEdit } | undefined {
   }
   // In a file that does not parse, the statement next to the insertion may share its line with
   // another one (`import asyncio time.sleep(1)`): inserting there would break the file further.
-  if ((after && !delimited(text, after)) || (!after && first && !delimited(text, first))) return undefined;
+  const neighbour = after ?? first;
+  if (neighbour && !delimited(text, neighbour)) return undefined;
   const line = `${TASK_SET} = set()`;
   if (after) return { edit: { start: after.endIndex, end: after.endIndex, newText: `${eol}${eol}${line}` } };
   const at = first?.startIndex ?? 0;

@@ -28,7 +28,7 @@ import ts from 'typescript';
 import type { Fix } from '../../engine/types';
 import { awaitedCall, isDelayAwait, isOrderSensitiveCall } from '../awaits';
 import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, variableSymbol, VariableSet, writtenIdentifiers } from '../dataflow';
-import { asReceiver, commentsAfter, endsWithSemicolon } from '../fix-text';
+import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '../fix-text';
 import { ModuleResolver } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
 import { enclosingFunction, isAsyncFunction, skipOuterExpressions } from '../utils';
@@ -331,8 +331,7 @@ function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | u
  * run on as one more declaration.
  */
 function afterDanglingComma(loop: ts.Statement): boolean {
-  const list = (loop.parent as { statements?: ts.NodeArray<ts.Statement> }).statements;
-  const prev = list?.[list.indexOf(loop) - 1];
+  const prev = statementBefore(loop);
   return prev !== undefined && ts.isVariableStatement(prev) && prev.declarationList.declarations.hasTrailingComma === true;
 }
 
@@ -345,11 +344,8 @@ function hasComments(sf: ts.SourceFile, body: ts.Statement, keep: ts.Node): bool
 
 /** `const out = [];` (or let) as the statement right before the loop, declaring `receiver`, with no comment between. */
 function emptyArrayJustBefore(checker: ts.TypeChecker, loop: ts.ForOfStatement, receiver: ts.Identifier): ts.VariableDeclaration | undefined {
-  const list = (loop.parent as { statements?: ts.NodeArray<ts.Statement> }).statements;
-  const index = list ? list.indexOf(loop) : -1;
-  if (index <= 0) return undefined;
-  const prev = list![index - 1];
-  if (!ts.isVariableStatement(prev) || !(prev.declarationList.flags & ts.NodeFlags.BlockScoped) || prev.declarationList.declarations.length !== 1) return undefined;
+  const prev = statementBefore(loop);
+  if (!prev || !ts.isVariableStatement(prev) || !(prev.declarationList.flags & ts.NodeFlags.BlockScoped) || prev.declarationList.declarations.length !== 1) return undefined;
   const d = prev.declarationList.declarations[0];
   if (!ts.isIdentifier(d.name) || !d.initializer) return undefined;
   const init = skipOuterExpressions(d.initializer);

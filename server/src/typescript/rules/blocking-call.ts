@@ -15,6 +15,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import { CLOCK_NAMES, CLOCKS, couldBeBlocking, lookupBlocking, type BlockingApi } from '../catalog';
 import { calleeName, GLOBAL, ModuleResolver, normalizeSpecifier, refName, sameRef, type ModuleRef } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
+import { isAssignment, isIncrement } from '../dataflow';
 import { cannotBeNumber } from '../types';
 import { askAncestors, enclosingFunction, forEachOwnNode, isAsyncFunction, skipOuterExpressions } from '../utils';
 
@@ -289,9 +290,7 @@ const parameterMemo = new WeakMap<ModuleResolver, Map<ts.Node, boolean>>();
  */
 function isWrittenTo(call: ts.CallExpression): boolean {
   const p = call.parent;
-  if (ts.isBinaryExpression(p)) return p.left === call && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-  if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
-  return false;
+  return (isAssignment(p) && p.left === call) || isIncrement(p);
 }
 
 /**
