@@ -1,5 +1,5 @@
 // What the fixture harness cannot say: Python findings of sequential-await, await-in-loop,
-// async-callback and unawaited that are reported but offer no fix, because no mechanical rewrite keeps the
+// async-callback, unawaited and dangling-task that are reported but offer no fix, because no mechanical rewrite keeps the
 // code's meaning, and the fixes that are offered being suggestions (never applied by --fix or
 // fix-all).
 import assert from 'node:assert/strict';
@@ -84,6 +84,19 @@ describe('unawaited (Python): findings without a fix', () => {
   it('the same calls on lines of their own get their fixes', async () => {
     const found = await findings('unawaited', `${defs}fetch_user(1)\n\n\nasync def main():\n    fetch_user(2)\n`);
     assert.deepEqual(found.map((f) => f.fixes.map((x) => x.title)), [["Run it with 'asyncio.run(...)'"], ["Add 'await'"]]);
+  });
+});
+
+describe('dangling-task (Python): findings without a fix', () => {
+  // A fuzz finding: tree-sitter recovered `import asyncio` and another statement on one line; the
+  // task set inserted after that import landed mid-line.
+  const body = 'async def main():\n    asyncio.create_task(work())\n';
+  const defs = 'async def work():\n    return 1\n\n\n';
+  it('when the import the task set would follow shares its line with another statement', () =>
+    reportedWithoutFix('dangling-task', `import asyncio time.sleep(1)\n\n\n${defs}${body}`));
+  it('the same module with the import on a line of its own gets the fix', async () => {
+    const found = await findings('dangling-task', `import asyncio\n\n\n${defs}${body}`);
+    assert.deepEqual(found.map((f) => f.fixes.length), [1]);
   });
 });
 
