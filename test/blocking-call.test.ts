@@ -35,7 +35,7 @@ describe('blocking-call (TS/JS)', () => {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it('marks a fix safe only where the promise API keeps behaviour', async () => {
+  it('never marks a fix safe, and says where the promise API is not equivalent', async () => {
     const dir = tempProject(
       {
         'safety.ts': [
@@ -63,11 +63,13 @@ describe('blocking-call (TS/JS)', () => {
     const safety = (line: number) => {
       const f = found.get(line);
       assert.ok(f, `line ${line} should be flagged`);
-      return f.fixes.length === 0 ? 'none' : f.fixes[0].safe ? 'safe' : 'suggestion';
+      if (f.fixes.length === 0) return 'none';
+      assert.equal(f.fixes[0].safe, false, `line ${line}: switching to the async API changes when the call runs`);
+      return f.fixes[0].title.endsWith('(not equivalent: check the result)') ? 'approximate' : 'equivalent';
     };
     assert.deepEqual(
       [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map(safety),
-      ['safe', 'suggestion', 'suggestion', 'safe', 'safe', 'suggestion', 'suggestion', 'suggestion', 'safe', 'none', 'none'],
+      ['equivalent', 'approximate', 'approximate', 'equivalent', 'equivalent', 'approximate', 'approximate', 'approximate', 'equivalent', 'none', 'none'],
     );
   });
 
@@ -105,7 +107,7 @@ describe('blocking-call (TS/JS)', () => {
     );
   });
 
-  it('--fix adds one fs/promises import for several named imports, over passes', async () => {
+  it('--fix --unsafe-fixes adds one fs/promises import for several named imports, over passes', async () => {
     const source = [
       "import { readFileSync, statSync } from 'node:fs';",
       '',
@@ -119,7 +121,8 @@ describe('blocking-call (TS/JS)', () => {
     dirs.push(dir);
     const file = path.join(dir, 'named.ts');
     const linter = await testLinter();
-    const out = linter.fix(file, source, onlyRule('blocking-call', file));
+    assert.equal(linter.fix(file, source, onlyRule('blocking-call', file)).text, source, 'no safe fix: --fix alone changes nothing');
+    const out = linter.fix(file, source, onlyRule('blocking-call', file), { unsafe: true });
     assert.equal(
       out.text,
       [
@@ -208,7 +211,7 @@ describe('blocking-call (TS/JS)', () => {
 
     it('adds an fs/promises import for a named import', async () => {
       const file = path.join(dir, 'named.ts');
-      const out = (await testLinter()).fix(file, sources['named.ts'], onlyRule('blocking-call', file));
+      const out = (await testLinter()).fix(file, sources['named.ts'], onlyRule('blocking-call', file), { unsafe: true });
       assert.equal(out.text, "import { readFileSync } from 'fs';\nimport { readFile } from 'fs/promises';\nexport async function h() {\n  return await readFile('a');\n}\n");
     });
   });

@@ -111,7 +111,7 @@ describe('python module index: locations and lookups', () => {
     assert.equal(index.lookup('shop.db', from)?.kind, 'module');
   });
 
-  it('takes blocking-calls and coroutines from [tool.async-lint] in pyproject.toml, with the replacement as a safe fix', async () => {
+  it('takes blocking-calls and coroutines from [tool.async-lint] in pyproject.toml, with the replacement as a suggestion', async () => {
     const { linter } = await pythonLinter();
     const api = path.join(PROJECT, 'src/shop/api.py');
     const text = fs.readFileSync(api, 'utf8');
@@ -120,7 +120,7 @@ describe('python module index: locations and lookups', () => {
     assert.ok(readBlob, 'shop.vendor.read_blob is configured as blocking');
     assert.deepEqual(
       readBlob.fixes.map((f) => [f.safe, f.edits.map((e) => e.newText)]),
-      [[true, ['await vendor.aread_blob(order_id)']]],
+      [[false, ['await vendor.aread_blob(order_id)']]],
     );
     const slow = blocking.find((f) => text.slice(f.start, f.end).startsWith('slow_hash('));
     assert.deepEqual(slow?.fixes.map((f) => f.safe), [false], 'no replacement: the to_thread suggestion');

@@ -45,8 +45,8 @@ describe('unawaited (TS/JS)', () => {
     return f.fixes.map((x) => `${x.title}${x.safe ? '' : ' (suggestion)'}`);
   };
 
-  it('offers await first inside an async function (safe), then void (suggestion)', () => {
-    assert.deepEqual(titles(4), ["Add 'await'", "Add 'void' to drop the promise on purpose (suggestion)"]);
+  it('offers await first inside an async function, then void, both suggestions', () => {
+    assert.deepEqual(titles(4), ["Add 'await' (suggestion)", "Add 'void' to drop the promise on purpose (suggestion)"]);
   });
 
   it('offers only void where await would not wait for every dropped promise', () => {
@@ -64,8 +64,14 @@ describe('unawaited (TS/JS)', () => {
     assert.equal(SOURCE.slice(f.start, f.end), '(async () => {');
   });
 
-  it('--fix adds await where it is offered and never adds void', async () => {
+  it('--fix changes nothing: adding await changes when the code runs', async () => {
     const out = (await testLinter()).fix(file, SOURCE, onlyRule('unawaited', file));
+    assert.equal(out.text, SOURCE);
+    assert.equal(out.applied, 0);
+  });
+
+  it('--fix --unsafe-fixes adds await where it is offered and never adds void', async () => {
+    const out = (await testLinter()).fix(file, SOURCE, onlyRule('unawaited', file), { unsafe: true });
     const lines = out.text.split('\n');
     const before = SOURCE.split('\n');
     assert.equal(lines[3], '  await save(id);');

@@ -205,9 +205,10 @@ export class FuzzHarness {
         outcome.fixesChecked++;
         if (problem) problems.push(problem);
       }
-      if (first.findings.some((f) => f.fixes.some((x) => x.safe))) {
+      // Every fix applied in passes, as --fix --unsafe-fixes does (safe ones alone are rare).
+      if (first.findings.some((f) => f.fixes.length > 0)) {
         try {
-          const fixed = this.linter.fix(file, text, config);
+          const fixed = this.linter.fix(file, text, config, { unsafe: true });
           const after = backend.syntaxErrors(file, fixed.text).length;
           if (after > before) {
             problems.push({ kind: 'fix-all-breaks', detail: `Linter.fix: ${before} -> ${after} syntax errors\n--- fixed text ---\n${fixed.text}` });

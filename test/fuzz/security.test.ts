@@ -72,7 +72,7 @@ describe('security: nothing in the workspace runs; the server reads inside its f
     assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
     const rules = (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[]).flatMap((f) => f.messages.map((m) => m.ruleId));
     assert.ok(rules.includes('unawaited') && rules.includes('unused-async'), `it did lint: ${rules.join(', ')}`);
-    const fixed = cli('.', '--fix');
+    const fixed = cli('.', '--fix', '--unsafe-fixes');
     assert.ok(fixed.status === 0 || fixed.status === 1, `exit ${fixed.status}: ${fixed.stderr}`);
     assert.match(fs.readFileSync(path.join(ws, 'src/main.ts'), 'utf8'), /await helper\(\);/, '--fix ran');
     assert.equal(fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : '', '', 'something in the workspace was executed');

@@ -26,6 +26,7 @@ const PROGRESS_THRESHOLD = 300;
 const OPTIONS = {
   format: { type: 'string', short: 'f', default: 'stylish' },
   fix: { type: 'boolean', default: false },
+  'unsafe-fixes': { type: 'boolean', default: false },
   rule: { type: 'string', multiple: true, default: [] as string[] },
   config: { type: 'string', short: 'c' },
   'max-warnings': { type: 'string' },
@@ -49,7 +50,9 @@ whatever .gitignore files ignore.
 
 Options:
   -f, --format NAME          Output format: ${FORMAT_NAMES.join(', ')} (default: stylish)
-      --fix                  Apply safe fixes to the files (suggestions are never applied)
+      --fix                  Apply safe fixes to the files (fixes that cannot change behaviour)
+      --unsafe-fixes         With --fix, also apply suggestions, which can change behaviour
+                             (adding await, switching to an async API); never 'void'
       --rule ID=SEVERITY     Set a rule's severity: off, hint, info, warning, error (repeatable)
   -c, --config FILE          Use this configuration file for every path instead of searching
                              for async-lint.json / package.json / pyproject.toml
@@ -264,6 +267,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
 
   const format = FORMATTERS[values.format];
+  if (values['unsafe-fixes'] && !values.fix) throw new UsageError('--unsafe-fixes only takes effect with --fix: use --fix --unsafe-fixes');
   if (!Object.hasOwn(FORMATTERS, values.format)) throw new UsageError(`unknown format '${values.format}'; use one of ${FORMAT_NAMES.join(', ')}`);
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
@@ -368,6 +372,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   };
   let fixesApplied = 0;
   let filesFixed = 0;
+  /** Findings left after --fix that have fixes, none of them safe. */
+  let suggestions = 0;
   let done = 0;
   for (const [, list] of byBackend) {
     for (const s of list) {
@@ -376,7 +382,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       await s.backend.ready();
       let result: LintResult;
       if (values.fix) {
-        const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config));
+        const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config, { unsafe: values['unsafe-fixes'] }));
         result = fixed.result;
         if (fixed.applied > 0 && fixed.text !== s.text) {
           const bytes = encode(fixed.text, s.encoding!);
@@ -396,6 +402,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       } else {
         result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined });
       }
+      if (values.fix) suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;
       if (stats && result.timings) for (const [phase, ms] of Object.entries(result.timings)) stats.add(phase, ms);
       collect(s, result, cwd, logOnce);
       // Keep the text only where a formatter needs it (findings' fix ranges and regions).
@@ -418,7 +425,9 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     io.stderr.write(
       fixesApplied > 0
         ? `async-lint: applied ${fixesApplied} fix${fixesApplied === 1 ? '' : 'es'} in ${filesFixed} file${filesFixed === 1 ? '' : 's'}\n`
-        : 'async-lint: no fixes to apply\n',
+        : values['unsafe-fixes']
+          ? 'async-lint: no fixes to apply\n'
+          : `async-lint: no safe fixes to apply${suggestions > 0 ? ` (${suggestions} finding${suggestions === 1 ? ' has' : 's have'} suggestions: review them in the editor, or apply them with --fix --unsafe-fixes)` : ''}\n`,
     );
   }
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');

@@ -158,23 +158,24 @@ export class Linter {
   }
 
   /**
-   * Applies safe fixes until none are left or MAX_FIX_PASSES is reached. A pass whose result has
+   * Applies safe fixes until none are left or MAX_FIX_PASSES is reached; with `unsafe`, each
+   * finding's first fix that may be applied in bulk when it has no safe one. A pass whose result has
    * more syntax errors than the text it started from is dropped, and fixing stops there.
    */
-  fix(file: string, text: string, config: ResolvedConfig): { text: string; applied: number; result: LintResult } {
+  fix(file: string, text: string, config: ResolvedConfig, options: { unsafe?: boolean } = {}): { text: string; applied: number; result: LintResult } {
     const backend = this.backendFor(file);
     if (!backend) throw new Error(`no language backend for ${file}`);
     let current = text;
     let applied = 0;
     let result = this.lint(file, current, config);
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const safe: Fix[] = [];
+      const chosen: Fix[] = [];
       for (const f of result.findings) {
-        const fix = f.fixes.find((x) => x.safe);
-        if (fix) safe.push(fix);
+        const fix = f.fixes.find((x) => x.safe) ?? (options.unsafe ? f.fixes.find((x) => !x.individualOnly) : undefined);
+        if (fix) chosen.push(fix);
       }
-      if (safe.length === 0) break;
-      const out = applyFixes(current, safe);
+      if (chosen.length === 0) break;
+      const out = applyFixes(current, chosen);
       if (out.applied.length === 0 || out.text === current) break;
       // Both counts from the same parser: the analysis's own parse may have been incremental.
       let before: number;

@@ -23,14 +23,14 @@ export const RULES: readonly RuleMeta[] = [
     description: 'A blocking call (sync I/O, sleep, busy-wait) inside an async function stalls the event loop.',
     languages: ['typescript', 'python'],
     defaultSeverity: 'warning',
-    fix: 'safe',
+    fix: 'suggestion',
   },
   {
     id: 'unawaited',
     description: 'A promise or coroutine is created and dropped: never awaited, returned, stored or handled.',
     languages: ['typescript', 'python'],
     defaultSeverity: 'warning',
-    fix: 'safe',
+    fix: 'suggestion',
   },
   {
     id: 'sequential-await',

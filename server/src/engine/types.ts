@@ -30,6 +30,12 @@ export interface Fix {
   edits: TextEdit[];
   /** Safe fixes keep behaviour and are applied by `--fix` and fix-all; others are suggestions. */
   safe: boolean;
+  /**
+   * Offered one at a time in the editor, never applied in bulk, not even by `--unsafe-fixes`: it
+   * states an intent only the author can (`void p` says "dropped on purpose"), so applied to every
+   * finding it would silence them without fixing one.
+   */
+  individualOnly?: boolean;
 }
 
 /** What a rule reports: a place, a message, and its fixes. The engine adds severity and range. */

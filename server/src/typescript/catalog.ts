@@ -4,13 +4,14 @@
 import { GLOBAL, type ModuleRef } from './resolve';
 
 /**
- * When the fs/promises replacement keeps behaviour, so the fix may be applied automatically:
+ * Whether the fs/promises replacement computes the same thing (it is never a safe fix: the call
+ * then runs later, after other tasks had their turn; RULES.md "Fix safety"):
  * - `safe`: same arguments, same result, same errors (thrown at the `await`);
  * - `path-argument`: safe when the first argument is not a file descriptor (a number, or a type we
  *   cannot see: `any`); fs/promises takes a FileHandle where the sync form takes a number;
  * - `one-argument`: safe with one argument; `statSync(p, { throwIfNoEntry: false })` returns
  *   undefined where `stat` rejects;
- * - `suggestion`: close but not identical; offered in the editor, never applied by --fix.
+ * - `suggestion`: close but not identical; the fix's title says so.
  */
 export type FixSafety = 'safe' | 'path-argument' | 'one-argument' | 'suggestion';
 

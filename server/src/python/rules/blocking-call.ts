@@ -105,7 +105,8 @@ function fixes(context: PyRuleContext, call: Node, qname: string, entry: Blockin
           { start: call.startIndex, end: call.endIndex, newText: awaitAt(call, `${spelled.expression}(${args})`) },
           ...(spelled.importEdit ? [spelled.importEdit] : []),
         ],
-        safe: true,
+        // Never safe: other tasks now run during the wait (RULES.md, "Fix safety").
+        safe: false,
       });
       return out;
     }

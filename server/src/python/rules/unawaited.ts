@@ -90,7 +90,7 @@ function fixes(context: PyRuleContext, stmt: Node, call: Node): Fix[] {
   // editing it would break the file further.
   if (!delimited(text, stmt)) return [];
   if (canAwaitAt(names, call)) {
-    return [{ title: "Add 'await'", edits: [{ start: call.startIndex, end: call.startIndex, newText: 'await ' }], safe: true }];
+    return [{ title: "Add 'await'", edits: [{ start: call.startIndex, end: call.startIndex, newText: 'await ' }], safe: false }];
   }
   if (names.scopes.scopeAt(stmt.startIndex, stmt.endIndex).kind !== 'module') return [];
   const run = spellAt(names, text, call, 'asyncio.run');

@@ -228,12 +228,12 @@ function statementFixes(context: TsRuleContext, statement: ts.ExpressionStatemen
   const expr = statement.expression;
   if (inAsyncFunction(statement) && leaves.every((l) => l.isResult)) {
     if (leaves.every((l) => l.kind !== 'array')) {
-      fixes.push({ title: "Add 'await'", edits: prefix(context.sourceFile, expr, 'await '), safe: true });
+      fixes.push({ title: "Add 'await'", edits: prefix(context.sourceFile, expr, 'await '), safe: false });
     } else if (leaves.length === 1 && globalPromise(context, statement)) {
-      fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(context.sourceFile, expr, 'await Promise.all'), safe: true });
+      fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(context.sourceFile, expr, 'await Promise.all'), safe: false });
     }
   }
-  fixes.push({ title: "Add 'void' to drop the promise on purpose", edits: prefix(context.sourceFile, expr, 'void '), safe: false });
+  fixes.push({ title: "Add 'void' to drop the promise on purpose", edits: prefix(context.sourceFile, expr, 'void '), safe: false, individualOnly: true });
   return fixes;
 }
 
@@ -242,14 +242,14 @@ function declarationFixes(context: TsRuleContext, statement: ts.VariableStatemen
   const init = decl.initializer!;
   const fixes: Fix[] = [];
   if (inAsyncFunction(statement)) {
-    if (kind !== 'array') fixes.push({ title: "Add 'await'", edits: prefix(sf, init, 'await '), safe: true });
-    else if (globalPromise(context, statement)) fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(sf, init, 'await Promise.all'), safe: true });
+    if (kind !== 'array') fixes.push({ title: "Add 'await'", edits: prefix(sf, init, 'await '), safe: false });
+    else if (globalPromise(context, statement)) fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(sf, init, 'await Promise.all'), safe: false });
   }
   if (statement.declarationList.declarations.length === 1) {
     // The name is never read, so the declaration can go: `void save();`.
     const inner = needsParentheses(init) ? `(${init.getText(sf)})` : init.getText(sf);
     const semi = sf.text.slice(statement.getStart(sf), statement.end).trimEnd().endsWith(';') ? ';' : '';
-    fixes.push({ title: "Replace with 'void …' to drop the promise on purpose", edits: [{ start: statement.getStart(sf), end: statement.end, newText: `void ${inner}${semi}` }], safe: false });
+    fixes.push({ title: "Replace with 'void …' to drop the promise on purpose", edits: [{ start: statement.getStart(sf), end: statement.end, newText: `void ${inner}${semi}` }], safe: false, individualOnly: true });
   }
   return fixes;
 }
