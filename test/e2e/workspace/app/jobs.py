@@ -14,3 +14,7 @@ async def both():
 
 async def ping():
     return "pong"
+
+
+async def main():
+    return await ping() + await both()

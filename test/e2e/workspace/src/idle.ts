@@ -2,3 +2,7 @@
 export async function idle(): Promise<number> {
   return 1;
 }
+
+export async function tick(): Promise<void> {
+  await idle();
+}
