@@ -409,6 +409,25 @@ describe('CLI (built)', function () {
     });
   });
 
+  it('npm run real-world: findings and findings per 10k non-blank lines per project and rule, and a seeded sample with context', () => {
+    const script = path.join(ROOT, 'scripts', 'real-world.mjs');
+    const runScript = (args: string[]) => spawnSync(process.execPath, [script, '--cli', CLI, ...args], { cwd: fx, encoding: 'utf8' });
+    const r = runScript(['--sample', '3', '--seed', '7', 'overrides']);
+    assert.equal(r.status, 0, r.stderr);
+    // 4 files of 13 lines, 3 of them blank.
+    assert.match(r.stdout, /^4 files, 40 non-blank lines, 6 findings, 0 notices/m);
+    assert.match(r.stdout, /^blocking-call +2 +500\.0$/m);
+    assert.match(r.stdout, /^unawaited +4 +1000\.0$/m);
+    assert.match(r.stdout, /^unused-async +0 +0 +0\.0$/m, 'every rule in the totals, 0 included');
+    assert.match(r.stdout, /^-- unawaited: 3 of 4$/m);
+    assert.match(r.stdout, /^> 12 \|   save\(\);$/m, 'the finding line, marked, with its context');
+    assert.match(r.stdout, /^   9 \| declare function save/m);
+    assert.equal(runScript(['--sample', '3', '--seed', '7', 'overrides']).stdout.replace(/[\d.]+ s \(/g, ''), r.stdout.replace(/[\d.]+ s \(/g, ''), 'the same seed, the same sample');
+    const md = runScript(['--markdown', '--sample', '0', 'overrides', 'basic']);
+    assert.match(md.stdout, /^\| `unawaited` \| 4 \| 0 \| 4 \| 5\d\d\.\d \|$/m);
+    assert.match(md.stdout, /^\| lines \| 40 \| \d+ \| \d+ \|  \|$/m);
+  });
+
   it('honours .gitignore', () => {
     const dir = freshCopy('basic', 'gitignored');
     fs.writeFileSync(path.join(dir, '.gitignore'), 'src/users.ts\nlib/\n');
