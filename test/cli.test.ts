@@ -110,7 +110,7 @@ describe('CLI (built)', function () {
     it('--help lists every option and every rule with its description', () => {
       const r = cli(['--help'], tmp);
       assert.equal(r.code, 0);
-      for (const option of ['--format', '--fix', '--rule', '--config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern', '--version', '--help']) {
+      for (const option of ['--format', '--fix', '--rule', '--config', '--print-config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern', '--version', '--help']) {
         assert.ok(r.stdout.includes(option), `help mentions ${option}`);
       }
       for (const rule of RULES) assert.match(r.stdout, new RegExp(`^  ${rule.id} +${rule.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
@@ -372,6 +372,62 @@ describe('CLI (built)', function () {
     });
   });
 
+  describe('overrides', () => {
+    const dir = () => project('overrides');
+    it('the built-in test override turns blocking-call off in test code; a project override turns it back on; unawaited stays on', () => {
+      const lines = [...byFile(json(cli(['-f', 'json'], dir())), dir())].map(([file, f]) => `${file} ${f.messages.map((m) => `${m.ruleId}:${m.line}`).join(' ')}`);
+      assert.deepEqual(lines.sort(), [
+        'src/load.spec.ts unawaited:12',
+        'src/load.ts blocking-call:4 unawaited:12',
+        'tests/integration/load.ts blocking-call:4 unawaited:12',
+        'tests/unit/load.ts unawaited:12',
+      ]);
+      const forced = json(cli(['-f', 'json', '--rule', 'blocking-call=error', 'tests/unit'], dir()));
+      assert.deepEqual(forced.flatMap((f) => f.messages.map((m) => `${m.ruleId}:${m.level}`)), ['blocking-call:error', 'unawaited:warning'], '--rule beats every override');
+    });
+
+    it('--print-config FILE prints the resolved configuration as JSON and exits 0', () => {
+      const r = cli(['--print-config', 'tests/integration/load.ts'], dir());
+      assert.equal(r.code, 0, r.stderr);
+      const printed = JSON.parse(r.stdout) as Record<string, unknown> & { rules: Record<string, string>; overrides: { from: string; files: string[]; matched: boolean }[] };
+      assert.equal(printed.file, path.join(dir(), 'tests', 'integration', 'load.ts'));
+      assert.equal(printed.source, path.join(dir(), 'async-lint.json'));
+      assert.equal(printed.root, dir());
+      assert.equal(printed.rules['blocking-call'], 'warning');
+      assert.equal(printed.rules['unused-async'], 'off');
+      assert.equal(printed.rules.unawaited, 'warning');
+      assert.deepEqual(printed.overrides.map((o) => [o.from, o.matched]), [['default', true], [path.join(dir(), 'async-lint.json'), true]]);
+      assert.deepEqual(printed.ignorePatterns, []);
+      assert.equal(printed.maxFileSize, 2 * 1024 * 1024);
+      assert.deepEqual([printed['blocking-calls'], printed.coroutines], [[], []]);
+      const plain = JSON.parse(cli(['--print-config', 'src/load.ts', '--rule', 'unawaited=error'], dir()).stdout) as typeof printed;
+      assert.deepEqual(plain.overrides.map((o) => o.matched), [false, false]);
+      assert.equal(plain.rules['blocking-call'], 'warning');
+      assert.equal(plain.rules.unawaited, 'error');
+      const broken = cli(['--print-config', 'index.ts'], path.join(fx, 'configs', 'broken-json'));
+      assert.equal(broken.code, 2);
+    });
+  });
+
+  it('npm run real-world: findings and findings per 10k non-blank lines per project and rule, and a seeded sample with context', () => {
+    const script = path.join(ROOT, 'scripts', 'real-world.mjs');
+    const runScript = (args: string[]) => spawnSync(process.execPath, [script, '--cli', CLI, ...args], { cwd: fx, encoding: 'utf8' });
+    const r = runScript(['--sample', '3', '--seed', '7', 'overrides']);
+    assert.equal(r.status, 0, r.stderr);
+    // 4 files of 13 lines, 3 of them blank.
+    assert.match(r.stdout, /^4 files, 40 non-blank lines, 6 findings, 0 notices/m);
+    assert.match(r.stdout, /^blocking-call +2 +500\.0$/m);
+    assert.match(r.stdout, /^unawaited +4 +1000\.0$/m);
+    assert.match(r.stdout, /^unused-async +0 +0 +0\.0$/m, 'every rule in the totals, 0 included');
+    assert.match(r.stdout, /^-- unawaited: 3 of 4$/m);
+    assert.match(r.stdout, /^> 12 \|   save\(\);$/m, 'the finding line, marked, with its context');
+    assert.match(r.stdout, /^   9 \| declare function save/m);
+    assert.equal(runScript(['--sample', '3', '--seed', '7', 'overrides']).stdout.replace(/[\d.]+ s \(/g, ''), r.stdout.replace(/[\d.]+ s \(/g, ''), 'the same seed, the same sample');
+    const md = runScript(['--markdown', '--sample', '0', 'overrides', 'basic']);
+    assert.match(md.stdout, /^\| `unawaited` \| 4 \| 0 \| 4 \| 5\d\d\.\d \|$/m);
+    assert.match(md.stdout, /^\| lines \| 40 \| \d+ \| \d+ \|  \|$/m);
+  });
+
   it('honours .gitignore', () => {
     const dir = freshCopy('basic', 'gitignored');
     fs.writeFileSync(path.join(dir, '.gitignore'), 'src/users.ts\nlib/\n');
@@ -521,7 +577,7 @@ describe('README', () => {
   });
 
   it('documents every CLI option and the sections other parts of the project fill', () => {
-    for (const option of ['--format', '--fix', '--rule', '--config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern', '--version', '--help']) {
+    for (const option of ['--format', '--fix', '--rule', '--config', '--print-config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern', '--version', '--help']) {
       assert.ok(readme.includes(`\`${option}`), `README documents ${option}`);
     }
     for (const heading of ['## Editor setup', '### VS Code', '### Neovim', '## Performance', '## Reliability', '## Configuration']) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, ConfigResolver, DEFAULT_MAX_FILE_SIZE, parseRuleSetting, readExplicitConfig, validateConfig } from '../server/src/engine/config';
+import { ConfigError, ConfigResolver, DEFAULT_MAX_FILE_SIZE, DEFAULT_OVERRIDES, parseRuleSetting, readExplicitConfig, validateConfig } from '../server/src/engine/config';
 import { RULES, unknownRuleMessage } from '../server/src/engine/rules';
 
 const diskFs = {
@@ -138,7 +138,7 @@ describe('configuration', () => {
     it('an unknown top-level key lists the valid ones', () => {
       const f = write('async-lint.json', { rulez: {} });
       const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
-      assert.equal(e.message, `${f}: unknown key 'rulez'; valid keys: rules, ignorePatterns, maxFileSize, blocking-calls, coroutines`);
+      assert.equal(e.message, `${f}: unknown key 'rulez'; valid keys: rules, overrides, ignorePatterns, maxFileSize, blocking-calls, coroutines`);
     });
 
     it('an unknown rule id lists the valid ones', () => {
@@ -243,6 +243,96 @@ describe('configuration', () => {
     assert.equal(resolver.forDir(path.join(root, 'd', 'd')).source, path.join(root, 'async-lint.json'));
     assert.equal(resolver.forFile(path.join(deep, 'y.ts')).source, path.join(root, 'async-lint.json'));
     assert.equal(reads.length, before, 'folders on the path already resolved are not read again');
+  });
+
+  describe('overrides', () => {
+    const OFF_IN_TESTS = ['blocking-call', 'sequential-await', 'await-in-loop', 'unused-async'];
+    const ON_IN_TESTS = ['unawaited', 'async-callback', 'dangling-task', 'nested-event-loop'];
+    const at = (resolver: ConfigResolver, rel: string, rule: string) => resolver.forFile(file(rel)).severities.get(rule);
+
+    it('the built-in override turns four rules off in test code and keeps the bug-finding rules on', () => {
+      const resolver = new ConfigResolver(diskFs, { defaultRoot: () => root });
+      const tests = ['tests/test_api.py', 'pkg/tests/helpers.py', 'test_api.py', 'api_test.py', 'conftest.py', 'src/conftest.py', 'src/a.test.ts', 'src/a.spec.js',
+        'test/run.ts', 'packages/core/__tests__/x.ts', 'a/b/test/c/d.mjs'];
+      for (const rel of tests) {
+        for (const rule of OFF_IN_TESTS) assert.equal(at(resolver, rel, rule), 'off', `${rel}: ${rule}`);
+        for (const rule of ON_IN_TESTS) assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
+        assert.deepEqual(resolver.forFile(file(rel)).matchedOverrides?.map((o) => o.from), ['default']);
+      }
+      for (const rel of ['src/api.py', 'src/testing.ts', 'src/contest.py', 'src/latest/x.ts', 'src/test_utils/x.ts', 'attest.py', 'src/tests.ts', 'src/my_test.ts']) {
+        for (const rule of OFF_IN_TESTS) assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
+      }
+      assert.deepEqual(DEFAULT_OVERRIDES[0].rules, Object.fromEntries(OFF_IN_TESTS.map((r) => [r, 'off'])));
+    });
+
+    it('test folders count only below the lint root: a project living under tests/ is not all test code', () => {
+      const project = path.join(root, 'tests', 'proj');
+      const noFile = new ConfigResolver(diskFs, { defaultRoot: () => project });
+      assert.equal(noFile.forFile(path.join(project, 'src', 'a.ts')).severities.get('blocking-call'), 'warning');
+      assert.equal(noFile.forFile(path.join(project, 'tests', 'a.ts')).severities.get('blocking-call'), 'off');
+      // With a configuration file, its folder is the root, whatever the default.
+      write('tests/proj/async-lint.json', { rules: {} });
+      const withFile = new ConfigResolver(diskFs, { defaultRoot: () => root });
+      assert.equal(withFile.forFile(path.join(project, 'src', 'a.ts')).severities.get('blocking-call'), 'warning');
+      assert.equal(withFile.forFile(path.join(project, 'src', 'a.ts')).root, project);
+      // A file outside the root matches no override.
+      assert.equal(new ConfigResolver(diskFs, { defaultRoot: () => path.join(root, 'elsewhere') }).forFile(file('tests/x.ts')).severities.get('blocking-call'), 'warning');
+    });
+
+    it('a project override beats its top-level rules for matching files; later entries win; --rule beats all', () => {
+      write('async-lint.json', {
+        rules: { unawaited: 'error', 'blocking-call': 'error' },
+        overrides: [
+          { files: ['scripts/', '*.gen.ts'], rules: { unawaited: 'off' } },
+          { files: ['scripts/keep.ts'], rules: { unawaited: 'info' } },
+          { files: ['tests/integration/**'], rules: { 'blocking-call': 'warning' } },
+        ],
+      });
+      const resolver = new ConfigResolver(diskFs);
+      assert.equal(at(resolver, 'src/a.ts', 'unawaited'), 'error');
+      assert.equal(at(resolver, 'scripts/deep/b.ts', 'unawaited'), 'off', 'a folder pattern covers what is inside');
+      assert.equal(at(resolver, 'src/x.gen.ts', 'unawaited'), 'off', 'a name pattern matches at any depth');
+      assert.equal(at(resolver, 'scripts/keep.ts', 'unawaited'), 'info', 'the later entry wins');
+      assert.equal(at(resolver, 'src/a.ts', 'blocking-call'), 'error');
+      assert.equal(at(resolver, 'tests/unit/a.ts', 'blocking-call'), 'off', 'the built-in override beats top-level rules');
+      assert.equal(at(resolver, 'tests/integration/a.ts', 'blocking-call'), 'warning', "the project's override beats the built-in one");
+      const cli = new ConfigResolver(diskFs, { ruleOverrides: { unawaited: 'hint', 'blocking-call': 'error' } });
+      assert.equal(at(cli, 'scripts/keep.ts', 'unawaited'), 'hint');
+      assert.equal(at(cli, 'tests/unit/a.ts', 'blocking-call'), 'error', '--rule beats the built-in override');
+      // Files matching the same overrides share one configuration object (catalogs are cached by it).
+      assert.equal(resolver.forFile(file('scripts/a.ts')), resolver.forFile(file('scripts/b/c.ts')));
+      assert.equal(resolver.forFile(file('src/a.ts')), resolver.forDir(file('src')));
+    });
+
+    it('globs are relative to the configuration file, also in package.json and pyproject.toml', () => {
+      write('web/package.json', { name: 'web', 'async-lint': { overrides: [{ files: ['legacy/**'], rules: { unawaited: 'off' } }] } });
+      write('svc/pyproject.toml', '[tool.async-lint]\n[[tool.async-lint.overrides]]\nfiles = ["jobs/*.py"]\nrules = { dangling-task = "off" }\n');
+      const resolver = new ConfigResolver(diskFs);
+      assert.equal(at(resolver, 'web/legacy/a/b.js', 'unawaited'), 'off');
+      assert.equal(at(resolver, 'web/src/legacy.js', 'unawaited'), 'warning');
+      assert.equal(at(resolver, 'svc/jobs/nightly.py', 'dangling-task'), 'off');
+      assert.equal(at(resolver, 'svc/jobs/sub/nightly.py', 'dangling-task'), 'warning', 'an anchored * does not cross folders');
+    });
+
+    it('a --config file is the root of its own globs', () => {
+      const conf = write('conf/strict.json', { overrides: [{ files: ['gen/'], rules: { unawaited: 'off' } }] });
+      const resolver = new ConfigResolver(diskFs, { explicitFile: conf });
+      assert.equal(resolver.forFile(file('conf/gen/a.ts')).severities.get('unawaited'), 'off');
+      assert.equal(resolver.forFile(file('gen/a.ts')).severities.get('unawaited'), 'warning');
+    });
+
+    it('validates entries: files and rules required, rule ids known, no other keys', () => {
+      const problem = (overrides: unknown) => {
+        write('async-lint.json', { overrides });
+        return configError(() => new ConfigResolver(diskFs).forFile(file('x.ts'))).message;
+      };
+      assert.match(problem([{ files: ['a'] }]), /\/overrides\/0: must have required property 'rules'/);
+      assert.match(problem([{ rules: {} }]), /must have required property 'files'/);
+      assert.match(problem([{ files: [], rules: {} }]), /\/overrides\/0\/files: must NOT have fewer than 1 items/);
+      assert.ok(problem([{ files: ['a'], rules: { 'no-floating': 'off' } }]).endsWith(unknownRuleMessage('no-floating')));
+      assert.match(problem([{ files: ['a'], rules: { unawaited: 'loud' } }]), /\/overrides\/0\/rules\/unawaited: must be one of/);
+      assert.match(problem([{ files: ['a'], rules: {}, severity: 'x' }]), /unknown key 'severity' in \/overrides\/0/);
+    });
   });
 
   describe('--rule id=severity', () => {

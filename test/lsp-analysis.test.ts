@@ -72,3 +72,27 @@ describe('server analysis state', () => {
     assert.equal(analysis.configFor(path.join(inner, 'a.ts'), DEFAULT_SETTINGS).config.severities.get('unused-async'), 'hint');
   });
 });
+
+describe('server analysis state: overrides and the lint root', () => {
+  it('applies the built-in test override below the workspace folder, which is the root without a configuration file', () => {
+    // The workspace folder itself sits in a folder named tests: that is not test code.
+    const outer = makeWorkspace({});
+    const folder = path.join(outer, 'tests', 'proj');
+    fs.mkdirSync(path.join(folder, 'src'), { recursive: true });
+    fs.mkdirSync(path.join(folder, 'tests'), { recursive: true });
+    const { analysis } = analysisFor(folder, [unusedAsync]);
+    const severity = (rel: string) => analysis.configFor(path.join(folder, rel), DEFAULT_SETTINGS).config.severities.get('blocking-call');
+    assert.equal(severity('src/a.ts'), 'warning');
+    assert.equal(severity('tests/a.ts'), 'off');
+    assert.equal(severity('src/a.spec.ts'), 'off');
+    assert.equal(analysis.configFor(path.join(folder, 'tests/a.ts'), DEFAULT_SETTINGS).config.root, folder);
+  });
+
+  it("a configuration file's overrides apply per file, its folder being the root", () => {
+    const dir = makeWorkspace({ 'pkg/async-lint.json': '{"overrides":[{"files":["gen/"],"rules":{"unused-async":"error"}}]}', 'pkg/gen/a.ts': 'export {};\n' });
+    const { analysis } = analysisFor(dir, [unusedAsync]);
+    assert.equal(analysis.configFor(path.join(dir, 'pkg/gen/a.ts'), DEFAULT_SETTINGS).config.severities.get('unused-async'), 'error');
+    assert.equal(analysis.configFor(path.join(dir, 'pkg/a.ts'), DEFAULT_SETTINGS).config.severities.get('unused-async'), 'hint');
+    assert.equal(analysis.configForDir(path.join(dir, 'pkg/gen'), DEFAULT_SETTINGS).config.severities.get('unused-async'), 'hint', 'a folder has no file overrides');
+  });
+});

@@ -33,6 +33,7 @@ const OPTIONS = {
   quiet: { type: 'boolean', short: 'q', default: false },
   stats: { type: 'boolean', default: false },
   'ignore-pattern': { type: 'string', multiple: true, default: [] as string[] },
+  'print-config': { type: 'string' },
   version: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -60,6 +61,8 @@ Options:
   -q, --quiet                Report errors only
       --stats                Print time per phase and per rule to stderr
       --ignore-pattern GLOB  Do not lint files matching GLOB, relative to the current folder (repeatable)
+      --print-config FILE    Print the configuration that applies to FILE as JSON (its source,
+                             each rule's severity, the overrides that matched) and exit
   -v, --version              Print the version
   -h, --help                 Print this help
 
@@ -299,7 +302,11 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   };
 
   const configFs = { readFile: readRegularFile };
-  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides }));
+  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides, defaultRoot: () => cwd }));
+  if (values['print-config'] !== undefined) {
+    io.stdout.write(`${JSON.stringify(describeConfig(resolver, path.resolve(cwd, values['print-config'])), null, 2)}\n`);
+    return EXIT_OK;
+  }
   const linter: Linter = (options.createLinter ?? createLinter)();
 
   // 1. Find the files.
@@ -438,6 +445,32 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   if (counts.error > 0) return EXIT_FINDINGS;
   if (maxWarnings === undefined ? counts.warning > 0 : maxWarnings >= 0 && counts.warning > maxWarnings) return EXIT_FINDINGS;
   return EXIT_OK;
+}
+
+/**
+ * `--print-config`: what applies to a file, as plain JSON. Fields of the configuration not named
+ * here (catalogs added later) are printed as they are.
+ */
+export function describeConfig(resolver: ConfigResolver, file: string): Record<string, unknown> {
+  const config = resolver.forFile(file);
+  const matched = new Set(config.matchedOverrides ?? []);
+  const known = new Set(['source', 'baseDir', 'root', 'overrides', 'matchedOverrides', 'severities', 'ignorePatterns', 'maxFileSize', 'blockingCalls', 'coroutines']);
+  const out: Record<string, unknown> = {
+    file,
+    source: config.source ?? null,
+    root: config.root,
+    rules: Object.fromEntries(RULES.map((r) => [r.id, config.severities.get(r.id) ?? 'off'])),
+    overrides: config.overrides.map((o) => ({ from: o.from, files: o.files, rules: o.rules, matched: matched.has(o) })),
+    ignorePatterns: config.ignorePatterns,
+    maxFileSize: config.maxFileSize,
+    'blocking-calls': config.blockingCalls,
+    coroutines: config.coroutines,
+  };
+  for (const [key, value] of Object.entries(config)) {
+    if (known.has(key) || value === undefined || typeof value === 'function') continue;
+    out[key] = value instanceof Map ? Object.fromEntries(value) : value instanceof Set ? [...value] : value;
+  }
+  return out;
 }
 
 async function timedAsync(stats: Stats | undefined, phase: string, fn: () => Promise<unknown>): Promise<void> {

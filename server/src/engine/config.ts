@@ -1,13 +1,18 @@
 // Configuration: the nearest of async-lint.json, "async-lint" in package.json, or
 // [tool.async-lint] in pyproject.toml, searched from the file's folder upwards. Nothing is ever
 // executed: configuration is JSON or TOML data, validated against schemas/async-lint.schema.json.
-// Precedence, lowest first: rule defaults < editor settings < project file < command line.
+// Precedence, lowest first: rule defaults < editor settings < the project file's `rules` < the
+// built-in overrides (test code) < the project file's `overrides`, in order < command line.
+// `overrides` entries apply to the files their globs match (gitignore style, relative to the lint
+// root: the folder of the configuration file, or with none the CLI's current folder / the
+// server's workspace folder).
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseToml } from 'smol-toml';
 import schema from '../../../schemas/async-lint.schema.json';
 import { RULES, RULE_IDS, unknownRuleMessage } from './rules';
 import type { SeverityOrOff } from './types';
+import { compileGlobs, gitignoreTest, type GlobRule } from './walk';
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 export const CONFIG_FILE = 'async-lint.json';
@@ -17,9 +22,38 @@ export interface BlockingCallEntry {
   replacement?: string;
 }
 
+/** Rule severities for the files some globs match (ESLint's files-scoped configs, Ruff's per-file-ignores). */
+export interface OverrideEntry {
+  files: string[];
+  rules: Record<string, SeverityOrOff>;
+}
+
+/**
+ * Test code (files named test_*.py, *_test.py, conftest.py, *.test.*, *.spec.*, or under a test/,
+ * tests/ or __tests__/ folder below the lint root) reads fixtures from disk and awaits in order on
+ * purpose: the rules that judge style and speed are off there; the bug-finding rules stay on. The
+ * first override of every configuration; a project's own overrides come after it and win.
+ */
+export const DEFAULT_OVERRIDES: readonly OverrideEntry[] = [
+  {
+    files: ['test_*.py', '*_test.py', 'conftest.py', '*.test.*', '*.spec.*', 'test/', 'tests/', '__tests__/'],
+    rules: { 'blocking-call': 'off', 'sequential-await': 'off', 'await-in-loop': 'off', 'unused-async': 'off' },
+  },
+];
+
+/** An override entry as resolved: where it comes from and its compiled globs. */
+export interface ResolvedOverride extends OverrideEntry {
+  /** The configuration file that holds it, or 'default' for the built-in ones. */
+  from: string;
+  /** Index among all the overrides of the configuration (built-in first). */
+  index: number;
+  globs: readonly GlobRule[];
+}
+
 /** The project file's contents, validated. */
 export interface ConfigData {
   rules?: Record<string, SeverityOrOff>;
+  overrides?: OverrideEntry[];
   ignorePatterns?: string[];
   maxFileSize?: number;
   'blocking-calls'?: (string | BlockingCallEntry)[];
@@ -31,6 +65,13 @@ export interface ResolvedConfig {
   source?: string;
   /** Folder that relative `ignorePatterns` are relative to. */
   baseDir?: string;
+  /** Folder that `overrides` globs are relative to: baseDir, or the front door's default root. */
+  root: string;
+  /** Every override entry, built-in first, each applying to the files its globs match. */
+  overrides: readonly ResolvedOverride[];
+  /** For a file's configuration (forFile): the overrides that matched it, in order. */
+  matchedOverrides?: readonly ResolvedOverride[];
+  /** Severity per rule (for a file's configuration, after its overrides). */
   severities: ReadonlyMap<string, SeverityOrOff>;
   ignorePatterns: readonly string[];
   maxFileSize: number;
@@ -63,7 +104,7 @@ function describe(err: ErrorObject): string {
   const where = err.instancePath || '/';
   if (err.keyword === 'additionalProperties') {
     const key = String((err.params as { additionalProperty: string }).additionalProperty);
-    if (err.instancePath === '/rules') return unknownRuleMessage(key);
+    if (/^(\/overrides\/\d+)?\/rules$/.test(err.instancePath)) return unknownRuleMessage(key);
     const known = Object.keys(schema.properties).filter((k) => k !== '$schema');
     return where === '/' ? `unknown key '${key}'; valid keys: ${known.join(', ')}` : `unknown key '${key}' in ${where}`;
   }
@@ -182,12 +223,22 @@ export interface ConfigResolverOptions {
   explicitFile?: string;
   /** Editor settings: below the project file. */
   defaults?: Partial<ConfigData>;
-  /** Command-line `--rule`: above the project file. */
+  /** Command-line `--rule`: above the project file and every override. */
   ruleOverrides?: Record<string, SeverityOrOff>;
+  /**
+   * The lint root of a folder no configuration file governs (the CLI: the current folder; the
+   * server: the workspace folder). Default: the process's current folder.
+   */
+  defaultRoot?: (dir: string) => string;
 }
 
 export class ConfigResolver {
-  private readonly byDir = new Map<string, ResolvedConfig>();
+  /** folder -> the configuration file governing it (null: none up to the file system's root). */
+  private readonly byDir = new Map<string, { file: string; data: ConfigData } | null>();
+  /** configuration file (or `\0` + root when there is none) -> its resolved configuration. */
+  private readonly bySource = new Map<string, ResolvedConfig>();
+  /** A configuration's per-file variants, by the overrides matched. */
+  private readonly variants = new WeakMap<ResolvedConfig, Map<string, ResolvedConfig>>();
   private explicit: ResolvedConfig | undefined;
 
   constructor(
@@ -198,46 +249,79 @@ export class ConfigResolver {
       const file = path.resolve(options.explicitFile);
       const text = fs.readFile(file);
       if (text === undefined) throw new ConfigError(file, 'cannot read the file');
-      this.explicit = this.resolve(readExplicitConfig(file, text), file);
+      this.explicit = this.resolve(readExplicitConfig(file, text), file, path.dirname(file));
     }
   }
 
-  /** The configuration for a file. Throws ConfigError if the governing file is broken. */
+  /** The configuration for a file, its overrides applied. Throws ConfigError if the governing file is broken. */
   forFile(file: string): ResolvedConfig {
-    if (this.explicit) return this.explicit;
-    return this.forDir(path.dirname(path.resolve(file)));
+    const abs = path.resolve(file);
+    return this.applyOverrides(this.explicit ?? this.forDir(path.dirname(abs)), abs);
   }
 
+  /** The configuration governing a folder's files, before any file's overrides. */
   forDir(dir: string): ResolvedConfig {
+    if (this.explicit) return this.explicit;
     // Walk up until a cached folder, a config file or the root; then cache every folder passed.
     const passed: string[] = [];
-    let resolved: ResolvedConfig | undefined;
+    let found: { file: string; data: ConfigData } | null | undefined;
     for (let d = dir; ; ) {
-      resolved = this.byDir.get(d);
-      if (resolved) break;
+      found = this.byDir.get(d);
+      if (found !== undefined) break;
       passed.push(d);
-      const found = readConfigInFolder(this.fs, d);
-      if (found) {
-        resolved = this.resolve(found.data, found.file);
-        break;
-      }
+      found = readConfigInFolder(this.fs, d) ?? null;
+      if (found) break;
       const parent = path.dirname(d);
-      if (parent === d) {
-        resolved = this.resolve({}, undefined);
-        break;
-      }
+      if (parent === d) break;
       d = parent;
     }
-    for (const d of passed) this.byDir.set(d, resolved);
+    for (const d of passed) this.byDir.set(d, found);
+    const root = found ? path.dirname(found.file) : path.resolve(this.options.defaultRoot?.(dir) ?? process.cwd());
+    const key = found ? found.file : `\0${root}`;
+    let resolved = this.bySource.get(key);
+    if (!resolved) {
+      resolved = found ? this.resolve(found.data, found.file, root) : this.resolve({}, undefined, root);
+      this.bySource.set(key, resolved);
+    }
     return resolved;
+  }
+
+  /**
+   * A folder's configuration for one file in it: the severities of the overrides matching the file
+   * (relative to the configuration's root) over its `rules`, the command line over them. Files
+   * matching the same overrides share one object.
+   */
+  applyOverrides(config: ResolvedConfig, file: string): ResolvedConfig {
+    const rel = relativeInside(config.root, path.resolve(file));
+    if (rel === undefined) return config;
+    const matched = config.overrides.filter((o) => gitignoreTest(o.globs, rel, false) === 'ignored');
+    if (matched.length === 0) return config;
+    let variants = this.variants.get(config);
+    if (!variants) {
+      variants = new Map();
+      this.variants.set(config, variants);
+    }
+    const key = matched.map((o) => o.index).join(',');
+    let variant = variants.get(key);
+    if (!variant) {
+      const severities = new Map(config.severities);
+      for (const layer of [...matched.map((o) => o.rules), this.options.ruleOverrides]) {
+        if (!layer) continue;
+        for (const [id, sev] of Object.entries(layer)) if (RULE_IDS.includes(id)) severities.set(id, sev);
+      }
+      variant = { ...config, severities, matchedOverrides: matched };
+      variants.set(key, variant);
+    }
+    return variant;
   }
 
   /** Forget cached results (a config file changed). */
   clear(): void {
     this.byDir.clear();
+    this.bySource.clear();
   }
 
-  private resolve(data: ConfigData, source: string | undefined): ResolvedConfig {
+  private resolve(data: ConfigData, source: string | undefined, root: string): ResolvedConfig {
     const defaults = this.options.defaults ?? {};
     const severities = new Map<string, SeverityOrOff>();
     for (const r of RULES) severities.set(r.id, r.defaultSeverity);
@@ -249,6 +333,8 @@ export class ConfigResolver {
     return {
       source,
       baseDir: source ? path.dirname(source.replace(/ \(.*\)$/, '')) : undefined,
+      root,
+      overrides: resolveOverrides(data.overrides ?? [], source),
       severities,
       ignorePatterns: [...(defaults.ignorePatterns ?? []), ...(data.ignorePatterns ?? [])],
       maxFileSize: data.maxFileSize ?? defaults.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
@@ -256,4 +342,17 @@ export class ConfigResolver {
       coroutines: [...(defaults.coroutines ?? []), ...(data.coroutines ?? [])],
     };
   }
+}
+
+/** The built-in overrides, then the project file's, in order, with their globs compiled. */
+function resolveOverrides(own: readonly OverrideEntry[], source: string | undefined): ResolvedOverride[] {
+  const all = [...DEFAULT_OVERRIDES.map((o) => ({ o, from: 'default' })), ...own.map((o) => ({ o, from: source ?? 'settings' }))];
+  return all.map(({ o, from }, index) => ({ files: [...o.files], rules: { ...o.rules }, from, index, globs: compileGlobs(o.files) }));
+}
+
+/** `file` relative to `root` with forward slashes, or undefined when it is not strictly inside. */
+function relativeInside(root: string, file: string): string | undefined {
+  const rel = path.relative(root, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
 }

@@ -36,6 +36,11 @@ export interface Analysis {
   comments: Comment[];
   syntaxErrors: SyntaxProblem[];
   ruleFailures: RuleFailure[];
+  /**
+   * Where the innermost statement holding an offset starts, if the backend can tell: a
+   * `next-line` suppression before a statement's first line covers findings on its later lines.
+   */
+  statementStart?(offset: number): number | undefined;
 }
 
 /** One language: parses, runs its rules, reports raw findings. Knows nothing of LSP or the CLI. */
@@ -145,7 +150,12 @@ export class Linter {
       if (!severity || severity === 'off') continue;
       findings.push(toFinding(r, severity as Severity, lines));
     }
-    const kept = applySuppressions(dedupe(findings), parseDirectives(analysis.comments, lines));
+    const statementStart = analysis.statementStart?.bind(analysis);
+    const statementLine = statementStart && ((offset: number) => {
+      const at = statementStart(offset);
+      return at === undefined ? undefined : lines.lineOf(at);
+    });
+    const kept = applySuppressions(dedupe(findings), parseDirectives(analysis.comments, lines, backend.language), statementLine);
     kept.sort(compareFindings);
     if (analysis.syntaxErrors.length > 0) keepFixesThatParse(backend, file, text, lines, kept, analysis.syntaxErrors);
     return {

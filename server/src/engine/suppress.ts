@@ -3,7 +3,13 @@
 //   async-lint-disable-line [rule, ...]
 //   async-lint-disable-file [rule, ...]
 // No rule list means all rules. Text after ` -- ` is a free-form reason and is ignored.
-import type { Comment, Finding } from './types';
+//
+// Other linters' suppressions of the equivalent rule are honoured too: a project that already
+// silenced it on a line has decided. In TypeScript/JavaScript, `eslint-disable-line` and
+// `eslint-disable-next-line` (line or block comment) naming a peer rule (PEER_ESLINT_RULES), or
+// naming no rule (every rule); in Python, `# noqa: CODE, ...` with a peer code (peerOfNoqaCode),
+// or a bare `# noqa` (every rule). Other rule names and codes suppress nothing here.
+import type { Comment, Finding, Language } from './types';
 import type { LineIndex } from './text';
 
 export type DirectiveKind = 'next-line' | 'line' | 'file';
@@ -17,11 +23,41 @@ export interface Directive {
   /** Where the directive's words are, for diagnostics about unknown rule ids. */
   start: number;
   end: number;
+  /** Which linter's syntax: async-lint's own, or an honoured ESLint / noqa comment. */
+  from?: 'eslint' | 'noqa';
 }
 
 const DIRECTIVE = /async-lint-disable-(next-line|line|file)\b([^\n\r]*)/g;
 
-export function parseDirectives(comments: readonly Comment[], lines: LineIndex): Directive[] {
+/** ESLint rules (core, typescript-eslint, eslint-plugin-n / -node) and the async-lint rules they cover. */
+export const PEER_ESLINT_RULES: Readonly<Record<string, readonly string[]>> = {
+  '@typescript-eslint/no-floating-promises': ['unawaited'],
+  // Checks async functions where a void callback is expected, and promises used as conditions.
+  '@typescript-eslint/no-misused-promises': ['async-callback', 'unawaited'],
+  'no-async-promise-executor': ['async-callback'],
+  '@typescript-eslint/require-await': ['unused-async'],
+  'require-await': ['unused-async'],
+  'no-await-in-loop': ['await-in-loop'],
+  'n/no-sync': ['blocking-call'],
+  'node/no-sync': ['blocking-call'],
+};
+
+/** The async-lint rule a Ruff / flake8 code stands for: ASYNC1xx and ASYNC2xx, RUF006, RUF029. */
+export function peerOfNoqaCode(code: string): string | undefined {
+  const c = code.toUpperCase();
+  if (/^ASYNC[12]\d\d$/.test(c)) return 'blocking-call';
+  if (c === 'RUF006') return 'dangling-task';
+  if (c === 'RUF029') return 'unused-async';
+  return undefined;
+}
+
+// `eslint-disable-line` / `eslint-disable-next-line` at the start of the comment's text, as ESLint
+// reads them; the rule list runs to the end of the comment or to ` -- description`.
+const ESLINT_DIRECTIVE = /^(?:\/\/|\/\*)\s*eslint-disable-(next-line|line)(?=\s|\*\/|$)([^\n\r]*)/;
+// Ruff's and flake8's `# noqa`, anywhere in a comment (`# type: ignore  # noqa: E501`).
+const NOQA = /#\s*noqa(?!\w)(\s*:\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?/i;
+
+export function parseDirectives(comments: readonly Comment[], lines: LineIndex, language?: Language): Directive[] {
   const out: Directive[] = [];
   for (const c of comments) {
     DIRECTIVE.lastIndex = 0;
@@ -42,8 +78,41 @@ export function parseDirectives(comments: readonly Comment[], lines: LineIndex):
       const commentLine = lines.lineOf(start);
       out.push({ kind, rules, line: kind === 'next-line' ? lastLineOf(c, lines) + 1 : commentLine, start, end });
     }
+    const peer = language === 'python' ? noqaDirective(c, lines) : language === 'typescript' ? eslintDirective(c, lines) : undefined;
+    if (peer) out.push(peer);
   }
   return out;
+}
+
+function eslintDirective(c: Comment, lines: LineIndex): Directive | undefined {
+  const m = ESLINT_DIRECTIVE.exec(c.text);
+  if (!m) return undefined;
+  const kind = m[1] as 'next-line' | 'line';
+  let list = m[2].replace(/\*\/.*$/, '');
+  const reason = list.search(/\s--(\s|$)/);
+  if (reason >= 0) list = list.slice(0, reason);
+  const named = list
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  const rules = [...new Set(named.flatMap((r) => PEER_ESLINT_RULES[r] ?? []))];
+  // Rules of its own only (`no-console`): nothing of ours is suppressed.
+  if (named.length > 0 && rules.length === 0) return undefined;
+  const start = c.start;
+  const line = kind === 'next-line' ? lastLineOf(c, lines) + 1 : lines.lineOf(Math.max(c.start, c.end - 1));
+  return { kind, rules, line, start, end: c.end, from: 'eslint' };
+}
+
+function noqaDirective(c: Comment, lines: LineIndex): Directive | undefined {
+  const m = NOQA.exec(c.text);
+  if (!m) return undefined;
+  let rules: string[] = [];
+  if (m[2]) {
+    rules = [...new Set(m[2].split(/[\s,]+/).flatMap((code) => peerOfNoqaCode(code) ?? []))];
+    if (rules.length === 0) return undefined;
+  }
+  const start = c.start + m.index;
+  return { kind: 'line', rules, line: lines.lineOf(start), start, end: start + m[0].length, from: 'noqa' };
 }
 
 function lastLineOf(c: Comment, lines: LineIndex): number {
@@ -54,20 +123,33 @@ function covers(d: Directive, ruleId: string): boolean {
   return d.rules.length === 0 || d.rules.includes(ruleId);
 }
 
-/** Drops findings a directive covers. A finding is on the line of its start. */
-export function applySuppressions(findings: Finding[], directives: readonly Directive[]): Finding[] {
+/**
+ * Drops findings a directive covers. A finding is on the line of its start; a `next-line`
+ * directive also covers a finding inside a statement that spans several lines when it stands
+ * right before the statement's first line (`statementLine`: the first line of the innermost
+ * statement holding an offset, where the backend knows it).
+ */
+export function applySuppressions(findings: Finding[], directives: readonly Directive[], statementLine?: (offset: number) => number | undefined): Finding[] {
   if (directives.length === 0) return findings;
   const fileWide = directives.filter((d) => d.kind === 'file');
   const byLine = new Map<number, Directive[]>();
+  const nextLine = new Map<number, Directive[]>();
   for (const d of directives) {
     if (d.kind === 'file') continue;
-    const list = byLine.get(d.line) ?? [];
-    list.push(d);
-    byLine.set(d.line, list);
+    for (const map of d.kind === 'next-line' ? [byLine, nextLine] : [byLine]) {
+      const list = map.get(d.line) ?? [];
+      list.push(d);
+      map.set(d.line, list);
+    }
   }
   return findings.filter((f) => {
     if (fileWide.some((d) => covers(d, f.ruleId))) return false;
     const onLine = byLine.get(f.range.start.line);
-    return !onLine || !onLine.some((d) => covers(d, f.ruleId));
+    if (onLine && onLine.some((d) => covers(d, f.ruleId))) return false;
+    if (nextLine.size === 0 || !statementLine) return true;
+    const first = statementLine(f.start);
+    if (first === undefined || first === f.range.start.line) return true;
+    const before = nextLine.get(first);
+    return !before || !before.some((d) => covers(d, f.ruleId));
   });
 }

@@ -149,7 +149,7 @@ export function walk(paths: readonly string[], options: WalkOptions): WalkResult
 
 // ---- glob patterns (--ignore-pattern, ignorePatterns) ------------------------------------------
 
-interface GlobRule {
+export interface GlobRule {
   pattern: string;
   negate: boolean;
   dirOnly: boolean;
@@ -213,7 +213,7 @@ interface GitignoreLayer {
  * What a .gitignore's rules say about a path: the last matching rule decides, and a path inside an
  * ignored folder is ignored (git does not look inside it, so a later `!` cannot re-include it).
  */
-function gitignoreTest(rules: readonly GlobRule[], rel: string, isDir: boolean): 'ignored' | 'unignored' | undefined {
+export function gitignoreTest(rules: readonly GlobRule[], rel: string, isDir: boolean): 'ignored' | 'unignored' | undefined {
   const decide = (p: string, dir: boolean) => {
     let result: 'ignored' | 'unignored' | undefined;
     for (const r of rules) {

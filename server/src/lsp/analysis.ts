@@ -69,35 +69,44 @@ export class Analysis {
 
   /** The configuration for a file: the project file over the editor settings; the last good one if it is broken. */
   configFor(file: string, settings: Settings): ConfigOutcome {
-    return this.configForDir(path.dirname(file), settings);
+    const { config, problem, resolver } = this.resolveDir(path.dirname(file), settings);
+    return { config: resolver.applyOverrides(config, file), problem };
   }
 
-  /** The configuration that governs the files of a folder. */
+  /** The configuration that governs the files of a folder (before any file's `overrides`). */
   configForDir(dir: string, settings: Settings): ConfigOutcome {
+    const { config, problem } = this.resolveDir(dir, settings);
+    return { config, problem };
+  }
+
+  private resolveDir(dir: string, settings: Settings): ConfigOutcome & { resolver: ConfigResolver } {
     const key = JSON.stringify(settings.rules);
     // A folder outside every workspace folder (a document opened from elsewhere): its own
     // configuration files only, even where another such document makes a folder above readable.
     const outside = this.workspace.folderOf(dir) === undefined;
     const resolverKey = outside ? `${key}\0${dir}` : key;
+    // The lint root where no configuration file applies: the workspace folder (the innermost
+    // holding the folder), or a document's own folder outside every workspace folder.
+    const defaultRoot = (d: string) => this.workspace.folderOf(d) ?? d;
     let resolver = this.resolvers.get(resolverKey);
     if (!resolver) {
       const fs: ConfigFileSystem = outside ? { readFile: (f) => (path.dirname(f) === dir ? this.configFs.readFile(f) : undefined) } : this.configFs;
-      resolver = new ConfigResolver(fs, { defaults: { rules: settings.rules } });
+      resolver = new ConfigResolver(fs, { defaults: { rules: settings.rules }, defaultRoot });
       this.resolvers.set(resolverKey, resolver);
     }
     const goodKey = `${key}\0${dir}`;
     try {
       const config = resolver.forDir(dir);
       this.lastGood.set(goodKey, config);
-      return { config };
+      return { config, resolver };
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       this.log.configProblem(e);
       const previous = this.lastGood.get(goodKey);
-      if (previous) return { config: previous, problem: e };
+      if (previous) return { config: previous, problem: e, resolver };
       // Never good since the server started: the editor settings alone.
-      const config = new ConfigResolver({ readFile: () => undefined }, { defaults: { rules: settings.rules } }).forDir(dir);
-      return { config, problem: e };
+      const config = new ConfigResolver({ readFile: () => undefined }, { defaults: { rules: settings.rules }, defaultRoot }).forDir(dir);
+      return { config, problem: e, resolver };
     }
   }
 

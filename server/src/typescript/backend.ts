@@ -12,6 +12,8 @@ import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
 import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
+/** Honoured ESLint suppressions (engine/suppress.ts). */
+const ESLINT_DIRECTIVE_MARK = 'eslint-disable';
 
 /**
  * Deepest node analysed. TypeScript parses operator, call and member chains without recursion, so
@@ -105,7 +107,7 @@ export class TypeScriptBackend implements LanguageBackend {
       rules.add(id, () => rule.create(context) as Visitor<ts.Node>, (kind) => Number(kind) as ts.SyntaxKind);
     }
 
-    const wantComments = request.text.includes(DIRECTIVE_MARK);
+    const wantComments = request.text.includes(DIRECTIVE_MARK) || request.text.includes(ESLINT_DIRECTIVE_MARK);
     const commentStarts = new Set<number>();
     const comments: Comment[] = [];
     const addComments = (ranges: ts.CommentRange[] | undefined) => {
@@ -149,7 +151,7 @@ export class TypeScriptBackend implements LanguageBackend {
 
     const syntaxErrors = parseErrors(sourceFile);
     if (syntaxErrors.length > 0) this.host.noIncrementalParseFrom(file);
-    return { reports, comments: realComments, syntaxErrors, ruleFailures: rules.failures };
+    return { reports, comments: realComments, syntaxErrors, ruleFailures: rules.failures, statementStart: (offset) => statementStart(sourceFile, offset) };
   }
 
   /**
@@ -233,4 +235,17 @@ function parseErrors(sf: ts.SourceFile): SyntaxProblem[] {
     end: d.start + d.length,
     message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
   }));
+}
+
+/** The start of the innermost statement or class member holding `offset` (iterative descent). */
+function statementStart(sourceFile: ts.SourceFile, offset: number): number | undefined {
+  let found: number | undefined;
+  let node: ts.Node = sourceFile;
+  for (let depth = 0; depth < MAX_ANALYSED_DEPTH; depth++) {
+    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.getStart(sourceFile) <= offset && offset < c.end ? c : undefined));
+    if (!child) break;
+    if (ts.isStatement(child) || ts.isClassElement(child)) found = child.getStart(sourceFile);
+    node = child;
+  }
+  return found;
 }
