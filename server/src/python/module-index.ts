@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { IndexedSymbol, ModuleIdentity, WorkspaceLookup } from './names';
 import { importBindings, targetNames } from './scope';
-import { plainParameters } from './value-use';
+import { hasOwnYield, plainParameters } from './value-use';
 
 /** Files whose folder is a workspace root, nearest first. */
 export const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git'] as const;
@@ -29,6 +29,8 @@ export interface ClassSummary {
   methods: Map<string, boolean>;
   /** Base class expressions as written (`Base`, `models.Base`), resolved on lookup. */
   bases: string[];
+  /** Methods that are async generators (`async def` with a `yield`): calling one makes no coroutine. */
+  asyncGenerators?: Set<string>;
 }
 
 export interface ModuleSummary {
@@ -36,6 +38,8 @@ export interface ModuleSummary {
   functions: Map<string, boolean>;
   /** Small module-level sync functions -> positions of the parameters used only as plain values (value-use.ts). */
   plainParameters?: Map<string, number[]>;
+  /** Module functions that are async generators (`async def` with a `yield`). */
+  asyncGenerators?: Set<string>;
   classes: Map<string, ClassSummary>;
   /** Names imported at module level -> absolute qualified target (re-exports). */
   imports: Map<string, string>;
@@ -139,6 +143,10 @@ export function summarizeModule(tree: SyntaxTree, packageName: string | undefine
           const name = stmt.childForFieldName('name')?.text;
           if (!name) break;
           const isAsync = stmt.child(0)?.type === 'async';
+          if (isAsync && hasOwnYield(stmt)) {
+            if (where === 'module') (summary.asyncGenerators ??= new Set()).add(name);
+            else if (cls && !cls.methods.has(name)) (cls.asyncGenerators ??= new Set()).add(name);
+          }
           if (where === 'module') {
             summary.functions.set(name, isAsync);
             const body = stmt.childForFieldName('body');
@@ -348,7 +356,10 @@ export class ModuleIndex {
     if (fn !== undefined) {
       if (more.length > 0) return undefined;
       const plain = summary.plainParameters?.get(name);
-      return plain ? { kind: 'function', isAsync: fn, file, plainParameters: plain } : { kind: 'function', isAsync: fn, file };
+      const symbol: IndexedSymbol = { kind: 'function', isAsync: fn, file };
+      if (plain) symbol.plainParameters = plain;
+      if (summary.asyncGenerators?.has(name)) symbol.generator = true;
+      return symbol;
     }
     const cls = summary.classes.get(name);
     if (cls) {
@@ -368,7 +379,7 @@ export class ModuleIndex {
 
   private method(file: string, moduleName: string, cls: ClassSummary, name: string, hops: number): IndexedSymbol | undefined {
     const own = cls.methods.get(name);
-    if (own !== undefined) return { kind: 'function', isAsync: own, file };
+    if (own !== undefined) return cls.asyncGenerators?.has(name) ? { kind: 'function', isAsync: own, file, generator: true } : { kind: 'function', isAsync: own, file };
     const summary = this.summaryOf(file);
     if (!summary) return undefined;
     for (const base of cls.bases) {

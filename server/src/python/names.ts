@@ -11,12 +11,13 @@
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { Catalog } from './catalog';
 import { ModuleScopes, type Binding, type Scope } from './scope';
+import { hasOwnYield } from './value-use';
 
 /** What the workspace knows about a qualified name defined outside this file. */
 export type IndexedSymbol =
   | { kind: 'module'; file: string }
   /** `plainParameters`: positions of the parameters a sync function uses only as plain values (value-use.ts). */
-  | { kind: 'function'; isAsync: boolean; file: string; plainParameters?: readonly number[] }
+  | { kind: 'function'; isAsync: boolean; file: string; plainParameters?: readonly number[]; generator?: boolean }
   | { kind: 'class'; qname: string; file: string }
   | { kind: 'variable'; file: string };
 
@@ -135,13 +136,14 @@ export class NameResolver {
 
   /** Whether calling `callee` creates a coroutine: an async def here or in the workspace, or a known library coroutine. */
   isCoroutineFunction(callee: Callee): boolean {
-    if (callee.definition) return callee.definition.type === 'function_definition' && callee.definition.child(0)?.type === 'async';
+    // An async generator (`async def` with a `yield`) makes an async iterator, not a coroutine.
+    if (callee.definition) return callee.definition.type === 'function_definition' && callee.definition.child(0)?.type === 'async' && !hasOwnYield(callee.definition);
     const q = callee.qname;
     if (!q) return false;
     if (this.catalog.isCoroutine(q)) return true;
     if (this.isOwn(q)) return false; // own names resolved to a definition above
     const symbol = this.workspace?.lookup(q);
-    return symbol?.kind === 'function' && symbol.isAsync;
+    return symbol?.kind === 'function' && symbol.isAsync && !symbol.generator;
   }
 
   /** Whether a call expression creates a coroutine object. */
@@ -279,7 +281,13 @@ export class NameResolver {
     const def = this.ownDefinition(classQname);
     if (def?.type !== 'class_definition') return undefined;
     const scope = this.scopes.scopeOf(def);
-    if (!scope || scope.bindings.has(attr)) return undefined;
+    if (!scope) return undefined;
+    const declared = scope.bindings.get(attr);
+    if (declared) {
+      // A field declared with an annotation in the class body (`path: Path`, dataclasses).
+      const d = declared.length === 1 ? declared[0] : undefined;
+      return d?.kind === 'value' && d.annotation ? this.annotationKind(d.annotation) : undefined;
+    }
     let table = this.instanceAttributes.get(def.id);
     if (!table) {
       table = this.collectInstanceAttributes(def, scope);
@@ -294,7 +302,7 @@ export class NameResolver {
     try {
       const k = this.kind(value, depth + 1, false);
       if (unpack === undefined) return typeof k === 'string' ? k : undefined;
-      return Array.isArray(k) ? k[unpack] : undefined;
+      return Array.isArray(k) ? k[unpack] || undefined : undefined;
     } finally {
       this.visiting.delete(-key - 1);
     }
@@ -385,6 +393,17 @@ export class NameResolver {
         if (!this.isOwn(q) && this.workspace?.lookup(q)?.kind === 'class') return q;
         return undefined;
       }
+      case 'tuple':
+      case 'expression_list': {
+        // `a, b = Path(x), Path(y)`: the kinds of the items ('' for an unknown one).
+        const items = expr.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+        if (items.length > 16 || items.some((c) => c.type === 'list_splat')) return undefined;
+        const kinds = items.map((c) => {
+          const k = this.kind(c, depth + 1, false);
+          return typeof k === 'string' ? k : '';
+        });
+        return kinds.some((k) => k !== '') ? kinds : undefined;
+      }
       case 'attribute': {
         // `self.loop` where the class assigns `self.loop = asyncio.get_event_loop()` once.
         const object = expr.childForFieldName('object');
@@ -458,7 +477,7 @@ export class NameResolver {
         if (!b.value) return undefined;
         const k = this.kind(b.value, depth + 1, false);
         if (b.unpack === undefined) return typeof k === 'string' ? k : undefined;
-        return Array.isArray(k) ? k[b.unpack] : undefined;
+        return Array.isArray(k) ? k[b.unpack] || undefined : undefined;
       }
       default:
         return undefined;

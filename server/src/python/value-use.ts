@@ -241,3 +241,24 @@ function isReturned(node: Node): boolean {
   }
   return parent?.type === 'return_statement';
 }
+
+const generatorCache = new WeakMap<Node, boolean>();
+
+/** Whether a `def` has a `yield` in its own body (nested functions, lambdas and classes excluded). */
+export function hasOwnYield(def: Node): boolean {
+  const cached = generatorCache.get(def);
+  if (cached !== undefined) return cached;
+  const body = def.childForFieldName('body');
+  let found = false;
+  if (body) {
+    const tree = body.tree;
+    const after = tree.arrays.after;
+    for (let i = body.id; i < after[body.id] && !found; ) {
+      const type = tree.typeOf(i);
+      if (type === 'yield') found = true;
+      i = NESTED_SCOPES.has(type) ? after[i] : i + 1;
+    }
+  }
+  generatorCache.set(def, found);
+  return found;
+}
