@@ -46,7 +46,9 @@ function isAsyncFor(node: Node): boolean {
 
 /** How the value of `node` is used, when syntax alone shows it is used as a plain value. */
 export function valueUse(node: Node): ValueUse | undefined {
-  const { child, parent } = parenthesizedParent(node);
+  let { child, parent } = parenthesizedParent(node);
+  // `(conn := get()) is not None`: the walrus passes the value on.
+  while (parent?.type === 'named_expression' && parent.childForFieldName('value')?.id === child.id) ({ child, parent } = parenthesizedParent(parent));
   if (!parent) return undefined;
   const is = (field: string) => parent.childForFieldName(field)?.id === child.id;
   switch (parent.type) {

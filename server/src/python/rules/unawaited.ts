@@ -87,7 +87,7 @@ export const unawaited: PyRule = {
         if (fn?.type !== 'identifier' && fn?.type !== 'attribute') return;
         let use = valueUse(call);
         const parent = call.parent;
-        if (use === undefined && !(parent?.type === 'argument_list' || parent?.type === 'parenthesized_expression')) return;
+        if (use === undefined && !(parent?.type === 'argument_list' || parent?.type === 'parenthesized_expression' || parent?.type === 'named_expression')) return;
         if (!names.callsCoroutineFunction(call)) return;
         use ??= plainArgument(call, names);
         if (use === undefined) return;
