@@ -49,7 +49,7 @@ export const unawaited: PyRule = {
         const uses = readsOf(stored, scopeNode);
         if (uses.length > 0) {
           // Read: flagged only when every read uses the value as a plain value, never awaiting or passing it on.
-          if (!singlyBound(stored, names)) return;
+          if (!singlyBound(stored, names) || transformed(callee.definition)) return;
           let shown: string | undefined;
           for (const read of uses) {
             const use = valueUse(read) ?? plainArgument(read, names);
@@ -88,7 +88,8 @@ export const unawaited: PyRule = {
         let use = valueUse(call);
         const parent = call.parent;
         if (use === undefined && !(parent?.type === 'argument_list' || parent?.type === 'parenthesized_expression' || parent?.type === 'named_expression')) return;
-        if (!names.callsCoroutineFunction(call)) return;
+        const callee = names.callee(call);
+        if (!names.isCoroutineFunction(callee) || transformed(callee.definition)) return;
         use ??= plainArgument(call, names);
         if (use === undefined) return;
         context.report(
@@ -100,6 +101,25 @@ export const unawaited: PyRule = {
     };
   },
 };
+
+/** Decorators that leave an `async def` a coroutine function (by their last name segment). */
+const NEUTRAL_DECORATORS = new Set(['staticmethod', 'classmethod', 'abstractmethod', 'wraps', 'override', 'final', 'overload']);
+
+/**
+ * Whether a same-file def has a decorator that may turn it into something else (`@sync_compatible`,
+ * `@async_to_sync`): its calls are then not known to make coroutines where a value is used.
+ */
+function transformed(def: Node | undefined): boolean {
+  const decorated = def?.parent;
+  if (decorated?.type !== 'decorated_definition') return false;
+  return decorated.namedChildren.some((d) => {
+    if (d?.type !== 'decorator') return false;
+    let e = d.namedChild(0);
+    if (e?.type === 'call') e = e.childForFieldName('function');
+    const name = e?.type === 'attribute' ? e.childForFieldName('attribute')?.text : e?.text;
+    return !NEUTRAL_DECORATORS.has(name ?? '');
+  });
+}
 
 /** Whether the name bound at `target` has that one binding in its scope. */
 function singlyBound(target: Node, names: PyRuleContext['names']): boolean {
