@@ -270,6 +270,18 @@ export class Catalog {
     }
     this.blocking = blocking;
     this.coroutines = config?.coroutines.length ? new Set([...COROUTINES, ...config.coroutines]) : COROUTINES;
+    const names = [
+      ...blocking.keys(), ...this.coroutines, ...Object.keys(RETURNS), ...TASK_FACTORIES, ...Object.keys(LOOP_RUNNERS),
+      ...Object.keys(CALLBACK_SCHEDULERS), ...COROUTINE_CONSUMERS, 'asyncio.gather',
+    ];
+    this.lastSegments = new Set(names.map((n) => n.slice(n.lastIndexOf('.') + 1)));
+  }
+
+  private readonly lastSegments: ReadonlySet<string>;
+
+  /** Whether some catalog entry ends in `name` (`create_task`, `sleep`): a cheap filter before resolving re-exports. */
+  endsSomeEntry(name: string): boolean {
+    return this.lastSegments.has(name);
   }
 
   blockingCall(qname: string): BlockingCall | undefined {

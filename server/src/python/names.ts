@@ -56,6 +56,7 @@ export class NameResolver {
   private readonly kindCache = new Map<number, Kind | undefined>();
   private readonly visiting = new Set<number>();
   private readonly externalCache = new Map<string, string>();
+  private readonly lookupCache = new Map<string, IndexedSymbol | undefined>();
   /** Per class node: attribute name -> the `self.<name> = value` assignments in its methods. */
   private readonly instanceAttributes = new Map<number, Map<string, { value: Node; unpack: number | undefined }[]>>();
 
@@ -120,12 +121,23 @@ export class NameResolver {
 
   /** What the workspace index knows of a qualified name outside this file. */
   workspaceSymbol(qname: string): IndexedSymbol | undefined {
-    return this.isOwn(qname) ? undefined : this.workspace?.lookup(qname);
+    return this.isOwn(qname) ? undefined : this.lookupCached(qname);
+  }
+
+  /** The workspace index's answer for a qualified name, asked once per name in this module. */
+  private lookupCached(qname: string): IndexedSymbol | undefined {
+    if (!this.workspace) return undefined;
+    if (this.lookupCache.has(qname)) return this.lookupCache.get(qname);
+    const symbol = this.workspace.lookup(qname);
+    this.lookupCache.set(qname, symbol);
+    return symbol;
   }
 
   /** A name re-exported by a workspace module from outside the workspace, as that outside name. */
   private externalName(qname: string | undefined): string | undefined {
     if (qname === undefined || this.isOwn(qname) || !this.workspace?.external || qname.startsWith('builtins.')) return qname;
+    // Only a name the catalog knows is worth following out of the workspace.
+    if (!this.catalog.endsSomeEntry(qname.slice(qname.lastIndexOf('.') + 1))) return qname;
     let ext = this.externalCache.get(qname);
     if (ext === undefined) {
       ext = this.workspace.external(qname) ?? qname;
@@ -142,7 +154,7 @@ export class NameResolver {
     if (!q) return false;
     if (this.catalog.isCoroutine(q)) return true;
     if (this.isOwn(q)) return false; // own names resolved to a definition above
-    const symbol = this.workspace?.lookup(q);
+    const symbol = this.lookupCached(q);
     return symbol?.kind === 'function' && symbol.isAsync && !symbol.generator;
   }
 
@@ -214,7 +226,7 @@ export class NameResolver {
 
   private isClass(qname: string): boolean {
     if (this.isOwn(qname)) return this.ownDefinition(qname)?.type === 'class_definition';
-    return this.workspace?.lookup(qname)?.kind === 'class';
+    return this.lookupCached(qname)?.kind === 'class';
   }
 
   private qname(expr: Node, depth: number): string | undefined {
@@ -348,7 +360,7 @@ export class NameResolver {
     if (!found) {
       const name = id.text;
       for (const star of this.scopes.starImports) {
-        const s = this.workspace?.lookup(`${star}.${name}`);
+        const s = this.lookupCached(`${star}.${name}`);
         if (s) return `${star}.${name}`;
       }
       return `builtins.${name}`;
@@ -390,7 +402,7 @@ export class NameResolver {
         const returned = this.catalog.returns(q);
         if (returned !== undefined) return this.catalog.isCoroutine(q) && !awaited ? undefined : returned;
         if (callee.definition?.type === 'class_definition') return q;
-        if (!this.isOwn(q) && this.workspace?.lookup(q)?.kind === 'class') return q;
+        if (!this.isOwn(q) && this.lookupCached(q)?.kind === 'class') return q;
         return undefined;
       }
       case 'tuple':

@@ -86,8 +86,7 @@ export const unawaited: PyRule = {
         const fn = call.childForFieldName('function');
         if (fn?.type !== 'identifier' && fn?.type !== 'attribute') return;
         let use = valueUse(call);
-        const parent = call.parent;
-        if (use === undefined && !(parent?.type === 'argument_list' || parent?.type === 'parenthesized_expression' || parent?.type === 'named_expression')) return;
+        if (use === undefined && !mayTakePlainArgument(call, names)) return;
         const callee = names.callee(call);
         if (!names.isCoroutineFunction(callee) || transformed(callee.definition)) return;
         use ??= plainArgument(call, names);
@@ -119,6 +118,24 @@ function transformed(def: Node | undefined): boolean {
     const name = e?.type === 'attribute' ? e.childForFieldName('attribute')?.text : e?.text;
     return !NEUTRAL_DECORATORS.has(name ?? '');
   });
+}
+
+/**
+ * A cheap filter before resolving an argument: the call it is given to is a plain name
+ * (`str(...)`, a module function) or a function of an imported module (`json.dumps(...)`,
+ * `utils.as_text(...)`), not a method on some object (methods are never known plain).
+ */
+function mayTakePlainArgument(call: Node, names: PyRuleContext['names']): boolean {
+  let parent = call.parent;
+  while (parent?.type === 'parenthesized_expression') parent = parent.parent;
+  if (parent?.type !== 'argument_list') return false;
+  const fn = parent.parent?.type === 'call' ? parent.parent.childForFieldName('function') : null;
+  if (fn?.type === 'identifier') return true;
+  if (fn?.type !== 'attribute') return false;
+  const object = fn.childForFieldName('object');
+  if (object?.type !== 'identifier') return false;
+  const bindings = names.bindingsOf(object);
+  return bindings !== undefined && bindings.length > 0 && bindings.every((b) => b.kind === 'import');
 }
 
 /** Whether the name bound at `target` has that one binding in its scope. */
