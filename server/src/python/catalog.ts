@@ -19,6 +19,8 @@ const SOCKET_METHODS = ['connect', 'accept', 'send', 'sendall', 'sendto', 'recv'
 const PATH_IO = ['read_text', 'write_text', 'read_bytes', 'write_bytes', 'open'] as const;
 
 const THREAD = 'asyncio.to_thread';
+const OS_SPAWN = ['spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnv', 'spawnve', 'spawnvp', 'spawnvpe', 'posix_spawn', 'posix_spawnp'] as const;
+const OS_WAIT = ['wait', 'wait3', 'wait4', 'waitpid', 'waitid'] as const;
 
 /** Calls that block the thread they run on, and so the event loop when made from a coroutine. */
 export const BLOCKING_CALLS: Readonly<Record<string, BlockingCall>> = {
@@ -46,6 +48,19 @@ export const BLOCKING_CALLS: Readonly<Record<string, BlockingCall>> = {
   'bcrypt.checkpw': { instead: `${THREAD}(bcrypt.checkpw, ...)` },
   'bcrypt.kdf': { instead: `${THREAD}(bcrypt.kdf, ...)` },
   ...Object.fromEntries(PATH_IO.map((m) => [`pathlib.Path.${m}`, { instead: `aiofiles, or ${THREAD}` }])),
+  // What flake8-async (ASYNC2xx) and Ruff know besides.
+  ...Object.fromEntries([...HTTP_VERBS, 'stream'].map((v) => [`httpx.${v}`, { instead: 'httpx.AsyncClient' }])),
+  ...Object.fromEntries([...HTTP_VERBS, 'send', 'stream'].map((v) => [`httpx.Client.${v}`, { instead: 'httpx.AsyncClient' }])),
+  'urllib3.request': { instead: 'aiohttp or httpx.AsyncClient' },
+  'urllib3.PoolManager.request': { instead: 'aiohttp or httpx.AsyncClient' },
+  'urllib3.PoolManager.urlopen': { instead: 'aiohttp or httpx.AsyncClient' },
+  'subprocess.getoutput': { instead: 'asyncio.create_subprocess_shell' },
+  'subprocess.getstatusoutput': { instead: 'asyncio.create_subprocess_shell' },
+  ...Object.fromEntries(OS_SPAWN.map((f) => [`os.${f}`, { instead: 'asyncio.create_subprocess_exec' }])),
+  ...Object.fromEntries(OS_WAIT.map((f) => [`os.${f}`, { instead: `asyncio.create_subprocess_exec and await proc.wait(), or ${THREAD}` }])),
+  'io.open': { instead: `aiofiles.open, or ${THREAD}` },
+  'io.open_code': { instead: THREAD },
+  'os.fdopen': { instead: `aiofiles, or ${THREAD}` },
 };
 
 /** Library coroutine functions: calling one only creates a coroutine, which must be awaited. */
@@ -86,6 +101,18 @@ export const COROUTINES: ReadonlySet<string> = new Set([
   'asyncio.AbstractEventLoop.create_connection',
   'asyncio.AbstractEventLoop.create_server',
   'asyncio.AbstractEventLoop.shutdown_asyncgens',
+  'asyncio.AbstractEventLoop.shutdown_default_executor',
+  'asyncio.AbstractEventLoop.getnameinfo',
+  'asyncio.AbstractEventLoop.create_unix_connection',
+  'asyncio.AbstractEventLoop.create_unix_server',
+  'asyncio.AbstractEventLoop.create_datagram_endpoint',
+  'asyncio.AbstractEventLoop.connect_read_pipe',
+  'asyncio.AbstractEventLoop.connect_write_pipe',
+  'asyncio.AbstractEventLoop.subprocess_exec',
+  'asyncio.AbstractEventLoop.subprocess_shell',
+  'asyncio.AbstractEventLoop.start_tls',
+  'asyncio.AbstractEventLoop.sendfile',
+  'asyncio.AbstractEventLoop.sock_sendfile',
   'aiohttp.ClientSession.close',
   'aiohttp.ClientResponse.text',
   'aiohttp.ClientResponse.json',
@@ -145,6 +172,8 @@ export const RETURNS: Readonly<Record<string, string | readonly string[]>> = {
   'aiohttp.ClientSession': 'aiohttp.ClientSession',
   ...Object.fromEntries(HTTP_VERBS.map((v) => [`aiohttp.ClientSession.${v}`, 'aiohttp.ClientResponse'])),
   'httpx.AsyncClient': 'httpx.AsyncClient',
+  'httpx.Client': 'httpx.Client',
+  'urllib3.PoolManager': 'urllib3.PoolManager',
 };
 
 /**
@@ -175,6 +204,8 @@ export const ANNOTATION_KINDS: Readonly<Record<string, string>> = {
   'aiohttp.ClientSession': 'aiohttp.ClientSession',
   'aiohttp.ClientResponse': 'aiohttp.ClientResponse',
   'httpx.AsyncClient': 'httpx.AsyncClient',
+  'httpx.Client': 'httpx.Client',
+  'urllib3.PoolManager': 'urllib3.PoolManager',
 };
 
 /** Calls that schedule a coroutine as a task (dangling-task). `asyncio.TaskGroup.create_task` keeps its tasks. */
@@ -239,6 +270,18 @@ export class Catalog {
     }
     this.blocking = blocking;
     this.coroutines = config?.coroutines.length ? new Set([...COROUTINES, ...config.coroutines]) : COROUTINES;
+    const names = [
+      ...blocking.keys(), ...this.coroutines, ...Object.keys(RETURNS), ...TASK_FACTORIES, ...Object.keys(LOOP_RUNNERS),
+      ...Object.keys(CALLBACK_SCHEDULERS), ...COROUTINE_CONSUMERS, 'asyncio.gather',
+    ];
+    this.lastSegments = new Set(names.map((n) => n.slice(n.lastIndexOf('.') + 1)));
+  }
+
+  private readonly lastSegments: ReadonlySet<string>;
+
+  /** Whether some catalog entry ends in `name` (`create_task`, `sleep`): a cheap filter before resolving re-exports. */
+  endsSomeEntry(name: string): boolean {
+    return this.lastSegments.has(name);
   }
 
   blockingCall(qname: string): BlockingCall | undefined {

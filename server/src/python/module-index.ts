@@ -13,11 +13,14 @@ import path from 'node:path';
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { IndexedSymbol, ModuleIdentity, WorkspaceLookup } from './names';
 import { importBindings, targetNames } from './scope';
+import { hasOwnYield, plainParameters } from './value-use';
 
 /** Files whose folder is a workspace root, nearest first. */
 export const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git'] as const;
 /** Modules larger than this are not indexed (their names are simply unknown). */
 export const MAX_INDEXED_SIZE = 4 * 1024 * 1024;
+/** Sync functions with a longer body are not examined for plain-value parameters. */
+const MAX_PLAIN_BODY = 1500;
 /** Re-export chains longer than this are not followed. */
 const MAX_HOPS = 12;
 
@@ -26,11 +29,17 @@ export interface ClassSummary {
   methods: Map<string, boolean>;
   /** Base class expressions as written (`Base`, `models.Base`), resolved on lookup. */
   bases: string[];
+  /** Methods that are async generators (`async def` with a `yield`): calling one makes no coroutine. */
+  asyncGenerators?: Set<string>;
 }
 
 export interface ModuleSummary {
   /** Module-level functions: name -> is `async def`. */
   functions: Map<string, boolean>;
+  /** Small module-level sync functions -> positions of the parameters used only as plain values (value-use.ts). */
+  plainParameters?: Map<string, number[]>;
+  /** Module functions that are async generators (`async def` with a `yield`). */
+  asyncGenerators?: Set<string>;
   classes: Map<string, ClassSummary>;
   /** Names imported at module level -> absolute qualified target (re-exports). */
   imports: Map<string, string>;
@@ -134,7 +143,18 @@ export function summarizeModule(tree: SyntaxTree, packageName: string | undefine
           const name = stmt.childForFieldName('name')?.text;
           if (!name) break;
           const isAsync = stmt.child(0)?.type === 'async';
-          if (where === 'module') summary.functions.set(name, isAsync);
+          if (isAsync && hasOwnYield(stmt)) {
+            if (where === 'module') (summary.asyncGenerators ??= new Set()).add(name);
+            else if (cls && !cls.methods.has(name)) (cls.asyncGenerators ??= new Set()).add(name);
+          }
+          if (where === 'module') {
+            summary.functions.set(name, isAsync);
+            const body = stmt.childForFieldName('body');
+            if (!isAsync && body && body.endIndex - body.startIndex <= MAX_PLAIN_BODY) {
+              const plain = plainParameters(stmt);
+              if (plain.length > 0) (summary.plainParameters ??= new Map()).set(name, plain);
+            }
+          }
           else if (cls && !cls.methods.has(name)) cls.methods.set(name, isAsync);
           break;
         }
@@ -297,13 +317,50 @@ export class ModuleIndex {
     return undefined;
   }
 
+  /**
+   * The name outside the workspace that a workspace import re-exports (`pkg.compat.create_task`,
+   * with `from asyncio import create_task` in pkg/compat.py, is `asyncio.create_task`); undefined
+   * when `qname` is not such a re-export.
+   */
+  external(qname: string, fromFile: string, hops = 0): string | undefined {
+    if (hops > MAX_HOPS) return undefined;
+    const parts = qname.split('.');
+    for (let i = parts.length - 1; i >= 1; i--) {
+      const file = this.resolveModule(parts.slice(0, i).join('.'), fromFile);
+      if (!file) continue;
+      const summary = this.summaryOf(file);
+      if (!summary) return undefined;
+      const [name, ...more] = parts.slice(i);
+      if (summary.functions.has(name) || summary.classes.has(name)) return undefined;
+      const target = summary.imports.get(name);
+      if (target === undefined) return undefined;
+      const next = [target, ...more].join('.');
+      if (this.inWorkspace(target, file)) return this.external(next, file, hops + 1);
+      return next;
+    }
+    return undefined;
+  }
+
+  private inWorkspace(qname: string, fromFile: string): boolean {
+    const parts = qname.split('.');
+    for (let i = parts.length; i >= 1; i--) if (this.resolveModule(parts.slice(0, i).join('.'), fromFile)) return true;
+    return false;
+  }
+
   private member(file: string, moduleName: string, rest: string[], hops: number): IndexedSymbol | undefined {
     if (rest.length === 0) return { kind: 'module', file };
     const summary = this.summaryOf(file);
     if (!summary) return undefined;
     const [name, ...more] = rest;
     const fn = summary.functions.get(name);
-    if (fn !== undefined) return more.length === 0 ? { kind: 'function', isAsync: fn, file } : undefined;
+    if (fn !== undefined) {
+      if (more.length > 0) return undefined;
+      const plain = summary.plainParameters?.get(name);
+      const symbol: IndexedSymbol = { kind: 'function', isAsync: fn, file };
+      if (plain) symbol.plainParameters = plain;
+      if (summary.asyncGenerators?.has(name)) symbol.generator = true;
+      return symbol;
+    }
     const cls = summary.classes.get(name);
     if (cls) {
       if (more.length === 0) return { kind: 'class', qname: `${moduleName}.${name}`, file };
@@ -322,7 +379,7 @@ export class ModuleIndex {
 
   private method(file: string, moduleName: string, cls: ClassSummary, name: string, hops: number): IndexedSymbol | undefined {
     const own = cls.methods.get(name);
-    if (own !== undefined) return { kind: 'function', isAsync: own, file };
+    if (own !== undefined) return cls.asyncGenerators?.has(name) ? { kind: 'function', isAsync: own, file, generator: true } : { kind: 'function', isAsync: own, file };
     const summary = this.summaryOf(file);
     if (!summary) return undefined;
     for (const base of cls.bases) {
@@ -482,7 +539,7 @@ export class PythonWorkspace {
   lookupFrom(file: string): WorkspaceLookup {
     const abs = path.resolve(file);
     const index = this.indexFor(abs);
-    return { lookup: (qname) => index.lookup(qname, abs) };
+    return { lookup: (qname) => index.lookup(qname, abs), external: (qname) => index.external(qname, abs) };
   }
 }
 

@@ -11,17 +11,24 @@
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { Catalog } from './catalog';
 import { ModuleScopes, type Binding, type Scope } from './scope';
+import { hasOwnYield } from './value-use';
 
 /** What the workspace knows about a qualified name defined outside this file. */
 export type IndexedSymbol =
   | { kind: 'module'; file: string }
-  | { kind: 'function'; isAsync: boolean; file: string }
+  /** `plainParameters`: positions of the parameters a sync function uses only as plain values (value-use.ts). */
+  | { kind: 'function'; isAsync: boolean; file: string; plainParameters?: readonly number[]; generator?: boolean }
   | { kind: 'class'; qname: string; file: string }
   | { kind: 'variable'; file: string };
 
 /** Cross-module questions, answered by the module index. */
 export interface WorkspaceLookup {
   lookup(qname: string): IndexedSymbol | undefined;
+  /**
+   * The name a workspace re-export stands for outside the workspace (`pkg.compat.create_task`
+   * with `from asyncio import create_task` in pkg/compat.py -> `asyncio.create_task`), or undefined.
+   */
+  external?(qname: string): string | undefined;
 }
 
 export interface ModuleIdentity {
@@ -48,6 +55,10 @@ export class NameResolver {
   private scopesCache: ModuleScopes | undefined;
   private readonly kindCache = new Map<number, Kind | undefined>();
   private readonly visiting = new Set<number>();
+  private readonly externalCache = new Map<string, string>();
+  private readonly lookupCache = new Map<string, IndexedSymbol | undefined>();
+  /** Per class node: attribute name -> the `self.<name> = value` assignments in its methods. */
+  private readonly instanceAttributes = new Map<number, Map<string, { value: Node; unpack: number | undefined }[]>>();
 
   constructor(
     private readonly tree: SyntaxTree,
@@ -83,7 +94,7 @@ export class NameResolver {
    * of a receiver of known kind (`q.put` -> `asyncio.Queue.put`). Undefined when not known.
    */
   qualifiedName(expr: Node): string | undefined {
-    return this.qname(expr, 0);
+    return this.externalName(this.qname(expr, 0));
   }
 
   /** What a call calls: its qualified name and, for a same-file function or class, its definition. */
@@ -104,19 +115,47 @@ export class NameResolver {
         }
       }
     }
-    const qname = this.qname(fn, depth);
+    const qname = this.externalName(this.qname(fn, depth));
     return { qname, definition: qname ? this.ownDefinition(qname) : undefined };
+  }
+
+  /** What the workspace index knows of a qualified name outside this file. */
+  workspaceSymbol(qname: string): IndexedSymbol | undefined {
+    return this.isOwn(qname) ? undefined : this.lookupCached(qname);
+  }
+
+  /** The workspace index's answer for a qualified name, asked once per name in this module. */
+  private lookupCached(qname: string): IndexedSymbol | undefined {
+    if (!this.workspace) return undefined;
+    if (this.lookupCache.has(qname)) return this.lookupCache.get(qname);
+    const symbol = this.workspace.lookup(qname);
+    this.lookupCache.set(qname, symbol);
+    return symbol;
+  }
+
+  /** A name re-exported by a workspace module from outside the workspace, as that outside name. */
+  private externalName(qname: string | undefined): string | undefined {
+    if (qname === undefined || this.isOwn(qname) || !this.workspace?.external || qname.startsWith('builtins.')) return qname;
+    // Only a name the catalog knows is worth following out of the workspace.
+    if (!this.catalog.endsSomeEntry(qname.slice(qname.lastIndexOf('.') + 1))) return qname;
+    let ext = this.externalCache.get(qname);
+    if (ext === undefined) {
+      ext = this.workspace.external(qname) ?? qname;
+      this.externalCache.set(qname, ext);
+    }
+    return ext;
   }
 
   /** Whether calling `callee` creates a coroutine: an async def here or in the workspace, or a known library coroutine. */
   isCoroutineFunction(callee: Callee): boolean {
-    if (callee.definition) return callee.definition.type === 'function_definition' && callee.definition.child(0)?.type === 'async';
+    // An async generator (`async def` with a `yield`) makes an async iterator, not a coroutine.
+    if (callee.definition) return callee.definition.type === 'function_definition' && callee.definition.child(0)?.type === 'async' && !hasOwnYield(callee.definition);
     const q = callee.qname;
     if (!q) return false;
     if (this.catalog.isCoroutine(q)) return true;
     if (this.isOwn(q)) return false; // own names resolved to a definition above
-    const symbol = this.workspace?.lookup(q);
-    return symbol?.kind === 'function' && symbol.isAsync;
+    const symbol = this.lookupCached(q);
+    return symbol?.kind === 'function' && symbol.isAsync && !symbol.generator;
   }
 
   /** Whether a call expression creates a coroutine object. */
@@ -187,7 +226,7 @@ export class NameResolver {
 
   private isClass(qname: string): boolean {
     if (this.isOwn(qname)) return this.ownDefinition(qname)?.type === 'class_definition';
-    return this.workspace?.lookup(qname)?.kind === 'class';
+    return this.lookupCached(qname)?.kind === 'class';
   }
 
   private qname(expr: Node, depth: number): string | undefined {
@@ -208,7 +247,7 @@ export class NameResolver {
     if (head.type === 'identifier') {
       base = this.identifierQname(head);
       if (base === undefined && parts.length > 0) {
-        const k = this.kind(head, depth + 1, false);
+        const k = this.kind(head, depth + 1, false) ?? this.classOfCls(head);
         if (typeof k === 'string') base = k;
       }
     } else if (head.type === 'parenthesized_expression') {
@@ -223,7 +262,96 @@ export class NameResolver {
       if (typeof k === 'string') base = k;
     }
     if (base === undefined) return undefined;
+    // `self.loop.run_until_complete`: an attribute assigned once in the class has the kind of its value.
+    while (parts.length > 1 && this.isOwn(base)) {
+      const k = this.instanceAttributeKind(base, parts[0], depth + 1);
+      if (typeof k !== 'string') break;
+      base = k;
+      parts.shift();
+    }
     return parts.length > 0 ? `${base}.${parts.join('.')}` : base;
+  }
+
+  /** The class `cls` stands for in a classmethod (its first parameter), as a qualified name. */
+  private classOfCls(id: Node): string | undefined {
+    const found = this.scopes.resolveIdentifier(id);
+    const b = found?.bindings.length === 1 ? found.bindings[0] : undefined;
+    if (b?.kind !== 'parameter' || b.index !== 0 || b.scope.kind !== 'function' || b.scope.parent?.kind !== 'class') return undefined;
+    const cls = b.scope.parent;
+    if (cls.path === undefined) return undefined;
+    const isClassMethod = b.scope.decorators.some((d) => this.qname(d, 1) === 'builtins.classmethod');
+    return isClassMethod ? `${this.module.moduleName}.${cls.path}` : undefined;
+  }
+
+  /**
+   * The kind of `self.<attr>` on an instance of a class of this module, when the class (its own
+   * body, not a base) assigns that attribute exactly once: `self.loop = asyncio.get_event_loop()`
+   * in `__init__`. A method or class attribute of that name, or a second assignment: unknown.
+   */
+  private instanceAttributeKind(classQname: string, attr: string, depth: number): Kind | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const def = this.ownDefinition(classQname);
+    if (def?.type !== 'class_definition') return undefined;
+    const scope = this.scopes.scopeOf(def);
+    if (!scope) return undefined;
+    const declared = scope.bindings.get(attr);
+    if (declared) {
+      // A field declared with an annotation in the class body (`path: Path`, dataclasses).
+      const d = declared.length === 1 ? declared[0] : undefined;
+      return d?.kind === 'value' && d.annotation ? this.annotationKind(d.annotation) : undefined;
+    }
+    let table = this.instanceAttributes.get(def.id);
+    if (!table) {
+      table = this.collectInstanceAttributes(def, scope);
+      this.instanceAttributes.set(def.id, table);
+    }
+    const writes = table.get(attr);
+    if (!writes || writes.length !== 1) return undefined;
+    const { value, unpack } = writes[0];
+    const key = value.id * 64 + (unpack ?? 63);
+    if (this.visiting.has(-key - 1)) return undefined;
+    this.visiting.add(-key - 1);
+    try {
+      const k = this.kind(value, depth + 1, false);
+      if (unpack === undefined) return typeof k === 'string' ? k : undefined;
+      return Array.isArray(k) ? k[unpack] || undefined : undefined;
+    } finally {
+      this.visiting.delete(-key - 1);
+    }
+  }
+
+  private collectInstanceAttributes(def: Node, classScope: Scope): Map<string, { value: Node; unpack: number | undefined }[]> {
+    const table = new Map<string, { value: Node; unpack: number | undefined }[]>();
+    const add = (name: string, value: Node, unpack: number | undefined) => {
+      const list = table.get(name);
+      if (list) list.push({ value, unpack });
+      else table.set(name, [{ value, unpack }]);
+    };
+    const selfAttribute = (target: Node): string | undefined => {
+      if (target.type !== 'attribute') return undefined;
+      const object = target.childForFieldName('object');
+      if (object?.type !== 'identifier') return undefined;
+      const found = this.scopes.resolveIdentifier(object);
+      const b = found?.bindings.length === 1 ? found.bindings[0] : undefined;
+      if (b?.kind !== 'parameter' || b.index !== 0 || b.scope.parent !== classScope) return undefined;
+      return target.childForFieldName('attribute')?.text;
+    };
+    for (const node of def.descendantsOfType(['assignment', 'augmented_assignment'])) {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left) continue;
+      if (left.type === 'attribute') {
+        const name = selfAttribute(left);
+        // An augmented write (`self.n += 1`) or an annotation-only one counts as a second, unknown value.
+        if (name !== undefined) add(name, node.type === 'assignment' && right ? right : node, undefined);
+      } else if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+        left.namedChildren.forEach((c, i) => {
+          const name = c ? selfAttribute(c) : undefined;
+          if (name !== undefined) add(name, right ?? node, right ? i : undefined);
+        });
+      }
+    }
+    return table;
   }
 
   /** The qualified name an identifier itself denotes (import, def, class, builtin); not variables. */
@@ -232,7 +360,7 @@ export class NameResolver {
     if (!found) {
       const name = id.text;
       for (const star of this.scopes.starImports) {
-        const s = this.workspace?.lookup(`${star}.${name}`);
+        const s = this.lookupCached(`${star}.${name}`);
         if (s) return `${star}.${name}`;
       }
       return `builtins.${name}`;
@@ -274,8 +402,27 @@ export class NameResolver {
         const returned = this.catalog.returns(q);
         if (returned !== undefined) return this.catalog.isCoroutine(q) && !awaited ? undefined : returned;
         if (callee.definition?.type === 'class_definition') return q;
-        if (!this.isOwn(q) && this.workspace?.lookup(q)?.kind === 'class') return q;
+        if (!this.isOwn(q) && this.lookupCached(q)?.kind === 'class') return q;
         return undefined;
+      }
+      case 'tuple':
+      case 'expression_list': {
+        // `a, b = Path(x), Path(y)`: the kinds of the items ('' for an unknown one).
+        const items = expr.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+        if (items.length > 16 || items.some((c) => c.type === 'list_splat')) return undefined;
+        const kinds = items.map((c) => {
+          const k = this.kind(c, depth + 1, false);
+          return typeof k === 'string' ? k : '';
+        });
+        return kinds.some((k) => k !== '') ? kinds : undefined;
+      }
+      case 'attribute': {
+        // `self.loop` where the class assigns `self.loop = asyncio.get_event_loop()` once.
+        const object = expr.childForFieldName('object');
+        const attr = expr.childForFieldName('attribute');
+        if (object?.type !== 'identifier' || !attr) return undefined;
+        const k = this.kind(object, depth + 1, false);
+        return typeof k === 'string' && this.isOwn(k) ? this.instanceAttributeKind(k, attr.text, depth + 1) : undefined;
       }
       case 'binary_operator': {
         // Path / "name" is a Path.
@@ -342,7 +489,7 @@ export class NameResolver {
         if (!b.value) return undefined;
         const k = this.kind(b.value, depth + 1, false);
         if (b.unpack === undefined) return typeof k === 'string' ? k : undefined;
-        return Array.isArray(k) ? k[b.unpack] : undefined;
+        return Array.isArray(k) ? k[b.unpack] || undefined : undefined;
       }
       default:
         return undefined;

@@ -45,6 +45,11 @@ def report_sync():
 
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
     sku = (await reader.readline()).decode().strip()
+    # unawaited: load_item is an async def; its coroutine object is always true, so unknown
+    # SKUs are never turned away here.
+    if not storage.load_item(sku):
+        writer.close()
+        return
     # nested-event-loop: called from a coroutine, the loop is already running.
     items = asyncio.run(sync_all([sku]))
     writer.write(repr(items).encode())
