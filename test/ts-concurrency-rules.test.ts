@@ -75,11 +75,11 @@ export async function f() {
   it('offers only suggestions, names the calls, and anchors on the first statement', async () => {
     const { findings, text } = await lint(
       'sequential-await',
-      `import { api } from './api';
+      `import { getPosts, getUser } from './api';
 export async function f(id: string) {
   console.log(id);
-  const user = await api.getUser(id);
-  const posts = await api.getPosts(id);
+  const user = await getUser(id);
+  const posts = await getPosts(id);
   return { user, posts };
 }
 `,
