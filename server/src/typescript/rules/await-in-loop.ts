@@ -26,8 +26,9 @@
 // not arrays go through `Array.from(xs, fn)`.
 import ts from 'typescript';
 import type { Fix } from '../../engine/types';
-import { awaitedCall, isDelayAwait, isOrderSensitiveCall } from '../awaits';
-import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, variableSymbol, VariableSet, writtenIdentifiers } from '../dataflow';
+import { awaitedCall, callModel, hasStatefulArgument, isDelayAwait, isPromiseCombinatorCall } from '../awaits';
+import { concurrencyCatalog } from '../../engine/concurrency-catalog';
+import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, rootIdentifier, variableSymbol, VariableSet, writtenIdentifiers } from '../dataflow';
 import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '../fix-text';
 import { ModuleResolver } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
@@ -68,12 +69,18 @@ export const awaitInLoop: TsRule = {
       const fn = enclosingFunction(loop);
       if (!fn || !isAsyncFunction(fn)) return;
       const { program, checker } = context;
-      if (calls.some((a) => isOrderSensitiveCall(awaitedCall(a)!))) return;
+      if (hasExplicitOrder(loop)) return;
+      const items = loopVariables(checker, loop);
+      // Per-item work: an awaited call uses the loop variable.
+      if (!calls.some((a) => items.usedIn(awaitedCall(a)!))) return;
+      if (calls.some((a) => isPromiseCombinatorCall(program, checker, awaitedCall(a)!))) return;
       resolver ??= new ModuleResolver(checker, context.sourceFile);
       if (awaits.some((a) => isDelayAwait(program, checker, resolver!, a))) return;
       if (carriesDependency(checker, loop, awaits)) return;
       if (callsLoopItem(checker, loop, calls)) return;
       if (exitsOnAwaitedResult(checker, loop, awaits)) return;
+      if (sharesState(context, loop, calls, items)) return;
+      if (mutatesSharedState(checker, loop, items)) return;
       const fix = ts.isForOfStatement(loop) ? promiseAllFix(context, loop) : undefined;
       context.report(calls[0], MESSAGE, fix ? [fix] : []);
     };
@@ -84,6 +91,81 @@ export const awaitInLoop: TsRule = {
     };
   },
 };
+
+// ---- the concurrency model -------------------------------------------------------------------
+
+/** The loop's own variables: the `for...of`/`for...in` binding, or a `for` header's declarations. */
+function loopVariables(checker: ts.TypeChecker, loop: ForLoop): VariableSet {
+  const items = new VariableSet(checker);
+  const init = loop.initializer;
+  if (init && ts.isVariableDeclarationList(init)) {
+    for (const d of init.declarations) for (const id of boundIdentifiers(d.name).ids) items.add(id);
+  } else if (init && !ts.isForStatement(loop)) {
+    for (const id of boundIdentifiers(init as ts.Expression).ids) items.add(id);
+  }
+  return items;
+}
+
+/** `for (const x of xs.reverse())`, `.toReversed()`: the order is made explicit. */
+function hasExplicitOrder(loop: ForLoop): boolean {
+  if (ts.isForStatement(loop)) return false;
+  const e = skipOuterExpressions(loop.expression);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  return ts.isPropertyAccessExpression(callee) && (callee.name.text === 'reverse' || callee.name.text === 'toReversed');
+}
+
+/**
+ * Every iteration calls through the same receiver, so only evidence rules a loop out: a method on
+ * `this` (or a closure over it), a stateful receiver, a stateful argument other than the item, an
+ * ordered call (event waits, logging, stream steps, hooks and cleanups fired in order).
+ */
+function sharesState(context: TsRuleContext, loop: ForLoop, calls: readonly ts.AwaitExpression[], items: VariableSet): boolean {
+  const { checker } = context;
+  const catalog = concurrencyCatalog(context.config);
+  return calls.some((a) => {
+    const call = awaitedCall(a)!;
+    const model = callModel(checker, call, catalog);
+    if (model.onThis || model.ordered || model.kind === 'stateful') return true;
+    // The item itself may be a connection (`for (const c of clients) await c.ping()`).
+    return hasStatefulArgument(checker, call, catalog, (arg) => ts.isIdentifier(arg) && items.has(arg));
+  });
+}
+
+/**
+ * The body writes state that outlives the iteration, other than collecting results per item:
+ * `total += await f(x)`, `this.last = await f(x)`, `state.x = ...`. Collecting is
+ * `out.push(...)`, `out[x] = ...` (keyed by the item), `map.set(...)`.
+ */
+function mutatesSharedState(checker: ts.TypeChecker, loop: ForLoop, items: VariableSet): boolean {
+  let found = false;
+  forEachEvaluatedNode(loop.statement, (n) => {
+    if (found) return false;
+    let target: ts.Expression | undefined;
+    if (isAssignment(n)) target = n.left;
+    else if (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) {
+      if (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) target = n.operand;
+    }
+    if (!target) return;
+    target = skipOuterExpressions(target);
+    if (ts.isElementAccessExpression(target) && items.usedIn(target.argumentExpression)) return; // out[x] = ...
+    const { ids, others } = boundIdentifiers(target);
+    const roots = [...ids, ...others.map((o) => rootIdentifier(o))];
+    for (const r of roots) {
+      if (!r) {
+        found = true; // `this.x = ...`, `f().x = ...`
+        return false;
+      }
+      if (items.has(r)) continue;
+      const symbol = variableSymbol(checker, r);
+      if (!symbol || !isFreshPerIteration(symbol, loop)) {
+        found = true;
+        return false;
+      }
+    }
+  });
+  return found;
+}
 
 // ---- loop-carried dependencies ----------------------------------------------------------------
 
