@@ -130,7 +130,7 @@ const EVENT_WAIT = /^(once|waitFor.*|waitUntil.*|nextEvent|waitEvent)$/;
 /** Logging and output: lines come out in the order they were written. */
 const LOGGING: ReadonlySet<string> = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'print', 'printf', 'output', 'stdout', 'stderr']);
 /** Hooks, signals and cleanups fired in order (`onDidStart`, `emit`, `dispose`). */
-const HOOK = /^(on[A-Z].*|emit.*|dispatch.*|notify.*|trigger.*|fire.*|dispose|destroy|close|disconnect|shutdown|stop|start|cleanup|cleanUp|teardown|terminate|kill|quit|release|unload.*)$/;
+const HOOK = /^(on[A-Z].*|emit.*|dispatch.*|notify.*|trigger.*|fire.*|(dispose|destroy|close|disconnect|shutdown|stop|start|cleanup|cleanUp|teardown|terminate|kill|quit|release|unload|detach)([A-Z].*)?)$/;
 /** Reads and steps through one stream or iterator. */
 const STREAM_STEP: ReadonlySet<string> = new Set(['read', 'readLine', 'readline', 'next', 'return', 'throw', 'pull', 'recv', 'receive', 'send']);
 /** Receivers named for output or user hooks (`logger.x()`, `hooks.run()`), by the last word of their name. */
@@ -170,6 +170,31 @@ function symbolKind(symbol: ts.Symbol, catalog: ConcurrencyCatalog): ReceiverKin
   return 'unknown';
 }
 
+/**
+ * A class of the project whose own properties hold a stateful object (an executor or repository
+ * built around one connection or query runner): its calls use that object.
+ */
+function holdsStatefulMember(checker: ts.TypeChecker, type: ts.Type, catalog: ConcurrencyCatalog): boolean {
+  const symbol = type.getSymbol();
+  const decl = symbol?.declarations?.[0];
+  if (!decl || !(ts.isClassDeclaration(decl) || ts.isInterfaceDeclaration(decl)) || declaringModule(decl) !== undefined) return false;
+  if (decl.getSourceFile().isDeclarationFile) return false;
+  for (const member of decl.members) {
+    if (!(ts.isPropertyDeclaration(member) || ts.isPropertySignature(member))) continue;
+    const t = checker.getTypeAtLocation(member);
+    const s = t.aliasSymbol ?? t.getSymbol();
+    if (s && !s.name.startsWith('__') && symbolKind(s, catalog) === 'stateful') return true;
+  }
+  const ctor = ts.isClassDeclaration(decl) ? decl.members.find(ts.isConstructorDeclaration) : undefined;
+  for (const p of ctor?.parameters ?? []) {
+    if (!p.modifiers?.some((m) => m.kind === ts.SyntaxKind.PublicKeyword || m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.ReadonlyKeyword)) continue;
+    const t = checker.getTypeAtLocation(p);
+    const s = t.aliasSymbol ?? t.getSymbol();
+    if (s && !s.name.startsWith('__') && symbolKind(s, catalog) === 'stateful') return true;
+  }
+  return false;
+}
+
 /** The kind of a value by its type: stateful if any part of a union is, safe if every part is. */
 export function typeKind(checker: ts.TypeChecker, expr: ts.Expression, catalog: ConcurrencyCatalog): ReceiverKind {
   const type = checker.getTypeAtLocation(expr);
@@ -179,7 +204,7 @@ export function typeKind(checker: ts.TypeChecker, expr: ts.Expression, catalog: 
   for (const t of parts) {
     const symbols = [t.aliasSymbol, t.getSymbol()].filter((s): s is ts.Symbol => s !== undefined && !s.name.startsWith('__'));
     const kinds = symbols.map((s) => symbolKind(s, catalog));
-    if (kinds.includes('stateful')) return 'stateful';
+    if (kinds.includes('stateful') || holdsStatefulMember(checker, t, catalog)) return 'stateful';
     if (!kinds.includes('safe')) allSafe = false;
   }
   return allSafe ? 'safe' : 'unknown';
@@ -234,6 +259,9 @@ export function callModel(checker: ts.TypeChecker, call: AwaitedCall, catalog: C
   if (method !== undefined && (EVENT_WAIT.test(method) || LOGGING.has(method) || HOOK.test(method) || STREAM_STEP.has(method))) model.ordered = true;
   if (ts.isIdentifier(callee)) {
     if (isClosureOverThis(checker, callee)) model.onThis = true;
+    // A callback the caller passed in: a user hook, run in order.
+    const decl = checker.getSymbolAtLocation(callee)?.valueDeclaration;
+    if (decl && ts.isParameter(decl)) model.ordered = true;
     return model;
   }
   if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return model;
@@ -247,8 +275,53 @@ export function callModel(checker: ts.TypeChecker, call: AwaitedCall, catalog: C
   if (isNamespaceLike(checker, receiver)) return model;
   model.receiver = receiver.getText().replace(/\s+/g, '');
   model.receiverNode = receiver;
-  model.kind = typeKind(checker, receiver, catalog);
+  model.kind = chainKind(checker, receiver, catalog);
   return model;
+}
+
+/**
+ * The kind of a receiver chain: stateful when any link is (`runner.manager.createQueryBuilder()`
+ * goes through the query runner) or a call in it is given a stateful argument
+ * (`new Executor(runner).insert(x)`); else the kind of the receiver itself.
+ */
+function chainKind(checker: ts.TypeChecker, receiver: ts.Expression, catalog: ConcurrencyCatalog): ReceiverKind {
+  const own = typeKind(checker, receiver, catalog);
+  if (own !== 'unknown') return own;
+  let e: ts.Expression = receiver;
+  for (let depth = 0; depth < 8; depth++) {
+    e = skipOuterExpressions(e);
+    if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
+      for (const a of e.arguments ?? []) {
+        const arg = skipOuterExpressions(a);
+        if ((ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg)) && typeKind(checker, arg, catalog) === 'stateful') return 'stateful';
+      }
+      if (ts.isNewExpression(e)) return 'unknown';
+      e = e.expression;
+    } else if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      e = e.expression;
+    } else {
+      return 'unknown';
+    }
+    const link = skipOuterExpressions(e);
+    if (link.kind === ts.SyntaxKind.ThisKeyword || isNamespaceLike(checker, link)) return 'unknown';
+    if (!ts.isCallExpression(link) && typeKind(checker, link, catalog) === 'stateful') return 'stateful';
+  }
+  return 'unknown';
+}
+
+/**
+ * A call of the body whose order is its meaning though nothing awaits it: logging and output,
+ * hooks and cleanups (by name), or a statement-level call on `this` (the object's own state).
+ */
+export function isOrderedSideEffect(call: ts.CallExpression): boolean {
+  const method = calleeName(call);
+  if (method !== undefined && (LOGGING.has(method) || HOOK.test(method) || EVENT_WAIT.test(method))) return true;
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const receiver = skipOuterExpressions(callee.expression);
+  const word = lastWord(receiver);
+  if (word !== undefined && ORDERED_RECEIVER_WORDS.has(word)) return true;
+  return receiver.kind === ts.SyntaxKind.ThisKeyword && ts.isExpressionStatement(call.parent);
 }
 
 /** Whether an argument of the call (other than those `except` accepts) is of a stateful kind by type. */

@@ -26,9 +26,9 @@
 // not arrays go through `Array.from(xs, fn)`.
 import ts from 'typescript';
 import type { Fix } from '../../engine/types';
-import { awaitedCall, callModel, hasStatefulArgument, isDelayAwait, isPromiseCombinatorCall } from '../awaits';
+import { awaitedCall, callModel, hasStatefulArgument, isDelayAwait, isOrderedSideEffect, isPromiseCombinatorCall } from '../awaits';
 import { concurrencyCatalog } from '../../engine/concurrency-catalog';
-import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, rootIdentifier, variableSymbol, VariableSet, writtenIdentifiers } from '../dataflow';
+import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, MUTATING_METHODS, rootIdentifier, variableSymbol, VariableSet, writtenIdentifiers } from '../dataflow';
 import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '../fix-text';
 import { ModuleResolver } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
@@ -123,6 +123,12 @@ function hasExplicitOrder(loop: ForLoop): boolean {
 function sharesState(context: TsRuleContext, loop: ForLoop, calls: readonly ts.AwaitExpression[], items: VariableSet): boolean {
   const { checker } = context;
   const catalog = concurrencyCatalog(context.config);
+  let ordered = false;
+  forEachEvaluatedNode(loop.statement, (n) => {
+    if (ordered) return false;
+    if (ts.isCallExpression(n) && isOrderedSideEffect(n)) ordered = true;
+  });
+  if (ordered) return true;
   return calls.some((a) => {
     const call = awaitedCall(a)!;
     const model = callModel(checker, call, catalog);
@@ -137,6 +143,9 @@ function sharesState(context: TsRuleContext, loop: ForLoop, calls: readonly ts.A
  * `total += await f(x)`, `this.last = await f(x)`, `state.x = ...`. Collecting is
  * `out.push(...)`, `out[x] = ...` (keyed by the item), `map.set(...)`.
  */
+/** Mutating methods that collect per-item results. */
+const COLLECTING: ReadonlySet<string> = new Set(['push', 'unshift', 'add', 'set']);
+
 function mutatesSharedState(checker: ts.TypeChecker, loop: ForLoop, items: VariableSet): boolean {
   let found = false;
   forEachEvaluatedNode(loop.statement, (n) => {
@@ -145,6 +154,10 @@ function mutatesSharedState(checker: ts.TypeChecker, loop: ForLoop, items: Varia
     if (isAssignment(n)) target = n.left;
     else if (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) {
       if (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) target = n.operand;
+    }
+    // A collection changed other than by collecting results (`seen.delete(x)`, `queue.shift()`).
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATING_METHODS.has(n.expression.name.text) && !COLLECTING.has(n.expression.name.text)) {
+      target = n.expression.expression;
     }
     if (!target) return;
     target = skipOuterExpressions(target);
