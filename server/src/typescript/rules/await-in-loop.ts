@@ -45,6 +45,7 @@ function ownAwaits(body: ts.Statement): ts.AwaitExpression[] {
   const out: ts.AwaitExpression[] = [];
   forEachEvaluatedNode(body, (n) => {
     if (ts.isAwaitExpression(n)) out.push(n);
+    if (ts.isWhileStatement(n) || ts.isDoStatement(n)) return false; // polling: the while's own business
     if (ts.isIterationStatement(n, false)) {
       // Its header runs as part of this body; its own body is its own loop's business.
       ts.forEachChild(n, (c) => {
@@ -54,6 +55,13 @@ function ownAwaits(body: ts.Statement): ts.AwaitExpression[] {
     }
   });
   return out.sort((a, b) => a.pos - b.pos);
+}
+
+/** Every await of `body`, nested loops included (not nested functions): a delay anywhere throttles the loop. */
+function allAwaits(body: ts.Statement): ts.AwaitExpression[] {
+  const out: ts.AwaitExpression[] = [];
+  forEachEvaluatedNode(body, (n) => void (ts.isAwaitExpression(n) && out.push(n)));
+  return out;
 }
 
 export const awaitInLoop: TsRule = {
@@ -75,7 +83,7 @@ export const awaitInLoop: TsRule = {
       if (!calls.some((a) => items.usedIn(awaitedCall(a)!))) return;
       if (calls.some((a) => isPromiseCombinatorCall(program, checker, awaitedCall(a)!))) return;
       resolver ??= new ModuleResolver(checker, context.sourceFile);
-      if (awaits.some((a) => isDelayAwait(program, checker, resolver!, a))) return;
+      if (allAwaits(loop.statement).some((a) => isDelayAwait(program, checker, resolver!, a))) return;
       if (carriesDependency(checker, loop, awaits)) return;
       if (callsLoopItem(checker, loop, calls)) return;
       if (exitsOnAwaitedResult(checker, loop, awaits)) return;
@@ -301,6 +309,8 @@ function exitsOnAwaitedResult(checker: ts.TypeChecker, loop: ForLoop, awaits: re
   if (ts.isForStatement(loop) && awaited(loop.condition)) return true;
   const exits: ts.Statement[] = [];
   forEachEvaluatedNode(loop.statement, (n) => {
+    // A `yield` hands control to a lazy consumer, who may stop there.
+    if (ts.isYieldExpression(n) && ts.isExpressionStatement(n.parent)) exits.push(n.parent);
     if (ts.isReturnStatement(n) || ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && leavesLoop(n, loop))) exits.push(n);
   });
   if (exits.length === 0) return false;
