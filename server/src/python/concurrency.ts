@@ -205,7 +205,8 @@ const PY_HOOK = /^(send_.*|on_.*|emit.*|dispatch.*|trigger.*|fire.*|_?(close|acl
 /** Receivers named for output or user hooks, by the last word of their name. */
 const PY_ORDERED_RECEIVERS: ReadonlySet<string> = new Set([
   'logger', 'log', 'logging', 'trace', 'tracer', 'signal', 'signals', 'hook', 'hooks', 'middleware', 'middlewares',
-  'listener', 'listeners', 'handler', 'handlers', 'callback', 'callbacks', 'observer', 'subscriber',
+  'listener', 'listeners', 'handler', 'handlers', 'callback', 'callbacks', 'observer', 'observers', 'subscriber',
+  'subscribers', 'detector', 'detectors', 'watcher', 'watchers', 'plugin', 'plugins',
 ]);
 /** Methods whose result is a connection-like object (`async with pool.acquire() as conn`). */
 const STATEFUL_MAKERS: ReadonlySet<string> = new Set(['acquire', 'connect', 'cursor', 'transaction', 'begin', 'pipeline', 'pubsub', 'open_connection']);

@@ -86,7 +86,8 @@ export const awaitInLoop: PyRule = {
         const names = context.names;
         if (!names.inAsyncFunction(loop) || usesOtherFramework(names) || isDeliberate(scan, names)) return;
         const catalog = concurrencyCatalog(context.config);
-        if (sharesState(scan, items, names, catalog) || mutatesSharedState(body, items)) return;
+        if (sharesState(scan, items, names, catalog) || mutatesSharedState(body, items) || buildsInOrder(scan)) return;
+        if (isBenchmark(loop, scan) || hasGatheredAlternative(loop, names)) return;
         const fix = gatherFix(context.text, loop, names);
         context.report(
           first,
@@ -113,6 +114,47 @@ function withComprehension(awaitNode: Node, body: Node): Node {
     if (/comprehension$|^generator_expression$/.test(n.type)) found = n;
   }
   return found;
+}
+
+/** Several appends to one list per turn: the body builds one sequence in order (boundary, part, CRLF). */
+function buildsInOrder(scan: LoopBody): boolean {
+  const seen = new Set<string>();
+  for (const call of scan.calls) {
+    const fn = call.childForFieldName('function')!;
+    if (fn.type !== 'attribute' || !/^(append|extend|write|add)$/.test(fn.childForFieldName('attribute')!.text)) continue;
+    const receiver = fn.childForFieldName('object')!.text;
+    if (seen.has(receiver)) return true;
+    seen.add(receiver);
+  }
+  return false;
+}
+
+/** A benchmark measures one call after another: the function or the awaited call is named for it. */
+function isBenchmark(loop: Node, scan: LoopBody): boolean {
+  for (let n = loop.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') {
+      if (/bench/i.test(n.childForFieldName('name')?.text ?? '')) return true;
+      break;
+    }
+  }
+  return scan.awaits.some((a) => /bench/i.test(a.namedChild(0)?.childForFieldName('function')?.text ?? ''));
+}
+
+/**
+ * The loop is one branch of an `if` whose other branch gathers: the sequential form is the
+ * deliberate alternative (`if concurrent: await gather(...) else: for ...: await ...`).
+ */
+function hasGatheredAlternative(loop: Node, names: NameResolver): boolean {
+  for (let n = loop.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type !== 'if_statement') continue;
+    const gathers = n.descendantsOfType('call').some((c) => {
+      if (!c || (c.startIndex >= loop.startIndex && c.endIndex <= loop.endIndex)) return false;
+      const q = names.qualifiedName(c.childForFieldName('function')!);
+      return q !== undefined && CONCURRENT_CALLS.has(q);
+    });
+    if (gathers) return true;
+  }
+  return false;
 }
 
 /** Adds the names the body binds from an item (`key = item.key`, `with get(url) as resp`), transitively. */
@@ -171,7 +213,7 @@ function sharesState(scan: LoopBody, items: ReadonlySet<string>, names: NameReso
 
 /** Calls, awaited or not, whose order is their meaning: logging and output, hooks and signals, cleanups. */
 const ORDERED_SIDE_EFFECT = /^(print|send_.*|on_.*|emit.*|dispatch.*|fire.*|trigger.*|_?(close|aclose|disconnect|shutdown|stop|start|cleanup|terminate|kill|unload|detach)(_.*)?)$/;
-const ORDERED_RECEIVER = /^_?(logger|log|logging|trace|tracer|signal|signals|hooks?|middlewares?|listeners?|handlers?|callbacks?)$/;
+const ORDERED_RECEIVER = /^_?(logger|log|logging|trace|tracer|signal|signals|hooks?|middlewares?|listeners?|handlers?|callbacks?|observers?|subscribers?|detectors?|watchers?|plugins?)$/;
 
 /** Mutating methods that do not collect per-item results. */
 const NON_COLLECTING = new Set(['remove', 'pop', 'popleft', 'popitem', 'discard', 'clear', 'sort', 'reverse', 'insert']);
@@ -199,6 +241,9 @@ function mutatesSharedState(body: Node, items: ReadonlySet<string>): boolean {
     } else if (n.type === 'call') {
       const fn = n.childForFieldName('function')!;
       if (fn.type === 'attribute' && NON_COLLECTING.has(fn.childForFieldName('attribute')!.text)) writes.push(fn.childForFieldName('object')!);
+      // setattr(obj, name, value) writes obj.
+      const target = fn.text === 'setattr' ? n.childForFieldName('arguments')?.namedChild(0) : null;
+      if (target) writes.push(target);
     }
     for (const c of n.namedChildren) if (c) stack.push(c);
   }
