@@ -88,6 +88,7 @@ export const awaitInLoop: PyRule = {
         const catalog = concurrencyCatalog(context.config);
         if (sharesState(scan, items, names, catalog) || mutatesSharedState(body, items) || buildsInOrder(scan)) return;
         if (isBenchmark(loop, scan) || hasGatheredAlternative(loop, names)) return;
+        if (scan.awaits.every((a) => isConditional(a, body))) return;
         const fix = gatherFix(context.text, loop, names);
         context.report(
           first,
@@ -114,6 +115,20 @@ function withComprehension(awaitNode: Node, body: Node): Node {
     if (/comprehension$|^generator_expression$/.test(n.type)) found = n;
   }
   return found;
+}
+
+/**
+ * An await that runs on some turns only: under an `if`/`elif`/`else` branch of the body (not in
+ * its condition). The loop's work is then mostly synchronous, the await the exception (a rare
+ * path, an optional step): gathering would restructure the loop, not batch it.
+ */
+function isConditional(awaitNode: Node, body: Node): boolean {
+  let child = awaitNode;
+  for (let n = awaitNode.parent; n && n.id !== body.id; child = n, n = n.parent) {
+    if ((n.type === 'if_statement' || n.type === 'elif_clause') && child.id !== n.childForFieldName('condition')?.id) return true;
+    if (n.type === 'else_clause') return true;
+  }
+  return false;
 }
 
 /** Several appends to one list per turn: the body builds one sequence in order (boundary, part, CRLF). */

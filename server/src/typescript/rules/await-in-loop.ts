@@ -89,6 +89,7 @@ export const awaitInLoop: TsRule = {
       if (exitsOnAwaitedResult(checker, loop, awaits)) return;
       if (sharesState(context, loop, calls, items)) return;
       if (mutatesSharedState(checker, loop, items)) return;
+      if (calls.every((a) => isConditional(a, loop.statement))) return;
       const fix = ts.isForOfStatement(loop) ? promiseAllFix(context, loop) : undefined;
       context.report(calls[0], MESSAGE, fix ? [fix] : []);
     };
@@ -112,6 +113,19 @@ function loopVariables(checker: ts.TypeChecker, loop: ForLoop): VariableSet {
     for (const id of boundIdentifiers(init as ts.Expression).ids) items.add(id);
   }
   return items;
+}
+
+/**
+ * An await that runs on some turns only: in a branch of an `if` of the body (not its condition).
+ * The loop's work is then mostly synchronous, the await the exception: gathering would
+ * restructure the loop, not batch it.
+ */
+function isConditional(node: ts.Node, body: ts.Statement): boolean {
+  let child: ts.Node = node;
+  for (let n = node.parent; n && n !== body; child = n, n = n.parent) {
+    if (ts.isIfStatement(n) && child !== n.expression) return true;
+  }
+  return false;
 }
 
 /** `for (const x of xs.reverse())`, `.toReversed()`: the order is made explicit. */
