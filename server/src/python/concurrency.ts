@@ -327,6 +327,8 @@ export function pyCallModel(call: Node, names: NameResolver, catalog: Concurrenc
   }
   model.receiver = receiver.text.replace(/\s+/g, '');
   model.kind = valueKind(receiver, names, catalog);
+  // A pool or an HTTP client session serves concurrent statements and requests (`pool.fetch`).
+  if (model.kind === 'safe' && !(PY_EVENT_WAIT.test(method) || PY_LOGGING.has(method) || PY_HOOK.test(method))) model.ordered = false;
   return model;
 }
 

@@ -131,7 +131,7 @@ function asMember(stmt: Node, names: NameResolver, catalog: ConcurrencyCatalog):
   const member: Member = { stmt, target, call, binds, uses, model };
   const annotation = assignment.childForFieldName('type');
   if (annotation) member.annotation = annotation;
-  const receiver = orderSensitiveReceiver(call, names);
+  const receiver = model.kind === 'safe' ? undefined : orderSensitiveReceiver(call, names);
   if (receiver !== undefined) member.orderedReceiver = receiver;
   return member;
 }
