@@ -50,13 +50,13 @@ describe('sequential-await (Python): findings without a fix', () => {
   it('a function where `asyncio` names something else', () =>
     reportedWithoutFix(
       'sequential-await',
-      'import asyncio\n\n\nasync def run(api, asyncio):\n    a = await api.one()\n    b = await api.two()\n    return a, b\n',
+      'import asyncio\n\n\nasync def run(api, asyncio):\n    a = await one()\n    b = await two()\n    return a, b\n',
     ));
 
   it('a one-line block whose fix would need lines above (an annotation)', () =>
     reportedWithoutFix(
       'sequential-await',
-      'import asyncio\n\n\nasync def run(api, flag):\n    if flag: a: int = await api.one(); b = await api.two()\n    return a, b\n',
+      'import asyncio\n\n\nasync def run(api, flag):\n    if flag: a: int = await one(); b = await two()\n    return a, b\n',
     ));
 });
 
@@ -102,7 +102,7 @@ describe('dangling-task (Python): findings without a fix', () => {
 
 describe('Python concurrency fixes are suggestions', () => {
   it('sequential-await, await-in-loop and async-callback never offer a safe fix', async () => {
-    const text = loop('    a = await api.one()\n    b = await api.two()\n    for x in items:\n        await api.put(x)\n');
+    const text = loop('    a = await one()\n    b = await two()\n    for x in items:\n        await api.put(x)\n');
     const all = [
       ...(await findings('sequential-await', text)),
       ...(await findings('await-in-loop', text)),

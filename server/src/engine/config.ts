@@ -58,6 +58,13 @@ export interface ConfigData {
   maxFileSize?: number;
   'blocking-calls'?: (string | BlockingCallEntry)[];
   coroutines?: string[];
+  concurrency?: ConcurrencyConfig;
+}
+
+/** Receivers known safe for concurrent use, or stateful, for sequential-await and await-in-loop. */
+export interface ConcurrencyConfig {
+  safe?: string[];
+  stateful?: string[];
 }
 
 export interface ResolvedConfig {
@@ -77,6 +84,7 @@ export interface ResolvedConfig {
   maxFileSize: number;
   blockingCalls: readonly BlockingCallEntry[];
   coroutines: readonly string[];
+  concurrency?: ConcurrencyConfig;
 }
 
 export class ConfigError extends Error {
@@ -340,6 +348,10 @@ export class ConfigResolver {
       maxFileSize: data.maxFileSize ?? defaults.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       blockingCalls: [...(defaults['blocking-calls'] ?? []), ...(data['blocking-calls'] ?? [])].map(toEntry),
       coroutines: [...(defaults.coroutines ?? []), ...(data.coroutines ?? [])],
+      concurrency: {
+        safe: [...(defaults.concurrency?.safe ?? []), ...(data.concurrency?.safe ?? [])],
+        stateful: [...(defaults.concurrency?.stateful ?? []), ...(data.concurrency?.stateful ?? [])],
+      },
     };
   }
 }

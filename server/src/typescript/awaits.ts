@@ -8,6 +8,7 @@
 import ts from 'typescript';
 import { GLOBAL, sameRef, type ModuleRef, type ModuleResolver } from './resolve';
 import { skipOuterExpressions } from './utils';
+import { hasStatefulWord, nameWords, type ConcurrencyCatalog } from '../engine/concurrency-catalog';
 
 export type AwaitedCall = ts.CallExpression | ts.TaggedTemplateExpression;
 
@@ -116,4 +117,220 @@ export function isDelayAwait(program: ts.Program, checker: ts.TypeChecker, resol
     }
   }
   return false;
+}
+
+// ---- the concurrency model --------------------------------------------------------------------
+// For sequential-await and await-in-loop: what an awaited call touches (its receiver, and the
+// kind of that receiver by type: stateful, known safe for concurrent use, or unknown) and whether
+// its order is its meaning. The kinds are data (engine/concurrency-catalog.ts), extendable from
+// configuration (`concurrency.safe`, `concurrency.stateful`).
+
+/** Waiting for an event: the order of the waits is the order of the events. */
+const EVENT_WAIT = /^(once|waitFor.*|waitUntil.*|nextEvent|waitEvent)$/;
+/** Logging and output: lines come out in the order they were written. */
+const LOGGING: ReadonlySet<string> = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'print', 'printf', 'output', 'stdout', 'stderr']);
+/** Hooks, signals and cleanups fired in order (`onDidStart`, `emit`, `dispose`). */
+const HOOK = /^(on[A-Z].*|emit.*|dispatch.*|trigger.*|fire.*|(dispose|destroy|close|disconnect|shutdown|stop|start|cleanup|cleanUp|teardown|terminate|kill|quit|release|unload|detach)([A-Z].*)?)$/;
+/** Reads and steps through one stream or iterator. */
+const STREAM_STEP: ReadonlySet<string> = new Set(['read', 'readLine', 'readline', 'next', 'return', 'throw', 'pull', 'recv', 'receive', 'send']);
+/** Receivers named for output or user hooks (`logger.x()`, `hooks.run()`), by the last word of their name. */
+const ORDERED_RECEIVER_WORDS: ReadonlySet<string> = new Set(['console', 'logger', 'log', 'hook', 'hooks', 'middleware', 'middlewares', 'listener', 'listeners', 'handler', 'handlers', 'callback', 'callbacks', 'emitter', 'events', 'signal', 'signals', 'trace', 'tracer']);
+
+export type ReceiverKind = 'safe' | 'stateful' | 'unknown';
+
+export interface CallModel {
+  /** The receiver as written (no spaces), for a method call on an object; undefined for a free function. */
+  receiver?: string;
+  receiverNode?: ts.Expression;
+  method?: string;
+  /** A method on `this`/`super`, or a local closure that uses `this`: the object's own state. */
+  onThis: boolean;
+  kind: ReceiverKind;
+  /** Its order is its meaning: an event wait, logging or output, a stream step, a hook or cleanup, ORDER_SENSITIVE_CALLS. */
+  ordered: boolean;
+}
+
+/** The package or ambient module that declares a symbol: `pg`, `@types/node`'s `fs/promises`, undefined for the project's own. */
+function declaringModule(decl: ts.Declaration): string | undefined {
+  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
+    if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) return n.name.text;
+  }
+  const file = decl.getSourceFile().fileName.replace(/\\/g, '/');
+  const m = /\/node_modules\/(?:@types\/)?((?:@[^/]+\/)?[^/]+)\//.exec(file);
+  return m ? m[1] : undefined;
+}
+
+function symbolKind(symbol: ts.Symbol, catalog: ConcurrencyCatalog): ReceiverKind {
+  const name = symbol.name;
+  const decl = symbol.declarations?.[0];
+  const module = decl ? declaringModule(decl) : undefined;
+  const keys = module ? [module, `${module}:${name}`, name] : [name];
+  if (keys.some((k) => catalog.safe.has(k))) return 'safe';
+  if (keys.some((k) => catalog.stateful.has(k)) || hasStatefulWord(name)) return 'stateful';
+  return 'unknown';
+}
+
+/**
+ * A class of the project whose own properties hold a stateful object (an executor or repository
+ * built around one connection or query runner): its calls use that object.
+ */
+function holdsStatefulMember(checker: ts.TypeChecker, type: ts.Type, catalog: ConcurrencyCatalog): boolean {
+  const symbol = type.getSymbol();
+  const decl = symbol?.declarations?.[0];
+  if (!decl || !(ts.isClassDeclaration(decl) || ts.isInterfaceDeclaration(decl)) || declaringModule(decl) !== undefined) return false;
+  if (decl.getSourceFile().isDeclarationFile) return false;
+  for (const member of decl.members) {
+    if (!(ts.isPropertyDeclaration(member) || ts.isPropertySignature(member))) continue;
+    const t = checker.getTypeAtLocation(member);
+    const s = t.aliasSymbol ?? t.getSymbol();
+    if (s && !s.name.startsWith('__') && symbolKind(s, catalog) === 'stateful') return true;
+  }
+  const ctor = ts.isClassDeclaration(decl) ? decl.members.find(ts.isConstructorDeclaration) : undefined;
+  for (const p of ctor?.parameters ?? []) {
+    if (!p.modifiers?.some((m) => m.kind === ts.SyntaxKind.PublicKeyword || m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.ReadonlyKeyword)) continue;
+    const t = checker.getTypeAtLocation(p);
+    const s = t.aliasSymbol ?? t.getSymbol();
+    if (s && !s.name.startsWith('__') && symbolKind(s, catalog) === 'stateful') return true;
+  }
+  return false;
+}
+
+/** The kind of a value by its type: stateful if any part of a union is, safe if every part is. */
+export function typeKind(checker: ts.TypeChecker, expr: ts.Expression, catalog: ConcurrencyCatalog): ReceiverKind {
+  const type = checker.getTypeAtLocation(expr);
+  const parts = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+  if (parts.length === 0) return 'unknown';
+  let allSafe = true;
+  for (const t of parts) {
+    const symbols = [t.aliasSymbol, t.getSymbol()].filter((s): s is ts.Symbol => s !== undefined && !s.name.startsWith('__'));
+    const kinds = symbols.map((s) => symbolKind(s, catalog));
+    if (kinds.includes('stateful') || holdsStatefulMember(checker, t, catalog)) return 'stateful';
+    if (!kinds.includes('safe')) allSafe = false;
+  }
+  return allSafe ? 'safe' : 'unknown';
+}
+
+function lastWord(expr: ts.Expression): string | undefined {
+  const e = skipOuterExpressions(expr);
+  const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+  if (!name) return undefined;
+  const words = nameWords(name);
+  return words[words.length - 1];
+}
+
+/** A function declared in the enclosing function that reads `this` (an arrow's `this` is the method's). */
+function isClosureOverThis(checker: ts.TypeChecker, callee: ts.Identifier): boolean {
+  const symbol = checker.getSymbolAtLocation(callee);
+  const decl = symbol?.valueDeclaration;
+  if (!decl) return false;
+  let fn: ts.Node | undefined;
+  if (ts.isFunctionDeclaration(decl)) fn = decl;
+  else if (ts.isVariableDeclaration(decl) && decl.initializer) {
+    const init = skipOuterExpressions(decl.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
+  }
+  if (!fn || ts.isSourceFile(fn.parent) || (ts.isVariableDeclaration(decl) && ts.isSourceFile(decl.parent.parent.parent))) return false;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (n.kind === ts.SyntaxKind.ThisKeyword || n.kind === ts.SyntaxKind.SuperKeyword) {
+      found = true;
+      return;
+    }
+    if (n !== fn && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n))) return;
+    ts.forEachChild(n, visit);
+  };
+  visit(fn);
+  return found;
+}
+
+/** The receiver is a module namespace (`import * as fsp`) or a class: calls on it are free functions. */
+function isNamespaceLike(checker: ts.TypeChecker, expr: ts.Expression): boolean {
+  let symbol = checker.getSymbolAtLocation(expr);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return symbol !== undefined && (symbol.flags & (ts.SymbolFlags.Module | ts.SymbolFlags.Enum)) !== 0;
+}
+
+/** What an awaited call touches, and whether its order is its meaning. */
+export function callModel(checker: ts.TypeChecker, call: AwaitedCall, catalog: ConcurrencyCatalog): CallModel {
+  const callee = skipOuterExpressions(ts.isCallExpression(call) ? call.expression : call.tag);
+  const method = calleeName(call);
+  const model: CallModel = { method, onThis: false, kind: 'unknown', ordered: isOrderSensitiveCall(call) };
+  if (method !== undefined && (EVENT_WAIT.test(method) || LOGGING.has(method) || HOOK.test(method) || STREAM_STEP.has(method))) model.ordered = true;
+  if (ts.isIdentifier(callee)) {
+    if (isClosureOverThis(checker, callee)) model.onThis = true;
+    // A callback the caller passed in: a user hook, run in order.
+    const decl = checker.getSymbolAtLocation(callee)?.valueDeclaration;
+    if (decl && ts.isParameter(decl)) model.ordered = true;
+    return model;
+  }
+  if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return model;
+  const receiver = skipOuterExpressions(callee.expression);
+  if (receiver.kind === ts.SyntaxKind.ThisKeyword || receiver.kind === ts.SyntaxKind.SuperKeyword) {
+    model.onThis = true;
+    return model;
+  }
+  const word = lastWord(receiver);
+  if (word !== undefined && ORDERED_RECEIVER_WORDS.has(word)) model.ordered = true;
+  if (isNamespaceLike(checker, receiver)) return model;
+  model.receiver = receiver.getText().replace(/\s+/g, '');
+  model.receiverNode = receiver;
+  model.kind = chainKind(checker, receiver, catalog);
+  return model;
+}
+
+/**
+ * The kind of a receiver chain: stateful when any link is (`runner.manager.createQueryBuilder()`
+ * goes through the query runner) or a call in it is given a stateful argument
+ * (`new Executor(runner).insert(x)`); else the kind of the receiver itself.
+ */
+function chainKind(checker: ts.TypeChecker, receiver: ts.Expression, catalog: ConcurrencyCatalog): ReceiverKind {
+  const own = typeKind(checker, receiver, catalog);
+  if (own !== 'unknown') return own;
+  let e: ts.Expression = receiver;
+  for (let depth = 0; depth < 8; depth++) {
+    e = skipOuterExpressions(e);
+    if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
+      for (const a of e.arguments ?? []) {
+        const arg = skipOuterExpressions(a);
+        if ((ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg)) && typeKind(checker, arg, catalog) === 'stateful') return 'stateful';
+      }
+      if (ts.isNewExpression(e)) return 'unknown';
+      e = e.expression;
+    } else if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      e = e.expression;
+    } else {
+      return 'unknown';
+    }
+    const link = skipOuterExpressions(e);
+    if (link.kind === ts.SyntaxKind.ThisKeyword || isNamespaceLike(checker, link)) return 'unknown';
+    if (!ts.isCallExpression(link) && typeKind(checker, link, catalog) === 'stateful') return 'stateful';
+  }
+  return 'unknown';
+}
+
+/**
+ * A call of the body whose order is its meaning though nothing awaits it: logging and output,
+ * hooks and cleanups (by name), or a statement-level call on `this` (the object's own state).
+ */
+export function isOrderedSideEffect(call: ts.CallExpression): boolean {
+  const method = calleeName(call);
+  if (method !== undefined && (LOGGING.has(method) || HOOK.test(method) || EVENT_WAIT.test(method))) return true;
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const receiver = skipOuterExpressions(callee.expression);
+  const word = lastWord(receiver);
+  if (word !== undefined && ORDERED_RECEIVER_WORDS.has(word)) return true;
+  return receiver.kind === ts.SyntaxKind.ThisKeyword && ts.isExpressionStatement(call.parent);
+}
+
+/** Whether an argument of the call (other than those `except` accepts) is of a stateful kind by type. */
+export function hasStatefulArgument(checker: ts.TypeChecker, call: AwaitedCall, catalog: ConcurrencyCatalog, except?: (arg: ts.Expression) => boolean): boolean {
+  if (!ts.isCallExpression(call)) return false;
+  return call.arguments.some((a) => {
+    const e = skipOuterExpressions(a);
+    if (!(ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) return false;
+    if (except?.(e)) return false;
+    return typeKind(checker, e, catalog) === 'stateful';
+  });
 }

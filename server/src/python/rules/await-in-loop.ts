@@ -26,7 +26,8 @@
 // directly follows `out = []`.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
-import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, usesOtherFramework } from '../concurrency';
+import { asyncioMember, CONCURRENT_CALLS, hasStatefulArgument, layoutAt, MAX_LINE, orderSensitiveReceiver, pyCallModel, usesOtherFramework } from '../concurrency';
+import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concurrency-catalog';
 import { delimited } from '../edits';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
@@ -56,6 +57,8 @@ interface LoopBody {
   exits: Node[];
   /** Names and `obj.attr` paths the body assigns, with the statement doing it. */
   assigned: { path: string; node: Node }[];
+  /** Every call of the body outside nested functions, nested loops included. */
+  calls: Node[];
 }
 
 // --- the rule ------------------------------------------------------------------------------------
@@ -71,10 +74,21 @@ export const awaitInLoop: PyRule = {
         const scan = scanBody(body);
         if (scan.awaits.length === 0) return;
         const first = scan.awaits[0];
-        if (scan.exits.some((e) => e.startIndex > first.startIndex)) return;
+        // An exit that holds or follows an await (`try: return await op()` in a retry loop).
+        if (scan.exits.some((e) => e.endIndex > first.startIndex)) return;
         if (scan.awaits.some((a) => isLoopCarried(a, scan))) return;
+        const items = new Set<string>();
+        collectTargetNames(loop.childForFieldName('left'), items);
+        itemValues(scan, items);
+        // Per-item work: an awaited call uses the loop variable.
+        if (!scan.awaits.some((a) => [...readPaths(withComprehension(a, body))].some((p) => items.has(p)))) return;
+        if (hasExplicitOrder(loop)) return;
         const names = context.names;
         if (!names.inAsyncFunction(loop) || usesOtherFramework(names) || isDeliberate(scan, names)) return;
+        const catalog = concurrencyCatalog(context.config);
+        if (sharesState(scan, items, names, catalog) || mutatesSharedState(body, items) || buildsInOrder(scan)) return;
+        if (isBenchmark(loop, scan) || hasGatheredAlternative(loop, names)) return;
+        if (scan.awaits.every((a) => isConditional(a, body))) return;
         const fix = gatherFix(context.text, loop, names);
         context.report(
           first,
@@ -86,6 +100,179 @@ export const awaitInLoop: PyRule = {
     };
   },
 };
+
+/** Adds the plain names of a loop target. */
+function collectTargetNames(target: Node | null, out: Set<string>): void {
+  if (!target) return;
+  if (target.type === 'identifier') out.add(target.text);
+  else for (const c of target.namedChildren) if (c) collectTargetNames(c, out);
+}
+
+/** The outermost comprehension around an await (its `for` clause feeds the call), or the await. */
+function withComprehension(awaitNode: Node, body: Node): Node {
+  let found = awaitNode;
+  for (let n = awaitNode.parent; n && n.id !== body.id; n = n.parent) {
+    if (/comprehension$|^generator_expression$/.test(n.type)) found = n;
+  }
+  return found;
+}
+
+/**
+ * An await that runs on some turns only: under an `if`/`elif`/`else` branch of the body (not in
+ * its condition). The loop's work is then mostly synchronous, the await the exception (a rare
+ * path, an optional step): gathering would restructure the loop, not batch it.
+ */
+function isConditional(awaitNode: Node, body: Node): boolean {
+  let child = awaitNode;
+  for (let n = awaitNode.parent; n && n.id !== body.id; child = n, n = n.parent) {
+    if ((n.type === 'if_statement' || n.type === 'elif_clause') && child.id !== n.childForFieldName('condition')?.id) return true;
+    if (n.type === 'else_clause') return true;
+  }
+  return false;
+}
+
+/** Several appends to one list per turn: the body builds one sequence in order (boundary, part, CRLF). */
+function buildsInOrder(scan: LoopBody): boolean {
+  const seen = new Set<string>();
+  for (const call of scan.calls) {
+    const fn = call.childForFieldName('function')!;
+    if (fn.type !== 'attribute' || !/^(append|extend|write|add)$/.test(fn.childForFieldName('attribute')!.text)) continue;
+    const receiver = fn.childForFieldName('object')!.text;
+    if (seen.has(receiver)) return true;
+    seen.add(receiver);
+  }
+  return false;
+}
+
+/** A benchmark measures one call after another: the function or the awaited call is named for it. */
+function isBenchmark(loop: Node, scan: LoopBody): boolean {
+  for (let n = loop.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') {
+      if (/bench/i.test(n.childForFieldName('name')?.text ?? '')) return true;
+      break;
+    }
+  }
+  return scan.awaits.some((a) => /bench/i.test(a.namedChild(0)?.childForFieldName('function')?.text ?? ''));
+}
+
+/**
+ * The loop is one branch of an `if` whose other branch gathers: the sequential form is the
+ * deliberate alternative (`if concurrent: await gather(...) else: for ...: await ...`).
+ */
+function hasGatheredAlternative(loop: Node, names: NameResolver): boolean {
+  for (let n = loop.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type !== 'if_statement') continue;
+    const gathers = n.descendantsOfType('call').some((c) => {
+      if (!c || (c.startIndex >= loop.startIndex && c.endIndex <= loop.endIndex)) return false;
+      const q = names.qualifiedName(c.childForFieldName('function')!);
+      return q !== undefined && CONCURRENT_CALLS.has(q);
+    });
+    if (gathers) return true;
+  }
+  return false;
+}
+
+/** Adds the names the body binds from an item (`key = item.key`, `with get(url) as resp`), transitively. */
+function itemValues(scan: LoopBody, items: Set<string>): void {
+  for (let changed = true, rounds = 0; changed && rounds < 4; rounds++) {
+    changed = false;
+    for (const { path, node } of scan.assigned) {
+      if (items.has(path) || path.includes('.')) continue;
+      let value: Node | null = null;
+      if (node.type === 'assignment') value = node.childForFieldName('right');
+      else if (node.type === 'named_expression') value = node.childForFieldName('value');
+      else if (node.type === 'as_pattern_target') {
+        const item = node.parent?.type === 'as_pattern' ? node.parent : null;
+        value = item?.namedChild(0) ?? null;
+      }
+      if (value && [...readPaths(value)].some((p) => items.has(p))) {
+        items.add(path);
+        changed = true;
+      }
+    }
+  }
+}
+
+/** `for x in reversed(xs)`: the order is made explicit. */
+function hasExplicitOrder(loop: Node): boolean {
+  const iterable = loop.childForFieldName('right');
+  if (iterable?.type !== 'call') return false;
+  const fn = iterable.childForFieldName('function')!;
+  return fn.text === 'reversed' || (fn.type === 'attribute' && fn.childForFieldName('attribute')!.text === 'reverse');
+}
+
+/**
+ * Every turn calls through the same receiver, so only evidence rules a loop out: a method on
+ * `self`, a stateful receiver, a stateful argument other than the item, an ordered call (event
+ * waits, logging, hooks and signals, cleanups), in an awaited call; and logging, hooks or a
+ * statement-level call on `self` anywhere in the body.
+ */
+function sharesState(scan: LoopBody, items: ReadonlySet<string>, names: NameResolver, catalog: ConcurrencyCatalog): boolean {
+  for (const a of scan.awaits) {
+    const call = a.namedChild(0)!;
+    const model = pyCallModel(call, names, catalog);
+    if (model.onSelf || model.ordered || model.kind === 'stateful') return true;
+    if (hasStatefulArgument(call, names, catalog, (arg) => arg.type === 'identifier' && items.has(arg.text))) return true;
+  }
+  return scan.calls.some((call) => {
+    const fn = call.childForFieldName('function')!;
+    const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')!.text : fn.text;
+    if (ORDERED_SIDE_EFFECT.test(name)) return true;
+    if (fn.type !== 'attribute') return false;
+    const receiver = fn.childForFieldName('object')!;
+    const last = receiver.type === 'attribute' ? receiver.childForFieldName('attribute')!.text : receiver.text;
+    if (ORDERED_RECEIVER.test(last)) return true;
+    return (receiver.text === 'self' || receiver.text === 'cls') && call.parent?.type === 'expression_statement';
+  });
+}
+
+/** Calls, awaited or not, whose order is their meaning: logging and output, hooks and signals, cleanups. */
+const ORDERED_SIDE_EFFECT = /^(print|send_.*|on_.*|emit.*|dispatch.*|fire.*|trigger.*|_?(close|aclose|disconnect|shutdown|stop|start|cleanup|terminate|kill|unload|detach)(_.*)?)$/;
+const ORDERED_RECEIVER = /^_?(logger|log|logging|trace|tracer|signal|signals|hooks?|middlewares?|listeners?|handlers?|callbacks?|observers?|subscribers?|detectors?|watchers?|plugins?)$/;
+
+/** Mutating methods that do not collect per-item results. */
+const NON_COLLECTING = new Set(['remove', 'pop', 'popleft', 'popitem', 'discard', 'clear', 'sort', 'reverse', 'insert']);
+
+/**
+ * The body writes state that outlives the turn, other than collecting results per item:
+ * `total += await f(x)`, `self.last = await f(x)`, `seen.discard(x)`. Collecting is
+ * `out.append(...)`, `out[x] = ...` (keyed by the item), `out.add(...)`.
+ */
+function mutatesSharedState(body: Node, items: ReadonlySet<string>): boolean {
+  const locals = new Set<string>();
+  const stack: Node[] = [body];
+  const writes: Node[] = [];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') continue;
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left')!;
+      if (left.type === 'identifier' || left.type === 'pattern_list' || left.type === 'tuple_pattern') collectTargetNames(left, locals);
+      else writes.push(left);
+    } else if (n.type === 'augmented_assignment') {
+      writes.push(n.childForFieldName('left')!);
+    } else if (n.type === 'delete_statement') {
+      for (const c of n.namedChildren) if (c) writes.push(c);
+    } else if (n.type === 'call') {
+      const fn = n.childForFieldName('function')!;
+      if (fn.type === 'attribute' && NON_COLLECTING.has(fn.childForFieldName('attribute')!.text)) writes.push(fn.childForFieldName('object')!);
+      // setattr(obj, name, value) writes obj.
+      const target = fn.text === 'setattr' ? n.childForFieldName('arguments')?.namedChild(0) : null;
+      if (target) writes.push(target);
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return writes.some((w) => {
+    if (w.type === 'subscript') {
+      const index = w.childForFieldName('subscript');
+      if (index && [...readPaths(index)].some((p) => items.has(p))) return false; // out[x] = ...
+    }
+    let root: Node | null = w;
+    while (root && (root.type === 'attribute' || root.type === 'subscript')) root = root.type === 'attribute' ? root.childForFieldName('object') : root.childForFieldName('value');
+    if (root?.type !== 'identifier') return true;
+    return !(items.has(root.text) || (w !== root && locals.has(root.text)));
+  });
+}
 
 /** A loop that awaits a delay or a gathered batch, or calls that must stay in order. */
 function isDeliberate(scan: LoopBody, names: NameResolver): boolean {
@@ -101,7 +288,7 @@ function isDeliberate(scan: LoopBody, names: NameResolver): boolean {
 
 /** The awaits, exits and assignments that belong to the loop whose body is `body`. */
 function scanBody(body: Node): LoopBody {
-  const out: LoopBody = { awaits: [], awaitedCalls: [], exits: [], assigned: [] };
+  const out: LoopBody = { awaits: [], awaitedCalls: [], exits: [], assigned: [], calls: [] };
   // `nested` counts the loops between a node and `body`: their awaits and breaks are theirs.
   const stack: { node: Node; nested: number }[] = [{ node: body, nested: 0 }];
   while (stack.length > 0) {
@@ -120,6 +307,9 @@ function scanBody(body: Node): LoopBody {
         }
         break;
       }
+      case 'call':
+        out.calls.push(node);
+        break;
       case 'break_statement':
         if (nested === 0) out.exits.push(node);
         break;

@@ -21,7 +21,8 @@
 // inside the run kept above, with `asyncio` as the module imports it (or `import asyncio` added).
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
-import { asyncioMember, CONCURRENT_CALLS, layoutAt, MAX_LINE, orderSensitiveReceiver, reindented, usesOtherFramework } from '../concurrency';
+import { asyncioMember, CONCURRENT_CALLS, hasStatefulArgument, layoutAt, MAX_LINE, orderSensitiveReceiver, pyCallModel, reindented, usesOtherFramework, type PyCallModel } from '../concurrency';
+import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concurrency-catalog';
 import { delimited } from '../edits';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
@@ -40,6 +41,7 @@ interface Member {
   uses: Set<string>;
   /** `receiver.method` of an order-sensitive method call. */
   orderedReceiver?: string;
+  model: PyCallModel;
 }
 
 // --- the rule ------------------------------------------------------------------------------------
@@ -53,13 +55,14 @@ export const sequentialAwait: PyRule = {
         if (!hasCandidateRun(block)) return;
         const names = context.names;
         if (!names.inAsyncFunction(block) || usesOtherFramework(names)) return;
+        const catalog = concurrencyCatalog(context.config);
         let run: Member[] = [];
         const flush = () => {
           if (run.length >= 2) report(context, run);
         };
         for (const stmt of block.namedChildren) {
           if (!stmt || stmt.type === 'comment') continue;
-          const member = asMember(stmt, names);
+          const member = asMember(stmt, names, catalog);
           if (!member) {
             flush();
             run = [];
@@ -110,21 +113,25 @@ function hasCandidateRun(block: Node): boolean {
 }
 
 /** The statement as a run member, or undefined when it ends a run. */
-function asMember(stmt: Node, names: NameResolver): Member | undefined {
+function asMember(stmt: Node, names: NameResolver, catalog: ConcurrencyCatalog): Member | undefined {
   const call = awaitedCall(stmt);
   if (!call) return undefined;
   const callee = names.qualifiedName(call.childForFieldName('function')!);
   if (callee && CONCURRENT_CALLS.has(callee)) return undefined;
+  // Shared state: the object's own (`self`), an ordered call (events, streams, logging, hooks), a
+  // stateful receiver or argument. Such a call joins no run.
+  const model = pyCallModel(call, names, catalog);
+  if (model.onSelf || model.ordered || model.kind === 'stateful' || hasStatefulArgument(call, names, catalog)) return undefined;
   const assignment = stmt.namedChild(0)!;
   const target = assignment.childForFieldName('left')!;
   const binds = new Set<string>();
   if (!targetNames(target, binds)) return undefined;
   const uses = new Set<string>();
   collectNames(call, uses, binds);
-  const member: Member = { stmt, target, call, binds, uses };
+  const member: Member = { stmt, target, call, binds, uses, model };
   const annotation = assignment.childForFieldName('type');
   if (annotation) member.annotation = annotation;
-  const receiver = orderSensitiveReceiver(call, names);
+  const receiver = model.kind === 'safe' ? undefined : orderSensitiveReceiver(call, names);
   if (receiver !== undefined) member.orderedReceiver = receiver;
   return member;
 }
@@ -181,6 +188,8 @@ function dependsOn(member: Member, run: readonly Member[]): boolean {
   for (const earlier of run) {
     for (const name of earlier.binds) if (member.uses.has(name) || member.binds.has(name)) return true;
     if (member.orderedReceiver !== undefined && member.orderedReceiver === earlier.orderedReceiver) return true;
+    // A receiver both share is shared state, unless known safe for concurrent use.
+    if (member.model.receiver !== undefined && member.model.kind !== 'safe' && member.model.receiver === earlier.model.receiver) return true;
   }
   return false;
 }

@@ -26,8 +26,9 @@
 // not arrays go through `Array.from(xs, fn)`.
 import ts from 'typescript';
 import type { Fix } from '../../engine/types';
-import { awaitedCall, isDelayAwait, isOrderSensitiveCall } from '../awaits';
-import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, variableSymbol, VariableSet, writtenIdentifiers } from '../dataflow';
+import { awaitedCall, callModel, hasStatefulArgument, isDelayAwait, isOrderedSideEffect, isPromiseCombinatorCall } from '../awaits';
+import { concurrencyCatalog } from '../../engine/concurrency-catalog';
+import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, MUTATING_METHODS, rootIdentifier, variableSymbol, VariableSet, writtenIdentifiers } from '../dataflow';
 import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '../fix-text';
 import { ModuleResolver } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
@@ -44,6 +45,7 @@ function ownAwaits(body: ts.Statement): ts.AwaitExpression[] {
   const out: ts.AwaitExpression[] = [];
   forEachEvaluatedNode(body, (n) => {
     if (ts.isAwaitExpression(n)) out.push(n);
+    if (ts.isWhileStatement(n) || ts.isDoStatement(n)) return false; // polling: the while's own business
     if (ts.isIterationStatement(n, false)) {
       // Its header runs as part of this body; its own body is its own loop's business.
       ts.forEachChild(n, (c) => {
@@ -53,6 +55,13 @@ function ownAwaits(body: ts.Statement): ts.AwaitExpression[] {
     }
   });
   return out.sort((a, b) => a.pos - b.pos);
+}
+
+/** Every await of `body`, nested loops included (not nested functions): a delay anywhere throttles the loop. */
+function allAwaits(body: ts.Statement): ts.AwaitExpression[] {
+  const out: ts.AwaitExpression[] = [];
+  forEachEvaluatedNode(body, (n) => void (ts.isAwaitExpression(n) && out.push(n)));
+  return out;
 }
 
 export const awaitInLoop: TsRule = {
@@ -68,12 +77,19 @@ export const awaitInLoop: TsRule = {
       const fn = enclosingFunction(loop);
       if (!fn || !isAsyncFunction(fn)) return;
       const { program, checker } = context;
-      if (calls.some((a) => isOrderSensitiveCall(awaitedCall(a)!))) return;
+      if (hasExplicitOrder(loop)) return;
+      const items = loopVariables(checker, loop);
+      // Per-item work: an awaited call uses the loop variable.
+      if (!calls.some((a) => items.usedIn(awaitedCall(a)!))) return;
+      if (calls.some((a) => isPromiseCombinatorCall(program, checker, awaitedCall(a)!))) return;
       resolver ??= new ModuleResolver(checker, context.sourceFile);
-      if (awaits.some((a) => isDelayAwait(program, checker, resolver!, a))) return;
+      if (allAwaits(loop.statement).some((a) => isDelayAwait(program, checker, resolver!, a))) return;
       if (carriesDependency(checker, loop, awaits)) return;
       if (callsLoopItem(checker, loop, calls)) return;
       if (exitsOnAwaitedResult(checker, loop, awaits)) return;
+      if (sharesState(context, loop, calls, items)) return;
+      if (mutatesSharedState(checker, loop, items)) return;
+      if (calls.every((a) => isConditional(a, loop.statement))) return;
       const fix = ts.isForOfStatement(loop) ? promiseAllFix(context, loop) : undefined;
       context.report(calls[0], MESSAGE, fix ? [fix] : []);
     };
@@ -84,6 +100,107 @@ export const awaitInLoop: TsRule = {
     };
   },
 };
+
+// ---- the concurrency model -------------------------------------------------------------------
+
+/** The loop's own variables: the `for...of`/`for...in` binding, or a `for` header's declarations. */
+function loopVariables(checker: ts.TypeChecker, loop: ForLoop): VariableSet {
+  const items = new VariableSet(checker);
+  const init = loop.initializer;
+  if (init && ts.isVariableDeclarationList(init)) {
+    for (const d of init.declarations) for (const id of boundIdentifiers(d.name).ids) items.add(id);
+  } else if (init && !ts.isForStatement(loop)) {
+    for (const id of boundIdentifiers(init as ts.Expression).ids) items.add(id);
+  }
+  return items;
+}
+
+/**
+ * An await that runs on some turns only: in a branch of an `if` of the body (not its condition).
+ * The loop's work is then mostly synchronous, the await the exception: gathering would
+ * restructure the loop, not batch it.
+ */
+function isConditional(node: ts.Node, body: ts.Statement): boolean {
+  let child: ts.Node = node;
+  for (let n = node.parent; n && n !== body; child = n, n = n.parent) {
+    if (ts.isIfStatement(n) && child !== n.expression) return true;
+  }
+  return false;
+}
+
+/** `for (const x of xs.reverse())`, `.toReversed()`: the order is made explicit. */
+function hasExplicitOrder(loop: ForLoop): boolean {
+  if (ts.isForStatement(loop)) return false;
+  const e = skipOuterExpressions(loop.expression);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  return ts.isPropertyAccessExpression(callee) && (callee.name.text === 'reverse' || callee.name.text === 'toReversed');
+}
+
+/**
+ * Every iteration calls through the same receiver, so only evidence rules a loop out: a method on
+ * `this` (or a closure over it), a stateful receiver, a stateful argument other than the item, an
+ * ordered call (event waits, logging, stream steps, hooks and cleanups fired in order).
+ */
+function sharesState(context: TsRuleContext, loop: ForLoop, calls: readonly ts.AwaitExpression[], items: VariableSet): boolean {
+  const { checker } = context;
+  const catalog = concurrencyCatalog(context.config);
+  let ordered = false;
+  forEachEvaluatedNode(loop.statement, (n) => {
+    if (ordered) return false;
+    if (ts.isCallExpression(n) && isOrderedSideEffect(n)) ordered = true;
+  });
+  if (ordered) return true;
+  return calls.some((a) => {
+    const call = awaitedCall(a)!;
+    const model = callModel(checker, call, catalog);
+    if (model.onThis || model.ordered || model.kind === 'stateful') return true;
+    // The item itself may be a connection (`for (const c of clients) await c.ping()`).
+    return hasStatefulArgument(checker, call, catalog, (arg) => ts.isIdentifier(arg) && items.has(arg));
+  });
+}
+
+/**
+ * The body writes state that outlives the iteration, other than collecting results per item:
+ * `total += await f(x)`, `this.last = await f(x)`, `state.x = ...`. Collecting is
+ * `out.push(...)`, `out[x] = ...` (keyed by the item), `map.set(...)`.
+ */
+/** Mutating methods that collect per-item results. */
+const COLLECTING: ReadonlySet<string> = new Set(['push', 'unshift', 'add', 'set']);
+
+function mutatesSharedState(checker: ts.TypeChecker, loop: ForLoop, items: VariableSet): boolean {
+  let found = false;
+  forEachEvaluatedNode(loop.statement, (n) => {
+    if (found) return false;
+    let target: ts.Expression | undefined;
+    if (isAssignment(n)) target = n.left;
+    else if (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) {
+      if (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) target = n.operand;
+    }
+    // A collection changed other than by collecting results (`seen.delete(x)`, `queue.shift()`).
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATING_METHODS.has(n.expression.name.text) && !COLLECTING.has(n.expression.name.text)) {
+      target = n.expression.expression;
+    }
+    if (!target) return;
+    target = skipOuterExpressions(target);
+    if (ts.isElementAccessExpression(target) && items.usedIn(target.argumentExpression)) return; // out[x] = ...
+    const { ids, others } = boundIdentifiers(target);
+    const roots = [...ids, ...others.map((o) => rootIdentifier(o))];
+    for (const r of roots) {
+      if (!r) {
+        found = true; // `this.x = ...`, `f().x = ...`
+        return false;
+      }
+      if (items.has(r)) continue;
+      const symbol = variableSymbol(checker, r);
+      if (!symbol || !isFreshPerIteration(symbol, loop)) {
+        found = true;
+        return false;
+      }
+    }
+  });
+  return found;
+}
 
 // ---- loop-carried dependencies ----------------------------------------------------------------
 
@@ -206,6 +323,8 @@ function exitsOnAwaitedResult(checker: ts.TypeChecker, loop: ForLoop, awaits: re
   if (ts.isForStatement(loop) && awaited(loop.condition)) return true;
   const exits: ts.Statement[] = [];
   forEachEvaluatedNode(loop.statement, (n) => {
+    // A `yield` hands control to a lazy consumer, who may stop there.
+    if (ts.isYieldExpression(n) && ts.isExpressionStatement(n.parent)) exits.push(n.parent);
     if (ts.isReturnStatement(n) || ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && leavesLoop(n, loop))) exits.push(n);
   });
   if (exits.length === 0) return false;

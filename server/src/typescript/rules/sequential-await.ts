@@ -15,7 +15,8 @@
 // both declare and assign, nor declare with two keywords.
 import ts from 'typescript';
 import type { Fix } from '../../engine/types';
-import { awaitedCall, calleeName, isOrderSensitiveCall, isPromiseCombinatorCall, type AwaitedCall } from '../awaits';
+import { awaitedCall, calleeName, callModel, hasStatefulArgument, isPromiseCombinatorCall, type AwaitedCall, type CallModel } from '../awaits';
+import { concurrencyCatalog } from '../../engine/concurrency-catalog';
 import { boundIdentifiers, VariableSet } from '../dataflow';
 import { commentsAfter, commentsWithin, endsWithSemicolon, indentUnit, lineIndent, lineOf, needsSemicolonGuard, reindent } from '../fix-text';
 import type { TsRule, TsRuleContext } from '../rule';
@@ -37,6 +38,7 @@ interface Member {
   declaration?: ts.VariableDeclaration;
   awaited: ts.Expression;
   call: AwaitedCall;
+  model?: CallModel;
 }
 
 function skipParens(e: ts.Expression): ts.Expression {
@@ -89,6 +91,7 @@ export const sequentialAwait: TsRule = {
       if (!fn || !isAsyncFunction(fn)) return;
 
       const { checker, program } = context;
+      const catalog = concurrencyCatalog(context.config);
       let run: Member[] = [];
       let bound = new VariableSet(checker);
       const flush = () => {
@@ -97,7 +100,14 @@ export const sequentialAwait: TsRule = {
         bound = new VariableSet(checker);
       };
       for (const m of shapes) {
-        if (!m || isPromiseCombinatorCall(program, checker, m.call) || isOrderSensitiveCall(m.call)) {
+        if (!m || isPromiseCombinatorCall(program, checker, m.call)) {
+          flush();
+          continue;
+        }
+        // Shared state: the object's own (`this`), an ordered call (events, streams, logging,
+        // hooks), a stateful receiver or argument. Such a call joins no run.
+        const model = (m.model = callModel(checker, m.call, catalog));
+        if (model.onThis || model.ordered || model.kind === 'stateful' || hasStatefulArgument(checker, m.call, catalog)) {
           flush();
           continue;
         }
@@ -106,8 +116,10 @@ export const sequentialAwait: TsRule = {
           flush();
           continue;
         }
+        // A receiver an earlier member also calls through is shared state, unless known safe.
+        const shared = model.receiver !== undefined && model.kind !== 'safe' && run.some((r) => r.model?.receiver === model.receiver);
         const dependent =
-          bound.usedIn(m.awaited) || (m.type !== undefined && bound.usedIn(m.type)) || ids.some((id) => bound.has(id));
+          shared || bound.usedIn(m.awaited) || (m.type !== undefined && bound.usedIn(m.type)) || ids.some((id) => bound.has(id));
         if (dependent) flush();
         run.push(m);
         if (!ids.every((id) => bound.add(id))) {
