@@ -22,6 +22,10 @@ export type IndexedSymbol =
 /** Cross-module questions, answered by the module index. */
 export interface WorkspaceLookup {
   lookup(qname: string): IndexedSymbol | undefined;
+  /** Whether a workspace class or its bases define `name` ('unknown' when a base is not in the workspace). */
+  classDefines?(qname: string, name: string): 'yes' | 'no' | 'unknown';
+  /** How a name is used in the workspace's other files (awaited calls, other uses). */
+  usagesOf?(name: string): { awaitedCalls: number; other: number; definitions: number };
 }
 
 export interface ModuleIdentity {
@@ -53,7 +57,7 @@ export class NameResolver {
     private readonly tree: SyntaxTree,
     readonly catalog: Catalog,
     readonly module: ModuleIdentity,
-    private readonly workspace: WorkspaceLookup | undefined,
+    readonly workspace: WorkspaceLookup | undefined,
   ) {}
 
   /** Scopes and bindings, built on first use. */
