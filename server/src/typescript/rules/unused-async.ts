@@ -135,41 +135,51 @@ const MAX_SAME_NAMED = 3000;
 
 /**
  * Whether every reference to the declaration named `nameNode` in the program is a direct call,
- * and there is at least one. For a member, every `x.name` whose receiver the checker cannot type
- * counts as a possible reference, and another member declared with the same name anywhere makes
- * the answer no.
+ * and there is at least one. For a member, every `x.name` counts, whatever `x` is (by spelling,
+ * without the checker: `obj.load` passed as a value anywhere is enough to stay quiet), and another
+ * member declared with the same name anywhere makes the answer no. The checker is asked only
+ * about plain identifiers that are not direct calls, and then until one call is found to reach
+ * the declaration.
  */
 function onlyDirectCalls(checker: ts.TypeChecker, program: ts.Program, nameNode: ts.Identifier | ts.PrivateIdentifier, member: boolean): boolean {
-  const target = checker.getSymbolAtLocation(nameNode);
-  if (!target) return false;
   if (ts.isPrivateIdentifier(nameNode)) {
     // `#name` can only be used inside its class: scan the class.
-    return privateOnlyDirectCalls(checker, nameNode, target);
+    const target = checker.getSymbolAtLocation(nameNode);
+    return target !== undefined && privateOnlyDirectCalls(checker, nameNode, target);
   }
   const same = identifiersNamed(program, nameNode.text);
   if (same.length > MAX_SAME_NAMED) return false;
-  let calls = 0;
+  const calls: ts.Identifier[] = [];
+  const others: ts.Identifier[] = [];
   for (const id of same) {
     if (id === nameNode) continue;
     const p = id.parent;
     if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isExportSpecifier(p) || ts.isNamespaceImport(p) || ts.isImportEqualsDeclaration(p)) continue;
-    if (member && isMemberDeclarationName(id)) return false;
+    const isProperty = ts.isPropertyAccessExpression(p) && p.name === id;
+    if (member) {
+      if (isMemberDeclarationName(id) || ts.isBindingElement(p)) return false;
+      if (isProperty && !isDirectCall(p)) return false;
+    }
+    if (isDirectCall(isProperty ? p : id)) calls.push(id);
+    else if (!isProperty) others.push(id);
+  }
+  const target = checker.getSymbolAtLocation(nameNode);
+  if (!target) return false;
+  const reaches = (id: ts.Identifier): boolean => {
+    const p = id.parent;
     let symbol = ts.isShorthandPropertyAssignment(p) ? checker.getShorthandAssignmentValueSymbol(p) : checker.getSymbolAtLocation(id);
     if (symbol && symbol.flags & ts.SymbolFlags.Alias) {
       try {
         symbol = checker.getAliasedSymbol(symbol);
       } catch {
-        return false;
+        return true;
       }
     }
-    const isProperty = ts.isPropertyAccessExpression(p) && p.name === id;
-    const candidate = symbol === target || (member && symbol === undefined && isProperty) || (member && ts.isBindingElement(p));
-    if (!candidate) continue;
-    const callee = isProperty ? p : id;
-    if (!isDirectCall(callee)) return false;
-    calls++;
-  }
-  return calls > 0;
+    // A member read through a derived or instantiated type is a transient copy of the declared one.
+    return symbol !== undefined && (symbol === target || checker.getRootSymbols(symbol).includes(target));
+  };
+  if (others.some(reaches)) return false;
+  return calls.some(reaches);
 }
 
 function privateOnlyDirectCalls(checker: ts.TypeChecker, nameNode: ts.PrivateIdentifier, target: ts.Symbol): boolean {
