@@ -4,7 +4,7 @@
 // thrown error into a synchronous throw, so it is left to the author.
 //
 // Not flagged (see docs/rules/unused-async.md):
-// - a function that returns a promise or thenable (or `any`), or whose own body has a `throw`:
+// - a function that returns a promise or thenable (or an untyped call), or whose own body has a `throw`:
 //   `async` turns a synchronous throw into a rejection;
 // - stubs, async generators, decorated methods, `override` members, members of a class whose
 //   base class or implemented interface has the name, object literal members with a contextual
@@ -20,7 +20,7 @@
 import ts from 'typescript';
 import { isTypeFlagSet, unionConstituents } from 'ts-api-utils';
 import type { TsRule } from '../rule';
-import { asyncKeyword, forEachOwnNode, hasModifier, identifiersNamed, type FunctionLike } from '../utils';
+import { asyncKeyword, forEachOwnNode, hasModifier, identifiersNamed, skipOuterExpressions, type FunctionLike } from '../utils';
 import { needsToBeAwaited } from '../types';
 
 function usesAsync(body: ts.Node): boolean {
@@ -48,15 +48,27 @@ function isStub(body: ts.Node): boolean {
  * rejection of a synchronous failure before it, and the result a promise whatever it is).
  */
 function needsAsyncWrapper(checker: ts.TypeChecker, body: ts.ConciseBody): boolean {
-  if (!ts.isBlock(body)) return needsToBeAwaited(checker, body) !== 'never';
+  if (!ts.isBlock(body)) return mayBePromise(checker, body);
   let needed = false;
   forEachOwnNode(body, (node) => {
     if (needed) return false;
     if (ts.isThrowStatement(node)) needed = true;
-    else if (ts.isReturnStatement(node) && node.expression && needsToBeAwaited(checker, node.expression) !== 'never') needed = true;
+    else if (ts.isReturnStatement(node) && node.expression && mayBePromise(checker, node.expression)) needed = true;
     return !needed;
   });
   return needed;
+}
+
+/**
+ * A returned value that is a thenable, or an untyped call (`return other()` with `other` of type
+ * `any`, plain JS): a delegation the checker cannot see through. An untyped value that is not a
+ * call (`return rows.length`) is not taken for a promise.
+ */
+function mayBePromise(checker: ts.TypeChecker, expr: ts.Expression): boolean {
+  const answer = needsToBeAwaited(checker, expr);
+  if (answer !== 'may') return answer === 'always';
+  const e = skipOuterExpressions(expr);
+  return ts.isCallExpression(e) || ts.isNewExpression(e) || ts.isTaggedTemplateExpression(e) || ts.isConditionalExpression(e) || ts.isBinaryExpression(e);
 }
 
 function describe(fn: FunctionLike): string {
