@@ -29,8 +29,8 @@ import { nest } from './fuzz/mutate';
 import { ROOT } from './helpers';
 import { buildServer, languageOf, makeWorkspace, uriOf } from './lspClient';
 
-const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n';
-const UNUSED_PY = 'async def load():\n    return 1\n';
+const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\nexport function callLoad() {\n  void load();\n}\n';
+const UNUSED_PY = 'async def load():\n    return 1\n\n\nasync def call_load():\n    return await load()\n';
 
 /** A small LSP client that records everything the server says and answers what it asks. */
 class FaultClient {

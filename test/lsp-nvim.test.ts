@@ -29,7 +29,7 @@ const TS = [
   '}',
   '',
 ].join('\n');
-const PY = 'async def ping():\n    return "pong"\n';
+const PY = 'async def ping():\n    return "pong"\n\n\nasync def call_ping():\n    return await ping()\n';
 
 describe('Neovim as an LSP client', function () {
   this.timeout(180000);

@@ -9,9 +9,10 @@ import { docsUrl } from '../server/src/engine/rules';
 import { createLinter } from '../server/src/languages';
 import { applyWorkspaceEdit, LspTestClient, makeWorkspace, uriOf } from './lspClient';
 
-const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n';
-const USED_TS = 'export async function load(): Promise<number> {\n  return await Promise.resolve(1);\n}\n';
-const UNUSED_PY = 'import asyncio\n\n\nasync def load():\n    return 1\n';
+const CALL_LOAD_TS = 'export function callLoad() {\n  void load();\n}\n';
+const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n' + CALL_LOAD_TS;
+const USED_TS = 'export async function load(): Promise<number> {\n  return await Promise.resolve(1);\n}\n' + CALL_LOAD_TS;
+const UNUSED_PY = 'import asyncio\n\n\nasync def load():\n    return 1\n\n\nasync def call_load():\n    return await load()\n';
 const SEQUENTIAL_PY = [
   'import asyncio',
   '',
@@ -213,7 +214,7 @@ describe('language server (LSP over stdio)', function () {
     });
 
     it('adds the rule to a directive already on the line above instead of stacking comments', async () => {
-      const text = '// async-lint-disable-next-line unawaited -- legacy\nexport async function load() {\n  return 1;\n}\n';
+      const text = '// async-lint-disable-next-line unawaited -- legacy\nexport async function load() {\n  return 1;\n}\n' + CALL_LOAD_TS;
       const ws = makeWorkspace({ 'a.ts': text });
       const client = await start({ folders: [ws], pull: true });
       const uri = client.open(path.join(ws, 'a.ts'), text);
@@ -250,7 +251,7 @@ describe('language server (LSP over stdio)', function () {
         'export function List({ items }: { items: string[] }) {',
         '  return (',
         '    <ul>',
-        '      {items.map(async (item) => <li key={item}>{item}</li>)}',
+        '      {items.forEach(async (item) => <li key={item}>{item}</li>)}',
         '      <li>',
         '        <button onClick={() => {',
         '          save();',
@@ -309,7 +310,7 @@ describe('language server (LSP over stdio)', function () {
           '  return (',
           '    <>',
           '      // async-lint-disable-next-line unused-async',
-          '      {items.map(async (item) => { save(); return item; })}',
+          '      {[1, 2].forEach(async (item) => { save(); return item; })}',
           '    </>',
           '  );',
           '}',
@@ -352,7 +353,7 @@ describe('language server (LSP over stdio)', function () {
           'export const App = () => (',
           '  <div>',
           '    {/* async-lint-disable-next-line unused-async -- demo only */}',
-          '    {[1].map(async () => { save(); })}',
+          '    {[1].forEach(async () => { save(); })}',
           '  </div>',
           ');',
           '',

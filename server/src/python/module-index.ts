@@ -211,7 +211,7 @@ const PY_KEYWORDS = new Set([
   'return', 'try', 'while', 'with', 'yield',
 ]);
 
-const PY_TOKEN = /(#[^\n]*)|((?:[rRbBuUfF]{1,2})?(?:'''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))|([\p{L}_][\p{L}\p{N}_]*)|(\S)/gu;
+const PY_TOKEN = /(#[^\n]*)|(\\\r?\n)|(\r?\n)|((?:[rRbBuUfF]{1,2})?(?:'''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))|([\p{L}_][\p{L}\p{N}_]*)|(\S)/gu;
 
 /**
  * Every identifier of a module's text and how it is used, from a light tokenizer (comments and
@@ -221,18 +221,41 @@ const PY_TOKEN = /(#[^\n]*)|((?:[rRbBuUfF]{1,2})?(?:'''[\s\S]*?'''|"""[\s\S]*?""
 export function countNameUsages(text: string): Map<string, NameUsage> {
   const kinds: number[] = []; // 0 string, 1 identifier, 2 punctuation
   const texts: string[] = [];
+  // Names of import statements (`from .jobs import tick`, `import a.b as c`) are not uses.
+  let inImport = false;
+  let lineStart = true;
+  let depth = 0;
   PY_TOKEN.lastIndex = 0;
   for (let m = PY_TOKEN.exec(text); m; m = PY_TOKEN.exec(text)) {
-    if (m[1] !== undefined) continue;
-    if (m[2] !== undefined) {
+    if (m[1] !== undefined || m[2] !== undefined) continue;
+    if (m[3] !== undefined) {
+      if (depth === 0) {
+        inImport = false;
+        lineStart = true;
+      }
+      continue;
+    }
+    const atStart = lineStart;
+    lineStart = false;
+    if (m[6] !== undefined) {
+      if ('([{'.includes(m[6])) depth++;
+      else if (')]}'.includes(m[6])) depth = Math.max(0, depth - 1);
+      else if (m[6] === ';' && depth === 0) {
+        inImport = false;
+        lineStart = true;
+      }
+    }
+    if (atStart && (m[5] === 'import' || m[5] === 'from')) inImport = true;
+    if (inImport) continue;
+    if (m[4] !== undefined) {
       kinds.push(0);
       texts.push('');
-    } else if (m[3] !== undefined) {
+    } else if (m[5] !== undefined) {
       kinds.push(1);
-      texts.push(m[3]);
+      texts.push(m[5]);
     } else {
       kinds.push(2);
-      texts.push(m[4]);
+      texts.push(m[6]);
     }
   }
   const out = new Map<string, NameUsage>();
