@@ -247,11 +247,11 @@ describe('language server (LSP over stdio)', function () {
       };
 
       const APP_TSX = [
-        'declare function save(): Promise<void>;',
+        'declare function save(): Promise<void>; declare function rows<T>(items: T[], row: (item: T) => unknown): null;',
         'export function List({ items }: { items: string[] }) {',
         '  return (',
         '    <ul>',
-        '      {items.forEach(async (item) => <li key={item}>{item}</li>)}',
+        '      {rows(items, async (item) => <li key={item}>{item}</li>)}',
         '      <li>',
         '        <button onClick={() => {',
         '          save();',
@@ -310,10 +310,12 @@ describe('language server (LSP over stdio)', function () {
           '  return (',
           '    <>',
           '      // async-lint-disable-next-line unused-async',
-          '      {[1, 2].forEach(async (item) => { save(); return item; })}',
+          '      {rows([1, 2], async (item) => { save(); return item; })}',
           '    </>',
           '  );',
           '}',
+          '/** @param {number[]} xs @param {(x: number) => unknown} row */',
+          'function rows(xs, row) { return xs.length && row ? null : null; }',
           '',
         ].join('\n');
         const ws = makeWorkspace({ 'App.jsx': text });
@@ -349,11 +351,11 @@ describe('language server (LSP over stdio)', function () {
 
       it('extends a hand-written {/* */} directive with a reason, keeping the reason', async () => {
         const text = [
-          'declare function save(): Promise<void>;',
+          'declare function save(): Promise<void>; declare function rows<T>(items: T[], row: (item: T) => unknown): null;',
           'export const App = () => (',
           '  <div>',
           '    {/* async-lint-disable-next-line unused-async -- demo only */}',
-          '    {[1].forEach(async () => { save(); })}',
+          '    {rows([1], async () => { save(); })}',
           '  </div>',
           ');',
           '',
