@@ -31,13 +31,13 @@ function trap(marker: string): string {
     'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version: '6.0.0', main: 'lib/typescript.js' }),
     'node_modules/typescript/lib/typescript.js': run,
     'node_modules/typescript/lib/tsserverlibrary.js': run,
-    'src/main.ts': "import { helper } from './helper';\nexport async function main() {\n  helper();\n  return 1;\n}\n",
+    'src/main.ts': "import { helper } from './helper';\nexport async function main() {\n  helper();\n  return 1;\n}\nexport function start() {\n  void main();\n}\n",
     'src/helper.ts': 'export async function helper() {\n  await Promise.resolve();\n}\n',
     'app/conftest.py': py,
     'app/setup.py': py,
     'app/sitecustomize.py': py,
     'app/__init__.py': py,
-    'app/main.py': 'from app import helper\n\n\nasync def main():\n    return 1\n',
+    'app/main.py': 'from app import helper\n\n\nasync def main():\n    return 1\n\n\nasync def start():\n    return await main()\n',
     'app/helper.py': py,
   };
   for (const [name, text] of Object.entries(files)) {

@@ -14,3 +14,7 @@ async def both():
 
 async def ping():
     return "pong"
+
+
+async def report():
+    return await ping()
