@@ -156,7 +156,7 @@ describe('security: the language server looks for projects and reads Python modu
     'out/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, paths: { '~/*': ['./lib/*'] } } }),
     'out/lib/helper.ts': 'export async function helper() {\n  await Promise.resolve();\n}\n',
     'out/pyproject.toml': '',
-    'out/far.py': PY_FETCH,
+    'out/far.py': PY_FETCH + '\n\nasync def call_fetch():\n    return await fetch()\n',
     'out/async-lint.json': JSON.stringify({ rules: { unawaited: 'off' } }),
     'out/doc/async-lint.json': JSON.stringify({ rules: { unawaited: 'error' } }),
     'out/doc/near.py': 'async def soon():\n    return 1\n',
