@@ -603,7 +603,7 @@ describe('CLI run() in process', () => {
   it('a rule that throws is a message and exit 2; the other rules still report, the stack is logged once', async () => {
     const dir = path.join(tmp, 'throwing');
     await fs.promises.mkdir(dir);
-    const source = 'export async function f() {\n  g();\n}\nfunction g() {}\n';
+    const source = 'export async function f() {\n  g();\n}\nfunction g() {}\nexport function h() {\n  void f();\n}\n';
     await Promise.all(['a.ts', 'b.ts'].map((name) => fs.promises.writeFile(path.join(dir, name), source)));
     // A real rule that fails on every call expression, beside the real unused-async.
     const throwing: TsRule = {

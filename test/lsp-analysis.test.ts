@@ -30,7 +30,7 @@ describe('server analysis state', () => {
   it('logs a throwing rule once per file, naming rule and file, and keeps the other rules', () => {
     // blocking-call's slot, throwing on every return statement
     const rule: TsRule = { id: 'blocking-call', create: () => ({ [ts.SyntaxKind.ReturnStatement]: () => { throw new Error('boom'); } }) };
-    const text = 'export async function f() {\n  return 1;\n}\n';
+    const text = 'export async function f() {\n  return 1;\n}\nexport function h() {\n  void f();\n}\n';
     const dir = makeWorkspace({ 'a.ts': text, 'b.ts': text });
     const { analysis, errors } = analysisFor(dir, [rule, unusedAsync]);
     for (let i = 0; i < 3; i++) {

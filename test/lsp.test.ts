@@ -9,9 +9,10 @@ import { docsUrl } from '../server/src/engine/rules';
 import { createLinter } from '../server/src/languages';
 import { applyWorkspaceEdit, LspTestClient, makeWorkspace, uriOf } from './lspClient';
 
-const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n';
-const USED_TS = 'export async function load(): Promise<number> {\n  return await Promise.resolve(1);\n}\n';
-const UNUSED_PY = 'import asyncio\n\n\nasync def load():\n    return 1\n';
+const CALL_LOAD_TS = 'export function callLoad() {\n  void load();\n}\n';
+const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n' + CALL_LOAD_TS;
+const USED_TS = 'export async function load(): Promise<number> {\n  return await Promise.resolve(1);\n}\n' + CALL_LOAD_TS;
+const UNUSED_PY = 'import asyncio\n\n\nasync def load():\n    return 1\n\n\nasync def call_load():\n    return await load()\n';
 const SEQUENTIAL_PY = [
   'import asyncio',
   '',
@@ -213,7 +214,7 @@ describe('language server (LSP over stdio)', function () {
     });
 
     it('adds the rule to a directive already on the line above instead of stacking comments', async () => {
-      const text = '// async-lint-disable-next-line unawaited -- legacy\nexport async function load() {\n  return 1;\n}\n';
+      const text = '// async-lint-disable-next-line unawaited -- legacy\nexport async function load() {\n  return 1;\n}\n' + CALL_LOAD_TS;
       const ws = makeWorkspace({ 'a.ts': text });
       const client = await start({ folders: [ws], pull: true });
       const uri = client.open(path.join(ws, 'a.ts'), text);
@@ -246,11 +247,11 @@ describe('language server (LSP over stdio)', function () {
       };
 
       const APP_TSX = [
-        'declare function save(): Promise<void>;',
+        'declare function save(): Promise<void>; declare function rows<T>(items: T[], row: (item: T) => unknown): null;',
         'export function List({ items }: { items: string[] }) {',
         '  return (',
         '    <ul>',
-        '      {items.map(async (item) => <li key={item}>{item}</li>)}',
+        '      {rows(items, async (item) => <li key={item}>{item}</li>)}',
         '      <li>',
         '        <button onClick={() => {',
         '          save();',
@@ -309,10 +310,12 @@ describe('language server (LSP over stdio)', function () {
           '  return (',
           '    <>',
           '      // async-lint-disable-next-line unused-async',
-          '      {items.map(async (item) => { save(); return item; })}',
+          '      {rows([1, 2], async (item) => { save(); return item; })}',
           '    </>',
           '  );',
           '}',
+          '/** @param {number[]} xs @param {(x: number) => unknown} row */',
+          'function rows(xs, row) { return xs.length && row ? null : null; }',
           '',
         ].join('\n');
         const ws = makeWorkspace({ 'App.jsx': text });
@@ -348,11 +351,11 @@ describe('language server (LSP over stdio)', function () {
 
       it('extends a hand-written {/* */} directive with a reason, keeping the reason', async () => {
         const text = [
-          'declare function save(): Promise<void>;',
+          'declare function save(): Promise<void>; declare function rows<T>(items: T[], row: (item: T) => unknown): null;',
           'export const App = () => (',
           '  <div>',
           '    {/* async-lint-disable-next-line unused-async -- demo only */}',
-          '    {[1].map(async () => { save(); })}',
+          '    {rows([1], async () => { save(); })}',
           '  </div>',
           ');',
           '',

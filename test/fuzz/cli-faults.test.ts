@@ -25,7 +25,7 @@ function run(cwd: string, args: string[]): { status: number | null; stdout: stri
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, timedOut: r.error !== undefined && /ETIMEDOUT/.test(String(r.error)) };
 }
 
-const UNUSED_TS = 'export async function f() {\n  return 1;\n}\n';
+const UNUSED_TS = 'export async function f() {\n  return 1;\n}\nvoid f();\n';
 
 describe('CLI faults: what is not a regular file', function () {
   this.timeout(120_000);

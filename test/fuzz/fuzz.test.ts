@@ -83,7 +83,7 @@ describe('fuzz: limits', function () {
 
     it(`${lang}: after a 10,000-deep file the same document analyses normally again`, () => {
       const file = harness.fileFor(ext);
-      const normal = lang === 'python' ? 'import time\n\nasync def f():\n    time.sleep(1)\n' : "import fs from 'node:fs';\nexport async function f() {\n  fs.readFileSync('x');\n}\n";
+      const normal = lang === 'python' ? 'import time\n\nasync def f():\n    time.sleep(1)\n\n\nasync def g():\n    await f()\n' : "import fs from 'node:fs';\nexport async function f() {\n  fs.readFileSync('x');\n}\nvoid f();\n";
       const before = harness.linter.lint(file, normal, harness.config(), { version: 1_000_001 });
       assert.ok(before.findings.some((f) => f.ruleId === 'unused-async'), 'the normal file has findings');
       harness.linter.lint(file, nest(lang, 'parens', 10_000) + normal, harness.config(), { version: 1_000_002 });

@@ -78,7 +78,7 @@ describe('fuzz regressions', function () {
     assert.equal(broken.skipped?.reason, 'syntax-errors', broken.skipped?.message);
     assert.match(broken.skipped!.message, /^skipped: 6122 syntax errors \(more than 1000\); is it TypeScript\?$/);
     // Just under the limit: analysed, syntax errors and findings reported.
-    const many = 'export async function f() {}\n' + 'x = ;\n'.repeat(999);
+    const many = 'export async function f() {}\nvoid f();\n' + 'x = ;\n'.repeat(999);
     const analysed = harness.linter.lint(file, many, config, { version: 2 });
     assert.equal(analysed.skipped, undefined, analysed.skipped?.message);
     assert.deepEqual(analysed.findings.map((f) => f.ruleId), ['unused-async']);
@@ -86,7 +86,7 @@ describe('fuzz regressions', function () {
     const over = harness.linter.lint(file, many + 'x = ;\n'.repeat(2), config, { version: 3 });
     assert.equal(over.skipped?.reason, 'syntax-errors');
     assert.match(over.skipped!.message, /^skipped: 1001 syntax errors/);
-    const fixed = harness.linter.lint(file, 'export async function f() {}\n', config, { version: 4 });
+    const fixed = harness.linter.lint(file, 'export async function f() {}\nvoid f();\n', config, { version: 4 });
     assert.equal(fixed.skipped, undefined, fixed.skipped?.message);
     assert.deepEqual(fixed.findings.map((f) => f.ruleId), ['unused-async']);
   });
@@ -113,7 +113,7 @@ describe('fuzz regressions', function () {
     const r = harness.linter.lint(js, deep, config, { version: 10 });
     assert.equal(r.skipped?.reason, 'too-deep', r.skipped?.message);
     for (const [file, version] of [[js, 11], [ts, 12]] as const) {
-      const after = harness.linter.lint(file, 'export async function f() {\n  return 1;\n}\n', config, { version });
+      const after = harness.linter.lint(file, 'export async function f() {\n  return 1;\n}\nvoid f();\n', config, { version });
       assert.equal(after.skipped, undefined, after.skipped?.message);
       assert.deepEqual(after.findings.map((f) => f.ruleId), ['unused-async'], file);
       assert.deepEqual(harness.linter.backendFor(file)!.syntaxErrors(file, 'let x = 1;\n'), []);
@@ -125,7 +125,7 @@ describe('fuzz regressions', function () {
     // file marked as re-parsed, and every later analysis of the project failed with a Debug Failure.
     const file = harness.fileFor('.ts');
     const config = harness.config();
-    const normal = 'export async function f() {\n  return 1;\n}\n';
+    const normal = 'export async function f() {\n  return 1;\n}\nvoid f();\n';
     const deep = normal + nest('typescript', 'parens', 10_000);
     assert.equal(harness.linter.lint(file, normal, config, { version: 1 }).skipped, undefined);
     for (const [version, options] of [[2, { version: 2 }], [2, { version: 2 }], [undefined, {}]] as const) {
@@ -148,10 +148,10 @@ describe('fuzz regressions', function () {
     const first = harness.linter.lint(file, chain, config, { version: 1 });
     assert.equal(first.skipped?.reason, 'too-deep', first.skipped?.message);
     // The edit is at the start, inside the chain's first term: every level of the chain holds it.
-    const edited = harness.linter.lint(file, chain.replace('load()', 'reload()') + 'export async function f() {}\n', config, { version: 2 });
+    const edited = harness.linter.lint(file, chain.replace('load()', 'reload()') + 'export async function f() {}\nvoid f();\n', config, { version: 2 });
     assert.equal(edited.skipped?.reason, 'too-deep', edited.skipped?.message);
     assert.match(edited.skipped!.message, /more than 1000 levels/);
-    const normal = harness.linter.lint(file, 'export async function f() {}\n', config, { version: 3 });
+    const normal = harness.linter.lint(file, 'export async function f() {}\nvoid f();\n', config, { version: 3 });
     assert.equal(normal.skipped, undefined, normal.skipped?.message);
     assert.deepEqual(normal.findings.map((f) => f.ruleId), ['unused-async']);
   });

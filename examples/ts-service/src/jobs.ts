@@ -18,8 +18,9 @@ export function startRemindersSafely(mailer: Mailer, admin: string): NodeJS.Time
 }
 
 /**
- * blocking-call: a busy-wait burns the event loop, and execSync blocks it until git exits. (With
- * nothing awaited, unused-async notes that `async` does nothing here either.)
+ * blocking-call: a busy-wait burns the event loop, and execSync blocks it until git exits. (Nothing
+ * is awaited either, but its callers are outside this project, and unused-async only reports a
+ * function whose every caller it can see.)
  */
 export async function deployMarker(): Promise<string> {
   const until = Date.now() + 200;

@@ -31,6 +31,8 @@ export interface ClassSummary {
   bases: string[];
   /** Methods that are async generators (`async def` with a `yield`): calling one makes no coroutine. */
   asyncGenerators?: Set<string>;
+  /** How many superclass arguments the class has (subscripts and keywords such as `metaclass=` included). */
+  baseCount: number;
 }
 
 export interface ModuleSummary {
@@ -164,9 +166,11 @@ export function summarizeModule(tree: SyntaxTree, packageName: string | undefine
           const name = stmt.childForFieldName('name')?.text;
           const body = stmt.childForFieldName('body');
           if (!name) break;
-          const inner: ClassSummary = { methods: new Map(), bases: [] };
+          const inner: ClassSummary = { methods: new Map(), bases: [], baseCount: 0 };
           for (const b of stmt.childForFieldName('superclasses')?.namedChildren ?? []) {
-            if (b && (b.type === 'identifier' || b.type === 'attribute')) inner.bases.push(b.text.replace(/\s+/g, ''));
+            if (!b || b.type === 'comment') continue;
+            inner.baseCount++;
+            if (b.type === 'identifier' || b.type === 'attribute') inner.bases.push(b.text.replace(/\s+/g, ''));
           }
           summary.classes.set(name, inner);
           if (body) stack.push({ node: body, where: 'class', cls: inner });
@@ -207,6 +211,111 @@ export function summarizeModule(tree: SyntaxTree, packageName: string | undefine
     }
   }
   return summary;
+}
+
+// --- name usages ----------------------------------------------------------------------------------
+
+/** How a name is used in some text: as the callee of an awaited call, or any other way. */
+export interface NameUsage {
+  /** `await name(...)`, `await obj.name(...)`, `await super().name(...)`. */
+  awaitedCalls: number;
+  /** Every other occurrence (a value, a call not awaited at once, an attribute, a keyword argument). */
+  other: number;
+  /** `def name` (a function or method of that name, in any class). */
+  definitions: number;
+}
+
+const PY_KEYWORDS = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
+  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
+  'return', 'try', 'while', 'with', 'yield',
+]);
+
+const PY_TOKEN = /(#[^\n]*)|(\\\r?\n)|(\r?\n)|((?:[rRbBuUfF]{1,2})?(?:'''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))|([\p{L}_][\p{L}\p{N}_]*)|(\S)/gu;
+
+/**
+ * Every identifier of a module's text and how it is used, from a light tokenizer (comments and
+ * strings, f-strings included, skipped: a name only used there is not seen). The name after `def` is counted as a definition,
+ * after `class` not at all. Cheap enough to run over a workspace once.
+ */
+export function countNameUsages(text: string): Map<string, NameUsage> {
+  const kinds: number[] = []; // 0 string, 1 identifier, 2 punctuation
+  const texts: string[] = [];
+  // Names of import statements (`from .jobs import tick`, `import a.b as c`) are not uses.
+  let inImport = false;
+  let lineStart = true;
+  let depth = 0;
+  PY_TOKEN.lastIndex = 0;
+  for (let m = PY_TOKEN.exec(text); m; m = PY_TOKEN.exec(text)) {
+    if (m[1] !== undefined || m[2] !== undefined) continue;
+    if (m[3] !== undefined) {
+      if (depth === 0) {
+        inImport = false;
+        lineStart = true;
+      }
+      continue;
+    }
+    const atStart = lineStart;
+    lineStart = false;
+    if (m[6] !== undefined) {
+      if ('([{'.includes(m[6])) depth++;
+      else if (')]}'.includes(m[6])) depth = Math.max(0, depth - 1);
+      else if (m[6] === ';' && depth === 0) {
+        inImport = false;
+        lineStart = true;
+      }
+    }
+    if (atStart && (m[5] === 'import' || m[5] === 'from')) inImport = true;
+    if (inImport) continue;
+    if (m[4] !== undefined) {
+      kinds.push(0);
+      texts.push('');
+    } else if (m[5] !== undefined) {
+      kinds.push(1);
+      texts.push(m[5]);
+    } else {
+      kinds.push(2);
+      texts.push(m[6]);
+    }
+  }
+  const out = new Map<string, NameUsage>();
+  const closer: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  for (let i = 0; i < kinds.length; i++) {
+    if (kinds[i] !== 1 || PY_KEYWORDS.has(texts[i])) continue;
+    const prev = texts[i - 1];
+    let usage = out.get(texts[i]);
+    if (!usage) out.set(texts[i], (usage = { awaitedCalls: 0, other: 0, definitions: 0 }));
+    if (i > 0 && kinds[i - 1] === 1 && (prev === 'def' || prev === 'class')) {
+      if (prev === 'def') usage.definitions++;
+      continue;
+    }
+    let awaited = false;
+    if (texts[i + 1] === '(' && kinds[i + 1] === 2) {
+      // Walk back to the head of the `a.b(...).c` chain and look for `await` before it.
+      let j = i;
+      while (j >= 2 && texts[j - 1] === '.' && kinds[j - 1] === 2) {
+        j -= 2;
+        if (kinds[j] === 2 && closer[texts[j]]) {
+          const open = closer[texts[j]];
+          const close = texts[j];
+          let depth = 0;
+          for (; j >= 0; j--) {
+            if (kinds[j] !== 2) continue;
+            if (texts[j] === close) depth++;
+            else if (texts[j] === open && --depth === 0) break;
+          }
+          if (j > 0 && kinds[j - 1] === 1 && !PY_KEYWORDS.has(texts[j - 1])) j--;
+          else break;
+        } else if (kinds[j] !== 1) {
+          break;
+        }
+      }
+      awaited = j > 0 && kinds[j - 1] === 1 && texts[j - 1] === 'await';
+    }
+    if (awaited) usage.awaitedCalls++;
+    else usage.other++;
+  }
+  return out;
 }
 
 // --- the index ------------------------------------------------------------------------------------
@@ -377,6 +486,37 @@ export class ModuleIndex {
     return undefined;
   }
 
+  /**
+   * Whether the class `qname` (looked up from `fromFile`) or one of its bases defines `name`:
+   * 'no' only when the class and every base up to `object` are classes of the workspace and none
+   * defines it; 'unknown' when a base is not found (a library class, `Generic[T]`, a builtin).
+   */
+  classDefines(qname: string, name: string, fromFile: string, hops = 0): 'yes' | 'no' | 'unknown' {
+    if (hops > MAX_HOPS) return 'unknown';
+    const s = this.lookup(qname, fromFile);
+    if (s?.kind !== 'class') return 'unknown';
+    const summary = this.summaryOf(s.file);
+    const clsName = s.qname.slice(s.qname.lastIndexOf('.') + 1);
+    const moduleName = s.qname.slice(0, s.qname.lastIndexOf('.'));
+    const cls = summary?.classes.get(clsName);
+    if (!summary || !cls) return 'unknown';
+    if (cls.methods.has(name)) return 'yes';
+    if (cls.bases.length < cls.baseCount) return 'unknown';
+    let answer: 'no' | 'unknown' = 'no';
+    for (const base of cls.bases) {
+      if (base === 'object') continue;
+      const [head, ...tail] = base.split('.');
+      let q: string | undefined;
+      if (summary.classes.has(head) && tail.length === 0) q = `${moduleName}.${head}`;
+      else if (summary.imports.has(head)) q = [summary.imports.get(head)!, ...tail].join('.');
+      if (!q) return 'unknown';
+      const r = this.classDefines(q, name, s.file, hops + 1);
+      if (r === 'yes') return 'yes';
+      if (r === 'unknown') answer = 'unknown';
+    }
+    return answer;
+  }
+
   private method(file: string, moduleName: string, cls: ClassSummary, name: string, hops: number): IndexedSymbol | undefined {
     const own = cls.methods.get(name);
     if (own !== undefined) return cls.asyncGenerators?.has(name) ? { kind: 'function', isAsync: own, file, generator: true } : { kind: 'function', isAsync: own, file };
@@ -404,6 +544,8 @@ export class PythonWorkspace {
   private readonly roots = new Map<string, string>();
   private readonly locations = new Map<string, ModuleLocation>();
   private readonly documents = new Map<string, string>();
+  /** Per root: name -> file -> usage, over the prepared files and open documents (built once). */
+  private readonly usageIndexes = new Map<string, Map<string, Map<string, NameUsage>>>();
   /** Files announced by prepare(): known to exist until a change says otherwise. */
   private readonly prepared = new Set<string>();
 
@@ -449,6 +591,7 @@ export class PythonWorkspace {
 
   private invalidate(file: string): void {
     this.prepared.delete(file);
+    this.usageIndexes.clear();
     const base = path.basename(file);
     if ((ROOT_MARKERS as readonly string[]).includes(base) || base === '__init__.py' || base === '__init__.pyi') {
       // Roots and package boundaries may have moved.
@@ -535,11 +678,48 @@ export class PythonWorkspace {
     return this.isFile(path.join(dir, '__init__.py')) || this.isFile(path.join(dir, '__init__.pyi'));
   }
 
+  /**
+   * How `name` is used in the workspace's other files (the run's files and open documents under
+   * the same root; `exclude` is left out, its own text being the caller's to count).
+   */
+  usagesOf(name: string, exclude: string): NameUsage {
+    const root = this.rootOf(exclude);
+    let index = this.usageIndexes.get(root);
+    if (!index) {
+      index = new Map();
+      const files = new Set<string>([...this.prepared, ...this.documents.keys()]);
+      for (const f of files) {
+        if (!/\.pyi?$/i.test(f) || this.rootOf(f) !== root) continue;
+        const text = this.documentText(f) ?? this.fs.readFile(f);
+        if (text === undefined) continue;
+        for (const [n, u] of countNameUsages(text)) {
+          let byFile = index.get(n);
+          if (!byFile) index.set(n, (byFile = new Map()));
+          byFile.set(f, u);
+        }
+      }
+      this.usageIndexes.set(root, index);
+    }
+    const total: NameUsage = { awaitedCalls: 0, other: 0, definitions: 0 };
+    for (const [f, u] of index.get(name) ?? []) {
+      if (f === exclude) continue;
+      total.awaitedCalls += u.awaitedCalls;
+      total.other += u.other;
+      total.definitions += u.definitions;
+    }
+    return total;
+  }
+
   /** Cross-module lookups as seen from one file, for the NameResolver. */
   lookupFrom(file: string): WorkspaceLookup {
     const abs = path.resolve(file);
     const index = this.indexFor(abs);
-    return { lookup: (qname) => index.lookup(qname, abs), external: (qname) => index.external(qname, abs) };
+    return {
+      lookup: (qname) => index.lookup(qname, abs),
+      external: (qname) => index.external(qname, abs),
+      classDefines: (qname, name) => index.classDefines(qname, name, abs),
+      usagesOf: (name) => this.usagesOf(name, abs),
+    };
   }
 }
 

@@ -29,6 +29,10 @@ export interface WorkspaceLookup {
    * with `from asyncio import create_task` in pkg/compat.py -> `asyncio.create_task`), or undefined.
    */
   external?(qname: string): string | undefined;
+  /** Whether a workspace class or its bases define `name` ('unknown' when a base is not in the workspace). */
+  classDefines?(qname: string, name: string): 'yes' | 'no' | 'unknown';
+  /** How a name is used in the workspace's other files (awaited calls, other uses). */
+  usagesOf?(name: string): { awaitedCalls: number; other: number; definitions: number };
 }
 
 export interface ModuleIdentity {
@@ -64,7 +68,7 @@ export class NameResolver {
     private readonly tree: SyntaxTree,
     readonly catalog: Catalog,
     readonly module: ModuleIdentity,
-    private readonly workspace: WorkspaceLookup | undefined,
+    readonly workspace: WorkspaceLookup | undefined,
   ) {}
 
   /** Scopes and bindings, built on first use. */

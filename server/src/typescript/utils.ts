@@ -142,3 +142,36 @@ export function forEachOwnNode(body: ts.Node, visit: (node: ts.Node) => boolean 
 export function recoverFromParserOverflow(e: unknown): void {
   if (e instanceof RangeError && /call stack size/i.test(e.message)) ts.parseIsolatedEntityName('x', ts.ScriptTarget.Latest);
 }
+
+/** Per program: identifier text -> every identifier so spelled in the program's own source files. */
+const identifierIndexes = new WeakMap<ts.Program, Map<string, ts.Identifier[]>>();
+
+/**
+ * The identifiers spelled `name` in the program's own source files (declaration files and
+ * external libraries left out): an index built once per program, so that a rule can find a
+ * candidate's references by asking the checker only about identifiers of the same spelling.
+ */
+export function identifiersNamed(program: ts.Program, name: string): readonly ts.Identifier[] {
+  let index = identifierIndexes.get(program);
+  if (!index) {
+    index = new Map();
+    for (const sf of program.getSourceFiles()) {
+      if (sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf)) continue;
+      const stack: ts.Node[] = [sf];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        if (ts.isIdentifier(node)) {
+          let list = index.get(node.text);
+          if (!list) index.set(node.text, (list = []));
+          list.push(node);
+          continue;
+        }
+        ts.forEachChild(node, (c) => {
+          stack.push(c);
+        });
+      }
+    }
+    identifierIndexes.set(program, index);
+  }
+  return index.get(name) ?? [];
+}

@@ -8,3 +8,9 @@ const x = {;
 export async function after() {
   return 2;
 }
+
+// Every use of the functions above is a direct call.
+export function callAll() {
+  void before();
+  void after();
+}

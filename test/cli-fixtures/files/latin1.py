@@ -3,3 +3,8 @@
 
 async def menu():
     return "crème brûlée"
+
+
+# Every use of the functions above is an awaited call.
+async def call_menu():
+    return await menu()

@@ -1,3 +1,9 @@
 /* async-lint-disable-file unused-async, sequential-await */
 export async function first() {}
 export async function second() {}
+
+// Every use of the functions above is a direct call.
+export function callAll() {
+  void first();
+  void second();
+}

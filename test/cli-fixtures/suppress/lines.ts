@@ -25,3 +25,16 @@ export async function notSuppressed() {} // expect: unused-async
 // (a directive applies to the line right after its comment only)
 
 export async function tooFarBelow() {} // expect: unused-async
+
+// Every use of the functions above is a direct call.
+export function callAll() {
+  void nextLineAll();
+  void nextLineListed();
+  void nextLineOtherRules();
+  void nextLineBlockComment();
+  void lineAll();
+  void lineListed();
+  void lineOtherRule();
+  void notSuppressed();
+  void tooFarBelow();
+}

@@ -38,6 +38,10 @@ async def sync_all(skus):
     return acme, globex, items
 
 
+async def stock_report():
+    return {"items": await storage.item_count()}
+
+
 def report_sync():
     # A sync helper written for scripts...
     return asyncio.run(sync_all(["A-1", "B-2"]))

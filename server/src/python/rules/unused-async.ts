@@ -23,9 +23,14 @@
 import type { SyntaxNode as Node } from '../syntax';
 import { usesOtherFramework } from '../concurrency';
 import type { PyRule } from '../rule';
+import type { NameResolver } from '../names';
+import { countNameUsages, type NameUsage } from '../module-index';
 
 /** Decorators, by qualified name, that say nothing about needing a coroutine function. */
-const NEUTRAL_DECORATORS: ReadonlySet<string> = new Set(['builtins.staticmethod', 'builtins.classmethod', 'functools.wraps']);
+const NEUTRAL_DECORATORS: ReadonlySet<string> = new Set([
+  'builtins.staticmethod', 'builtins.classmethod', 'functools.wraps',
+  'typing.override', 'typing.final', 'typing_extensions.override', 'typing_extensions.final',
+]);
 
 /**
  * Methods that a protocol or framework awaits, so they must be coroutine functions whatever their
@@ -51,7 +56,15 @@ const RUNNING_LOOP_APIS: ReadonlySet<string> = new Set([
   'asyncio.create_task',
   'asyncio.current_task',
   'asyncio.all_tasks',
+  'asyncio.ensure_future',
+  'asyncio.get_event_loop',
+  'asyncio.timeout',
+  'asyncio.Future',
+  'asyncio.Event',
 ]);
+
+/** Loop methods that need the running loop when called from a coroutine (`loop.create_future()`). */
+const LOOP_METHODS: ReadonlySet<string> = new Set(['create_future', 'create_task', 'call_soon', 'call_later', 'call_at']);
 
 /** How the own body of a function suspends or yields, scanning with an explicit stack. */
 function scanOwnBody(body: Node): { suspends: boolean; yields: boolean; calls: Node[] } {
@@ -109,6 +122,63 @@ function isStubBody(body: Node): boolean {
   );
 }
 
+function needsRunningLoop(names: NameResolver, call: Node): boolean {
+  if (RUNNING_LOOP_APIS.has(names.callee(call).qname ?? '')) return true;
+  // `loop.create_future()`, `self._loop.call_soon(...)`: by method name, whatever the receiver.
+  const f = call.childForFieldName('function');
+  return f?.type === 'attribute' && LOOP_METHODS.has(f.childForFieldName('attribute')?.text ?? '');
+}
+
+/**
+ * Whether a method may override or implement one of a base: unless every base of its class is a
+ * workspace class (down to `object`) and none defines the name. A class with no bases overrides
+ * nothing.
+ */
+function overridable(names: NameResolver, fn: Node, name: string): boolean {
+  const holder = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  const cls = holder.parent!.parent!;
+  const supers = cls.childForFieldName('superclasses');
+  const bases = (supers?.namedChildren ?? []).filter((b): b is Node => b !== null && b.type !== 'comment');
+  for (const base of bases) {
+    if (base.type !== 'identifier' && base.type !== 'attribute') return true;
+    const qname = names.qualifiedName(base);
+    if (qname === 'builtins.object') continue;
+    if (!qname || !names.workspace?.classDefines) return true;
+    if (names.workspace.classDefines(qname, name) !== 'no') return true;
+  }
+  return false;
+}
+
+/**
+ * Whether every use of the name, in this file and the workspace's others, is the callee of an
+ * awaited call (`await name(...)`, `await self.name(...)`), and there is at least one: then dropping
+ * `async` and those awaits is the whole change. Any other use (passed as a value, stored, a call
+ * whose coroutine goes to `gather` or `create_task`), or none at all (public API, an entry
+ * point), and the rule stays quiet. By spelling: a method name shared with other classes counts
+ * their uses too, which only makes the rule quieter; and a name defined more than once (another
+ * class's method, a duck-typed stand-in, an override) is left alone, since `await x.name()` may
+ * reach either definition.
+ */
+function onlyAwaitedCalls(text: string, names: NameResolver, name: string): boolean {
+  const none: NameUsage = { awaitedCalls: 0, other: 0, definitions: 0 };
+  const own = ownUsages(text).get(name) ?? none;
+  const others = names.workspace?.usagesOf?.(name) ?? none;
+  return (
+    own.definitions + others.definitions === 1 && own.other + others.other === 0 && own.awaitedCalls + others.awaitedCalls > 0
+  );
+}
+
+let lastText: string | undefined;
+let lastUsages: Map<string, NameUsage> = new Map();
+/** This file's own usages, counted once per text (the rule runs per function). */
+function ownUsages(text: string): Map<string, NameUsage> {
+  if (text !== lastText) {
+    lastUsages = countNameUsages(text);
+    lastText = text;
+  }
+  return lastUsages;
+}
+
 // --- the rule ------------------------------------------------------------------------------------
 
 export const unusedAsync: PyRule = {
@@ -125,7 +195,7 @@ export const unusedAsync: PyRule = {
         if (suspends || yields) return;
         const names = context.names;
         if (usesOtherFramework(names)) return;
-        if (calls.some((c) => RUNNING_LOOP_APIS.has(names.callee(c).qname ?? ''))) return;
+        if (calls.some((c) => needsRunningLoop(names, c))) return;
         if (fn.parent?.type === 'decorated_definition') {
           for (const d of fn.parent.namedChildren) {
             if (d?.type !== 'decorator') continue;
@@ -137,6 +207,8 @@ export const unusedAsync: PyRule = {
             if (name === undefined || !NEUTRAL_DECORATORS.has(name)) return;
           }
         }
+        if (isMethod(fn) && overridable(names, fn, name)) return;
+        if (!onlyAwaitedCalls(context.text, names, name)) return;
         context.report(
           keyword,
           `'async def ${name}' never awaits: calling it only creates a coroutine that returns the result. ` +

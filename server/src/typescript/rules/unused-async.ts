@@ -1,11 +1,31 @@
-// unused-async: an async function, method or arrow whose own body never awaits.
+// unused-async: an async function, method or arrow whose own body never awaits, and whose `async`
+// nobody needs: dropping it (and the awaits at its call sites) must be correct.
 // Anchor: the `async` keyword. No fix: removing `async` changes the return type and turns a
 // thrown error into a synchronous throw, so it is left to the author.
+//
+// Not flagged (see docs/rules/unused-async.md):
+// - a function that returns a promise or thenable (or an untyped call), or whose own body has a `throw`:
+//   `async` turns a synchronous throw into a rejection;
+// - stubs, async generators, decorated methods, `override` members, members of a class whose
+//   base class or implemented interface has the name, object literal members with a contextual
+//   type, `[Symbol.asyncIterator]`-style computed names;
+// - a member whose name is declared by another member elsewhere (an `await x.load()` may reach
+//   either);
+// - a named function or member with no reference in the program (public API, an entry point), or
+//   with a reference that is not a direct call (`await f()`, `f();`, `void f()`): passed, stored,
+//   returned, `.then`-ed, exported in an object;
+// - an unnamed function value (a callback, a returned or assigned function) unless its expected
+//   type says a plain value would do (`() => void`, `unknown`, `T | Promise<T>`); without an
+//   expected type (`any`, plain JS) it is left alone.
 import ts from 'typescript';
+import { isTypeFlagSet, unionConstituents } from 'ts-api-utils';
 import type { TsRule } from '../rule';
-import { asyncKeyword, forEachOwnNode, type FunctionLike } from '../utils';
+import { asyncKeyword, forEachOwnNode, hasModifier, identifiersNamed, skipOuterExpressions, type FunctionLike } from '../utils';
+import { needsToBeAwaited } from '../types';
 
 function usesAsync(body: ts.Node): boolean {
+  // `async (f) => await check(f)`: the expression body itself may be the await.
+  if (ts.isAwaitExpression(body)) return true;
   let found = false;
   forEachOwnNode(body, (node) => {
     if (found) return false;
@@ -22,6 +42,35 @@ function isStub(body: ts.Node): boolean {
   return ts.isBlock(body) && body.statements.length === 1 && ts.isThrowStatement(body.statements[0]);
 }
 
+/**
+ * Whether `async` does something even without an await: the own body throws (a rejection instead
+ * of a synchronous throw), or returns a promise, a thenable or an untyped value (`async` keeps the
+ * rejection of a synchronous failure before it, and the result a promise whatever it is).
+ */
+function needsAsyncWrapper(checker: ts.TypeChecker, body: ts.ConciseBody): boolean {
+  if (!ts.isBlock(body)) return mayBePromise(checker, body);
+  let needed = false;
+  forEachOwnNode(body, (node) => {
+    if (needed) return false;
+    if (ts.isThrowStatement(node)) needed = true;
+    else if (ts.isReturnStatement(node) && node.expression && mayBePromise(checker, node.expression)) needed = true;
+    return !needed;
+  });
+  return needed;
+}
+
+/**
+ * A returned value that is a thenable, or an untyped call (`return other()` with `other` of type
+ * `any`, plain JS): a delegation the checker cannot see through. An untyped value that is not a
+ * call (`return rows.length`) is not taken for a promise.
+ */
+function mayBePromise(checker: ts.TypeChecker, expr: ts.Expression): boolean {
+  const answer = needsToBeAwaited(checker, expr);
+  if (answer !== 'may') return answer === 'always';
+  const e = skipOuterExpressions(expr);
+  return ts.isCallExpression(e) || ts.isNewExpression(e) || ts.isTaggedTemplateExpression(e) || ts.isConditionalExpression(e) || ts.isBinaryExpression(e);
+}
+
 function describe(fn: FunctionLike): string {
   if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return `Async function '${fn.name.text}'`;
   if (ts.isMethodDeclaration(fn) && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return `Async method '${fn.name.text}'`;
@@ -33,15 +82,214 @@ function describe(fn: FunctionLike): string {
   return 'Async function';
 }
 
+/** The outermost expression a function value is part of (through parentheses, `as`, `!`). */
+function valuePosition(fn: ts.Expression): ts.Expression {
+  let n: ts.Expression = fn;
+  while (
+    ts.isParenthesizedExpression(n.parent) ||
+    ts.isAsExpression(n.parent) ||
+    ts.isSatisfiesExpression(n.parent) ||
+    ts.isNonNullExpression(n.parent) ||
+    ts.isTypeAssertionExpression(n.parent)
+  ) {
+    n = n.parent;
+  }
+  return n;
+}
+
+/** Whether a return type accepts a plain (non-promise) value: `void`, `unknown`, `T | Promise<T>`. */
+function admitsPlainValue(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): boolean {
+  if (isTypeFlagSet(type, ts.TypeFlags.Any)) return false;
+  if (isTypeFlagSet(type, ts.TypeFlags.Void | ts.TypeFlags.Unknown)) return true;
+  const parts = unionConstituents(type);
+  if (parts.length < 2) return false;
+  return parts.some(
+    (t) =>
+      !isTypeFlagSet(t, ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Never | ts.TypeFlags.Any) &&
+      needsToBeAwaited(checker, at, t) === 'never',
+  );
+}
+
+/** An unnamed function value: flagged only when its expected type says a plain return would do. */
+function expectedTypeAdmitsPlain(checker: ts.TypeChecker, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
+  const expected = checker.getContextualType(fn);
+  if (!expected || isTypeFlagSet(expected, ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  const signatures = unionConstituents(expected).flatMap((t) => t.getCallSignatures());
+  if (signatures.length === 0) return false;
+  return signatures.every((s) => admitsPlainValue(checker, s.getReturnType(), fn));
+}
+
+/** A direct call: the callee of a call whose promise is awaited or dropped (`await f()`, `f();`, `void f()`). */
+function isDirectCall(callee: ts.Expression): boolean {
+  const call = valuePosition(callee).parent;
+  if (!ts.isCallExpression(call) || valuePosition(call.expression) !== valuePosition(callee)) return false;
+  const user = valuePosition(call).parent;
+  return ts.isAwaitExpression(user) || ts.isExpressionStatement(user) || ts.isVoidExpression(user);
+}
+
+/** A name whose declaration is a member of a class, interface, type or object literal. */
+function isMemberDeclarationName(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return (
+    (ts.isMethodDeclaration(p) ||
+      ts.isMethodSignature(p) ||
+      ts.isPropertyDeclaration(p) ||
+      ts.isPropertySignature(p) ||
+      ts.isPropertyAssignment(p) ||
+      ts.isGetAccessorDeclaration(p) ||
+      ts.isSetAccessorDeclaration(p)) &&
+    p.name === id
+  );
+}
+
+/** At most this many same-spelled identifiers are looked at; a more common name is left alone. */
+const MAX_SAME_NAMED = 3000;
+
+/**
+ * Whether every reference to the declaration named `nameNode` in the program is a direct call,
+ * and there is at least one. For a member, every `x.name` counts, whatever `x` is (by spelling,
+ * without the checker: `obj.load` passed as a value anywhere is enough to stay quiet), and another
+ * member declared with the same name anywhere makes the answer no. The checker is asked only
+ * about plain identifiers that are not direct calls, and then until one call is found to reach
+ * the declaration.
+ */
+function onlyDirectCalls(checker: ts.TypeChecker, program: ts.Program, nameNode: ts.Identifier | ts.PrivateIdentifier, member: boolean): boolean {
+  if (ts.isPrivateIdentifier(nameNode)) {
+    // `#name` can only be used inside its class: scan the class.
+    const target = checker.getSymbolAtLocation(nameNode);
+    return target !== undefined && privateOnlyDirectCalls(checker, nameNode, target);
+  }
+  const same = identifiersNamed(program, nameNode.text);
+  if (same.length > MAX_SAME_NAMED) return false;
+  const calls: ts.Identifier[] = [];
+  const others: ts.Identifier[] = [];
+  for (const id of same) {
+    if (id === nameNode) continue;
+    const p = id.parent;
+    if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isExportSpecifier(p) || ts.isNamespaceImport(p) || ts.isImportEqualsDeclaration(p)) continue;
+    const isProperty = ts.isPropertyAccessExpression(p) && p.name === id;
+    if (member) {
+      if (isMemberDeclarationName(id) || ts.isBindingElement(p)) return false;
+      if (isProperty && !isDirectCall(p)) return false;
+    }
+    if (isDirectCall(isProperty ? p : id)) calls.push(id);
+    else if (!isProperty) others.push(id);
+  }
+  const target = checker.getSymbolAtLocation(nameNode);
+  if (!target) return false;
+  const reaches = (id: ts.Identifier): boolean => {
+    const p = id.parent;
+    let symbol = ts.isShorthandPropertyAssignment(p) ? checker.getShorthandAssignmentValueSymbol(p) : checker.getSymbolAtLocation(id);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) {
+      try {
+        symbol = checker.getAliasedSymbol(symbol);
+      } catch {
+        return true;
+      }
+    }
+    // A member read through a derived or instantiated type is a transient copy of the declared one.
+    return symbol !== undefined && (symbol === target || checker.getRootSymbols(symbol).includes(target));
+  };
+  if (others.some(reaches)) return false;
+  return calls.some(reaches);
+}
+
+function privateOnlyDirectCalls(checker: ts.TypeChecker, nameNode: ts.PrivateIdentifier, target: ts.Symbol): boolean {
+  const cls = nameNode.parent.parent;
+  let calls = 0;
+  let other = false;
+  const stack: ts.Node[] = [cls];
+  while (stack.length > 0 && !other) {
+    const node = stack.pop()!;
+    if (ts.isPrivateIdentifier(node) && node !== nameNode && node.text === nameNode.text && checker.getSymbolAtLocation(node) === target) {
+      const p = node.parent;
+      if (ts.isPropertyAccessExpression(p) && isDirectCall(p)) calls++;
+      else other = true;
+    }
+    ts.forEachChild(node, (c) => {
+      stack.push(c);
+    });
+  }
+  return !other && calls > 0;
+}
+
+/** Whether a class member may override or implement one of a base class or interface. */
+function mayOverride(checker: ts.TypeChecker, member: ts.ClassElement, name: string): boolean {
+  if (hasModifier(member, ts.SyntaxKind.OverrideKeyword)) return true;
+  const cls = member.parent;
+  if (!ts.isClassLike(cls) || !cls.heritageClauses) return false;
+  for (const clause of cls.heritageClauses) {
+    for (const t of clause.types) {
+      const type = checker.getTypeAtLocation(t);
+      if (isTypeFlagSet(type, ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+      if (hasModifier(member, ts.SyntaxKind.StaticKeyword)) {
+        // The static side of the base: the type of the `extends` expression itself.
+        const ctor = checker.getTypeAtLocation(t.expression);
+        if (isTypeFlagSet(ctor, ts.TypeFlags.Any) || ctor.getProperty(name)) return true;
+        continue;
+      }
+      if (checker.getPropertyOfType(type, name)) return true;
+      // A base the checker cannot resolve (an error type) has no properties: stay quiet.
+      if (type.getProperties().length === 0 && !(type.flags & ts.TypeFlags.Object)) return true;
+    }
+  }
+  return false;
+}
+
+function memberName(name: ts.PropertyName): ts.Identifier | ts.PrivateIdentifier | undefined {
+  return ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name : undefined;
+}
+
 export const unusedAsync: TsRule = {
   id: 'unused-async',
   create(context) {
+    const decide = (fn: FunctionLike): boolean => {
+      const checker = context.checker;
+      const program = context.program;
+      if (ts.isFunctionDeclaration(fn)) return fn.name !== undefined && onlyDirectCalls(checker, program, fn.name, false);
+      if (ts.isMethodDeclaration(fn)) {
+        if (ts.getDecorators(fn)?.length) return false;
+        const name = memberName(fn.name);
+        if (!name) return false; // computed: `[Symbol.asyncIterator]`, `[Symbol.asyncDispose]`, `['x']`
+        if (ts.isClassLike(fn.parent)) return !mayOverride(checker, fn, name.text) && onlyDirectCalls(checker, program, name, true);
+        if (ts.isObjectLiteralExpression(fn.parent)) return objectMember(fn.parent, name);
+        return false;
+      }
+      if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+      const at = valuePosition(fn);
+      const parent = at.parent;
+      if (ts.isVariableDeclaration(parent) && parent.initializer === at && ts.isIdentifier(parent.name)) {
+        return onlyDirectCalls(checker, program, parent.name, false);
+      }
+      if (ts.isPropertyDeclaration(parent) && parent.initializer === at && ts.isClassLike(parent.parent)) {
+        if (ts.getDecorators(parent)?.length) return false;
+        const name = memberName(parent.name);
+        if (!name) return false;
+        if (parent.type) return expectedTypeAdmitsPlain(checker, fn);
+        return !mayOverride(checker, parent, name.text) && onlyDirectCalls(checker, program, name, true);
+      }
+      if (ts.isPropertyAssignment(parent) && parent.initializer === at && ts.isObjectLiteralExpression(parent.parent)) {
+        const name = memberName(parent.name);
+        const expected = checker.getContextualType(parent.parent);
+        if (expected && !isTypeFlagSet(expected, ts.TypeFlags.Any)) return expectedTypeAdmitsPlain(checker, fn);
+        return name !== undefined && objectMember(parent.parent, name);
+      }
+      return expectedTypeAdmitsPlain(checker, fn);
+    };
+    /** An object literal member: one with an expected type implements it; else its references decide. */
+    const objectMember = (obj: ts.ObjectLiteralExpression, name: ts.Identifier | ts.PrivateIdentifier): boolean => {
+      const expected = context.checker.getContextualType(obj);
+      if (expected) return false;
+      return onlyDirectCalls(context.checker, context.program, name, true);
+    };
     const check = (node: ts.Node) => {
       const fn = node as FunctionLike;
       const keyword = asyncKeyword(fn);
       if (!keyword || !fn.body) return;
       if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.asteriskToken) return;
       if (isStub(fn.body) || usesAsync(fn.body)) return;
+      if (needsAsyncWrapper(context.checker, fn.body)) return;
+      if (!decide(fn)) return;
       context.report(keyword, `${describe(fn)} has no 'await'; 'async' only wraps its result in a promise.`);
     };
     return {
