@@ -105,9 +105,8 @@ function leafMessage(leaf: Leaf): string {
 }
 
 function checkStatement(context: TsRuleContext, statement: ts.ExpressionStatement): void {
-  if (awaitsAnEventLater(context, statement)) return;
   const leaves = droppedLeaves(context, statement.expression);
-  if (leaves.length === 0) return;
+  if (leaves.length === 0 || awaitsAnEventLater(context, statement)) return;
   const sf = context.sourceFile;
   const message =
     leaves.length === 1
@@ -309,6 +308,7 @@ function awaitsAnEventLater(context: TsRuleContext, statement: ts.ExpressionStat
   const statements = block.statements;
   let found = false;
   for (let i = statements.indexOf(statement) + 1; i < statements.length && !found; i++) {
+    if (isFunctionLike(statements[i]) || ts.isClassLike(statements[i])) continue;
     forEachOwnNode(statements[i], (n) => {
       if (found) return false;
       if (ts.isAwaitExpression(n) && waitsForAnEvent(context, n.expression)) found = true;
@@ -320,26 +320,31 @@ function awaitsAnEventLater(context: TsRuleContext, statement: ts.ExpressionStat
 
 /** An event-wait call within `e` (`once(...)`, `Promise.all([a.once('x'), ...])`), or a name bound to one. */
 function waitsForAnEvent(context: TsRuleContext, e: ts.Expression): boolean {
-  const x = skipOuterExpressions(e);
-  if (ts.isIdentifier(x)) {
-    const decl = context.checker.getSymbolAtLocation(x)?.valueDeclaration;
-    return decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && ts.isCallExpression(skipOuterExpressions(decl.initializer)) && waitsForAnEvent(context, decl.initializer);
-  }
   let found = false;
-  const visit = (n: ts.Node) => {
+  const visit = (n: ts.Node): void => {
     if (found || isFunctionLike(n)) return;
-    if (ts.isCallExpression(n)) {
-      const callee = skipOuterExpressions(n.expression);
-      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-      if (name !== undefined && isEventWait(name)) {
-        found = true;
-        return;
+    if (ts.isIdentifier(n)) {
+      // `const stopped = p.once('stopped'); ...; await stopped`
+      const decl = context.checker.getSymbolAtLocation(n)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(skipOuterExpressions(decl.initializer))) {
+        found = isEventWaitCall(skipOuterExpressions(decl.initializer) as ts.CallExpression);
       }
+      return;
+    }
+    if (ts.isCallExpression(n) && isEventWaitCall(n)) {
+      found = true;
+      return;
     }
     ts.forEachChild(n, visit);
   };
-  visit(x);
+  visit(e);
   return found;
+}
+
+function isEventWaitCall(call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return name !== undefined && isEventWait(name);
 }
 
 // ---- promises used as values ---------------------------------------------------------------------
