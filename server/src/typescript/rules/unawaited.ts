@@ -106,7 +106,7 @@ function leafMessage(leaf: Leaf): string {
 
 function checkStatement(context: TsRuleContext, statement: ts.ExpressionStatement): void {
   const leaves = droppedLeaves(context, statement.expression);
-  if (leaves.length === 0 || awaitsAnEventLater(context, statement)) return;
+  if (leaves.length === 0 || saysItIsDeliberate(context.sourceFile, statement) || awaitsAnEventLater(context, statement)) return;
   const sf = context.sourceFile;
   const message =
     leaves.length === 1
@@ -291,6 +291,20 @@ function isVscodeUiThenable(checker: ts.TypeChecker, e: ts.Expression): boolean 
   return modules[0] === 'window' && modules[modules.length - 1] === 'vscode';
 }
 
+/** A comment that says the drop is meant: "no await", "intentionally not awaited", "in the background". */
+const DELIBERATE =
+  /\b(no|not|n't|without|never)\s+(need\s+to\s+|be\s+)?(a)?wait|\bintentional|\bon purpose\b|\bpurposely\b|\bdeliberate|fire[- ]and[- ]forget|\bin the background\b/i;
+
+/** The statement's own comments (leading, or trailing on its first line) say the promise is dropped on purpose. */
+function saysItIsDeliberate(sf: ts.SourceFile, statement: ts.Statement): boolean {
+  const text = sf.text;
+  const comments = [...(ts.getLeadingCommentRanges(text, statement.pos) ?? [])];
+  const { end } = firstLine(sf, statement);
+  comments.push(...(ts.getTrailingCommentRanges(text, end) ?? []));
+  if (end === statement.end || text.slice(end, statement.end).trim() === '') comments.push(...(ts.getTrailingCommentRanges(text, statement.end) ?? []));
+  return comments.some((c) => DELIBERATE.test(text.slice(c.pos, c.end)));
+}
+
 /** Calls that wait for an event or for time to pass: `once`, `waitFor*`, `wait*`, `until*`, `sleep`, `delay`. */
 function isEventWait(name: string): boolean {
   return name === 'once' || /^(wait|until)/.test(name) || DELAY_FUNCTIONS.has(name);
@@ -319,7 +333,7 @@ function awaitsAnEventLater(context: TsRuleContext, statement: ts.ExpressionStat
 }
 
 /** An event-wait call within `e` (`once(...)`, `Promise.all([a.once('x'), ...])`), or a name bound to one. */
-function waitsForAnEvent(context: TsRuleContext, e: ts.Expression): boolean {
+function waitsForAnEvent(context: TsRuleContext, e: ts.Expression, depth = 0): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found || isFunctionLike(n)) return;
@@ -331,13 +345,26 @@ function waitsForAnEvent(context: TsRuleContext, e: ts.Expression): boolean {
       }
       return;
     }
-    if (ts.isCallExpression(n) && isEventWaitCall(n)) {
+    if (ts.isCallExpression(n) && (isEventWaitCall(n) || (depth === 0 && helperWaitsForAnEvent(context, n)))) {
       found = true;
       return;
     }
     ts.forEachChild(n, visit);
   };
   visit(e);
+  return found;
+}
+
+/** `await dumpStackAndContinue(p)` where that workspace function itself awaits an event wait. */
+function helperWaitsForAnEvent(context: TsRuleContext, call: ts.CallExpression): boolean {
+  const fn = context.checker.getResolvedSignature(call)?.declaration;
+  if (!fn || !isFunctionLike(fn) || !fn.body || fn.getSourceFile().isDeclarationFile) return false;
+  let found = false;
+  forEachOwnNode(fn.body, (n) => {
+    if (found) return false;
+    if (ts.isAwaitExpression(n) && waitsForAnEvent(context, n.expression, 1)) found = true;
+    return undefined;
+  });
   return found;
 }
 
