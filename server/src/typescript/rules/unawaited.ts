@@ -242,11 +242,36 @@ function cannotReject(checker: ts.TypeChecker, e: ts.Expression): boolean {
   else fn = checker.getResolvedSignature(e)?.declaration;
   if (!fn || !isFunctionLike(fn) || !isAsyncFunction(fn) || !fn.body || !ts.isBlock(fn.body)) return false;
   if (fn.getSourceFile().isDeclarationFile) return false;
+  // Declarations that cannot throw may come first: `const initial = current === this;`.
   const statements = fn.body.statements;
-  if (statements.length !== 1 || !ts.isTryStatement(statements[0])) return false;
-  const attempt = statements[0];
+  let i = 0;
+  while (i < statements.length - 1 && ts.isVariableStatement(statements[i]) && (statements[i] as ts.VariableStatement).declarationList.declarations.every((d) => !d.initializer || isInert(d.initializer))) i++;
+  if (i !== statements.length - 1 || !ts.isTryStatement(statements[i])) return false;
+  const attempt = statements[i] as ts.TryStatement;
   if (!attempt.catchClause) return false;
   return !throwsOrRejects(attempt.catchClause.block) && (!attempt.finallyBlock || !throwsOrRejects(attempt.finallyBlock));
+}
+
+/** An expression that cannot throw: literals, names, `this`, and operators on them (no calls, no property reads). */
+function isInert(e: ts.Expression): boolean {
+  const x = skipOuterExpressions(e);
+  if (ts.isIdentifier(x) || ts.isLiteralExpression(x) || ts.isNoSubstitutionTemplateLiteral(x) || ts.isArrowFunction(x) || ts.isFunctionExpression(x)) return true;
+  switch (x.kind) {
+    case ts.SyntaxKind.ThisKeyword:
+    case ts.SyntaxKind.TrueKeyword:
+    case ts.SyntaxKind.FalseKeyword:
+    case ts.SyntaxKind.NullKeyword:
+      return true;
+  }
+  if (ts.isBinaryExpression(x)) {
+    const op = x.operatorToken.kind;
+    const comparison =
+      op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || isLogical(op);
+    return comparison && isInert(x.left) && isInert(x.right);
+  }
+  if (ts.isPrefixUnaryExpression(x) && x.operator === ts.SyntaxKind.ExclamationToken) return isInert(x.operand);
+  if (ts.isConditionalExpression(x)) return isInert(x.condition) && isInert(x.whenTrue) && isInert(x.whenFalse);
+  return false;
 }
 
 /** A `throw`, or a `return` of something (which could be a rejected promise), in the block's own code. */
@@ -265,10 +290,20 @@ const ELEMENT_METHODS: ReadonlySet<string> = new Set([
   'splice', 'slice', 'filter', 'reverse', 'sort', 'toSorted', 'toReversed', 'toSpliced', 'shift', 'pop', 'at', 'find', 'findLast',
 ]);
 
-/** `queue.splice(i, 1)` on an array of promises: the promises were made, and are held, elsewhere. */
+/** `Object` functions that hand back their first argument. */
+const OBJECT_RETURNS_TARGET: ReadonlySet<string> = new Set(['defineProperty', 'defineProperties', 'assign', 'freeze', 'seal', 'preventExtensions', 'setPrototypeOf']);
+
+/**
+ * `queue.splice(i, 1)` on an array of promises, `Object.defineProperties(promise, ...)`: the
+ * result is a value made, and held, elsewhere.
+ */
 function returnsExistingElements(checker: ts.TypeChecker, e: ts.Expression): boolean {
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuterExpressions(e.expression);
+  if (ts.isPropertyAccessExpression(callee) && OBJECT_RETURNS_TARGET.has(callee.name.text) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object') {
+    const decl = checker.getSymbolAtLocation(callee.expression)?.valueDeclaration;
+    if (decl?.getSourceFile().isDeclarationFile) return true;
+  }
   if (!ts.isPropertyAccessExpression(callee) || !ELEMENT_METHODS.has(callee.name.text)) return false;
   const receiver = checker.getNonNullableType(checker.getTypeAtLocation(callee.expression));
   return checker.isArrayType(receiver) || checker.isTupleType(receiver);
@@ -392,7 +427,9 @@ function checkCondition(context: TsRuleContext, expr: ts.Expression, seen: Set<t
       if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) stack.push(e.right, e.left);
       continue;
     }
-    if (!isValueCandidate(e) || seen.has(e)) continue;
+    // A call: `if (isReady())`. A name or field holding a promise is tested for being set
+    // (`if (this.connecting) return this.connecting`), often with a type that omits `undefined`.
+    if (!(ts.isCallExpression(e) || ts.isNewExpression(e)) || seen.has(e)) continue;
     seen.add(e);
     if (!isAlwaysThenable(context.checker, e)) continue;
     const sf = context.sourceFile;
