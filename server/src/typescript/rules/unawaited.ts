@@ -214,7 +214,7 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     // The type of the expression as written: `value as Promise<T>` is a promise even when `value` is not.
     const type = checker.getTypeAtLocation(asWritten(expr));
     if (needsToBeAwaited(checker, e, type) === 'always') {
-      if (handled !== 'then' && (cannotReject(checker, e) || isVscodeUiThenable(checker, e))) continue;
+      if (handled !== 'then' && (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e))) continue;
       out.push({ expr: e, kind: handled === 'then' ? 'then-without-handler' : 'promise', isResult });
     } else if (isArrayOfThenables(checker, e, type)) out.push({ expr: e, kind: 'array', isResult });
   }
@@ -289,6 +289,19 @@ function throwsOrRejects(block: ts.Block): boolean {
 const ELEMENT_METHODS: ReadonlySet<string> = new Set([
   'splice', 'slice', 'filter', 'reverse', 'sort', 'toSorted', 'toReversed', 'toSpliced', 'shift', 'pop', 'at', 'find', 'findLast',
 ]);
+
+/**
+ * `client.on(...)` where `on` is no declared member, only an index signature's (`[name: string]:
+ * Command`): any name matches, so the call says nothing certain. Typical where a base class's
+ * declarations are missing (dependencies not installed) and a command map fills the gap.
+ */
+function viaIndexSignature(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const declarations = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
+  return declarations.every((d) => ts.isIndexSignatureDeclaration(d));
+}
 
 /** `Object` functions that hand back their first argument. */
 const OBJECT_RETURNS_TARGET: ReadonlySet<string> = new Set(['defineProperty', 'defineProperties', 'assign', 'freeze', 'seal', 'preventExtensions', 'setPrototypeOf']);
