@@ -457,7 +457,8 @@ function checkCondition(context: TsRuleContext, expr: ts.Expression, seen: Set<t
 /** A promise turned into text: `${p}`, `String(p)` print "[object Promise]". */
 function checkPrinted(context: TsRuleContext, expr: ts.Expression, how: string, seen: Set<ts.Node>): void {
   const e = skipOuterExpressions(expr);
-  if (!isValueCandidate(e) || seen.has(e)) return;
+  // Calls only: template literals are everywhere, and a name holding a promise is rarely printed.
+  if (!(ts.isCallExpression(e) || ts.isNewExpression(e)) || seen.has(e)) return;
   seen.add(e);
   if (!isAlwaysThenable(context.checker, e)) return;
   const sf = context.sourceFile;
@@ -466,11 +467,6 @@ function checkPrinted(context: TsRuleContext, expr: ts.Expression, how: string, 
     `The promise of ${describe(e)} ${how}: it prints as "[object Promise]", not as the value it resolves to. Await it first.`,
     [],
   );
-}
-
-/** Expressions whose type is worth asking about: calls and names (a comparison is a boolean). */
-function isValueCandidate(e: ts.Expression): boolean {
-  return ts.isCallExpression(e) || ts.isNewExpression(e) || ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e);
 }
 
 /** An operand chain (`&&`, `||`, `??`, `,`, ternary branches) that is an expression statement's value. */
