@@ -214,7 +214,7 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     // The type of the expression as written: `value as Promise<T>` is a promise even when `value` is not.
     const type = checker.getTypeAtLocation(asWritten(expr));
     if (needsToBeAwaited(checker, e, type) === 'always') {
-      if (handled !== 'then' && (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e))) continue;
+      if (handled !== 'then' && (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e) || isTeardownInSyncCode(e))) continue;
       out.push({ expr: e, kind: handled === 'then' ? 'then-without-handler' : 'promise', isResult });
     } else if (isArrayOfThenables(checker, e, type)) out.push({ expr: e, kind: 'array', isResult });
   }
@@ -301,6 +301,22 @@ function viaIndexSignature(checker: ts.TypeChecker, e: ts.Expression): boolean {
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const declarations = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
   return declarations.every((d) => ts.isIndexSignatureDeclaration(d));
+}
+
+/** Methods that release or shut something down: best-effort teardown. */
+const TEARDOWN_METHODS: ReadonlySet<string> = new Set(['dispose', 'close', 'destroy', 'stop', 'terminate', 'detach', 'disconnect', 'kill']);
+
+/**
+ * `this.disposables.dispose();` inside a synchronous `dispose()` (or any sync function or
+ * callback): teardown there is best-effort by design, and the caller (an `IDisposable`, an event
+ * handler) has no way to wait for it. In an async function the same call is flagged: it could be awaited.
+ */
+function isTeardownInSyncCode(e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !TEARDOWN_METHODS.has(callee.name.text)) return false;
+  const fn = enclosingFunction(e);
+  return fn !== undefined && !isAsyncFunction(fn);
 }
 
 /** `Object` functions that hand back their first argument. */
