@@ -51,7 +51,7 @@ describe('Neovim as an LSP client', function () {
     });
     assert.equal(out.code, 0, out.stdout);
     assert.match(out.stdout, /python: 1:1 \[unused-async\]/);
-    assert.match(out.stdout, /typescript: 7:3 Promise is dropped/);
+    assert.match(out.stdout, /typescript: 7:3 The promise of 'save\(\)' is dropped/);
     assert.match(out.stdout, /quick fix: Add 'await' \(preferred\)/);
     assert.match(out.stdout, /^PASS$/m);
   });
