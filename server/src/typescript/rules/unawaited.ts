@@ -401,6 +401,10 @@ function waitsForAnEvent(context: TsRuleContext, e: ts.Expression, depth = 0): b
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found || isFunctionLike(n)) return;
+    if (ts.isNewExpression(n) && isEventPromise(n)) {
+      found = true;
+      return;
+    }
     if (ts.isIdentifier(n)) {
       // `const stopped = p.once('stopped'); ...; await stopped`
       const decl = context.checker.getSymbolAtLocation(n)?.valueDeclaration;
@@ -427,6 +431,22 @@ function helperWaitsForAnEvent(context: TsRuleContext, call: ts.CallExpression):
   forEachOwnNode(fn.body, (n) => {
     if (found) return false;
     if (ts.isAwaitExpression(n) && waitsForAnEvent(context, n.expression, 1)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** `new Promise((resolve) => page.on('loaded', resolve))`: a promise settled by an event. */
+function isEventPromise(e: ts.NewExpression): boolean {
+  const executor = e.arguments?.[0] && skipOuterExpressions(e.arguments[0]);
+  if (!executor || !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor))) return false;
+  let found = false;
+  forEachOwnNode(executor, (n) => {
+    if (found) return false;
+    if (ts.isCallExpression(n)) {
+      const callee = skipOuterExpressions(n.expression);
+      if (ts.isPropertyAccessExpression(callee) && /^(on|once|addListener|addEventListener)$/.test(callee.name.text)) found = true;
+    }
     return undefined;
   });
   return found;
