@@ -53,7 +53,7 @@ describe('Neovim as an LSP client', function () {
     });
     assert.equal(out.code, 0, out.stdout);
     assert.match(out.stdout, /python: 1:1 \[unused-async\]/);
-    assert.match(out.stdout, /typescript: 7:3 Promise is dropped/);
+    assert.match(out.stdout, /typescript: 7:3 The promise of 'save\(\)' is dropped/);
     assert.match(out.stdout, /^quick fix: Add 'await'$/m, 'offered, not preferred: a suggestion');
     assert.match(out.stdout, /^PASS$/m);
   });

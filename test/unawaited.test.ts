@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ts from 'typescript';
 import type { Finding } from '../server/src/engine/types';
+import type { TsRuleContext } from '../server/src/typescript/rule';
+import { unawaited } from '../server/src/typescript/rules/unawaited';
 import { onlyRule, testLinter } from './helpers';
 
 const SOURCE = [
@@ -80,5 +83,55 @@ describe('unawaited (TS/JS)', () => {
     assert.equal(lines[6], '  await (async () => {');
     assert.equal(lines[11], before[11], 'outside async functions: left alone');
     assert.deepEqual(out.result.findings.map((f) => f.range.start.line + 1), [5, 6, 12]);
+  });
+});
+
+describe('unawaited (TS/JS) when the checker overflows its stack', () => {
+  // TypeScript's type printer and relation checks recurse on huge or recursive types; on one file
+  // of typescript-eslint's own tests they ran out of stack inside this rule and failed the run.
+  it('skips the node instead of throwing, and still checks the next one', () => {
+    const text = 'declare function save(): Promise<void>;\nsave();\nsave();\n';
+    const host = ts.createCompilerHost({ strict: true, noEmit: true, types: [] });
+    const getSourceFile = host.getSourceFile;
+    host.getSourceFile = (name, ...rest) => (name === 'overflow.ts' ? ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true) : getSourceFile(name, ...rest));
+    const program = ts.createProgram(['overflow.ts'], { strict: true, noEmit: true, types: [] }, host);
+    const sourceFile = program.getSourceFile('overflow.ts')!;
+    const real = program.getTypeChecker();
+    let calls = 0;
+    const checker = new Proxy(real, {
+      get(target, key) {
+        const value = Reflect.get(target, key);
+        if (key !== 'getTypeAtLocation') return typeof value === 'function' ? value.bind(target) : value;
+        return (node: ts.Node) => {
+          if (calls++ === 0) throw new RangeError('Maximum call stack size exceeded');
+          return real.getTypeAtLocation(node);
+        };
+      },
+    });
+    const reports: number[] = [];
+    const context: TsRuleContext = {
+      sourceFile,
+      program,
+      checker,
+      config: undefined as never,
+      report: (at) => reports.push(sourceFile.getLineAndCharacterOfPosition('start' in at && typeof at.start === 'number' ? at.start : (at as ts.Node).getStart(sourceFile)).line + 1),
+    };
+    const visitor = unawaited.create(context);
+    const statements = sourceFile.statements.filter(ts.isExpressionStatement);
+    assert.equal(statements.length, 2);
+    for (const s of statements) assert.doesNotThrow(() => visitor[ts.SyntaxKind.ExpressionStatement]!(s));
+    assert.deepEqual(reports, [3], 'the first statement is skipped, the second still reported');
+  });
+
+  it('lets other errors through', () => {
+    const sourceFile = ts.createSourceFile('x.ts', 'f();', ts.ScriptTarget.Latest, true);
+    const checker = new Proxy({} as ts.TypeChecker, {
+      get: () => () => {
+        throw new TypeError('boom');
+      },
+    });
+    const context = { sourceFile, program: undefined as never, checker, config: undefined as never, report: () => undefined } as TsRuleContext;
+    const visitor = unawaited.create(context);
+    assert.throws(() => visitor[ts.SyntaxKind.ExpressionStatement]!(sourceFile.statements[0]), /boom/);
   });
 });

@@ -42,3 +42,20 @@ export function cannotBeNumber(checker: ts.TypeChecker, node: ts.Node, type: ts.
   const unsure = ts.TypeFlags.NumberLike | ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter | ts.TypeFlags.Never;
   return unionConstituents(type).every((part) => !isTypeFlagSet(part, unsure));
 }
+
+/**
+ * Every part of the type is a thenable: `Promise<T>`, not `Promise<T> | undefined` (a test of the
+ * latter asks whether there is a promise, which is fine). As typescript-eslint's
+ * no-misused-promises decides a promise used as a condition.
+ */
+export function isAlwaysThenable(checker: ts.TypeChecker, node: ts.Node, type: ts.Type = checker.getTypeAtLocation(node)): boolean {
+  let t = type;
+  if (isTypeFlagSet(t, ts.TypeFlags.TypeParameter)) {
+    const constraint = checker.getBaseConstraintOfType(t);
+    if (!constraint) return false;
+    t = constraint;
+  }
+  if (isTypeFlagSet(t, ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never)) return false;
+  const parts = unionConstituents(t);
+  return parts.length > 0 && parts.every((part) => isThenableType(checker, node, part));
+}

@@ -20,6 +20,7 @@ import type { Fix } from '../../engine/types';
 import { isGlobalPromise } from '../awaits';
 import { boundIdentifiers, forEachEvaluatedNode } from '../dataflow';
 import { asUnaryOperand } from '../fix-text';
+import { scriptKindFor } from '../host';
 import type { TsRule, TsRuleContext } from '../rule';
 import { enclosingFunction, hasModifier, isAsyncFunction, skipOuterExpressions } from '../utils';
 
@@ -104,7 +105,9 @@ export const asyncCallback: TsRule = {
         const kind = receiverKind(context, callee.expression);
         if (kind === undefined || (kind === 'collection' && method !== 'forEach')) return;
         if (!isAsyncFunctionValue(context, arg)) return;
-        const fixes = method === 'forEach' ? forEachFixes(context, call, arg, kind) : [];
+        // An untyped receiver (plain JavaScript) is decided by the method's name; no rewrite is offered
+        // for it, since it may be a Map or a Set as well as an array.
+        const fixes = method === 'forEach' && kind !== 'untyped' ? forEachFixes(context, call, arg, kind) : [];
         report(context, arg, `Async callback passed to ${method}: ${known.problem}. ${known.instead}`, fixes);
       },
       [ts.SyntaxKind.NewExpression]: (node) => {
@@ -136,8 +139,11 @@ function isAsyncFunctionValue(context: TsRuleContext, arg: ts.Expression): boole
   );
 }
 
-/** 'array' for arrays, tuples and typed arrays; 'collection' for a Map or Set; undefined otherwise. */
-function receiverKind(context: TsRuleContext, receiver: ts.Expression): 'array' | 'collection' | undefined {
+/**
+ * 'array' for arrays, tuples and typed arrays; 'collection' for a Map or Set; 'untyped' for an
+ * `any` receiver in a JavaScript file (there the method's name decides); undefined otherwise.
+ */
+function receiverKind(context: TsRuleContext, receiver: ts.Expression): 'array' | 'collection' | 'untyped' | undefined {
   const { checker, program } = context;
   const fromLib = (symbol: ts.Symbol | undefined) =>
     symbol !== undefined && (symbol.declarations ?? []).some((d) => program.isSourceFileDefaultLibrary(d.getSourceFile()));
@@ -164,7 +170,14 @@ function receiverKind(context: TsRuleContext, receiver: ts.Expression): 'array' 
     if (symbol && FOREACH_COLLECTIONS.has(symbol.name) && fromLib(symbol)) return 'collection';
     return undefined;
   };
-  return kindOf(checker.getNonNullableType(checker.getTypeAtLocation(receiver)), 0);
+  const type = checker.getTypeAtLocation(receiver);
+  if (type.flags & ts.TypeFlags.Any) return isInJavaScriptFile(context.sourceFile) ? 'untyped' : undefined;
+  return kindOf(checker.getNonNullableType(type), 0);
+}
+
+function isInJavaScriptFile(sf: ts.SourceFile): boolean {
+  const kind = scriptKindFor(sf.fileName);
+  return kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX;
 }
 
 function report(context: TsRuleContext, arg: ts.Expression, message: string, fixes: Fix[]): void {

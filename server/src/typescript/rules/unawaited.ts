@@ -2,31 +2,84 @@
 // Candidates are expression statements and `const p = <call>` declarations whose name is never
 // read; the checker is asked only for the type of their value-producing leaves. Inside a ternary,
 // `&&` / `||` / `??`, a comma or an array literal, each operand is a leaf of its own.
-// Handled (not flagged): await, return, void, assignment, `.catch(h)`, `.then(f, r)` (also with
-// `.finally(...)` after them), a value passed as an argument (the statement's value is then the
-// callee's result), `any`/`unknown` values. Anchor: the statement's first line.
+// Handled (not flagged): await, return, void, assignment, `.catch(h)`, `.then(f, r)` with function
+// handlers (also with `.finally(...)` after them), a value passed as an argument (the statement's
+// value is then the callee's result), `any`/`unknown` values. Anchor: the statement's first line.
+// Not flagged either, as fire-and-forget with evidence: a promise that cannot reject (a call of an
+// async function whose whole body is a `try` whose `catch` does not rethrow); an array method that
+// hands back elements of an existing array (`queue.splice(i, 1)`): the promises live elsewhere;
+// VS Code's UI thenables (`window.showInformationMessage(...)`, by declaration in the `vscode`
+// module); a statement followed, in its block, by an await of an event or a delay
+// (`p.load(); await p.once('stopped')`): the work is started so that its effect can be waited for.
+// Also flagged: a promise used as a value where only a plain value makes sense (a condition, `!p`,
+// a `&&`/`||` operand, a template literal, `String(p)`): a promise is always truthy and prints as
+// "[object Promise]".
 //
-// Fixes: inside an async function, first `await` (for an array of promises,
-// `await Promise.all(...)`), then `void` (marks the drop as intended); elsewhere only `void`.
-// `await` is safe (applied by --fix and fix-all): it is what the code around a dropped promise in an
-// async function almost always meant. `void` is a suggestion: it keeps behaviour but declares the drop
-// deliberate, which only the author can decide; applied in bulk it would silence findings without
-// fixing them. `await` is offered only where every dropped promise is the statement's result.
+// Fixes (all suggestions: they change when code runs, or declare a drop deliberate): inside an
+// async function, first `await` (for an array of promises, `await Promise.all(...)`), then `void`;
+// elsewhere only `void`. `await` is offered only where every dropped promise is the statement's
+// result. `void` is individual-only: applied in bulk it would silence findings without fixing them.
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRule, TsRuleContext } from '../rule';
-import { isArrayOfThenables, needsToBeAwaited } from '../types';
-import { enclosingFunction, hasModifier, isAsyncFunction, skipOuterExpressions } from '../utils';
+import { isStackOverflow } from '../../engine/linter';
+import { DELAY_FUNCTIONS } from '../awaits';
+import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
+import { enclosingFunction, forEachOwnNode, hasModifier, isAsyncFunction, isFunctionLike, skipOuterExpressions } from '../utils';
 
 export const unawaited: TsRule = {
   id: 'unawaited',
   create(context) {
+    const seen = new Set<ts.Node>();
     return {
-      [ts.SyntaxKind.ExpressionStatement]: (node) => checkStatement(context, node as ts.ExpressionStatement),
-      [ts.SyntaxKind.VariableStatement]: (node) => checkDeclaration(context, node as ts.VariableStatement),
+      [ts.SyntaxKind.ExpressionStatement]: (node) => guarded(() => checkStatement(context, node as ts.ExpressionStatement)),
+      [ts.SyntaxKind.VariableStatement]: (node) => guarded(() => checkDeclaration(context, node as ts.VariableStatement)),
+      [ts.SyntaxKind.IfStatement]: (node) => guarded(() => checkCondition(context, (node as ts.IfStatement).expression, seen)),
+      [ts.SyntaxKind.WhileStatement]: (node) => guarded(() => checkCondition(context, (node as ts.WhileStatement).expression, seen)),
+      [ts.SyntaxKind.DoStatement]: (node) => guarded(() => checkCondition(context, (node as ts.DoStatement).expression, seen)),
+      [ts.SyntaxKind.ForStatement]: (node) => {
+        const cond = (node as ts.ForStatement).condition;
+        if (cond) guarded(() => checkCondition(context, cond, seen));
+      },
+      [ts.SyntaxKind.ConditionalExpression]: (node) => guarded(() => checkCondition(context, (node as ts.ConditionalExpression).condition, seen)),
+      [ts.SyntaxKind.PrefixUnaryExpression]: (node) => {
+        const e = node as ts.PrefixUnaryExpression;
+        if (e.operator === ts.SyntaxKind.ExclamationToken) guarded(() => checkCondition(context, e.operand, seen));
+      },
+      [ts.SyntaxKind.BinaryExpression]: (node) => {
+        const e = node as ts.BinaryExpression;
+        const op = e.operatorToken.kind;
+        // The left operand of `&&` / `||` is tested for truthiness wherever the expression stands
+        // (as a statement, a promise there is a dropped one: checkStatement's).
+        if ((op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) && !isStatementChain(e)) {
+          guarded(() => checkCondition(context, e.left, seen));
+        }
+      },
+      [ts.SyntaxKind.TemplateSpan]: (node) => {
+        const span = node as ts.TemplateSpan;
+        if (!ts.isTemplateExpression(span.parent) || ts.isTaggedTemplateExpression(span.parent.parent)) return; // a tag may take anything
+        guarded(() => checkPrinted(context, span.expression, 'is used in a template literal', seen));
+      },
+      [ts.SyntaxKind.CallExpression]: (node) => {
+        const call = node as ts.CallExpression;
+        if (call.arguments.length !== 1 || !isGlobalString(context, call.expression)) return;
+        guarded(() => checkPrinted(context, call.arguments[0], "is passed to 'String()'", seen));
+      },
     };
   },
 };
+
+/**
+ * Runs one node's check; a stack overflow inside the checker (TypeScript's type printer and
+ * relation checks recurse on huge or recursive types) skips that node instead of failing the file.
+ */
+function guarded(run: () => void): void {
+  try {
+    run();
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+  }
+}
 
 // ---- the check ---------------------------------------------------------------------------------
 
@@ -39,17 +92,64 @@ interface Leaf {
   isResult: boolean;
 }
 
-const MESSAGES: Record<LeafKind, string> = {
-  promise: 'Promise is dropped: it is not awaited, returned, stored or given a rejection handler.',
-  'then-without-handler': "Promise chain ends in '.then()' without a rejection handler: a rejection would go unhandled.",
-  array: 'Array of promises is dropped: none of them is awaited or given a rejection handler.',
-};
+function leafMessage(leaf: Leaf): string {
+  const name = describe(leaf.expr);
+  switch (leaf.kind) {
+    case 'promise':
+      return `The promise of ${name} is dropped: it is not awaited, returned, stored or given a rejection handler.`;
+    case 'then-without-handler':
+      return `The promise chain ${name} ends in '.then()' without a rejection handler: a rejection would go unhandled.`;
+    case 'array':
+      return `The promises of ${name} are dropped: none of them is awaited or given a rejection handler.`;
+  }
+}
 
 function checkStatement(context: TsRuleContext, statement: ts.ExpressionStatement): void {
-  const leaves = droppedLeaves(context.checker, statement.expression);
-  if (leaves.length === 0) return;
-  const message = leaves.length === 1 ? MESSAGES[leaves[0].kind] : 'Promises in this statement are dropped: they are not awaited, returned, stored or handled.';
-  context.report(firstLine(context.sourceFile, statement), message, statementFixes(context, statement, leaves));
+  const leaves = droppedLeaves(context, statement.expression);
+  if (leaves.length === 0 || saysItIsDeliberate(context.sourceFile, statement) || awaitsAnEventLater(context, statement)) return;
+  const sf = context.sourceFile;
+  const message =
+    leaves.length === 1
+      ? leafMessage(leaves[0])
+      : `The promises of ${leaves.map((l) => describe(l.expr)).join(' and ')} are dropped: they are not awaited, returned, stored or handled.`;
+  context.report(firstLine(sf, statement), message, statementFixes(context, statement, leaves));
+}
+
+/** How a message names a dropped value: `'store.save()'`, `'p'`, `'new Promise()'`, the async IIFE. */
+function describe(expr: ts.Expression): string {
+  const e = skipOuterExpressions(expr);
+  if (ts.isCallExpression(e) && isFunctionLike(skipOuterExpressions(e.expression))) return 'the immediately called function';
+  const text = shortName(e, 0);
+  return text === undefined ? 'this expression' : `'${text}'`;
+}
+
+/** `a.b.save()` for `a.b.save(x, y)`, from syntax; undefined when the expression is not a plain chain or is too long. */
+function shortName(e: ts.Expression, depth: number): string | undefined {
+  if (depth > 6) return '…';
+  const x = skipOuterExpressions(e);
+  let out: string | undefined;
+  if (ts.isIdentifier(x) || ts.isPrivateIdentifier(x)) out = x.text;
+  else if (x.kind === ts.SyntaxKind.ThisKeyword) out = 'this';
+  else if (x.kind === ts.SyntaxKind.SuperKeyword) out = 'super';
+  else if (ts.isPropertyAccessExpression(x)) {
+    const left = shortName(x.expression, depth + 1);
+    out = left === undefined ? undefined : `${left}${x.questionDotToken ? '?.' : '.'}${x.name.text}`;
+  } else if (ts.isElementAccessExpression(x)) {
+    const left = shortName(x.expression, depth + 1);
+    out = left === undefined ? undefined : `${left}[…]`;
+  } else if (ts.isCallExpression(x)) {
+    const left = shortName(x.expression, depth + 1);
+    out = left === undefined ? undefined : `${left}()`;
+  } else if (ts.isNewExpression(x)) {
+    const left = shortName(x.expression, depth + 1);
+    out = left === undefined ? undefined : `new ${left}()`;
+  } else if (ts.isTaggedTemplateExpression(x)) {
+    const left = shortName(x.tag, depth + 1);
+    out = left === undefined ? undefined : `${left}\`…\``;
+  } else if (ts.isArrayLiteralExpression(x)) out = '[…]';
+  else if (ts.isConditionalExpression(x) || ts.isBinaryExpression(x)) out = undefined;
+  if (out !== undefined && out.length > 60) out = '…' + out.slice(out.length - 59);
+  return out;
 }
 
 /** `const p = save()` where `p` is never read: the promise is as good as dropped. */
@@ -67,10 +167,13 @@ function checkDeclaration(context: TsRuleContext, statement: ts.VariableStatemen
     if (needsToBeAwaited(context.checker, decl.initializer, type) === 'always') kind = 'promise';
     else if (isArrayOfThenables(context.checker, decl.initializer, type)) kind = 'array';
     if (!kind) continue;
-    const what = kind === 'array' ? 'Array of promises' : 'Promise';
+    const init = skipOuterExpressions(decl.initializer);
+    if (kind === 'promise' && (cannotReject(context.checker, init) || isVscodeUiThenable(context.checker, init))) continue;
+    if (returnsExistingElements(context.checker, init)) continue;
+    const what = kind === 'array' ? 'the promises' : 'the promise';
     context.report(
       firstLine(context.sourceFile, statement),
-      `${what} stored in '${decl.name.text}' is never used: it is not awaited, returned or given a rejection handler.`,
+      `'${decl.name.text}' holds ${what} of ${describe(decl.initializer)} but is never read: it is not awaited, returned or given a rejection handler.`,
       declarationFixes(context, statement, decl, kind),
     );
   }
@@ -83,7 +186,8 @@ const MAX_STATEMENT_PARTS = 512;
  * The parts of a statement's value that are dropped promises. Ternary branches, both operands of
  * `&&` / `||` / `??` and `,`, and array literal elements are looked at one by one (iteratively).
  */
-function droppedLeaves(checker: ts.TypeChecker, root: ts.Expression): Leaf[] {
+function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
+  const { checker } = context;
   const out: Leaf[] = [];
   const stack: { expr: ts.Expression; isResult: boolean }[] = [{ expr: root, isResult: true }];
   // The checker's work for a name grows with its depth in the expression, so a generated
@@ -106,11 +210,327 @@ function droppedLeaves(checker: ts.TypeChecker, root: ts.Expression): Leaf[] {
     if (!createsValue(e)) continue;
     const handled = rejectionHandled(e);
     if (handled === true) continue;
-    const type = checker.getTypeAtLocation(e);
-    if (needsToBeAwaited(checker, e, type) === 'always') out.push({ expr: e, kind: handled === 'then' ? 'then-without-handler' : 'promise', isResult });
-    else if (isArrayOfThenables(checker, e, type)) out.push({ expr: e, kind: 'array', isResult });
+    if (returnsExistingElements(checker, e)) continue;
+    // The type of the expression as written: `value as Promise<T>` is a promise even when `value` is not.
+    const type = checker.getTypeAtLocation(asWritten(expr));
+    if (needsToBeAwaited(checker, e, type) === 'always') {
+      if (handled !== 'then' && (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e) || isTeardownInSyncCode(e))) continue;
+      out.push({ expr: e, kind: handled === 'then' ? 'then-without-handler' : 'promise', isResult });
+    } else if (isArrayOfThenables(checker, e, type)) out.push({ expr: e, kind: 'array', isResult });
   }
   return out;
+}
+
+/** The expression without its parentheses (type assertions kept: they decide the type). */
+function asWritten(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
+}
+
+// ---- fire-and-forget with evidence ---------------------------------------------------------------
+
+/**
+ * A call of an async function whose whole body is one `try` with a `catch` that does not rethrow
+ * (an IIFE, or a function or method the call resolves to in the workspace): its promise cannot reject.
+ */
+function cannotReject(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  let fn: ts.Node | undefined;
+  if (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) fn = callee;
+  else fn = checker.getResolvedSignature(e)?.declaration;
+  if (!fn || !isFunctionLike(fn) || !isAsyncFunction(fn) || !fn.body || !ts.isBlock(fn.body)) return false;
+  if (fn.getSourceFile().isDeclarationFile) return false;
+  // Declarations that cannot throw may come first: `const initial = current === this;`.
+  const statements = fn.body.statements;
+  let i = 0;
+  while (i < statements.length - 1 && ts.isVariableStatement(statements[i]) && (statements[i] as ts.VariableStatement).declarationList.declarations.every((d) => !d.initializer || isInert(d.initializer))) i++;
+  if (i !== statements.length - 1 || !ts.isTryStatement(statements[i])) return false;
+  const attempt = statements[i] as ts.TryStatement;
+  if (!attempt.catchClause) return false;
+  return !throwsOrRejects(attempt.catchClause.block) && (!attempt.finallyBlock || !throwsOrRejects(attempt.finallyBlock));
+}
+
+/** An expression that cannot throw: literals, names, `this`, and operators on them (no calls, no property reads). */
+function isInert(e: ts.Expression): boolean {
+  const x = skipOuterExpressions(e);
+  if (ts.isIdentifier(x) || ts.isLiteralExpression(x) || ts.isNoSubstitutionTemplateLiteral(x) || ts.isArrowFunction(x) || ts.isFunctionExpression(x)) return true;
+  switch (x.kind) {
+    case ts.SyntaxKind.ThisKeyword:
+    case ts.SyntaxKind.TrueKeyword:
+    case ts.SyntaxKind.FalseKeyword:
+    case ts.SyntaxKind.NullKeyword:
+      return true;
+  }
+  if (ts.isBinaryExpression(x)) {
+    const op = x.operatorToken.kind;
+    const comparison =
+      op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || isLogical(op);
+    return comparison && isInert(x.left) && isInert(x.right);
+  }
+  if (ts.isPrefixUnaryExpression(x) && x.operator === ts.SyntaxKind.ExclamationToken) return isInert(x.operand);
+  if (ts.isConditionalExpression(x)) return isInert(x.condition) && isInert(x.whenTrue) && isInert(x.whenFalse);
+  return false;
+}
+
+/** A `throw`, or a `return` of something (which could be a rejected promise), in the block's own code. */
+function throwsOrRejects(block: ts.Block): boolean {
+  let found = false;
+  forEachOwnNode(block, (n) => {
+    if (found) return false;
+    if (ts.isThrowStatement(n) || (ts.isReturnStatement(n) && n.expression !== undefined)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** Array methods whose result holds elements of the array they are called on. */
+const ELEMENT_METHODS: ReadonlySet<string> = new Set([
+  'splice', 'slice', 'filter', 'reverse', 'sort', 'toSorted', 'toReversed', 'toSpliced', 'shift', 'pop', 'at', 'find', 'findLast',
+]);
+
+/**
+ * `client.on(...)` where `on` is no declared member, only an index signature's (`[name: string]:
+ * Command`): any name matches, so the call says nothing certain. Typical where a base class's
+ * declarations are missing (dependencies not installed) and a command map fills the gap.
+ */
+function viaIndexSignature(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const declarations = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
+  return declarations.every((d) => ts.isIndexSignatureDeclaration(d));
+}
+
+/** Methods that release or shut something down: best-effort teardown. */
+const TEARDOWN_METHODS: ReadonlySet<string> = new Set(['dispose', 'close', 'destroy', 'stop', 'terminate', 'detach', 'disconnect', 'kill']);
+
+/**
+ * `this.disposables.dispose();` inside a synchronous `dispose()` (or any sync function or
+ * callback): teardown there is best-effort by design, and the caller (an `IDisposable`, an event
+ * handler) has no way to wait for it. In an async function the same call is flagged: it could be awaited.
+ */
+function isTeardownInSyncCode(e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !TEARDOWN_METHODS.has(callee.name.text)) return false;
+  const fn = enclosingFunction(e);
+  return fn !== undefined && !isAsyncFunction(fn);
+}
+
+/** `Object` functions that hand back their first argument. */
+const OBJECT_RETURNS_TARGET: ReadonlySet<string> = new Set(['defineProperty', 'defineProperties', 'assign', 'freeze', 'seal', 'preventExtensions', 'setPrototypeOf']);
+
+/**
+ * `queue.splice(i, 1)` on an array of promises, `Object.defineProperties(promise, ...)`: the
+ * result is a value made, and held, elsewhere.
+ */
+function returnsExistingElements(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  if (ts.isPropertyAccessExpression(callee) && OBJECT_RETURNS_TARGET.has(callee.name.text) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object') {
+    const decl = checker.getSymbolAtLocation(callee.expression)?.valueDeclaration;
+    if (decl?.getSourceFile().isDeclarationFile) return true;
+  }
+  if (!ts.isPropertyAccessExpression(callee) || !ELEMENT_METHODS.has(callee.name.text)) return false;
+  const receiver = checker.getNonNullableType(checker.getTypeAtLocation(callee.expression));
+  return checker.isArrayType(receiver) || checker.isTupleType(receiver);
+}
+
+/** VS Code's UI calls whose thenables are dropped by convention: they settle when the user answers. */
+const VSCODE_UI = /^(show\w*Message|showQuickPick|showInputBox)$/;
+
+/** `window.showInformationMessage(...)` and friends, by declaration in the `vscode` module (not by spelling). */
+function isVscodeUiThenable(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
+  if (!nameNode || !VSCODE_UI.test(nameNode.text)) return false;
+  const declaration = checker.getResolvedSignature(e)?.declaration;
+  if (!declaration || !ts.isFunctionDeclaration(declaration) || !declaration.name || !VSCODE_UI.test(declaration.name.text)) return false;
+  const modules: string[] = [];
+  for (let n: ts.Node | undefined = declaration.parent; n; n = n.parent) if (ts.isModuleDeclaration(n)) modules.push(n.name.text);
+  // declare module 'vscode' { export namespace window { ... } }
+  return modules[0] === 'window' && modules[modules.length - 1] === 'vscode';
+}
+
+/** A comment that says the drop is meant: "no await", "intentionally not awaited", "in the background". */
+const DELIBERATE =
+  /\b(no|not|n't|without|never)\s+(need\s+to\s+|be\s+)?(a)?wait|\bintentional|\bon purpose\b|\bpurposely\b|\bdeliberate|fire[- ]and[- ]forget|\bin the background\b/i;
+
+/** The statement's own comments (leading, or trailing on its first line) say the promise is dropped on purpose. */
+function saysItIsDeliberate(sf: ts.SourceFile, statement: ts.Statement): boolean {
+  const text = sf.text;
+  const comments = [...(ts.getLeadingCommentRanges(text, statement.pos) ?? [])];
+  const { end } = firstLine(sf, statement);
+  comments.push(...(ts.getTrailingCommentRanges(text, end) ?? []));
+  if (end === statement.end || text.slice(end, statement.end).trim() === '') comments.push(...(ts.getTrailingCommentRanges(text, statement.end) ?? []));
+  return comments.some((c) => DELIBERATE.test(text.slice(c.pos, c.end)));
+}
+
+/** Calls that wait for an event or for time to pass: `once`, `waitFor*`, `wait*`, `until*`, `sleep`, `delay`. */
+function isEventWait(name: string): boolean {
+  return name === 'once' || /^(wait|until)/.test(name) || DELAY_FUNCTIONS.has(name);
+}
+
+/**
+ * The statement is followed, in its block, by an await of an event or a delay (`p.load();
+ * await p.once('stopped')`): the work is started on purpose so that what it causes can be waited
+ * for; awaiting it first could wait forever (a request that completes only once the program it
+ * paused is resumed).
+ */
+function awaitsAnEventLater(context: TsRuleContext, statement: ts.ExpressionStatement): boolean {
+  const block = statement.parent;
+  if (!ts.isBlock(block) && !ts.isSourceFile(block) && !ts.isCaseClause(block) && !ts.isDefaultClause(block) && !ts.isModuleBlock(block)) return false;
+  const statements = block.statements;
+  let found = false;
+  for (let i = statements.indexOf(statement) + 1; i < statements.length && !found; i++) {
+    if (isFunctionLike(statements[i]) || ts.isClassLike(statements[i])) continue;
+    forEachOwnNode(statements[i], (n) => {
+      if (found) return false;
+      if (ts.isAwaitExpression(n) && waitsForAnEvent(context, n.expression)) found = true;
+      return undefined;
+    });
+  }
+  return found;
+}
+
+/** An event-wait call within `e` (`once(...)`, `Promise.all([a.once('x'), ...])`), or a name bound to one. */
+function waitsForAnEvent(context: TsRuleContext, e: ts.Expression, depth = 0): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n)) return;
+    if (ts.isNewExpression(n) && isEventPromise(n)) {
+      found = true;
+      return;
+    }
+    if (ts.isIdentifier(n)) {
+      // `const stopped = p.once('stopped'); ...; await stopped`
+      const decl = context.checker.getSymbolAtLocation(n)?.valueDeclaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(skipOuterExpressions(decl.initializer))) {
+        found = isEventWaitCall(skipOuterExpressions(decl.initializer) as ts.CallExpression);
+      }
+      return;
+    }
+    if (ts.isCallExpression(n) && (isEventWaitCall(n) || (depth === 0 && helperWaitsForAnEvent(context, n)))) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return found;
+}
+
+/** `await dumpStackAndContinue(p)` where that workspace function itself awaits an event wait. */
+function helperWaitsForAnEvent(context: TsRuleContext, call: ts.CallExpression): boolean {
+  const fn = context.checker.getResolvedSignature(call)?.declaration;
+  if (!fn || !isFunctionLike(fn) || !fn.body || fn.getSourceFile().isDeclarationFile) return false;
+  let found = false;
+  forEachOwnNode(fn.body, (n) => {
+    if (found) return false;
+    if (ts.isAwaitExpression(n) && waitsForAnEvent(context, n.expression, 1)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** `new Promise((resolve) => page.on('loaded', resolve))`: a promise settled by an event. */
+function isEventPromise(e: ts.NewExpression): boolean {
+  const executor = e.arguments?.[0] && skipOuterExpressions(e.arguments[0]);
+  if (!executor || !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor))) return false;
+  let found = false;
+  forEachOwnNode(executor, (n) => {
+    if (found) return false;
+    if (ts.isCallExpression(n)) {
+      const callee = skipOuterExpressions(n.expression);
+      if (ts.isPropertyAccessExpression(callee) && /^(on|once|addListener|addEventListener)$/.test(callee.name.text)) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+function isEventWaitCall(call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  return name !== undefined && isEventWait(name);
+}
+
+// ---- promises used as values ---------------------------------------------------------------------
+
+/**
+ * A promise tested for truthiness: `if (isReady())`, `while (p)`, `ok() ? a : b`, `!p`, `p && x`.
+ * A promise is always truthy, so the test never says what was meant. Operands of `&&` / `||`
+ * inside a condition are conditions too.
+ */
+function checkCondition(context: TsRuleContext, expr: ts.Expression, seen: Set<ts.Node>): void {
+  const stack: ts.Expression[] = [expr];
+  let budget = MAX_STATEMENT_PARTS;
+  while (stack.length > 0 && budget-- > 0) {
+    let e = skipOuterExpressions(stack.pop()!);
+    while (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) e = skipOuterExpressions(e.operand);
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) stack.push(e.right, e.left);
+      continue;
+    }
+    // A call: `if (isReady())`. A name or field holding a promise is tested for being set
+    // (`if (this.connecting) return this.connecting`), often with a type that omits `undefined`.
+    if (!(ts.isCallExpression(e) || ts.isNewExpression(e)) || seen.has(e)) continue;
+    seen.add(e);
+    if (!isAlwaysThenable(context.checker, e)) continue;
+    const sf = context.sourceFile;
+    context.report(
+      firstLine(sf, enclosingStatement(e)),
+      `The promise of ${describe(e)} is used as a condition: a promise is always truthy, whatever it resolves to. Await it first.`,
+      [],
+    );
+  }
+}
+
+/** A promise turned into text: `${p}`, `String(p)` print "[object Promise]". */
+function checkPrinted(context: TsRuleContext, expr: ts.Expression, how: string, seen: Set<ts.Node>): void {
+  const e = skipOuterExpressions(expr);
+  // Calls only: template literals are everywhere, and a name holding a promise is rarely printed.
+  if (!(ts.isCallExpression(e) || ts.isNewExpression(e)) || seen.has(e)) return;
+  seen.add(e);
+  if (!isAlwaysThenable(context.checker, e)) return;
+  const sf = context.sourceFile;
+  context.report(
+    firstLine(sf, enclosingStatement(e)),
+    `The promise of ${describe(e)} ${how}: it prints as "[object Promise]", not as the value it resolves to. Await it first.`,
+    [],
+  );
+}
+
+/** An operand chain (`&&`, `||`, `??`, `,`, ternary branches) that is an expression statement's value. */
+function isStatementChain(e: ts.Expression): boolean {
+  let n: ts.Node = e;
+  for (;;) {
+    const p: ts.Node = n.parent;
+    if (ts.isParenthesizedExpression(p)) n = p;
+    else if (ts.isBinaryExpression(p) && (isLogical(p.operatorToken.kind) || p.operatorToken.kind === ts.SyntaxKind.CommaToken)) n = p;
+    else if (ts.isConditionalExpression(p) && p.condition !== n) n = p;
+    else return ts.isExpressionStatement(p);
+  }
+}
+
+/** The global `String`, not a local function of that name. */
+function isGlobalString(context: TsRuleContext, callee: ts.Expression): boolean {
+  const e = skipOuterExpressions(callee);
+  if (!ts.isIdentifier(e) || e.text !== 'String') return false;
+  // `declare var String` (interfaces named String may be merged in from elsewhere, e.g. @types/node).
+  const decl = context.checker.getSymbolAtLocation(e)?.valueDeclaration;
+  return decl !== undefined && context.program.isSourceFileDefaultLibrary(decl.getSourceFile());
+}
+
+/** The statement that holds `node` (the anchor of a finding inside an expression). */
+function enclosingStatement(node: ts.Node): ts.Node {
+  let n: ts.Node = node;
+  while (n.parent && !(n.kind >= ts.SyntaxKind.FirstStatement && n.kind <= ts.SyntaxKind.LastStatement) && !ts.isClassElement(n) && !ts.isSourceFile(n.parent)) n = n.parent;
+  return n;
 }
 
 /** Expressions that can hand back a promise: calls, `new`, tagged templates, names, array literals. */
@@ -151,10 +571,12 @@ function rejectionHandled(e: ts.Expression): boolean | 'then' {
   }
 }
 
+/** A handler that can be a function: not `undefined`, `null`, `void 0` or a literal. */
 function isHandler(arg: ts.Expression | undefined): boolean {
   if (!arg) return false;
   const a = skipOuterExpressions(arg);
-  return a.kind !== ts.SyntaxKind.NullKeyword && !(ts.isIdentifier(a) && a.text === 'undefined');
+  if (a.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(a) && a.text === 'undefined') || ts.isVoidExpression(a)) return false;
+  return !(ts.isLiteralExpression(a) || a.kind === ts.SyntaxKind.TrueKeyword || a.kind === ts.SyntaxKind.FalseKeyword);
 }
 
 /** No reference to the variable other than plain `p = ...` writes, in the function (or file) that holds it. */
@@ -208,7 +630,7 @@ function identifierAt(root: ts.Node, pos: number, sf: ts.SourceFile): ts.Identif
 }
 
 /** From the statement's start to the end of its first line: the anchor, one line long. */
-function firstLine(sf: ts.SourceFile, statement: ts.Statement): { start: number; end: number } {
+function firstLine(sf: ts.SourceFile, statement: ts.Node): { start: number; end: number } {
   const start = statement.getStart(sf);
   let end = start;
   while (end < statement.end && sf.text[end] !== '\n' && sf.text[end] !== '\r') end++;
