@@ -13,6 +13,7 @@ import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
 import type { LintResult, SeverityOrOff } from '../engine/types';
+import { nearestRule } from '../engine/suppress';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
 import { createLinter } from '../languages';
@@ -296,7 +297,10 @@ function findRuleDocs(): string | undefined {
 function ruleCommand(args: readonly string[], io: Io): number {
   if (args.length !== 1 || args[0].startsWith('-')) throw new UsageError(`'rule' expects one rule id: async-lint rule ID; valid rules: ${RULE_IDS.join(', ')}`);
   const id = args[0];
-  if (!RULE_IDS.includes(id)) throw new UsageError(unknownRuleMessage(id));
+  if (!RULE_IDS.includes(id)) {
+    const near = nearestRule(id, RULE_IDS);
+    throw new UsageError(near ? `unknown rule '${id}'; did you mean '${near}'? valid rules: ${RULE_IDS.join(', ')}` : unknownRuleMessage(id));
+  }
   const docs = findRuleDocs();
   const page = docs && readRegularFile(path.join(docs, `${id}.md`));
   if (page === undefined) throw new Error(`the documentation of '${id}' is missing from this installation (docs/rules/${id}.md beside dist/)`);
@@ -474,7 +478,9 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
           s.report.fixesApplied = fixed.applied;
           fixesApplied += fixed.applied;
           filesFixed++;
-          if (values.diff) diffs.push(unifiedDiff(s.text!, fixed.text, displayPath(s.path, cwd)));
+          // The file's bytes start with its BOM: so does the diff, or it would not apply.
+          const bom = s.encoding === 'utf8-bom' ? '\ufeff' : '';
+          if (values.diff) diffs.push(unifiedDiff(bom + s.text!, bom + fixed.text, displayPath(s.path, cwd)));
           else s.report.output = fixed.text;
           s.text = fixed.text;
         } else if (fixed.applied > 0 && fixed.text !== s.text) {

@@ -10,11 +10,17 @@ export const concise: Formatter = (reports: readonly FileReport[], context: Form
   const out: string[] = [];
   for (const report of reports) {
     const file = displayPath(report.path, context.cwd);
+    const lines: { at: number; text: string }[] = [];
     for (const n of report.notices) {
       const where = startOf(n.range);
-      out.push(`${file}:${where ? `${where}:` : ''} ${n.level}${n.ruleId ? ` ${n.ruleId}` : ''} ${oneLine(n.message)}`);
+      const at = n.range ? n.range.start.line * 1e6 + n.range.start.character : -1;
+      lines.push({ at, text: `${file}:${where ? `${where}:` : ''} ${n.level}${n.ruleId ? ` ${n.ruleId}` : ''} ${oneLine(n.message)}` });
     }
-    for (const f of report.findings) out.push(`${file}:${startOf(f.range)}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}`);
+    for (const f of report.findings) {
+      lines.push({ at: f.range.start.line * 1e6 + f.range.start.character, text: `${file}:${startOf(f.range)}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}` });
+    }
+    // In the order of the file: a directive's problem before the findings below it.
+    for (const l of lines.sort((a, b) => a.at - b.at)) out.push(l.text);
   }
   return out.length > 0 ? `${out.join('\n')}\n` : '';
 };

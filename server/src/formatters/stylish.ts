@@ -69,6 +69,13 @@ export const stylish: Formatter = (reports: readonly FileReport[], context: Form
         rule: f.ruleId,
       });
     }
+    // In the order of the file: notices about the whole file first, then by position.
+    const position = (where: string) => (where ? where.split(':').map(Number) : [-1, -1]);
+    rows.sort((a, b) => {
+      const [la, ca] = position(a.where);
+      const [lb, cb] = position(b.where);
+      return la - lb || ca - cb;
+    });
     const whereWidth = Math.max(...rows.map((r) => r.where.length));
     const levelWidth = Math.max(...rows.map((r) => r.level.length));
     const indent = 2 + whereWidth + 2 + levelWidth + 2;
