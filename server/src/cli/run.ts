@@ -237,7 +237,7 @@ function statsTable(stats: Stats, files: number, wallMs: number): string {
   ].join('\n');
 }
 
-class Progress {
+export class Progress {
   private last = 0;
   private shown = false;
 
