@@ -110,7 +110,29 @@ describe('CLI (built)', function () {
     it('--help lists every option and every rule with its description', () => {
       const r = cli(['--help'], tmp);
       assert.equal(r.code, 0);
-      for (const option of ['--format', '--fix', '--rule', '--config', '--print-config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern', '--version', '--help']) {
+      for (const option of [
+        '--format',
+        '--fix',
+        '--rule',
+        '--config',
+        '--print-config',
+        '--max-warnings',
+        '--quiet',
+        '--stats',
+        '--ignore-pattern',
+        '--version',
+        '--help',
+        '--output-file',
+        '--fix-dry-run',
+        '--diff',
+        '--stdin',
+        '--stdin-filename',
+        '--include-hints',
+        '--report-unused-disable-directives',
+        '--statistics',
+        '--exit-zero',
+        'async-lint rule ID',
+      ]) {
         assert.ok(r.stdout.includes(option), `help mentions ${option}`);
       }
       for (const rule of RULES) assert.match(r.stdout, new RegExp(`^  ${rule.id} +${rule.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));

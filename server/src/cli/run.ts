@@ -86,7 +86,7 @@ Options:
                              for async-lint.json / package.json / pyproject.toml
       --max-warnings N       Tolerate up to N warnings before exiting 1 (default: 0; -1: any number)
   -q, --quiet                Report errors only
-      --stats                Print time per phase and per rule to stderr (timings; see --statistics)
+      --stats                Print time per phase and per rule to stderr (findings per rule: --statistics)
       --ignore-pattern GLOB  Do not lint files matching GLOB, relative to the current folder (repeatable)
       --print-config FILE    Print the configuration that applies to FILE as JSON (its source,
                              each rule's severity, the overrides that matched) and exit
