@@ -147,10 +147,10 @@ describe('CLI (built)', function () {
       const users = lines.indexOf('src/users.ts');
       assert.ok(users >= 0, r.stdout);
       // Wrapped to 80 columns (no terminal), continued under the message, not padded.
-      assert.equal(lines[users + 1], "    9:8  hint  Async function 'cachedUser' has no 'await'; 'async' only wraps its");
-      assert.equal(lines[users + 2], '               result in a promise.  unused-async');
-      assert.equal(lines[users + 3], "  19:22  hint  Async function 'clear' has no 'await'; 'async' only wraps its result");
-      assert.equal(lines[users + 4], '               in a promise.  unused-async');
+      assert.equal(lines[users + 1], "    9:8  hint  Async function 'cachedUser' has no 'await'; 'async' only wraps");
+      assert.equal(lines[users + 2], '               its result in a promise.  unused-async');
+      assert.equal(lines[users + 3], "  19:22  hint  Async function 'clear' has no 'await'; 'async' only wraps its");
+      assert.equal(lines[users + 4], '               result in a promise.  unused-async');
       assert.ok(lines.every((l) => l.length <= 80), r.stdout);
       assert.ok(!r.stdout.includes('src/clean.ts'), 'files without problems are not listed');
       assert.match(r.stdout, /^✖ 4 problems \(0 errors, 0 warnings, 4 hints\)$/m);
