@@ -5,6 +5,8 @@
 // `rule` and --stdin also through the built bundle, as users run them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import Ajv from 'ajv-draft-04';
+import sarifSchema from '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -303,6 +305,17 @@ describe('CLI adoption conveniences', function () {
         "a.ts:10:16: warning unused async-lint-disable-line directive (no problems were reported from 'blocking-call')",
         '',
       ]);
+      const sarif = JSON.parse((await lint(['-f', 'sarif', '--report-unused-disable-directives'], dir)).stdout) as {
+        runs: { invocations: { toolExecutionNotifications: unknown[] }[] }[];
+      };
+      const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+      ajv.addFormat('uri', (x: string) => URL.canParse(x));
+      ajv.addFormat('uri-reference', (x: string) => URL.canParse(x, 'file:///base/'));
+      ajv.addFormat('date-time', (x: string) => !Number.isNaN(Date.parse(x)));
+      const validate = ajv.compile(sarifSchema);
+      assert.ok(validate(sarif as unknown), JSON.stringify(validate.errors, null, 2));
+      const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as { level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      assert.deepEqual(notes.map((n) => [n.level, n.locations[0].physicalLocation.region.startLine]), [['warning', 2], ['warning', 6], ['warning', 10]]);
       const stylish = await lint(['--report-unused-disable-directives'], dir);
       assert.match(stylish.stdout, /^ +6:6 {2}warning {2}unused async-lint-disable-next-line directive/m);
       assert.match(stylish.stdout, /4 problems \(0 errors, 4 warnings\)/);
