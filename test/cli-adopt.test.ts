@@ -170,6 +170,9 @@ describe('CLI adoption conveniences', function () {
       assert.equal(unfixed.stdout, text, 'no safe fix: the text comes back as it was');
       assert.match(unfixed.stderr, /4:5 +warning +/);
       assert.equal(unfixed.code, 1);
+      const skipped = await lint(['--stdin', '--stdin-filename', 'blob.py', '--fix'], tmp, { stdin: 'a\u0000b' });
+      assert.equal(skipped.stdout, 'a\u0000b', 'a text that is not analysed comes back as it was');
+      assert.match(skipped.stderr, /skipped: binary file/);
     });
 
     it('-o/--output-file writes the report to a file (creating its folder), not to stdout', async () => {

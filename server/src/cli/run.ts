@@ -509,6 +509,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     }
   }
   progress.done();
+  // --stdin --fix on a text that was not analysed (binary, too large): it comes back unchanged.
+  if (stdinText !== undefined && values.fix && !dryRun && stdinOutput === undefined) stdinOutput = stdinText;
 
   // 4. Report. Hints are the editor's business: left out unless asked for (they never fail a run).
   if (!values['include-hints']) for (const r of reports) r.findings = r.findings.filter((f) => f.severity !== 'hint');
