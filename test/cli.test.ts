@@ -110,7 +110,29 @@ describe('CLI (built)', function () {
     it('--help lists every option and every rule with its description', () => {
       const r = cli(['--help'], tmp);
       assert.equal(r.code, 0);
-      for (const option of ['--format', '--fix', '--rule', '--config', '--print-config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern', '--version', '--help']) {
+      for (const option of [
+        '--format',
+        '--fix',
+        '--rule',
+        '--config',
+        '--print-config',
+        '--max-warnings',
+        '--quiet',
+        '--stats',
+        '--ignore-pattern',
+        '--version',
+        '--help',
+        '--output-file',
+        '--fix-dry-run',
+        '--diff',
+        '--stdin',
+        '--stdin-filename',
+        '--include-hints',
+        '--report-unused-disable-directives',
+        '--statistics',
+        '--exit-zero',
+        'async-lint rule ID',
+      ]) {
         assert.ok(r.stdout.includes(option), `help mentions ${option}`);
       }
       for (const rule of RULES) assert.match(r.stdout, new RegExp(`^  ${rule.id} +${rule.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
@@ -119,13 +141,17 @@ describe('CLI (built)', function () {
 
   describe('stylish', () => {
     it('prints findings with 1-based positions, severity, message and rule, then a summary; hints do not fail the run', () => {
-      const r = cli([], project('basic'));
+      const r = cli(['--include-hints'], project('basic'));
       assert.equal(r.code, 0, r.stderr);
       const lines = r.stdout.split('\n');
       const users = lines.indexOf('src/users.ts');
       assert.ok(users >= 0, r.stdout);
-      assert.equal(lines[users + 1], "    9:8  hint  Async function 'cachedUser' has no 'await'; 'async' only wraps its result in a promise.  unused-async");
-      assert.equal(lines[users + 2], "  19:22  hint  Async function 'clear' has no 'await'; 'async' only wraps its result in a promise.       unused-async");
+      // Wrapped to 80 columns (no terminal), continued under the message, not padded.
+      assert.equal(lines[users + 1], "    9:8  hint  Async function 'cachedUser' has no 'await'; 'async' only wraps");
+      assert.equal(lines[users + 2], '               its result in a promise.  unused-async');
+      assert.equal(lines[users + 3], "  19:22  hint  Async function 'clear' has no 'await'; 'async' only wraps its");
+      assert.equal(lines[users + 4], '               result in a promise.  unused-async');
+      assert.ok(lines.every((l) => l.length <= 80), r.stdout);
       assert.ok(!r.stdout.includes('src/clean.ts'), 'files without problems are not listed');
       assert.match(r.stdout, /^✖ 4 problems \(0 errors, 0 warnings, 4 hints\)$/m);
       assert.ok(!r.stdout.includes('\u001b['), 'no colours when stdout is not a terminal');
@@ -133,8 +159,8 @@ describe('CLI (built)', function () {
     });
 
     it('uses colours only when asked and never with NO_COLOR', () => {
-      assert.ok(cli([], project('basic'), { FORCE_COLOR: '1' }).stdout.includes('\u001b[4msrc/users.ts\u001b[0m'));
-      assert.ok(!cli([], project('basic'), { NO_COLOR: '1' }).stdout.includes('\u001b['));
+      assert.ok(cli(['--include-hints'], project('basic'), { FORCE_COLOR: '1' }).stdout.includes('\u001b[4msrc/users.ts\u001b[0m'));
+      assert.ok(!cli(['--include-hints'], project('basic'), { NO_COLOR: '1' }).stdout.includes('\u001b['));
     });
   });
 
@@ -172,13 +198,18 @@ describe('CLI (built)', function () {
       assert.deepEqual(files.get('src/clean.ts')!.messages, []);
     });
 
-    it('maps error to 2 and info/hint to 1 with the exact level kept', () => {
+    it('maps error to 2 and info/hint to 1 with the exact level kept; hints only with --include-hints', () => {
       const r = cli(['-f', 'json', '--rule', 'unused-async=error'], project('basic'));
       assert.equal(r.code, 1);
       const all = json(r).flatMap((f) => f.messages);
       assert.ok(all.length > 0 && all.every((m) => m.severity === 2 && m.level === 'error'));
-      const hints = json(cli(['-f', 'json'], project('basic'))).flatMap((f) => f.messages);
+      const hints = json(cli(['-f', 'json', '--include-hints'], project('basic'))).flatMap((f) => f.messages);
       assert.ok(hints.length > 0 && hints.every((m) => m.severity === 1 && m.level === 'hint'));
+      const infos = json(cli(['-f', 'json', '--rule', 'unused-async=info'], project('basic'))).flatMap((f) => f.messages);
+      assert.ok(infos.length > 0 && infos.every((m) => m.severity === 1 && m.level === 'info'));
+      const hidden = json(cli(['-f', 'json'], project('basic')));
+      assert.deepEqual(hidden.flatMap((f) => f.messages), [], 'hints are left out by default');
+      assert.ok(hidden.every((f) => f.hintCount === 0));
     });
 
     it('gives no ESLint fix where no fix is safe: await and void are suggestions', () => {
@@ -306,7 +337,7 @@ describe('CLI (built)', function () {
       assert.equal(cli(['--frobnicate'], basic()).code, 2);
       const format = cli(['--format', 'xml'], basic());
       assert.equal(format.code, 2);
-      assert.match(format.stderr, /unknown format 'xml'; use one of stylish, json, sarif/);
+      assert.match(format.stderr, /unknown format 'xml'; use one of stylish, concise, json, sarif, github/);
       const missing = cli(['src', 'nowhere'], basic());
       assert.equal(missing.code, 2);
       assert.match(missing.stderr, /No such file or directory: nowhere/);
@@ -557,7 +588,7 @@ describe('CLI (built)', function () {
 
   it('the bundled examples show a finding of every TypeScript rule', () => {
     const examples = path.join(ROOT, 'examples');
-    const r = cli(['-f', 'json', 'ts-service', 'js-scripts'], examples);
+    const r = cli(['-f', 'json', '--include-hints', 'ts-service', 'js-scripts'], examples);
     assert.equal(r.code, 1, r.stderr);
     const found = new Set(json(r).flatMap((f) => f.messages.map((m) => m.ruleId)));
     for (const rule of TS_RULES) assert.ok(found.has(rule.id), `examples show ${rule.id}`);
@@ -577,9 +608,32 @@ describe('README', () => {
   });
 
   it('documents every CLI option and the sections other parts of the project fill', () => {
-    for (const option of ['--format', '--fix', '--rule', '--config', '--print-config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern', '--version', '--help']) {
+    for (const option of [
+      '--format',
+      '--fix',
+      '--rule',
+      '--config',
+      '--print-config',
+      '--max-warnings',
+      '--quiet',
+      '--stats',
+      '--ignore-pattern',
+      '--version',
+      '--help',
+      '--output-file',
+      '--fix-dry-run',
+      '--diff',
+      '--stdin',
+      '--stdin-filename',
+      '--include-hints',
+      '--report-unused-disable-directives',
+      '--statistics',
+      '--exit-zero',
+      'async-lint rule',
+    ]) {
       assert.ok(readme.includes(`\`${option}`), `README documents ${option}`);
     }
+    for (const format of ['stylish', 'concise', 'json', 'sarif', 'github']) assert.ok(readme.includes(`\`${format}\``), `README documents the ${format} format`);
     for (const heading of ['## Editor setup', '### VS Code', '### Neovim', '## Performance', '## Reliability', '## Configuration']) {
       assert.match(readme, new RegExp(`^${heading}$`, 'm'));
     }
@@ -616,7 +670,7 @@ describe('CLI run() in process', () => {
     };
     const stdout = capture();
     const stderr = capture();
-    const code = await run(['-f', 'json'], { stdout, stderr, env: {}, cwd: dir }, {
+    const code = await run(['-f', 'json', '--include-hints'], { stdout, stderr, env: {}, cwd: dir }, {
       createLinter: () => new Linter([new TypeScriptBackend(new ProjectHost(), [throwing, unusedAsync])]),
     });
     assert.equal(code, 2);

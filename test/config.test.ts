@@ -150,7 +150,21 @@ describe('configuration', () => {
     it('a bad severity lists the allowed values', () => {
       write('async-lint.json', { rules: { unawaited: 'fatal' } });
       const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
-      assert.match(e.problem, /^\/rules\/unawaited: must be one of "off", "hint", "info", "warning", "error"$/);
+      assert.match(e.problem, /^\/rules\/unawaited: must be one of "off", "hint", "info", "warning", "error", "warn", 0, 1, 2$/);
+    });
+
+    it("accepts ESLint's severities: warn, and 0 off, 1 warning, 2 error, in rules and overrides", () => {
+      write('async-lint.json', {
+        rules: { unawaited: 'warn', 'sequential-await': 0, 'await-in-loop': 1, 'blocking-call': 2 },
+        overrides: [{ files: ['b.ts'], rules: { unawaited: 2, 'blocking-call': 'warn' } }],
+      });
+      const resolver = new ConfigResolver(diskFs);
+      const a = resolver.forFile(file('a.ts')).severities;
+      assert.deepEqual(['unawaited', 'sequential-await', 'await-in-loop', 'blocking-call'].map((id) => a.get(id)), ['warning', 'off', 'warning', 'error']);
+      const b = resolver.forFile(file('b.ts')).severities;
+      assert.deepEqual([b.get('unawaited'), b.get('blocking-call')], ['error', 'warning']);
+      write('async-lint.json', { rules: { unawaited: 3 } });
+      assert.match(configError(() => new ConfigResolver(diskFs).forFile(file('x.ts'))).problem, /\/rules\/unawaited: must be one of/);
     });
 
     it('wrong types', () => {
@@ -339,6 +353,9 @@ describe('configuration', () => {
     it('parses a setting', () => {
       assert.deepEqual(parseRuleSetting('unawaited=error'), ['unawaited', 'error']);
       assert.deepEqual(parseRuleSetting(' await-in-loop = off '), ['await-in-loop', 'off']);
+    });
+    it("accepts ESLint's warn and 0/1/2", () => {
+      assert.deepEqual(['warn', '0', '1', '2'].map((sev) => parseRuleSetting(`unawaited=${sev}`)[1]), ['warning', 'off', 'warning', 'error']);
     });
     it('rejects an unknown rule id, naming the valid ones', () => {
       assert.throws(() => parseRuleSetting('nope=error'), { message: unknownRuleMessage('nope') });

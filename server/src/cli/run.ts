@@ -2,7 +2,8 @@
 // every backend is told all its files before the first analysis), apply safe fixes with --fix,
 // print a report. server/src/cli.ts is the entry point that calls run() and sets the exit code.
 // Exit codes: 0 no findings at error/warning, 1 findings at error/warning (or more warnings than
-// --max-warnings allows), 2 usage, configuration or internal error.
+// --max-warnings allows; 0 with --exit-zero), 2 usage, configuration or internal error.
+// `async-lint rule ID` prints a rule's page (docs/rules/ID.md, shipped beside dist/).
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,11 +11,13 @@ import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine/config';
 import type { LanguageBackend, Linter } from '../engine/linter';
-import { RULES } from '../engine/rules';
+import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
 import type { LintResult, SeverityOrOff } from '../engine/types';
+import { nearestRule } from '../engine/suppress';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
 import { createLinter } from '../languages';
+import { unifiedDiff } from './diff';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -25,13 +28,22 @@ const PROGRESS_THRESHOLD = 300;
 
 const OPTIONS = {
   format: { type: 'string', short: 'f', default: 'stylish' },
+  'output-file': { type: 'string', short: 'o' },
   fix: { type: 'boolean', default: false },
+  'fix-dry-run': { type: 'boolean', default: false },
+  diff: { type: 'boolean', default: false },
   'unsafe-fixes': { type: 'boolean', default: false },
+  stdin: { type: 'boolean', default: false },
+  'stdin-filename': { type: 'string' },
   rule: { type: 'string', multiple: true, default: [] as string[] },
   config: { type: 'string', short: 'c' },
   'max-warnings': { type: 'string' },
   quiet: { type: 'boolean', short: 'q', default: false },
   stats: { type: 'boolean', default: false },
+  statistics: { type: 'boolean', default: false },
+  'exit-zero': { type: 'boolean', default: false },
+  'include-hints': { type: 'boolean', default: false },
+  'report-unused-disable-directives': { type: 'boolean', default: false },
   'ignore-pattern': { type: 'string', multiple: true, default: [] as string[] },
   'print-config': { type: 'string' },
   version: { type: 'boolean', short: 'v', default: false },
@@ -44,6 +56,7 @@ function helpText(): string {
   return `async-lint ${version}: finds async mistakes in TypeScript, JavaScript and Python asyncio.
 
 Usage: async-lint [options] [paths...]
+       async-lint rule ID    Print a rule's documentation
 
 Paths are files or folders (default: the current folder). Folders are searched for
 .ts .tsx .mts .cts .js .jsx .mjs .cjs .py files, skipping node_modules, build output and
@@ -51,15 +64,29 @@ whatever .gitignore files ignore.
 
 Options:
   -f, --format NAME          Output format: ${FORMAT_NAMES.join(', ')} (default: stylish)
+  -o, --output-file FILE     Write the report to FILE instead of standard output
       --fix                  Apply safe fixes to the files (fixes that cannot change behaviour)
-      --unsafe-fixes         With --fix, also apply suggestions, which can change behaviour
-                             (adding await, switching to an async API); never 'void'
-      --rule ID=SEVERITY     Set a rule's severity: off, hint, info, warning, error (repeatable)
+      --fix-dry-run          Compute the fixes --fix would apply, write nothing; report what
+                             would be left (json: each changed file's fixed text as 'output')
+      --diff                 Print a unified diff of what --fix would change, write nothing
+                             (exit 1 when there is a change)
+      --unsafe-fixes         With --fix, --fix-dry-run or --diff, also apply suggestions, which
+                             can change behaviour (adding await, switching to an async API); never 'void'
+      --stdin                Lint the text on standard input (needs --stdin-filename); with --fix,
+                             print the fixed text to standard output and the report to stderr
+      --stdin-filename PATH  The file the standard input stands for (language, configuration)
+      --rule ID=SEVERITY     Set a rule's severity: off, hint, info, warning (or warn), error, or
+                             ESLint's 0 (off), 1 (warning), 2 (error) (repeatable)
+      --include-hints        Report hint findings too (left out of the CLI's output by default)
+      --report-unused-disable-directives
+                             Report async-lint directives that suppressed nothing, as warnings
+      --statistics           Print the number of findings per rule instead of the findings
+      --exit-zero            Exit 0 even when there are findings (2 still means an error)
   -c, --config FILE          Use this configuration file for every path instead of searching
                              for async-lint.json / package.json / pyproject.toml
       --max-warnings N       Tolerate up to N warnings before exiting 1 (default: 0; -1: any number)
   -q, --quiet                Report errors only
-      --stats                Print time per phase and per rule to stderr
+      --stats                Print time per phase and per rule to stderr (findings per rule: --statistics)
       --ignore-pattern GLOB  Do not lint files matching GLOB, relative to the current folder (repeatable)
       --print-config FILE    Print the configuration that applies to FILE as JSON (its source,
                              each rule's severity, the overrides that matched) and exit
@@ -68,6 +95,8 @@ Options:
 
 Exit codes: 0 no errors or warnings, 1 errors or warnings found (info and hint never fail a
 run), 2 usage, configuration or internal error.
+Suppress a finding with a comment: async-lint-disable-next-line RULE, async-lint-disable-line RULE,
+async-lint-disable-file RULE; an unknown RULE in one is reported as a warning.
 
 Rules:
 ${rules}
@@ -86,6 +115,8 @@ export interface Io {
   stderr: OutStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** All of standard input, for --stdin. */
+  readStdin?: () => Promise<string>;
 }
 
 /** A mistake in the command line: exit 2 with the message and a pointer to --help. */
@@ -206,7 +237,7 @@ function statsTable(stats: Stats, files: number, wallMs: number): string {
   ].join('\n');
 }
 
-class Progress {
+export class Progress {
   private last = 0;
   private shown = false;
 
@@ -223,8 +254,10 @@ class Progress {
     if (now - this.last < 100) return;
     this.last = now;
     const text = `async-lint: ${done}/${this.total} ${displayPath(file, this.cwd)}`;
-    const cols = this.stream.columns ?? 80;
-    this.stream.write(`\r\u001b[K${text.length >= cols ? text.slice(0, cols - 1) : text}`);
+    // A terminal that reports no width (or 0) gets 80; cut by code points, never inside a character.
+    const cols = this.stream.columns && this.stream.columns > 0 ? this.stream.columns : 80;
+    const chars = Array.from(text);
+    this.stream.write(`\r\u001b[K${chars.length >= cols ? chars.slice(0, cols - 1).join('') : text}`);
     this.shown = true;
   }
 
@@ -251,8 +284,34 @@ export interface RunOptions {
   createLinter?: () => Linter;
 }
 
+/** Where the rule pages are: docs/rules beside dist/ in the package, or in the repository. */
+function findRuleDocs(): string | undefined {
+  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'docs', 'rules');
+    if (fs.existsSync(path.join(candidate, `${RULE_IDS[0]}.md`))) return candidate;
+  }
+  return undefined;
+}
+
+/** `async-lint rule ID`: the rule's page, offline. */
+function ruleCommand(args: readonly string[], io: Io): number {
+  if (args.length !== 1 || args[0].startsWith('-')) throw new UsageError(`'rule' expects one rule id: async-lint rule ID; valid rules: ${RULE_IDS.join(', ')}`);
+  const id = args[0];
+  if (!RULE_IDS.includes(id)) {
+    const near = nearestRule(id, RULE_IDS);
+    throw new UsageError(near ? `unknown rule '${id}'; did you mean '${near}'? valid rules: ${RULE_IDS.join(', ')}` : unknownRuleMessage(id));
+  }
+  const docs = findRuleDocs();
+  const page = docs && readRegularFile(path.join(docs, `${id}.md`));
+  if (page === undefined) throw new Error(`the documentation of '${id}' is missing from this installation (docs/rules/${id}.md beside dist/)`);
+  io.stdout.write(page.endsWith('\n') ? page : `${page}\n`);
+  return EXIT_OK;
+}
+
 export async function run(argv: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
   const wall0 = performance.now();
+  // A subcommand, as the first word (lint a folder named `rule` as ./rule).
+  if (argv[0] === 'rule') return ruleCommand(argv.slice(1), io);
   let args: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
     args = parseArgs({ args: joinNegativeNumbers(argv), options: OPTIONS, allowPositionals: true, strict: true });
@@ -270,7 +329,13 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
 
   const format = FORMATTERS[values.format];
-  if (values['unsafe-fixes'] && !values.fix) throw new UsageError('--unsafe-fixes only takes effect with --fix: use --fix --unsafe-fixes');
+  const dryRun = values['fix-dry-run'] || values.diff;
+  const fixing = values.fix || dryRun;
+  if (values['unsafe-fixes'] && !fixing) throw new UsageError('--unsafe-fixes only takes effect with --fix: use --fix --unsafe-fixes');
+  if (values.stdin && values['stdin-filename'] === undefined) throw new UsageError('--stdin needs --stdin-filename PATH: the file the text stands for (its language and configuration)');
+  if (!values.stdin && values['stdin-filename'] !== undefined) throw new UsageError('--stdin-filename only takes effect with --stdin');
+  if (values.stdin && args.positionals.length > 0) throw new UsageError('--stdin lints standard input: give no paths');
+  if (values.diff && values.statistics) throw new UsageError('--diff and --statistics cannot be combined');
   if (!Object.hasOwn(FORMATTERS, values.format)) throw new UsageError(`unknown format '${values.format}'; use one of ${FORMAT_NAMES.join(', ')}`);
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
@@ -309,8 +374,11 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   const linter: Linter = (options.createLinter ?? createLinter)();
 
-  // 1. Find the files.
-  const found = timed('find files', () =>
+  // 1. Find the files (with --stdin, the one file it stands for).
+  const stdinFile = values.stdin ? path.resolve(cwd, values['stdin-filename']!) : undefined;
+  if (stdinFile && !linter.supports(stdinFile)) throw new UsageError(`--stdin-filename ${values['stdin-filename']}: not a file async-lint lints (use a .ts .tsx .mts .cts .js .jsx .mjs .cjs .py name)`);
+  const stdinText = stdinFile ? await (io.readStdin ?? readProcessStdin)() : undefined;
+  const found = stdinFile ? { files: [stdinFile], issues: [] as ReturnType<typeof walk>['issues'] } : timed('find files', () =>
     walk(args.positionals, {
       cwd,
       supports: (f) => linter.supports(f),
@@ -336,6 +404,15 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     reports.push(report);
     const source: SourceFile = { path: file, config, backend, report };
     timed('read', () => {
+      if (stdinText !== undefined) {
+        const skip = linter.skipReason(stdinText, config);
+        if (skip) report.notices.push({ level: 'warning', message: skip.message });
+        else {
+          source.text = stdinText.charCodeAt(0) === 0xfeff ? stdinText.slice(1) : stdinText;
+          source.encoding = 'utf8';
+        }
+        return;
+      }
       try {
         const size = fs.statSync(file).size;
         const tooLarge = size > config.maxFileSize ? linter.skipReason('', config, size) : undefined;
@@ -379,6 +456,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   };
   let fixesApplied = 0;
   let filesFixed = 0;
+  /** --diff: the diff of each file --fix would change. */
+  const diffs: string[] = [];
+  /** --stdin --fix: the text to print. */
+  let stdinOutput: string | undefined;
   /** Findings left after --fix that have fixes, none of them safe. */
   let suggestions = 0;
   let done = 0;
@@ -388,10 +469,21 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       // Resolved at once, unless a parser crashed on the last file and is being loaded again.
       await s.backend.ready();
       let result: LintResult;
-      if (values.fix) {
+      if (fixing) {
         const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config, { unsafe: values['unsafe-fixes'] }));
         result = fixed.result;
-        if (fixed.applied > 0 && fixed.text !== s.text) {
+        if (stdinFile && values.fix && !dryRun) stdinOutput = fixed.text;
+        if (fixed.applied > 0 && fixed.text !== s.text && (dryRun || stdinFile)) {
+          // Nothing is written: the report is about the fixed text, which json carries as `output`.
+          s.report.fixesApplied = fixed.applied;
+          fixesApplied += fixed.applied;
+          filesFixed++;
+          // The file's bytes start with its BOM: so does the diff, or it would not apply.
+          const bom = s.encoding === 'utf8-bom' ? '\ufeff' : '';
+          if (values.diff) diffs.push(unifiedDiff(bom + s.text!, bom + fixed.text, displayPath(s.path, cwd)));
+          else s.report.output = fixed.text;
+          s.text = fixed.text;
+        } else if (fixed.applied > 0 && fixed.text !== s.text) {
           const bytes = encode(fixed.text, s.encoding!);
           try {
             if (!bytes) throw new Error(`the fixed text has characters ${s.encoding} cannot encode`);
@@ -409,26 +501,50 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       } else {
         result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined });
       }
-      if (values.fix) suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;
+      if (fixing) suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;
       if (stats && result.timings) for (const [phase, ms] of Object.entries(result.timings)) stats.add(phase, ms);
-      collect(s, result, cwd, logOnce);
+      collect(s, result, cwd, logOnce, values['report-unused-disable-directives']);
       // Keep the text only where a formatter needs it (findings' fix ranges and regions).
       if (s.report.text === undefined) s.text = undefined;
     }
   }
   progress.done();
+  // --stdin --fix on a text that was not analysed (binary, too large): it comes back unchanged.
+  if (stdinText !== undefined && values.fix && !dryRun && stdinOutput === undefined) stdinOutput = stdinText;
 
-  // 4. Report.
+  // 4. Report. Hints are the editor's business: left out unless asked for (they never fail a run).
+  if (!values['include-hints']) for (const r of reports) r.findings = r.findings.filter((f) => f.severity !== 'hint');
   if (values.quiet) {
     for (const r of reports) {
       r.findings = r.findings.filter((f) => f.severity === 'error');
       r.notices = r.notices.filter((n) => n.level === 'error');
     }
   }
-  const context = { cwd, color: values.format === 'stylish' && wantsColor(io), version };
-  const output = timed('format', () => format(reports, context));
-  if (output.length > 0) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
-  if (values.fix) {
+  const outputFile = values['output-file'] !== undefined ? path.resolve(cwd, values['output-file']) : undefined;
+  // --stdin --fix: standard output is the fixed text; the report goes to stderr (or the file).
+  const reportStream: OutStream = stdinOutput !== undefined ? io.stderr : io.stdout;
+  const context = {
+    cwd,
+    color: values.format === 'stylish' && !outputFile && wantsColor({ ...io, stdout: reportStream }),
+    version,
+    columns: reportStream.columns || Number(io.env.COLUMNS) || 80,
+  };
+  const output = timed('format', () =>
+    values.diff ? diffs.join('') : values.statistics ? statistics(reports, values.format) : format(reports, context),
+  );
+  const text = output.length === 0 || output.endsWith('\n') ? output : `${output}\n`;
+  if (outputFile) {
+    try {
+      fs.mkdirSync(path.dirname(outputFile), { recursive: true });
+      fs.writeFileSync(outputFile, text);
+    } catch (e) {
+      throw new UsageError(`cannot write --output-file ${values['output-file']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else if (text.length > 0) {
+    reportStream.write(text);
+  }
+  if (stdinOutput !== undefined) io.stdout.write(stdinOutput);
+  if (values.fix && !dryRun && !stdinFile) {
     io.stderr.write(
       fixesApplied > 0
         ? `async-lint: applied ${fixesApplied} fix${fixesApplied === 1 ? '' : 'es'} in ${filesFixed} file${filesFixed === 1 ? '' : 's'}\n`
@@ -442,6 +558,9 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;
+  if (values['exit-zero']) return EXIT_OK;
+  // --diff answers "would --fix change anything?", as `git diff --exit-code` does.
+  if (values.diff) return diffs.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   if (counts.error > 0) return EXIT_FINDINGS;
   if (maxWarnings === undefined ? counts.warning > 0 : maxWarnings >= 0 && counts.warning > maxWarnings) return EXIT_FINDINGS;
   return EXIT_OK;
@@ -479,9 +598,45 @@ async function timedAsync(stats: Stats | undefined, phase: string, fn: () => Pro
   stats?.add(phase, performance.now() - t0);
 }
 
+function readProcessStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+/**
+ * `--statistics`: findings per rule, most first, like Ruff's: count, rule id, `[*]` when --fix can
+ * fix some, and the rule's description; with -f json, [{code, name, count, fixable}].
+ */
+function statistics(reports: readonly FileReport[], formatName: string): string {
+  const rows = new Map<string, { count: number; fixable: boolean }>();
+  for (const r of reports) {
+    for (const f of r.findings) {
+      const row = rows.get(f.ruleId) ?? { count: 0, fixable: false };
+      row.count++;
+      if (f.fixes.some((x) => x.safe)) row.fixable = true;
+      rows.set(f.ruleId, row);
+    }
+  }
+  const sorted = [...rows].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+  if (formatName === 'json') return JSON.stringify(sorted.map(([id, r]) => ({ code: id, name: id, count: r.count, fixable: r.fixable })), null, 2);
+  if (sorted.length === 0) return '';
+  const countWidth = Math.max(...sorted.map(([, r]) => String(r.count).length));
+  const idWidth = Math.max(...sorted.map(([id]) => id.length));
+  const description = (id: string) => RULES.find((r) => r.id === id)?.description ?? '';
+  return sorted.map(([id, r]) => `${String(r.count).padStart(countWidth)}  ${id.padEnd(idWidth)}  ${r.fixable ? '[*]' : '   '} ${description(id)}`).join('\n');
+}
+
 /** A lint result into the file's report: findings, and notices for what went wrong. */
-function collect(s: SourceFile, result: LintResult, cwd: string, logOnce: (key: string, text: string) => void): void {
+function collect(s: SourceFile, result: LintResult, cwd: string, logOnce: (key: string, text: string) => void, reportUnused: boolean): void {
   const report = s.report;
+  for (const p of result.directiveProblems ?? []) {
+    if (p.kind === 'unused' && !reportUnused) continue;
+    report.notices.push({ level: 'warning', message: p.message, range: p.range });
+  }
   if (result.skipped) {
     const internal = result.skipped.reason === 'internal-error';
     report.notices.push({ level: internal ? 'error' : 'warning', message: firstLine(result.skipped.message) });

@@ -28,6 +28,34 @@ export interface OverrideEntry {
   rules: Record<string, SeverityOrOff>;
 }
 
+/** A severity as a configuration file or `--rule` may spell it: ours, ESLint's `warn`, or ESLint's 0/1/2. */
+export type SeveritySetting = SeverityOrOff | 'warn' | 0 | 1 | 2;
+
+/** ESLint's spellings to ours: `warn` is warning; 0 off, 1 warning, 2 error. */
+export function normalizeSeverity(s: SeveritySetting | string): SeverityOrOff | undefined {
+  if (isSeverityOrOff(String(s))) return String(s) as SeverityOrOff;
+  switch (String(s)) {
+    case 'warn':
+    case '1':
+      return 'warning';
+    case '0':
+      return 'off';
+    case '2':
+      return 'error';
+  }
+  return undefined;
+}
+
+function normalizeRules(rules: Record<string, SeveritySetting> | undefined): Record<string, SeverityOrOff> | undefined {
+  if (!rules) return undefined;
+  const out: Record<string, SeverityOrOff> = {};
+  for (const [id, sev] of Object.entries(rules)) {
+    const n = normalizeSeverity(sev);
+    if (n) out[id] = n;
+  }
+  return out;
+}
+
 /**
  * Test code (files named test_*.py, *_test.py, conftest.py, *.test.*, *.spec.*, or under a test/,
  * tests/ or __tests__/ folder below the lint root) reads fixtures from disk and awaits in order on
@@ -52,8 +80,8 @@ export interface ResolvedOverride extends OverrideEntry {
 
 /** The project file's contents, validated. */
 export interface ConfigData {
-  rules?: Record<string, SeverityOrOff>;
-  overrides?: OverrideEntry[];
+  rules?: Record<string, SeveritySetting>;
+  overrides?: { files: string[]; rules: Record<string, SeveritySetting> }[];
   ignorePatterns?: string[];
   maxFileSize?: number;
   'blocking-calls'?: (string | BlockingCallEntry)[];
@@ -218,8 +246,9 @@ export function parseRuleSetting(setting: string): [string, SeverityOrOff] {
   const id = m[1].trim();
   const sev = m[2].trim();
   if (!RULE_IDS.includes(id)) throw new Error(unknownRuleMessage(id));
-  if (!isSeverityOrOff(sev)) throw new Error(`invalid severity '${sev}' for ${id}; use off, hint, info, warning or error`);
-  return [id, sev];
+  const normalized = normalizeSeverity(sev);
+  if (!normalized) throw new Error(`invalid severity '${sev}' for ${id}; use off, hint, info, warning (or warn) or error, or ESLint's 0, 1, 2`);
+  return [id, normalized];
 }
 
 export function isSeverityOrOff(s: string): s is SeverityOrOff {
@@ -333,7 +362,7 @@ export class ConfigResolver {
     const defaults = this.options.defaults ?? {};
     const severities = new Map<string, SeverityOrOff>();
     for (const r of RULES) severities.set(r.id, r.defaultSeverity);
-    for (const layer of [defaults.rules, data.rules, this.options.ruleOverrides]) {
+    for (const layer of [normalizeRules(defaults.rules), normalizeRules(data.rules), this.options.ruleOverrides]) {
       if (!layer) continue;
       for (const [id, sev] of Object.entries(layer)) if (RULE_IDS.includes(id)) severities.set(id, sev);
     }
@@ -357,8 +386,11 @@ export class ConfigResolver {
 }
 
 /** The built-in overrides, then the project file's, in order, with their globs compiled. */
-function resolveOverrides(own: readonly OverrideEntry[], source: string | undefined): ResolvedOverride[] {
-  const all = [...DEFAULT_OVERRIDES.map((o) => ({ o, from: 'default' })), ...own.map((o) => ({ o, from: source ?? 'settings' }))];
+function resolveOverrides(own: NonNullable<ConfigData['overrides']>, source: string | undefined): ResolvedOverride[] {
+  const all = [
+    ...DEFAULT_OVERRIDES.map((o) => ({ o, from: 'default' })),
+    ...own.map((o) => ({ o: { files: o.files, rules: normalizeRules(o.rules) ?? {} }, from: source ?? 'settings' })),
+  ];
   return all.map(({ o, from }, index) => ({ files: [...o.files], rules: { ...o.rules }, from, index, globs: compileGlobs(o.files) }));
 }
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { ResolvedConfig } from './config';
 import { AnalysisStopped } from './dispatch';
 import { applyFixes, MAX_FIX_PASSES } from './fixes';
-import { applySuppressions, parseDirectives } from './suppress';
+import { applySuppressions, directiveProblems, parseDirectives, type Directive } from './suppress';
+import { RULE_IDS } from './rules';
 import { LineIndex } from './text';
 import type { Comment, Fix, Finding, Language, LintResult, Report, RuleFailure, Severity, Skip, SyntaxProblem } from './types';
 
@@ -155,7 +156,10 @@ export class Linter {
       const at = statementStart(offset);
       return at === undefined ? undefined : lines.lineOf(at);
     });
-    const kept = applySuppressions(dedupe(findings), parseDirectives(analysis.comments, lines, backend.language), statementLine);
+    const directives = parseDirectives(analysis.comments, lines, backend.language);
+    const used = new Map<Directive, Set<string>>();
+    const kept = applySuppressions(dedupe(findings), directives, statementLine, used);
+    const problems = directiveProblems(directives, used, RULE_IDS).map((p) => ({ ...p, range: lines.range(p.start, p.end) }));
     kept.sort(compareFindings);
     if (analysis.syntaxErrors.length > 0) keepFixesThatParse(backend, file, text, lines, kept, analysis.syntaxErrors);
     return {
@@ -163,6 +167,7 @@ export class Linter {
       findings: kept,
       syntaxErrors: analysis.syntaxErrors,
       ruleFailures: analysis.ruleFailures,
+      ...(problems.length > 0 ? { directiveProblems: problems } : {}),
       timings,
     };
   }

@@ -129,8 +129,24 @@ function covers(d: Directive, ruleId: string): boolean {
  * right before the statement's first line (`statementLine`: the first line of the innermost
  * statement holding an offset, where the backend knows it).
  */
-export function applySuppressions(findings: Finding[], directives: readonly Directive[], statementLine?: (offset: number) => number | undefined): Finding[] {
+export function applySuppressions(
+  findings: Finding[],
+  directives: readonly Directive[],
+  statementLine?: (offset: number) => number | undefined,
+  /** Filled with each directive that suppressed something, and the rule ids it suppressed. */
+  used?: Map<Directive, Set<string>>,
+): Finding[] {
   if (directives.length === 0) return findings;
+  const covering = (list: readonly Directive[] | undefined, ruleId: string): boolean => {
+    const d = list?.find((x) => covers(x, ruleId));
+    if (!d) return false;
+    if (used) {
+      const ids = used.get(d) ?? new Set<string>();
+      ids.add(ruleId);
+      used.set(d, ids);
+    }
+    return true;
+  };
   const fileWide = directives.filter((d) => d.kind === 'file');
   const byLine = new Map<number, Directive[]>();
   const nextLine = new Map<number, Directive[]>();
@@ -143,13 +159,79 @@ export function applySuppressions(findings: Finding[], directives: readonly Dire
     }
   }
   return findings.filter((f) => {
-    if (fileWide.some((d) => covers(d, f.ruleId))) return false;
-    const onLine = byLine.get(f.range.start.line);
-    if (onLine && onLine.some((d) => covers(d, f.ruleId))) return false;
+    if (covering(fileWide, f.ruleId)) return false;
+    if (covering(byLine.get(f.range.start.line), f.ruleId)) return false;
     if (nextLine.size === 0 || !statementLine) return true;
     const first = statementLine(f.start);
     if (first === undefined || first === f.range.start.line) return true;
-    const before = nextLine.get(first);
-    return !before || !before.some((d) => covers(d, f.ruleId));
+    return !covering(nextLine.get(first), f.ruleId);
   });
+}
+
+/** Something wrong with an async-lint directive itself: a rule id that does not exist, or nothing suppressed. */
+export interface DirectiveProblem {
+  kind: 'unknown-rule' | 'unused';
+  message: string;
+  /** The directive's words. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Problems of async-lint's own directives (ESLint and noqa comments are other linters' business):
+ * each unknown rule id, with the nearest known id when one is close; and each directive, or rule
+ * named in one, that suppressed nothing (`used` from applySuppressions).
+ */
+export function directiveProblems(directives: readonly Directive[], used: ReadonlyMap<Directive, ReadonlySet<string>>, knownRules: readonly string[]): DirectiveProblem[] {
+  const out: DirectiveProblem[] = [];
+  for (const d of directives) {
+    if (d.from) continue;
+    const at = { start: d.start, end: d.end };
+    const unknown = d.rules.filter((r) => !knownRules.includes(r));
+    for (const id of unknown) {
+      const near = nearestRule(id, knownRules);
+      out.push({
+        kind: 'unknown-rule',
+        message: `unknown rule '${id}' in directive; ${near ? `did you mean '${near}'?` : `valid rules: ${knownRules.join(', ')}`}`,
+        ...at,
+      });
+    }
+    const hits = used.get(d);
+    const directive = `async-lint-disable-${d.kind}`;
+    if (d.rules.length === 0) {
+      if (!hits) out.push({ kind: 'unused', message: `unused ${directive} directive (no problems were reported)`, ...at });
+      continue;
+    }
+    const idle = d.rules.filter((r) => knownRules.includes(r) && !hits?.has(r));
+    if (idle.length > 0) {
+      out.push({ kind: 'unused', message: `unused ${directive} directive (no problems were reported from ${idle.map((r) => `'${r}'`).join(', ')})`, ...at });
+    }
+  }
+  return out;
+}
+
+/** The known id closest to a misspelt one (edit distance at most a third of its length, at least 2), if any. */
+export function nearestRule(id: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(id.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(id, k);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
 }

@@ -98,6 +98,11 @@ export interface LintResult {
   syntaxErrors: SyntaxProblem[];
   skipped?: Skip;
   ruleFailures: RuleFailure[];
+  /**
+   * Problems of the file's async-lint directives: unknown rule ids (always reported) and directives
+   * that suppressed nothing (reported by the CLI with --report-unused-disable-directives).
+   */
+  directiveProblems?: { kind: 'unknown-rule' | 'unused'; message: string; start: number; end: number; range: Range }[];
   /** Milliseconds by phase ("parse", "program", "checker", "rule:<id>") when stats were requested. */
   timings?: Record<string, number>;
 }

@@ -2,7 +2,7 @@
 // ignored, or a rule failed on it). Messages are data until here; the formatters turn them into
 // text for people (stylish) or tools (json, sarif).
 import path from 'node:path';
-import type { Finding, Fix, Severity, TextEdit } from '../engine/types';
+import type { Finding, Fix, Range, Severity, TextEdit } from '../engine/types';
 
 /** Something to say about a file that is not a finding. */
 export interface Notice {
@@ -11,6 +11,11 @@ export interface Notice {
   message: string;
   /** The rule that failed, for rule failures. */
   ruleId?: string;
+  /**
+   * Where in the file, for notices about the code itself (a problem with a suppression
+   * directive). A warning with a place is counted as a warning and can fail the run.
+   */
+  range?: Range;
 }
 
 export interface FileReport {
@@ -22,6 +27,8 @@ export interface FileReport {
   text?: string;
   /** Safe fixes `--fix` applied to this file. */
   fixesApplied?: number;
+  /** With --fix-dry-run: the text as --fix would leave it, when that differs from the file. */
+  output?: string;
 }
 
 export interface FormatContext {
@@ -31,6 +38,8 @@ export interface FormatContext {
   color: boolean;
   /** async-lint's version, for SARIF's tool.driver. */
   version: string;
+  /** Terminal width stylish wraps messages to (default 80). */
+  columns?: number;
 }
 
 export type Formatter = (reports: readonly FileReport[], context: FormatContext) => string;
@@ -65,7 +74,10 @@ export function countFile(report: FileReport, into: Counts = emptyCounts()): Cou
       else if (f.severity === 'warning') into.fixableWarning++;
     }
   }
-  for (const n of report.notices) if (n.level === 'error') into.fatal++;
+  for (const n of report.notices) {
+    if (n.level === 'error') into.fatal++;
+    else if (n.range) into.warning++;
+  }
   return into;
 }
 
@@ -96,6 +108,11 @@ export function mergeEdits(text: string, edits: readonly TextEdit[]): TextEdit {
     pos = e.end;
   }
   return { start, end: pos, newText };
+}
+
+/** A notice's or a finding's 1-based start as `line:column`, or '' for a notice about the whole file. */
+export function startOf(range: Range | undefined): string {
+  return range ? `${range.start.line + 1}:${range.start.character + 1}` : '';
 }
 
 export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'hint'];

@@ -2,7 +2,8 @@
 // docs page and default level; results carry 1-based regions (UTF-16 columns, SARIF's default
 // columnKind), artifact URIs relative to the working folder through the %SRCROOT% base, and the
 // rule's fixes (every fix: `properties.safe` says whether --fix would apply it). Notices about files
-// go to invocations[0].toolExecutionNotifications; a failed rule makes executionSuccessful false.
+// go to invocations[0].toolExecutionNotifications (with a region for a problem with a suppression
+// directive); a failed rule makes executionSuccessful false.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { docsUrl, RULES } from '../engine/rules';
@@ -63,7 +64,16 @@ export const sarif: Formatter = (reports: readonly FileReport[], context: Format
       notifications.push({
         level: n.level,
         message: { text: n.message },
-        locations: [{ physicalLocation: { artifactLocation: location } }],
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: location,
+              ...(n.range
+                ? { region: { startLine: n.range.start.line + 1, startColumn: n.range.start.character + 1, endLine: n.range.end.line + 1, endColumn: n.range.end.character + 1 } }
+                : {}),
+            },
+          },
+        ],
         ...(n.ruleId && ruleIndex.has(n.ruleId) ? { associatedRule: { id: n.ruleId, index: ruleIndex.get(n.ruleId) } } : {}),
       });
     }
