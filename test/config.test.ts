@@ -267,16 +267,27 @@ describe('configuration', () => {
     it('the built-in override turns four rules off in test code and keeps the bug-finding rules on', () => {
       const resolver = new ConfigResolver(diskFs, { defaultRoot: () => root });
       const tests = ['tests/test_api.py', 'pkg/tests/helpers.py', 'test_api.py', 'api_test.py', 'conftest.py', 'src/conftest.py', 'src/a.test.ts', 'src/a.spec.js',
-        'test/run.ts', 'packages/core/__tests__/x.ts', 'a/b/test/c/d.mjs'];
+        'test/run.ts', 'packages/core/__tests__/x.ts', 'a/b/test/c/d.mjs',
+        // test support: a test-utils package, a test-util module beside the code it serves
+        'packages/test-utils/lib/index.ts', 'src/test_utils/x.ts', 'lib/sentinel/test-util.ts', 'pkg/test_util.py'];
       for (const rel of tests) {
         for (const rule of OFF_IN_TESTS) assert.equal(at(resolver, rel, rule), 'off', `${rel}: ${rule}`);
         for (const rule of ON_IN_TESTS) assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
         assert.deepEqual(resolver.forFile(file(rel)).matchedOverrides?.map((o) => o.from), ['default']);
       }
-      for (const rel of ['src/api.py', 'src/testing.ts', 'src/contest.py', 'src/latest/x.ts', 'src/test_utils/x.ts', 'attest.py', 'src/tests.ts', 'src/my_test.ts']) {
+      for (const rel of ['src/api.py', 'src/testing.ts', 'src/contest.py', 'src/latest/x.ts', 'attest.py', 'src/tests.ts', 'src/my_test.ts', 'src/utils.ts']) {
         for (const rule of OFF_IN_TESTS) assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
       }
       assert.deepEqual(DEFAULT_OVERRIDES[0].rules, Object.fromEntries(OFF_IN_TESTS.map((r) => [r, 'off'])));
+    });
+
+    it('a second built-in override turns three rules off in one-off tooling: build files, scripts, benchmarks', () => {
+      const resolver = new ConfigResolver(diskFs, { defaultRoot: () => root });
+      for (const rel of ['gulpfile.js', 'Gruntfile.cjs', 'scripts/release.ts', 'packages/client/scripts/gen.ts', 'benchmarks/load.py']) {
+        for (const rule of ['blocking-call', 'sequential-await', 'await-in-loop']) assert.equal(at(resolver, rel, rule), 'off', `${rel}: ${rule}`);
+        for (const rule of ['unawaited', 'unused-async', 'dangling-task']) assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
+      }
+      for (const rel of ['src/scripting.ts', 'src/benchmark.py', 'lib/description.ts']) assert.equal(at(resolver, rel, 'blocking-call'), 'warning', rel);
     });
 
     it('test folders count only below the lint root: a project living under tests/ is not all test code', () => {

@@ -64,8 +64,17 @@ function normalizeRules(rules: Record<string, SeveritySetting> | undefined): Rec
  */
 export const DEFAULT_OVERRIDES: readonly OverrideEntry[] = [
   {
-    files: ['test_*.py', '*_test.py', 'conftest.py', '*.test.*', '*.spec.*', 'test/', 'tests/', '__tests__/'],
+    // Test code, and the helpers that support it (a test-utils package, a test-util module).
+    files: [
+      'test_*.py', '*_test.py', 'conftest.py', '*.test.*', '*.spec.*', 'test/', 'tests/', '__tests__/',
+      'test-utils/', 'test_utils/', '*test-util.*', '*test-utils.*', '*test_util.*',
+    ],
     rules: { 'blocking-call': 'off', 'sequential-await': 'off', 'await-in-loop': 'off', 'unused-async': 'off' },
+  },
+  {
+    // One-off tooling: build files, scripts and benchmarks run alone, with nothing else on the loop.
+    files: ['gulpfile.*', 'Gruntfile.*', 'scripts/', 'benchmarks/'],
+    rules: { 'blocking-call': 'off', 'sequential-await': 'off', 'await-in-loop': 'off' },
   },
 ];
 

@@ -200,8 +200,8 @@ export interface PyCallModel {
 const PY_EVENT_WAIT = /^(wait|wait_for|wait_for_.*|wait_until.*|wait_closed|once|join)$/;
 /** Logging and output. */
 const PY_LOGGING: ReadonlySet<string> = new Set(['print', 'log', 'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical']);
-/** Hooks, signals and cleanups fired in order (`trace.send_*`, `on_*` callbacks, `emit`, `close`). */
-const PY_HOOK = /^(send_.*|on_.*|emit.*|dispatch.*|trigger.*|fire.*|_?(close|aclose|disconnect|shutdown|stop|start|cleanup|teardown|terminate|kill|release|unload|detach|dispose)(_.*)?|__aexit__|__aenter__)$/;
+/** Hooks, signals and cleanups fired in order (`trace.send_*`, `on_*` and `*_callback` hooks, `emit`, `close`). */
+const PY_HOOK = /^(send_.*|on_.*|.*_(callback|hook|handler)|emit.*|dispatch.*|trigger.*|fire.*|_?(close|aclose|disconnect|shutdown|stop|start|cleanup|teardown|terminate|kill|release|unload|detach|dispose)(_.*)?|__aexit__|__aenter__)$/;
 /** Receivers named for output or user hooks, by the last word of their name. */
 const PY_ORDERED_RECEIVERS: ReadonlySet<string> = new Set([
   'logger', 'log', 'logging', 'trace', 'tracer', 'signal', 'signals', 'hook', 'hooks', 'middleware', 'middlewares',

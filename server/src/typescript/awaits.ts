@@ -130,7 +130,7 @@ const EVENT_WAIT = /^(once|waitFor.*|waitUntil.*|nextEvent|waitEvent)$/;
 /** Logging and output: lines come out in the order they were written. */
 const LOGGING: ReadonlySet<string> = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'print', 'printf', 'output', 'stdout', 'stderr']);
 /** Hooks, signals and cleanups fired in order (`onDidStart`, `emit`, `dispose`). */
-const HOOK = /^(on[A-Z].*|emit.*|dispatch.*|trigger.*|fire.*|(dispose|destroy|close|disconnect|shutdown|stop|start|cleanup|cleanUp|teardown|terminate|kill|quit|release|unload|detach)([A-Z].*)?)$/;
+const HOOK = /^(on[A-Z].*|.*(Callback|Hook|Handler)|emit.*|dispatch.*|trigger.*|fire.*|(dispose|destroy|close|disconnect|shutdown|stop|start|cleanup|cleanUp|teardown|terminate|kill|quit|release|unload|detach)([A-Z].*)?)$/;
 /** Reads and steps through one stream or iterator. */
 const STREAM_STEP: ReadonlySet<string> = new Set(['read', 'readLine', 'readline', 'next', 'return', 'throw', 'pull', 'recv', 'receive', 'send']);
 /** Receivers named for output or user hooks (`logger.x()`, `hooks.run()`), by the last word of their name. */

@@ -14,8 +14,8 @@ export async function placeOrder(store: OrderStore, order: Order): Promise<void>
   store.audit(`placed ${order.id}`);
 }
 
-export async function compare(store: OrderStore, a: string, b: string): Promise<boolean> {
+export async function compare(store: OrderStore, archive: OrderStore, a: string, b: string): Promise<boolean> {
   const first = await store.find(a);
-  const second = await store.find(b);
+  const second = await archive.find(b);
   return first?.total === second?.total;
 }
