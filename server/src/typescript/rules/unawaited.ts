@@ -231,8 +231,12 @@ function asWritten(expr: ts.Expression): ts.Expression {
 // ---- fire-and-forget with evidence ---------------------------------------------------------------
 
 /**
- * A call of an async function whose whole body is one `try` with a `catch` that does not rethrow
- * (an IIFE, or a function or method the call resolves to in the workspace): its promise cannot reject.
+ * A call of an async function (an IIFE, or a function or method the call resolves to in the
+ * workspace) whose promise cannot reject: every `await`, `for await` and `throw` of its own code
+ * sits in the `try` block of a `try` whose `catch` does not rethrow, and it returns nothing that
+ * could be a rejected promise. That covers a body that is one `try` with a quiet `catch`, and an
+ * async function that awaits nothing (it settles as soon as it is called). Only a synchronous
+ * throw could still reject it: judged on real projects, maintainers drop these on purpose.
  */
 function cannotReject(checker: ts.TypeChecker, e: ts.Expression): boolean {
   if (!ts.isCallExpression(e)) return false;
@@ -242,14 +246,30 @@ function cannotReject(checker: ts.TypeChecker, e: ts.Expression): boolean {
   else fn = checker.getResolvedSignature(e)?.declaration;
   if (!fn || !isFunctionLike(fn) || !isAsyncFunction(fn) || !fn.body || !ts.isBlock(fn.body)) return false;
   if (fn.getSourceFile().isDeclarationFile) return false;
-  // Declarations that cannot throw may come first: `const initial = current === this;`.
-  const statements = fn.body.statements;
-  let i = 0;
-  while (i < statements.length - 1 && ts.isVariableStatement(statements[i]) && (statements[i] as ts.VariableStatement).declarationList.declarations.every((d) => !d.initializer || isInert(d.initializer))) i++;
-  if (i !== statements.length - 1 || !ts.isTryStatement(statements[i])) return false;
-  const attempt = statements[i] as ts.TryStatement;
-  if (!attempt.catchClause) return false;
-  return !throwsOrRejects(attempt.catchClause.block) && (!attempt.finallyBlock || !throwsOrRejects(attempt.finallyBlock));
+  const body = fn.body;
+  let rejects = false;
+  forEachOwnNode(body, (n) => {
+    if (rejects) return false;
+    const risky =
+      ts.isAwaitExpression(n) ||
+      (ts.isForOfStatement(n) && n.awaitModifier !== undefined) ||
+      ts.isThrowStatement(n) ||
+      (ts.isReturnStatement(n) && n.expression !== undefined && !isInert(n.expression) && !ts.isAwaitExpression(skipOuterExpressions(n.expression)));
+    if (!risky) return undefined;
+    // A returned promise is not caught by an enclosing try: only its own await would be.
+    if (ts.isReturnStatement(n) || !caughtQuietly(n, body)) rejects = true;
+    return undefined;
+  });
+  return !rejects;
+}
+
+/** Whether `node` is inside the `try` block of a `try` (below `body`) whose catch and finally neither throw nor return. */
+function caughtQuietly(node: ts.Node, body: ts.Node): boolean {
+  for (let child = node, parent = node.parent; parent && child !== body; child = parent, parent = parent.parent) {
+    if (!ts.isTryStatement(parent) || child !== parent.tryBlock || !parent.catchClause) continue;
+    if (!throwsOrRejects(parent.catchClause.block) && (!parent.finallyBlock || !throwsOrRejects(parent.finallyBlock))) return true;
+  }
+  return false;
 }
 
 /** An expression that cannot throw: literals, names, `this`, and operators on them (no calls, no property reads). */
