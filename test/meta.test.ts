@@ -2,11 +2,17 @@
 // and tested in each language it claims, and nothing is implemented that the table does not list.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generate, loadRules } from '../scripts/generate';
 import schema from '../schemas/async-lint.schema.json';
+import { validateConfig } from '../server/src/engine/config';
 import { RULES, RULE_IDS } from '../server/src/engine/rules';
 import type { Language } from '../server/src/engine/types';
 import { createBackends } from '../server/src/languages';
+import { PY_RULES } from '../server/src/python/rules';
+import { TS_RULES } from '../server/src/typescript/rules';
 import { ROOT } from './helpers';
 
 const LANGUAGE_DIR: Record<Language, string> = { typescript: 'typescript', python: 'python' };
@@ -42,6 +48,19 @@ describe('rule table', () => {
     assert.deepEqual(Object.keys(setting.properties), [...RULE_IDS]);
   });
 
+  it('has every implementation file carry the id of its name, in the registry order', () => {
+    for (const [dir, rules] of [['typescript', TS_RULES], ['python', PY_RULES]] as const) {
+      const files = fs.readdirSync(path.join(ROOT, 'server', 'src', dir, 'rules')).filter((f) => f !== 'index.ts').map((f) => f.replace(/\.ts$/, ''));
+      assert.deepEqual([...rules.map((r) => r.id)].sort(), files.sort(), `server/src/${dir}/rules/<id>.ts declares the rule <id> (import its metadata)`);
+      assert.deepEqual(rules.map((r) => r.id), RULE_IDS.filter((id) => files.includes(id)));
+    }
+  });
+
+  it('has no stale generated file (run `npm run generate`)', async () => {
+    const stale = await generate(ROOT, { write: false });
+    assert.deepEqual(stale, [], `stale generated files: ${stale.join(', ')}; run \`npm run generate\``);
+  });
+
   for (const rule of RULES) {
     describe(rule.id, () => {
       for (const language of rule.languages) {
@@ -73,4 +92,91 @@ describe('rule table', () => {
       });
     });
   }
+});
+
+describe('adding a rule', function () {
+  this.timeout(120_000);
+  const ID = 'throwaway-rule';
+  let dir: string;
+
+  before(() => {
+    // A copy of the parts of the checkout the generator reads and writes, and of the server.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-new-rule-'));
+    for (const rel of ['server/src', 'schemas', 'syntaxes', 'docs/rules', 'package.json', 'README.md', 'tsconfig.json']) {
+      fs.cpSync(path.join(ROOT, rel), path.join(dir, rel), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    // The checklist of ARCHITECTURE.md, "Adding a rule": a metadata file and one implementation.
+    fs.writeFileSync(
+      path.join(dir, 'server/src/rules-meta', `${ID}.ts`),
+      [
+        "import { defineRule } from './define';",
+        '',
+        `export default defineRule({ id: '${ID}', description: 'A pass statement, flagged to test the rule registry.', defaultSeverity: 'error', fix: 'none' });`,
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'server/src/python/rules', `${ID}.ts`),
+      [
+        "import type { PyRule } from '../rule';",
+        `import meta from '../../rules-meta/${ID}';`,
+        '',
+        'export const throwawayRule: PyRule = {',
+        '  id: meta.id,',
+        "  create: (context) => ({ pass_statement: (node) => context.report(node, 'a pass statement') }),",
+        '};',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A module of the copy, loaded through tsx like the checkout's own (CommonJS or ES namespace). */
+  async function load<T>(rel: string): Promise<T> {
+    const ns = (await import(pathToFileURL(path.join(dir, rel)).href)) as { default?: object };
+    return { ...ns.default, ...ns } as T;
+  }
+
+  it('is found, registered, configurable, in the schema, the manifest, the grammar and the README after `npm run generate`', async () => {
+    const rules = await loadRules(dir);
+    assert.deepEqual(rules.map((r) => r.id), [...RULE_IDS, ID], 'a new rule is appended to the registry');
+    assert.deepEqual(rules.at(-1)!.languages, ['python'], 'its languages are the folders that have its file');
+
+    const stale = await generate(dir, { write: true });
+    for (const rel of ['server/src/rules-meta/index.ts', 'server/src/python/rules/index.ts', 'schemas/async-lint.schema.json', 'package.json', 'syntaxes/async-lint-directive.injection.tmLanguage.json', 'README.md']) {
+      assert.ok(stale.includes(rel), `generate rewrites ${rel}`);
+    }
+    assert.ok(!stale.includes('server/src/typescript/rules/index.ts'), 'a Python rule leaves the TypeScript list alone');
+    assert.deepEqual(await generate(dir, { write: false }), [], 'a second run has nothing to do');
+
+    const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
+    const copySchema = JSON.parse(read('schemas/async-lint.schema.json'));
+    assert.equal(copySchema.properties.rules.properties[ID].description, '(Python) A pass statement, flagged to test the rule registry. Default: error.');
+    const setting = JSON.parse(read('package.json')).contributes.configuration.properties['asyncLint.rules'].properties[ID];
+    assert.deepEqual(setting.enum, ['off', 'hint', 'info', 'warning', 'error']);
+    assert.match(JSON.parse(read('syntaxes/async-lint-directive.injection.tmLanguage.json')).repository.directive.patterns[0].match, new RegExp(`\\|${ID}\\)`));
+    assert.ok(read('README.md').includes(`| [\`${ID}\`](docs/rules/${ID}.md) | Python | error | none | A pass statement, flagged to test the rule registry. |`));
+
+    // The copy's server: its registry, its configuration validation and its Python backend.
+    const registry = await load<typeof import('../server/src/engine/rules')>('server/src/engine/rules.ts');
+    assert.deepEqual(registry.RULES.find((r) => r.id === ID)?.languages, ['python']);
+    assert.throws(() => validateConfig({ rules: { [ID]: 'warning' } }, 'async-lint.json'), /throwaway-rule/, 'the checkout itself does not know the rule');
+    const config = await load<typeof import('../server/src/engine/config')>('server/src/engine/config.ts');
+    assert.doesNotThrow(() => config.validateConfig({ rules: { [ID]: 'warning' } }, 'async-lint.json'));
+    const file = path.join(dir, 'example.py');
+    const noFiles = { readFile: () => undefined };
+    assert.equal(new config.ConfigResolver(noFiles).forFile(file).severities.get(ID), 'error', 'on by default at its default severity');
+    const resolved = new config.ConfigResolver(noFiles, { ruleOverrides: { [ID]: 'info' } }).forFile(file);
+
+    const languages = await load<typeof import('../server/src/languages')>('server/src/languages.ts');
+    const linter = languages.createLinter();
+    await linter.ready();
+    const result = linter.lint(file, 'def f():\n    pass\n', resolved);
+    assert.deepEqual(
+      result.findings.filter((f) => f.ruleId === ID).map((f) => [f.range.start.line, f.message, f.severity]),
+      [[1, 'a pass statement', 'info']],
+    );
+  });
 });

@@ -10,8 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { scriptKindFor } from './host';
+// Type only: typebackend.ts loads this module on demand, and this one needs nothing of it at run time.
 import type { TypeBackend } from './typebackend';
-import { parseForRules } from './typebackend';
 import type { Awaitable } from './types';
 
 // ---- the slice of the TS 7 API we use ------------------------------------------------------------
@@ -110,7 +111,8 @@ export class NativeTypeBackend implements TypeBackend {
 
   sourceFile(file: string): ts.SourceFile {
     const abs = path.resolve(file);
-    return parseForRules(abs, fs.readFileSync(abs, 'utf8'));
+    // A bare parse with parent pointers, as the rules need (no program, no lib files).
+    return ts.createSourceFile(abs, fs.readFileSync(abs, 'utf8'), ts.ScriptTarget.Latest, true, scriptKindFor(abs));
   }
 
   awaitability(sourceFile: ts.SourceFile, nodes: readonly ts.Node[]): Awaitable[] {

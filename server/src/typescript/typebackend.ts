@@ -9,7 +9,6 @@
 // awaited?, asked by `unawaited` for every expression statement) is behind this interface so far.
 import path from 'node:path';
 import ts from 'typescript';
-import { scriptKindFor } from './host';
 import { ProjectHost } from './host';
 import { needsToBeAwaited, type Awaitable } from './types';
 
@@ -56,11 +55,6 @@ export class InProcessTypeBackend implements TypeBackend {
   dispose(): void {
     this.host.dispose();
   }
-}
-
-/** A bare parse with parent pointers, as the rules need (no program, no lib files). */
-export function parseForRules(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
 }
 
 /**

@@ -23,6 +23,7 @@ import type { Fix } from '../../engine/types';
 import { asyncioMember } from '../concurrency';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
+import meta from '../../rules-meta/async-callback';
 
 /** `functools.partial(f, ...)` wrappers are followed at most this deep. */
 const MAX_PARTIALS = 8;
@@ -30,7 +31,7 @@ const MAX_PARTIALS = 8;
 const PARTIALS: ReadonlySet<string> = new Set(['functools.partial']);
 
 export const asyncCallback: PyRule = {
-  id: 'async-callback',
+  id: meta.id,
   create(context) {
     return {
       call(call) {

@@ -31,6 +31,7 @@ import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concur
 import { delimited } from '../edits';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
+import meta from '../../rules-meta/await-in-loop';
 
 /** Awaited calls that make a loop deliberately sequential: a delay, or a batch already gathered. */
 const DELIBERATE: ReadonlySet<string> = new Set(['asyncio.sleep', ...CONCURRENT_CALLS]);
@@ -64,7 +65,7 @@ interface LoopBody {
 // --- the rule ------------------------------------------------------------------------------------
 
 export const awaitInLoop: PyRule = {
-  id: 'await-in-loop',
+  id: meta.id,
   create(context) {
     return {
       for_statement(loop) {

@@ -23,6 +23,7 @@ import { BLOCKING_CALLS, type BlockingCall } from '../catalog';
 import { argumentsText, awaitAt, canAwaitAt, displayName, functionLabel, spellAt } from '../edits';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
+import meta from '../../rules-meta/blocking-call';
 
 /** Last name segments of the known blocking calls: a syntactic pre-filter before any resolution. */
 function lastSegments(names: Iterable<string>): Set<string> {
@@ -44,7 +45,7 @@ function mayBlock(call: Node, segments: ReadonlySet<string>): boolean {
 }
 
 export const blockingCall: PyRule = {
-  id: 'blocking-call',
+  id: meta.id,
   create(context) {
     const configured = context.config.blockingCalls;
     const segments = configured.length > 0 ? new Set([...BUILTIN_SEGMENTS, ...lastSegments(configured.map((c) => c.name))]) : BUILTIN_SEGMENTS;

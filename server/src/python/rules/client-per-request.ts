@@ -20,6 +20,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import { CLIENT_SESSIONS } from '../catalog';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
+import meta from '../../rules-meta/client-per-request';
 
 /** The libraries (top-level modules) of the catalog's session classes. */
 const SESSION_LIBRARIES: readonly string[] = [...new Set(Object.keys(CLIENT_SESSIONS).map((q) => q.split('.')[0]))];
@@ -38,7 +39,7 @@ type Repetition = { kind: 'for' | 'while' | 'comprehension'; node: Node } | unde
 // --- the rule ------------------------------------------------------------------------------------
 
 export const clientPerRequest: PyRule = {
-  id: 'client-per-request',
+  id: meta.id,
   create(context) {
     // A session class is reached through an import that names its library: without the name in
     // the text, no call needs resolving.

@@ -18,6 +18,7 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import { delimited, standsAlone } from '../edits';
 import type { PyRule, PyRuleContext } from '../rule';
+import meta from '../../rules-meta/dangling-task';
 
 const TASK_SET = '_background_tasks';
 const TASK_NAMES = ['task', 'background_task', 'bg_task'];
@@ -44,7 +45,7 @@ function taskCall(expr: Node): { call: Node; chained: boolean } | undefined {
 }
 
 export const danglingTask: PyRule = {
-  id: 'dangling-task',
+  id: meta.id,
   create(context) {
     return {
       expression_statement(stmt) {

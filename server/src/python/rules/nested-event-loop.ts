@@ -15,11 +15,12 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { awaitAt, canAwaitAt, functionLabel } from '../edits';
 import type { PyRule, PyRuleContext } from '../rule';
+import meta from '../../rules-meta/nested-event-loop';
 
 const RUNNER_NAMES = new Set(['run', 'run_until_complete', 'run_forever']);
 
 export const nestedEventLoop: PyRule = {
-  id: 'nested-event-loop',
+  id: meta.id,
   create(context) {
     return {
       call(call) {

@@ -26,6 +26,7 @@ import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concur
 import { delimited } from '../edits';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
+import meta from '../../rules-meta/sequential-await';
 
 interface Member {
   stmt: Node;
@@ -47,7 +48,7 @@ interface Member {
 // --- the rule ------------------------------------------------------------------------------------
 
 export const sequentialAwait: PyRule = {
-  id: 'sequential-await',
+  id: meta.id,
   create(context) {
     return {
       block(block) {

@@ -23,6 +23,7 @@ import type { Fix } from '../../engine/types';
 import { canAwaitAt, delimited, spellAt } from '../edits';
 import type { PyRule, PyRuleContext } from '../rule';
 import { plainArgument, valueUse } from '../value-use';
+import meta from '../../rules-meta/unawaited';
 
 function unparenthesized(node: Node | null): Node | null {
   while (node?.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0);
@@ -30,7 +31,7 @@ function unparenthesized(node: Node | null): Node | null {
 }
 
 export const unawaited: PyRule = {
-  id: 'unawaited',
+  id: meta.id,
   create(context) {
     const names = context.names;
     const calleeName = (call: Node) => call.childForFieldName('function')!.text.replace(/\s+/g, '');

@@ -25,6 +25,7 @@ import { usesOtherFramework } from '../concurrency';
 import type { PyRule } from '../rule';
 import type { NameResolver } from '../names';
 import { countNameUsages, type NameUsage } from '../module-index';
+import meta from '../../rules-meta/unused-async';
 
 /** Decorators, by qualified name, that say nothing about needing a coroutine function. */
 const NEUTRAL_DECORATORS: ReadonlySet<string> = new Set([
@@ -182,7 +183,7 @@ function ownUsages(text: string): Map<string, NameUsage> {
 // --- the rule ------------------------------------------------------------------------------------
 
 export const unusedAsync: PyRule = {
-  id: 'unused-async',
+  id: meta.id,
   create(context) {
     return {
       function_definition(fn) {

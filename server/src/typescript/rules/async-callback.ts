@@ -23,6 +23,7 @@ import { asUnaryOperand } from '../fix-text';
 import { scriptKindFor } from '../host';
 import type { TsRule, TsRuleContext } from '../rule';
 import { enclosingFunction, hasModifier, isAsyncFunction, skipOuterExpressions } from '../utils';
+import meta from '../../rules-meta/async-callback';
 
 /** Array methods that call their callback synchronously and use (or drop) what it returns. */
 const ARRAY_METHODS: ReadonlyMap<string, { problem: string; instead: string }> = new Map(
@@ -90,7 +91,7 @@ function isInlineFunction(e: ts.Expression): e is InlineFunction {
 }
 
 export const asyncCallback: TsRule = {
-  id: 'async-callback',
+  id: meta.id,
   create(context) {
     return {
       [ts.SyntaxKind.CallExpression]: (node) => {

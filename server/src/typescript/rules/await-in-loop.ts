@@ -33,6 +33,7 @@ import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '.
 import { ModuleResolver } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
 import { enclosingFunction, isAsyncFunction, skipOuterExpressions } from '../utils';
+import meta from '../../rules-meta/await-in-loop';
 
 type ForLoop = ts.ForStatement | ts.ForOfStatement | ts.ForInStatement;
 
@@ -65,7 +66,7 @@ function allAwaits(body: ts.Statement): ts.AwaitExpression[] {
 }
 
 export const awaitInLoop: TsRule = {
-  id: 'await-in-loop',
+  id: meta.id,
   create(context) {
     let resolver: ModuleResolver | undefined;
     const check = (node: ts.Node) => {

@@ -18,9 +18,10 @@ import type { TsRule, TsRuleContext } from '../rule';
 import { isAssignment, isIncrement } from '../dataflow';
 import { cannotBeNumber } from '../types';
 import { askAncestors, enclosingFunction, forEachOwnNode, isAsyncFunction, skipOuterExpressions } from '../utils';
+import meta from '../../rules-meta/blocking-call';
 
 export const blockingCall: TsRule = {
-  id: 'blocking-call',
+  id: meta.id,
   create(context) {
     let resolver: ModuleResolver | undefined;
     const resolve = () => (resolver ??= new ModuleResolver(context.checker, context.sourceFile));

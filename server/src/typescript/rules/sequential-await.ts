@@ -21,6 +21,7 @@ import { boundIdentifiers, VariableSet } from '../dataflow';
 import { commentsAfter, commentsWithin, endsWithSemicolon, indentUnit, lineIndent, lineOf, needsSemicolonGuard, reindent } from '../fix-text';
 import type { TsRule, TsRuleContext } from '../rule';
 import { enclosingFunction, isAsyncFunction } from '../utils';
+import meta from '../../rules-meta/sequential-await';
 
 /** Longest single-line `Promise.all([...])` statement before the fix breaks it over lines. */
 const MAX_LINE = 80;
@@ -78,7 +79,7 @@ function describeCall(call: AwaitedCall): string {
 }
 
 export const sequentialAwait: TsRule = {
-  id: 'sequential-await',
+  id: meta.id,
   create(context) {
     const check = (node: ts.Node) => {
       const statements = (node as ts.Block | ts.CaseOrDefaultClause).statements;

@@ -26,9 +26,10 @@ import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
 import { enclosingFunction, forEachOwnNode, hasModifier, isAsyncFunction, isFunctionLike, skipOuterExpressions } from '../utils';
+import meta from '../../rules-meta/unawaited';
 
 export const unawaited: TsRule = {
-  id: 'unawaited',
+  id: meta.id,
   create(context) {
     const seen = new Set<ts.Node>();
     return {

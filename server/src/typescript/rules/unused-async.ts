@@ -22,6 +22,7 @@ import { isTypeFlagSet, unionConstituents } from 'ts-api-utils';
 import type { TsRule } from '../rule';
 import { asyncKeyword, forEachOwnNode, hasModifier, identifiersNamed, skipOuterExpressions, type FunctionLike } from '../utils';
 import { needsToBeAwaited } from '../types';
+import meta from '../../rules-meta/unused-async';
 
 function usesAsync(body: ts.Node): boolean {
   // `async (f) => await check(f)`: the expression body itself may be the await.
@@ -241,7 +242,7 @@ function memberName(name: ts.PropertyName): ts.Identifier | ts.PrivateIdentifier
 }
 
 export const unusedAsync: TsRule = {
-  id: 'unused-async',
+  id: meta.id,
   create(context) {
     const decide = (fn: FunctionLike): boolean => {
       const checker = context.checker;
