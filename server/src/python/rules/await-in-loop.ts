@@ -120,14 +120,18 @@ function withComprehension(awaitNode: Node, body: Node): Node {
 
 /**
  * An await that runs on some turns only: under an `if`/`elif`/`else` branch of the body (not in
- * its condition). The loop's work is then mostly synchronous, the await the exception (a rare
- * path, an optional step): gathering would restructure the loop, not batch it.
+ * its condition), a branch of `x if c else y`, or the right of `and`/`or`. The loop's work is then
+ * mostly synchronous, the await the exception (a rare path, an optional step): gathering would
+ * restructure the loop, not batch it.
  */
 function isConditional(awaitNode: Node, body: Node): boolean {
   let child = awaitNode;
   for (let n = awaitNode.parent; n && n.id !== body.id; child = n, n = n.parent) {
     if ((n.type === 'if_statement' || n.type === 'elif_clause') && child.id !== n.childForFieldName('condition')?.id) return true;
     if (n.type === 'else_clause') return true;
+    // `a if c else b`: the children are a, `if`, c, `else`, b; c is the only one always evaluated.
+    if (n.type === 'conditional_expression' && child.id !== n.namedChildren[1]?.id) return true;
+    if (n.type === 'boolean_operator' && child.id === n.childForFieldName('right')?.id) return true;
   }
   return false;
 }

@@ -117,16 +117,22 @@ function loopVariables(checker: ts.TypeChecker, loop: ForLoop): VariableSet {
 }
 
 /**
- * An await that runs on some turns only: in a branch of an `if` of the body (not its condition).
- * The loop's work is then mostly synchronous, the await the exception: gathering would
- * restructure the loop, not batch it.
+ * An await that runs on some turns only: in a branch of an `if` of the body (not its condition),
+ * a branch of a `? :`, or the right of `&&`, `||`, `??`. The loop's work is then mostly
+ * synchronous, the await the exception: gathering would restructure the loop, not batch it.
  */
 function isConditional(node: ts.Node, body: ts.Statement): boolean {
   let child: ts.Node = node;
   for (let n = node.parent; n && n !== body; child = n, n = n.parent) {
     if (ts.isIfStatement(n) && child !== n.expression) return true;
+    if (ts.isConditionalExpression(n) && child !== n.condition) return true;
+    if (ts.isBinaryExpression(n) && child === n.right && isShortCircuit(n.operatorToken.kind)) return true;
   }
   return false;
+}
+
+function isShortCircuit(op: ts.SyntaxKind): boolean {
+  return op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken;
 }
 
 /** `for (const x of xs.reverse())`, `.toReversed()`: the order is made explicit. */
