@@ -33,6 +33,18 @@ function kept(text: string, language: Language, ruleId: string, marker: string, 
   return applySuppressions([findingAt(text, ruleId, marker)], directives, statementLine).length === 1;
 }
 
+describe('async-lint directives', () => {
+  it('are read anywhere in a comment, but not when quoted in prose', () => {
+    const text = (comment: string) => `${comment}\nsave();\n`;
+    assert.equal(kept(text('// async-lint-disable-next-line unawaited'), 'typescript', 'unawaited', 'save()'), false);
+    assert.equal(kept(text('// note: async-lint-disable-next-line unawaited'), 'typescript', 'unawaited', 'save()'), false);
+    assert.equal(kept(text('// The words after `async-lint-disable-next-line` and where they start'), 'typescript', 'unawaited', 'save()'), true);
+    assert.equal(kept(text("// write 'async-lint-disable-next-line' to silence one line"), 'typescript', 'unawaited', 'save()'), true);
+    const lines = new LineIndex(text('// The words after `async-lint-disable-next-line` and where'));
+    assert.deepEqual(parseDirectives(commentsOf(text('// The words after `async-lint-disable-next-line` and where'), 'typescript'), lines, 'typescript'), []);
+  });
+});
+
 describe('honoured ESLint suppressions (TS/JS)', () => {
   const cases: [string, string][] = [
     ['@typescript-eslint/no-floating-promises', 'unawaited'],

@@ -27,7 +27,9 @@ export interface Directive {
   from?: 'eslint' | 'noqa';
 }
 
-const DIRECTIVE = /async-lint-disable-(next-line|line|file)\b([^\n\r]*)/g;
+// Anywhere in a comment (after code in a Python comment, inside a JSX `{/* */}`), but not quoted
+// in prose: "the words after `async-lint-disable-next-line`" names the directive, it is not one.
+const DIRECTIVE = /(?<![\w`'"-])async-lint-disable-(next-line|line|file)\b(?![`'"])([^\n\r]*)/g;
 
 /** ESLint rules (core, typescript-eslint, eslint-plugin-n / -node) and the async-lint rules they cover. */
 export const PEER_ESLINT_RULES: Readonly<Record<string, readonly string[]>> = {
