@@ -149,7 +149,7 @@ export async function measureLsp(options) {
       }),
       'initialize',
     );
-    conn.sendNotification('initialized', {});
+    void conn.sendNotification('initialized', {});
     const initializedMs = performance.now() - t0;
     const caps = init.capabilities ?? {};
     const sync = typeof caps.textDocumentSync === 'number' ? caps.textDocumentSync : (caps.textDocumentSync?.change ?? 1);
@@ -168,7 +168,7 @@ export async function measureLsp(options) {
     let version = 1;
     const tOpen = performance.now();
     const firstWait = pull() ? undefined : diagnosticsFor(version);
-    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: LANGUAGE_IDS[ext] ?? 'plaintext', version, text } });
+    void conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: LANGUAGE_IDS[ext] ?? 'plaintext', version, text } });
     const first = await (firstWait ?? diagnosticsFor(version));
     const firstDiagnosticsMs = first.at - tOpen;
     const firstCount = first.count;
@@ -190,7 +190,7 @@ export async function measureLsp(options) {
         : { text };
       const wait = pull() ? undefined : diagnosticsFor(version);
       const tEdit = performance.now();
-      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      void conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
       const got = await (wait ?? diagnosticsFor(version));
       if (k >= warmup) latencies.push(got.at - tEdit);
     }
@@ -198,7 +198,7 @@ export async function measureLsp(options) {
     const hwmKb = readStatusKb(child.pid, 'VmHWM');
 
     await withTimeout(conn.sendRequest('shutdown'), 'shutdown').catch(() => undefined);
-    conn.sendNotification('exit');
+    void conn.sendNotification('exit');
     const exit = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), 5000).unref())]);
     if (!exit) child.kill('SIGKILL');
     return {

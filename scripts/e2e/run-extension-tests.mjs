@@ -23,18 +23,22 @@ const ctx = await chromium.launchPersistentContext(userDataDir, {
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const page = ctx.pages()[0] ?? (await ctx.newPage());
-const exitCode = await new Promise(async (resolve) => {
-  const timer = setTimeout(() => {
-    console.log(`timed out after ${TIMEOUT_MS} ms waiting for the extension host to exit`);
-    resolve(124);
-  }, TIMEOUT_MS);
-  await page.exposeFunction('codeAutomationLog', (_type, args) => console.log(...args)); // mocha's output
-  await page.exposeFunction('codeAutomationExit', (code) => {
-    clearTimeout(timer);
-    resolve(code);
-  });
-  await page.goto(url);
+// The extension host reports its exit code through codeAutomationExit (or the timer gives up).
+let finish;
+const exited = new Promise((resolve) => {
+  finish = resolve;
 });
+const timer = setTimeout(() => {
+  console.log(`timed out after ${TIMEOUT_MS} ms waiting for the extension host to exit`);
+  finish(124);
+}, TIMEOUT_MS);
+await page.exposeFunction('codeAutomationLog', (_type, args) => console.log(...args)); // mocha's output
+await page.exposeFunction('codeAutomationExit', (code) => {
+  clearTimeout(timer);
+  finish(code);
+});
+await page.goto(url);
+const exitCode = await exited;
 await ctx.close();
 fs.rmSync(userDataDir, { recursive: true, force: true });
 process.exit(exitCode);

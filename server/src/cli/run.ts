@@ -535,8 +535,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const text = output.length === 0 || output.endsWith('\n') ? output : `${output}\n`;
   if (outputFile) {
     try {
-      fs.mkdirSync(path.dirname(outputFile), { recursive: true });
-      fs.writeFileSync(outputFile, text);
+      await fs.promises.mkdir(path.dirname(outputFile), { recursive: true });
+      await fs.promises.writeFile(outputFile, text);
     } catch (e) {
       throw new UsageError(`cannot write --output-file ${values['output-file']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

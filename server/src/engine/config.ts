@@ -73,7 +73,7 @@ export const DEFAULT_OVERRIDES: readonly OverrideEntry[] = [
   },
   {
     // One-off tooling: build files, scripts and benchmarks run alone, with nothing else on the loop.
-    files: ['gulpfile.*', 'Gruntfile.*', 'scripts/', 'benchmarks/'],
+    files: ['gulpfile.*', 'Gruntfile.*', 'scripts/', 'benchmarks/', 'bench/'],
     rules: { 'blocking-call': 'off', 'sequential-await': 'off', 'await-in-loop': 'off' },
   },
 ];

@@ -48,8 +48,9 @@ export async function lintWorkspace(run: WorkspaceRun): Promise<LintWorkspaceRes
   try {
     const perFolder: { folder: string; files: string[]; settings: Settings }[] = [];
     const seen = new Set<string>();
-    for (const folder of run.folders) {
-      const settings = await run.settingsFor(folder);
+    const settingsOf = await Promise.all(run.folders.map((folder) => run.settingsFor(folder)));
+    for (const [i, folder] of run.folders.entries()) {
+      const settings = settingsOf[i];
       if (!settings.enable) continue;
       // The CLI's walker: the same skipped folders, .gitignore files and ignorePatterns as in CI.
       const found = walk([folder], {
