@@ -124,7 +124,7 @@ describe('--add-noqa: the CLI', function () {
       fs.mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true });
       fs.writeFileSync(path.join(tmp, rel), text);
     }
-    const before = JSON.parse((await cli(['-f', 'json', '.'])).stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string | null }> }>;
+    const before = JSON.parse((await cli(['-f', 'json', '.'])).stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string | null; message: string }> }>;
     const findings = (f: typeof before) => f.flatMap((r) => r.messages.filter((m) => m.ruleId !== null).map((m) => `${path.relative(tmp, r.filePath)}:${m.ruleId}`));
     const syntax = (f: typeof before) => f.flatMap((r) => r.messages.filter((m) => m.ruleId === null).map((m) => `${path.relative(tmp, r.filePath)}:${m.message}`));
     assert.ok(findings(before).filter((f) => !f.startsWith('py/broken')).length >= 5, findings(before).join('\n'));

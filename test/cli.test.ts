@@ -629,6 +629,8 @@ describe('README', () => {
       '--report-unused-disable-directives',
       '--statistics',
       '--exit-zero',
+      '--add-noqa',
+      '--add-noqa-reason',
       'async-lint rule',
     ]) {
       assert.ok(readme.includes(`\`${option}`), `README documents ${option}`);

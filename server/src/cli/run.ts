@@ -12,7 +12,7 @@ import { version } from '../../../package.json';
 import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine/config';
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
-import { applyTextEdits, commentLeader, planDirectives } from '../engine/directive-edit';
+import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
@@ -730,16 +730,28 @@ function addDirectives(linter: Linter, s: SourceFile, result: LintResult, report
     tally.unwritable.push(`${where} (${firstLine((e as Error).message)})`);
     return result;
   }
-  const plan = planDirectives(lines, shown.map((f) => ({ line: f.range.start.line, ruleId: f.ruleId })), safety, { leader: commentLeader(s.path), reason });
+  const wanted = shown.map((f) => ({ line: f.range.start.line, ruleId: f.ruleId }));
+  let plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason });
+  if (plan.edits.length === 0) {
+    for (const line of plan.unsuppressible) tally.unsuppressible.push(`${where}:${line + 1}`);
+    return result;
+  }
+  let next = applyTextEdits(text, plan.edits);
+  let after = linter.lint(s.path, next, s.config);
+  // A comment line the backend does not read as a directive there (before a closing brace, say):
+  // those lines get an end-of-line directive instead.
+  const left = new Set(after.findings.filter(reported).map((f) => lineIn(text, f.range.start.line, plan)));
+  if (left.size > 0) {
+    plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason }, left);
+    next = applyTextEdits(text, plan.edits);
+    after = linter.lint(s.path, next, s.config);
+  }
   for (const line of plan.unsuppressible) tally.unsuppressible.push(`${where}:${line + 1}`);
-  if (plan.edits.length === 0) return result;
-  const next = applyTextEdits(text, plan.edits);
-  // The directives must be comments only: the text parses as before, and what they cover is gone.
-  if (s.backend.syntaxErrors(s.path, next).length > 0) {
+  // The directives must be comments only: the text parses as before.
+  if (after.syntaxErrors.length > 0 || s.backend.syntaxErrors(s.path, next).length > 0) {
     tally.unwritable.push(`${where} (a directive would not parse there)`);
     return result;
   }
-  const after = linter.lint(s.path, next, s.config);
   const bytes = encode(next, s.encoding!);
   try {
     if (!bytes) throw new Error(`the text has characters ${s.encoding} cannot encode`);
@@ -752,12 +764,26 @@ function addDirectives(linter: Linter, s: SourceFile, result: LintResult, report
   tally.files++;
   s.text = next;
   // Findings a directive should have covered and did not (a statement spanning lines, say).
-  const leftLines = new Set(after.findings.filter(reported).map((f) => f.range.start.line));
+  const leftLines = new Set(after.findings.filter(reported).map((f) => lineIn(text, f.range.start.line, plan)));
   for (const line of [...leftLines].sort((a, b) => a - b)) {
     const entry = `${where}:${line + 1}`;
     if (!tally.unsuppressible.includes(entry)) tally.unsuppressible.push(entry);
   }
   return after;
+}
+
+/** The line of the original text that line `newLine` of the text with the plan's edits applied was. */
+function lineIn(text: string, newLine: number, plan: DirectivePlan): number {
+  // Each edit that inserted whole lines before `newLine` shifts it; edits are in line order.
+  let line = newLine;
+  const lines = new LineIndex(text);
+  for (const e of plan.edits) {
+    const added = (e.newText.match(/\r\n|\r|\n/g) ?? []).length;
+    if (added === 0) continue;
+    if (lines.lineOf(e.start) + added <= line) line -= added;
+    else break;
+  }
+  return line;
 }
 
 function recoverOrThrow(e: unknown): void {

@@ -101,7 +101,14 @@ export interface DirectivePlan {
  * where a comment line may stand there, else one at the end of the line where that is a comment,
  * else the line is reported as unsuppressible.
  */
-export function planDirectives(lines: LineIndex, findings: ReadonlyArray<{ line: number; ruleId: string }>, safety: LineSafety, style: DirectiveStyle): DirectivePlan {
+export function planDirectives(
+  lines: LineIndex,
+  findings: ReadonlyArray<{ line: number; ruleId: string }>,
+  safety: LineSafety,
+  style: DirectiveStyle,
+  /** Lines to give an end-of-line directive where one can stand (a comment line above them was not read as one). */
+  preferEndOfLine?: ReadonlySet<number>,
+): DirectivePlan {
   const byLine = new Map<number, string[]>();
   for (const f of findings) {
     const ids = byLine.get(f.line) ?? [];
@@ -112,7 +119,8 @@ export function planDirectives(lines: LineIndex, findings: ReadonlyArray<{ line:
   for (const [line, ids] of [...byLine].sort((a, b) => a[0] - b[0])) {
     const jsx = safety.inJsxChildren(line);
     let edit: TextEdit | undefined;
-    if (safety.canInsertBefore(line)) edit = disableNextLineEdit(lines, line, ids, { ...style, jsx });
+    if (preferEndOfLine?.has(line) && !jsx && safety.canAppendTo(line)) edit = disableLineEdit(lines, line, ids, { ...style, jsx: false });
+    else if (safety.canInsertBefore(line)) edit = disableNextLineEdit(lines, line, ids, { ...style, jsx });
     else if (!jsx && safety.canAppendTo(line)) edit = disableLineEdit(lines, line, ids, { ...style, jsx: false });
     else {
       plan.unsuppressible.push(line);
