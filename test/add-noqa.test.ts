@@ -118,6 +118,7 @@ describe('--add-noqa: the CLI', function () {
       'src/view.tsx': 'import { load } from "./app";\nexport const V = () => (\n  <div>\n    {[1].forEach(async () => { await load(); })}\n  </div>\n);\n',
       'py/svc.py': '\ufeffimport asyncio\nimport time\n\nasync def main():\n\ttime.sleep(1)\n\tx = (1 +\n\t     time.sleep(2))\n\tasyncio.create_task(main())\n\treturn x\n',
       'py/broken.py': 'import time\nasync def f(:\n    time.sleep(1)\n',
+      'src/save.ts': 'async function save(v: number): Promise<void> {\n  await fetch(String(v));\n}\nexport function main(x: boolean) {\n  if (x) {\n    return 1;\n  } else save(2);\n  save(3);\n  return 0;\n}\n',
       'tsconfig.json': '{"compilerOptions": {"strict": true, "jsx": "react-jsx"}}',
     };
     for (const [rel, text] of Object.entries(files)) {
@@ -131,7 +132,7 @@ describe('--add-noqa: the CLI', function () {
 
     const added = await cli(['--add-noqa', '.']);
     assert.equal(added.code, 0);
-    assert.match(added.stderr, /async-lint: added \d+ directives in 3 files/);
+    assert.match(added.stderr, /async-lint: added \d+ directives in 4 files/);
     assert.match(added.stderr, /left alone because of syntax errors:\n {2}py[/\\]broken\.py/);
 
     const after = JSON.parse((await cli(['-f', 'json', '.'])).stdout) as typeof before;
@@ -143,12 +144,14 @@ describe('--add-noqa: the CLI', function () {
     assert.match(fs.readFileSync(path.join(tmp, 'src/view.tsx'), 'utf8'), /\{\/\* async-lint-disable-next-line async-callback \*\/\}/);
     assert.match(fs.readFileSync(path.join(tmp, 'src/app.ts'), 'utf8'), /\r\n {2}\/\/ async-lint-disable-next-line unawaited\r\n {2}const s = `x\r\n/);
     assert.equal(fs.readFileSync(path.join(tmp, 'py/broken.py'), 'utf8'), files['py/broken.py']);
+    // Before a closing brace a comment line is not read as a directive: the line ends with one.
+    assert.match(fs.readFileSync(path.join(tmp, 'src/save.ts'), 'utf8'), /\n {2}\} else save\(2\);  \/\/ async-lint-disable-line unawaited\n {2}\/\/ async-lint-disable-next-line unawaited\n {2}save\(3\);/);
     // Every file parses as before.
     const py = new PythonBackend();
     await py.ready();
     assert.deepEqual(py.syntaxErrors('svc.py', svc.replace(/^\ufeff/, '')), []);
     const ts = new TypeScriptBackend();
-    for (const f of ['src/app.ts', 'src/view.tsx']) assert.deepEqual(ts.syntaxErrors(f, fs.readFileSync(path.join(tmp, f), 'utf8')), [], f);
+    for (const f of ['src/app.ts', 'src/view.tsx', 'src/save.ts']) assert.deepEqual(ts.syntaxErrors(f, fs.readFileSync(path.join(tmp, f), 'utf8')), [], f);
 
     // A second --add-noqa has nothing to add.
     assert.match((await cli(['--add-noqa', '.'])).stderr, /added 0 directives in 0 files/);

@@ -82,10 +82,11 @@ export function disableNextLineEdit(lines: LineIndex, line: number, ruleIds: rea
   return { start: lineStart, end: lineStart, newText: `${indent}${comment}${lines.eol}` };
 }
 
-/** The edit that appends an `async-lint-disable-line` comment to the end of line `line`. */
+/** The edit that appends an `async-lint-disable-line` comment to the end of line `line` (in braces when `style.jsx`). */
 export function disableLineEdit(lines: LineIndex, line: number, ruleIds: readonly string[], style: DirectiveStyle): TextEdit {
   const end = lineEndWithoutEol(lines, line);
-  return { start: end, end, newText: `  ${style.leader} ${directiveText('line', ruleIds, style.reason)}` };
+  const directive = directiveText('line', ruleIds, style.reason);
+  return { start: end, end, newText: style.jsx ? ` {/* ${directive} */}` : `  ${style.leader} ${directive}` };
 }
 
 export interface DirectivePlan {

@@ -4,7 +4,7 @@
 // (every safe fix, for editor.codeActionsOnSave).
 import type ts from 'typescript';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
-import { commentLeader, disableNextLineEdit } from '../engine/directive-edit';
+import { commentLeader, disableLineEdit, disableNextLineEdit } from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult } from '../engine/types';
 import { FIX_ALL_KIND, SOURCE } from '../protocol';
@@ -66,8 +66,11 @@ function disableForLine(uri: string, file: string, lines: LineIndex, finding: Fi
   const title = `Disable ${finding.ruleId} for this line`;
   // Between JSX tags a `//` line is text that renders; only a comment in braces is a comment there.
   const jsx = inJsxChildren(lines.lineStarts[line]);
-  const edit = disableNextLineEdit(lines, line, [finding.ruleId], { leader: commentLeader(file), jsx });
-  return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: edit ? toTextEdits(lines, [edit]) : [] } } };
+  const style = { leader: commentLeader(file), jsx };
+  // The directive above names the rule already and did not take (the parser saw no comment
+  // there, as before a closing brace): end the line with one instead.
+  const edit = disableNextLineEdit(lines, line, [finding.ruleId], style) ?? disableLineEdit(lines, line, [finding.ruleId], style);
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: toTextEdits(lines, [edit]) } } };
 }
 
 /** The fix-all source action, or nothing when no safe fix changes the text. */
