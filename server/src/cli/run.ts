@@ -740,31 +740,34 @@ function addDirectives(linter: Linter, s: SourceFile, result: LintResult, report
   let after = linter.lint(s.path, next, s.config);
   // A comment line the backend does not read as a directive there (before a closing brace, say):
   // those lines get an end-of-line directive instead.
-  const left = new Set(after.findings.filter(reported).map((f) => lineIn(text, f.range.start.line, plan)));
+  const unplaced = new Set(plan.unsuppressible);
+  const left = new Set(after.findings.filter(reported).map((f) => lineIn(lines, f.range.start.line, plan)).filter((l) => !unplaced.has(l)));
   if (left.size > 0) {
     plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason }, left);
     next = applyTextEdits(text, plan.edits);
     after = linter.lint(s.path, next, s.config);
   }
   for (const line of plan.unsuppressible) tally.unsuppressible.push(`${where}:${line + 1}`);
+  // The backend now holds the new text: on a failure below it is given the old one back, so the
+  // files linted after this one see what is on disk.
+  const keepOld = (why: string) => {
+    tally.unwritable.push(`${where} (${why})`);
+    return linter.lint(s.path, text, s.config);
+  };
   // The directives must be comments only: the text parses as before.
-  if (after.syntaxErrors.length > 0 || s.backend.syntaxErrors(s.path, next).length > 0) {
-    tally.unwritable.push(`${where} (a directive would not parse there)`);
-    return result;
-  }
+  if (after.syntaxErrors.length > 0 || s.backend.syntaxErrors(s.path, next).length > 0) return keepOld('a directive would not parse there');
   const bytes = encode(next, s.encoding!);
   try {
     if (!bytes) throw new Error(`the text has characters ${s.encoding} cannot encode`);
     writeAtomically(s.path, bytes);
   } catch (e) {
-    tally.unwritable.push(`${where} (${(e as Error).message})`);
-    return result;
+    return keepOld((e as Error).message);
   }
   tally.directives += plan.directives;
   tally.files++;
   s.text = next;
   // Findings a directive should have covered and did not (a statement spanning lines, say).
-  const leftLines = new Set(after.findings.filter(reported).map((f) => lineIn(text, f.range.start.line, plan)));
+  const leftLines = new Set(after.findings.filter(reported).map((f) => lineIn(lines, f.range.start.line, plan)));
   for (const line of [...leftLines].sort((a, b) => a - b)) {
     const entry = `${where}:${line + 1}`;
     if (!tally.unsuppressible.includes(entry)) tally.unsuppressible.push(entry);
@@ -773,10 +776,9 @@ function addDirectives(linter: Linter, s: SourceFile, result: LintResult, report
 }
 
 /** The line of the original text that line `newLine` of the text with the plan's edits applied was. */
-function lineIn(text: string, newLine: number, plan: DirectivePlan): number {
+function lineIn(lines: LineIndex, newLine: number, plan: DirectivePlan): number {
   // Each edit that inserted whole lines before `newLine` shifts it; edits are in line order.
   let line = newLine;
-  const lines = new LineIndex(text);
   for (const e of plan.edits) {
     const added = (e.newText.match(/\r\n|\r|\n/g) ?? []).length;
     if (added === 0) continue;
