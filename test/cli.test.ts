@@ -131,6 +131,8 @@ describe('CLI (built)', function () {
         '--report-unused-disable-directives',
         '--statistics',
         '--exit-zero',
+        '--add-noqa',
+        '--add-noqa-reason',
         'async-lint rule ID',
       ]) {
         assert.ok(r.stdout.includes(option), `help mentions ${option}`);
