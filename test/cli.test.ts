@@ -131,6 +131,8 @@ describe('CLI (built)', function () {
         '--report-unused-disable-directives',
         '--statistics',
         '--exit-zero',
+        '--add-noqa',
+        '--add-noqa-reason',
         'async-lint rule ID',
       ]) {
         assert.ok(r.stdout.includes(option), `help mentions ${option}`);
@@ -629,6 +631,8 @@ describe('README', () => {
       '--report-unused-disable-directives',
       '--statistics',
       '--exit-zero',
+      '--add-noqa',
+      '--add-noqa-reason',
       'async-lint rule',
     ]) {
       assert.ok(readme.includes(`\`${option}`), `README documents ${option}`);

@@ -1,4 +1,5 @@
 // The language backends every front door uses. The only place that lists them.
+import type { LineSafety } from './engine/directive-edit';
 import type { Analysis, AnalysisRequest, LanguageBackend } from './engine/linter';
 import { Linter } from './engine/linter';
 import { RULES } from './engine/rules';
@@ -64,6 +65,10 @@ class LazyTypeScriptBackend implements LanguageBackend {
 
   syntaxErrors(path: string, text: string): SyntaxProblem[] {
     return this.backend.syntaxErrors(path, text);
+  }
+
+  lineSafety(path: string, text: string): LineSafety {
+    return this.backend.lineSafety(path, text);
   }
 
   prepare(files: readonly string[]): void {

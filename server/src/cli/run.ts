@@ -12,7 +12,9 @@ import { version } from '../../../package.json';
 import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine/config';
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
-import type { LintResult, SeverityOrOff } from '../engine/types';
+import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } from '../engine/directive-edit';
+import { LineIndex } from '../engine/text';
+import type { Finding, LintResult, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
@@ -33,6 +35,8 @@ const OPTIONS = {
   'fix-dry-run': { type: 'boolean', default: false },
   diff: { type: 'boolean', default: false },
   'unsafe-fixes': { type: 'boolean', default: false },
+  'add-noqa': { type: 'boolean', default: false },
+  'add-noqa-reason': { type: 'string' },
   stdin: { type: 'boolean', default: false },
   'stdin-filename': { type: 'string' },
   rule: { type: 'string', multiple: true, default: [] as string[] },
@@ -72,6 +76,10 @@ Options:
                              (exit 1 when there is a change)
       --unsafe-fixes         With --fix, --fix-dry-run or --diff, also apply suggestions, which
                              can change behaviour (adding await, switching to an async API); never 'void'
+      --add-noqa             Write a suppression directive for every finding reported now
+                             (async-lint-disable-next-line RULE above its line), so that the next
+                             run reports only new findings; prints how many were added; exit 0
+      --add-noqa-reason TEXT With --add-noqa, end each directive with ' -- TEXT'
       --stdin                Lint the text on standard input (needs --stdin-filename); with --fix,
                              print the fixed text to standard output and the report to stderr
       --stdin-filename PATH  The file the standard input stands for (language, configuration)
@@ -335,6 +343,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   if (values.stdin && values['stdin-filename'] === undefined) throw new UsageError('--stdin needs --stdin-filename PATH: the file the text stands for (its language and configuration)');
   if (!values.stdin && values['stdin-filename'] !== undefined) throw new UsageError('--stdin-filename only takes effect with --stdin');
   if (values.stdin && args.positionals.length > 0) throw new UsageError('--stdin lints standard input: give no paths');
+  const addNoqa = values['add-noqa'];
+  if (addNoqa && (fixing || values.stdin)) throw new UsageError('--add-noqa writes directives into the files: it cannot be combined with --fix, --fix-dry-run, --diff or --stdin');
+  if (values['add-noqa-reason'] !== undefined && !addNoqa) throw new UsageError('--add-noqa-reason only takes effect with --add-noqa');
+  if (values['add-noqa-reason'] !== undefined && /[\r\n]|\*\//.test(values['add-noqa-reason'])) throw new UsageError('--add-noqa-reason must be one line without */');
   if (values.diff && values.statistics) throw new UsageError('--diff and --statistics cannot be combined');
   if (!Object.hasOwn(FORMATTERS, values.format)) throw new UsageError(`unknown format '${values.format}'; use one of ${FORMAT_NAMES.join(', ')}`);
   let maxWarnings: number | undefined;
@@ -460,6 +472,9 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const diffs: string[] = [];
   /** --stdin --fix: the text to print. */
   let stdinOutput: string | undefined;
+  /** --add-noqa: what it did. */
+  const noqa: NoqaTally = { directives: 0, files: 0, unsuppressible: [], syntaxErrorFiles: [], unwritable: [] };
+  const reported = (f: Finding) => (values['include-hints'] || f.severity !== 'hint') && (!values.quiet || f.severity === 'error');
   /** Findings left after --fix that have fixes, none of them safe. */
   let suggestions = 0;
   let done = 0;
@@ -500,6 +515,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         }
       } else {
         result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined });
+        if (addNoqa) result = timed('add-noqa', () => addDirectives(linter, s, result, reported, values['add-noqa-reason'], noqa, cwd));
       }
       if (fixing) suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;
       if (stats && result.timings) for (const [phase, ms] of Object.entries(result.timings)) stats.add(phase, ms);
@@ -553,12 +569,13 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
           : `async-lint: no safe fixes to apply${suggestions > 0 ? ` (${suggestions} finding${suggestions === 1 ? ' has' : 's have'} suggestions: review them in the editor, or apply them with --fix --unsafe-fixes)` : ''}\n`,
     );
   }
+  if (addNoqa) io.stderr.write(noqaSummary(noqa));
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
   if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0));
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;
-  if (values['exit-zero']) return EXIT_OK;
+  if (values['exit-zero'] || addNoqa) return EXIT_OK;
   // --diff answers "would --fix change anything?", as `git diff --exit-code` does.
   if (values.diff) return diffs.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   if (counts.error > 0) return EXIT_FINDINGS;
@@ -670,4 +687,118 @@ function positionOf(text: string, offset: number): string {
     }
   }
   return `${line}:${offset - lineStart + 1}`;
+}
+
+// ---- --add-noqa --------------------------------------------------------------------------------
+
+interface NoqaTally {
+  directives: number;
+  files: number;
+  /** file:line of findings no directive could be written for. */
+  unsuppressible: string[];
+  /** Files left alone because they do not parse. */
+  syntaxErrorFiles: string[];
+  /** Files whose new text could not be written, with why. */
+  unwritable: string[];
+}
+
+/**
+ * --add-noqa for one file: a directive for each line with reported findings (engine/directive-edit),
+ * written only when the new text parses as well as the old and the findings are gone from it;
+ * returns the result for the text now on disk. Files that do not parse are left alone (a
+ * parser's recovery can move findings when a line is added).
+ */
+function addDirectives(linter: Linter, s: SourceFile, result: LintResult, reported: (f: Finding) => boolean, reason: string | undefined, tally: NoqaTally, cwd: string): LintResult {
+  const shown = result.findings.filter(reported);
+  if (shown.length === 0) return result;
+  const where = displayPath(s.path, cwd);
+  if (!s.backend.lineSafety) {
+    tally.unwritable.push(`${where} (its language backend cannot place directives)`);
+    return result;
+  }
+  if (result.syntaxErrors.length > 0) {
+    tally.syntaxErrorFiles.push(where);
+    return result;
+  }
+  const text = s.text!;
+  const lines = new LineIndex(text);
+  let safety;
+  try {
+    safety = s.backend.lineSafety(s.path, text);
+  } catch (e) {
+    recoverOrThrow(e);
+    tally.unwritable.push(`${where} (${firstLine((e as Error).message)})`);
+    return result;
+  }
+  const wanted = shown.map((f) => ({ line: f.range.start.line, ruleId: f.ruleId }));
+  let plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason });
+  if (plan.edits.length === 0) {
+    for (const line of plan.unsuppressible) tally.unsuppressible.push(`${where}:${line + 1}`);
+    return result;
+  }
+  let next = applyTextEdits(text, plan.edits);
+  let after = linter.lint(s.path, next, s.config);
+  // A comment line the backend does not read as a directive there (before a closing brace, say):
+  // those lines get an end-of-line directive instead.
+  const unplaced = new Set(plan.unsuppressible);
+  const left = new Set(after.findings.filter(reported).map((f) => lineIn(lines, f.range.start.line, plan)).filter((l) => !unplaced.has(l)));
+  if (left.size > 0) {
+    plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason }, left);
+    next = applyTextEdits(text, plan.edits);
+    after = linter.lint(s.path, next, s.config);
+  }
+  for (const line of plan.unsuppressible) tally.unsuppressible.push(`${where}:${line + 1}`);
+  // The backend now holds the new text: on a failure below it is given the old one back, so the
+  // files linted after this one see what is on disk.
+  const keepOld = (why: string) => {
+    tally.unwritable.push(`${where} (${why})`);
+    return linter.lint(s.path, text, s.config);
+  };
+  // The directives must be comments only: the text parses as before.
+  if (after.syntaxErrors.length > 0 || s.backend.syntaxErrors(s.path, next).length > 0) return keepOld('a directive would not parse there');
+  const bytes = encode(next, s.encoding!);
+  try {
+    if (!bytes) throw new Error(`the text has characters ${s.encoding} cannot encode`);
+    writeAtomically(s.path, bytes);
+  } catch (e) {
+    return keepOld((e as Error).message);
+  }
+  tally.directives += plan.directives;
+  tally.files++;
+  s.text = next;
+  // Findings a directive should have covered and did not (a statement spanning lines, say).
+  const leftLines = new Set(after.findings.filter(reported).map((f) => lineIn(lines, f.range.start.line, plan)));
+  for (const line of [...leftLines].sort((a, b) => a - b)) {
+    const entry = `${where}:${line + 1}`;
+    if (!tally.unsuppressible.includes(entry)) tally.unsuppressible.push(entry);
+  }
+  return after;
+}
+
+/** The line of the original text that line `newLine` of the text with the plan's edits applied was. */
+function lineIn(lines: LineIndex, newLine: number, plan: DirectivePlan): number {
+  // Each edit that inserted whole lines before `newLine` shifts it; edits are in line order.
+  let line = newLine;
+  for (const e of plan.edits) {
+    const added = (e.newText.match(/\r\n|\r|\n/g) ?? []).length;
+    if (added === 0) continue;
+    if (lines.lineOf(e.start) + added <= line) line -= added;
+    else break;
+  }
+  return line;
+}
+
+function recoverOrThrow(e: unknown): void {
+  if (e instanceof RangeError) return;
+  throw e;
+}
+
+function noqaSummary(t: NoqaTally): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  let out = `async-lint: added ${plural(t.directives, 'directive', 'directives')} in ${plural(t.files, 'file', 'files')}\n`;
+  const list = (items: readonly string[]) => items.slice(0, 20).map((x) => `  ${x}\n`).join('') + (items.length > 20 ? `  ... and ${items.length - 20} more\n` : '');
+  if (t.unsuppressible.length > 0) out += `async-lint: ${plural(t.unsuppressible.length, 'line has', 'lines have')} findings no directive could be written for (inside a string or a continued line); suppress them by hand:\n${list(t.unsuppressible)}`;
+  if (t.syntaxErrorFiles.length > 0) out += `async-lint: ${plural(t.syntaxErrorFiles.length, 'file was', 'files were')} left alone because of syntax errors:\n${list(t.syntaxErrorFiles)}`;
+  if (t.unwritable.length > 0) out += `async-lint: ${plural(t.unwritable.length, 'file was', 'files were')} not changed:\n${list(t.unwritable)}`;
+  return out;
 }

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { ResolvedConfig } from './config';
 import { AnalysisStopped } from './dispatch';
+import type { LineSafety } from './directive-edit';
 import { applyFixes, MAX_FIX_PASSES } from './fixes';
 import { applySuppressions, directiveProblems, parseDirectives, type Directive } from './suppress';
 import { RULE_IDS } from './rules';
@@ -63,6 +64,8 @@ export interface LanguageBackend {
   readonly nonLocalErrorRecovery?: boolean;
   /** The rule ids this backend implements. */
   readonly ruleIds: readonly string[];
+  /** Where a suppression directive may be written in a text (for --add-noqa). */
+  lineSafety?(path: string, text: string): LineSafety;
   /**
    * Announces every file a run will analyse before the first analysis (the CLI does this), so a
    * backend can build one program or index for all of them instead of growing it file by file.

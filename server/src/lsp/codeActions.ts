@@ -4,17 +4,13 @@
 // (every safe fix, for editor.codeActionsOnSave).
 import type ts from 'typescript';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
+import { commentLeader, disableLineEdit, disableNextLineEdit } from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult } from '../engine/types';
 import { FIX_ALL_KIND, SOURCE } from '../protocol';
 import { parseCodeOnly } from '../typescript/backend';
 import { isInJsxChildren, mayHoldJsx } from '../typescript/jsx';
 import { minimalEdit, toTextEdits, type DiagnosticData } from './convert';
-
-/** Line-comment leader by file extension: the directive is a comment in the file's own syntax. */
-function commentLeader(file: string): string {
-  return /\.py$/i.test(file) ? '#' : '//';
-}
 
 /** The finding a diagnostic was made from, by the index it carries or else by rule and range. */
 export function findingFor(d: Diagnostic, result: LintResult, version: number | null): Finding | undefined {
@@ -65,53 +61,16 @@ export function quickFixes(uri: string, file: string, text: string, result: Lint
   return [...actions, ...disables];
 }
 
-const NEXT_LINE_DIRECTIVE = /^([ \t]*)(\/\/|#)[ \t]*async-lint-disable-next-line\b([^\r\n]*)$/;
-/** The JSX children form, `{/* async-lint-disable-next-line rules -- reason *\/}`: [1] is what follows the words, [2] the close. */
-const JSX_NEXT_LINE_DIRECTIVE = /^[ \t]*\{[ \t]*\/\*[ \t]*async-lint-disable-next-line\b(.*?)(\*\/[ \t]*\}[ \t]*)$/;
-
 function disableForLine(uri: string, file: string, lines: LineIndex, finding: Finding, d: Diagnostic, inJsxChildren: (offset: number) => boolean): CodeAction {
   const line = finding.range.start.line;
   const title = `Disable ${finding.ruleId} for this line`;
-  const base = { title, kind: CodeActionKind.QuickFix, diagnostics: [d] };
-  const lineStart = lines.lineStarts[line];
   // Between JSX tags a `//` line is text that renders; only a comment in braces is a comment there.
-  const jsx = inJsxChildren(lineStart);
-  // A directive on the line above: add this rule to its list instead of stacking another comment.
-  if (line > 0) {
-    const prevStart = lines.lineStarts[line - 1];
-    const prevEnd = lineEndWithoutEol(lines, line - 1);
-    const prev = lines.text.slice(prevStart, prevEnd);
-    // The words after `async-lint-disable-next-line` and where they start in `prev`.
-    let rest: string | undefined;
-    let restAt = 0;
-    const m = jsx ? JSX_NEXT_LINE_DIRECTIVE.exec(prev) : NEXT_LINE_DIRECTIVE.exec(prev);
-    if (m && jsx) {
-      rest = m[1];
-      restAt = prev.length - m[2].length - m[1].length;
-    } else if (m) {
-      rest = m[3];
-      restAt = prev.length - m[3].length;
-    }
-    if (rest !== undefined) {
-      const reasonAt = rest.indexOf('--');
-      const list = (reasonAt >= 0 ? rest.slice(0, reasonAt) : rest).trimEnd();
-      const insertAt = prevStart + restAt + list.length;
-      if (list.trim() !== '') {
-        return { ...base, edit: { changes: { [uri]: toTextEdits(lines, [{ start: insertAt, end: insertAt, newText: `, ${finding.ruleId}` }]) } } };
-      }
-    }
-  }
-  const indent = lines.indentOf(lineStart);
-  const directive = `async-lint-disable-next-line ${finding.ruleId}`;
-  const comment = jsx ? `{/* ${directive} */}` : `${commentLeader(file)} ${directive}`;
-  const newText = `${indent}${comment}${lines.eol}`;
-  return { ...base, edit: { changes: { [uri]: toTextEdits(lines, [{ start: lineStart, end: lineStart, newText }]) } } };
-}
-
-function lineEndWithoutEol(lines: LineIndex, line: number): number {
-  let end = line + 1 < lines.lineCount ? lines.lineStarts[line + 1] : lines.text.length;
-  while (end > lines.lineStarts[line] && (lines.text[end - 1] === '\n' || lines.text[end - 1] === '\r')) end--;
-  return end;
+  const jsx = inJsxChildren(lines.lineStarts[line]);
+  const style = { leader: commentLeader(file), jsx };
+  // The directive above names the rule already and did not take (the parser saw no comment
+  // there, as before a closing brace): end the line with one instead.
+  const edit = disableNextLineEdit(lines, line, [finding.ruleId], style) ?? disableLineEdit(lines, line, [finding.ruleId], style);
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: toTextEdits(lines, [edit]) } } };
 }
 
 /** The fix-all source action, or nothing when no safe fix changes the text. */

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
 import type { Analysis, AnalysisRequest, LanguageBackend, RuleReport } from '../engine/linter';
 import { AnalysisStopped, isWasmRuntimeError, RuleDispatch, type Visitor } from '../engine/dispatch';
+import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { catalogFor, type Catalog } from './catalog';
 import { nodeIndexFileSystem, PythonWorkspace, type IndexFileSystem } from './module-index';
@@ -14,6 +15,7 @@ import { NameResolver } from './names';
 import { MAX_INDENT_LEVELS, MAX_INDENT_WIDTHS, tooDeep } from './indentation';
 import { createPythonParser, discardPythonRuntime, loadPython, pythonRuntime, type PythonRuntime } from './parser';
 import { walkTree, type PyRule, type PyRuleContext } from './rule';
+import { pythonLineSafety } from './line-safety';
 import { PY_RULES } from './rules';
 import type { SyntaxNode, SyntaxTree } from './syntax';
 import { readTree } from './wasm';
@@ -329,6 +331,10 @@ export class PythonBackend implements LanguageBackend {
       if (timings) timings.names = (timings.names ?? 0) + (performance.now() - s0);
     }
     return { reports, comments, syntaxErrors, ruleFailures: rules.failures };
+  }
+
+  lineSafety(_path: string, text: string): LineSafety {
+    return pythonLineSafety(text);
   }
 
   syntaxErrors(_path: string, text: string): SyntaxProblem[] {

@@ -5,8 +5,10 @@ import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
 import { isStackOverflow, type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
 import { AnalysisStopped, RuleDispatch, type Visitor } from '../engine/dispatch';
+import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS, type Project } from './host';
+import { tsLineSafety } from './line-safety';
 import { TS_RULES } from './rules';
 import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
 import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
@@ -178,6 +180,10 @@ export class TypeScriptBackend implements LanguageBackend {
         throw e;
       }
     }
+  }
+
+  lineSafety(file: string, text: string): LineSafety {
+    return tsLineSafety(file, text);
   }
 
   syntaxErrors(file: string, text: string): SyntaxProblem[] {

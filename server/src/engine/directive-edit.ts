@@ -1,0 +1,143 @@
+// Writing suppression directives into a text: one implementation for the editor's "Disable <rule>
+// for this line" action and the CLI's --add-noqa. Knows nothing of LSP or the CLI; what is safe to
+// write where (strings, JSX children, continued lines) comes from the language backend's LineSafety.
+import type { LineIndex } from './text';
+import type { TextEdit } from './types';
+
+/** Where a directive may go, as the language backend sees the text. */
+export interface LineSafety {
+  /** A comment line can stand before this line: its start is code, not inside a string or a continued line. */
+  canInsertBefore(line: number): boolean;
+  /** A comment can be appended at the end of this line without changing a string or JSX text. */
+  canAppendTo(line: number): boolean;
+  /** The line starts in JSX children, where a comment is written `{/* ... *\/}`. */
+  inJsxChildren(line: number): boolean;
+}
+
+export interface DirectiveStyle {
+  /** The line-comment leader: `//` or `#`. */
+  leader: string;
+  /** Write the JSX children form, `{/* ... *\/}`. */
+  jsx?: boolean;
+  /** A reason, written after ` -- `. */
+  reason?: string;
+}
+
+/** Line-comment leader by file name: the directive is a comment in the file's own syntax. */
+export function commentLeader(file: string): string {
+  return /\.py[iw]?$/i.test(file) ? '#' : '//';
+}
+
+const NEXT_LINE_DIRECTIVE = /^([ \t]*)(\/\/|#)[ \t]*async-lint-disable-next-line\b([^\r\n]*)$/;
+/** The JSX children form, `{/* async-lint-disable-next-line rules -- reason *\/}`: [1] is what follows the words, [2] the close. */
+const JSX_NEXT_LINE_DIRECTIVE = /^[ \t]*\{[ \t]*\/\*[ \t]*async-lint-disable-next-line\b(.*?)(\*\/[ \t]*\}[ \t]*)$/;
+
+/** The offset where line `line`'s text ends, before its end-of-line characters. */
+export function lineEndWithoutEol(lines: LineIndex, line: number): number {
+  let end = line + 1 < lines.lineCount ? lines.lineStarts[line + 1] : lines.text.length;
+  while (end > lines.lineStarts[line] && (lines.text[end - 1] === '\n' || lines.text[end - 1] === '\r')) end--;
+  return end;
+}
+
+function directiveText(kind: 'next-line' | 'line', ruleIds: readonly string[], reason: string | undefined): string {
+  return `async-lint-disable-${kind} ${ruleIds.join(', ')}${reason ? ` -- ${reason}` : ''}`;
+}
+
+/**
+ * The edit that disables `ruleIds` on line `line` with a `next-line` directive: the rules added to
+ * the list of a directive already on the line above (its reason kept), else a new comment line
+ * above with the line's indentation. Undefined when the directive above already names them all.
+ */
+export function disableNextLineEdit(lines: LineIndex, line: number, ruleIds: readonly string[], style: DirectiveStyle): TextEdit | undefined {
+  const lineStart = lines.lineStarts[line];
+  if (line > 0) {
+    const prevStart = lines.lineStarts[line - 1];
+    const prev = lines.text.slice(prevStart, lineEndWithoutEol(lines, line - 1));
+    // The words after `async-lint-disable-next-line` and where they start in `prev`.
+    let rest: string | undefined;
+    let restAt = 0;
+    const m = style.jsx ? JSX_NEXT_LINE_DIRECTIVE.exec(prev) : NEXT_LINE_DIRECTIVE.exec(prev);
+    if (m && style.jsx) {
+      rest = m[1];
+      restAt = prev.length - m[2].length - m[1].length;
+    } else if (m) {
+      rest = m[3];
+      restAt = prev.length - m[3].length;
+    }
+    if (rest !== undefined) {
+      const reasonAt = rest.indexOf('--');
+      const list = (reasonAt >= 0 ? rest.slice(0, reasonAt) : rest).trimEnd();
+      const named = list.split(/[\s,]+/).filter((r) => r !== '');
+      if (named.length > 0) {
+        const missing = ruleIds.filter((r) => !named.includes(r));
+        if (missing.length === 0) return undefined;
+        const insertAt = prevStart + restAt + list.length;
+        return { start: insertAt, end: insertAt, newText: missing.map((r) => `, ${r}`).join('') };
+      }
+    }
+  }
+  const indent = lines.indentOf(lineStart);
+  const directive = directiveText('next-line', ruleIds, style.reason);
+  const comment = style.jsx ? `{/* ${directive} */}` : `${style.leader} ${directive}`;
+  return { start: lineStart, end: lineStart, newText: `${indent}${comment}${lines.eol}` };
+}
+
+/** The edit that appends an `async-lint-disable-line` comment to the end of line `line` (in braces when `style.jsx`). */
+export function disableLineEdit(lines: LineIndex, line: number, ruleIds: readonly string[], style: DirectiveStyle): TextEdit {
+  const end = lineEndWithoutEol(lines, line);
+  const directive = directiveText('line', ruleIds, style.reason);
+  return { start: end, end, newText: style.jsx ? ` {/* ${directive} */}` : `  ${style.leader} ${directive}` };
+}
+
+export interface DirectivePlan {
+  edits: TextEdit[];
+  /** Directives written or extended. */
+  directives: number;
+  /** Lines (0-based) with findings no directive can safely be written for. */
+  unsuppressible: number[];
+}
+
+/**
+ * Directives that disable each rule on each line given: a next-line directive above the line
+ * where a comment line may stand there, else one at the end of the line where that is a comment,
+ * else the line is reported as unsuppressible.
+ */
+export function planDirectives(
+  lines: LineIndex,
+  findings: ReadonlyArray<{ line: number; ruleId: string }>,
+  safety: LineSafety,
+  style: DirectiveStyle,
+  /** Lines to give an end-of-line directive where one can stand (a comment line above them was not read as one). */
+  preferEndOfLine?: ReadonlySet<number>,
+): DirectivePlan {
+  const byLine = new Map<number, string[]>();
+  for (const f of findings) {
+    const ids = byLine.get(f.line) ?? [];
+    if (!ids.includes(f.ruleId)) ids.push(f.ruleId);
+    byLine.set(f.line, ids);
+  }
+  const plan: DirectivePlan = { edits: [], directives: 0, unsuppressible: [] };
+  for (const [line, ids] of [...byLine].sort((a, b) => a[0] - b[0])) {
+    const jsx = safety.inJsxChildren(line);
+    let edit: TextEdit | undefined;
+    if (preferEndOfLine?.has(line) && !jsx && safety.canAppendTo(line)) edit = disableLineEdit(lines, line, ids, { ...style, jsx: false });
+    else if (safety.canInsertBefore(line)) edit = disableNextLineEdit(lines, line, ids, { ...style, jsx });
+    else if (!jsx && safety.canAppendTo(line)) edit = disableLineEdit(lines, line, ids, { ...style, jsx: false });
+    else {
+      plan.unsuppressible.push(line);
+      continue;
+    }
+    if (edit) {
+      plan.edits.push(edit);
+      plan.directives++;
+    }
+  }
+  return plan;
+}
+
+/** Applies non-overlapping edits to a text. */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
