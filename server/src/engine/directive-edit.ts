@@ -29,7 +29,7 @@ export function commentLeader(file: string): string {
 }
 
 const NEXT_LINE_DIRECTIVE = /^([ \t]*)(\/\/|#)[ \t]*async-lint-disable-next-line\b([^\r\n]*)$/;
-/** The JSX children form, `{/* async-lint-disable-next-line rules -- reason *\/}`: [1] is what follows the words, [2] the close. */
+/** The JSX children form, `{/* async-lint-disable-next-line <rules> -- <reason> *\/}`: [1] is what follows the words, [2] the close. */
 const JSX_NEXT_LINE_DIRECTIVE = /^[ \t]*\{[ \t]*\/\*[ \t]*async-lint-disable-next-line\b(.*?)(\*\/[ \t]*\}[ \t]*)$/;
 
 /** The offset where line `line`'s text ends, before its end-of-line characters. */
