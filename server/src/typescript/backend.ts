@@ -135,6 +135,13 @@ export class TypeScriptBackend implements LanguageBackend {
             } else {
               addComments(ts.getLeadingCommentRanges(request.text, node.pos));
               addComments(ts.getTrailingCommentRanges(request.text, node.end));
+              // A comment on its own line before a closing `}` / `)` / `]` belongs to no node's
+              // leading trivia: it follows the last child (`// directive` above `} else save();`).
+              let last: ts.Node | undefined;
+              ts.forEachChild(node, (c) => {
+                last = c;
+              });
+              if (last) addComments(ts.getLeadingCommentRanges(request.text, last.end));
               // `{/* ... */}` in JSX children: the comment is the container's only content, with no
               // node of its own to scan from.
               if (node.kind === ts.SyntaxKind.JsxExpression && !(node as ts.JsxExpression).expression) {
