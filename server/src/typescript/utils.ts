@@ -170,11 +170,29 @@ function fileIdentifierIndex(sf: ts.SourceFile): Map<string, ts.Identifier[]> {
   return index;
 }
 
+/** The identifier starting at `at` in the file, among the nodes forEachChild reaches, if any. */
+function identifierStartingAt(sf: ts.SourceFile, at: number): ts.Identifier | undefined {
+  let node: ts.Node = sf;
+  for (;;) {
+    let next: ts.Node | undefined;
+    ts.forEachChild(node, (c) => {
+      if (c.pos <= at && at < c.end) {
+        next = c;
+        return true;
+      }
+      return undefined;
+    });
+    if (!next) return undefined;
+    node = next;
+    if (ts.isIdentifier(node)) return node.getStart(sf) === at ? node : undefined;
+  }
+}
+
 /**
  * The identifiers spelled `name` in the program's own source files (declaration files and
  * external libraries left out), so that a rule can find a candidate's references by asking the
- * checker only about identifiers of the same spelling. Lazy: a file is indexed (once) only when
- * its text spells the name.
+ * checker only about identifiers of the same spelling. Found from where the files' texts spell
+ * the name, answered once per name.
  */
 export function identifiersNamed(program: ts.Program, name: string): readonly ts.Identifier[] {
   let queries = identifierQueries.get(program);
@@ -187,11 +205,18 @@ export function identifiersNamed(program: ts.Program, name: string): readonly ts
   if (known) return known;
   const found: ts.Identifier[] = [];
   for (const sf of queries.files) {
-    // A file whose text never spells the name holds no such identifier (unless spelled with a
-    // unicode escape: a file with `\\u` anywhere is always looked at).
-    if (!sf.text.includes(name) && !sf.text.includes('\\u')) continue;
-    const ids = fileIdentifierIndex(sf).get(name);
-    if (ids) for (const id of ids) found.push(id);
+    const text = sf.text;
+    if (text.includes('\\u')) {
+      // An identifier may be spelled with a unicode escape: index the whole file.
+      const ids = fileIdentifierIndex(sf).get(name);
+      if (ids) for (const id of ids) found.push(id);
+      continue;
+    }
+    // Else each identifier so named is where the text spells it: descend to each spelling.
+    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+      const id = identifierStartingAt(sf, at);
+      if (id && id.text === name) found.push(id);
+    }
   }
   queries.named.set(name, found);
   return found;
