@@ -643,7 +643,7 @@ export class PythonWorkspace {
   private readonly roots = new Map<string, string>();
   private readonly locations = new Map<string, ModuleLocation>();
   private readonly documents = new Map<string, string>();
-  /** Per root: name -> file -> usage, over the prepared files and open documents (built once). */
+  /** Per root: file -> name -> usage, over the prepared files and open documents (built once). */
   private readonly usageIndexes = new Map<string, Map<string, Map<string, NameUsage>>>();
   /** Files announced by prepare(): known to exist until a change says otherwise. */
   private readonly prepared = new Set<string>();
@@ -791,17 +791,14 @@ export class PythonWorkspace {
         if (!/\.pyi?$/i.test(f) || this.rootOf(f) !== root) continue;
         const text = this.documentText(f) ?? this.fs.readFile(f);
         if (text === undefined) continue;
-        for (const [n, u] of countNameUsages(text)) {
-          let byFile = index.get(n);
-          if (!byFile) index.set(n, (byFile = new Map()));
-          byFile.set(f, u);
-        }
+        index.set(f, countNameUsages(text));
       }
       this.usageIndexes.set(root, index);
     }
     const total: NameUsage = { awaitedCalls: 0, other: 0, definitions: 0 };
-    for (const [f, u] of index.get(name) ?? []) {
-      if (f === exclude) continue;
+    for (const [f, usages] of index) {
+      const u = usages.get(name);
+      if (!u || f === exclude) continue;
       total.awaitedCalls += u.awaitedCalls;
       total.other += u.other;
       total.definitions += u.definitions;
