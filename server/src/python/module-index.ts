@@ -417,6 +417,9 @@ export function countNameUsages(text: string): Map<string, NameUsage> {
   return out;
 }
 
+/** How many names a text is searched for before its usages are counted whatever the name. */
+const MAX_USAGE_SEARCHES = 4;
+
 // --- the index ------------------------------------------------------------------------------------
 
 export interface ModuleLocation extends ModuleIdentity {
@@ -643,8 +646,11 @@ export class PythonWorkspace {
   private readonly roots = new Map<string, string>();
   private readonly locations = new Map<string, ModuleLocation>();
   private readonly documents = new Map<string, string>();
-  /** Per root: file -> name -> usage, over the prepared files and open documents (built once). */
-  private readonly usageIndexes = new Map<string, Map<string, Map<string, NameUsage>>>();
+  /**
+   * Per root: file -> its text until a name it spells is asked, then its usage counts (name ->
+   * usage), over the prepared files and open documents (listed once, each counted at most once).
+   */
+  private readonly usageIndexes = new Map<string, Map<string, { text?: string; searches: number; usages?: Map<string, NameUsage> }>>();
   /** Files announced by prepare(): known to exist until a change says otherwise. */
   private readonly prepared = new Set<string>();
 
@@ -790,15 +796,22 @@ export class PythonWorkspace {
       for (const f of files) {
         if (!/\.pyi?$/i.test(f) || this.rootOf(f) !== root) continue;
         const text = this.documentText(f) ?? this.fs.readFile(f);
-        if (text === undefined) continue;
-        index.set(f, countNameUsages(text));
+        if (text !== undefined) index.set(f, { text, searches: 0 });
       }
       this.usageIndexes.set(root, index);
     }
     const total: NameUsage = { awaitedCalls: 0, other: 0, definitions: 0 };
-    for (const [f, usages] of index) {
-      const u = usages.get(name);
-      if (!u || f === exclude) continue;
+    for (const [f, entry] of index) {
+      if (f === exclude) continue;
+      if (!entry.usages) {
+        // Counted on the first name the text spells (a text that does not spell it has no use of
+        // it), or once it has been searched a few times: then counting costs less than searching.
+        if (++entry.searches <= MAX_USAGE_SEARCHES && !entry.text!.includes(name)) continue;
+        entry.usages = countNameUsages(entry.text!);
+        entry.text = undefined;
+      }
+      const u = entry.usages.get(name);
+      if (!u) continue;
       total.awaitedCalls += u.awaitedCalls;
       total.other += u.other;
       total.definitions += u.definitions;
