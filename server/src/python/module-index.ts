@@ -231,12 +231,55 @@ const PY_KEYWORDS = new Set([
   'return', 'try', 'while', 'with', 'yield',
 ]);
 
-const PY_TOKEN = /(#[^\n]*)|(\\\r?\n)|(\r?\n)|((?:[rRbBuUfF]{1,2})?(?:'''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))|([\p{L}_][\p{L}\p{N}_]*)|(\S)/gu;
+/** An identifier starting at lastIndex (the tokenizer's slow path, for names with non-ASCII letters). */
+const PY_IDENTIFIER = /[\p{L}_][\p{L}\p{N}_]*/uy;
+const PY_SPACE = /^\s$/u;
+
+/** `r b u f` in either case: the prefixes of a string literal. */
+function isStringPrefix(c: number): boolean {
+  return c === 114 || c === 82 || c === 98 || c === 66 || c === 117 || c === 85 || c === 102 || c === 70;
+}
+
+function isAsciiIdentifierPart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+}
+
+/**
+ * The end of a string literal starting at `i` (an optional prefix of one or two of `rbuf`, then a
+ * quote), or -1: a triple-quoted string up to its closing quotes, else a one-line string whose
+ * backslash escapes any character but a line end.
+ */
+function stringEnd(text: string, i: number): number {
+  let q = i;
+  while (q < i + 2 && isStringPrefix(text.charCodeAt(q))) q++;
+  const quote = text.charCodeAt(q);
+  if (quote !== 39 && quote !== 34) return -1;
+  if (text.charCodeAt(q + 1) === quote && text.charCodeAt(q + 2) === quote) {
+    const close = text.indexOf(quote === 39 ? "'''" : '"""', q + 3);
+    if (close >= 0) return close + 3;
+  }
+  for (let j = q + 1; j < text.length; ) {
+    const c = text.charCodeAt(j);
+    if (c === quote) return j + 1;
+    if (c === 10) return -1;
+    if (c === 92) {
+      const next = text.charCodeAt(j + 1);
+      // A backslash escapes any character but a line end (or the end of the text).
+      if (j + 1 >= text.length || next === 10 || next === 13 || next === 0x2028 || next === 0x2029) return -1;
+      j += 2;
+    } else {
+      j++;
+    }
+  }
+  return -1;
+}
 
 /**
  * Every identifier of a module's text and how it is used, from a light tokenizer (comments and
  * strings, f-strings included, skipped: a name only used there is not seen). The name after `def` is counted as a definition,
- * after `class` not at all. Cheap enough to run over a workspace once.
+ * after `class` not at all. Cheap enough to run over a workspace once: a hand-written scanner
+ * (tokens: comments, line continuations, line ends, string literals, identifiers, and any other
+ * non-space character alone).
  */
 export function countNameUsages(text: string): Map<string, NameUsage> {
   const kinds: number[] = []; // 0 string, 1 identifier, 2 punctuation
@@ -245,38 +288,94 @@ export function countNameUsages(text: string): Map<string, NameUsage> {
   let inImport = false;
   let lineStart = true;
   let depth = 0;
-  PY_TOKEN.lastIndex = 0;
-  for (let m = PY_TOKEN.exec(text); m; m = PY_TOKEN.exec(text)) {
-    if (m[1] !== undefined || m[2] !== undefined) continue;
-    if (m[3] !== undefined) {
-      if (depth === 0) {
+  const lineEnd = (): void => {
+    if (depth === 0) {
+      inImport = false;
+      lineStart = true;
+    }
+  };
+  const token = (kind: number, t: string): void => {
+    const atStart = lineStart;
+    lineStart = false;
+    if (kind === 2) {
+      if (t === '(' || t === '[' || t === '{') depth++;
+      else if (t === ')' || t === ']' || t === '}') depth = Math.max(0, depth - 1);
+      else if (t === ';' && depth === 0) {
         inImport = false;
         lineStart = true;
+      }
+    } else if (kind === 1 && atStart && (t === 'import' || t === 'from')) {
+      inImport = true;
+    }
+    if (inImport) return;
+    kinds.push(kind);
+    texts.push(t);
+  };
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c === 35) {
+      // `#` comment, up to the line end.
+      const e = text.indexOf('\n', i);
+      i = e < 0 ? n : e;
+      continue;
+    }
+    if (c === 92) {
+      // A line continuation, else a lone backslash.
+      if (text.charCodeAt(i + 1) === 10) i += 2;
+      else if (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i += 3;
+      else {
+        token(2, '\\');
+        i++;
       }
       continue;
     }
-    const atStart = lineStart;
-    lineStart = false;
-    if (m[6] !== undefined) {
-      if ('([{'.includes(m[6])) depth++;
-      else if (')]}'.includes(m[6])) depth = Math.max(0, depth - 1);
-      else if (m[6] === ';' && depth === 0) {
-        inImport = false;
-        lineStart = true;
+    if (c === 10) {
+      lineEnd();
+      i++;
+      continue;
+    }
+    if (c === 13 && text.charCodeAt(i + 1) === 10) {
+      lineEnd();
+      i += 2;
+      continue;
+    }
+    if (c === 39 || c === 34 || isStringPrefix(c)) {
+      const end = stringEnd(text, i);
+      if (end >= 0) {
+        token(0, '');
+        i = end;
+        continue;
       }
     }
-    if (atStart && (m[5] === 'import' || m[5] === 'from')) inImport = true;
-    if (inImport) continue;
-    if (m[4] !== undefined) {
-      kinds.push(0);
-      texts.push('');
-    } else if (m[5] !== undefined) {
-      kinds.push(1);
-      texts.push(m[5]);
-    } else {
-      kinds.push(2);
-      texts.push(m[6]);
+    if (c < 128) {
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
+        let j = i + 1;
+        while (j < n && isAsciiIdentifierPart(text.charCodeAt(j))) j++;
+        if (j < n && text.charCodeAt(j) >= 128) {
+          PY_IDENTIFIER.lastIndex = i;
+          PY_IDENTIFIER.test(text);
+          j = PY_IDENTIFIER.lastIndex;
+        }
+        token(1, text.slice(i, j));
+        i = j;
+      } else {
+        // Spaces (a lone carriage return among them) are no token; anything else is one alone.
+        if (!(c === 32 || c === 9 || c === 11 || c === 12 || c === 13)) token(2, text[i]);
+        i++;
+      }
+      continue;
     }
+    PY_IDENTIFIER.lastIndex = i;
+    if (PY_IDENTIFIER.test(text)) {
+      token(1, text.slice(i, PY_IDENTIFIER.lastIndex));
+      i = PY_IDENTIFIER.lastIndex;
+      continue;
+    }
+    const cp = text.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    if (!PY_SPACE.test(ch)) token(2, ch);
+    i += ch.length;
   }
   const out = new Map<string, NameUsage>();
   const closer: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
@@ -317,6 +416,9 @@ export function countNameUsages(text: string): Map<string, NameUsage> {
   }
   return out;
 }
+
+/** How many names a text is searched for before its usages are counted whatever the name. */
+const MAX_USAGE_SEARCHES = 4;
 
 // --- the index ------------------------------------------------------------------------------------
 
@@ -544,8 +646,11 @@ export class PythonWorkspace {
   private readonly roots = new Map<string, string>();
   private readonly locations = new Map<string, ModuleLocation>();
   private readonly documents = new Map<string, string>();
-  /** Per root: name -> file -> usage, over the prepared files and open documents (built once). */
-  private readonly usageIndexes = new Map<string, Map<string, Map<string, NameUsage>>>();
+  /**
+   * Per root: file -> its text until a name it spells is asked, then its usage counts (name ->
+   * usage), over the prepared files and open documents (listed once, each counted at most once).
+   */
+  private readonly usageIndexes = new Map<string, Map<string, { text?: string; searches: number; usages?: Map<string, NameUsage> }>>();
   /** Files announced by prepare(): known to exist until a change says otherwise. */
   private readonly prepared = new Set<string>();
 
@@ -691,18 +796,22 @@ export class PythonWorkspace {
       for (const f of files) {
         if (!/\.pyi?$/i.test(f) || this.rootOf(f) !== root) continue;
         const text = this.documentText(f) ?? this.fs.readFile(f);
-        if (text === undefined) continue;
-        for (const [n, u] of countNameUsages(text)) {
-          let byFile = index.get(n);
-          if (!byFile) index.set(n, (byFile = new Map()));
-          byFile.set(f, u);
-        }
+        if (text !== undefined) index.set(f, { text, searches: 0 });
       }
       this.usageIndexes.set(root, index);
     }
     const total: NameUsage = { awaitedCalls: 0, other: 0, definitions: 0 };
-    for (const [f, u] of index.get(name) ?? []) {
+    for (const [f, entry] of index) {
       if (f === exclude) continue;
+      if (!entry.usages) {
+        // Counted on the first name the text spells (a text that does not spell it has no use of
+        // it), or once it has been searched a few times: then counting costs less than searching.
+        if (++entry.searches <= MAX_USAGE_SEARCHES && !entry.text!.includes(name)) continue;
+        entry.usages = countNameUsages(entry.text!);
+        entry.text = undefined;
+      }
+      const u = entry.usages.get(name);
+      if (!u) continue;
       total.awaitedCalls += u.awaitedCalls;
       total.other += u.other;
       total.definitions += u.definitions;

@@ -143,35 +143,81 @@ export function recoverFromParserOverflow(e: unknown): void {
   if (e instanceof RangeError && /call stack size/i.test(e.message)) ts.parseIsolatedEntityName('x', ts.ScriptTarget.Latest);
 }
 
-/** Per program: identifier text -> every identifier so spelled in the program's own source files. */
-const identifierIndexes = new WeakMap<ts.Program, Map<string, ts.Identifier[]>>();
+/** Per source file (immutable, so shared by the programs that hold it): identifier text -> its identifiers. */
+const fileIdentifierIndexes = new WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>();
+/** Per program: the answers of identifiersNamed so far, and the program's own source files. */
+const identifierQueries = new WeakMap<ts.Program, { files: readonly ts.SourceFile[]; named: Map<string, readonly ts.Identifier[]> }>();
+
+function fileIdentifierIndex(sf: ts.SourceFile): Map<string, ts.Identifier[]> {
+  let index = fileIdentifierIndexes.get(sf);
+  if (index) return index;
+  index = new Map();
+  const stack: ts.Node[] = [sf];
+  const push = (c: ts.Node): void => {
+    stack.push(c);
+  };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isIdentifier(node)) {
+      let list = index.get(node.text);
+      if (!list) index.set(node.text, (list = []));
+      list.push(node);
+      continue;
+    }
+    ts.forEachChild(node, push);
+  }
+  fileIdentifierIndexes.set(sf, index);
+  return index;
+}
+
+/** The identifier starting at `at` in the file, among the nodes forEachChild reaches, if any. */
+function identifierStartingAt(sf: ts.SourceFile, at: number): ts.Identifier | undefined {
+  let node: ts.Node = sf;
+  for (;;) {
+    let next: ts.Node | undefined;
+    ts.forEachChild(node, (c) => {
+      if (c.pos <= at && at < c.end) {
+        next = c;
+        return true;
+      }
+      return undefined;
+    });
+    if (!next) return undefined;
+    node = next;
+    if (ts.isIdentifier(node)) return node.getStart(sf) === at ? node : undefined;
+  }
+}
 
 /**
  * The identifiers spelled `name` in the program's own source files (declaration files and
- * external libraries left out): an index built once per program, so that a rule can find a
- * candidate's references by asking the checker only about identifiers of the same spelling.
+ * external libraries left out), so that a rule can find a candidate's references by asking the
+ * checker only about identifiers of the same spelling. Found from where the files' texts spell
+ * the name, answered once per name.
  */
 export function identifiersNamed(program: ts.Program, name: string): readonly ts.Identifier[] {
-  let index = identifierIndexes.get(program);
-  if (!index) {
-    index = new Map();
-    for (const sf of program.getSourceFiles()) {
-      if (sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf)) continue;
-      const stack: ts.Node[] = [sf];
-      while (stack.length > 0) {
-        const node = stack.pop()!;
-        if (ts.isIdentifier(node)) {
-          let list = index.get(node.text);
-          if (!list) index.set(node.text, (list = []));
-          list.push(node);
-          continue;
-        }
-        ts.forEachChild(node, (c) => {
-          stack.push(c);
-        });
-      }
-    }
-    identifierIndexes.set(program, index);
+  let queries = identifierQueries.get(program);
+  if (!queries) {
+    const files = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf));
+    queries = { files, named: new Map() };
+    identifierQueries.set(program, queries);
   }
-  return index.get(name) ?? [];
+  const known = queries.named.get(name);
+  if (known) return known;
+  const found: ts.Identifier[] = [];
+  for (const sf of queries.files) {
+    const text = sf.text;
+    if (text.includes('\\u')) {
+      // An identifier may be spelled with a unicode escape: index the whole file.
+      const ids = fileIdentifierIndex(sf).get(name);
+      if (ids) for (const id of ids) found.push(id);
+      continue;
+    }
+    // Else each identifier so named is where the text spells it: descend to each spelling.
+    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+      const id = identifierStartingAt(sf, at);
+      if (id && id.text === name) found.push(id);
+    }
+  }
+  queries.named.set(name, found);
+  return found;
 }

@@ -162,8 +162,10 @@ function overridable(names: NameResolver, fn: Node, name: string): boolean {
  */
 function onlyAwaitedCalls(text: string, names: NameResolver, name: string): boolean {
   const none: NameUsage = { awaitedCalls: 0, other: 0, definitions: 0 };
-  const own = ownUsages(text).get(name) ?? none;
   const others = names.workspace?.usagesOf?.(name) ?? none;
+  // Counts only add up: the other files alone can settle it without counting this one's.
+  if (others.other > 0 || others.definitions > 1) return false;
+  const own = ownUsages(text).get(name) ?? none;
   return (
     own.definitions + others.definitions === 1 && own.other + others.other === 0 && own.awaitedCalls + others.awaitedCalls > 0
   );

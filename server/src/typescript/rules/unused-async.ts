@@ -176,6 +176,8 @@ function onlyDirectCalls(checker: ts.TypeChecker, program: ts.Program, nameNode:
     if (isDirectCall(isProperty ? p : id)) calls.push(id);
     else if (!isProperty) others.push(id);
   }
+  // No direct call spelled so: the answer is no, without asking the checker about anything.
+  if (calls.length === 0) return false;
   const target = checker.getSymbolAtLocation(nameNode);
   if (!target) return false;
   const reaches = (id: ts.Identifier): boolean => {
