@@ -29,7 +29,8 @@ export const EDIT_MARK = '// bench:edit-point';
 
 // ---- deterministic randomness ------------------------------------------------------------
 
-function mulberry32(seed) {
+/** mulberry32: a small seeded generator (also draws npm run real-world's samples). */
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

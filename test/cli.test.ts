@@ -22,6 +22,13 @@ import { TS_RULES } from '../server/src/typescript/rules';
 import { unusedAsync } from '../server/src/typescript/rules/unused-async';
 import { expectedLines, ROOT } from './helpers';
 
+/** Every option of the CLI: --help and the README must name each. */
+const CLI_OPTIONS = [
+  '--format', '--fix', '--rule', '--config', '--print-config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern',
+  '--version', '--help', '--output-file', '--fix-dry-run', '--diff', '--stdin', '--stdin-filename', '--include-hints',
+  '--report-unused-disable-directives', '--statistics', '--exit-zero', '--add-noqa', '--add-noqa-reason', '--unsafe-fixes',
+];
+
 /** Set by the build in `before`. */
 let CLI = '';
 const FIXTURES = path.join(ROOT, 'test', 'cli-fixtures');
@@ -110,31 +117,7 @@ describe('CLI (built)', function () {
     it('--help lists every option and every rule with its description', () => {
       const r = cli(['--help'], tmp);
       assert.equal(r.code, 0);
-      for (const option of [
-        '--format',
-        '--fix',
-        '--rule',
-        '--config',
-        '--print-config',
-        '--max-warnings',
-        '--quiet',
-        '--stats',
-        '--ignore-pattern',
-        '--version',
-        '--help',
-        '--output-file',
-        '--fix-dry-run',
-        '--diff',
-        '--stdin',
-        '--stdin-filename',
-        '--include-hints',
-        '--report-unused-disable-directives',
-        '--statistics',
-        '--exit-zero',
-        '--add-noqa',
-        '--add-noqa-reason',
-        'async-lint rule ID',
-      ]) {
+      for (const option of [...CLI_OPTIONS, 'async-lint rule ID']) {
         assert.ok(r.stdout.includes(option), `help mentions ${option}`);
       }
       for (const rule of RULES) assert.match(r.stdout, new RegExp(`^  ${rule.id} +${rule.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
@@ -610,31 +593,7 @@ describe('README', () => {
   });
 
   it('documents every CLI option and the sections other parts of the project fill', () => {
-    for (const option of [
-      '--format',
-      '--fix',
-      '--rule',
-      '--config',
-      '--print-config',
-      '--max-warnings',
-      '--quiet',
-      '--stats',
-      '--ignore-pattern',
-      '--version',
-      '--help',
-      '--output-file',
-      '--fix-dry-run',
-      '--diff',
-      '--stdin',
-      '--stdin-filename',
-      '--include-hints',
-      '--report-unused-disable-directives',
-      '--statistics',
-      '--exit-zero',
-      '--add-noqa',
-      '--add-noqa-reason',
-      'async-lint rule',
-    ]) {
+    for (const option of [...CLI_OPTIONS, 'async-lint rule']) {
       assert.ok(readme.includes(`\`${option}`), `README documents ${option}`);
     }
     for (const format of ['stylish', 'concise', 'json', 'sarif', 'github']) assert.ok(readme.includes(`\`${format}\``), `README documents the ${format} format`);
