@@ -85,6 +85,22 @@ describe('language server (LSP over stdio)', function () {
       assert.equal(diags[0].range.start.line, 3);
     });
 
+    it('sees how unopened modules use a Python function (unused-async asks the whole workspace)', async () => {
+      // helper awaits nothing and app/main.py only calls it directly; but app/routes.py (never
+      // opened) hands it to a router as a value: a framework may need it to be a coroutine.
+      const main = 'async def helper():\n    return 1\n\n\nasync def run():\n    return await helper()\n';
+      const routes = 'from app.main import helper\n\n\ndef setup(router):\n    router.add("/", helper)\n';
+      const ws = makeWorkspace({ 'pyproject.toml': '', 'app/__init__.py': '', 'app/main.py': main, 'app/routes.py': routes });
+      const client = await start({ folders: [ws], pull: true });
+      const uri = client.open(path.join(ws, 'app/main.py'), main);
+      assert.deepEqual(ours((await client.pull(uri)).items, 'unused-async'), [], 'used as a value in an unopened module');
+      // Without that use, the direct calls are all there is: reported.
+      const alone = makeWorkspace({ 'pyproject.toml': '', 'app/__init__.py': '', 'app/main.py': main });
+      const other = await start({ folders: [alone], pull: true });
+      const aloneUri = other.open(path.join(alone, 'app/main.py'), main);
+      assert.deepEqual(ours((await other.pull(aloneUri)).items, 'unused-async').map((d) => d.range.start.line), [0]);
+    });
+
     it('follows incremental edits: the finding goes when the function awaits', async () => {
       const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
       const client = await start({ folders: [ws], pull: true });

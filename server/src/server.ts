@@ -26,7 +26,7 @@ import type { LintResult } from './engine/types';
 import { Analysis } from './lsp/analysis';
 import { fixAllAction, quickFixes, wants } from './lsp/codeActions';
 import { toDiagnostic } from './lsp/convert';
-import { Cancelled, lintWorkspace } from './lsp/lintWorkspace';
+import { Cancelled, lintWorkspace, listWorkspaceFiles } from './lsp/lintWorkspace';
 import { SettingsCache } from './lsp/settings';
 import { isInside, pathToUri, readTextFile, uriToPath, Workspace } from './lsp/workspace';
 import {
@@ -176,14 +176,16 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
-  readyPromise = analysis.ready().catch(logLoadFailure);
+  // The first analyses wait for the workspace's file list too (one walk, as the CLI's).
+  readyPromise = analysis.ready().catch(logLoadFailure).then(announceWorkspaceFiles);
   const caps = clientCapabilities;
   if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
     await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });
   }
   if (caps.workspace?.workspaceFolders) {
-    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       workspace.addFolders(e.added, e.removed);
+      await announceWorkspaceFiles();
       invalidate();
     });
   }
@@ -269,6 +271,27 @@ async function publish(uri: string): Promise<void> {
   if (published.get(uri) === state) return;
   published.set(uri, state);
   void connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.diagnostics });
+}
+
+/**
+ * Tells the backends which files the workspace holds (walked as the CLI and Lint Workspace walk),
+ * so whole-workspace questions see the files no editor has open: Python's unused-async asks how a
+ * function is used elsewhere, and a use in an unopened module must count.
+ */
+async function announceWorkspaceFiles(): Promise<void> {
+  try {
+    const perFolder = await listWorkspaceFiles({
+      folders: workspace.folderPaths(),
+      analysis,
+      settingsFor: (folder) => settings.get(pathToUri(folder)),
+      mayRead: (file) => workspace.mayRead(file, openOutsideFolders()),
+      isCancelled: () => false,
+    });
+    const files = perFolder.flatMap((f) => f.files);
+    for (const backend of analysis.linter.backends) backend.knowWorkspaceFiles?.(files.filter((f) => analysis.linter.backendFor(f) === backend));
+  } catch (e) {
+    connection.console.error(`${SOURCE}: could not list the workspace's files: ${(e as Error).stack ?? e}`);
+  }
 }
 
 /** Settings, configuration or files on disk changed: every open document is analysed again. */

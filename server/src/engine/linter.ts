@@ -71,6 +71,11 @@ export interface LanguageBackend {
    * backend can build one program or index for all of them instead of growing it file by file.
    */
   prepare?(files: readonly string[]): void;
+  /**
+   * The workspace's files (the server, at start and when folders change), for questions about the
+   * whole workspace (where is this name used?); unlike prepare(), they are not all to be analysed.
+   */
+  knowWorkspaceFiles?(files: readonly string[]): void;
   /** A file was created, changed or deleted on disk (the server's didChangeWatchedFiles). */
   fileChanged?(file: string): void;
   /** An editor closed a document: from now on its text comes from disk. */

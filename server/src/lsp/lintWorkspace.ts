@@ -42,32 +42,43 @@ export class Cancelled extends Error {
   }
 }
 
+/**
+ * The files of each enabled folder that the CLI would lint there (its walker: skipped folders,
+ * .gitignore files, ignorePatterns), inside the folders the server may read, each listed once.
+ */
+export async function listWorkspaceFiles(
+  run: Pick<WorkspaceRun, 'folders' | 'analysis' | 'settingsFor' | 'mayRead' | 'isCancelled'>,
+): Promise<{ folder: string; files: string[]; settings: Settings }[]> {
+  const perFolder: { folder: string; files: string[]; settings: Settings }[] = [];
+  const seen = new Set<string>();
+  const settingsOf = await Promise.all(run.folders.map((folder) => run.settingsFor(folder)));
+  for (const [i, folder] of run.folders.entries()) {
+    const settings = settingsOf[i];
+    if (!settings.enable) continue;
+    const found = walk([folder], {
+      cwd: folder,
+      supports: (f) => run.analysis.supports(f),
+      configIgnores: (dir) => {
+        const { config } = run.analysis.configForDir(dir, settings);
+        return { baseDir: config.baseDir ?? folder, patterns: config.ignorePatterns, source: config.source };
+      },
+    });
+    // A symbolic link may lead out of the workspace: the server reads only inside it.
+    const files = found.files.map((f) => path.resolve(f)).filter((f) => !seen.has(f) && run.mayRead(realpathOr(f)));
+    for (const f of files) seen.add(f);
+    files.sort();
+    perFolder.push({ folder, files, settings });
+    if (run.isCancelled()) break;
+  }
+  return perFolder;
+}
+
 export async function lintWorkspace(run: WorkspaceRun): Promise<LintWorkspaceResult> {
   const result: LintWorkspaceResult = { files: 0, findings: 0, filesWithFindings: 0, skipped: 0 };
   run.progress?.begin('Async Lint: linting the workspace', 0, 'listing files', true);
   try {
-    const perFolder: { folder: string; files: string[]; settings: Settings }[] = [];
-    const seen = new Set<string>();
-    const settingsOf = await Promise.all(run.folders.map((folder) => run.settingsFor(folder)));
-    for (const [i, folder] of run.folders.entries()) {
-      const settings = settingsOf[i];
-      if (!settings.enable) continue;
-      // The CLI's walker: the same skipped folders, .gitignore files and ignorePatterns as in CI.
-      const found = walk([folder], {
-        cwd: folder,
-        supports: (f) => run.analysis.supports(f),
-        configIgnores: (dir) => {
-          const { config } = run.analysis.configForDir(dir, settings);
-          return { baseDir: config.baseDir ?? folder, patterns: config.ignorePatterns, source: config.source };
-        },
-      });
-      // A symbolic link may lead out of the workspace: the server reads only inside it.
-      const files = found.files.map((f) => path.resolve(f)).filter((f) => !seen.has(f) && run.mayRead(realpathOr(f)));
-      for (const f of files) seen.add(f);
-      files.sort();
-      perFolder.push({ folder, files, settings });
-      if (run.isCancelled()) throw new Cancelled(result);
-    }
+    const perFolder = await listWorkspaceFiles(run);
+    if (run.isCancelled()) throw new Cancelled(result);
 
     const total = perFolder.reduce((n, f) => n + f.files.length, 0);
     for (const backend of run.analysis.linter.backends) {

@@ -183,6 +183,10 @@ export class PythonBackend implements LanguageBackend {
     for (const f of mine) this.awaiting.add(path.resolve(f));
   }
 
+  knowWorkspaceFiles(files: readonly string[]): void {
+    this.workspace.knowWorkspaceFiles(files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py')));
+  }
+
   fileChanged(file: string): void {
     const abs = path.resolve(file);
     this.awaiting.delete(abs);

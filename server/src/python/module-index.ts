@@ -653,6 +653,8 @@ export class PythonWorkspace {
   private readonly usageIndexes = new Map<string, Map<string, { text?: string; searches: number; usages?: Map<string, NameUsage> }>>();
   /** Files announced by prepare(): known to exist until a change says otherwise. */
   private readonly prepared = new Set<string>();
+  /** The workspace's modules as the server walked them (empty in the CLI: its run's files are prepared). */
+  private readonly workspaceFiles = new Set<string>();
 
   constructor(
     readonly fs: IndexFileSystem,
@@ -691,7 +693,22 @@ export class PythonWorkspace {
 
   /** A file was created, changed or deleted on disk. */
   fileChanged(file: string): void {
-    this.invalidate(path.resolve(file));
+    const abs = path.resolve(file);
+    this.invalidate(abs);
+    // The workspace's file list follows the disk: a created module joins it, a deleted one leaves.
+    if (this.workspaceFiles.size > 0 && /\.pyi?$/i.test(abs)) {
+      if (this.fs.isFile(abs)) this.workspaceFiles.add(abs);
+      else this.workspaceFiles.delete(abs);
+    }
+  }
+
+  /**
+   * Every module of the workspace (the server: its folders walked as the CLI walks them), so that
+   * questions about the whole workspace (usagesOf) see the files no editor has open.
+   */
+  knowWorkspaceFiles(files: readonly string[]): void {
+    for (const f of files) this.workspaceFiles.add(path.resolve(f));
+    this.usageIndexes.clear();
   }
 
   private invalidate(file: string): void {
@@ -784,15 +801,16 @@ export class PythonWorkspace {
   }
 
   /**
-   * How `name` is used in the workspace's other files (the run's files and open documents under
-   * the same root; `exclude` is left out, its own text being the caller's to count).
+   * How `name` is used in the workspace's other files (the run's files, the server's workspace
+   * files and open documents under the same root; `exclude` is left out, its own text being the
+   * caller's to count).
    */
   usagesOf(name: string, exclude: string): NameUsage {
     const root = this.rootOf(exclude);
     let index = this.usageIndexes.get(root);
     if (!index) {
       index = new Map();
-      const files = new Set<string>([...this.prepared, ...this.documents.keys()]);
+      const files = new Set<string>([...this.prepared, ...this.workspaceFiles, ...this.documents.keys()]);
       for (const f of files) {
         if (!/\.pyi?$/i.test(f) || this.rootOf(f) !== root) continue;
         const text = this.documentText(f) ?? this.fs.readFile(f);

@@ -195,6 +195,9 @@ function identifierStartingAt(sf: ts.SourceFile, at: number): ts.Identifier | un
  * the name, answered once per name.
  */
 export function identifiersNamed(program: ts.Program, name: string): readonly ts.Identifier[] {
+  // A missing name in broken code (`export async function () {}`) is empty: no spelling to find,
+  // and searching the text for '' would never advance.
+  if (name.length === 0) return [];
   let queries = identifierQueries.get(program);
   if (!queries) {
     const files = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf));
