@@ -170,9 +170,12 @@ function fileIdentifierIndex(sf: ts.SourceFile): Map<string, ts.Identifier[]> {
   return index;
 }
 
-/** The identifier starting at `at` in the file, among the nodes forEachChild reaches, if any. */
-function identifierStartingAt(sf: ts.SourceFile, at: number): ts.Identifier | undefined {
-  let node: ts.Node = sf;
+/**
+ * The identifier that starts exactly at `at` below `root` (a file, or a narrower node holding the
+ * offset), found by descending through the nodes forEachChild reaches, if any.
+ */
+export function identifierStartingAt(root: ts.Node, at: number, sf: ts.SourceFile): ts.Identifier | undefined {
+  let node: ts.Node = root;
   for (;;) {
     let next: ts.Node | undefined;
     ts.forEachChild(node, (c) => {
@@ -217,7 +220,7 @@ export function identifiersNamed(program: ts.Program, name: string): readonly ts
     }
     // Else each identifier so named is where the text spells it: descend to each spelling.
     for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
-      const id = identifierStartingAt(sf, at);
+      const id = identifierStartingAt(sf, at, sf);
       if (id && id.text === name) found.push(id);
     }
   }

@@ -25,7 +25,7 @@ import type { TsRule, TsRuleContext } from '../rule';
 import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
-import { enclosingFunction, forEachOwnNode, hasModifier, isAsyncFunction, isFunctionLike, skipOuterExpressions } from '../utils';
+import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, isAsyncFunction, isFunctionLike, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/unawaited';
 
 export const unawaited: TsRule = {
@@ -611,7 +611,7 @@ function isNeverRead(context: TsRuleContext, decl: ts.VariableDeclaration & { na
   let symbol: ts.Symbol | undefined;
   for (let at = text.indexOf(name, scope.pos); at >= 0 && at < scope.end; at = text.indexOf(name, at + name.length)) {
     if (at === declStart || isIdentifierChar(text.charCodeAt(at - 1)) || isIdentifierChar(text.charCodeAt(at + name.length))) continue;
-    const id = identifierAt(scope, at, sf);
+    const id = identifierStartingAt(scope, at, sf);
     if (!id || id.text !== name) continue; // in a comment or a string
     symbol ??= context.checker.getSymbolAtLocation(decl.name);
     if (!symbol) return false;
@@ -630,24 +630,6 @@ function isNeverRead(context: TsRuleContext, decl: ts.VariableDeclaration & { na
 
 function isIdentifierChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c > 127;
-}
-
-/** The identifier that starts exactly at `pos`, found by descending through the nodes that hold it. */
-function identifierAt(root: ts.Node, pos: number, sf: ts.SourceFile): ts.Identifier | undefined {
-  let node: ts.Node = root;
-  for (;;) {
-    let next: ts.Node | undefined;
-    ts.forEachChild(node, (c) => {
-      if (c.pos <= pos && pos < c.end) {
-        next = c;
-        return true;
-      }
-      return undefined;
-    });
-    if (!next) return undefined;
-    if (ts.isIdentifier(next)) return next.getStart(sf) === pos ? next : undefined;
-    node = next;
-  }
 }
 
 /** From the statement's start to the end of its first line: the anchor, one line long. */
