@@ -136,3 +136,41 @@ describe('unawaited (TS/JS) when the checker overflows its stack', () => {
     assert.throws(() => visitor[ts.SyntaxKind.ExpressionStatement]!(sourceFile.statements[0]), /boom/);
   });
 });
+
+describe('unawaited (TS/JS) fire-and-forget configuration', () => {
+  const text = `declare namespace Proto {
+  interface PageApi { enable(): Promise<void>; reload(): Promise<void> }
+}
+declare const page: Proto.PageApi;
+declare function save(): Promise<void>;
+export async function f() {
+  page.enable();
+  page.reload();
+  save();
+  await page.enable();
+  await page.reload();
+  await save();
+}
+`;
+  let counter = 0;
+  async function linesWith(fireAndForget: string[]): Promise<number[]> {
+    const linter = await testLinter();
+    const file = path.join(os.tmpdir(), `fire-and-forget-${process.pid}-${++counter}.ts`);
+    const config = { ...onlyRule('unawaited', file), fireAndForget };
+    return linter.lint(file, text, config).findings.map((f: Finding) => f.range.start.line + 1);
+  }
+
+  it('flags every drop when nothing is configured', async () => {
+    assert.deepEqual(await linesWith([]), [7, 8, 9]);
+  });
+
+  it('leaves a configured method, and everything under a configured namespace', async () => {
+    assert.deepEqual(await linesWith(['Proto.PageApi.enable']), [8, 9]);
+    assert.deepEqual(await linesWith(['Proto']), [9]);
+    assert.deepEqual(await linesWith(['save']), [7, 8]);
+  });
+
+  it('does not take a name that only starts the same way', async () => {
+    assert.deepEqual(await linesWith(['Pro', 'Proto.Page', 'sav']), [7, 8, 9]);
+  });
+});

@@ -96,6 +96,7 @@ export interface ConfigData {
   'blocking-calls'?: (string | BlockingCallEntry)[];
   coroutines?: string[];
   concurrency?: ConcurrencyConfig;
+  'fire-and-forget'?: string[];
 }
 
 /** Receivers known safe for concurrent use, or stateful, for sequential-await and await-in-loop. */
@@ -122,6 +123,8 @@ export interface ResolvedConfig {
   blockingCalls: readonly BlockingCallEntry[];
   coroutines: readonly string[];
   concurrency?: ConcurrencyConfig;
+  /** (TypeScript) qualified names of functions whose promises may be dropped: unawaited leaves them. */
+  fireAndForget: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -386,6 +389,7 @@ export class ConfigResolver {
       maxFileSize: data.maxFileSize ?? defaults.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       blockingCalls: [...(defaults['blocking-calls'] ?? []), ...(data['blocking-calls'] ?? [])].map(toEntry),
       coroutines: [...(defaults.coroutines ?? []), ...(data.coroutines ?? [])],
+      fireAndForget: [...(defaults['fire-and-forget'] ?? []), ...(data['fire-and-forget'] ?? [])],
       concurrency: {
         safe: [...(defaults.concurrency?.safe ?? []), ...(data.concurrency?.safe ?? [])],
         stateful: [...(defaults.concurrency?.stateful ?? []), ...(data.concurrency?.stateful ?? [])],

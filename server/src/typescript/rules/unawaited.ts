@@ -217,7 +217,7 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     if (needsToBeAwaited(checker, e, type) === 'always') {
       if (
         handled !== 'then' &&
-        (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e) || isTeardownInSyncCode(e) || droppedAtEveryCall(context, e))
+        (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e) || isTeardownInSyncCode(e) || isConfiguredFireAndForget(context, e) || droppedAtEveryCall(context, e))
       ) {
         continue;
       }
@@ -340,6 +340,35 @@ function settlesWithoutRejecting(body: ts.ConciseBody): boolean {
     return undefined;
   });
   return !throws;
+}
+
+/**
+ * A call of a function the configuration names under `fire-and-forget`: its declaration's
+ * qualified name (`Cdp.TargetApi.closeTarget`: namespaces, class or interface, member) is a named
+ * entry or lies under one (`Cdp`).
+ */
+function isConfiguredFireAndForget(context: TsRuleContext, e: ts.Expression): boolean {
+  const names = context.config?.fireAndForget;
+  if (!names || names.length === 0 || !ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  const declarations = context.checker.getSymbolAtLocation(nameNode)?.declarations ?? [];
+  return declarations.some((d) => {
+    const qualified = qualifiedName(d);
+    return qualified !== undefined && names.some((n) => qualified === n || qualified.startsWith(n + '.'));
+  });
+}
+
+/** `Outer.Inner.Type.member` of a declaration, from the names of its enclosing declarations. */
+function qualifiedName(declaration: ts.Node): string | undefined {
+  const parts: string[] = [];
+  for (let n: ts.Node | undefined = declaration; n && !ts.isSourceFile(n); n = n.parent) {
+    const name = (n as ts.NamedDeclaration).name;
+    if (name === undefined) continue;
+    if (!ts.isIdentifier(name) && !ts.isPrivateIdentifier(name) && !ts.isStringLiteral(name)) return undefined;
+    if (ts.isModuleDeclaration(n) || ts.isClassLike(n) || ts.isInterfaceDeclaration(n) || n === declaration || ts.isVariableDeclaration(n)) parts.unshift(name.text);
+  }
+  return parts.length > 0 ? parts.join('.') : undefined;
 }
 
 /**
