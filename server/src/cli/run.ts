@@ -379,7 +379,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   };
 
   const configFs = { readFile: readRegularFile };
-  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides, defaultRoot: () => cwd }));
+  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides, defaultRoot: (dir) => lintRootOf(cwd, dir) }));
   if (values['print-config'] !== undefined) {
     io.stdout.write(`${JSON.stringify(describeConfig(resolver, path.resolve(cwd, values['print-config'])), null, 2)}\n`);
     return EXIT_OK;
@@ -801,4 +801,24 @@ function noqaSummary(t: NoqaTally): string {
   if (t.syntaxErrorFiles.length > 0) out += `async-lint: ${plural(t.syntaxErrorFiles.length, 'file was', 'files were')} left alone because of syntax errors:\n${list(t.syntaxErrorFiles)}`;
   if (t.unwritable.length > 0) out += `async-lint: ${plural(t.unwritable.length, 'file was', 'files were')} not changed:\n${list(t.unwritable)}`;
   return out;
+}
+
+/** Files that mark a project's top folder, for a folder linted from outside it. */
+const PROJECT_MARKERS = ['.git', 'package.json', 'pyproject.toml', 'setup.py', 'setup.cfg', 'tsconfig.json', 'jsconfig.json'];
+
+/**
+ * The lint root of a folder no configuration file governs: the current folder when the folder is
+ * inside it (as ESLint and Ruff); for a folder outside it (`async-lint ../other`), the nearest
+ * folder above it holding a project marker, so that the built-in overrides (test code, tooling)
+ * apply as they would when run from that project; else the folder itself.
+ */
+export function lintRootOf(cwd: string, dir: string): string {
+  const rel = path.relative(cwd, dir);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return cwd;
+  for (let d = dir; ; ) {
+    if (PROJECT_MARKERS.some((m) => fs.existsSync(path.join(d, m)))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return dir;
+    d = parent;
+  }
 }

@@ -4,8 +4,8 @@
 // Precedence, lowest first: rule defaults < editor settings < the project file's `rules` < the
 // built-in overrides (test code) < the project file's `overrides`, in order < command line.
 // `overrides` entries apply to the files their globs match (gitignore style, relative to the lint
-// root: the folder of the configuration file, or with none the CLI's current folder / the
-// server's workspace folder).
+// root: the folder of the configuration file, or with none the CLI's current folder (for files
+// outside it, their project's top folder: cli/run.ts lintRootOf) / the server's workspace folder).
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseToml } from 'smol-toml';
