@@ -372,7 +372,7 @@ function qualifiedName(declaration: ts.Node): string | undefined {
 }
 
 /**
- * The project's own convention: the called function (declared in the workspace) is called at two
+ * The project's own convention: the called function (with its code in the workspace) is called at two
  * or more places and every call drops its promise (as a statement, or with `void`); nowhere is
  * it awaited, returned, stored, chained or passed on. It is designed to be fired and forgotten
  * (`setContextKey(...)`, `this.emitLoadedSource(s)`), so one of these calls is no oversight. A
@@ -397,7 +397,9 @@ function droppedAtEveryCall(context: TsRuleContext, e: ts.Expression): boolean {
   // Only a function that always gives a promise: a generic `f<T>(x: T): T` gives one only when given one.
   let fn: ts.Node = declaration;
   if ((ts.isVariableDeclaration(fn) || ts.isPropertyDeclaration(fn)) && fn.initializer) fn = skipOuterExpressions(fn.initializer);
-  if (!isFunctionLike(fn) && !ts.isMethodSignature(fn) && !ts.isFunctionTypeNode(fn)) {
+  // Only a function whose code is in the workspace: a method of an interface says nothing of how
+  // its implementations fail (configure those under `fire-and-forget`).
+  if (!isFunctionLike(fn) || !fn.body || fn.getSourceFile().isDeclarationFile) {
     memo.set(symbol, false);
     return false;
   }
