@@ -1,6 +1,6 @@
 // The npm package and the .vsix as users get them. `npm pack` runs in a copy of the repository
-// (its prepack script builds dist/ for production there, so the working tree's dist/ is left
-// alone); the tarball is installed globally into a temporary prefix with --offline (it has no
+// (its prepare script, scripts/prepare.mjs, builds dist/ for production there, so the working
+// tree's dist/ is left alone); the tarball is installed globally into a temporary prefix with --offline (it has no
 // dependencies: everything it runs is bundled); then the installed `async-lint` lints a copy of
 // examples/, prints a rule's page, and `async-lint-server --stdio` serves an LSP client. The .vsix
 // is packaged by vsce from the same copy and build.
@@ -185,7 +185,7 @@ describe('the npm package and the .vsix', function () {
   });
 
   it('vsce packages the .vsix without warnings, with what the extension runs and nothing else', () => {
-    // dist/ is the production build npm pack's prepack made; `npm run package` builds the same.
+    // dist/ is the production build npm pack made; `npm run package` builds the same.
     const vsix = path.join(tmp, 'async-lint.vsix');
     const vsce = path.join(stage, 'node_modules', '@vscode', 'vsce', 'vsce');
     const r = ok(exec(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], stage), 'vsce package');
