@@ -9,9 +9,11 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { version } from '../package.json';
+import { bin, version } from '../package.json';
 import { run } from '../server/src/cli/run';
 import { RULE_IDS } from '../server/src/engine/rules';
+import { PythonBackend } from '../server/src/python/backend';
+import { TS_EXTENSIONS } from '../server/src/typescript/extensions';
 import { ROOT } from './helpers';
 import { LspTestClient, uriOf } from './lspClient';
 
@@ -198,5 +200,18 @@ describe('the npm package and the .vsix', function () {
     }
     assert.ok(files.includes('readme.md') && files.includes('package.json'));
     assert.deepEqual(files.filter((f) => FORBIDDEN.test(f)), []);
+  });
+});
+
+describe('the pre-commit hook', () => {
+  it('runs the package\'s command on every file async-lint lints, in one process', () => {
+    const text = fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8');
+    const field = (name: string) => text.match(new RegExp(`^  ${name}: (.+)$`, 'm'))?.[1];
+    assert.ok(Object.keys(bin).includes(field('entry') ?? ''), 'entry is a bin of the package');
+    assert.equal(field('language'), 'node');
+    assert.equal(field('require_serial'), 'true');
+    const files = new RegExp(field('files') ?? '^$');
+    for (const ext of [...TS_EXTENSIONS, ...new PythonBackend().extensions]) assert.match(`src/a${ext}`, files);
+    for (const name of ['README.md', 'package.json', 'a.ts.orig', 'bin/script']) assert.doesNotMatch(name, files);
   });
 });
