@@ -62,6 +62,8 @@ export interface ClientOptions {
   /** `asyncLint` settings by scope URI prefix; '' for every resource. */
   settings?: Record<string, unknown>;
   initializationOptions?: unknown;
+  /** Run this server command (given `--stdio`) instead of the server bundled from the sources. */
+  command?: string;
 }
 
 interface Waiter {
@@ -87,9 +89,9 @@ export class LspTestClient {
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
 
-  private constructor(serverJs: string, options: ClientOptions) {
+  private constructor(command: readonly string[], options: ClientOptions) {
     this.settings = options.settings ?? {};
-    this.proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(command[0], [...command.slice(1), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     const c = this.conn;
@@ -147,7 +149,7 @@ export class LspTestClient {
   }
 
   static async start(options: ClientOptions): Promise<LspTestClient> {
-    const client = new LspTestClient(await buildServer(), options);
+    const client = new LspTestClient(options.command ? [options.command] : [process.execPath, await buildServer()], options);
     const capabilities: ClientCapabilities = {
       workspace: {
         configuration: true,
