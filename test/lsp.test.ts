@@ -621,6 +621,44 @@ describe('language server (LSP over stdio)', function () {
     });
   });
 
+  describe('the log', () => {
+    it('names the server, Node, TypeScript, the folders and each configuration file; per-file timings at debug level', async () => {
+      const ws = makeWorkspace({
+        'src/a.ts': UNUSED_TS,
+        'tsconfig.json': '{ "include": ["src"] }',
+        'async-lint.json': JSON.stringify({ rules: { 'unused-async': 'warning' } }),
+        'py/pyproject.toml': '[tool.async-lint]\nignorePatterns = ["gen/"]\n',
+        'py/main.py': UNUSED_PY,
+      });
+      const client = await start({ folders: [ws], pull: true });
+      await client.until('the server to be ready', () => client.logs.some((l) => l.includes('server ready')));
+      const info = () => client.logMessages.filter((m) => m.type === 3).map((m) => m.message);
+      const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+      assert.ok(info().includes(`async-lint ${version} language server, Node ${process.version} (${process.platform} ${process.arch}), for unnamed client`), info().join('\n'));
+      assert.ok(info().includes(`TypeScript/JavaScript: TypeScript ${ts.version}, bundled, in process (a workspace's own TypeScript is never loaded)`));
+      assert.ok(info().includes(`diagnostics: pulled by the client; workspace folders: ${ws}`));
+      // The workspace's files are listed at start, and with them the configuration of their folders.
+      assert.ok(info().includes(`configuration: ${path.join(ws, 'async-lint.json')} (lint root ${ws})`), info().join('\n'));
+      assert.ok(info().includes(`configuration: ${path.join(ws, 'py', 'pyproject.toml')} (lint root ${path.join(ws, 'py')})`), info().join('\n'));
+
+      const file = path.join(ws, 'src', 'a.ts');
+      const uri = client.open(file, UNUSED_TS);
+      assert.equal(ours((await client.pull(uri)).items).length, 1);
+      await client.until('the TypeScript project', () => info().includes(`TypeScript project: ${path.join(ws, 'tsconfig.json')}`));
+      const debug = client.logMessages.filter((m) => m.type === 5).map((m) => m.message);
+      assert.ok(debug.some((m) => new RegExp(`^analysed ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(version 1\\) in \\d+\\.\\d ms: 1 finding$`).test(m)), debug.join('\n'));
+      assert.ok(!info().some((m) => m.startsWith('analysed')), 'timings only at debug level');
+
+      const configFile = path.join(ws, 'async-lint.json');
+      fs.writeFileSync(configFile, JSON.stringify({ rules: { 'unused-async': 'error' } }));
+      void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(configFile), type: 2 }] });
+      await client.until('the change in the log', () => info().includes(`configuration file changed: ${configFile} (read again when next needed)`));
+      const before = info().filter((m) => m === `configuration: ${configFile} (lint root ${ws})`).length;
+      assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 1);
+      assert.equal(info().filter((m) => m === `configuration: ${configFile} (lint root ${ws})`).length, before + 1, 'named again once read again');
+    });
+  });
+
   describe('settings and configuration', () => {
     it('reads settings per resource: two folders, two severities', async () => {
       const one = makeWorkspace({ 'a.ts': UNUSED_TS });

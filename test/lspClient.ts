@@ -86,6 +86,8 @@ export class LspTestClient {
   readonly published = new Map<string, Diagnostic[]>();
   readonly messages: { type: number; message: string }[] = [];
   readonly logs: string[] = [];
+  /** The same with their MessageType (1 error, 2 warning, 3 info, 4 log, 5 debug). */
+  readonly logMessages: { type: number; message: string }[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly progress: unknown[] = [];
   refreshes = 0;
@@ -113,8 +115,9 @@ export class LspTestClient {
       this.messages.push(p);
       this.poke();
     });
-    c.onNotification('window/logMessage', (p: { message: string }) => {
+    c.onNotification('window/logMessage', (p: { type: number; message: string }) => {
       this.logs.push(p.message);
+      this.logMessages.push(p);
       this.poke();
     });
     c.onNotification('$/progress', (p: unknown) => {
