@@ -75,6 +75,8 @@ export interface TestHooks {
   readonly serverStates: readonly ServerState[];
   /** The extension's log folder (`context.logUri`): the output channel is written to `Async Lint.log` in it. */
   readonly logUri: vscode.Uri;
+  /** The output channel's own log level (what the user set, or the default). */
+  readonly outputLogLevel: vscode.LogLevel;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TestHooks> {
@@ -111,6 +113,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
       return status.history;
     },
     logUri: context.logUri,
+    get outputLogLevel() {
+      return output.logLevel;
+    },
   };
 }
 
