@@ -250,7 +250,9 @@ describe('Async Lint in VS Code', () => {
   });
 
   it('asyncLint.trace.server shows the LSP traffic in the output without touching the log level; the log names the server and its configuration', async () => {
-    const log = await until('the start-up lines', () => outputLog(hooks), (t) => /\[info\] async-lint \d+\.\d+\.\d+ language server, Node v/.test(t));
+    // The configuration is named once the workspace's files are listed, before "server ready".
+    const log = await until('the start-up lines', () => outputLog(hooks), (t) => /\[info\] async-lint server ready/.test(t));
+    assert.match(log, /\[info\] async-lint \d+\.\d+\.\d+ language server, Node v\d+/);
     assert.match(log, /\[info\] TypeScript\/JavaScript: TypeScript \d+\.\d+\.\d+, bundled, in process/);
     assert.match(log, new RegExp(`\\[info\\] no configuration file for ${escapeRegExp(folder().fsPath)}: rule defaults and editor settings`));
     assert.doesNotMatch(log, /Sending request 'textDocument\/codeAction/, 'no traffic while the setting is off');
