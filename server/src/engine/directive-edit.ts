@@ -146,7 +146,7 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
 const ENCODING_DECLARATION = /^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+/;
 /** A leading comment that is a license header: it stays the first thing in the file. */
 const LICENSE_WORDS = /copyright|licen[cs]e|spdx-license-identifier|\(c\)|©/i;
-/** An async-lint-disable-file directive in a comment (as suppress.ts reads it); [1] is what follows the words. */
+/** An `async-lint-disable-file` directive in a comment (as suppress.ts reads it); [1] is what follows the words. */
 const FILE_DIRECTIVE = /(?<![\w`'"-])async-lint-disable-file\b(?![`'"])([^\r\n]*)/;
 
 /** The lines a file starts with before its first line of code: blank lines and comments, grouped. */
