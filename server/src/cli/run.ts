@@ -16,6 +16,7 @@ import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } fro
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
+import { ruleDocsDir } from '../engine/rule-docs';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
 import { createLinter } from '../languages';
@@ -292,15 +293,6 @@ export interface RunOptions {
   createLinter?: () => Linter;
 }
 
-/** Where the rule pages are: docs/rules beside dist/ in the package, or in the repository. */
-function findRuleDocs(): string | undefined {
-  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'docs', 'rules');
-    if (fs.existsSync(path.join(candidate, `${RULE_IDS[0]}.md`))) return candidate;
-  }
-  return undefined;
-}
-
 /** `async-lint rule ID`: the rule's page, offline. */
 function ruleCommand(args: readonly string[], io: Io): number {
   if (args.length !== 1 || args[0].startsWith('-')) throw new UsageError(`'rule' expects one rule id: async-lint rule ID; valid rules: ${RULE_IDS.join(', ')}`);
@@ -309,7 +301,7 @@ function ruleCommand(args: readonly string[], io: Io): number {
     const near = nearestRule(id, RULE_IDS);
     throw new UsageError(near ? `unknown rule '${id}'; did you mean '${near}'? valid rules: ${RULE_IDS.join(', ')}` : unknownRuleMessage(id));
   }
-  const docs = findRuleDocs();
+  const docs = ruleDocsDir();
   const page = docs && readRegularFile(path.join(docs, `${id}.md`));
   if (page === undefined) throw new Error(`the documentation of '${id}' is missing from this installation (docs/rules/${id}.md beside dist/)`);
   io.stdout.write(page.endsWith('\n') ? page : `${page}\n`);
