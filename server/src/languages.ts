@@ -1,6 +1,6 @@
 // The language backends every front door uses. The only place that lists them.
 import type { LineSafety } from './engine/directive-edit';
-import type { Analysis, AnalysisRequest, LanguageBackend } from './engine/linter';
+import type { Analysis, AnalysisRequest, CacheSupport, LanguageBackend } from './engine/linter';
 import { Linter } from './engine/linter';
 import { RULES } from './engine/rules';
 import type { SyntaxProblem } from './engine/types';
@@ -29,13 +29,14 @@ export function createBackends(options: BackendOptions = {}): LanguageBackend[] 
   return [ts, py];
 }
 
-function loadTypeScriptBackend(host?: ProjectHost, discoveryBoundary?: (file: string) => string | undefined): TypeScriptBackend {
+function loadTypeScriptBackend(host?: ProjectHost, discoveryBoundary?: (file: string) => string | undefined, recording = false): TypeScriptBackend {
   // A require, not an import: the bundler then initialises the compiler (most of the bundle, a
   // sixth of a second to load) only when this runs.
   const { TypeScriptBackend: Backend } = require('./typescript/backend') as typeof import('./typescript/backend');
-  if (!host && discoveryBoundary) {
+  if (!host && (discoveryBoundary || recording)) {
     const { ProjectHost: Host } = require('./typescript/host') as typeof import('./typescript/host');
-    host = new Host(undefined, { discoveryBoundary });
+    const { RecordingFileSystem } = require('./typescript/recording') as typeof import('./typescript/recording');
+    host = new Host(recording ? new RecordingFileSystem() : undefined, { discoveryBoundary });
   }
   return new Backend(host);
 }
@@ -50,12 +51,29 @@ class LazyTypeScriptBackend implements LanguageBackend {
   readonly extensions = TS_EXTENSIONS;
   readonly ruleIds = RULES.filter((r) => r.languages.includes('typescript')).map((r) => r.id);
   private loaded: TypeScriptBackend | undefined;
+  /** Set by cache.begin() (the CLI's --cache): the backend, once loaded, records what programs read. */
+  private cacheState: { state: unknown } | undefined;
 
   constructor(private readonly discoveryBoundary?: (file: string) => string | undefined) {}
 
   private get backend(): TypeScriptBackend {
-    return (this.loaded ??= loadTypeScriptBackend(undefined, this.discoveryBoundary));
+    if (!this.loaded) {
+      this.loaded = loadTypeScriptBackend(undefined, this.discoveryBoundary, this.cacheState !== undefined);
+      if (this.cacheState) this.loaded.cache.begin(this.cacheState.state);
+    }
+    return this.loaded;
   }
+
+  readonly cache: CacheSupport = {
+    begin: (state) => {
+      if (this.loaded) throw new Error('cache.begin() after the TypeScript backend was loaded');
+      this.cacheState = { state };
+    },
+    dependencies: (file) => this.loaded?.cache.dependencies(file),
+    unchanged: (file, dependencies) => this.backend.cache.unchanged(file, dependencies),
+    // Not loaded: no TypeScript file in this run; what the earlier run kept stays.
+    save: (kept) => (this.loaded ? this.loaded.cache.save(kept) : this.cacheState?.state),
+  };
 
   async ready(): Promise<void> {}
 
