@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../server/src/cli/run';
+import type { Linter } from '../server/src/engine/linter';
+import { createLinter, LazyTypeScriptBackend } from '../server/src/languages';
 import { ROOT } from './helpers';
 
 interface Capture {
@@ -26,8 +28,10 @@ function capture(): Capture {
 async function lint(args: string[], cwd: string) {
   const stdout = capture();
   const stderr = capture();
-  const code = await run(args, { stdout, stderr, env: {}, cwd });
-  return { code, stdout: stdout.text, stderr: stderr.text };
+  let linter: Linter | undefined;
+  const code = await run(args, { stdout, stderr, env: {}, cwd }, { createLinter: () => (linter = createLinter()) });
+  const ts = linter?.backends.find((b) => b instanceof LazyTypeScriptBackend) as LazyTypeScriptBackend | undefined;
+  return { code, stdout: stdout.text, stderr: stderr.text, compilerLoaded: ts?.compilerLoaded };
 }
 
 /** The "cached: N files" line of --stats. */
@@ -227,6 +231,25 @@ describe('CLI --cache', function () {
     // One file of the project changed: the project's program is built again, every file linted.
     assert.equal(cachedCount(after.stderr), 0);
     assert.ok(spent(after.stderr, 'program'));
+  });
+
+  it('TypeScript: a run where nothing changed does not load the compiler; a change loads it and relints only its project', async () => {
+    const dir = project({ ...TYPESCRIPT, 'package.json': '{}', 'tools/run.mjs': 'export async function go() {\n  await 1;\n}\ngo();\n' });
+    const args = ['-f', 'concise', '--cache', '--stats'];
+    const first = await lint(args, dir);
+    assert.equal(first.compilerLoaded, true);
+    const second = await lint(args, dir);
+    assert.equal(cachedCount(second.stderr), 4);
+    assert.equal(second.compilerLoaded, false);
+    assert.equal(second.stdout, first.stdout);
+    assert.match(second.stdout, /run\.mjs:4:1: warning unawaited/);
+    // A new file in the tsconfig's project: that project is linted again, the loose script's
+    // (an inferred project) is not.
+    write(dir, { 'src/more.ts': 'export const more = 1;\n' });
+    const third = await lint(args, dir);
+    assert.equal(third.compilerLoaded, true);
+    assert.equal(cachedCount(third.stderr), 1);
+    assert.equal(third.stdout, (await lint(['-f', 'concise'], dir)).stdout);
   });
 
   it('TypeScript: a file that joins the project, or a changed tsconfig, makes its files linted again', async () => {

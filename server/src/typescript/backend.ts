@@ -53,6 +53,7 @@ export class TypeScriptBackend implements LanguageBackend {
 
   prepare(files: readonly string[]): void {
     for (const f of files) this.host.projectFor(f);
+    this.cache.prepared(files);
   }
 
   fileChanged(file: string): void {
