@@ -505,6 +505,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   let suggestions = 0;
   /** Whether a fix changed a text the backends analysed (then the cache is not written). */
   let textsChanged = false;
+  /** Results taken from the cache. */
+  let fromCache = 0;
   let done = 0;
   for (const [, list] of byBackend) {
     for (const s of list) {
@@ -512,9 +514,12 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       // Resolved at once, unless a parser crashed on the last file and is being loaded again.
       await s.backend.ready();
       let result: LintResult;
-      const hit = hits.get(s);
+      // Once a fix changed a text, the files linted after it see the fixed text (in the program,
+      // in the module index), as they would without the cache: no result from before it is used.
+      const hit = textsChanged ? undefined : hits.get(s);
       if (hit) {
         result = hit;
+        fromCache++;
       } else if (fixing) {
         const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config, { unsafe: values['unsafe-fixes'] }));
         if (fixed.applied > 0) textsChanged = true;
@@ -618,7 +623,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   if (addNoqa) io.stderr.write(noqaSummary(noqa));
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
-  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0, cache ? hits.size : undefined));
+  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0, cache ? fromCache : undefined));
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;
