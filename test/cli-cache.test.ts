@@ -12,6 +12,7 @@ import path from 'node:path';
 import { run } from '../server/src/cli/run';
 import type { Linter } from '../server/src/engine/linter';
 import { createLinter, LazyTypeScriptBackend } from '../server/src/languages';
+import { PythonBackend } from '../server/src/python/backend';
 import { ROOT } from './helpers';
 
 interface Capture {
@@ -31,7 +32,8 @@ async function lint(args: string[], cwd: string) {
   let linter: Linter | undefined;
   const code = await run(args, { stdout, stderr, env: {}, cwd }, { createLinter: () => (linter = createLinter()) });
   const ts = linter?.backends.find((b) => b instanceof LazyTypeScriptBackend) as LazyTypeScriptBackend | undefined;
-  return { code, stdout: stdout.text, stderr: stderr.text, compilerLoaded: ts?.compilerLoaded };
+  const py = linter?.backends.find((b) => b instanceof PythonBackend) as PythonBackend | undefined;
+  return { code, stdout: stdout.text, stderr: stderr.text, compilerLoaded: ts?.compilerLoaded, pythonParses: py?.parseCount.full };
 }
 
 /** The "cached: N files" line of --stats. */
@@ -140,6 +142,9 @@ describe('CLI --cache', function () {
       assert.equal(cached.code, plain.code, variant.join(' '));
       assert.equal(cachedCount(cached.stderr), files, cached.stderr);
       assert.ok(!spent(cached.stderr, 'parse') && !spent(cached.stderr, 'program'), cached.stderr);
+      // Not even for the module summaries the checks of the imports need, nor the compiler loaded.
+      assert.equal(cached.pythonParses, 0);
+      assert.equal(cached.compilerLoaded, false);
     }
     // What the cache reproduces is there to reproduce: findings of both languages, a directive
     // that suppressed nothing in each, and a failing exit code.

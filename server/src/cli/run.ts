@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine/config';
+import { digest } from '../engine/digest';
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
 import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } from '../engine/directive-edit';
@@ -19,7 +20,6 @@ import { nearestRule } from '../engine/suppress';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
 import { createLinter } from '../languages';
-import { digest } from '../engine/digest';
 import { buildId, cacheable, cacheFilePath, configDigest, LintCache, toCached, type CachedResult } from './cache';
 import { unifiedDiff } from './diff';
 
