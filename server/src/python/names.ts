@@ -69,6 +69,11 @@ export class NameResolver {
     readonly catalog: Catalog,
     readonly module: ModuleIdentity,
     readonly workspace: WorkspaceLookup | undefined,
+    /**
+     * The module's top level runs as a coroutine: a Jupyter notebook, whose cells IPython runs in
+     * its event loop, so `await` is allowed there (and asyncio.run is not).
+     */
+    readonly topLevelAwait = false,
   ) {}
 
   /** Scopes and bindings, built on first use. */
@@ -85,6 +90,18 @@ export class NameResolver {
   /** Whether the innermost function running `node` is an `async def` (a lambda or nested def is sync). */
   inAsyncFunction(node: Node): boolean {
     return this.enclosingFunction(node)?.isAsync ?? false;
+  }
+
+  /**
+   * Whether `node` runs at a notebook's top level (topLevelAwait), in IPython's event loop: no
+   * function encloses it and no class body (a class body is not awaited, even in a notebook).
+   */
+  atAwaitableTopLevel(node: Node): boolean {
+    if (!this.topLevelAwait || this.enclosingFunction(node)) return false;
+    for (let s: Scope | undefined = this.scopes.scopeAt(node.startIndex, node.endIndex); s; s = s.parent) {
+      if (s.kind === 'class') return false;
+    }
+    return true;
   }
 
   /** The bindings an identifier refers to; undefined for a builtin or unknown name. */
