@@ -70,10 +70,10 @@ export class NameResolver {
     readonly module: ModuleIdentity,
     readonly workspace: WorkspaceLookup | undefined,
     /**
-     * The module's top level runs as a coroutine: a Jupyter notebook, whose cells IPython runs in
-     * its event loop, so `await` is allowed there (and asyncio.run is not).
+     * The module is a Jupyter notebook's code cells: the kernel runs them in its event loop, which
+     * is running, so `await` is allowed at the top level (and asyncio.run raises anywhere there).
      */
-    readonly topLevelAwait = false,
+    readonly notebook = false,
   ) {}
 
   /** Scopes and bindings, built on first use. */
@@ -93,11 +93,11 @@ export class NameResolver {
   }
 
   /**
-   * Whether `node` runs at a notebook's top level (topLevelAwait), in IPython's event loop: no
-   * function encloses it and no class body (a class body is not awaited, even in a notebook).
+   * Whether `node` is where a notebook's top-level `await` may stand: no function encloses it, and
+   * no class body (IPython awaits the cell, but a class body is not part of that coroutine).
    */
   atAwaitableTopLevel(node: Node): boolean {
-    if (!this.topLevelAwait || this.enclosingFunction(node)) return false;
+    if (!this.notebook || this.enclosingFunction(node)) return false;
     for (let s: Scope | undefined = this.scopes.scopeAt(node.startIndex, node.endIndex); s; s = s.parent) {
       if (s.kind === 'class') return false;
     }

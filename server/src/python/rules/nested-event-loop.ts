@@ -8,8 +8,8 @@
 // `new_event_loop()`, `get_running_loop()`, an `asyncio.AbstractEventLoop` annotation, an
 // `asyncio.Runner`). Not flagged: module level and `if __name__ == "__main__":`, sync functions
 // (also a sync `def` nested in an async one, e.g. a thread worker), a receiver of unknown kind.
-// In a Jupyter notebook the top level is flagged too: the kernel runs cells in its event loop
-// (which is why a top-level `await` works there), so `asyncio.run(main())` in a cell raises.
+// In a Jupyter notebook the top level (class bodies too) is flagged: the kernel runs cells in its
+// loop (which is why a top-level `await` works there), so `asyncio.run(main())` in a cell raises.
 //
 // Fix (suggestion): `asyncio.run(main())` -> `await main()` when the runner takes the coroutine
 // as its only argument. Not offered for `run_forever()`.
@@ -31,7 +31,8 @@ export const nestedEventLoop: PyRule = {
         if (fn?.type !== 'identifier' && !(fn?.type === 'attribute' && RUNNER_NAMES.has(fn.childForFieldName('attribute')?.text ?? ''))) return;
         const names = context.names;
         const enclosing = names.enclosingFunction(call);
-        const notebookTop = names.atAwaitableTopLevel(call);
+        // A notebook's cells run while the kernel's loop runs: its top level (class bodies too).
+        const notebookTop = names.notebook && !enclosing;
         if (!enclosing?.isAsync && !notebookTop) return;
         const qname = names.callee(call).qname;
         const runner = qname ? context.catalog.loopRunner(qname) : undefined;
