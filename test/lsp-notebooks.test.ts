@@ -139,6 +139,17 @@ describe('language server: Jupyter notebooks', function () {
     assert.deepEqual(titles, ["Run it with 'asyncio.run(...)'", 'Disable unawaited for this line']);
   });
 
+  it('applies the configuration by the notebook path: an override for *.ipynb', async () => {
+    const config = JSON.stringify({ overrides: [{ files: ['*.ipynb'], rules: { unawaited: 'off' } }] });
+    const ws = makeWorkspace({ 'async-lint.json': config });
+    const client = await start({ folders: [ws], pull: false, notebooks: true });
+    const nb = client.openNotebook(path.join(ws, 'analysis.ipynb'), CELLS);
+    await client.pushed(nb.cells[2], (d) => ours(d, 'dangling-task').length === 1);
+    assert.deepEqual(ours(client.published.get(nb.cells[2]), 'unawaited'), [], 'unawaited is off for notebooks');
+    const uri = client.open(path.join(ws, 'analysis.py'), `${DEFS}\n\n\nfetch(2)\n`);
+    assert.equal(ours(await client.pushed(uri, (d) => ours(d, 'unawaited').length > 0), 'unawaited').length, 1, 'and on for .py files');
+  });
+
   it('ignores cells in other languages and cell magics that run something else; masks IPython syntax', async () => {
     const ws = makeWorkspace({});
     const client = await start({ folders: [ws], pull: false, notebooks: true });

@@ -250,17 +250,18 @@ export class LspTestClient {
     return { uri, cells: cellUris };
   }
 
-  /** Edits one cell's text (`notebookDocument/didChange` with textContent); returns the notebook's new version. */
-  changeCell(notebookUri: string, cellUri: string, changes: TextDocumentContentChangeEvent[]): number {
-    const version = (this.versions.get(notebookUri) ?? 1) + 1;
+  /**
+   * Edits one cell's text (`notebookDocument/didChange` with textContent). The cell's version goes
+   * up; the notebook's stays, as VS Code sends it (a cell's text is not the notebook's structure).
+   */
+  changeCell(notebookUri: string, cellUri: string, changes: TextDocumentContentChangeEvent[]): void {
+    const version = this.versions.get(notebookUri) ?? 1;
     const cellVersion = (this.versions.get(cellUri) ?? 1) + 1;
-    this.versions.set(notebookUri, version);
     this.versions.set(cellUri, cellVersion);
     void this.conn.sendNotification('notebookDocument/didChange', {
       notebookDocument: { uri: notebookUri, version },
       change: { cells: { textContent: [{ document: { uri: cellUri, version: cellVersion }, changes }] } },
     });
-    return version;
   }
 
   closeNotebook(notebookUri: string, cellUris: string[]): void {

@@ -8,7 +8,7 @@ import { Linter } from '../server/src/engine/linter';
 import { RULES } from '../server/src/engine/rules';
 import type { LintResult, SeverityOrOff } from '../server/src/engine/types';
 import { PythonBackend } from '../server/src/python/backend';
-import { maskIPython, NotebookText, readNotebookJson } from '../server/src/python/notebook';
+import { maskIPython, NotebookText } from '../server/src/python/notebook';
 
 const NOTEBOOK = '/nonexistent/async-lint-test/analysis.ipynb';
 const SCRIPT = '/nonexistent/async-lint-test/analysis.py';
@@ -86,29 +86,6 @@ describe('notebooks: joined cells', () => {
     const nb = new NotebookText(['%time x = 1\ny = 2']);
     assert.equal(nb.cellEdit({ start: 0, end: 12, newText: '' }), undefined);
     assert.ok(nb.cellEdit({ start: 12, end: 12, newText: 'z' }));
-  });
-
-  it('reads the code cells of an .ipynb, skipping markdown and cells in other languages', () => {
-    const json = JSON.stringify({
-      nbformat: 4,
-      metadata: { kernelspec: { name: 'python3', language: 'python' } },
-      cells: [
-        { cell_type: 'markdown', source: ['# Title\n'] },
-        { cell_type: 'code', source: ['import asyncio\n', 'await asyncio.sleep(1)'], outputs: [] },
-        { cell_type: 'code', source: 'x = 1', metadata: { vscode: { languageId: 'r' } } },
-        { cell_type: 'raw', source: 'raw' },
-        { cell_type: 'code', source: 'y = 2' },
-      ],
-    });
-    assert.deepEqual(readNotebookJson(json), {
-      language: 'python',
-      cells: [
-        { index: 1, source: 'import asyncio\nawait asyncio.sleep(1)' },
-        { index: 4, source: 'y = 2' },
-      ],
-    });
-    assert.equal(readNotebookJson('{"cells": 3}'), undefined);
-    assert.equal(readNotebookJson('not json'), undefined);
   });
 });
 

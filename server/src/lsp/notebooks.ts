@@ -60,8 +60,14 @@ export interface NotebookHost {
 
 /** The last analysis of an open notebook. */
 interface NotebookState {
-  /** The notebook's version and the server's generation when analysed. */
+  /**
+   * What was analysed: the notebook's version and each cell's. VS Code leaves the notebook's
+   * version as it is when only a cell's text changes, so the cells' versions must be part of it.
+   */
+  stamp: string;
+  /** Counts this notebook's analyses: the version the engine and the diagnostics' data carry. */
   version: number;
+  /** The server's generation when analysed. */
   generation: number;
   /** The path the engine analysed it under. */
   file: string;
@@ -196,7 +202,7 @@ export class Notebooks {
     if (!nb) return undefined;
     const prev = this.states.get(uri);
     if (prev && !force && prev.generation === this.host.generation()) {
-      if (prev.version === nb.version) return prev;
+      if (prev.stamp === this.stamp(nb)) return prev;
       if (settings.run === 'onSave' && !this.saved.has(uri)) return prev;
     }
     this.saved.delete(uri);
@@ -210,7 +216,8 @@ export class Notebooks {
     }
     const joined = new NotebookText(texts);
     const state: NotebookState = {
-      version: nb.version,
+      stamp: this.stamp(nb),
+      version: (prev?.version ?? 0) + 1,
       generation: this.host.generation(),
       file: this.open.get(uri) ?? this.enginePath(nb),
       joined,
@@ -219,7 +226,7 @@ export class Notebooks {
       elapsedMs: 0,
     };
     if (texts.length > 0) {
-      const outcome = this.host.analysis.lint(state.file, joined.text, nb.version, settings, joined);
+      const outcome = this.host.analysis.lint(state.file, joined.text, state.version, settings, joined);
       if (outcome.kind === 'linted') {
         state.result = outcome.result;
         state.elapsedMs = outcome.elapsedMs;
@@ -227,6 +234,15 @@ export class Notebooks {
     }
     this.states.set(uri, state);
     return state;
+  }
+
+  /** The notebook's version and its cells (kind, language, version, URI), in order: changes when anything in it does. */
+  private stamp(nb: NotebookDocument): string {
+    const cells = nb.cells.map((c) => {
+      const doc = this.documents.getCellTextDocument(c);
+      return `${c.kind}:${doc?.languageId}:${doc?.version}:${c.document}`;
+    });
+    return `${nb.version}\n${cells.join('\n')}`;
   }
 
   /**
@@ -267,7 +283,8 @@ export class Notebooks {
     if (!nb || ours.length === 0 || !wants(params.context.only, CodeActionKind.QuickFix)) return [];
     let state = await this.analyse(nb.uri);
     // With run: onSave the findings may be older than the text: fixes need the current text's.
-    if (state && state.version !== this.documents.getNotebookDocument(nb.uri)?.version) state = await this.analyse(nb.uri, true);
+    const now = this.documents.getNotebookDocument(nb.uri);
+    if (state && now && state.stamp !== this.stamp(now)) state = await this.analyse(nb.uri, true);
     if (!state?.result) return [];
     const cell = state.cellUris.indexOf(cellUri);
     if (cell < 0) return [];

@@ -206,35 +206,3 @@ function statementLineStarts(text: string): number[] {
   }
   return out;
 }
-
-/**
- * The source of a notebook file's code cells, from its JSON (nbformat 4): each code cell's
- * `source` (a string or a list of lines), with its index among all the notebook's cells.
- * Undefined when the text is not a notebook; `language` is the kernel's language, when stated.
- */
-export function readNotebookJson(json: string): { cells: { index: number; source: string }[]; language?: string } | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(data) || !Array.isArray(data.cells)) return undefined;
-  const meta = isObject(data.metadata) ? data.metadata : {};
-  const info = isObject(meta.language_info) ? meta.language_info : isObject(meta.kernelspec) ? meta.kernelspec : {};
-  const language = typeof info.language === 'string' ? info.language : typeof info.name === 'string' ? info.name : undefined;
-  const cells: { index: number; source: string }[] = [];
-  data.cells.forEach((cell: unknown, index: number) => {
-    if (!isObject(cell) || cell.cell_type !== 'code') return;
-    // VS Code records a cell's language when it is not the notebook's.
-    const cellMeta = isObject(cell.metadata) && isObject(cell.metadata.vscode) ? cell.metadata.vscode : {};
-    if (typeof cellMeta.languageId === 'string' && cellMeta.languageId !== 'python') return;
-    const source = Array.isArray(cell.source) ? cell.source.filter((s): s is string => typeof s === 'string').join('') : typeof cell.source === 'string' ? cell.source : '';
-    cells.push({ index, source });
-  });
-  return { cells, language };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
