@@ -124,6 +124,31 @@ describe('language server: Jupyter notebooks', function () {
     await client.until('the cells to be cleared', () => nb.cells.every((c) => !client.published.has(c) || client.published.get(c)!.length === 0));
   });
 
+  it('follows cells added and removed: a removed cell is cleared, a new one analysed in its place', async () => {
+    const ws = makeWorkspace({});
+    const client = await start({ folders: [ws], pull: false, notebooks: true });
+    const file = path.join(ws, 'analysis.ipynb');
+    const nb = client.openNotebook(file, CELLS);
+    await client.pushed(nb.cells[2], (d) => ours(d).length === 2);
+    // The third cell goes; a new one between the first two says `fetch(5)`.
+    const added = `vscode-notebook-cell:${file}#new`;
+    void client.conn.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri: nb.uri, version: 2 },
+      change: {
+        cells: {
+          structure: {
+            array: { start: 1, deleteCount: 2, cells: [{ kind: 2, document: added }, { kind: 1, document: nb.cells[1] }] },
+            didOpen: [{ uri: added, languageId: 'python', version: 1, text: 'fetch(5)' }],
+            didClose: [{ uri: nb.cells[2] }],
+          },
+        },
+      },
+    });
+    assert.deepEqual(ours(await client.pushed(added)).map(at), ['unawaited@0:0-0:8']);
+    await client.pushed(nb.cells[2], (d) => d.length === 0);
+    assert.deepEqual(ours(client.published.get(nb.cells[0])).map(at), ['blocking-call@5:4-5:17'], 'the first cell is as it was');
+  });
+
   it('treats the top level as running in the event loop only in notebooks, not in .py files', async () => {
     const ws = makeWorkspace({});
     const client = await start({ folders: [ws], pull: false, notebooks: true });

@@ -86,6 +86,8 @@ export class Notebooks {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Cell URIs with diagnostics published, per notebook: cleared when they go. */
   private readonly published = new Map<string, Set<string>>();
+  /** The analysis last published per notebook: an unchanged one is not sent again. */
+  private readonly publishedState = new Map<string, NotebookState>();
   /** Notebooks saved since their last analysis (run: onSave). */
   private readonly saved = new Set<string>();
 
@@ -168,12 +170,16 @@ export class Notebooks {
     const state = await this.analyse(uri);
     // Closed meanwhile, or a newer edit is already waiting.
     if (!state || this.timers.has(uri) || !this.documents.getNotebookDocument(uri)) return;
+    if (this.publishedState.get(uri) === state) return;
+    this.publishedState.set(uri, state);
     const byCell = new Map<string, Diagnostic[]>(state.cellUris.map((c) => [c, []]));
     const findings = state.result?.findings ?? [];
+    const lineIndexes = new Map<number, LineIndex>();
     findings.forEach((f, i) => {
       const span = state.joined.cellSpan(f.start, f.end);
       if (!span) return;
-      const lines = new LineIndex(state.joined.cells[span.cell]);
+      let lines = lineIndexes.get(span.cell);
+      if (!lines) lineIndexes.set(span.cell, (lines = new LineIndex(state.joined.cells[span.cell])));
       const d = toDiagnostic(f, i, state.version);
       d.range = lines.range(span.start, span.end);
       byCell.get(state.cellUris[span.cell])!.push(d);
@@ -270,6 +276,7 @@ export class Notebooks {
     if (file) this.host.analysis.closeNotebook(file);
     for (const cellUri of this.published.get(uri) ?? []) void this.host.connection.sendDiagnostics({ uri: cellUri, diagnostics: [] });
     this.published.delete(uri);
+    this.publishedState.delete(uri);
   }
 
   /**
