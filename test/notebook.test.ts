@@ -2,6 +2,7 @@
 // syntax without moving a character, and the Python rules in notebook mode (top-level code runs
 // in IPython's event loop) against the same text as a plain module.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { ConfigResolver } from '../server/src/engine/config';
 import { applyFixes } from '../server/src/engine/fixes';
 import { Linter } from '../server/src/engine/linter';
@@ -80,6 +81,25 @@ describe('notebooks: joined cells', () => {
       assert.equal(maskIPython(cell), masked, cell);
       assert.equal(maskIPython(cell).length, cell.length);
     }
+  });
+
+  it('keeps length and line breaks for any text, and maps every offset back to its cell', () => {
+    const piece = fc.constantFrom('%', '%%', '!', '?', '??', '"', "'", '"""', '(', ')', '\\', '\n', '\r\n', '\r', '#', ' ', 'x', 'a = ', 'bash', 'time');
+    const cell = fc.array(piece, { maxLength: 30 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(fc.array(cell, { maxLength: 5 }), (cells) => {
+        for (const c of cells) {
+          const masked = maskIPython(c);
+          assert.equal(masked.length, c.length);
+          for (let i = 0; i < c.length; i++) if (c[i] === '\n' || c[i] === '\r') assert.equal(masked[i], c[i]);
+        }
+        const nb = new NotebookText(cells);
+        cells.forEach((c, i) => {
+          for (let o = 0; o <= c.length; o++) assert.deepEqual(nb.cellSpan(nb.cellStarts[i] + o, nb.cellStarts[i] + o), { cell: i, start: o, end: o });
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('never maps an edit onto masked text', () => {
