@@ -138,7 +138,7 @@ describe('configuration', () => {
     it('an unknown top-level key lists the valid ones', () => {
       const f = write('async-lint.json', { rulez: {} });
       const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
-      assert.equal(e.message, `${f}: unknown key 'rulez'; valid keys: rules, overrides, ignorePatterns, maxFileSize, blocking-calls, coroutines, concurrency`);
+      assert.equal(e.message, `${f}: unknown key 'rulez'; valid keys: rules, overrides, ignorePatterns, maxFileSize, blocking-calls, coroutines, fire-and-forget, concurrency`);
     });
 
     it('an unknown rule id lists the valid ones', () => {

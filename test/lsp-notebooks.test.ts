@@ -74,12 +74,19 @@ describe('language server: Jupyter notebooks', function () {
     const actions = await codeActions(client, nb.cells[2], [unawaited]);
     const titles = actions.map((a) => a.title);
     // At a notebook's top level the fix is `await`, not asyncio.run (which would raise there).
-    assert.deepEqual(titles, ["Add 'await'", 'Disable unawaited for this line']);
+    assert.deepEqual(titles, ["Add 'await'", 'Disable unawaited for this line', 'Disable unawaited for this file', 'Show documentation for unawaited']);
     const add = actions[0];
     assert.deepEqual(Object.keys(add.edit!.changes!), [nb.cells[2]]);
     assert.deepEqual(add.edit!.changes![nb.cells[2]], [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'await ' }]);
     assert.deepEqual(add.diagnostics, [unawaited], 'the action names the cell diagnostic it fixes');
     assert.equal(applyWorkspaceEdit(TOP, add.edit!, nb.cells[2]).split('\n')[1], 'await fetch(2)');
+    // "for this file" is for the notebook: a directive at the top of the first cell.
+    const disableFile = actions.find((a) => a.title === 'Disable unawaited for this file')!;
+    assert.deepEqual(Object.keys(disableFile.edit!.changes!), [nb.cells[0]]);
+    assert.equal(applyWorkspaceEdit(DEFS, disableFile.edit!, nb.cells[0]).split('\n')[0], '# async-lint-disable-file unawaited');
+    const docs = actions.find((a) => a.title === 'Show documentation for unawaited')!;
+    assert.equal(docs.edit, undefined);
+    assert.deepEqual(docs.command?.arguments, ['unawaited']);
 
     // The task's fix rewrites the statement in its cell and adds the set after the imports, in the first cell.
     const dangling = diags.find((d) => d.code === 'dangling-task')!;
@@ -161,7 +168,7 @@ describe('language server: Jupyter notebooks', function () {
     const py = ours(await client.pushed(uri, (d) => ours(d, 'unawaited').length > 0));
     assert.deepEqual(py.map((d) => d.code).sort(), ['blocking-call', 'unawaited'], 'asyncio.run at a script top level is right');
     const titles = (await codeActions(client, uri, ours(py, 'unawaited'))).map((a) => a.title);
-    assert.deepEqual(titles, ["Run it with 'asyncio.run(...)'", 'Disable unawaited for this line']);
+    assert.deepEqual(titles.slice(0, 2), ["Run it with 'asyncio.run(...)'", 'Disable unawaited for this line']);
   });
 
   it('applies the configuration by the notebook path: an override for *.ipynb', async () => {

@@ -8,8 +8,10 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
@@ -21,6 +23,8 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import ts from 'typescript';
+import { version } from '../../package.json';
 import type { ConfigError } from './engine/config';
 import type { LintResult } from './engine/types';
 import { Analysis } from './lsp/analysis';
@@ -28,12 +32,14 @@ import { fixAllAction, quickFixes, wants } from './lsp/codeActions';
 import { toDiagnostic } from './lsp/convert';
 import { Cancelled, lintWorkspace, listWorkspaceFiles } from './lsp/lintWorkspace';
 import { Notebooks } from './lsp/notebooks';
+import { showRuleDocumentation } from './lsp/ruleDocumentation';
 import { SettingsCache } from './lsp/settings';
 import { isInside, pathToUri, readTextFile, uriToPath, Workspace } from './lsp/workspace';
 import {
   FIX_ALL_KIND,
   LintWorkspaceRequest,
   SERVER_LINT_WORKSPACE_COMMAND,
+  SERVER_SHOW_RULE_DOCUMENTATION_COMMAND,
   SETTINGS_SECTION,
   SOURCE,
   StatusNotification,
@@ -118,6 +124,7 @@ const shownConfigProblems = new Set<string>();
 const analysis = new Analysis(
   workspace,
   {
+    debug: (m) => connection.console.debug(m),
     info: (m) => connection.console.info(m),
     error: (m) => connection.console.error(m),
     configProblem: (e: ConfigError) => {
@@ -159,6 +166,8 @@ function sendStatus(params: StatusParams): void {
 // ---- initialize ------------------------------------------------------------------------------
 
 let clientCapabilities: InitializeParams['capabilities'] = {};
+/** The client's name and version as it gave them, for the log. */
+let clientName = '';
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = (clientCapabilities = params.capabilities);
@@ -172,13 +181,14 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   }
   if (params.workspaceFolders) workspace.setFolders(params.workspaceFolders);
   else if (params.rootUri) workspace.setFolders([{ uri: params.rootUri }]);
+  clientName = params.clientInfo ? `${params.clientInfo.name}${params.clientInfo.version ? ` ${params.clientInfo.version}` : ''}` : 'unnamed client';
 
   const result: InitializeResult = {
     serverInfo: { name: SOURCE },
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
-      executeCommandProvider: { commands: [SERVER_LINT_WORKSPACE_COMMAND] },
+      executeCommandProvider: { commands: [SERVER_LINT_WORKSPACE_COMMAND, SERVER_SHOW_RULE_DOCUMENTATION_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
   };
@@ -190,7 +200,17 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return result;
 });
 
+/** What the log starts with: which server, on which Node, with which parsers, for which folders. */
+function logStart(): void {
+  const log = (m: string) => connection.console.info(m);
+  log(`${SOURCE} ${version} language server, Node ${process.version} (${process.platform} ${process.arch}), for ${clientName}`);
+  log(`TypeScript/JavaScript: TypeScript ${ts.version}, bundled, in process (a workspace's own TypeScript is never loaded)`);
+  log('Python: tree-sitter (web-tree-sitter) with the tree-sitter-python grammar, bundled');
+  log(`diagnostics: ${pullDiagnostics ? 'pulled by the client' : 'pushed'}; workspace folders: ${workspace.folderPaths().join(', ') || 'none'}`);
+}
+
 connection.onInitialized(async () => {
+  logStart();
   // The first analyses wait for the workspace's file list too (one walk, as the CLI's).
   readyPromise = analysis.ready().catch(logLoadFailure).then(announceWorkspaceFiles);
   const caps = clientCapabilities;
@@ -200,6 +220,7 @@ connection.onInitialized(async () => {
   if (caps.workspace?.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       workspace.addFolders(e.added, e.removed);
+      connection.console.info(`workspace folders changed: ${workspace.folderPaths().join(', ') || 'none'}`);
       await announceWorkspaceFiles();
       invalidate();
     });
@@ -442,7 +463,12 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
     let state = await diagnose(uri);
     // With run: onSave the findings may be older than the text: fixes need the current text's.
     if (state && state.version !== doc.version) state = await diagnose(uri, true);
-    if (state?.result) actions.push(...quickFixes(uri, file, doc.getText(), state.result, state.version, ours));
+    if (state?.result) {
+      const s = await settings.get(uri);
+      const text = doc.getText();
+      const fixAllOfRule = (ruleId: string) => analysis.fixAll(file, text, doc.version, s, ruleId);
+      actions.push(...quickFixes({ uri, file, text, result: state.result, version: state.version, diagnostics: ours, fixAllOfRule }));
+    }
   }
   if (wants(only, FIX_ALL_KIND)) {
     const s = await settings.get(uri);
@@ -502,6 +528,14 @@ connection.onRequest(LintWorkspaceRequest.method, (params: LintWorkspaceParams |
 
 connection.onExecuteCommand(async (params, token) => {
   if (params.command === SERVER_LINT_WORKSPACE_COMMAND) return runLintWorkspace({ workDoneToken: params.workDoneToken }, token);
+  if (params.command === SERVER_SHOW_RULE_DOCUMENTATION_COMMAND) {
+    return showRuleDocumentation(params.arguments, {
+      canShowDocument: clientCapabilities.window?.showDocument?.support === true,
+      showDocument: (p) => connection.window.showDocument(p),
+      // A notification: showInformationMessage would be a showMessageRequest, which some clients answer with a prompt.
+      showMessage: (text) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: text }),
+    });
+  }
   throw new ResponseError(-32601 /* MethodNotFound */, `unknown command ${params.command}`);
 });
 

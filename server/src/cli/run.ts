@@ -16,6 +16,7 @@ import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } fro
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
+import { ruleDocsDir } from '../engine/rule-docs';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
 import { createLinter } from '../languages';
@@ -292,15 +293,6 @@ export interface RunOptions {
   createLinter?: () => Linter;
 }
 
-/** Where the rule pages are: docs/rules beside dist/ in the package, or in the repository. */
-function findRuleDocs(): string | undefined {
-  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'docs', 'rules');
-    if (fs.existsSync(path.join(candidate, `${RULE_IDS[0]}.md`))) return candidate;
-  }
-  return undefined;
-}
-
 /** `async-lint rule ID`: the rule's page, offline. */
 function ruleCommand(args: readonly string[], io: Io): number {
   if (args.length !== 1 || args[0].startsWith('-')) throw new UsageError(`'rule' expects one rule id: async-lint rule ID; valid rules: ${RULE_IDS.join(', ')}`);
@@ -309,7 +301,7 @@ function ruleCommand(args: readonly string[], io: Io): number {
     const near = nearestRule(id, RULE_IDS);
     throw new UsageError(near ? `unknown rule '${id}'; did you mean '${near}'? valid rules: ${RULE_IDS.join(', ')}` : unknownRuleMessage(id));
   }
-  const docs = findRuleDocs();
+  const docs = ruleDocsDir();
   const page = docs && readRegularFile(path.join(docs, `${id}.md`));
   if (page === undefined) throw new Error(`the documentation of '${id}' is missing from this installation (docs/rules/${id}.md beside dist/)`);
   io.stdout.write(page.endsWith('\n') ? page : `${page}\n`);
@@ -379,7 +371,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   };
 
   const configFs = { readFile: readRegularFile };
-  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides, defaultRoot: () => cwd }));
+  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides, defaultRoot: (dir) => lintRootOf(cwd, dir) }));
   if (values['print-config'] !== undefined) {
     io.stdout.write(`${JSON.stringify(describeConfig(resolver, path.resolve(cwd, values['print-config'])), null, 2)}\n`);
     return EXIT_OK;
@@ -801,4 +793,24 @@ function noqaSummary(t: NoqaTally): string {
   if (t.syntaxErrorFiles.length > 0) out += `async-lint: ${plural(t.syntaxErrorFiles.length, 'file was', 'files were')} left alone because of syntax errors:\n${list(t.syntaxErrorFiles)}`;
   if (t.unwritable.length > 0) out += `async-lint: ${plural(t.unwritable.length, 'file was', 'files were')} not changed:\n${list(t.unwritable)}`;
   return out;
+}
+
+/** Files that mark a project's top folder, for a folder linted from outside it. */
+const PROJECT_MARKERS = ['.git', 'package.json', 'pyproject.toml', 'setup.py', 'setup.cfg', 'tsconfig.json', 'jsconfig.json'];
+
+/**
+ * The lint root of a folder no configuration file governs: the current folder when the folder is
+ * inside it (as ESLint and Ruff); for a folder outside it (`async-lint ../other`), the nearest
+ * folder above it holding a project marker, so that the built-in overrides (test code, tooling)
+ * apply as they would when run from that project; else the folder itself.
+ */
+export function lintRootOf(cwd: string, dir: string): string {
+  const rel = path.relative(cwd, dir);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return cwd;
+  for (let d = dir; ; ) {
+    if (PROJECT_MARKERS.some((m) => fs.existsSync(path.join(d, m)))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return dir;
+    d = parent;
+  }
 }

@@ -200,10 +200,12 @@ export class Linter {
 
   /**
    * Applies safe fixes until none are left or MAX_FIX_PASSES is reached; with `unsafe`, each
-   * finding's first fix that may be applied in bulk when it has no safe one. A pass whose result has
-   * more syntax errors than the text it started from is dropped, and fixing stops there.
+   * finding's first fix that may be applied in bulk when it has no safe one; with `ruleId`, only
+   * that rule's (the editor's "Fix all <rule> problems"). A fix marked `individualOnly` is never
+   * applied here. A pass whose result has more syntax errors than the text it started from is
+   * dropped, and fixing stops there.
    */
-  fix(file: string, text: string, config: ResolvedConfig, options: { unsafe?: boolean } = {}): { text: string; applied: number; result: LintResult } {
+  fix(file: string, text: string, config: ResolvedConfig, options: { unsafe?: boolean; ruleId?: string } = {}): { text: string; applied: number; result: LintResult } {
     const backend = this.backendFor(file);
     if (!backend) throw new Error(`no language backend for ${file}`);
     let current = text;
@@ -212,7 +214,8 @@ export class Linter {
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
       const chosen: Fix[] = [];
       for (const f of result.findings) {
-        const fix = f.fixes.find((x) => x.safe) ?? (options.unsafe ? f.fixes.find((x) => !x.individualOnly) : undefined);
+        if (options.ruleId !== undefined && f.ruleId !== options.ruleId) continue;
+        const fix = bulkFix(f, options.unsafe === true);
         if (fix) chosen.push(fix);
       }
       if (chosen.length === 0) break;
@@ -234,6 +237,15 @@ export class Linter {
     }
     return { text: current, applied, result };
   }
+}
+
+/**
+ * The fix a bulk pass (`--fix`, fix-all) applies to a finding: its first safe one; with `unsafe`,
+ * else its first suggestion. Never one marked `individualOnly`.
+ */
+export function bulkFix(finding: Finding, unsafe: boolean): Fix | undefined {
+  const bulk = finding.fixes.filter((x) => !x.individualOnly);
+  return bulk.find((x) => x.safe) ?? (unsafe ? bulk[0] : undefined);
 }
 
 /** Lines around a syntax error where fixes are checked before they are offered. */

@@ -3,8 +3,10 @@
 // joined in order, python/notebook.ts), with top-level `await` allowed, and the findings are
 // published per cell URI, positions relative to the cell. Markdown cells and cells in other
 // languages are left out. Quick fixes work inside cells: a diagnostic of a cell is found again in
-// the joined text, and each edit of the fix is mapped back to the cell it falls in (a fix may edit
-// several cells: an import added to the first); a fix that cannot be mapped is not offered.
+// the joined text, codeActions.ts builds the actions there, and each edit is mapped back to the
+// cell it falls in (a fix may edit several cells: an import added to the first; "Disable <rule>
+// for this file" goes to the top of the first cell and covers the notebook); an action that
+// cannot be mapped is not offered.
 //
 // Diagnostics of cells are pushed (textDocument/publishDiagnostics), also to clients that pull the
 // diagnostics of text documents: what a cell shows depends on every cell before it, which a pull
@@ -303,7 +305,17 @@ export class Notebooks {
       ...d,
       range: joinedLines.range(base + cellLines[cell].offsetAt(d.range.start), base + cellLines[cell].offsetAt(d.range.end)),
     }));
-    const actions = quickFixes(nb.uri, state.file, joined.text, state.result, state.version, toJoined);
+    const actions = quickFixes({
+      uri: nb.uri,
+      file: state.file,
+      text: joined.text,
+      result: state.result,
+      version: state.version,
+      diagnostics: toJoined,
+      // No "Fix all <rule> problems" in notebooks: the engine's fix passes re-lint a text whose
+      // cells would move under them (and async-lint has no safe fix today, which it applies).
+      fixAllOfRule: () => joined.text,
+    });
     const out: CodeAction[] = [];
     for (const action of actions) {
       const changes: Record<string, TextEdit[]> = {};
@@ -320,7 +332,8 @@ export class Notebooks {
       }
       if (!mapped) continue;
       const diagnostics = action.diagnostics?.map((d) => ours[toJoined.indexOf(d as (typeof toJoined)[number])] ?? d);
-      out.push({ ...action, diagnostics, edit: { changes } });
+      // A command (Show documentation) has no edit to map.
+      out.push(action.edit ? { ...action, diagnostics, edit: { changes } } : { ...action, diagnostics });
     }
     return out;
   }

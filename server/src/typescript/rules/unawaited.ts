@@ -25,7 +25,7 @@ import type { TsRule, TsRuleContext } from '../rule';
 import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
-import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, isAsyncFunction, isFunctionLike, skipOuterExpressions } from '../utils';
+import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, identifiersNamed, isAsyncFunction, isFunctionLike, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/unawaited';
 
 export const unawaited: TsRule = {
@@ -215,7 +215,12 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     // The type of the expression as written: `value as Promise<T>` is a promise even when `value` is not.
     const type = checker.getTypeAtLocation(asWritten(expr));
     if (needsToBeAwaited(checker, e, type) === 'always') {
-      if (handled !== 'then' && (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e) || isTeardownInSyncCode(e))) continue;
+      if (
+        handled !== 'then' &&
+        (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e) || isTeardownInSyncCode(e) || isConfiguredFireAndForget(context, e) || droppedAtEveryCall(context, e))
+      ) {
+        continue;
+      }
       out.push({ expr: e, kind: handled === 'then' ? 'then-without-handler' : 'promise', isResult });
     } else if (isArrayOfThenables(checker, e, type)) out.push({ expr: e, kind: 'array', isResult });
   }
@@ -232,36 +237,214 @@ function asWritten(expr: ts.Expression): ts.Expression {
 // ---- fire-and-forget with evidence ---------------------------------------------------------------
 
 /**
- * A call of an async function (an IIFE, or a function or method the call resolves to in the
- * workspace) whose promise cannot reject: every `await`, `for await` and `throw` of its own code
- * sits in the `try` block of a `try` whose `catch` does not rethrow, and it returns nothing that
- * could be a rejected promise. That covers a body that is one `try` with a quiet `catch`, and an
- * async function that awaits nothing (it settles as soon as it is called). Only a synchronous
- * throw could still reject it: judged on real projects, maintainers drop these on purpose.
+ * A call whose promise cannot reject, judged from the code it runs (in the workspace, not in
+ * declaration files):
+ * - an async function (an IIFE, or a function or method the call resolves to) every `await`,
+ *   `for await` and `throw` of whose own code sits in the `try` block of a `try` whose `catch`
+ *   does not rethrow, or awaits a call that itself cannot reject (followed a few calls deep), and
+ *   that returns nothing that could be a rejected promise. That covers a body that is one `try`
+ *   with a quiet `catch`, an async function that awaits nothing (it settles as soon as it is
+ *   called), and one that only awaits such functions;
+ * - awaited inside such a function, also a function whose whole work is `return new Promise(resolve
+ *   => ...)` with an executor that never rejects (`delay(ms)` made of `setTimeout(resolve, ms)`;
+ *   dropped itself, that one is flagged: waiting is its whole purpose).
+ * Only a synchronous throw could still reject these: judged on real projects, maintainers drop
+ * them on purpose.
  */
-function cannotReject(checker: ts.TypeChecker, e: ts.Expression): boolean {
+function cannotReject(checker: ts.TypeChecker, e: ts.Expression, depth = 0): boolean {
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuterExpressions(e.expression);
   let fn: ts.Node | undefined;
   if (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) fn = callee;
   else fn = checker.getResolvedSignature(e)?.declaration;
-  if (!fn || !isFunctionLike(fn) || !isAsyncFunction(fn) || !fn.body || !ts.isBlock(fn.body)) return false;
+  if (!fn || !isFunctionLike(fn) || !fn.body) return false;
   if (fn.getSourceFile().isDeclarationFile) return false;
-  const body = fn.body;
+  // A dropped `delay(ms)` is a mistake whatever it does: waiting is its whole purpose.
+  if (depth === 0 && !isAsyncFunction(fn)) return false;
+  let memo = cannotRejectMemo.get(checker);
+  if (!memo) cannotRejectMemo.set(checker, (memo = new Map()));
+  const known = memo.get(fn);
+  if (known !== undefined) return known;
+  // A cycle, or too deep to follow: assume it can reject. An answer that relied on such a guess
+  // is not remembered, so the answer for a function does not depend on which call asked first.
+  if (depth > MAX_CANNOT_REJECT_DEPTH || inProgress.has(fn)) {
+    guesses++;
+    return false;
+  }
+  inProgress.add(fn);
+  const guessesBefore = guesses;
+  let result: boolean;
+  try {
+    const body = fn.body;
+    result = isAsyncFunction(fn) ? asyncBodyCannotReject(checker, body, depth) : settlesWithoutRejecting(body);
+  } finally {
+    inProgress.delete(fn);
+  }
+  if (guesses === guessesBefore) memo.set(fn, result);
+  return result;
+}
+
+/** How many calls deep cannotReject follows awaited calls. */
+const MAX_CANNOT_REJECT_DEPTH = 3;
+const cannotRejectMemo = new WeakMap<ts.TypeChecker, Map<ts.Node, boolean>>();
+const inProgress = new Set<ts.Node>();
+let guesses = 0;
+
+function asyncBodyCannotReject(checker: ts.TypeChecker, body: ts.ConciseBody, depth: number): boolean {
+  if (!ts.isBlock(body)) return isInert(body) || cannotReject(checker, skipOuterExpressions(body), depth + 1);
   let rejects = false;
   forEachOwnNode(body, (n) => {
     if (rejects) return false;
-    const risky =
-      ts.isAwaitExpression(n) ||
-      (ts.isForOfStatement(n) && n.awaitModifier !== undefined) ||
-      ts.isThrowStatement(n) ||
-      (ts.isReturnStatement(n) && n.expression !== undefined && !isInert(n.expression) && !ts.isAwaitExpression(skipOuterExpressions(n.expression)));
-    if (!risky) return undefined;
-    // A returned promise is not caught by an enclosing try: only its own await would be.
-    if (ts.isReturnStatement(n) || !caughtQuietly(n, body)) rejects = true;
+    let risky = false;
+    if (ts.isAwaitExpression(n)) risky = !isQuietAwait(checker, n.expression, depth);
+    else if ((ts.isForOfStatement(n) && n.awaitModifier !== undefined) || ts.isThrowStatement(n)) risky = true;
+    else if (ts.isReturnStatement(n) && n.expression !== undefined) {
+      // A returned promise is not caught by an enclosing try: only its own await would be.
+      const value = skipOuterExpressions(n.expression);
+      if (!isInert(value) && !ts.isAwaitExpression(value) && !cannotReject(checker, value, depth + 1)) {
+        rejects = true;
+        return undefined;
+      }
+    }
+    if (risky && !caughtQuietly(n, body)) rejects = true;
     return undefined;
   });
   return !rejects;
+}
+
+/** `await x` that cannot throw: of a plain value, or of a call that cannot reject. */
+function isQuietAwait(checker: ts.TypeChecker, operand: ts.Expression, depth: number): boolean {
+  const e = skipOuterExpressions(operand);
+  return isInert(e) && !ts.isIdentifier(e) ? true : cannotReject(checker, e, depth + 1);
+}
+
+/**
+ * A function whose body (a block of one `return`, or an expression) is `new Promise(executor)`
+ * with an executor that takes no `reject` parameter and throws nothing of its own.
+ */
+function settlesWithoutRejecting(body: ts.ConciseBody): boolean {
+  let value: ts.Expression | undefined;
+  if (ts.isBlock(body)) {
+    const only = body.statements.length === 1 ? body.statements[0] : undefined;
+    if (only && ts.isReturnStatement(only)) value = only.expression;
+  } else value = body;
+  if (!value) return false;
+  const made = skipOuterExpressions(value);
+  if (!ts.isNewExpression(made) || !ts.isIdentifier(made.expression) || made.expression.text !== 'Promise') return false;
+  const executor = made.arguments?.length === 1 ? skipOuterExpressions(made.arguments[0]) : undefined;
+  if (!executor || !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) || executor.parameters.length > 1) return false;
+  let throws = false;
+  forEachOwnNode(executor.body, (n) => {
+    if (throws) return false;
+    if (ts.isThrowStatement(n)) throws = true;
+    return undefined;
+  });
+  return !throws;
+}
+
+/**
+ * A call of a function the configuration names under `fire-and-forget`: its declaration's
+ * qualified name (`Cdp.TargetApi.closeTarget`: namespaces, class or interface, member) is a named
+ * entry or lies under one (`Cdp`).
+ */
+function isConfiguredFireAndForget(context: TsRuleContext, e: ts.Expression): boolean {
+  const names = context.config?.fireAndForget;
+  if (!names || names.length === 0 || !ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  const declarations = context.checker.getSymbolAtLocation(nameNode)?.declarations ?? [];
+  return declarations.some((d) => {
+    const qualified = qualifiedName(d);
+    return qualified !== undefined && names.some((n) => qualified === n || qualified.startsWith(n + '.'));
+  });
+}
+
+/** `Outer.Inner.Type.member` of a declaration, from the names of its enclosing declarations. */
+function qualifiedName(declaration: ts.Node): string | undefined {
+  const parts: string[] = [];
+  for (let n: ts.Node | undefined = declaration; n && !ts.isSourceFile(n); n = n.parent) {
+    const name = (n as ts.NamedDeclaration).name;
+    if (name === undefined) continue;
+    if (!ts.isIdentifier(name) && !ts.isPrivateIdentifier(name) && !ts.isStringLiteral(name)) return undefined;
+    if (ts.isModuleDeclaration(n) || ts.isClassLike(n) || ts.isInterfaceDeclaration(n) || n === declaration || ts.isVariableDeclaration(n)) parts.unshift(name.text);
+  }
+  return parts.length > 0 ? parts.join('.') : undefined;
+}
+
+/**
+ * The project's own convention: the called function (with its code in the workspace) is called at two
+ * or more places and every call drops its promise (as a statement, or with `void`); nowhere is
+ * it awaited, returned, stored, chained or passed on. It is designed to be fired and forgotten
+ * (`setContextKey(...)`, `this.emitLoadedSource(s)`), so one of these calls is no oversight. A
+ * function awaited somewhere and dropped elsewhere stays flagged: that is the classic missing
+ * `await`.
+ */
+function droppedAtEveryCall(context: TsRuleContext, e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
+  if (!nameNode || !ts.isIdentifier(nameNode)) return false;
+  const { checker, program } = context;
+  const symbol = checker.getSymbolAtLocation(nameNode);
+  const declaration = symbol?.declarations?.[0];
+  if (!symbol || !declaration || program.isSourceFileFromExternalLibrary(declaration.getSourceFile()) || program.isSourceFileDefaultLibrary(declaration.getSourceFile())) {
+    return false;
+  }
+  let memo = conventionMemo.get(checker);
+  if (!memo) conventionMemo.set(checker, (memo = new Map()));
+  const known = memo.get(symbol);
+  if (known !== undefined) return known;
+  // Only a function that always gives a promise: a generic `f<T>(x: T): T` gives one only when given one.
+  let fn: ts.Node = declaration;
+  if ((ts.isVariableDeclaration(fn) || ts.isPropertyDeclaration(fn)) && fn.initializer) fn = skipOuterExpressions(fn.initializer);
+  // Only a function whose code is in the workspace: a method of an interface says nothing of how
+  // its implementations fail (configure those under `fire-and-forget`).
+  if (!isFunctionLike(fn) || !fn.body || fn.getSourceFile().isDeclarationFile) {
+    memo.set(symbol, false);
+    return false;
+  }
+  const signature = checker.getSignatureFromDeclaration(fn);
+  if (!signature || !isAlwaysThenable(checker, fn, checker.getReturnTypeOfSignature(signature))) {
+    memo.set(symbol, false);
+    return false;
+  }
+  // Every call spelled like this one counts, whatever it resolves to (a method reached through an
+  // intersection or mapped type answers as a symbol of its own): one consumed call of the name
+  // anywhere and the drop is no convention. Drops count only where they resolve to this function.
+  let drops = 0;
+  let other = false;
+  const targets = new Set<ts.Node>(symbol.declarations);
+  const named = identifiersNamed(program, nameNode.text);
+  if (named.length > MAX_CONVENTION_SITES) other = true;
+  for (const id of other ? [] : named) {
+    const member = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id;
+    const callee = member ? id.parent : id;
+    const call = callee.parent;
+    if (!ts.isCallExpression(call) || call.expression !== callee) {
+      if (!isDeclarationName(id)) other = true; // referenced as a value: who knows what is done with it
+    } else if (!isDroppedCall(call)) other = true;
+    else if (checker.getSymbolAtLocation(id)?.declarations?.some((d) => targets.has(d))) drops++;
+    if (other) break;
+  }
+  const result = !other && drops >= 2;
+  memo.set(symbol, result);
+  return result;
+}
+
+/** Names spelled like a callee, at most, that droppedAtEveryCall looks at. */
+const MAX_CONVENTION_SITES = 400;
+const conventionMemo = new WeakMap<ts.TypeChecker, Map<ts.Symbol, boolean>>();
+
+function isDeclarationName(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return (ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isVariableDeclaration(p)) && p.name === id;
+}
+
+/** `f();`, `void f();`, `a?.f();`: the call's value goes nowhere. */
+function isDroppedCall(call: ts.CallExpression): boolean {
+  let n: ts.Node = call;
+  while (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent)) n = n.parent;
+  return ts.isExpressionStatement(n.parent) || ts.isVoidExpression(n.parent);
 }
 
 /** Whether `node` is inside the `try` block of a `try` (below `body`) whose catch and finally neither throw nor return. */
