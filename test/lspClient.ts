@@ -74,6 +74,16 @@ export interface ClientOptions {
   showDocument?: boolean;
   /** What node runs instead of the bundled server (before `--stdio`), e.g. tsx and a server variant. */
   serverArgs?: string[];
+  /** Sync notebooks (LSP 3.17 notebook documents), as VS Code does. */
+  notebooks?: boolean;
+}
+
+/** A cell to open a notebook with. */
+export interface TestCell {
+  kind: 'code' | 'markdown';
+  text: string;
+  /** Default: python for code, markdown for markdown. */
+  language?: string;
 }
 
 interface Waiter {
@@ -186,6 +196,7 @@ export class LspTestClient {
         publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
         ...(options.pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
       },
+      ...(options.notebooks ? { notebookDocument: { synchronization: { dynamicRegistration: false, executionSummarySupport: false } } } : {}),
     };
     const exited = new Promise<never>((_, reject) =>
       client.proc.on('exit', (code) => reject(new Error(`the server exited (${code}) during initialize: ${client.stderr.slice(-2000)}`))),
@@ -244,6 +255,40 @@ export class LspTestClient {
     this.versions.set(uri, version);
     void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
     return version;
+  }
+
+  /**
+   * Opens a notebook (`notebookDocument/didOpen`) of type jupyter-notebook; cell URIs are
+   * `vscode-notebook-cell:<path>#cell<i>`, as VS Code spells them (with its own fragment).
+   */
+  openNotebook(file: string, cells: TestCell[], notebookType = 'jupyter-notebook'): { uri: string; cells: string[] } {
+    const uri = uriOf(file);
+    const cellUris = cells.map((_, i) => `vscode-notebook-cell:${file}#cell${i}`);
+    this.versions.set(uri, 1);
+    for (const c of cellUris) this.versions.set(c, 1);
+    void this.conn.sendNotification('notebookDocument/didOpen', {
+      notebookDocument: { uri, notebookType, version: 1, cells: cells.map((c, i) => ({ kind: c.kind === 'code' ? 2 : 1, document: cellUris[i] })) },
+      cellTextDocuments: cells.map((c, i) => ({ uri: cellUris[i], languageId: c.language ?? (c.kind === 'code' ? 'python' : 'markdown'), version: 1, text: c.text })),
+    });
+    return { uri, cells: cellUris };
+  }
+
+  /**
+   * Edits one cell's text (`notebookDocument/didChange` with textContent). The cell's version goes
+   * up; the notebook's stays, as VS Code sends it (a cell's text is not the notebook's structure).
+   */
+  changeCell(notebookUri: string, cellUri: string, changes: TextDocumentContentChangeEvent[]): void {
+    const version = this.versions.get(notebookUri) ?? 1;
+    const cellVersion = (this.versions.get(cellUri) ?? 1) + 1;
+    this.versions.set(cellUri, cellVersion);
+    void this.conn.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri: notebookUri, version },
+      change: { cells: { textContent: [{ document: { uri: cellUri, version: cellVersion }, changes }] } },
+    });
+  }
+
+  closeNotebook(notebookUri: string, cellUris: string[]): void {
+    void this.conn.sendNotification('notebookDocument/didClose', { notebookDocument: { uri: notebookUri }, cellTextDocuments: cellUris.map((uri) => ({ uri })) });
   }
 
   save(uri: string): void {

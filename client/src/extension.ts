@@ -40,6 +40,13 @@ const SELECTOR: { scheme: string; language: string }[] = LANGUAGES.flatMap((lang
   { scheme: 'file', language },
   { scheme: 'untitled', language },
 ]);
+/**
+ * The Python cells of Jupyter notebooks, on disk or untitled. The server syncs them as notebook
+ * documents (its notebookDocumentSync capability) and analyses each notebook's cells as one
+ * document; the selector lets the client send code actions and show the status item for cells.
+ */
+const NOTEBOOK_SCHEMES = ['file', 'untitled'];
+const NOTEBOOK_CELLS = NOTEBOOK_SCHEMES.map((scheme) => ({ notebook: { notebookType: 'jupyter-notebook', scheme }, language: 'python' }));
 
 /** Automatic restarts: a server that stops unexpectedly more than MAX_RESTARTS times within
  * RESTART_WINDOW_MS is not restarted again (it would most likely crash again). */
@@ -133,7 +140,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   const initializationOptions: InitializationOptions = { statusNotifications: true };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: SELECTOR,
+    documentSelector: [...SELECTOR, ...NOTEBOOK_CELLS],
     // Also the trace channel (the client uses its output channel for both when none is given).
     outputChannel: clientChannel,
     initializationOptions,
@@ -514,7 +521,10 @@ class TraceAwareChannel implements vscode.LogOutputChannel {
 
 /** The language status item: the active document's state, or the server's when it is not running. */
 class StatusItem implements vscode.Disposable {
-  private readonly item = vscode.languages.createLanguageStatusItem('asyncLint.status', SELECTOR);
+  private readonly item = vscode.languages.createLanguageStatusItem('asyncLint.status', [
+    ...SELECTOR,
+    ...NOTEBOOK_CELLS.map((c) => ({ notebookType: c.notebook.notebookType, language: c.language })),
+  ]);
   private readonly byUri = new Map<string, StatusParams>();
   private server: ServerState = 'starting';
   /** The server states shown, for the test hooks. */

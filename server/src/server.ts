@@ -31,6 +31,7 @@ import { Analysis } from './lsp/analysis';
 import { fixAllAction, quickFixes, wants } from './lsp/codeActions';
 import { toDiagnostic } from './lsp/convert';
 import { Cancelled, lintWorkspace, listWorkspaceFiles } from './lsp/lintWorkspace';
+import { Notebooks } from './lsp/notebooks';
 import { showRuleDocumentation } from './lsp/ruleDocumentation';
 import { SettingsCache } from './lsp/settings';
 import { isInside, pathToUri, readTextFile, uriToPath, Workspace } from './lsp/workspace';
@@ -144,7 +145,19 @@ function* openOutsideFolders(): Iterable<string> {
     const p = uriToPath(doc.uri);
     if (p && !folders.some((f) => isInside(p, f))) yield p;
   }
+  for (const p of notebooks.paths()) if (!folders.some((f) => isInside(p, f))) yield p;
 }
+
+/** Jupyter notebooks (notebook document sync): their Python cells analysed as one document. */
+const notebooks = new Notebooks({
+  connection,
+  analysis,
+  workspace,
+  settings: () => settings,
+  ready: () => ensureReady(),
+  generation: () => generation,
+  status: (params) => sendStatus(params),
+});
 
 function sendStatus(params: StatusParams): void {
   if (statusNotifications) void connection.sendNotification(StatusNotification.method, params);
@@ -182,6 +195,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (pullDiagnostics) {
     result.capabilities.diagnosticProvider = { identifier: SOURCE, interFileDependencies: true, workspaceDiagnostics: false };
   }
+  const notebookSync = Notebooks.capability(params);
+  if (notebookSync) result.capabilities.notebookDocumentSync = notebookSync;
   return result;
 });
 
@@ -318,6 +333,7 @@ async function announceWorkspaceFiles(): Promise<void> {
 /** Settings, configuration or files on disk changed: every open document is analysed again. */
 function invalidate(): void {
   generation++;
+  notebooks.invalidate();
   if (pullDiagnostics) {
     if (refreshSupport) void connection.languages.diagnostics.refresh();
   } else {
@@ -359,6 +375,7 @@ documents.onDidChangeContent((e) => {
   const known = states.has(uri);
   const language = languageOf(uri, e.document.languageId);
   if (known && language) editsByLanguage.set(language, (editsByLanguage.get(language) ?? 0) + 1);
+  if (known && language === 'python') notebooks.dependencyChanged();
   if (pullDiagnostics) return; // the client pulls (interFileDependencies: the other visible documents too)
   schedule(uri, known ? debounceFor(states.get(uri)) : 0);
   if (!known || !language) return;
@@ -434,6 +451,7 @@ function readTextFileSafe(file: string): string | undefined {
 
 connection.onCodeAction(async (params): Promise<CodeAction[]> => {
   const uri = params.textDocument.uri;
+  if (notebooks.isCell(uri)) return notebooks.codeActions(params);
   const doc = documents.get(uri);
   if (!doc) return [];
   const file = workspace.enginePath(uri, doc.languageId);
@@ -531,4 +549,5 @@ process.on('unhandledRejection', (e) => connection.console.error(`unhandled reje
 process.on('uncaughtException', (e) => connection.console.error(`uncaught exception: ${e.stack ?? e}`));
 
 documents.listen(connection);
+notebooks.listen(connection);
 connection.listen();

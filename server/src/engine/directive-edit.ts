@@ -25,7 +25,7 @@ export interface DirectiveStyle {
 
 /** Line-comment leader by file name: the directive is a comment in the file's own syntax. */
 export function commentLeader(file: string): string {
-  return /\.py[iw]?$/i.test(file) ? '#' : '//';
+  return /\.(py[iw]?|ipynb)$/i.test(file) ? '#' : '//';
 }
 
 const NEXT_LINE_DIRECTIVE = /^([ \t]*)(\/\/|#)[ \t]*async-lint-disable-next-line\b([^\r\n]*)$/;

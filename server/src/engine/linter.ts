@@ -27,6 +27,17 @@ export interface AnalysisRequest {
    * file is parsed; past it the analysis stops with AnalysisStopped. Undefined: no limit (CLI).
    */
   timeBudgetMs?: number;
+  /**
+   * The text is a Jupyter notebook's code cells joined in order (python/notebook.ts), each cell
+   * starting at `cellStarts[i]`: top-level code runs in IPython's event loop (a top-level `await` is
+   * allowed), and a cell's last expression is kept as its output.
+   */
+  notebook?: NotebookCells;
+}
+
+/** Where each code cell of a notebook begins in the joined text (see AnalysisRequest.notebook). */
+export interface NotebookCells {
+  readonly cellStarts: readonly number[];
 }
 
 export interface RuleReport extends Report {
@@ -116,6 +127,8 @@ export interface LintOptions {
   timings?: boolean;
   /** See AnalysisRequest.timeBudgetMs. */
   timeBudgetMs?: number;
+  /** See AnalysisRequest.notebook: the text is a notebook's code cells, analysed as Python. */
+  notebook?: NotebookCells;
 }
 
 export const TOO_DEEP_MESSAGE = 'skipped: nested too deeply to analyse (the parser ran out of stack)';
@@ -150,6 +163,11 @@ export class Linter {
     return this.backendFor(file) !== undefined;
   }
 
+  /** The backend of notebooks' code cells (Jupyter notebooks with a Python kernel). */
+  notebookBackend(): LanguageBackend | undefined {
+    return this.backends.find((b) => b.language === 'python');
+  }
+
   /** Why a text should not be analysed, if it should not. `size` is in bytes. */
   skipReason(text: string, config: ResolvedConfig, size = Buffer.byteLength(text)): Skip | undefined {
     if (size > config.maxFileSize) {
@@ -163,7 +181,7 @@ export class Linter {
   }
 
   lint(file: string, text: string, config: ResolvedConfig, options: LintOptions = {}): LintResult {
-    const backend = this.backendFor(file);
+    const backend = options.notebook ? this.notebookBackend() : this.backendFor(file);
     if (!backend) throw new Error(`no language backend for ${file}`);
     const base = { path: file, language: backend.language, findings: [], syntaxErrors: [], ruleFailures: [] };
     const skipped = this.skipReason(text, config);
@@ -173,7 +191,7 @@ export class Linter {
     const timings: Record<string, number> | undefined = options.timings ? {} : undefined;
     let analysis: Analysis;
     try {
-      analysis = backend.analyze({ path: file, text, version: options.version, config, rules, timings, timeBudgetMs: options.timeBudgetMs });
+      analysis = backend.analyze({ path: file, text, version: options.version, config, rules, timings, timeBudgetMs: options.timeBudgetMs, notebook: options.notebook });
     } catch (e) {
       if (e instanceof AnalysisStopped) return { ...base, skipped: e.skip };
       // TypeScript's parser, binder and checker recurse on the syntax tree: a few hundred levels

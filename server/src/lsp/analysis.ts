@@ -6,7 +6,7 @@
 // after a configuration file changed) and, at debug level, how long each analysis took.
 import path from 'node:path';
 import { ConfigError, ConfigResolver, type ConfigFileSystem, type ResolvedConfig } from '../engine/config';
-import type { Linter } from '../engine/linter';
+import type { Linter, NotebookCells } from '../engine/linter';
 import type { LintResult } from '../engine/types';
 import { createLinter } from '../languages';
 import type { Settings } from '../protocol';
@@ -124,21 +124,23 @@ export class Analysis {
 
   /**
    * Lints one text. `version` is the editor's document version (undefined for a file read from
-   * disk). Never throws: an internal error becomes a skipped result and is logged once.
+   * disk); `notebook`, for a notebook's code cells joined (lsp/notebooks.ts), where its cells begin.
+   * Never throws: an internal error becomes a skipped result and is logged once.
    */
-  lint(file: string, text: string, version: number | undefined, settings: Settings): LintOutcome {
+  lint(file: string, text: string, version: number | undefined, settings: Settings, notebook?: NotebookCells): LintOutcome {
     if (!settings.enable) return { kind: 'not-linted', reason: 'disabled' };
-    if (!this.linter.supports(file)) return { kind: 'not-linted', reason: 'unsupported' };
+    const backend = notebook ? this.linter.notebookBackend() : this.linter.backendFor(file);
+    if (!backend) return { kind: 'not-linted', reason: 'unsupported' };
     const { config, problem } = this.configFor(file, settings);
     if (this.isExcluded(file, settings, config)) return { kind: 'not-linted', reason: 'excluded', configProblem: problem };
     const t0 = performance.now();
     let result: LintResult;
     try {
-      result = this.linter.lint(file, text, config, { version, timeBudgetMs: settings.timeBudget });
+      result = this.linter.lint(file, text, config, { version, timeBudgetMs: settings.timeBudget, notebook });
     } catch (e) {
       result = {
         path: file,
-        language: this.linter.backendFor(file)!.language,
+        language: backend.language,
         findings: [],
         syntaxErrors: [],
         ruleFailures: [],
@@ -186,6 +188,11 @@ export class Analysis {
 
   closeDocument(file: string): void {
     this.linter.backendFor(file)?.closeDocument?.(file);
+  }
+
+  /** An editor closed a notebook: its joined text is no longer an open document. */
+  closeNotebook(file: string): void {
+    this.linter.notebookBackend()?.closeDocument?.(file);
   }
 
   /** Settings changed: resolvers are rebuilt from the new editor settings on demand. */

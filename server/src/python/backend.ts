@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
-import type { Analysis, AnalysisRequest, LanguageBackend, RuleReport } from '../engine/linter';
+import type { Analysis, AnalysisRequest, LanguageBackend, NotebookCells, RuleReport } from '../engine/linter';
 import { AnalysisStopped, isWasmRuntimeError, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
@@ -387,7 +387,7 @@ class FileAnalysis {
       workspace.indexFor(this.file).store(this.file, text, this.tree);
       const { moduleName, packageName } = workspace.locate(this.file);
       const lookup = this.cache.observed(this.file, { moduleName, packageName }, workspace.lookupFrom(this.file));
-      this.names = new NameResolver(this.tree, this.getCatalog(), { moduleName, packageName }, lookup);
+      this.names = new NameResolver(this.tree, this.getCatalog(), { moduleName, packageName }, lookup, this.request.notebook !== undefined);
       if (timings) timings.names = (timings.names ?? 0) + (performance.now() - n0);
     }
     return this.names;
@@ -419,6 +419,10 @@ class RuleContext implements PyRuleContext {
 
   get catalog(): Catalog {
     return this.shared.getCatalog();
+  }
+
+  get notebook(): NotebookCells | undefined {
+    return this.shared.request.notebook;
   }
 
   get names(): NameResolver {

@@ -153,6 +153,38 @@ describe('Async Lint in VS Code', () => {
     assert.equal(diags.find((d) => codeOf(d) === 'unused-async')!.range.start.line, 14);
   });
 
+  it('lints a Jupyter notebook: findings in their cells, top-level await accepted, a quick fix in the cell', async () => {
+    // VS Code's built-in ipynb extension (vscode.ipynb) opens .ipynb files as jupyter-notebook
+    // notebooks: no Jupyter extension is needed to edit one, only to run it.
+    const notebook = await vscode.workspace.openNotebookDocument(file('app/fetching.ipynb'));
+    await vscode.window.showNotebookDocument(notebook);
+    assert.equal(notebook.notebookType, 'jupyter-notebook');
+    const [defs, markdown, top] = notebook.getCells();
+    assert.equal(defs.document.languageId, 'python');
+    assert.equal(markdown.kind, vscode.NotebookCellKind.Markup);
+    const [sleep] = await until('blocking-call in the first cell', () => ours(defs.document.uri), (d) => d.some((x) => codeOf(x) === 'blocking-call'));
+    assert.deepEqual([sleep.range.start.line, sleep.range.start.character], [5, 4], '`time.sleep(0.1)` in `async def fetch`');
+    const found = await until('unawaited in the third cell', () => ours(top.document.uri), (d) => d.some((x) => codeOf(x) === 'unawaited'));
+    // `x = await fetch(1)` on line 0 is fine in a notebook; `fetch(2)` on line 1 is dropped.
+    assert.deepEqual(found.map((d) => `${codeOf(d)}@${d.range.start.line}:${d.range.start.character}`), ['unawaited@1:0']);
+    assert.deepEqual(ours(markdown.document.uri), []);
+    try {
+      const actions = await until(
+        "the Add 'await' quick fix in the cell",
+        async () => vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', top.document.uri, found[0].range, vscode.CodeActionKind.QuickFix.value),
+        (a) => (a ?? []).some((x) => x.title === "Add 'await'"),
+      );
+      const fix = actions.find((a) => a.title === "Add 'await'")!;
+      assert.deepEqual(fix.edit!.entries().map(([uri]) => uri.toString()), [top.document.uri.toString()], 'the edit targets the cell');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+      assert.equal(top.document.getText(), 'x = await fetch(1)\nawait fetch(2)\nprint(x)');
+      await until('unawaited to clear', () => ours(top.document.uri), (d) => d.length === 0);
+      assert.equal(ours(defs.document.uri, 'blocking-call').length, 1, 'the other cell keeps its finding');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('applies a quick fix, and the finding goes away', async () => {
     const editor = await open('src/orders.ts');
     const uri = editor.document.uri;
