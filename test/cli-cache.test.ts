@@ -12,7 +12,11 @@ import path from 'node:path';
 import { run } from '../server/src/cli/run';
 import type { Linter } from '../server/src/engine/linter';
 import { createLinter, LazyTypeScriptBackend } from '../server/src/languages';
+import { decodeData, encodeData } from '../server/src/engine/digest';
 import { PythonBackend } from '../server/src/python/backend';
+import { summarizeModule } from '../server/src/python/module-index';
+import { createPythonParser, loadPython } from '../server/src/python/parser';
+import { readTree } from '../server/src/python/wasm';
 import { ROOT } from './helpers';
 
 interface Capture {
@@ -344,6 +348,43 @@ describe('CLI --cache', function () {
     assert.match(fs.readFileSync(path.join(dir, 'shop', 'orders.py'), 'utf8'), /await asyncio\.sleep/);
     const next = await lint(cached, dir);
     assert.equal(next.stdout, (await lint(['-f', 'concise'], dir)).stdout);
+  });
+
+  it('keeps a module summary exactly: what the cache stores reads back equal, Maps, Sets and their order', async () => {
+    await loadPython();
+    const text = [
+      'import asyncio',
+      'from .db import save as store, load',
+      'from .util import *',
+      'LIMIT = 3',
+      'try:',
+      '    import ujson as json',
+      'except ImportError:',
+      '    import json',
+      'def plain(a, b):',
+      '    return a == b',
+      'async def ticks():',
+      '    yield 1',
+      'async def fetch():',
+      '    await asyncio.sleep(1)',
+      'class Base:',
+      '    async def run(self):',
+      '        await fetch()',
+      'class Job(Base, metaclass=Meta):',
+      '    def close(self):',
+      '        pass',
+      '    async def stream(self):',
+      '        yield 2',
+      '',
+    ].join('\n');
+    const tree = createPythonParser().parse(text)!;
+    const summary = summarizeModule(readTree(tree, text), 'shop');
+    tree.delete();
+    // The summary has every kind of part, so that the round trip is tested on each.
+    assert.ok(summary.plainParameters?.size && summary.asyncGenerators?.size && summary.classes.get('Job')?.asyncGenerators?.size && summary.starImports.length && summary.variables.size);
+    const back = decodeData(JSON.parse(JSON.stringify(encodeData(summary))));
+    assert.deepEqual(back, summary);
+    assert.deepEqual([...(back as typeof summary).functions.keys()], [...summary.functions.keys()]);
   });
 
   describe('bundled', () => {
