@@ -25,7 +25,7 @@ import type { TsRule, TsRuleContext } from '../rule';
 import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
-import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, identifiersNamed, isAsyncFunction, isFunctionLike, skipOuterExpressions } from '../utils';
+import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, identifiersNamed, isAsyncFunction, isFunctionLike, isInAsyncFunction, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/unawaited';
 
 export const unawaited: TsRule = {
@@ -831,15 +831,10 @@ function firstLine(sf: ts.SourceFile, statement: ts.Node): { start: number; end:
 
 // ---- the fixes ---------------------------------------------------------------------------------
 
-function inAsyncFunction(node: ts.Node): boolean {
-  const fn = enclosingFunction(node);
-  return fn !== undefined && isAsyncFunction(fn);
-}
-
 function statementFixes(context: TsRuleContext, statement: ts.ExpressionStatement, leaves: Leaf[]): Fix[] {
   const fixes: Fix[] = [];
   const expr = statement.expression;
-  if (inAsyncFunction(statement) && leaves.every((l) => l.isResult)) {
+  if (isInAsyncFunction(statement) && leaves.every((l) => l.isResult)) {
     if (leaves.every((l) => l.kind !== 'array')) {
       fixes.push({ title: "Add 'await'", edits: prefix(context.sourceFile, expr, 'await '), safe: false });
     } else if (leaves.length === 1 && globalPromise(context, statement)) {
@@ -854,7 +849,7 @@ function declarationFixes(context: TsRuleContext, statement: ts.VariableStatemen
   const sf = context.sourceFile;
   const init = decl.initializer!;
   const fixes: Fix[] = [];
-  if (inAsyncFunction(statement)) {
+  if (isInAsyncFunction(statement)) {
     if (kind !== 'array') fixes.push({ title: "Add 'await'", edits: prefix(sf, init, 'await '), safe: false });
     else if (globalPromise(context, statement)) fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(sf, init, 'await Promise.all'), safe: false });
   }
