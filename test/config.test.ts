@@ -377,3 +377,11 @@ describe('configuration', () => {
     });
   });
 });
+
+describe('editor settings: rule severities', () => {
+  it("accept ESLint's warn and 0/1/2 as configuration files do, and drop what is not a severity", async () => {
+    const { normalizeSettings } = await import('../server/src/lsp/settings');
+    const s = normalizeSettings({ rules: { unawaited: 'warn', 'blocking-call': 2, 'await-in-loop': '0', 'unused-async': 'loud', nope: 'error' } });
+    assert.deepEqual(s.rules, { unawaited: 'warning', 'blocking-call': 'error', 'await-in-loop': 'off' });
+  });
+});

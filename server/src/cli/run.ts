@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine/config';
+import { digest } from '../engine/digest';
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
 import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } from '../engine/directive-edit';
@@ -20,6 +21,7 @@ import { ruleDocsDir } from '../engine/rule-docs';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
 import { createLinter } from '../languages';
+import { buildId, cacheable, cacheFilePath, configDigest, LintCache, toCached, type CachedResult } from './cache';
 import { unifiedDiff } from './diff';
 
 export const EXIT_OK = 0;
@@ -51,6 +53,8 @@ const OPTIONS = {
   'report-unused-disable-directives': { type: 'boolean', default: false },
   'ignore-pattern': { type: 'string', multiple: true, default: [] as string[] },
   'print-config': { type: 'string' },
+  cache: { type: 'boolean', default: false },
+  'cache-location': { type: 'string' },
   version: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -99,6 +103,10 @@ Options:
       --ignore-pattern GLOB  Do not lint files matching GLOB, relative to the current folder (repeatable)
       --print-config FILE    Print the configuration that applies to FILE as JSON (its source,
                              each rule's severity, the overrides that matched) and exit
+      --cache                Reuse the results of files whose text, configuration and the files
+                             their analysis read are unchanged since the last run with --cache
+      --cache-location PATH  The cache file, or a folder for it (default: .async-lint-cache in the
+                             current folder)
   -v, --version              Print the version
   -h, --help                 Print this help
 
@@ -204,6 +212,8 @@ interface SourceFile {
   text?: string;
   encoding?: Encoding;
   report: FileReport;
+  /** With --cache: the digests of the text and the configuration. */
+  digests?: { text: string; config: string };
 }
 
 function firstLine(s: string): string {
@@ -225,7 +235,7 @@ function newStats(): Stats {
 /** Order in the --stats table: the CLI's phases, the backends' phases, then rules by time. */
 const PHASE_ORDER = ['find files', 'config', 'read', 'prepare', 'parse', 'program', 'checker', 'walk', 'fix', 'format'];
 
-function statsTable(stats: Stats, files: number, wallMs: number): string {
+function statsTable(stats: Stats, files: number, wallMs: number, cached: number | undefined): string {
   const known = PHASE_ORDER.filter((p) => stats.phases.has(p));
   const rules = [...stats.phases.keys()].filter((p) => p.startsWith('rule:')).sort((a, b) => stats.phases.get(b)! - stats.phases.get(a)!);
   const other = [...stats.phases.keys()].filter((p) => !PHASE_ORDER.includes(p) && !p.startsWith('rule:')).sort();
@@ -242,6 +252,7 @@ function statsTable(stats: Stats, files: number, wallMs: number): string {
     line(header),
     ...rows.map(line),
     `files: ${files}  wall: ${wallMs.toFixed(1)} ms${files > 0 ? `  (${(wallMs / files).toFixed(2)} ms/file)` : ''}`,
+    ...(cached !== undefined ? [`cached: ${cached} file${cached === 1 ? '' : 's'}`] : []),
     '',
   ].join('\n');
 }
@@ -340,6 +351,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   if (values['add-noqa-reason'] !== undefined && !addNoqa) throw new UsageError('--add-noqa-reason only takes effect with --add-noqa');
   if (values['add-noqa-reason'] !== undefined && /[\r\n]|\*\//.test(values['add-noqa-reason'])) throw new UsageError('--add-noqa-reason must be one line without */');
   if (values.diff && values.statistics) throw new UsageError('--diff and --statistics cannot be combined');
+  if (values['cache-location'] !== undefined && !values.cache) throw new UsageError('--cache-location only takes effect with --cache');
   if (!Object.hasOwn(FORMATTERS, values.format)) throw new UsageError(`unknown format '${values.format}'; use one of ${FORMAT_NAMES.join(', ')}`);
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
@@ -447,9 +459,23 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     list.push(s);
     byBackend.set(s.backend, list);
   }
+  // --cache (cli/cache.ts): not for --stdin (no file on disk) nor --add-noqa (it rewrites the files).
+  const cache = values.cache && !stdinFile && !addNoqa ? timed('cache', () => LintCache.load(cacheFilePath(cwd, values['cache-location']), buildId())) : undefined;
+  /** The backends recording for the cache, by language. */
+  const recording = new Map<string, LanguageBackend>();
+  if (cache) {
+    for (const b of byBackend.keys()) {
+      if (!b.cache) continue;
+      b.cache.begin(cache.backendState(b.language));
+      recording.set(b.language, b);
+    }
+  }
   // Only the backends that have files get ready (loading the Python grammar costs time).
   await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
   for (const [backend, list] of byBackend) timed('prepare', () => backend.prepare?.(list.map((s) => s.path)));
+  /** Results reused from the cache: the file's text, configuration and dependencies are unchanged. */
+  const hits = new Map<SourceFile, LintResult>();
+  if (cache) timed('cache', () => findHits(cache, sources, hits, fixing ? { unsafe: values['unsafe-fixes'] } : undefined));
 
   const progress = new Progress(io.stderr, sources.length, cwd, io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD);
   const loggedFailures = new Set<string>();
@@ -469,6 +495,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const reported = (f: Finding) => (values['include-hints'] || f.severity !== 'hint') && (!values.quiet || f.severity === 'error');
   /** Findings left after --fix that have fixes, none of them safe. */
   let suggestions = 0;
+  /** Whether a fix changed a text the backends analysed (then the cache is not written). */
+  let textsChanged = false;
+  /** Results taken from the cache. */
+  let fromCache = 0;
   let done = 0;
   for (const [, list] of byBackend) {
     for (const s of list) {
@@ -476,8 +506,15 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       // Resolved at once, unless a parser crashed on the last file and is being loaded again.
       await s.backend.ready();
       let result: LintResult;
-      if (fixing) {
+      // Once a fix changed a text, the files linted after it see the fixed text (in the program,
+      // in the module index), as they would without the cache: no result from before it is used.
+      const hit = textsChanged ? undefined : hits.get(s);
+      if (hit) {
+        result = hit;
+        fromCache++;
+      } else if (fixing) {
         const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config, { unsafe: values['unsafe-fixes'] }));
+        if (fixed.applied > 0) textsChanged = true;
         result = fixed.result;
         if (stdinFile && values.fix && !dryRun) stdinOutput = fixed.text;
         if (fixed.applied > 0 && fixed.text !== s.text && (dryRun || stdinFile)) {
@@ -509,6 +546,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined });
         if (addNoqa) result = timed('add-noqa', () => addDirectives(linter, s, result, reported, values['add-noqa-reason'], noqa, cwd));
       }
+      if (cache && !hit && !textsChanged) timed('cache', () => remember(cache, s, result));
       if (fixing) suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;
       if (stats && result.timings) for (const [phase, ms] of Object.entries(result.timings)) stats.add(phase, ms);
       collect(s, result, cwd, logOnce, values['report-unused-disable-directives']);
@@ -517,6 +555,20 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     }
   }
   progress.done();
+  // After a fix, the backends analysed texts that are not (or no longer) on disk: nothing recorded
+  // then is known to hold for the files as they are.
+  if (cache && !textsChanged) {
+    timed('cache', () => {
+      try {
+        cache.save((language, kept) => {
+          const backend = recording.get(language);
+          return backend ? backend.cache!.save(kept.map((e) => e.dependencies)) : cache.backendState(language);
+        });
+      } catch (e) {
+        io.stderr.write(`async-lint: could not write the cache ${displayPath(cache.file, cwd)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the results are not affected\n`);
+      }
+    });
+  }
   // --stdin --fix on a text that was not analysed (binary, too large): it comes back unchanged.
   if (stdinText !== undefined && values.fix && !dryRun && stdinOutput === undefined) stdinOutput = stdinText;
 
@@ -563,7 +615,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   if (addNoqa) io.stderr.write(noqaSummary(noqa));
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
-  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0));
+  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0, cache ? fromCache : undefined));
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;
@@ -637,6 +689,39 @@ function statistics(reports: readonly FileReport[], formatName: string): string 
   const idWidth = Math.max(...sorted.map(([id]) => id.length));
   const description = (id: string) => RULES.find((r) => r.id === id)?.description ?? '';
   return sorted.map(([id, r]) => `${String(r.count).padStart(countWidth)}  ${id.padEnd(idWidth)}  ${r.fixable ? '[*]' : '   '} ${description(id)}`).join('\n');
+}
+
+// ---- --cache -------------------------------------------------------------------------------------
+
+/**
+ * The files whose cached result still holds: same text, same configuration, and the backend says
+ * what the analysis read is unchanged. With `fixing`, only results --fix would leave as they are
+ * (nothing to apply): Linter.fix would lint, find no fix to apply, and return that result.
+ */
+function findHits(cache: LintCache, sources: readonly SourceFile[], hits: Map<SourceFile, LintResult>, fixing: { unsafe: boolean } | undefined): void {
+  const configDigests = new Map<ResolvedConfig, string>();
+  for (const s of sources) {
+    let config = configDigests.get(s.config);
+    if (config === undefined) configDigests.set(s.config, (config = configDigest(s.config)));
+    s.digests = { text: digest(s.text!), config };
+    const entry = cache.lookup(s.path, s.digests.text, config);
+    if (!entry || entry.result.language !== s.backend.language || !s.backend.cache) continue;
+    if (fixing && wouldFix(entry.result, fixing.unsafe)) continue;
+    if (!s.backend.cache.unchanged(s.path, entry.dependencies)) continue;
+    hits.set(s, { ...entry.result, path: s.path });
+  }
+}
+
+/** Whether Linter.fix would apply a fix to a file with this result (its choice of fixes). */
+function wouldFix(result: CachedResult, unsafe: boolean): boolean {
+  return result.findings.some((f) => f.fixes.some((x) => x.safe) || (unsafe && f.fixes.some((x) => !x.individualOnly)));
+}
+
+/** Keeps a file's fresh result in the cache, with what its analysis read; or drops its old entry. */
+function remember(cache: LintCache, s: SourceFile, result: LintResult): void {
+  const dependencies = s.digests && cacheable(result) ? s.backend.cache?.dependencies(s.path) : undefined;
+  if (dependencies === undefined) cache.delete(s.path);
+  else cache.set(s.path, { text: s.digests!.text, config: s.digests!.config, dependencies, result: toCached(result) });
 }
 
 /** A lint result into the file's report: findings, and notices for what went wrong. */

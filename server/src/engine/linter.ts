@@ -91,6 +91,35 @@ export interface LanguageBackend {
   fileChanged?(file: string): void;
   /** An editor closed a document: from now on its text comes from disk. */
   closeDocument?(file: string): void;
+  /** What the backend offers the CLI's --cache (see CacheSupport); without it nothing is cached. */
+  readonly cache?: CacheSupport;
+}
+
+/**
+ * The CLI's --cache (cli/cache.ts) reuses a file's result when its text and configuration are
+ * the same as when it was linted and everything else its analysis read is too. The backend
+ * records that "everything else" (for Python, the answers of the module index; for TypeScript,
+ * what building the project's program read) as JSON data, its dependencies, and later checks them
+ * against the present. Only the CLI uses this, for files on disk and no open documents.
+ */
+export interface CacheSupport {
+  /**
+   * Called once, before prepare() and the first analysis: record dependencies from now on.
+   * `state` is what save() returned in an earlier run of the same build (undefined: none).
+   */
+  begin(state: unknown): void;
+  /**
+   * The dependencies of the last analysis of `file` (JSON data), or undefined when they cannot
+   * be told (then its result is not cached).
+   */
+  dependencies(file: string): unknown;
+  /**
+   * After prepare() with every file of the run: whether dependencies an earlier run recorded for
+   * `file` are unchanged, so that analysing it now would give the result it gave then.
+   */
+  unchanged(file: string, dependencies: unknown): boolean;
+  /** What to keep for the next run; `kept` are the dependencies of the results the cache keeps. */
+  save(kept: readonly unknown[]): unknown;
 }
 
 export interface LintOptions {

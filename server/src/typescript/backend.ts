@@ -9,6 +9,7 @@ import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS, type Project } from './host';
 import { tsLineSafety } from './line-safety';
+import { TsCacheSupport } from './recording';
 import { TS_RULES } from './rules';
 import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
 import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
@@ -36,6 +37,8 @@ export class TypeScriptBackend implements LanguageBackend {
   readonly extensions = TS_EXTENSIONS;
   readonly ruleIds: readonly string[];
   private readonly rules: ReadonlyMap<string, TsRule>;
+  /** Records what programs read when the host reads through a RecordingFileSystem (the CLI's --cache). */
+  readonly cache: TsCacheSupport;
 
   constructor(
     readonly host: ProjectHost = new ProjectHost(),
@@ -43,12 +46,14 @@ export class TypeScriptBackend implements LanguageBackend {
   ) {
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.ruleIds = rules.map((r) => r.id);
+    this.cache = new TsCacheSupport(host);
   }
 
   async ready(): Promise<void> {}
 
   prepare(files: readonly string[]): void {
     for (const f of files) this.host.projectFor(f);
+    this.cache.prepared(files);
   }
 
   fileChanged(file: string): void {

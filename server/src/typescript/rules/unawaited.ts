@@ -373,7 +373,7 @@ function qualifiedName(declaration: ts.Node): string | undefined {
 
 /**
  * The project's own convention: the called function (with its code in the workspace) is called at two
- * or more places and every call drops its promise (as a statement, or with `void`); nowhere is
+ * or more places, in two or more functions, and every call drops its promise (as a statement, or with `void`); nowhere is
  * it awaited, returned, stored, chained or passed on. It is designed to be fired and forgotten
  * (`setContextKey(...)`, `this.emitLoadedSource(s)`), so one of these calls is no oversight. A
  * function awaited somewhere and dropped elsewhere stays flagged: that is the classic missing
@@ -412,6 +412,7 @@ function droppedAtEveryCall(context: TsRuleContext, e: ts.Expression): boolean {
   // intersection or mapped type answers as a symbol of its own): one consumed call of the name
   // anywhere and the drop is no convention. Drops count only where they resolve to this function.
   let drops = 0;
+  const droppers = new Set<ts.Node>();
   let other = false;
   const targets = new Set<ts.Node>(symbol.declarations);
   const named = identifiersNamed(program, nameNode.text);
@@ -423,10 +424,14 @@ function droppedAtEveryCall(context: TsRuleContext, e: ts.Expression): boolean {
     if (!ts.isCallExpression(call) || call.expression !== callee) {
       if (!isDeclarationName(id)) other = true; // referenced as a value: who knows what is done with it
     } else if (!isDroppedCall(call)) other = true;
-    else if (checker.getSymbolAtLocation(id)?.declarations?.some((d) => targets.has(d))) drops++;
+    else if (checker.getSymbolAtLocation(id)?.declarations?.some((d) => targets.has(d))) {
+      drops++;
+      droppers.add(enclosingFunction(call) ?? call.getSourceFile());
+    }
     if (other) break;
   }
-  const result = !other && drops >= 2;
+  // Two drops in one function are one author's one habit, more likely one mistake made twice.
+  const result = !other && drops >= 2 && droppers.size >= 2;
   memo.set(symbol, result);
   return result;
 }
