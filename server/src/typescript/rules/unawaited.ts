@@ -25,7 +25,7 @@ import type { TsRule, TsRuleContext } from '../rule';
 import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
-import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, identifiersNamed, isAsyncFunction, isFunctionLike, isInAsyncFunction, skipOuterExpressions } from '../utils';
+import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, isAsyncFunction, isFunctionLike, isInAsyncFunction, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/unawaited';
 
 export const unawaited: TsRule = {
@@ -217,7 +217,7 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     if (needsToBeAwaited(checker, e, type) === 'always') {
       if (
         handled !== 'then' &&
-        (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e) || isTeardownInSyncCode(e) || isConfiguredFireAndForget(context, e) || droppedAtEveryCall(context, e))
+        (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e) || isTeardownInSyncCode(e) || isConfiguredFireAndForget(context, e))
       ) {
         continue;
       }
@@ -369,87 +369,6 @@ function qualifiedName(declaration: ts.Node): string | undefined {
     if (ts.isModuleDeclaration(n) || ts.isClassLike(n) || ts.isInterfaceDeclaration(n) || n === declaration || ts.isVariableDeclaration(n)) parts.unshift(name.text);
   }
   return parts.length > 0 ? parts.join('.') : undefined;
-}
-
-/**
- * The project's own convention: the called function (with its code in the workspace) is called at two
- * or more places, in two or more functions, and every call drops its promise (as a statement, or with `void`); nowhere is
- * it awaited, returned, stored, chained or passed on. It is designed to be fired and forgotten
- * (`setContextKey(...)`, `this.emitLoadedSource(s)`), so one of these calls is no oversight. A
- * function awaited somewhere and dropped elsewhere stays flagged: that is the classic missing
- * `await`.
- */
-function droppedAtEveryCall(context: TsRuleContext, e: ts.Expression): boolean {
-  if (!ts.isCallExpression(e)) return false;
-  const callee = skipOuterExpressions(e.expression);
-  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
-  if (!nameNode || !ts.isIdentifier(nameNode)) return false;
-  const { checker, program } = context;
-  const symbol = checker.getSymbolAtLocation(nameNode);
-  const declaration = symbol?.declarations?.[0];
-  if (!symbol || !declaration || program.isSourceFileFromExternalLibrary(declaration.getSourceFile()) || program.isSourceFileDefaultLibrary(declaration.getSourceFile())) {
-    return false;
-  }
-  let memo = conventionMemo.get(checker);
-  if (!memo) conventionMemo.set(checker, (memo = new Map()));
-  const known = memo.get(symbol);
-  if (known !== undefined) return known;
-  // Only a function that always gives a promise: a generic `f<T>(x: T): T` gives one only when given one.
-  let fn: ts.Node = declaration;
-  if ((ts.isVariableDeclaration(fn) || ts.isPropertyDeclaration(fn)) && fn.initializer) fn = skipOuterExpressions(fn.initializer);
-  // Only a function whose code is in the workspace: a method of an interface says nothing of how
-  // its implementations fail (configure those under `fire-and-forget`).
-  if (!isFunctionLike(fn) || !fn.body || fn.getSourceFile().isDeclarationFile) {
-    memo.set(symbol, false);
-    return false;
-  }
-  const signature = checker.getSignatureFromDeclaration(fn);
-  if (!signature || !isAlwaysThenable(checker, fn, checker.getReturnTypeOfSignature(signature))) {
-    memo.set(symbol, false);
-    return false;
-  }
-  // Every call spelled like this one counts, whatever it resolves to (a method reached through an
-  // intersection or mapped type answers as a symbol of its own): one consumed call of the name
-  // anywhere and the drop is no convention. Drops count only where they resolve to this function.
-  let drops = 0;
-  const droppers = new Set<ts.Node>();
-  let other = false;
-  const targets = new Set<ts.Node>(symbol.declarations);
-  const named = identifiersNamed(program, nameNode.text);
-  if (named.length > MAX_CONVENTION_SITES) other = true;
-  for (const id of other ? [] : named) {
-    const member = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id;
-    const callee = member ? id.parent : id;
-    const call = callee.parent;
-    if (!ts.isCallExpression(call) || call.expression !== callee) {
-      if (!isDeclarationName(id)) other = true; // referenced as a value: who knows what is done with it
-    } else if (!isDroppedCall(call)) other = true;
-    else if (checker.getSymbolAtLocation(id)?.declarations?.some((d) => targets.has(d))) {
-      drops++;
-      droppers.add(enclosingFunction(call) ?? call.getSourceFile());
-    }
-    if (other) break;
-  }
-  // Two drops in one function are one author's one habit, more likely one mistake made twice.
-  const result = !other && drops >= 2 && droppers.size >= 2;
-  memo.set(symbol, result);
-  return result;
-}
-
-/** Names spelled like a callee, at most, that droppedAtEveryCall looks at. */
-const MAX_CONVENTION_SITES = 400;
-const conventionMemo = new WeakMap<ts.TypeChecker, Map<ts.Symbol, boolean>>();
-
-function isDeclarationName(id: ts.Identifier): boolean {
-  const p = id.parent;
-  return (ts.isFunctionDeclaration(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isVariableDeclaration(p)) && p.name === id;
-}
-
-/** `f();`, `void f();`, `a?.f();`: the call's value goes nowhere. */
-function isDroppedCall(call: ts.CallExpression): boolean {
-  let n: ts.Node = call;
-  while (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent)) n = n.parent;
-  return ts.isExpressionStatement(n.parent) || ts.isVoidExpression(n.parent);
 }
 
 /** Whether `node` is inside the `try` block of a `try` (below `body`) whose catch and finally neither throw nor return. */
