@@ -24,15 +24,7 @@ export class LineIndex {
   }
 
   lineOf(offset: number): number {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return spanAt(this.lineStarts, offset);
   }
 
   positionAt(offset: number): Position {
@@ -71,4 +63,19 @@ export class LineIndex {
     const crlf = this.text.indexOf('\r\n');
     return crlf >= 0 ? '\r\n' : '\n';
   }
+}
+
+/**
+ * The index of the span holding `offset`, of spans given by their ascending start offsets (the
+ * first starting at 0): the last start at or before the offset. Lines of a text, cells of a notebook.
+ */
+export function spanAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -14,6 +14,7 @@
 // a `\` continuation (`("%s"\n % name)` is Python). Edits are applied to the cells as they are,
 // so an edit that would touch masked text is never mapped back (NotebookText.cellEdit).
 import type { NotebookCells } from '../engine/linter';
+import { spanAt } from '../engine/text';
 import type { TextEdit } from '../engine/types';
 
 /** What follows each cell in the joined text: its line break, and a blank line. */
@@ -89,15 +90,7 @@ export class NotebookText implements NotebookCells {
 
 /** The index of the cell holding `offset` in a notebook's joined text. */
 export function cellAt(cells: NotebookCells, offset: number): number {
-  const starts = cells.cellStarts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return spanAt(cells.cellStarts, offset);
 }
 
 /**
