@@ -3,8 +3,8 @@
 // diagnostics, and the edits of quick fixes, must land in the right cell at the right place.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
-import { applyWorkspaceEdit, LspTestClient, makeWorkspace, type TestCell } from './lspClient';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { applyWorkspaceEdit, makeWorkspace, startedClients, type TestCell } from './lspClient';
 
 const DEFS = ['import asyncio', 'import time', '', '', 'async def fetch(n):', '    time.sleep(1)', '    return n'].join('\n');
 // Would be flagged (a dropped coroutine) if a markdown cell were read as Python.
@@ -19,21 +19,10 @@ const CELLS: TestCell[] = [
 const ours = (d: Diagnostic[] | undefined, rule?: string) => (d ?? []).filter((x) => x.source === 'async-lint' && (!rule || x.code === rule));
 const at = (d: Diagnostic) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
 
-function codeActions(client: LspTestClient, uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
-  return client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics } });
-}
 
 describe('language server: Jupyter notebooks', function () {
   this.timeout(120000);
-  const clients: LspTestClient[] = [];
-  const start = async (...args: Parameters<typeof LspTestClient.start>) => {
-    const c = await LspTestClient.start(...args);
-    clients.push(c);
-    return c;
-  };
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.stop()));
-  });
+  const start = startedClients();
 
   it('announces notebook sync for jupyter-notebook Python cells, only to a client that syncs notebooks', async () => {
     const ws = makeWorkspace({});
@@ -71,7 +60,7 @@ describe('language server: Jupyter notebooks', function () {
     const diags = ours(await client.pushed(nb.cells[2], (d) => d.length >= 2));
 
     const unawaited = diags.find((d) => d.code === 'unawaited')!;
-    const actions = await codeActions(client, nb.cells[2], [unawaited]);
+    const actions = await client.codeActions(nb.cells[2], [unawaited]);
     const titles = actions.map((a) => a.title);
     // At a notebook's top level the fix is `await`, not asyncio.run (which would raise there).
     assert.deepEqual(titles, ["Add 'await'", 'Disable unawaited for this line', 'Disable unawaited for this file', 'Show documentation for unawaited']);
@@ -90,7 +79,7 @@ describe('language server: Jupyter notebooks', function () {
 
     // The task's fix rewrites the statement in its cell and adds the set after the imports, in the first cell.
     const dangling = diags.find((d) => d.code === 'dangling-task')!;
-    const keep = (await codeActions(client, nb.cells[2], [dangling])).find((a) => a.title.startsWith('Keep a reference'))!;
+    const keep = (await client.codeActions(nb.cells[2], [dangling])).find((a) => a.title.startsWith('Keep a reference'))!;
     assert.deepEqual(Object.keys(keep.edit!.changes!).sort(), [nb.cells[0], nb.cells[2]].sort());
     const defs = applyWorkspaceEdit(DEFS, keep.edit!, nb.cells[0]);
     assert.equal(defs.split('\n').slice(0, 4).join('\n'), 'import asyncio\nimport time\n\n_background_tasks = set()');
@@ -99,7 +88,7 @@ describe('language server: Jupyter notebooks', function () {
 
     // A fix in the first cell stays there.
     const blocking = ours(client.published.get(nb.cells[0]))[0];
-    const sleep = (await codeActions(client, nb.cells[0], [blocking])).find((a) => a.title.includes('asyncio.sleep'))!;
+    const sleep = (await client.codeActions(nb.cells[0], [blocking])).find((a) => a.title.includes('asyncio.sleep'))!;
     assert.deepEqual(Object.keys(sleep.edit!.changes!), [nb.cells[0]]);
     assert.equal(applyWorkspaceEdit(DEFS, sleep.edit!, nb.cells[0]).split('\n')[5], '    await asyncio.sleep(1)');
   });
@@ -109,7 +98,7 @@ describe('language server: Jupyter notebooks', function () {
     const client = await start({ folders: [ws], pull: false, notebooks: true });
     const nb = client.openNotebook(path.join(ws, 'analysis.ipynb'), CELLS);
     const unawaited = ours(await client.pushed(nb.cells[2]), 'unawaited')[0];
-    const disable = (await codeActions(client, nb.cells[2], [unawaited])).find((a) => a.title === 'Disable unawaited for this line')!;
+    const disable = (await client.codeActions(nb.cells[2], [unawaited])).find((a) => a.title === 'Disable unawaited for this line')!;
     const edits = disable.edit!.changes![nb.cells[2]];
     assert.equal(edits.length, 1);
     assert.equal(applyWorkspaceEdit(TOP, disable.edit!, nb.cells[2]).split('\n')[1], '# async-lint-disable-next-line unawaited');
@@ -167,7 +156,7 @@ describe('language server: Jupyter notebooks', function () {
     const uri = client.open(path.join(ws, 'run.py'), script);
     const py = ours(await client.pushed(uri, (d) => ours(d, 'unawaited').length > 0));
     assert.deepEqual(py.map((d) => d.code).sort(), ['blocking-call', 'unawaited'], 'asyncio.run at a script top level is right');
-    const titles = (await codeActions(client, uri, ours(py, 'unawaited'))).map((a) => a.title);
+    const titles = (await client.codeActions(uri, ours(py, 'unawaited'))).map((a) => a.title);
     assert.deepEqual(titles.slice(0, 2), ["Run it with 'asyncio.run(...)'", 'Disable unawaited for this line']);
   });
 

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RULES } from '../server/src/engine/rules';
 import { createLinter } from '../server/src/languages';
 import { ROOT } from './helpers';
-import { applyWorkspaceEdit, buildServer, LspTestClient, makeWorkspace, uriOf } from './lspClient';
+import { applyWorkspaceEdit, buildServer, LspTestClient, makeWorkspace, startedClients, uriOf } from './lspClient';
 
 const CALL_LOAD_TS = 'export function callLoad() {\n  void load();\n}\n';
 const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n' + CALL_LOAD_TS;
@@ -33,22 +33,10 @@ const SEQUENTIAL_PY = [
 
 const ours = (d: Diagnostic[] | undefined, rule?: string) => (d ?? []).filter((x) => x.source === 'async-lint' && (!rule || x.code === rule));
 
-function codeActions(client: LspTestClient, uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
-  const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, only } });
-}
 
 describe('language server (LSP over stdio)', function () {
   this.timeout(120000);
-  const clients: LspTestClient[] = [];
-  const start = async (...args: Parameters<typeof LspTestClient.start>) => {
-    const c = await LspTestClient.start(...args);
-    clients.push(c);
-    return c;
-  };
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.stop()));
-  });
+  const start = startedClients();
 
   describe('pull diagnostics', () => {
     it('announces its capabilities and diagnoses TypeScript with rule id, docs link and severity', async () => {
@@ -217,7 +205,7 @@ describe('language server (LSP over stdio)', function () {
       const uri = client.open(path.join(ws, 'main.py'), SEQUENTIAL_PY);
       const diags = ours((await client.pull(uri)).items, 'sequential-await');
       assert.equal(diags.length, 1, 'one run of two awaits');
-      const actions = await codeActions(client, uri, diags);
+      const actions = await client.codeActions(uri, diags);
       const gather = actions.find((a) => /gather/.test(a.title));
       assert.ok(gather, `a gather fix among: ${actions.map((a) => a.title).join(' | ')}`);
       assert.equal(gather.kind, 'quickfix');
@@ -240,7 +228,7 @@ describe('language server (LSP over stdio)', function () {
       const uri = client.open(path.join(ws, 'a.ts'), text);
       const diags = ours((await client.pull(uri)).items, 'unused-async');
       assert.equal(diags.length, 1);
-      const disable = (await codeActions(client, uri, diags)).find((a) => a.title.startsWith('Disable unused-async'));
+      const disable = (await client.codeActions(uri, diags)).find((a) => a.title.startsWith('Disable unused-async'));
       assert.ok(disable);
       const out = applyWorkspaceEdit(text, disable.edit!, uri);
       assert.equal(out.split('\n')[0], '// async-lint-disable-next-line unawaited, unused-async -- legacy');
@@ -261,7 +249,7 @@ describe('language server (LSP over stdio)', function () {
         return out.join(' | ');
       };
       const disableFor = async (client: LspTestClient, uri: string, diags: Diagnostic[], rule: string) => {
-        const action = (await codeActions(client, uri, diags)).find((a) => a.title === `Disable ${rule} for this line`);
+        const action = (await client.codeActions(uri, diags)).find((a) => a.title === `Disable ${rule} for this line`);
         assert.ok(action, `a disable action for ${rule}`);
         return action;
       };
@@ -409,9 +397,9 @@ describe('language server (LSP over stdio)', function () {
       const uri = client.open(path.join(ws, 'a.ts'), text);
       assert.equal(ours((await client.pull(uri)).items, 'unawaited').length, 1);
       // Adding await changes when the code runs: a suggestion, so fix-all has nothing to do.
-      assert.deepEqual(await codeActions(client, uri, [], ['source.fixAll']), []);
+      assert.deepEqual(await client.codeActions(uri, [], ['source.fixAll']), []);
       const diags = ours((await client.pull(uri)).items, 'unawaited');
-      const quick = (await codeActions(client, uri, diags, ['quickfix'])).filter((a) => a.edit && !a.title.startsWith('Disable'));
+      const quick = (await client.codeActions(uri, diags, ['quickfix'])).filter((a) => a.edit && !a.title.startsWith('Disable'));
       assert.deepEqual(quick.map((a) => [a.title, a.isPreferred ?? false]), [["Add 'await'", false], ["Add 'void' to drop the promise on purpose", false]]);
       const fixed = applyWorkspaceEdit(text, quick[0].edit!, uri);
       assert.match(fixed, /\n {2}await save\(\);\n/);
@@ -425,8 +413,8 @@ describe('language server (LSP over stdio)', function () {
       const uri = client.open(path.join(ws, 'main.py'), SEQUENTIAL_PY);
       const diags = ours((await client.pull(uri)).items);
       assert.ok(diags.length > 0);
-      assert.deepEqual(await codeActions(client, uri, [], ['source.fixAll.asyncLint']), [], 'the gather suggestion is not safe');
-      const quick = await codeActions(client, uri, diags);
+      assert.deepEqual(await client.codeActions(uri, [], ['source.fixAll.asyncLint']), [], 'the gather suggestion is not safe');
+      const quick = await client.codeActions(uri, diags);
       assert.ok(quick.every((a) => a.kind === 'quickfix'));
     });
 
@@ -443,7 +431,7 @@ describe('language server (LSP over stdio)', function () {
         const uri = client.open(path.join(ws, 'main.py'), text);
         const diags = ours((await client.pull(uri)).items, 'sequential-await');
         assert.equal(diags.length, 1);
-        const actions = await codeActions(client, uri, diags);
+        const actions = await client.codeActions(uri, diags);
         assert.deepEqual(titles(actions), [
           'Await them together with asyncio.gather(...)',
           'Disable sequential-await for this line',
@@ -481,14 +469,14 @@ describe('language server (LSP over stdio)', function () {
         const uri = client.open(path.join(ws, 'tool.ts'), text);
         const first = ours((await client.pull(uri)).items);
         assert.deepEqual(first.map((d) => `${d.code}@${d.range.start.line}`).sort(), ['unawaited@9', 'unused-async@4']);
-        const disableUnused = (await codeActions(client, uri, ours(first, 'unused-async'))).find((a) => a.title === 'Disable unused-async for this file');
+        const disableUnused = (await client.codeActions(uri, ours(first, 'unused-async'))).find((a) => a.title === 'Disable unused-async for this file');
         assert.ok(disableUnused);
         assert.deepEqual(disableUnused.edit!.changes![uri], [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, newText: '// async-lint-disable-file unused-async\n' }]);
         const once = applyWorkspaceEdit(text, disableUnused.edit!, uri);
         client.change(uri, [{ text: once }]);
         const second = ours((await client.pull(uri)).items);
         assert.deepEqual(second.map((d) => `${d.code}@${d.range.start.line}`), ['unawaited@10']);
-        const disableUnawaited = (await codeActions(client, uri, second)).find((a) => a.title === 'Disable unawaited for this file');
+        const disableUnawaited = (await client.codeActions(uri, second)).find((a) => a.title === 'Disable unawaited for this file');
         assert.ok(disableUnawaited);
         assert.deepEqual(disableUnawaited.edit!.changes![uri], [{ range: { start: { line: 4, character: 39 }, end: { line: 4, character: 39 } }, newText: ', unawaited' }]);
         const twice = applyWorkspaceEdit(once, disableUnawaited.edit!, uri);
@@ -502,7 +490,7 @@ describe('language server (LSP over stdio)', function () {
         const client = await start({ folders: [ws], pull: true, showDocument: true });
         const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
         const diags = ours((await client.pull(uri)).items, 'unused-async');
-        const docs = (await codeActions(client, uri, diags)).find((a) => a.title === 'Show documentation for unused-async');
+        const docs = (await client.codeActions(uri, diags)).find((a) => a.title === 'Show documentation for unused-async');
         assert.ok(docs?.command);
         const result = await client.conn.sendRequest('workspace/executeCommand', { command: docs.command.command, arguments: docs.command.arguments });
         const page = path.join(path.dirname(path.dirname(await buildServer())), 'docs', 'rules', 'unused-async.md');
@@ -542,7 +530,7 @@ describe('language server (LSP over stdio)', function () {
         const uri = client.open(path.join(ws, 'a.ts'), text);
         const diags = ours((await client.pull(uri)).items, 'unawaited');
         assert.equal(diags.length, 2);
-        const actions = await codeActions(client, uri, diags);
+        const actions = await client.codeActions(uri, diags);
         assert.ok(actions.some((a) => a.title === "Add 'await'"), 'the suggestion is offered');
         assert.deepEqual(actions.filter((a) => a.title.startsWith('Fix all')), []);
       });
@@ -570,7 +558,7 @@ describe('language server (LSP over stdio)', function () {
           const uri = client.open(path.join(ws, 'poll.py'), text);
           const diags = ours((await client.pull(uri)).items, 'blocking-call');
           assert.deepEqual(diags.map((d) => d.range.start.line), [4, 6]);
-          const actions = await codeActions(client, uri, [diags[0]]);
+          const actions = await client.codeActions(uri, [diags[0]]);
           assert.deepEqual(titles(actions), [
             "Replace with 'await asyncio.sleep(...)'",
             'Fix all blocking-call problems in this file',
@@ -592,7 +580,7 @@ describe('language server (LSP over stdio)', function () {
           const one = client.open(path.join(ws, 'one.py'), 'import time\n\n\nasync def wait():\n    time.sleep(1)\n');
           const oneDiags = ours((await client.pull(one)).items, 'blocking-call');
           assert.equal(oneDiags.length, 1);
-          assert.deepEqual((await codeActions(client, one, oneDiags)).filter((a) => a.title.startsWith('Fix all')), []);
+          assert.deepEqual((await client.codeActions(one, oneDiags)).filter((a) => a.title.startsWith('Fix all')), []);
         });
 
         it('never applies an individualOnly fix in bulk, even one labelled safe', async () => {
@@ -611,11 +599,11 @@ describe('language server (LSP over stdio)', function () {
           const uri = client.open(path.join(ws, 'a.ts'), text);
           const diags = ours((await client.pull(uri)).items, 'unawaited');
           assert.equal(diags.length, 2);
-          const actions = await codeActions(client, uri, diags);
+          const actions = await client.codeActions(uri, diags);
           const voidFix = actions.find((a) => a.title === "Add 'void' to drop the promise on purpose");
           assert.equal(voidFix?.isPreferred, true, 'the variant did relabel it safe');
           assert.deepEqual(actions.filter((a) => a.title.startsWith('Fix all')), []);
-          assert.deepEqual(await codeActions(client, uri, [], ['source.fixAll.asyncLint']), []);
+          assert.deepEqual(await client.codeActions(uri, [], ['source.fixAll.asyncLint']), []);
         });
       });
     });

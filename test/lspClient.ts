@@ -11,6 +11,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type ClientCapabilities,
+  type CodeAction,
   type Diagnostic,
   type InitializeResult,
   type ProtocolConnection,
@@ -176,6 +177,12 @@ export class LspTestClient {
       return null;
     });
     c.listen();
+  }
+
+  /** `textDocument/codeAction` at the first diagnostic's range (the document's start without one), optionally of the given kinds. */
+  codeActions(uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return this.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, only } });
   }
 
   static async start(options: ClientOptions): Promise<LspTestClient> {
@@ -349,4 +356,20 @@ export function applyWorkspaceEdit(text: string, edit: WorkspaceEdit, uri: strin
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
+}
+
+/**
+ * A `start` for a suite's tests: each client it starts is stopped after the test (mocha's
+ * `afterEach`, registered where this is called, inside a `describe`).
+ */
+export function startedClients(): (options: ClientOptions) => Promise<LspTestClient> {
+  const clients: LspTestClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.stop()));
+  });
+  return async (options) => {
+    const c = await LspTestClient.start(options);
+    clients.push(c);
+    return c;
+  };
 }
