@@ -30,7 +30,7 @@ import type { LintResult } from './engine/types';
 import { Analysis } from './lsp/analysis';
 import { fixAllAction, quickFixes, wants } from './lsp/codeActions';
 import { toDiagnostic } from './lsp/convert';
-import { Cancelled, lintWorkspace, listWorkspaceFiles } from './lsp/lintWorkspace';
+import { Cancelled, lintWorkspace, listWorkspaceFiles, type WorkspaceRun } from './lsp/lintWorkspace';
 import { Notebooks } from './lsp/notebooks';
 import { showRuleDocumentation } from './lsp/ruleDocumentation';
 import { SettingsCache } from './lsp/settings';
@@ -309,6 +309,16 @@ async function publish(uri: string): Promise<void> {
   void connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.diagnostics });
 }
 
+/** What a walk of the workspace's files needs: its folders, the analysis, each folder's settings, what may be read. */
+function workspaceWalk(): Pick<WorkspaceRun, 'folders' | 'analysis' | 'settingsFor' | 'mayRead'> {
+  return {
+    folders: workspace.folderPaths(),
+    analysis,
+    settingsFor: (folder) => settings.get(pathToUri(folder)),
+    mayRead: (file) => workspace.mayRead(file, openOutsideFolders()),
+  };
+}
+
 /**
  * Tells the backends which files the workspace holds (walked as the CLI and Lint Workspace walk),
  * so whole-workspace questions see the files no editor has open: Python's unused-async asks how a
@@ -317,10 +327,7 @@ async function publish(uri: string): Promise<void> {
 async function announceWorkspaceFiles(): Promise<void> {
   try {
     const perFolder = await listWorkspaceFiles({
-      folders: workspace.folderPaths(),
-      analysis,
-      settingsFor: (folder) => settings.get(pathToUri(folder)),
-      mayRead: (file) => workspace.mayRead(file, openOutsideFolders()),
+      ...workspaceWalk(),
       isCancelled: () => false,
     });
     const files = perFolder.flatMap((f) => f.files);
@@ -496,10 +503,7 @@ async function runLintWorkspace(params: LintWorkspaceParams, token: Cancellation
   sendStatus({ state: 'analysing', message: 'Linting the workspace' });
   try {
     const result = await lintWorkspace({
-      folders: workspace.folderPaths(),
-      analysis,
-      settingsFor: (folder) => settings.get(pathToUri(folder)),
-      mayRead: (file) => workspace.mayRead(file, openOutsideFolders()),
+      ...workspaceWalk(),
       openDocumentFindings: async (uri) => {
         if (!documents.get(uri)) return 'not-open';
         return (await diagnose(uri))?.result;
