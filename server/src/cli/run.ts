@@ -14,7 +14,7 @@ import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
 import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
-import type { Finding, LintResult, SeverityOrOff } from '../engine/types';
+import type { Finding, LintResult, Severity, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
@@ -475,6 +475,14 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   /** --add-noqa: what it did. */
   const noqa: NoqaTally = { directives: 0, files: 0, unsuppressible: [], syntaxErrorFiles: [], unwritable: [] };
   const reported = (f: Finding) => (values['include-hints'] || f.severity !== 'hint') && (!values.quiet || f.severity === 'error');
+  // Rules whose every finding `reported` would drop are not run, unless something else reads
+  // their findings: fixes (--fix applies them whatever their severity), unused-directive reports
+  // (a directive is used by a finding it suppresses) and --add-noqa.
+  const unreported = new Set<Severity>();
+  if (!addNoqa && !values['report-unused-disable-directives']) {
+    if (!values['include-hints']) unreported.add('hint');
+    if (values.quiet) for (const s of ['info', 'warning'] as const) unreported.add(s);
+  }
   /** Findings left after --fix that have fixes, none of them safe. */
   let suggestions = 0;
   let done = 0;
@@ -514,7 +522,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
           }
         }
       } else {
-        result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined });
+        result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined, unreported });
         if (addNoqa) result = timed('add-noqa', () => addDirectives(linter, s, result, reported, values['add-noqa-reason'], noqa, cwd));
       }
       if (fixing) suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;

@@ -87,6 +87,11 @@ export interface LintOptions {
   timings?: boolean;
   /** See AnalysisRequest.timeBudgetMs. */
   timeBudgetMs?: number;
+  /**
+   * Severities whose findings the caller drops unseen (the CLI's hints without --include-hints):
+   * rules configured at one of them are not run at all for this file.
+   */
+  unreported?: ReadonlySet<Severity>;
 }
 
 export const TOO_DEEP_MESSAGE = 'skipped: nested too deeply to analyse (the parser ran out of stack)';
@@ -140,7 +145,11 @@ export class Linter {
     const skipped = this.skipReason(text, config);
     if (skipped) return { ...base, skipped };
 
-    const rules = backend.ruleIds.filter((id) => (config.severities.get(id) ?? 'off') !== 'off');
+    const unreported = options.unreported;
+    const rules = backend.ruleIds.filter((id) => {
+      const severity = config.severities.get(id) ?? 'off';
+      return severity !== 'off' && !unreported?.has(severity);
+    });
     const timings: Record<string, number> | undefined = options.timings ? {} : undefined;
     let analysis: Analysis;
     try {
