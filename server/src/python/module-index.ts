@@ -57,6 +57,12 @@ export interface IndexFileSystem {
   isFile(file: string): boolean;
   exists(entry: string): boolean;
   /**
+   * The names in a folder: null when it does not exist (or is not a folder), undefined when it
+   * cannot be listed (then nothing is concluded from it). Optional: without it, every import
+   * candidate is asked with isFile().
+   */
+  listFolder?(dir: string): readonly string[] | null | undefined;
+  /**
    * The highest folder searched for a root marker above `file`; undefined (or no method): up to
    * the file system's root (the CLI). The language server gives the workspace folder holding the
    * file, or the file's own folder for a document opened from outside every folder.
@@ -77,6 +83,7 @@ export function guardedIndexFileSystem(
     readFile: (file) => (mayRead(file) ? inner.readFile(file) : undefined),
     isFile: (file) => mayRead(file) && inner.isFile(file),
     exists: (entry) => mayRead(entry) && inner.exists(entry),
+    listFolder: inner.listFolder && ((dir) => (mayRead(dir) ? inner.listFolder!(dir) : undefined)),
     rootBoundary: boundary,
   };
 }
@@ -103,6 +110,14 @@ export const nodeIndexFileSystem: IndexFileSystem = {
   },
   exists(entry) {
     return fs.existsSync(entry);
+  },
+  listFolder(dir) {
+    try {
+      return fs.readdirSync(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
+    }
   },
 };
 
@@ -655,6 +670,8 @@ export class PythonWorkspace {
   private readonly prepared = new Set<string>();
   /** The workspace's modules as the server walked them (empty in the CLI: its run's files are prepared). */
   private readonly workspaceFiles = new Set<string>();
+  /** Folder listings (lower-cased names; null: no such folder), read once to rule out missing files. */
+  private readonly listings = new Map<string, ReadonlySet<string> | null | undefined>();
 
   constructor(
     readonly fs: IndexFileSystem,
@@ -714,6 +731,7 @@ export class PythonWorkspace {
   private invalidate(file: string): void {
     this.prepared.delete(file);
     this.usageIndexes.clear();
+    this.listings.clear();
     const base = path.basename(file);
     if ((ROOT_MARKERS as readonly string[]).includes(base) || base === '__init__.py' || base === '__init__.pyi') {
       // Roots and package boundaries may have moved.
@@ -724,7 +742,50 @@ export class PythonWorkspace {
   }
 
   isFile(file: string): boolean {
-    return this.prepared.has(file) || this.documents.has(file) || this.fs.isFile(file);
+    return this.prepared.has(file) || this.documents.has(file) || (this.mayExist(file) && this.fs.isFile(file));
+  }
+
+  /**
+   * False when the listing of the entry's folder shows it cannot exist, so that the many import
+   * candidates that do not exist (`pkg/asyncio/sleep.py`, `pkg/asyncio/sleep/__init__.pyi`, ... for
+   * `asyncio.sleep`) cost no system call each. Names are compared lower-cased, so that a file
+   * system that ignores case is never answered "missing" for a file it has; a name with non-ASCII
+   * characters (which a file system may normalise) is never ruled out.
+   */
+  private mayExist(entry: string): boolean {
+    const listing = this.listing(path.dirname(entry));
+    if (listing === undefined) return true;
+    const name = path.basename(entry);
+    return listing !== null && (!ASCII.test(name) || listing.has(name.toLowerCase()));
+  }
+
+  /**
+   * A folder's listing (see `listings`). A folder whose parent's listing lacks it is known missing
+   * without being read; parents are looked at first, so each folder is read at most once.
+   */
+  private listing(dir: string): ReadonlySet<string> | null | undefined {
+    if (this.listings.has(dir) || !this.fs.listFolder) return this.listings.get(dir);
+    // The folders from `dir` up to the nearest one already known, then resolved top-down.
+    const chain: string[] = [];
+    for (let d = dir; !this.listings.has(d); d = path.dirname(d)) {
+      chain.push(d);
+      if (path.dirname(d) === d) break;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const d = chain[i];
+      const parent = path.dirname(d);
+      const up = parent === d ? undefined : this.listings.get(parent);
+      const name = path.basename(d);
+      let result: ReadonlySet<string> | null | undefined;
+      if (up === null || (up !== undefined && ASCII.test(name) && !up.has(name.toLowerCase()))) {
+        result = null;
+      } else {
+        const names = this.fs.listFolder(d);
+        result = names ? new Set(names.map((n) => n.toLowerCase())) : names;
+      }
+      this.listings.set(d, result);
+    }
+    return this.listings.get(dir);
   }
 
   /**
@@ -747,7 +808,7 @@ export class PythonWorkspace {
         break;
       }
       seen.push(key(dir));
-      if (ROOT_MARKERS.some((m) => this.fs.exists(path.join(dir, m)))) {
+      if (ROOT_MARKERS.some((m) => this.mayExist(path.join(dir, m)) && this.fs.exists(path.join(dir, m)))) {
         root = dir;
         break;
       }
@@ -849,6 +910,9 @@ export class PythonWorkspace {
     };
   }
 }
+
+/** Printable ASCII only: such a name is spelled one way on every file system. */
+const ASCII = /^[\x20-\x7e]*$/;
 
 function isInside(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);
