@@ -77,6 +77,8 @@ const typescriptApart = {
 const entries = [
   { name: 'cli', entryPoints: ['server/src/cli.ts'], outfile: path.join(dist, 'cli.js'), plugins: [typescriptApart] },
   { name: 'cli', entryPoints: [require.resolve('typescript')], outfile: path.join(dist, 'typescript.js') },
+  // The CLI's Python parse pool (python/parse-pool.ts) starts its worker threads from this file.
+  { name: 'cli', entryPoints: ['server/src/python/parse-worker.ts'], outfile: path.join(dist, 'python-parse-worker.js') },
   { name: 'server', entryPoints: ['server/src/server.ts'], outfile: path.join(dist, 'server.js') },
   { name: 'client', entryPoints: ['client/src/extension.ts'], outfile: path.join(dist, 'client.js'), external: ['vscode'] },
 ].filter((e) => fs.existsSync(e.entryPoints[0]) && (!only || e.name === only));

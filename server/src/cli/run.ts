@@ -457,7 +457,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   // Only the backends that have files get ready (loading the Python grammar costs time).
   await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
-  for (const [backend, list] of byBackend) timed('prepare', () => backend.prepare?.(list.map((s) => s.path)));
+  for (const [backend, list] of byBackend) timed('prepare', () => backend.prepare?.(list.map((s) => s.path), list.map((s) => s.text!)));
 
   const progress = new Progress(io.stderr, sources.length, cwd, io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD);
   const loggedFailures = new Set<string>();
@@ -579,7 +579,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   if (addNoqa) io.stderr.write(noqaSummary(noqa));
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
-  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0));
+  if (stats) {
+    io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0));
+    for (const backend of byBackend.keys()) for (const note of backend.runNotes?.() ?? []) io.stderr.write(`${note}\n`);
+  }
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;

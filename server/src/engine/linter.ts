@@ -67,10 +67,11 @@ export interface LanguageBackend {
   /** Where a suppression directive may be written in a text (for --add-noqa). */
   lineSafety?(path: string, text: string): LineSafety;
   /**
-   * Announces every file a run will analyse before the first analysis (the CLI does this), so a
-   * backend can build one program or index for all of them instead of growing it file by file.
+   * Announces every file a run will analyse before the first analysis (the CLI does this, in the
+   * order it will analyse them, with their texts), so a backend can build one program or index for
+   * all of them instead of growing it file by file, or parse them ahead in other threads.
    */
-  prepare?(files: readonly string[]): void;
+  prepare?(files: readonly string[], texts?: readonly string[]): void;
   /**
    * The workspace's files (the server, at start and when folders change), for questions about the
    * whole workspace (where is this name used?); unlike prepare(), they are not all to be analysed.
@@ -80,6 +81,8 @@ export interface LanguageBackend {
   fileChanged?(file: string): void;
   /** An editor closed a document: from now on its text comes from disk. */
   closeDocument?(file: string): void;
+  /** Lines for the CLI's --stats about how the run went (Python: files parsed in worker threads). */
+  runNotes?(): readonly string[];
 }
 
 export interface LintOptions {

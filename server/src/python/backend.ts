@@ -18,7 +18,8 @@ import { walkTree, type PyRule, type PyRuleContext } from './rule';
 import { pythonLineSafety } from './line-safety';
 import { PY_RULES } from './rules';
 import type { SyntaxNode, SyntaxTree } from './syntax';
-import { readTree } from './wasm';
+import { grammarOf, readTree } from './wasm';
+import { ParsePool } from './parse-pool';
 
 /** Open documents whose last tree is kept for incremental re-parsing (trees live in wasm memory). */
 const MAX_KEPT_TREES = 32;
@@ -69,6 +70,8 @@ export class PythonBackend implements LanguageBackend {
   private pendingText = 0;
   /** Parses done, full and incremental, for tests and statistics. */
   readonly parseCount = { full: 0, incremental: 0 };
+  /** Worker threads parsing a CLI run's files ahead of their analysis (see prepare()). */
+  private pool: ParsePool | undefined;
 
   constructor(options: PythonBackendOptions | readonly PyRule[] = {}) {
     const opts: PythonBackendOptions = Array.isArray(options) ? { rules: options as readonly PyRule[] } : (options as PythonBackendOptions);
@@ -77,7 +80,7 @@ export class PythonBackend implements LanguageBackend {
     this.ruleIds = rules.map((r) => r.id);
     this.workspace = new PythonWorkspace(
       opts.fs ?? nodeIndexFileSystem,
-      (text) => this.parseForIndex(text),
+      (text, file) => this.parseForIndex(text, file),
       (file, text, syntax) => this.adopt(file, text, syntax),
     );
   }
@@ -158,9 +161,9 @@ export class PythonBackend implements LanguageBackend {
   }
 
   /** A module's tree for the index; a module nested too deeply to parse is simply unknown. */
-  private parseForIndex(text: string): SyntaxTree | undefined {
+  private parseForIndex(text: string, file: string): SyntaxTree | undefined {
     try {
-      return this.parseSyntax(text);
+      return this.pool?.take(file, text) ?? this.parseSyntax(text);
     } catch (e) {
       if (e instanceof AnalysisStopped && e.skip.reason === 'too-deep') return undefined;
       throw e;
@@ -177,10 +180,18 @@ export class PythonBackend implements LanguageBackend {
     }
   }
 
-  prepare(files: readonly string[]): void {
-    const mine = files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py'));
-    this.workspace.prepare(mine);
-    for (const f of mine) this.awaiting.add(path.resolve(f));
+  prepare(files: readonly string[], texts?: readonly string[]): void {
+    const mine: { path: string; text?: string }[] = [];
+    files.forEach((f, i) => {
+      if (this.extensions.includes(path.extname(f).toLowerCase() as '.py')) mine.push({ path: path.resolve(f), text: texts?.[i] });
+    });
+    this.workspace.prepare(mine.map((f) => f.path));
+    for (const f of mine) this.awaiting.add(f.path);
+    // A run that gives the texts is parsed ahead in worker threads, when that pays.
+    if (texts && !this.pool) {
+      const language = pythonRuntime()?.language;
+      if (language) this.pool = ParsePool.start(mine as { path: string; text: string }[], grammarOf(language));
+    }
   }
 
   knowWorkspaceFiles(files: readonly string[]): void {
@@ -244,7 +255,7 @@ export class PythonBackend implements LanguageBackend {
       this.forgetTree(file);
       // The tree the module index parsed for this text, when another file imported it first.
       if (pending && pending.text === text && version === undefined) return pending.syntax;
-      return this.parseSyntax(text);
+      return (version === undefined ? this.pool?.take(file, text) : undefined) ?? this.parseSyntax(text);
     }
     const last = this.kept.get(file);
     let tree: Tree;
@@ -335,6 +346,13 @@ export class PythonBackend implements LanguageBackend {
       if (timings) timings.names = (timings.names ?? 0) + (performance.now() - s0);
     }
     return { reports, comments, syntaxErrors, ruleFailures: rules.failures };
+  }
+
+  runNotes(): readonly string[] {
+    const pool = this.pool;
+    if (!pool) return [];
+    const { fromWorkers, toCaller } = pool.counts;
+    return [`python: ${fromWorkers} of ${fromWorkers + toCaller} files parsed in ${pool.workerCount} worker thread${pool.workerCount === 1 ? '' : 's'}`];
   }
 
   lineSafety(_path: string, text: string): LineSafety {

@@ -449,7 +449,7 @@ interface CachedSummary {
 }
 
 /** Parses a module for its summary; undefined when it will not be parsed (nested too deeply). */
-export type ParseForIndex = (text: string) => SyntaxTree | undefined;
+export type ParseForIndex = (text: string, file: string) => SyntaxTree | undefined;
 
 /**
  * Offered the tree the index parsed to summarise a file. The backend keeps the trees of files its
@@ -477,7 +477,7 @@ export class ModuleIndex {
     if (cached && (open === undefined || open === cached.text)) return cached.summary;
     const text = open ?? this.workspace.fs.readFile(file);
     if (text === undefined) return undefined;
-    const tree = this.workspace.parse(text);
+    const tree = this.workspace.parse(text, file);
     if (!tree) return undefined;
     this.parsed++;
     const summary = this.store(file, text, tree);

@@ -28,6 +28,27 @@ export interface TreeArrays {
   readonly missing: Uint8Array;
 }
 
+/** Bytes per node of TreeArrays: four 32-bit arrays, two 16-bit ones and one of bytes. */
+const BYTES_PER_NODE = 21;
+
+/**
+ * The arrays for `count` nodes, as views into one buffer (given, or made here): a tree copied in
+ * a worker thread travels to the main thread as that one buffer, transferred rather than copied.
+ */
+export function treeArrays(count: number, buffer: ArrayBuffer = new ArrayBuffer(count * BYTES_PER_NODE)): TreeArrays {
+  if (buffer.byteLength < count * BYTES_PER_NODE) throw new Error(`${buffer.byteLength} bytes do not hold ${count} nodes`);
+  return {
+    count,
+    start: new Int32Array(buffer, 0, count),
+    end: new Int32Array(buffer, 4 * count, count),
+    parent: new Int32Array(buffer, 8 * count, count),
+    after: new Int32Array(buffer, 12 * count, count),
+    symbol: new Uint16Array(buffer, 16 * count, count),
+    field: new Uint16Array(buffer, 18 * count, count),
+    missing: new Uint8Array(buffer, 20 * count, count),
+  };
+}
+
 /** What the tree needs to know of the grammar. */
 export interface Grammar {
   /** Type name by symbol (`ERROR` where the table has none). */
