@@ -194,6 +194,24 @@ describe('python module index: locations and lookups', () => {
     assert.ok(listed.asked * 4 < plain.asked, `${listed.asked} files asked with listings, ${plain.asked} without`);
   });
 
+  it("resolves an open document's module in a folder not on disk yet", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-index-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "x"\n');
+      const main = path.join(dir, 'main.py');
+      fs.writeFileSync(main, 'from newpkg.mod import work\n');
+      const { backend } = await pythonLinter();
+      const index = backend.workspace.indexFor(main);
+      assert.equal(index.resolveModule('newpkg.mod', main), undefined);
+      const doc = path.join(dir, 'newpkg', 'mod.py');
+      backend.workspace.setDocument(doc, 'async def work():\n    pass\n');
+      assert.equal(index.resolveModule('newpkg.mod', main), doc);
+      assert.deepEqual(index.lookup('newpkg.mod.work', main), { kind: 'function', isAsync: true, file: doc });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('finds a module on a file system that ignores case, whatever case its listing spells', async () => {
     // A case-insensitive disk: `Shop/DB.py` answers for `shop/db.py`.
     const files = new Map([['/w/Shop/__init__.py', ''], ['/w/Shop/DB.py', 'async def fetch():\n    pass\n'], ['/w/pyproject.toml', '']]);

@@ -440,6 +440,8 @@ const MAX_USAGE_SEARCHES = 4;
 export interface ModuleLocation extends ModuleIdentity {
   /** Folders absolute imports are searched in, in order. */
   searchPaths: readonly string[];
+  /** The search paths as one string (a cache key). */
+  searchKey: string;
   root: string;
 }
 
@@ -462,6 +464,8 @@ export class ModuleIndex {
   private readonly summaries = new Map<string, CachedSummary>();
   private readonly exists = new Map<string, boolean>();
   private readonly resolved = new Map<string, string | null>();
+  /** Per search folder, per module name: its file there, or null (shared by every file that searches the folder). */
+  private readonly resolvedIn = new Map<string, Map<string, string | null>>();
   /** Statistics for tests and --stats: how many modules were parsed for the index. */
   parsed = 0;
 
@@ -498,6 +502,7 @@ export class ModuleIndex {
     this.summaries.delete(file);
     this.exists.clear();
     this.resolved.clear();
+    this.resolvedIn.clear();
   }
 
   isFile(file: string): boolean {
@@ -512,22 +517,40 @@ export class ModuleIndex {
   /** The file of a module (`app.db`) as seen from `fromFile`, if it is in the workspace. */
   resolveModule(name: string, fromFile: string): string | undefined {
     const where = this.workspace.locate(fromFile);
-    const key = `${where.searchPaths.join('\0')}\0${name}`;
+    const key = `${where.searchKey}\0${name}`;
     const hit = this.resolved.get(key);
     if (hit !== undefined) return hit ?? undefined;
-    const rel = name.split('.');
-    let found: string | undefined;
+    let found: string | null = null;
     for (const dir of where.searchPaths) {
-      const base = path.join(dir, ...rel);
-      for (const candidate of [`${base}.py`, path.join(base, '__init__.py'), `${base}.pyi`, path.join(base, '__init__.pyi')]) {
-        if (this.isFile(candidate)) {
-          found = candidate;
-          break;
-        }
-      }
+      found = this.resolveIn(dir, name);
       if (found) break;
     }
-    this.resolved.set(key, found ?? null);
+    this.resolved.set(key, found);
+    return found ?? undefined;
+  }
+
+  /** The file of module `name` under one search folder, or null. */
+  private resolveIn(dir: string, name: string): string | null {
+    let known = this.resolvedIn.get(dir);
+    if (!known) this.resolvedIn.set(dir, (known = new Map()));
+    const hit = known.get(name);
+    if (hit !== undefined) return hit;
+    const segments = name.split('.');
+    // `a.b.c` lies under the folder `a`: most dotted names asked (`asyncio.sleep`, a class's
+    // method) have none in this search folder.
+    if (segments.length > 1 && !this.workspace.folderMayExist(path.join(dir, segments[0]))) {
+      known.set(name, null);
+      return null;
+    }
+    const base = path.join(dir, ...segments);
+    let found: string | null = null;
+    for (const candidate of [`${base}.py`, path.join(base, '__init__.py'), `${base}.pyi`, path.join(base, '__init__.pyi')]) {
+      if (this.isFile(candidate)) {
+        found = candidate;
+        break;
+      }
+    }
+    known.set(name, found);
     return found;
   }
 
@@ -672,6 +695,8 @@ export class PythonWorkspace {
   private readonly workspaceFiles = new Set<string>();
   /** Folder listings (lower-cased names; null: no such folder), read once to rule out missing files. */
   private readonly listings = new Map<string, ReadonlySet<string> | null | undefined>();
+  /** The folders holding prepared files and open documents (which exist whatever the disk says). */
+  private knownFolders: Set<string> | undefined;
 
   constructor(
     readonly fs: IndexFileSystem,
@@ -690,6 +715,7 @@ export class PythonWorkspace {
    */
   prepare(files: readonly string[]): void {
     for (const f of files) this.prepared.add(path.resolve(f));
+    this.knownFolders = undefined;
   }
 
   /** An open document's text (the server), which the index sees instead of the disk. */
@@ -732,6 +758,7 @@ export class PythonWorkspace {
     this.prepared.delete(file);
     this.usageIndexes.clear();
     this.listings.clear();
+    this.knownFolders = undefined;
     const base = path.basename(file);
     if ((ROOT_MARKERS as readonly string[]).includes(base) || base === '__init__.py' || base === '__init__.pyi') {
       // Roots and package boundaries may have moved.
@@ -757,6 +784,25 @@ export class PythonWorkspace {
     if (listing === undefined) return true;
     const name = path.basename(entry);
     return listing !== null && (!ASCII.test(name) || listing.has(name.toLowerCase()));
+  }
+
+  /**
+   * False when no file can lie under `folder`: it is missing from its parent's listing, and holds
+   * no prepared file or open document. Module resolution asks this for a name's first segment
+   * before it asks about each candidate file under it.
+   */
+  folderMayExist(folder: string): boolean {
+    if (!this.knownFolders) {
+      const known = new Set<string>();
+      for (const f of [...this.prepared, ...this.documents.keys()]) {
+        for (let d = path.dirname(f); !known.has(d); d = path.dirname(d)) {
+          known.add(d);
+          if (path.dirname(d) === d) break;
+        }
+      }
+      this.knownFolders = known;
+    }
+    return this.knownFolders.has(folder) || this.mayExist(folder);
   }
 
   /**
@@ -831,9 +877,15 @@ export class PythonWorkspace {
 
   /** Module name, package and import search paths of a file. */
   locate(file: string): ModuleLocation {
+    // Asked with the same absolute path again and again (every import resolved from a file).
+    const known = this.locations.get(file);
+    if (known) return known;
     const abs = path.resolve(file);
     const cached = this.locations.get(abs);
-    if (cached) return cached;
+    if (cached) {
+      this.locations.set(file, cached);
+      return cached;
+    }
     const root = this.rootOf(abs);
     const dir = path.dirname(abs);
     const src = path.join(root, 'src');
@@ -852,7 +904,7 @@ export class PythonWorkspace {
     const moduleName = rel.length > 0 ? rel.join('.') : path.basename(dir);
     const packageName = isPackage ? moduleName : rel.slice(0, -1).join('.');
     const searchPaths = unique([base, dir, src, root]);
-    const location: ModuleLocation = { moduleName, packageName, searchPaths, root };
+    const location: ModuleLocation = { moduleName, packageName, searchPaths, searchKey: searchPaths.join('\0'), root };
     this.locations.set(abs, location);
     return location;
   }
