@@ -1,8 +1,8 @@
 // The CLI's Python parse pool (server/src/python/parse-pool.ts, worker threads running the bundled
 // dist/python-parse-worker.js): a tree made in a worker must be exactly the tree the main thread
-// makes; a text other than the one given, a file nested too deeply, and a file no worker started
-// are left to the caller; workers stay within their lead; and a CLI run reports the same with and
-// without the pool.
+// makes; a file needed before its turn is parsed next; a text other than the one given and a file
+// nested too deeply are left to the caller; workers stay within their lead; and a CLI run reports
+// the same with and without the pool.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -98,18 +98,23 @@ describe('Python parse pool (worker threads)', function () {
     assert.equal(pool.take('/v/b.py', files[2].text), undefined, 'taken once');
   });
 
-  it('gives a file the main thread claims first to no worker', async () => {
-    // Many files, and the last one claimed before the workers can reach it.
+  it('has a worker parse next a file the main thread needs before its turn', async () => {
+    // Many files, and the last one asked for first (as an import is).
     const text = (i: number) => `async def f${i}():\n    return ${i}\n`.repeat(200);
     const files = Array.from({ length: 200 }, (_, i) => ({ path: `/v/m${i}.py`, text: text(i) }));
-    const pool = await startPool(files);
+    // With a lead of 20 files, the workers cannot reach the last file in order before it is taken.
+    const pool = await startPool(files, { maxAhead: 20 * text(0).length });
     const last = files[files.length - 1];
-    assert.equal(pool.take(last.path, last.text), undefined, 'claimed for the caller');
+    const tree = pool.take(last.path, last.text);
+    assert.ok(tree, 'made by a worker, waited for');
+    assert.deepEqual(tree.arrays, parseHere(last.text).arrays);
+    assert.ok(pool.delivered() < files.length / 2, `${pool.delivered()} files parsed before it`);
     for (const f of files.slice(0, -1)) {
-      const tree = pool.take(f.path, f.text);
-      if (tree) assert.deepEqual(tree.arrays, parseHere(f.text).arrays);
+      const t = pool.take(f.path, f.text);
+      assert.ok(t, f.path);
+      assert.deepEqual(t.arrays, parseHere(f.text).arrays);
     }
-    assert.equal(pool.counts.fromWorkers + pool.counts.toCaller, files.length);
+    assert.equal(pool.counts.fromWorkers, files.length);
   });
 
   it('keeps its workers within their lead over the analysis, and finishes with the smallest lead', async () => {

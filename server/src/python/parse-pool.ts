@@ -1,10 +1,10 @@
 // The parse pool of a CLI run: worker threads (parse-worker.ts) parse the run's Python files ahead
 // of the analysis, in the order the run analyses them, while the main thread runs the rules. A
 // tree crosses over as the one buffer of its arrays (syntax.ts treeArrays), transferred, not
-// copied. The analysis stays synchronous: take() returns the tree a worker made for a file, waits
-// for it if a worker is parsing it, and otherwise claims the file so that no worker starts it
-// (the caller then parses it itself, as without a pool). The same parser, the same wasm and the
-// same copy make the same tree in any thread.
+// copied. The analysis stays synchronous: take() returns the tree a worker made for a file, or
+// waits for it (a file needed before its turn, an import, is made the next one a worker parses).
+// The same parser, the same wasm and the same copy make the same tree in any thread; a file the
+// workers cannot parse is left to the caller, as without a pool.
 //
 // Used only where the workers can pay for themselves: the bundled worker script is there (a run
 // from sources has none), more than one CPU, and enough text.
@@ -39,6 +39,8 @@ export const DELIVERED = 0;
 export const STOPPED = 1;
 /** Characters of text sent and not yet taken by the main thread. */
 export const OUTSTANDING = 2;
+/** 1 + the number of the file the main thread waits for and no worker has started (0: none). */
+export const URGENT = 3;
 export const STATE_INTS = 4;
 // A file's claim.
 export const WORKER_CLAIM = 1;
@@ -129,9 +131,10 @@ export class ParsePool {
   }
 
   /**
-   * The tree of `file` if a worker parsed (or is parsing) exactly `text`; undefined when the caller
-   * must parse it: no worker started it (it is now claimed so that none will), a worker gave up on
-   * it, or the text is not the one the pool was given.
+   * The tree of `file` if the pool was given exactly `text` for it: a worker's, waited for (a file
+   * no worker has started yet is the next one a worker parses). Undefined when the caller must
+   * parse it: a worker gave up on it (too deep, a WebAssembly error), the workers stopped, or the
+   * text is not the one the pool was given (the file is then claimed so that no worker starts it).
    */
   take(file: string, text: string): SyntaxTree | undefined {
     const id = this.byFile.get(file);
@@ -143,7 +146,12 @@ export class ParsePool {
       return this.settle(id, undefined);
     }
     if (!slot.result) {
-      if (this.claim(id)) return this.settle(id, undefined);
+      if (Atomics.load(this.claims, id) === 0) {
+        // Needed before the workers got to it (an import): the next file a worker parses. The
+        // main thread waits meanwhile; the workers keep the cores busy.
+        Atomics.store(this.state, URGENT, id + 1);
+        Atomics.notify(this.state, OUTSTANDING);
+      }
       this.waitFor(slot);
     }
     const r = slot.result!;
@@ -158,10 +166,9 @@ export class ParsePool {
     for (const p of this.ports) p.close();
   }
 
-  /** Claims a file for the main thread: true unless a worker already has it (or had). */
-  private claim(id: number): boolean {
-    const was = Atomics.compareExchange(this.claims, id, 0, MAIN_CLAIM);
-    return was === 0 || was === MAIN_CLAIM;
+  /** Claims a file for the main thread, unless a worker already has it. */
+  private claim(id: number): void {
+    Atomics.compareExchange(this.claims, id, 0, MAIN_CLAIM);
   }
 
   /** Answers the workers have sent so far (tests). */

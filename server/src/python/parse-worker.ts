@@ -3,8 +3,8 @@
 // thread as one transferred buffer. Bundled to dist/python-parse-worker.js.
 //
 // Which thread parses a file is decided by one compare-and-swap on its slot of the shared claims:
-// a worker claims a file just before parsing it, the main thread claims one it needs and no worker
-// has started. A worker stays at most `maxAhead` characters of text ahead of what the main thread
+// a worker claims a file just before parsing it (a file the main thread is waiting for first), the
+// main thread only one whose text it no longer has. A worker stays at most `maxAhead` characters of text ahead of what the main thread
 // has taken. Nothing here throws to the main thread: a file this worker cannot parse (too deep for
 // the parser, or a WebAssembly error) is sent back without a tree, and after a WebAssembly error
 // the worker stops (the main thread parses what is left, and meets the same error itself).
@@ -12,7 +12,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { MAX_INDENT_LEVELS, tooDeep } from './indentation';
 import { createPythonParser, loadPython } from './parser';
 import { readArrays } from './wasm';
-import { DELIVERED, OUTSTANDING, STATE_INTS, STOPPED, WORKER_CLAIM, type ParsedMessage, type WorkerInput } from './parse-pool';
+import { DELIVERED, OUTSTANDING, STATE_INTS, STOPPED, URGENT, WORKER_CLAIM, type ParsedMessage, type WorkerInput } from './parse-pool';
 
 async function main(): Promise<void> {
   const { port, shared, texts, maxAhead } = workerData as WorkerInput;
@@ -27,13 +27,24 @@ async function main(): Promise<void> {
   try {
     await loadPython();
     const parser = createPythonParser();
-    for (let id = 0; id < texts.length; id++) {
-      if (Atomics.load(claims, id) !== 0) continue;
-      // Room ahead of the analysis (the main thread lowers OUTSTANDING as it takes trees).
-      for (let ahead = Atomics.load(state, OUTSTANDING); ahead > maxAhead; ahead = Atomics.load(state, OUTSTANDING)) {
-        Atomics.wait(state, OUTSTANDING, ahead, 100);
+    let next = 0;
+    /**
+     * The file to parse next: the one the main thread waits for (URGENT), else the next in order
+     * once there is room ahead of the analysis (the main thread lowers OUTSTANDING as it takes
+     * trees, and wakes the workers when it posts an urgent file); -1 when every file is claimed.
+     */
+    const pick = (): number => {
+      for (;;) {
+        const urgent = Atomics.load(state, URGENT) - 1;
+        if (urgent >= 0 && Atomics.compareExchange(claims, urgent, 0, WORKER_CLAIM) === 0) return urgent;
+        while (next < texts.length && Atomics.load(claims, next) !== 0) next++;
+        if (next >= texts.length) return -1;
+        const ahead = Atomics.load(state, OUTSTANDING);
+        if (ahead > maxAhead) Atomics.wait(state, OUTSTANDING, ahead, 100);
+        else if (Atomics.compareExchange(claims, next, 0, WORKER_CLAIM) === 0) return next++;
       }
-      if (Atomics.compareExchange(claims, id, 0, WORKER_CLAIM) !== 0) continue;
+    };
+    for (let id = pick(); id >= 0; id = pick()) {
       const text = texts[id];
       if (tooDeep(text, MAX_INDENT_LEVELS)) {
         send({ id });
