@@ -21,6 +21,12 @@ import type { SyntaxNode, SyntaxTree } from './syntax';
 import { grammarOf, readTree } from './wasm';
 import { ParsePool } from './parse-pool';
 
+// What a grammar symbol is to the walk of run().
+const PLAIN = 0;
+const HANDLED = 1;
+const COMMENT = 2;
+const ERROR = 3;
+
 /** Open documents whose last tree is kept for incremental re-parsing (trees live in wasm memory). */
 const MAX_KEPT_TREES = 32;
 /**
@@ -318,22 +324,35 @@ export class PythonBackend implements LanguageBackend {
     const comments: Comment[] = [];
     const syntaxErrors: SyntaxProblem[] = [];
     // One walk, in node order. A node object is made only for nodes a rule handles.
-    const { count, after, start, end, missing } = tree.arrays;
+    const { count, after, start, end, missing, symbol } = tree.arrays;
     const checkMissing = tree.hasError;
+    const types = tree.grammar.types;
+    // What each grammar symbol is to the walk, decided once per file rather than per node.
+    const roles = new Uint8Array(types.length);
+    for (let s = 0; s < types.length; s++) {
+      const type = types[s] || 'ERROR';
+      roles[s] = type === 'comment' ? COMMENT : type === 'ERROR' ? ERROR : rules.handles(type) ? HANDLED : PLAIN;
+    }
+    // With a time budget every node goes through the dispatch, which looks at the clock.
+    const visitAll = request.timeBudgetMs !== undefined;
     let at = 0;
     const current = () => tree.node(at)!;
     for (let i = 0; i < count; ) {
-      const type = tree.typeOf(i);
-      let descend = type !== 'ERROR';
-      if (type === 'comment') {
+      const s = symbol[i];
+      const role = s < roles.length ? roles[s] : ERROR;
+      if (role === COMMENT) {
         comments.push({ start: start[i], end: end[i], text: text.slice(start[i], end[i]) });
-        descend = false;
-      } else if (descend) {
-        if (checkMissing && missing[i] === 1) syntaxErrors.push({ start: start[i], end: end[i], message: `missing ${type}` });
-        at = i;
-        rules.visit(type, current);
+        i = after[i];
+      } else if (role === ERROR) {
+        i = after[i];
+      } else {
+        if (checkMissing && missing[i] === 1) syntaxErrors.push({ start: start[i], end: end[i], message: `missing ${types[s]}` });
+        if (role === HANDLED || visitAll) {
+          at = i;
+          rules.visit(types[s], current);
+        }
+        i++;
       }
-      i = descend ? i + 1 : after[i];
     }
     // ERROR nodes are not entered by the walk; collect them (and comments inside them) here.
     if (tree.hasError) collectErrors(tree, syntaxErrors, comments);
