@@ -45,7 +45,7 @@ function parseHere(text: string): SyntaxTree {
 
 async function startPool(files: { path: string; text: string }[], options: PoolOptions = {}): Promise<ParsePool> {
   await loadPython();
-  const pool = ParsePool.start(files, grammarOf(pythonRuntime()!.language), { script: SCRIPT, workers: 2, minText: 0, ...options });
+  const pool = ParsePool.start(files, () => grammarOf(pythonRuntime()!.language), { script: SCRIPT, workers: 2, minText: 0, ...options });
   assert.ok(pool, 'a pool starts');
   return pool;
 }

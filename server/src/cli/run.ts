@@ -455,9 +455,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     list.push(s);
     byBackend.set(s.backend, list);
   }
-  // Only the backends that have files get ready (loading the Python grammar costs time).
-  await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
+  // Prepared first (the Python parse threads start loading meanwhile); only the backends that have
+  // files get ready (loading the Python grammar costs time).
   for (const [backend, list] of byBackend) timed('prepare', () => backend.prepare?.(list.map((s) => s.path), list.map((s) => s.text!)));
+  await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
 
   const progress = new Progress(io.stderr, sources.length, cwd, io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD);
   const loggedFailures = new Set<string>();

@@ -193,11 +193,9 @@ export class PythonBackend implements LanguageBackend {
     });
     this.workspace.prepare(mine.map((f) => f.path));
     for (const f of mine) this.awaiting.add(f.path);
-    // A run that gives the texts is parsed ahead in worker threads, when that pays.
-    if (texts && !this.pool) {
-      const language = pythonRuntime()?.language;
-      if (language) this.pool = ParsePool.start(mine as { path: string; text: string }[], grammarOf(language));
-    }
+    // A run that gives the texts is parsed ahead in worker threads, when that pays (they may start
+    // before this thread's own parser is loaded).
+    if (texts && !this.pool) this.pool = ParsePool.start(mine as { path: string; text: string }[], () => grammarOf(this.runtime().language));
   }
 
   knowWorkspaceFiles(files: readonly string[]): void {

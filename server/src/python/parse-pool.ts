@@ -97,7 +97,8 @@ export class ParsePool {
     workerCount: number,
     script: string,
     maxAhead: number,
-    private readonly grammar: Grammar,
+    /** The grammar of the trees handed out (the main thread's runtime, loaded by the first take()). */
+    private readonly grammar: () => Grammar,
   ) {
     this.slots = files.map((f) => ({ text: f.text, length: f.text.length }));
     files.forEach((f, i) => this.byFile.set(f.path, i));
@@ -121,7 +122,7 @@ export class ParsePool {
    * A pool for the files of a run (in the order they will be analysed), or undefined when one
    * would not pay: no worker script beside this bundle, one CPU, or little text.
    */
-  static start(files: readonly { path: string; text: string }[], grammar: Grammar, options: PoolOptions = {}): ParsePool | undefined {
+  static start(files: readonly { path: string; text: string }[], grammar: () => Grammar, options: PoolOptions = {}): ParsePool | undefined {
     const script = options.script ?? path.join(__dirname, WORKER_SCRIPT);
     const wanted = options.workers ?? workersWanted();
     let total = 0;
@@ -155,7 +156,7 @@ export class ParsePool {
       this.waitFor(slot);
     }
     const r = slot.result!;
-    const tree = r.buffer ? new SyntaxTree(text, treeArrays(r.count!, r.buffer), this.grammar, r.hasError!) : undefined;
+    const tree = r.buffer ? new SyntaxTree(text, treeArrays(r.count!, r.buffer), this.grammar(), r.hasError!) : undefined;
     return this.settle(id, tree);
   }
 
