@@ -78,6 +78,8 @@ const typescriptApart = {
 const entries = [
   { names: ['cli'], entryPoints: ['server/src/cli.ts'], outfile: path.join(dist, 'cli.js'), plugins: [typescriptApart] },
   { names: ['cli', 'server'], entryPoints: [require.resolve('typescript')], outfile: path.join(dist, 'typescript.js') },
+  // The CLI's Python parse pool (python/parse-pool.ts) starts its worker threads from this file.
+  { names: ['cli'], entryPoints: ['server/src/python/parse-worker.ts'], outfile: path.join(dist, 'python-parse-worker.js') },
   { names: ['server'], entryPoints: ['server/src/server.ts'], outfile: path.join(dist, 'server.js'), plugins: [typescriptApart] },
   { names: ['client'], entryPoints: ['client/src/extension.ts'], outfile: path.join(dist, 'client.js'), external: ['vscode'] },
 ].filter((e) => fs.existsSync(e.entryPoints[0]) && (!only || e.names.includes(only)));

@@ -566,10 +566,20 @@ describe('CLI (built)', function () {
   });
 
   it('--stats prints time per phase and per rule, file count and wall time to stderr; stdout stays JSON', () => {
-    const r = cli(['--stats', '-f', 'json'], project('basic'));
+    const r = cli(['--stats', '-f', 'json', '--include-hints'], project('basic'));
     json(r);
-    for (const phase of ['phase', 'find files', 'read', 'program', 'rule:unused-async']) assert.match(r.stderr, new RegExp(`^${phase} `, 'm'));
+    for (const phase of ['phase', 'find files', 'read', 'program', 'rule:unawaited', 'rule:unused-async']) assert.match(r.stderr, new RegExp(`^${phase} `, 'm'));
     assert.match(r.stderr, /^files: 4 {2}wall: \d+\.\d ms/m);
+  });
+
+  it('does not run a rule whose findings the run would drop (hints without --include-hints, all but errors with --quiet)', () => {
+    const ran = (args: string[]) => [...cli(['--stats', '-f', 'json', ...args], project('basic')).stderr.matchAll(/^rule:(\S+)/gm)].map((m) => m[1]);
+    assert.ok(!ran([]).includes('unused-async'), 'a hint, dropped');
+    assert.ok(ran([]).includes('unawaited'));
+    assert.ok(ran(['--report-unused-disable-directives']).includes('unused-async'), 'its findings can use a directive');
+    const quiet = ran(['--quiet', '--rule', 'unawaited=error']);
+    assert.ok(quiet.includes('unawaited') && quiet.includes('nested-event-loop'), 'errors');
+    assert.ok(!quiet.includes('blocking-call') && !quiet.includes('sequential-await'), 'a warning and an info, dropped');
   });
 
   it('the bundled examples show a finding of every TypeScript rule', () => {

@@ -169,6 +169,78 @@ describe('python module index: locations and lookups', () => {
     assert.equal(count(), before);
   });
 
+  it('rules out missing import candidates from folder listings, with the same answers as asking each file', async () => {
+    let asked = 0;
+    const counting = (listFolder: boolean): IndexFileSystem => ({
+      readFile: (f) => nodeIndexFileSystem.readFile(f),
+      exists: (e) => nodeIndexFileSystem.exists(e),
+      isFile(f) {
+        asked++;
+        return nodeIndexFileSystem.isFile(f);
+      },
+      ...(listFolder ? { listFolder: (d: string) => nodeIndexFileSystem.listFolder!(d) } : {}),
+    });
+    const from = path.join(PROJECT, 'tests/test_api.py');
+    const names = ['shop.db', 'shop', 'shop.jobs.nightly', 'shop.nowhere', 'asyncio', 'asyncio.sleep', 'shop.db.Repository.close', 'tests.test_api'];
+    const answers = (listFolder: boolean) => {
+      asked = 0;
+      const index = new PythonBackend({ fs: counting(listFolder) }).workspace.indexFor(from);
+      return { found: names.map((n) => index.resolveModule(n, from)), asked };
+    };
+    const plain = answers(false);
+    const listed = answers(true);
+    assert.deepEqual(listed.found, plain.found);
+    assert.equal(plain.found.filter(Boolean).length, 4, 'the names that exist are found');
+    assert.ok(listed.asked * 4 < plain.asked, `${listed.asked} files asked with listings, ${plain.asked} without`);
+  });
+
+  it("resolves an open document's module in a folder not on disk yet", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-index-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "x"\n');
+      const main = path.join(dir, 'main.py');
+      fs.writeFileSync(main, 'from newpkg.mod import work\n');
+      const { backend } = await pythonLinter();
+      const index = backend.workspace.indexFor(main);
+      assert.equal(index.resolveModule('newpkg.mod', main), undefined);
+      const doc = path.join(dir, 'newpkg', 'mod.py');
+      backend.workspace.setDocument(doc, 'async def work():\n    pass\n');
+      assert.equal(index.resolveModule('newpkg.mod', main), doc);
+      assert.deepEqual(index.lookup('newpkg.mod.work', main), { kind: 'function', isAsync: true, file: doc });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds a module on a file system that ignores case, whatever case its listing spells', async () => {
+    // A case-insensitive disk: `Shop/DB.py` answers for `shop/db.py`.
+    const files = new Map([['/w/Shop/__init__.py', ''], ['/w/Shop/DB.py', 'async def fetch():\n    pass\n'], ['/w/pyproject.toml', '']]);
+    const key = (f: string) => f.toLowerCase();
+    const byKey = new Map([...files].map(([f, t]) => [key(f), t]));
+    const folders = new Map<string, string[]>();
+    for (const f of files.keys()) {
+      for (let child = f, d = path.posix.dirname(f); child !== d; child = d, d = path.posix.dirname(d)) {
+        const list = folders.get(key(d)) ?? [];
+        if (!list.includes(path.posix.basename(child))) list.push(path.posix.basename(child));
+        folders.set(key(d), list);
+      }
+    }
+    const fs: IndexFileSystem = {
+      readFile: (f) => byKey.get(key(f)),
+      isFile: (f) => byKey.has(key(f)),
+      exists: (e) => byKey.has(key(e)) || folders.has(key(e)),
+      listFolder: (d) => folders.get(key(d)) ?? null,
+    };
+    const backend = new PythonBackend({ fs });
+    await backend.ready();
+    const ws = backend.workspace;
+    const from = '/w/shop/api.py';
+    const index = ws.indexFor(from);
+    assert.equal(index.resolveModule('shop.db', from), '/w/shop/db.py');
+    assert.equal(index.lookup('shop.db.fetch', from)?.kind, 'function');
+    assert.equal(index.resolveModule('shop.other', from), undefined);
+  });
+
   it('follows changes on disk reported by fileChanged', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-index-'));
     try {

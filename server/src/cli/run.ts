@@ -15,7 +15,7 @@ import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
 import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
-import type { Finding, LintResult, SeverityOrOff } from '../engine/types';
+import type { Finding, LintResult, Severity, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
 import { ruleDocsDir } from '../engine/rule-docs';
 import { readRegularFile, walk } from '../engine/walk';
@@ -470,12 +470,17 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       recording.set(b.language, b);
     }
   }
-  // Only the backends that have files get ready (loading the Python grammar costs time).
+  // Prepared first (the Python parse threads start loading meanwhile); only the backends that have
+  // files get ready (loading the Python grammar costs time). With --cache, only the files the
+  // cache cannot answer are parsed ahead, once they are known.
+  for (const [backend, list] of byBackend) timed('prepare', () => backend.prepare?.(list.map((s) => s.path), cache ? undefined : list.map((s) => s.text!)));
   await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
-  for (const [backend, list] of byBackend) timed('prepare', () => backend.prepare?.(list.map((s) => s.path)));
   /** Results reused from the cache: the file's text, configuration and dependencies are unchanged. */
   const hits = new Map<SourceFile, LintResult>();
-  if (cache) timed('cache', () => findHits(cache, sources, hits, fixing ? { unsafe: values['unsafe-fixes'] } : undefined));
+  if (cache) {
+    timed('cache', () => findHits(cache, sources, hits, fixing ? { unsafe: values['unsafe-fixes'] } : undefined));
+    for (const [backend, list] of byBackend) backend.parseAhead?.(list.filter((s) => !hits.has(s)).map((s) => ({ path: s.path, text: s.text! })));
+  }
 
   const progress = new Progress(io.stderr, sources.length, cwd, io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD);
   const loggedFailures = new Set<string>();
@@ -493,6 +498,14 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   /** --add-noqa: what it did. */
   const noqa: NoqaTally = { directives: 0, files: 0, unsuppressible: [], syntaxErrorFiles: [], unwritable: [] };
   const reported = (f: Finding) => (values['include-hints'] || f.severity !== 'hint') && (!values.quiet || f.severity === 'error');
+  // Rules whose every finding `reported` would drop are not run, unless something else reads
+  // their findings: fixes (--fix applies them whatever their severity), unused-directive reports
+  // (a directive is used by a finding it suppresses) and --add-noqa.
+  const unreported = new Set<Severity>();
+  if (!addNoqa && !values['report-unused-disable-directives']) {
+    if (!values['include-hints']) unreported.add('hint');
+    if (values.quiet) for (const s of ['info', 'warning'] as const) unreported.add(s);
+  }
   /** Findings left after --fix that have fixes, none of them safe. */
   let suggestions = 0;
   /** Whether a fix changed a text the backends analysed (then the cache is not written). */
@@ -543,7 +556,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
           }
         }
       } else {
-        result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined });
+        result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined, unreported });
         if (addNoqa) result = timed('add-noqa', () => addDirectives(linter, s, result, reported, values['add-noqa-reason'], noqa, cwd));
       }
       if (cache && !hit && !textsChanged) timed('cache', () => remember(cache, s, result));
@@ -615,7 +628,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   if (addNoqa) io.stderr.write(noqaSummary(noqa));
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
-  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0, cache ? fromCache : undefined));
+  if (stats) {
+    io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0, cache ? fromCache : undefined));
+    for (const backend of byBackend.keys()) for (const note of backend.runNotes?.() ?? []) io.stderr.write(`${note}\n`);
+  }
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;

@@ -7,7 +7,7 @@
 // root: the folder of the configuration file, or with none the CLI's current folder (for files
 // outside it, their project's top folder: cli/run.ts lintRootOf) / the server's workspace folder).
 import path from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parse as parseToml } from 'smol-toml';
 import schema from '../../../schemas/async-lint.schema.json';
 import { RULES, RULE_IDS, unknownRuleMessage } from './rules';
@@ -144,7 +144,11 @@ export interface ConfigFileSystem {
 
 let validator: ValidateFunction | undefined;
 function validate(data: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  // A require, not an import: a run with no configuration file never loads the validator.
+  if (!validator) {
+    const { default: Ajv } = require('ajv') as typeof import('ajv');
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  }
   return validator(data) ? [] : (validator.errors ?? []);
 }
 

@@ -78,10 +78,17 @@ export interface LanguageBackend {
   /** Where a suppression directive may be written in a text (for --add-noqa). */
   lineSafety?(path: string, text: string): LineSafety;
   /**
-   * Announces every file a run will analyse before the first analysis (the CLI does this), so a
-   * backend can build one program or index for all of them instead of growing it file by file.
+   * Announces every file a run will analyse before the first analysis (the CLI does this, in the
+   * order it will analyse them, with their texts), so a backend can build one program or index for
+   * all of them instead of growing it file by file, or parse them ahead in other threads.
    */
-  prepare?(files: readonly string[]): void;
+  prepare?(files: readonly string[], texts?: readonly string[]): void;
+  /**
+   * The CLI with --cache: of the prepared files, those it will analyse (its cache misses), with
+   * their texts, in order; a backend may parse them ahead in other threads, as prepare() with
+   * texts does for all of them.
+   */
+  parseAhead?(files: readonly { path: string; text: string }[]): void;
   /**
    * The workspace's files (the server, at start and when folders change), for questions about the
    * whole workspace (where is this name used?); unlike prepare(), they are not all to be analysed.
@@ -93,6 +100,8 @@ export interface LanguageBackend {
   closeDocument?(file: string): void;
   /** What the backend offers the CLI's --cache (see CacheSupport); without it nothing is cached. */
   readonly cache?: CacheSupport;
+  /** Lines for the CLI's --stats about how the run went (Python: files parsed in worker threads). */
+  runNotes?(): readonly string[];
 }
 
 /**
@@ -129,6 +138,11 @@ export interface LintOptions {
   timeBudgetMs?: number;
   /** See AnalysisRequest.notebook: the text is a notebook's code cells, analysed as Python. */
   notebook?: NotebookCells;
+  /**
+   * Severities whose findings the caller drops unseen (the CLI's hints without --include-hints):
+   * rules configured at one of them are not run at all for this file.
+   */
+  unreported?: ReadonlySet<Severity>;
 }
 
 export const TOO_DEEP_MESSAGE = 'skipped: nested too deeply to analyse (the parser ran out of stack)';
@@ -187,7 +201,11 @@ export class Linter {
     const skipped = this.skipReason(text, config);
     if (skipped) return { ...base, skipped };
 
-    const rules = backend.ruleIds.filter((id) => (config.severities.get(id) ?? 'off') !== 'off');
+    const unreported = options.unreported;
+    const rules = backend.ruleIds.filter((id) => {
+      const severity = config.severities.get(id) ?? 'off';
+      return severity !== 'off' && !unreported?.has(severity);
+    });
     const timings: Record<string, number> | undefined = options.timings ? {} : undefined;
     let analysis: Analysis;
     try {

@@ -19,7 +19,14 @@ import { walkTree, type PyRule, type PyRuleContext } from './rule';
 import { pythonLineSafety } from './line-safety';
 import { PY_RULES } from './rules';
 import type { SyntaxNode, SyntaxTree } from './syntax';
-import { readTree } from './wasm';
+import { grammarOf, readTree } from './wasm';
+import { ParsePool } from './parse-pool';
+
+// What a grammar symbol is to the walk of run().
+const PLAIN = 0;
+const HANDLED = 1;
+const COMMENT = 2;
+const ERROR = 3;
 
 /** Open documents whose last tree is kept for incremental re-parsing (trees live in wasm memory). */
 const MAX_KEPT_TREES = 32;
@@ -72,6 +79,8 @@ export class PythonBackend implements LanguageBackend {
   readonly parseCount = { full: 0, incremental: 0 };
   /** The CLI's --cache: records what each analysis asked of the workspace. */
   readonly cache: PyCacheSupport;
+  /** Worker threads parsing a CLI run's files ahead of their analysis (see prepare()). */
+  private pool: ParsePool | undefined;
 
   constructor(options: PythonBackendOptions | readonly PyRule[] = {}) {
     const opts: PythonBackendOptions = Array.isArray(options) ? { rules: options as readonly PyRule[] } : (options as PythonBackendOptions);
@@ -80,7 +89,7 @@ export class PythonBackend implements LanguageBackend {
     this.ruleIds = rules.map((r) => r.id);
     this.workspace = new PythonWorkspace(
       opts.fs ?? nodeIndexFileSystem,
-      (text) => this.parseForIndex(text),
+      (text, file) => this.parseForIndex(text, file),
       (file, text, syntax) => this.adopt(file, text, syntax),
     );
     this.cache = new PyCacheSupport(this.workspace);
@@ -162,9 +171,9 @@ export class PythonBackend implements LanguageBackend {
   }
 
   /** A module's tree for the index; a module nested too deeply to parse is simply unknown. */
-  private parseForIndex(text: string): SyntaxTree | undefined {
+  private parseForIndex(text: string, file: string): SyntaxTree | undefined {
     try {
-      return this.parseSyntax(text);
+      return this.pool?.take(file, text) ?? this.parseSyntax(text);
     } catch (e) {
       if (e instanceof AnalysisStopped && e.skip.reason === 'too-deep') return undefined;
       throw e;
@@ -181,10 +190,21 @@ export class PythonBackend implements LanguageBackend {
     }
   }
 
-  prepare(files: readonly string[]): void {
-    const mine = files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py'));
-    this.workspace.prepare(mine);
-    for (const f of mine) this.awaiting.add(path.resolve(f));
+  prepare(files: readonly string[], texts?: readonly string[]): void {
+    const mine: { path: string; text?: string }[] = [];
+    files.forEach((f, i) => {
+      if (this.extensions.includes(path.extname(f).toLowerCase() as '.py')) mine.push({ path: path.resolve(f), text: texts?.[i] });
+    });
+    this.workspace.prepare(mine.map((f) => f.path));
+    for (const f of mine) this.awaiting.add(f.path);
+    // A run that gives the texts is parsed ahead in worker threads, when that pays (they may start
+    // before this thread's own parser is loaded).
+    if (texts) this.parseAhead(mine as { path: string; text: string }[]);
+  }
+
+  parseAhead(files: readonly { path: string; text: string }[]): void {
+    const mine = files.filter((f) => this.extensions.includes(path.extname(f.path).toLowerCase() as '.py')).map((f) => ({ path: path.resolve(f.path), text: f.text }));
+    if (!this.pool) this.pool = ParsePool.start(mine, () => grammarOf(this.runtime().language));
   }
 
   knowWorkspaceFiles(files: readonly string[]): void {
@@ -248,7 +268,7 @@ export class PythonBackend implements LanguageBackend {
       this.forgetTree(file);
       // The tree the module index parsed for this text, when another file imported it first.
       if (pending && pending.text === text && version === undefined) return pending.syntax;
-      return this.parseSyntax(text);
+      return (version === undefined ? this.pool?.take(file, text) : undefined) ?? this.parseSyntax(text);
     }
     const last = this.kept.get(file);
     let tree: Tree;
@@ -312,22 +332,35 @@ export class PythonBackend implements LanguageBackend {
     const comments: Comment[] = [];
     const syntaxErrors: SyntaxProblem[] = [];
     // One walk, in node order. A node object is made only for nodes a rule handles.
-    const { count, after, start, end, missing } = tree.arrays;
+    const { count, after, start, end, missing, symbol } = tree.arrays;
     const checkMissing = tree.hasError;
+    const types = tree.grammar.types;
+    // What each grammar symbol is to the walk, decided once per file rather than per node.
+    const roles = new Uint8Array(types.length);
+    for (let s = 0; s < types.length; s++) {
+      const type = types[s] || 'ERROR';
+      roles[s] = type === 'comment' ? COMMENT : type === 'ERROR' ? ERROR : rules.handles(type) ? HANDLED : PLAIN;
+    }
+    // With a time budget every node goes through the dispatch, which looks at the clock.
+    const visitAll = request.timeBudgetMs !== undefined;
     let at = 0;
     const current = () => tree.node(at)!;
     for (let i = 0; i < count; ) {
-      const type = tree.typeOf(i);
-      let descend = type !== 'ERROR';
-      if (type === 'comment') {
+      const s = symbol[i];
+      const role = s < roles.length ? roles[s] : ERROR;
+      if (role === COMMENT) {
         comments.push({ start: start[i], end: end[i], text: text.slice(start[i], end[i]) });
-        descend = false;
-      } else if (descend) {
-        if (checkMissing && missing[i] === 1) syntaxErrors.push({ start: start[i], end: end[i], message: `missing ${type}` });
-        at = i;
-        rules.visit(type, current);
+        i = after[i];
+      } else if (role === ERROR) {
+        i = after[i];
+      } else {
+        if (checkMissing && missing[i] === 1) syntaxErrors.push({ start: start[i], end: end[i], message: `missing ${types[s]}` });
+        if (role === HANDLED || visitAll) {
+          at = i;
+          rules.visit(types[s], current);
+        }
+        i++;
       }
-      i = descend ? i + 1 : after[i];
     }
     // ERROR nodes are not entered by the walk; collect them (and comments inside them) here.
     if (tree.hasError) collectErrors(tree, syntaxErrors, comments);
@@ -340,6 +373,13 @@ export class PythonBackend implements LanguageBackend {
       if (timings) timings.names = (timings.names ?? 0) + (performance.now() - s0);
     }
     return { reports, comments, syntaxErrors, ruleFailures: rules.failures };
+  }
+
+  runNotes(): readonly string[] {
+    const pool = this.pool;
+    if (!pool) return [];
+    const { fromWorkers, toCaller } = pool.counts;
+    return [`python: ${fromWorkers} of ${fromWorkers + toCaller} files parsed in ${pool.workerCount} worker thread${pool.workerCount === 1 ? '' : 's'}`];
   }
 
   lineSafety(_path: string, text: string): LineSafety {

@@ -58,6 +58,12 @@ export interface IndexFileSystem {
   isFile(file: string): boolean;
   exists(entry: string): boolean;
   /**
+   * The names in a folder: null when it does not exist (or is not a folder), undefined when it
+   * cannot be listed (then nothing is concluded from it). Optional: without it, every import
+   * candidate is asked with isFile().
+   */
+  listFolder?(dir: string): readonly string[] | null | undefined;
+  /**
    * The highest folder searched for a root marker above `file`; undefined (or no method): up to
    * the file system's root (the CLI). The language server gives the workspace folder holding the
    * file, or the file's own folder for a document opened from outside every folder.
@@ -78,6 +84,7 @@ export function guardedIndexFileSystem(
     readFile: (file) => (mayRead(file) ? inner.readFile(file) : undefined),
     isFile: (file) => mayRead(file) && inner.isFile(file),
     exists: (entry) => mayRead(entry) && inner.exists(entry),
+    listFolder: inner.listFolder && ((dir) => (mayRead(dir) ? inner.listFolder!(dir) : undefined)),
     rootBoundary: boundary,
   };
 }
@@ -104,6 +111,14 @@ export const nodeIndexFileSystem: IndexFileSystem = {
   },
   exists(entry) {
     return fs.existsSync(entry);
+  },
+  listFolder(dir) {
+    try {
+      return fs.readdirSync(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
+    }
   },
 };
 
@@ -426,6 +441,8 @@ const MAX_USAGE_SEARCHES = 4;
 export interface ModuleLocation extends ModuleIdentity {
   /** Folders absolute imports are searched in, in order. */
   searchPaths: readonly string[];
+  /** The search paths as one string (a cache key). */
+  searchKey: string;
   root: string;
 }
 
@@ -445,7 +462,7 @@ export interface SummaryStore {
 }
 
 /** Parses a module for its summary; undefined when it will not be parsed (nested too deeply). */
-export type ParseForIndex = (text: string) => SyntaxTree | undefined;
+export type ParseForIndex = (text: string, file: string) => SyntaxTree | undefined;
 
 /**
  * Offered the tree the index parsed to summarise a file. The backend keeps the trees of files its
@@ -458,6 +475,8 @@ export class ModuleIndex {
   private readonly summaries = new Map<string, CachedSummary>();
   private readonly exists = new Map<string, boolean>();
   private readonly resolved = new Map<string, string | null>();
+  /** Per search folder, per module name: its file there, or null (shared by every file that searches the folder). */
+  private readonly resolvedIn = new Map<string, Map<string, string | null>>();
   /** Statistics for tests and --stats: how many modules were parsed for the index. */
   parsed = 0;
 
@@ -478,7 +497,7 @@ export class ModuleIndex {
       this.summaries.set(file, { text, summary: stored });
       return stored;
     }
-    const tree = this.workspace.parse(text);
+    const tree = this.workspace.parse(text, file);
     if (!tree) return undefined;
     this.parsed++;
     const summary = this.store(file, text, tree);
@@ -501,6 +520,7 @@ export class ModuleIndex {
     this.summaries.delete(file);
     this.exists.clear();
     this.resolved.clear();
+    this.resolvedIn.clear();
   }
 
   isFile(file: string): boolean {
@@ -515,22 +535,40 @@ export class ModuleIndex {
   /** The file of a module (`app.db`) as seen from `fromFile`, if it is in the workspace. */
   resolveModule(name: string, fromFile: string): string | undefined {
     const where = this.workspace.locate(fromFile);
-    const key = `${where.searchPaths.join('\0')}\0${name}`;
+    const key = `${where.searchKey}\0${name}`;
     const hit = this.resolved.get(key);
     if (hit !== undefined) return hit ?? undefined;
-    const rel = name.split('.');
-    let found: string | undefined;
+    let found: string | null = null;
     for (const dir of where.searchPaths) {
-      const base = path.join(dir, ...rel);
-      for (const candidate of [`${base}.py`, path.join(base, '__init__.py'), `${base}.pyi`, path.join(base, '__init__.pyi')]) {
-        if (this.isFile(candidate)) {
-          found = candidate;
-          break;
-        }
-      }
+      found = this.resolveIn(dir, name);
       if (found) break;
     }
-    this.resolved.set(key, found ?? null);
+    this.resolved.set(key, found);
+    return found ?? undefined;
+  }
+
+  /** The file of module `name` under one search folder, or null. */
+  private resolveIn(dir: string, name: string): string | null {
+    let known = this.resolvedIn.get(dir);
+    if (!known) this.resolvedIn.set(dir, (known = new Map()));
+    const hit = known.get(name);
+    if (hit !== undefined) return hit;
+    const segments = name.split('.');
+    // `a.b.c` lies under the folder `a`: most dotted names asked (`asyncio.sleep`, a class's
+    // method) have none in this search folder.
+    if (segments.length > 1 && !this.workspace.folderMayExist(path.join(dir, segments[0]))) {
+      known.set(name, null);
+      return null;
+    }
+    const base = path.join(dir, ...segments);
+    let found: string | null = null;
+    for (const candidate of [`${base}.py`, path.join(base, '__init__.py'), `${base}.pyi`, path.join(base, '__init__.pyi')]) {
+      if (this.isFile(candidate)) {
+        found = candidate;
+        break;
+      }
+    }
+    known.set(name, found);
     return found;
   }
 
@@ -681,6 +719,10 @@ export class PythonWorkspace {
    */
   private readonly usageFingerprints = new Map<string, string>();
   fingerprintUsages = false;
+  /** Folder listings (lower-cased names; null: no such folder), read once to rule out missing files. */
+  private readonly listings = new Map<string, ReadonlySet<string> | null | undefined>();
+  /** The folders holding prepared files and open documents (which exist whatever the disk says). */
+  private knownFolders: Set<string> | undefined;
 
   constructor(
     readonly fs: IndexFileSystem,
@@ -699,6 +741,7 @@ export class PythonWorkspace {
    */
   prepare(files: readonly string[]): void {
     for (const f of files) this.prepared.add(path.resolve(f));
+    this.knownFolders = undefined;
   }
 
   /** An open document's text (the server), which the index sees instead of the disk. */
@@ -742,6 +785,8 @@ export class PythonWorkspace {
     this.prepared.delete(file);
     this.usageIndexes.clear();
     this.usageFingerprints.clear();
+    this.listings.clear();
+    this.knownFolders = undefined;
     const base = path.basename(file);
     if ((ROOT_MARKERS as readonly string[]).includes(base) || base === '__init__.py' || base === '__init__.pyi') {
       // Roots and package boundaries may have moved.
@@ -752,7 +797,69 @@ export class PythonWorkspace {
   }
 
   isFile(file: string): boolean {
-    return this.prepared.has(file) || this.documents.has(file) || this.fs.isFile(file);
+    return this.prepared.has(file) || this.documents.has(file) || (this.mayExist(file) && this.fs.isFile(file));
+  }
+
+  /**
+   * False when the listing of the entry's folder shows it cannot exist, so that the many import
+   * candidates that do not exist (`pkg/asyncio/sleep.py`, `pkg/asyncio/sleep/__init__.pyi`, ... for
+   * `asyncio.sleep`) cost no system call each. Names are compared lower-cased, so that a file
+   * system that ignores case is never answered "missing" for a file it has; a name with non-ASCII
+   * characters (which a file system may normalise) is never ruled out.
+   */
+  private mayExist(entry: string): boolean {
+    const listing = this.listing(path.dirname(entry));
+    if (listing === undefined) return true;
+    const name = path.basename(entry);
+    return listing !== null && (!ASCII.test(name) || listing.has(name.toLowerCase()));
+  }
+
+  /**
+   * False when no file can lie under `folder`: it is missing from its parent's listing, and holds
+   * no prepared file or open document. Module resolution asks this for a name's first segment
+   * before it asks about each candidate file under it.
+   */
+  folderMayExist(folder: string): boolean {
+    if (!this.knownFolders) {
+      const known = new Set<string>();
+      for (const f of [...this.prepared, ...this.documents.keys()]) {
+        for (let d = path.dirname(f); !known.has(d); d = path.dirname(d)) {
+          known.add(d);
+          if (path.dirname(d) === d) break;
+        }
+      }
+      this.knownFolders = known;
+    }
+    return this.knownFolders.has(folder) || this.mayExist(folder);
+  }
+
+  /**
+   * A folder's listing (see `listings`). A folder whose parent's listing lacks it is known missing
+   * without being read; parents are looked at first, so each folder is read at most once.
+   */
+  private listing(dir: string): ReadonlySet<string> | null | undefined {
+    if (this.listings.has(dir) || !this.fs.listFolder) return this.listings.get(dir);
+    // The folders from `dir` up to the nearest one already known, then resolved top-down.
+    const chain: string[] = [];
+    for (let d = dir; !this.listings.has(d); d = path.dirname(d)) {
+      chain.push(d);
+      if (path.dirname(d) === d) break;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const d = chain[i];
+      const parent = path.dirname(d);
+      const up = parent === d ? undefined : this.listings.get(parent);
+      const name = path.basename(d);
+      let result: ReadonlySet<string> | null | undefined;
+      if (up === null || (up !== undefined && ASCII.test(name) && !up.has(name.toLowerCase()))) {
+        result = null;
+      } else {
+        const names = this.fs.listFolder(d);
+        result = names ? new Set(names.map((n) => n.toLowerCase())) : names;
+      }
+      this.listings.set(d, result);
+    }
+    return this.listings.get(dir);
   }
 
   /**
@@ -775,7 +882,7 @@ export class PythonWorkspace {
         break;
       }
       seen.push(key(dir));
-      if (ROOT_MARKERS.some((m) => this.fs.exists(path.join(dir, m)))) {
+      if (ROOT_MARKERS.some((m) => this.mayExist(path.join(dir, m)) && this.fs.exists(path.join(dir, m)))) {
         root = dir;
         break;
       }
@@ -798,9 +905,15 @@ export class PythonWorkspace {
 
   /** Module name, package and import search paths of a file. */
   locate(file: string): ModuleLocation {
+    // Asked with the same absolute path again and again (every import resolved from a file).
+    const known = this.locations.get(file);
+    if (known) return known;
     const abs = path.resolve(file);
     const cached = this.locations.get(abs);
-    if (cached) return cached;
+    if (cached) {
+      this.locations.set(file, cached);
+      return cached;
+    }
     const root = this.rootOf(abs);
     const dir = path.dirname(abs);
     const src = path.join(root, 'src');
@@ -819,7 +932,7 @@ export class PythonWorkspace {
     const moduleName = rel.length > 0 ? rel.join('.') : path.basename(dir);
     const packageName = isPackage ? moduleName : rel.slice(0, -1).join('.');
     const searchPaths = unique([base, dir, src, root]);
-    const location: ModuleLocation = { moduleName, packageName, searchPaths, root };
+    const location: ModuleLocation = { moduleName, packageName, searchPaths, searchKey: searchPaths.join('\0'), root };
     this.locations.set(abs, location);
     return location;
   }
@@ -896,6 +1009,9 @@ export class PythonWorkspace {
     };
   }
 }
+
+/** Printable ASCII only: such a name is spelled one way on every file system. */
+const ASCII = /^[\x20-\x7e]*$/;
 
 function isInside(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);

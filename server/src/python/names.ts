@@ -61,6 +61,8 @@ export class NameResolver {
   private readonly visiting = new Set<number>();
   private readonly externalCache = new Map<string, string>();
   private readonly lookupCache = new Map<string, IndexedSymbol | undefined>();
+  /** callee() by call node number (nodes of this module's tree). */
+  private readonly callees = new Map<number, Callee>();
   /** Per class node: attribute name -> the `self.<name> = value` assignments in its methods. */
   private readonly instanceAttributes = new Map<number, Map<string, { value: Node; unpack: number | undefined }[]>>();
 
@@ -118,9 +120,18 @@ export class NameResolver {
     return this.externalName(this.qname(expr, 0));
   }
 
-  /** What a call calls: its qualified name and, for a same-file function or class, its definition. */
+  /**
+   * What a call calls: its qualified name and, for a same-file function or class, its definition.
+   * Answered once per call node: several rules ask about the same calls (on aiohttp, 63,644
+   * questions about 29,616 calls).
+   */
   callee(call: Node): Callee {
-    return this.calleeAt(call, 0);
+    let answer = this.callees.get(call.id);
+    if (!answer) {
+      answer = this.calleeAt(call, 0);
+      this.callees.set(call.id, answer);
+    }
+    return answer;
   }
 
   /** `callee` at a depth of the kind/qname recursion, so `f().g().h()...` chains stay bounded. */

@@ -64,6 +64,28 @@ const HANDLED = new Set([
 ]);
 const TARGET_CONTAINERS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'parenthesized_expression', 'list_splat_pattern', 'as_pattern_target']);
 
+// What a grammar symbol is to the scope walk: passed through, handled, or skipped with its subtree
+// (ERROR, strings, comments).
+const PASS = 0;
+const HANDLE = 1;
+const SKIP = 2;
+
+/** The scope walk's role of each symbol of a tree's grammar (kept per grammar). */
+const rolesByGrammar = new WeakMap<object, Uint8Array>();
+function walkRoles(tree: SyntaxTree): Uint8Array {
+  let roles = rolesByGrammar.get(tree.grammar);
+  if (!roles) {
+    const types = tree.grammar.types;
+    roles = new Uint8Array(types.length);
+    for (let s = 0; s < types.length; s++) {
+      const type = types[s] || 'ERROR';
+      roles[s] = type === 'ERROR' || type === 'string' || type === 'comment' ? SKIP : HANDLED.has(type) ? HANDLE : PASS;
+    }
+    rolesByGrammar.set(tree.grammar, roles);
+  }
+  return roles;
+}
+
 /** Qualified module target of an import, given the importing module's package (for relative imports). */
 export function importTarget(moduleNode: Node, packageName: string | undefined): string | undefined {
   if (moduleNode.type === 'dotted_name') return dotted(moduleNode);
@@ -198,12 +220,15 @@ class ScopeBuilder {
   /** Nodes in walk order; a node object is made only for the types handled below. */
   run(): void {
     const { tree, stack } = this;
-    const { after, count } = tree.arrays;
+    const { after, count, symbol } = tree.arrays;
+    const roles = walkRoles(tree);
+    const types = tree.grammar.types;
     for (let i = 0; i < count; ) {
-      const type = tree.typeOf(i);
+      const s = symbol[i];
+      const role = s < roles.length ? roles[s] : SKIP;
       while (stack.length > 1 && stack[stack.length - 1].until <= i) stack.pop();
-      let descend = type !== 'ERROR' && type !== 'string' && type !== 'comment';
-      if (descend && HANDLED.has(type)) descend = this.handle(tree.node(i)!, type, after[i]);
+      let descend = role !== SKIP;
+      if (role === HANDLE) descend = this.handle(tree.node(i)!, types[s], after[i]);
       i = descend ? i + 1 : after[i];
     }
   }

@@ -28,6 +28,27 @@ export interface TreeArrays {
   readonly missing: Uint8Array;
 }
 
+/** Bytes per node of TreeArrays: four 32-bit arrays, two 16-bit ones and one of bytes. */
+const BYTES_PER_NODE = 21;
+
+/**
+ * The arrays for `count` nodes, as views into one buffer (given, or made here): a tree copied in
+ * a worker thread travels to the main thread as that one buffer, transferred rather than copied.
+ */
+export function treeArrays(count: number, buffer: ArrayBuffer = new ArrayBuffer(count * BYTES_PER_NODE)): TreeArrays {
+  if (buffer.byteLength < count * BYTES_PER_NODE) throw new Error(`${buffer.byteLength} bytes do not hold ${count} nodes`);
+  return {
+    count,
+    start: new Int32Array(buffer, 0, count),
+    end: new Int32Array(buffer, 4 * count, count),
+    parent: new Int32Array(buffer, 8 * count, count),
+    after: new Int32Array(buffer, 12 * count, count),
+    symbol: new Uint16Array(buffer, 16 * count, count),
+    field: new Uint16Array(buffer, 18 * count, count),
+    missing: new Uint8Array(buffer, 20 * count, count),
+  };
+}
+
 /** What the tree needs to know of the grammar. */
 export interface Grammar {
   /** Type name by symbol (`ERROR` where the table has none). */
@@ -37,6 +58,34 @@ export interface Grammar {
   /** Field id by name, and name by id. */
   readonly fieldIds: ReadonlyMap<string, number>;
   readonly fields: readonly (string | null)[];
+}
+
+/** Per grammar, per list of type names: which symbols have one of those names (see symbolMask). */
+const masks = new WeakMap<Grammar, Map<string, Uint8Array>>();
+
+/**
+ * 1 for each symbol whose type name is one of `types` (a symbol with no name is `ERROR`), and a
+ * last entry for the ERROR symbol past the table.
+ */
+export function symbolMask(grammar: Grammar, types: string | readonly string[]): Uint8Array {
+  const key = typeof types === 'string' ? types : types.join('\0');
+  let byKey = masks.get(grammar);
+  if (!byKey) masks.set(grammar, (byKey = new Map()));
+  let mask = byKey.get(key);
+  if (!mask) {
+    const wanted = typeof types === 'string' ? [types] : types;
+    const names = grammar.types;
+    mask = new Uint8Array(names.length + 1);
+    for (let s = 0; s < names.length; s++) mask[s] = wanted.includes(names[s] || 'ERROR') ? 1 : 0;
+    mask[names.length] = wanted.includes('ERROR') ? 1 : 0;
+    byKey.set(key, mask);
+  }
+  return mask;
+}
+
+/** Whether symbol `s` is in a symbolMask (a symbol past the grammar's table is an ERROR node). */
+export function inMask(mask: Uint8Array, s: number): boolean {
+  return mask[s < mask.length - 1 ? s : mask.length - 1] === 1;
 }
 
 export class SyntaxTree {
@@ -204,9 +253,8 @@ export class SyntaxNode {
    * answers it: by type name, named and anonymous alike; a node ending at offset 0 is not entered).
    */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
-    const wanted = typeof types === 'string' ? [types] : types;
+    const mask = symbolMask(this.tree.grammar, types);
     const { symbol, after, end } = this.tree.arrays;
-    const names = this.tree.grammar.types;
     const out: SyntaxNode[] = [];
     const stop = after[this.id];
     for (let i = this.id; i < stop; ) {
@@ -214,7 +262,7 @@ export class SyntaxNode {
         i = after[i];
         continue;
       }
-      if (wanted.includes(names[symbol[i]] || 'ERROR')) out.push(this.tree.node(i)!);
+      if (inMask(mask, symbol[i])) out.push(this.tree.node(i)!);
       i++;
     }
     return out;

@@ -3,7 +3,7 @@
 // such a place is always a mistake (a coroutine is always true, never equal to a result, has no
 // items), so unawaited reports a coroutine call (or a variable holding one) found there. Pure
 // syntax, except `plainArgument`, which asks the resolver what a call's callee is.
-import type { SyntaxNode as Node } from './syntax';
+import { inMask, symbolMask, type SyntaxNode as Node } from './syntax';
 import type { NameResolver } from './names';
 
 /** What is done with the value, for messages: "is tested for truth", "is subscripted". */
@@ -169,7 +169,8 @@ export function plainParameters(def: Node): number[] {
   return out;
 }
 
-const NESTED_SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
+const NESTED_SCOPE_LIST = ['function_definition', 'lambda', 'class_definition'];
+const NESTED_SCOPES = new Set(NESTED_SCOPE_LIST);
 
 function usedOnlyAsPlainValue(name: string, body: Node): boolean {
   const tree = body.tree;
@@ -254,11 +255,13 @@ export function hasOwnYield(def: Node): boolean {
   let found = false;
   if (body) {
     const tree = body.tree;
-    const after = tree.arrays.after;
+    const { after, symbol } = tree.arrays;
+    const yields = symbolMask(tree.grammar, 'yield');
+    const nested = symbolMask(tree.grammar, NESTED_SCOPE_LIST);
     for (let i = body.id; i < after[body.id] && !found; ) {
-      const type = tree.typeOf(i);
-      if (type === 'yield') found = true;
-      i = NESTED_SCOPES.has(type) ? after[i] : i + 1;
+      const s = symbol[i];
+      if (inMask(yields, s)) found = true;
+      i = inMask(nested, s) ? after[i] : i + 1;
     }
   }
   generatorCache.set(def, found);

@@ -13,7 +13,7 @@
 // web-tree-sitter's own nodes.
 import os from 'node:os';
 import type { Language, Parser, Tree, TreeCursor } from 'web-tree-sitter';
-import { SyntaxTree, type Grammar, type TreeArrays } from './syntax';
+import { SyntaxTree, treeArrays, type Grammar, type TreeArrays } from './syntax';
 
 type Fn0 = (tree: number) => number;
 
@@ -119,7 +119,7 @@ const ERROR_SYMBOL = 65535;
 
 const grammars = new WeakMap<Language, Grammar>();
 
-function grammarOf(language: Language): Grammar {
+export function grammarOf(language: Language): Grammar {
   let g = grammars.get(language);
   if (!g) {
     const named = new Uint8Array(ERROR_SYMBOL + 1);
@@ -143,19 +143,16 @@ type CursorWords = TreeCursor & Record<0 | 1 | 2 | 3, number>;
  * nodes. The caller may delete `tree` afterwards.
  */
 export function readTree(tree: Tree, text: string, fast = true): SyntaxTree {
+  const { arrays, hasError } = readArrays(tree, fast);
+  return new SyntaxTree(text, arrays, grammarOf(tree.language), hasError);
+}
+
+/** The arrays of readTree() alone (a worker thread sends them to the thread that analyses). */
+export function readArrays(tree: Tree, fast = true): { arrays: TreeArrays; hasError: boolean } {
   const root = tree.rootNode;
   const hasError = root.hasError;
   const count = root.descendantCount;
-  const arrays: TreeArrays = {
-    count,
-    symbol: new Uint16Array(count),
-    start: new Int32Array(count),
-    end: new Int32Array(count),
-    field: new Uint16Array(count),
-    parent: new Int32Array(count),
-    after: new Int32Array(count),
-    missing: new Uint8Array(count),
-  };
+  const arrays = treeArrays(count);
   const internals = fast ? byLanguage.get(tree.language) : undefined;
   const cursor = root.walk() as CursorWords;
   let n: number;
@@ -165,7 +162,7 @@ export function readTree(tree: Tree, text: string, fast = true): SyntaxTree {
     cursor.delete();
   }
   if (n !== count) throw new Error(`tree-sitter reported ${count} nodes, the walk found ${n}`);
-  return new SyntaxTree(text, arrays, grammarOf(tree.language), hasError);
+  return { arrays, hasError };
 }
 
 /**
