@@ -11,6 +11,7 @@ import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS, type Proje
 import { tsLineSafety } from './line-safety';
 import { TS_RULES } from './rules';
 import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
+import { CheckerTypes, type Types } from './typebackend';
 import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
@@ -82,7 +83,7 @@ export class TypeScriptBackend implements LanguageBackend {
     if (!sourceFile) throw new Error(`${file} is not in its TypeScript program`);
 
     const reports: RuleReport[] = [];
-    let checker: ts.TypeChecker | undefined;
+    let types: Types | undefined;
     const rules = new RuleDispatch<ts.SyntaxKind, ts.Node>({ timings, timeBudgetMs: request.timeBudgetMs });
 
     for (const id of request.rules) {
@@ -90,15 +91,14 @@ export class TypeScriptBackend implements LanguageBackend {
       if (!rule) continue;
       const context: TsRuleContext = {
         sourceFile,
-        program,
         config: request.config,
-        get checker() {
-          if (!checker) {
+        get types() {
+          if (!types) {
             const c0 = performance.now();
-            checker = program.getTypeChecker();
+            types = new CheckerTypes(program, program.getTypeChecker());
             if (timings) timings.checker = (timings.checker ?? 0) + (performance.now() - c0);
           }
-          return checker;
+          return types;
         },
         report(at, message, fixes?: Fix[]) {
           const start = 'kind' in at ? (at as ts.Node).getStart(sourceFile) : at.start;
