@@ -10,7 +10,12 @@ import type { TypeScriptBackend } from './typescript/backend';
 import { TS_EXTENSIONS } from './typescript/extensions';
 import type { ProjectHost } from './typescript/host';
 
+/** Which compiler answers the TypeScript rules' type questions (see typescript/engine.ts). */
+export type TypeBackendChoice = 'typescript6' | 'typescript7' | 'auto';
+
 export interface BackendOptions {
+  /** The CLI's `--type-backend`; the server and tests use TypeScript 6 (the default here). */
+  typeBackend?: TypeBackendChoice;
   /** Share a TypeScript project host (the server keeps one across edits, with its own discovery boundary). */
   tsHost?: ProjectHost;
   /**
@@ -24,20 +29,26 @@ export interface BackendOptions {
 
 export function createBackends(options: BackendOptions = {}): LanguageBackend[] {
   const limit = options.readBoundary;
-  const ts = options.tsHost ? loadTypeScriptBackend(options.tsHost) : new LazyTypeScriptBackend(limit?.boundary);
+  const ts = options.tsHost ? loadTypeScriptBackend(options.tsHost) : new LazyTypeScriptBackend(limit?.boundary, options.typeBackend);
   const py = limit ? new PythonBackend({ fs: guardedIndexFileSystem(nodeIndexFileSystem, limit.mayRead, limit.boundary) }) : new PythonBackend();
   return [ts, py];
 }
 
-function loadTypeScriptBackend(host?: ProjectHost, discoveryBoundary?: (file: string) => string | undefined): TypeScriptBackend {
+function loadTypeScriptBackend(host?: ProjectHost, discoveryBoundary?: (file: string) => string | undefined, choice: TypeBackendChoice = 'typescript6'): TypeScriptBackend {
   // A require, not an import: the bundler then initialises the compiler (most of the bundle, a
   // sixth of a second to load) only when this runs.
   const { TypeScriptBackend: Backend } = require('./typescript/backend') as typeof import('./typescript/backend');
-  if (!host && discoveryBoundary) {
-    const { ProjectHost: Host } = require('./typescript/host') as typeof import('./typescript/host');
-    host = new Host(undefined, { discoveryBoundary });
+  const engines = require('./typescript/engine') as typeof import('./typescript/engine');
+  const { ProjectHost: Host } = require('./typescript/host') as typeof import('./typescript/host');
+  host ??= new Host(undefined, discoveryBoundary ? { discoveryBoundary } : {});
+  if (choice === 'typescript6') return new Backend(host);
+  const { typeScript7Available } = require('./typescript/ts7-available') as typeof import('./typescript/ts7-available');
+  const available = typeScript7Available();
+  if (!available.ok) {
+    if (choice === 'typescript7') throw new Error(`--type-backend typescript7: TypeScript 7 is not available here (${available.reason})`);
+    return new Backend(host, undefined, new engines.Ts6Engine(host, `TypeScript 7 is not available here: ${available.reason}`));
   }
-  return new Backend(host);
+  return new Backend(host, undefined, new engines.Ts7Engine(host));
 }
 
 /**
@@ -51,10 +62,13 @@ class LazyTypeScriptBackend implements LanguageBackend {
   readonly ruleIds = RULES.filter((r) => r.languages.includes('typescript')).map((r) => r.id);
   private loaded: TypeScriptBackend | undefined;
 
-  constructor(private readonly discoveryBoundary?: (file: string) => string | undefined) {}
+  constructor(
+    private readonly discoveryBoundary?: (file: string) => string | undefined,
+    private readonly typeBackend?: TypeBackendChoice,
+  ) {}
 
   private get backend(): TypeScriptBackend {
-    return (this.loaded ??= loadTypeScriptBackend(undefined, this.discoveryBoundary));
+    return (this.loaded ??= loadTypeScriptBackend(undefined, this.discoveryBoundary, this.typeBackend));
   }
 
   async ready(): Promise<void> {}
@@ -81,6 +95,14 @@ class LazyTypeScriptBackend implements LanguageBackend {
 
   closeDocument(file: string): void {
     this.loaded?.closeDocument(file);
+  }
+
+  statsNotes(): string[] {
+    return this.loaded?.statsNotes() ?? [];
+  }
+
+  dispose(): void {
+    this.loaded?.dispose();
   }
 }
 

@@ -18,7 +18,8 @@ import type { Finding, LintResult, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
-import { createLinter } from '../languages';
+import { createLinter, type TypeBackendChoice } from '../languages';
+import { typeScript7Available } from '../typescript/ts7-available';
 import { unifiedDiff } from './diff';
 
 export const EXIT_OK = 0;
@@ -50,6 +51,7 @@ const OPTIONS = {
   'report-unused-disable-directives': { type: 'boolean', default: false },
   'ignore-pattern': { type: 'string', multiple: true, default: [] as string[] },
   'print-config': { type: 'string' },
+  'type-backend': { type: 'string' },
   version: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -96,6 +98,9 @@ Options:
   -q, --quiet                Report errors only
       --stats                Print time per phase and per rule to stderr (findings per rule: --statistics)
       --ignore-pattern GLOB  Do not lint files matching GLOB, relative to the current folder (repeatable)
+      --type-backend NAME    Which compiler answers the type questions of TypeScript/JavaScript
+                             rules: typescript6 (in process), typescript7 (the native compiler,
+                             when installed) or auto (default: $${TYPE_BACKEND_ENV}, else ${DEFAULT_TYPE_BACKEND})
       --print-config FILE    Print the configuration that applies to FILE as JSON (its source,
                              each rule's severity, the overrides that matched) and exit
   -v, --version              Print the version
@@ -274,6 +279,22 @@ export class Progress {
   }
 }
 
+/** The environment variable that chooses the type backend when --type-backend is not given. */
+export const TYPE_BACKEND_ENV = 'ASYNC_LINT_TYPE_BACKEND';
+/** The type backend without --type-backend or ASYNC_LINT_TYPE_BACKEND. */
+export const DEFAULT_TYPE_BACKEND: TypeBackendChoice = 'typescript6';
+const TYPE_BACKENDS: readonly TypeBackendChoice[] = ['typescript6', 'typescript7', 'auto'];
+
+/** --type-backend, else the environment variable, else the default. */
+function typeBackendChoice(flag: string | undefined, env: NodeJS.ProcessEnv): TypeBackendChoice {
+  const fromEnv = env[TYPE_BACKEND_ENV] !== undefined && env[TYPE_BACKEND_ENV] !== '' ? env[TYPE_BACKEND_ENV] : undefined;
+  const value = flag ?? fromEnv ?? DEFAULT_TYPE_BACKEND;
+  if (!(TYPE_BACKENDS as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag !== undefined ? '--type-backend' : TYPE_BACKEND_ENV} must be one of ${TYPE_BACKENDS.join(', ')}, got '${value}'`);
+  }
+  return value as TypeBackendChoice;
+}
+
 /** `--max-warnings -1`: parseArgs would read `-1` as an option, so join it to its flag. */
 function joinNegativeNumbers(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -384,7 +405,12 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     io.stdout.write(`${JSON.stringify(describeConfig(resolver, path.resolve(cwd, values['print-config'])), null, 2)}\n`);
     return EXIT_OK;
   }
-  const linter: Linter = (options.createLinter ?? createLinter)();
+  const typeBackend = typeBackendChoice(values['type-backend'], io.env);
+  if (typeBackend === 'typescript7' && !options.createLinter) {
+    const available = typeScript7Available();
+    if (!available.ok) throw new UsageError(`the typescript7 type backend is not available: ${available.reason}`);
+  }
+  const linter: Linter = options.createLinter ? options.createLinter() : createLinter({ typeBackend });
 
   // 1. Find the files (with --stdin, the one file it stands for).
   const stdinFile = values.stdin ? path.resolve(cwd, values['stdin-filename']!) : undefined;
@@ -525,6 +551,9 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     }
   }
   progress.done();
+  const backendNotes = stats ? linter.backends.flatMap((b) => b.statsNotes?.() ?? []) : [];
+  // The linter is done: end TypeScript 7's child process now (a linter given by the caller is theirs).
+  if (!options.createLinter) linter.dispose();
   // --stdin --fix on a text that was not analysed (binary, too large): it comes back unchanged.
   if (stdinText !== undefined && values.fix && !dryRun && stdinOutput === undefined) stdinOutput = stdinText;
 
@@ -571,7 +600,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   if (addNoqa) io.stderr.write(noqaSummary(noqa));
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
-  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0));
+  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0) + backendNotes.map((l) => `${l}\n`).join(''));
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;

@@ -3,15 +3,15 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
-import { isStackOverflow, type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
+import { type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
 import { AnalysisStopped, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
-import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS, type Project } from './host';
+import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS } from './host';
+import { Ts6Engine, type OpenedFile, type Ts7Engine, type TypeEngine } from './engine';
 import { tsLineSafety } from './line-safety';
 import { TS_RULES } from './rules';
 import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
-import { CheckerTypes, type Types } from './typebackend';
 import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
@@ -32,32 +32,50 @@ const TOO_DEEP_FOR_CHECKER = {
   message: `skipped: nested too deeply to analyse (more than ${MAX_ANALYSED_DEPTH} levels; the type checker's time grows with the square of the depth)`,
 } as const;
 
+/**
+ * Rounds of the rules run only to gather their questions for TypeScript 7 (each round asks what
+ * the one before found out it needs); then a last run asks whatever is left one by one.
+ */
+const MAX_RECORDING_ROUNDS = 6;
+
 export class TypeScriptBackend implements LanguageBackend {
   readonly language = 'typescript' as const;
   readonly extensions = TS_EXTENSIONS;
   readonly ruleIds: readonly string[];
   private readonly rules: ReadonlyMap<string, TsRule>;
+  readonly engine: TypeEngine;
 
   constructor(
     readonly host: ProjectHost = new ProjectHost(),
     rules: readonly TsRule[] = TS_RULES,
+    engine?: TypeEngine,
   ) {
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.ruleIds = rules.map((r) => r.id);
+    this.engine = engine ?? new Ts6Engine(host);
   }
 
   async ready(): Promise<void> {}
 
   prepare(files: readonly string[]): void {
-    for (const f of files) this.host.projectFor(f);
+    this.engine.prepare(files);
   }
 
   fileChanged(file: string): void {
-    this.host.fileChanged(file);
+    this.engine.fileChanged(file);
   }
 
   closeDocument(file: string): void {
-    this.host.closeDocument(file);
+    this.engine.closeDocument(file);
+  }
+
+  statsNotes(): string[] {
+    const counters = Object.entries(this.engine.counters()).map(([k, v]) => `${k}: ${v}`);
+    return [`type backend: ${this.engine.describe()}`, ...(counters.length > 0 ? [`  ${counters.join(', ')}`] : [])];
+  }
+
+  dispose(): void {
+    this.engine.dispose();
   }
 
   analyze(request: AnalysisRequest): Analysis {
@@ -70,20 +88,47 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 
   private analyzeFile(request: AnalysisRequest): Analysis {
-    const { timings } = request;
     const file = path.resolve(request.path);
-    const t0 = performance.now();
-    this.host.setDocument(file, request.text, request.version);
-    const project = this.host.projectFor(file);
-    const program = this.buildProgram(project);
-    const quarantined = this.host.quarantined(file);
-    if (quarantined) throw new AnalysisStopped(quarantined);
-    const sourceFile = program.getSourceFile(file);
-    if (timings) timings.program = (timings.program ?? 0) + (performance.now() - t0);
-    if (!sourceFile) throw new Error(`${file} is not in its TypeScript program`);
+    const opened = this.engine.open(file, request.text, request.version, request.timings);
+    const batching = opened.batching;
+    let analysis: Analysis | undefined;
+    if (batching) {
+      // TypeScript 7: run the rules to learn their questions, answer them in batches, and again,
+      // until a run asks nothing that is not known yet; that run's findings are the answer.
+      for (let round = 0; round < MAX_RECORDING_ROUNDS && !analysis; round++) {
+        batching.startRecording();
+        let result: Analysis | undefined;
+        let failure: unknown;
+        try {
+          result = this.runRules(request, file, opened);
+        } catch (e) {
+          if (e instanceof AnalysisStopped) {
+            batching.stopRecording();
+            throw e;
+          }
+          failure = e;
+        }
+        const pending = batching.stopRecording();
+        if (pending === 0) {
+          if (failure !== undefined) throw failure;
+          analysis = result;
+          break;
+        }
+        (this.engine as Ts7Engine).countRound();
+        const t0 = performance.now();
+        batching.answerRecorded();
+        if (request.timings) request.timings.types = (request.timings.types ?? 0) + (performance.now() - t0);
+      }
+    }
+    analysis ??= this.runRules(request, file, opened);
+    this.engine.analysed(file, analysis.syntaxErrors.length > 0);
+    return analysis;
+  }
 
+  private runRules(request: AnalysisRequest, file: string, opened: OpenedFile): Analysis {
+    const { timings } = request;
+    const { sourceFile } = opened;
     const reports: RuleReport[] = [];
-    let types: Types | undefined;
     const rules = new RuleDispatch<ts.SyntaxKind, ts.Node>({ timings, timeBudgetMs: request.timeBudgetMs });
 
     for (const id of request.rules) {
@@ -93,12 +138,7 @@ export class TypeScriptBackend implements LanguageBackend {
         sourceFile,
         config: request.config,
         get types() {
-          if (!types) {
-            const c0 = performance.now();
-            types = new CheckerTypes(program, program.getTypeChecker());
-            if (timings) timings.checker = (timings.checker ?? 0) + (performance.now() - c0);
-          }
-          return types;
+          return opened.types();
         },
         report(at, message, fixes?: Fix[]) {
           const start = 'kind' in at ? (at as ts.Node).getStart(sourceFile) : at.start;
@@ -159,34 +199,7 @@ export class TypeScriptBackend implements LanguageBackend {
     const realComments = jsxTexts.length === 0 ? comments : comments.filter((c) => !insideAny(jsxTexts, c.start));
 
     const syntaxErrors = parseErrors(sourceFile);
-    if (syntaxErrors.length > 0) this.host.noIncrementalParseFrom(file);
     return { reports, comments: realComments, syntaxErrors, ruleFailures: rules.failures, statementStart: (offset) => statementStart(sourceFile, offset) };
-  }
-
-  /**
-   * The project's program. TypeScript's parser and binder recurse on the syntax tree and run out
-   * of stack a few hundred levels deep. When that happens, every file is parsed afresh (nothing
-   * half-bound is reused) and the build tried again: full parses get through where the
-   * incremental parser, which also recurses on the previous tree, did not (an edit to a file with a
-   * 10,000-term chain). If it overflows again, the files TypeScript cannot parse and bind are
-   * replaced by empty texts, so the rest of the project is analysed. So are files with more
-   * syntax errors than real code has, before they are bound (ProjectHost.quarantiningRegistry).
-   */
-  private buildProgram(project: Project): ts.Program {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return project.program();
-      } catch (e) {
-        if (!isStackOverflow(e)) {
-          this.host.dropEditHistory();
-          throw e;
-        }
-        this.host.forceReparse();
-        if (attempt === 0) continue;
-        if (attempt === 1 && this.host.quarantineTooDeep(project, parsesAndBinds)) continue;
-        throw e;
-      }
-    }
   }
 
   lineSafety(file: string, text: string): LineSafety {
@@ -205,6 +218,7 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 }
 
+
 /** Whether `pos` is inside one of `nodes` (in source order, not overlapping). */
 function insideAny(nodes: readonly ts.Node[], pos: number): boolean {
   let lo = 0;
@@ -217,23 +231,6 @@ function insideAny(nodes: readonly ts.Node[], pos: number): boolean {
     else return true;
   }
   return false;
-}
-
-/** Whether TypeScript parses and binds a text alone (no lib, no imports) without running out of stack. */
-function parsesAndBinds(file: string, text: string): boolean {
-  try {
-    const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
-    const options: ts.CompilerOptions = { noLib: true, noResolve: true, allowJs: true, types: [], noEmit: true };
-    const host = ts.createCompilerHost(options);
-    host.getSourceFile = (f) => (f === file ? sourceFile : undefined);
-    host.fileExists = (f) => f === file;
-    ts.createProgram({ rootNames: [file], options, host }).getTypeChecker();
-    return true;
-  } catch (e) {
-    recoverFromParserOverflow(e);
-    if (isStackOverflow(e)) return false;
-    throw e;
-  }
 }
 
 /** The file parsed on its own for syntactic questions: no program, no parent pointers, no JSDoc. */

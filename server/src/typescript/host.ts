@@ -129,7 +129,7 @@ export function scriptKindFor(file: string): ts.ScriptKind {
   }
 }
 
-function kindOfScript(file: string): string {
+export function kindOfScript(file: string): string {
   const kind = scriptKindFor(file);
   return kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX ? 'JavaScript' : 'TypeScript';
 }
@@ -154,6 +154,27 @@ export const INFERRED_OPTIONS: ts.CompilerOptions = {
   allowSyntheticDefaultImports: true,
   maxNodeModuleJsDepth: 0,
 };
+
+/**
+ * INFERRED_OPTIONS as a tsconfig's `compilerOptions` (for TypeScript 7, which reads its projects'
+ * options from config files; allowNonTsExtensions has no tsconfig form and no effect there).
+ * test/typebackend.test.ts checks that both say the same.
+ */
+export const INFERRED_TSCONFIG_OPTIONS = {
+  target: 'es2022',
+  module: 'esnext',
+  moduleResolution: 'bundler',
+  allowJs: true,
+  checkJs: false,
+  jsx: 'preserve',
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  resolveJsonModule: true,
+  esModuleInterop: true,
+  allowSyntheticDefaultImports: true,
+  maxNodeModuleJsDepth: 0,
+} as const;
 
 export class Project {
   readonly languageService: ts.LanguageService;
@@ -207,6 +228,10 @@ export class Project {
 
   removeRoot(file: string): void {
     if (this.roots.delete(file)) this.projectVersion++;
+  }
+
+  rootFiles(): string[] {
+    return [...this.roots];
   }
 
   get rootCount(): number {
@@ -437,6 +462,16 @@ export class ProjectHost {
     const entry = { text, snapshot: ts.ScriptSnapshot.fromString(text) };
     this.diskCache.set(file, entry);
     return entry;
+  }
+
+  /** Whether any document's text is set (by setDocument) rather than read from disk. */
+  hasDocuments(): boolean {
+    return this.documents.size > 0;
+  }
+
+  /** The text of an open document (one set by setDocument), undefined for a file read from disk. */
+  documentText(file: string): string | undefined {
+    return this.documents.get(path.resolve(file))?.text;
   }
 
   readFile(file: string): string | undefined {
