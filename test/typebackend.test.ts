@@ -15,6 +15,7 @@ import { TypeScriptBackend } from '../server/src/typescript/backend';
 import { Ts6Engine, Ts7Engine, type TypeEngine } from '../server/src/typescript/engine';
 import { INFERRED_OPTIONS, INFERRED_TSCONFIG_OPTIONS, ProjectHost } from '../server/src/typescript/host';
 import { typeScript7Available } from '../server/src/typescript/ts7-available';
+import { _forTests } from '../server/src/typescript/typebackend-ts7';
 import { FIXTURES } from './helpers';
 
 const TS_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -82,6 +83,28 @@ function differences(files: readonly string[], a: Map<string, string[]>, b: Map<
 
 describe('type backends', function () {
   this.timeout(300_000);
+
+  it("computes a TypeScript 7 symbol's declarations only as far as they are read", () => {
+    const computed: number[] = [];
+    const make = () => _forTests.lazyArray([1, 2, 3, 4], (n) => (computed.push(n), n === 3 ? undefined : n * 10));
+    let a = make();
+    assert.equal(a[0], 10);
+    assert.deepEqual(computed, [1], 'the first only');
+    assert.equal(a.some((x) => x === 20), true);
+    assert.deepEqual(computed, [1, 2], 'some stops at its hit');
+    assert.equal(a.every((x) => x < 15), false);
+    assert.deepEqual(computed, [1, 2], 'every stops at its miss');
+    assert.equal(a.length, 3, 'an element computed as undefined is dropped');
+    assert.deepEqual(computed, [1, 2, 3, 4]);
+    assert.deepEqual(a.map((x) => x + 1), [11, 21, 41]);
+    assert.deepEqual([...a], [10, 20, 40]);
+    computed.length = 0;
+    a = make();
+    assert.equal(a[2], 40, 'reading index 2 skips the dropped element');
+    assert.deepEqual(computed, [1, 2, 3, 4]);
+    assert.equal(make().find((x) => x === 20), 20);
+    assert.equal(make().every((x) => x > 0), true);
+  });
 
   it('gives TypeScript 7 the inferred projects options TypeScript 6 uses', () => {
     const { options, errors } = ts.convertCompilerOptionsFromJson(INFERRED_TSCONFIG_OPTIONS, '/');

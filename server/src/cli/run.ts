@@ -226,8 +226,13 @@ function newStats(): Stats {
   return { phases, add: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms) };
 }
 
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Order in the --stats table: the CLI's phases, the backends' phases, then rules by time. */
-const PHASE_ORDER = ['find files', 'config', 'read', 'prepare', 'parse', 'program', 'checker', 'walk', 'fix', 'format'];
+const PHASE_ORDER = ['find files', 'config', 'read', 'prepare', 'parse', 'program', 'checker', 'types', 'walk', 'fix', 'format'];
 
 function statsTable(stats: Stats, files: number, wallMs: number): string {
   const known = PHASE_ORDER.filter((p) => stats.phases.has(p));
@@ -245,7 +250,7 @@ function statsTable(stats: Stats, files: number, wallMs: number): string {
   return [
     line(header),
     ...rows.map(line),
-    `files: ${files}  wall: ${wallMs.toFixed(1)} ms${files > 0 ? `  (${(wallMs / files).toFixed(2)} ms/file)` : ''}`,
+    `files: ${files}  wall: ${wallMs.toFixed(1)} ms${files > 0 ? `  (${(wallMs / files).toFixed(2)} ms/file)` : ''}  cpu: ${cpuMs().toFixed(0)} ms (this process)`,
     '',
   ].join('\n');
 }

@@ -12,6 +12,7 @@ import { Ts6Engine, type OpenedFile, type Ts7Engine, type TypeEngine } from './e
 import { tsLineSafety } from './line-safety';
 import { TS_RULES } from './rules';
 import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
+import type { Types } from './typebackend';
 import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
@@ -91,54 +92,60 @@ export class TypeScriptBackend implements LanguageBackend {
     const file = path.resolve(request.path);
     const opened = this.engine.open(file, request.text, request.version, request.timings);
     const batching = opened.batching;
-    let analysis: Analysis | undefined;
-    if (batching) {
-      // TypeScript 7: run the rules to learn their questions, answer them in batches, and again,
-      // until a run asks nothing that is not known yet; that run's findings are the answer.
-      for (let round = 0; round < MAX_RECORDING_ROUNDS && !analysis; round++) {
-        batching.startRecording();
-        let result: Analysis | undefined;
-        let failure: unknown;
-        try {
-          result = this.runRules(request, file, opened);
-        } catch (e) {
-          if (e instanceof AnalysisStopped) {
-            batching.stopRecording();
-            throw e;
-          }
-          failure = e;
-        }
-        const pending = batching.stopRecording();
-        if (pending === 0) {
-          if (failure !== undefined) throw failure;
-          analysis = result;
-          break;
-        }
-        (this.engine as Ts7Engine).countRound();
-        const t0 = performance.now();
-        batching.answerRecorded();
-        if (request.timings) request.timings.types = (request.timings.types ?? 0) + (performance.now() - t0);
+    if (!batching) return this.finish(file, this.runRules(request, opened, request.rules, () => opened.types()));
+
+    // TypeScript 7: run the rules to learn their questions, answer them in batches, and run again
+    // the rules that asked something not known yet, until none does. A rule's findings are those
+    // of its last run, which asked nothing unknown (so it saw only real answers).
+    const done: Analysis[] = [];
+    let active: readonly string[] = request.rules;
+    for (let round = 0; round < MAX_RECORDING_ROUNDS && active.length > 0; round++) {
+      batching.startRecording();
+      let result: Analysis;
+      try {
+        result = this.runRules(request, opened, active, (id) => batching.forRule(id));
+      } finally {
+        batching.stopRecording();
       }
+      const waiting = process.env.ASYNC_LINT_DEBUG_ALLRULES && batching.pendingCount() > 0 ? new Set(active) : batching.rulesWaiting();
+      if (process.env.ASYNC_LINT_DEBUG_ROUNDS) process.stderr.write(`round ${round} ${batching.pendingCount()} ${[...waiting].join(',')} ${file}\n`);
+      done.push(onlyRules(result, (id) => !waiting.has(id)));
+      active = active.filter((id) => waiting.has(id));
+      if (active.length === 0) break;
+      (this.engine as Ts7Engine).countRound();
+      const t0 = performance.now();
+      batching.answerRecorded();
+      if (request.timings) request.timings.types = (request.timings.types ?? 0) + (performance.now() - t0);
     }
-    analysis ??= this.runRules(request, file, opened);
+    // Rules still asking after the last round run once more, their questions asked one by one.
+    if (active.length > 0) done.push(this.runRules(request, opened, active, () => batching));
+    const [first] = done;
+    return this.finish(file, {
+      ...first,
+      reports: done.flatMap((a) => a.reports),
+      ruleFailures: done.flatMap((a) => a.ruleFailures),
+    });
+  }
+
+  private finish(file: string, analysis: Analysis): Analysis {
     this.engine.analysed(file, analysis.syntaxErrors.length > 0);
     return analysis;
   }
 
-  private runRules(request: AnalysisRequest, file: string, opened: OpenedFile): Analysis {
+  private runRules(request: AnalysisRequest, opened: OpenedFile, ruleIds: readonly string[], typesFor: (ruleId: string) => Types): Analysis {
     const { timings } = request;
     const { sourceFile } = opened;
     const reports: RuleReport[] = [];
     const rules = new RuleDispatch<ts.SyntaxKind, ts.Node>({ timings, timeBudgetMs: request.timeBudgetMs });
 
-    for (const id of request.rules) {
+    for (const id of ruleIds) {
       const rule = this.rules.get(id);
       if (!rule) continue;
       const context: TsRuleContext = {
         sourceFile,
         config: request.config,
         get types() {
-          return opened.types();
+          return typesFor(id);
         },
         report(at, message, fixes?: Fix[]) {
           const start = 'kind' in at ? (at as ts.Node).getStart(sourceFile) : at.start;
@@ -218,6 +225,11 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 }
 
+
+/** The analysis with only the reports and failures of some rules. */
+function onlyRules(analysis: Analysis, keep: (ruleId: string) => boolean): Analysis {
+  return { ...analysis, reports: analysis.reports.filter((r) => keep(r.ruleId)), ruleFailures: analysis.ruleFailures.filter((f) => keep(f.ruleId)) };
+}
 
 /** Whether `pos` is inside one of `nodes` (in source order, not overlapping). */
 function insideAny(nodes: readonly ts.Node[], pos: number): boolean {

@@ -21,7 +21,6 @@
 // Only the shapes used here are declared below, so an API change fails loudly at run time instead
 // of leaking unstable types into ours.
 import fs from 'node:fs';
-import path from 'node:path';
 import ts from 'typescript';
 import type { OwnFile, TSignature, TSymbol, TType, TUnionOrIntersection, Types } from './typebackend';
 
@@ -152,9 +151,9 @@ export function loadTypeScript7(): { api: R7Module; ast: R7Ast } {
 
 // ---- syntax kinds, both ways ---------------------------------------------------------------------
 
-let kindTables: { to7: Int32Array; to6: Map<number, number> } | undefined;
+let kindTables: { to7: Int32Array; to6: Map<number, number>; jsDoc7: number } | undefined;
 
-function kinds(): { to7: Int32Array; to6: Map<number, number> } {
+function kinds(): { to7: Int32Array; to6: Map<number, number>; jsDoc7: number } {
   if (kindTables) return kindTables;
   const k7 = loadTypeScript7().ast.SyntaxKind;
   const to7 = new Int32Array(ts.SyntaxKind.Count + 1).fill(-1);
@@ -166,7 +165,7 @@ function kinds(): { to7: Int32Array; to6: Map<number, number> } {
     to7[value] = v7;
     to6.set(v7, value);
   }
-  kindTables = { to7, to6 };
+  kindTables = { to7, to6, jsDoc7: k7.JSDoc };
   return kindTables;
 }
 
@@ -176,6 +175,7 @@ const NODE_LEN = 28;
 const NODE_KIND = 0;
 const NODE_POS = 4;
 const NODE_END = 8;
+const NODE_PARENT = 16;
 
 /** A file's TypeScript 7 tree, searched by span without decoding nodes. */
 class FileAst {
@@ -205,6 +205,22 @@ class FileAst {
 
   /** The index of the node with this span and (TypeScript 7) kind. */
   indexOf(pos: number, end: number, kind7: number): number | undefined {
+    if (this.order === undefined) this.order = this.inOrder();
+    const order = this.order;
+    if (order) {
+      let lo = 0;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.posAt(order[mid]) < pos) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo; k < order.length && this.posAt(order[k]) === pos; k++) {
+        const i = order[k];
+        if (this.endAt(i) === end && this.kindAt(i) === kind7) return i;
+      }
+      return undefined;
+    }
     if (!this.byPos) {
       const byPos = new Map<number, number[]>();
       for (let i = 1; i < this.count; i++) {
@@ -219,6 +235,36 @@ class FileAst {
     if (!list) return undefined;
     for (const i of list) if (this.endAt(i) === end && this.kindAt(i) === kind7) return i;
     return undefined;
+  }
+
+  private order: Int32Array | null | undefined;
+
+  /**
+   * The nodes outside JSDoc, in stored order: pre-order, so their starts never decrease (a node's
+   * JSDoc is stored after its other children, out of that order; ours are never asked about).
+   * Null if the starts do decrease after all (then a map by start is built instead).
+   */
+  private inOrder(): Int32Array | null {
+    const jsDoc = kinds().jsDoc7;
+    const inJsDoc = new Uint8Array(this.count);
+    const order = new Int32Array(this.count);
+    let n = 0;
+    let last = -1;
+    for (let i = 1; i < this.count; i++) {
+      const parent = this.view.getUint32(this.offset + i * NODE_LEN + NODE_PARENT, true);
+      if (this.kindAt(i) === jsDoc || (parent < i && inJsDoc[parent] === 1)) {
+        inJsDoc[i] = 1;
+        continue;
+      }
+      const p = this.posAt(i);
+      if (p < last) {
+        if (process.env.ASYNC_LINT_DEBUG_TREES) process.stderr.write(`unsorted ${this.file.fileName} at ${i}\n`);
+        return null;
+      }
+      last = p;
+      order[n++] = i;
+    }
+    return order.subarray(0, n);
   }
 
   node(index: number): R7Node {
@@ -275,6 +321,54 @@ class ErrorType implements TType {
 
 const ERROR_TYPE = new ErrorType();
 
+/**
+ * An array whose elements are computed on first read, in order, from `items`; elements that
+ * compute to undefined are dropped (so reading index i computes every element up to the i-th
+ * kept one). Reads through indices, `length`, iteration and the array methods all work.
+ */
+function lazyArray<T, U>(items: readonly T[], compute: (item: T) => U | undefined): U[] {
+  const out: U[] = [];
+  let next = 0;
+  const fill = (upTo: number): void => {
+    while (out.length <= upTo && next < items.length) {
+      const v = compute(items[next++]);
+      if (v !== undefined) out.push(v);
+    }
+  };
+  const all = (): U[] => {
+    fill(Infinity);
+    return out;
+  };
+  return new Proxy(out, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) {
+        fill(Number(key));
+        return target[Number(key)];
+      }
+      if (key === 'length') return all().length;
+      // The searches that can stop early compute only as far as they read.
+      if (key === 'some' || key === 'every' || key === 'find') {
+        return (test: (value: U, index: number) => unknown) => {
+          for (let i = 0; ; i++) {
+            fill(i);
+            if (i >= out.length) return key === 'every' ? true : undefined;
+            const hit = Boolean(test(out[i], i));
+            if (key === 'some' && hit) return true;
+            if (key === 'every' && !hit) return false;
+            if (key === 'find' && hit) return out[i];
+          }
+        };
+      }
+      if (typeof key === 'string' && typeof (Array.prototype as unknown as Record<string, unknown>)[key] === 'function') {
+        const method = (Array.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[key];
+        return (...args: unknown[]) => method.apply(all(), args);
+      }
+      if (key === Symbol.iterator) return () => all()[Symbol.iterator]();
+      return Reflect.get(all(), key, receiver);
+    },
+  });
+}
+
 /** TypeScript 7 names its internal symbols `\xfetype` where TypeScript 6 says `__type`. */
 function symbolName(name: string): string {
   return name.charCodeAt(0) === 0xfe ? `__${name.slice(1)}` : name;
@@ -296,8 +390,16 @@ class NativeSymbol implements TSymbol {
     return this.remote.flags;
   }
 
+  /**
+   * The declarations, each turned into our node on first read (a rule often reads only the first,
+   * and every one in a file we have no tree of yet means parsing that file). One TypeScript 7 has
+   * that we do not (a JSDoc tag in a JavaScript file) is left out, on the first read of any.
+   */
   get declarations(): readonly ts.Declaration[] {
-    this.decls ??= this.remote.declarations.map((h) => this.project.declaration(h)).filter((d): d is ts.Declaration => d !== undefined);
+    if (!this.decls) {
+      const handles = this.remote.declarations;
+      this.decls = handles.length === 0 ? [] : lazyArray(handles, (h) => this.project.declaration(h));
+    }
     return this.decls;
   }
 
@@ -514,6 +616,10 @@ export class ProjectState {
     if (!ast || handle.index >= ast.count) return undefined;
     const kind6 = kinds().to6.get(ast.kindAt(handle.index));
     if (kind6 === undefined) return undefined;
+    if (process.env.ASYNC_LINT_DEBUG_DECLS && !seenDeclFiles.has(handle.path)) {
+      seenDeclFiles.add(handle.path);
+      process.stderr.write(`decl ${handle.path}\n${new Error().stack?.split('\n').slice(2, 12).join('\n')}\n`);
+    }
     const tree = this.trees.tree(handle.path, ast.file.text);
     return findNode(tree, ast.posAt(handle.index), ast.endAt(handle.index), kind6) as ts.Declaration | undefined;
   }
@@ -616,6 +722,8 @@ export class ProjectState {
   }
 }
 
+const seenDeclFiles = new Set<string>();
+
 function isDeclarationFileName(file: string): boolean {
   return /\.d\.([cm]?ts|[^/.]+\.ts)$/.test(file);
 }
@@ -627,6 +735,8 @@ export interface NativeStats {
   rounds: number;
   /** Nodes of ours TypeScript 7's tree had no node for. */
   unmatched: number;
+  /** CPU time of the compiler's process (those already ended). */
+  childCpuMs?: number;
 }
 
 /** The checker, counting its requests. */
@@ -674,15 +784,59 @@ export class NativeTypes implements Types {
 
   // ---- gathering --------------------------------------------------------------------------------
 
+  /** The rule asking (see forRule), and the rules that asked something not known yet. */
+  private asking: string | undefined;
+  private waiting = new Set<string>();
+  private readonly views = new Map<string, Types>();
+
   /** From now on, unknown node answers are noted and a neutral answer given. */
   startRecording(): void {
     this.recording = true;
+    this.waiting = new Set();
   }
 
-  /** Stops recording; how many questions are waiting for answers. */
-  stopRecording(): number {
+  stopRecording(): void {
     this.recording = false;
+  }
+
+  /** How many questions are waiting for answers. */
+  pendingCount(): number {
     return this.pendingTypes.size + this.pendingSymbols.size + this.pendingSingles.length + this.pendingNames.length;
+  }
+
+  /** The rules that, since recording started, asked something whose answer is not known yet. */
+  rulesWaiting(): ReadonlySet<string> {
+    return this.waiting;
+  }
+
+  /** These questions, as asked by one rule (so that only the rules still waiting run again). */
+  forRule(ruleId: string): Types {
+    let view = this.views.get(ruleId);
+    if (!view) {
+      const self = this;
+      view = new Proxy(this, {
+        get(target, key) {
+          const value = Reflect.get(target, key) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            const outer = self.asking;
+            self.asking = ruleId;
+            try {
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            } finally {
+              self.asking = outer;
+            }
+          };
+        },
+      });
+      this.views.set(ruleId, view);
+    }
+    return view;
+  }
+
+  /** Notes that the asking rule waits for an answer. */
+  private wait(): void {
+    if (this.asking !== undefined) this.waiting.add(this.asking);
   }
 
   /** Asks for every noted question: types and symbols in one request per file each. */
@@ -784,6 +938,7 @@ export class NativeTypes implements Types {
     if (!map.has(node)) {
       if (this.recording) {
         this.pendingSingles.push({ question, node });
+        this.wait();
         return undefined;
       }
       this.answerSingle(question, node);
@@ -809,6 +964,7 @@ export class NativeTypes implements Types {
     if (known) return known;
     if (this.recording) {
       this.pendingTypes.add(node);
+      this.wait();
       return ERROR_TYPE;
     }
     this.fetchTypes([node]);
@@ -820,6 +976,7 @@ export class NativeTypes implements Types {
     if (known !== undefined) return known ?? undefined;
     if (this.recording) {
       this.pendingSymbols.add(node);
+      this.wait();
       return undefined;
     }
     this.fetchSymbols([node]);
@@ -848,6 +1005,7 @@ export class NativeTypes implements Types {
     if (known !== undefined) return known ?? undefined;
     if (this.recording) {
       this.pendingNames.push({ name, node: location, meaning, excludeGlobals });
+      this.wait();
       return undefined;
     }
     this.answerName(name, location, meaning, excludeGlobals);
@@ -978,7 +1136,23 @@ export class NativeCompiler {
     this.states.clear();
   }
 
+  /** CPU time the compiler's process has used so far (Linux: /proc), for --stats; undefined elsewhere. */
+  cpuMs(): number | undefined {
+    const pid = (this.api as unknown as { client?: { channel?: { child?: { pid?: number } } } }).client?.channel?.child?.pid;
+    if (pid === undefined) return undefined;
+    try {
+      // Fields 14 and 15 (utime, stime) after the command name, in clock ticks (100 per second on Linux).
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return undefined;
+    }
+  }
+
   dispose(): void {
+    const cpu = this.cpuMs();
+    if (cpu !== undefined) this.stats.childCpuMs = (this.stats.childCpuMs ?? 0) + cpu;
     try {
       this.snapshot?.dispose();
     } finally {
@@ -990,10 +1164,12 @@ export class NativeCompiler {
 /** Reads a file the way the CLI does for a text TypeScript 7 read from disk. */
 export function readText(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    const text = fs.readFileSync(file, 'utf8');
+    // Without a byte order mark, as TypeScript (either) and the CLI read files.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
     return undefined;
   }
 }
 
-export const _forTests = { findNode, kinds, path };
+export const _forTests = { findNode, lazyArray };
