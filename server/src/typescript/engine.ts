@@ -216,14 +216,21 @@ export class Ts7Engine implements TypeEngine {
   private configOf(project: Project): string {
     if (project.configFile) return project.configFile;
     const config = path.join(project.directory, INFERRED_CONFIG);
-    const text = JSON.stringify({ compilerOptions: INFERRED_TSCONFIG_OPTIONS, files: project.rootFiles() });
-    const before = this.inferredConfigs.get(config);
-    if (before !== text) {
-      this.inferredConfigs.set(config, text);
-      if (before !== undefined) this.compiler?.fileChanged(config);
+    // Written again only when the roots change.
+    if (this.inferredRoots.get(config) !== project.rootsVersion) {
+      this.inferredRoots.set(config, project.rootsVersion);
+      const text = JSON.stringify({ compilerOptions: INFERRED_TSCONFIG_OPTIONS, files: project.rootFiles() });
+      const before = this.inferredConfigs.get(config);
+      if (before !== text) {
+        this.inferredConfigs.set(config, text);
+        if (before !== undefined) this.compiler?.fileChanged(config);
+      }
     }
     return config;
   }
+
+  /** The roots version each inferred project's config was written for. */
+  private readonly inferredRoots = new Map<string, number>();
 
   /** Our tree of a file's text: parsed once per text, and the same tree for every question. */
   tree(file: string, text: string): ts.SourceFile {

@@ -234,6 +234,11 @@ export class Project {
     return [...this.roots];
   }
 
+  /** Changes whenever a root is added or removed. */
+  get rootsVersion(): number {
+    return this.projectVersion;
+  }
+
   get rootCount(): number {
     return this.roots.size;
   }

@@ -176,6 +176,7 @@ const NODE_KIND = 0;
 const NODE_POS = 4;
 const NODE_END = 8;
 const NODE_PARENT = 16;
+const KIND_NODE_LIST = 0xffffffff;
 
 /** A file's TypeScript 7 tree, searched by span without decoding nodes. */
 class FileAst {
@@ -265,6 +266,21 @@ class FileAst {
       order[n++] = i;
     }
     return order.subarray(0, n);
+  }
+
+  /** The ancestor of a node that is a statement of the file itself (NodeList entries are not nodes). */
+  topLevelAncestor(index: number): number {
+    let i = index;
+    for (;;) {
+      let parent = this.parentAt(i);
+      while (parent > 1 && this.kindAt(parent) === KIND_NODE_LIST) parent = this.parentAt(parent);
+      if (parent <= 1 || parent === i) return i;
+      i = parent;
+    }
+  }
+
+  parentAt(index: number): number {
+    return this.view.getUint32(this.offset + index * NODE_LEN + NODE_PARENT, true);
   }
 
   node(index: number): R7Node {
@@ -613,15 +629,37 @@ export class ProjectState {
   /** Our node for a declaration handle: in the tree the rules walk, or a parse of the text TypeScript 7 read. */
   declaration(handle: R7Handle): ts.Declaration | undefined {
     const ast = this.ast(handle.path);
-    if (!ast || handle.index >= ast.count) return undefined;
+    if (!ast || handle.index <= 1 || handle.index >= ast.count) return undefined;
     const kind6 = kinds().to6.get(ast.kindAt(handle.index));
     if (kind6 === undefined) return undefined;
     if (process.env.ASYNC_LINT_DEBUG_DECLS && !seenDeclFiles.has(handle.path)) {
       seenDeclFiles.add(handle.path);
       process.stderr.write(`decl ${handle.path}\n${new Error().stack?.split('\n').slice(2, 12).join('\n')}\n`);
     }
+    if (this.fileMetadata(handle.path)?.isDefaultLibrary) return this.libraryDeclaration(handle, ast, kind6);
     const tree = this.trees.tree(handle.path, ast.file.text);
     return findNode(tree, ast.posAt(handle.index), ast.endAt(handle.index), kind6) as ts.Declaration | undefined;
+  }
+
+  /** Trees of single top-level statements of the compiler's lib files, by file and statement index. */
+  private readonly libraryStatements = new Map<string, ts.SourceFile>();
+
+  /**
+   * A declaration in one of the compiler's lib files (lib.dom.d.ts is 2.3 MB): a lib file is a
+   * script of independent top-level declarations, so only the top-level statement holding the
+   * declaration is parsed, as a file of its own (same name, so isDeclarationFile and the default
+   * library question answer as for the whole file; its positions are relative to the statement).
+   */
+  private libraryDeclaration(handle: R7Handle, ast: FileAst, kind6: number): ts.Declaration | undefined {
+    const top = ast.topLevelAncestor(handle.index);
+    const base = ast.posAt(top);
+    const key = `${handle.path}#${top}`;
+    let tree = this.libraryStatements.get(key);
+    if (!tree) {
+      tree = ts.createSourceFile(handle.path, ast.file.text.slice(base, ast.endAt(top)), { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, ts.ScriptKind.TS);
+      this.libraryStatements.set(key, tree);
+    }
+    return findNode(tree, ast.posAt(handle.index) - base, ast.endAt(handle.index) - base, kind6) as ts.Declaration | undefined;
   }
 
   /** Whether two symbols are one, or the first a copy of the second (same declarations; TypeScript 7 has no getRootSymbols). */
@@ -1098,6 +1136,9 @@ export class NativeCompiler {
   ) {
     const { api } = loadTypeScript7();
     this.api = new api.API({ cwd, fs: overlay && { readFile: (f) => overlay(f) } });
+    // A development aid: a CPU profile of the compiler's process (pprof), written to this folder.
+    const profileDir = process.env.ASYNC_LINT_TS7_CPU_PROFILE;
+    if (profileDir) (this.api as unknown as { internal: { startCPUProfile(dir: string): void } }).internal.startCPUProfile(profileDir);
   }
 
   /** Opens these tsconfig files (real or virtual) in one new snapshot, with any changed files. */
@@ -1151,6 +1192,10 @@ export class NativeCompiler {
   }
 
   dispose(): void {
+    if (process.env.ASYNC_LINT_TS7_CPU_PROFILE) {
+      const file = (this.api as unknown as { internal: { stopCPUProfile(): string } }).internal.stopCPUProfile();
+      process.stderr.write(`TypeScript 7 CPU profile: ${file}\n`);
+    }
     const cpu = this.cpuMs();
     if (cpu !== undefined) this.stats.childCpuMs = (this.stats.childCpuMs ?? 0) + cpu;
     try {
