@@ -338,6 +338,18 @@ class ErrorType implements TType {
 const ERROR_TYPE = new ErrorType();
 
 /**
+ * While recording, the symbol of a node whose answer is still to come: a symbol (so the rule goes
+ * on to ask what it would ask about a real one: the next reference, the next name) equal to no
+ * other, with no declarations. Its round's findings are never kept.
+ */
+class PendingSymbol implements TSymbol {
+  readonly name = '';
+  readonly flags = 0;
+  readonly declarations: readonly ts.Declaration[] = [];
+  readonly valueDeclaration = undefined;
+}
+
+/**
  * An array whose elements are computed on first read, in order, from `items`; elements that
  * compute to undefined are dropped (so reading index i computes every element up to the i-th
  * kept one). Reads through indices, `length`, iteration and the array methods all work.
@@ -665,25 +677,28 @@ export class ProjectState {
   /** Whether two symbols are one, or the first a copy of the second (same declarations; TypeScript 7 has no getRootSymbols). */
   isSymbolOrCopyOf(symbol: NativeSymbol, target: NativeSymbol): boolean {
     if (symbol === target) return true;
-    if (!(symbol.flags & ts.SymbolFlags.Transient)) return false;
+    if (!(symbol instanceof NativeSymbol) || !(target instanceof NativeSymbol) || !(symbol.flags & ts.SymbolFlags.Transient)) return false;
     const key = (h: R7Handle) => `${h.index}.${h.path}`;
     const own = new Set(symbol.remote.declarations.map(key));
     return target.remote.declarations.length > 0 && target.remote.declarations.every((d) => own.has(key(d)));
   }
 
   getTypeOfSymbol(symbol: NativeSymbol): TType {
+    if (!(symbol instanceof NativeSymbol)) return ERROR_TYPE;
     let t = this.typeOfSymbol.get(symbol);
     if (!t) this.typeOfSymbol.set(symbol, (t = this.type(this.checker.getTypeOfSymbol(symbol.remote))));
     return t;
   }
 
   getAliasedSymbol(symbol: NativeSymbol): TSymbol {
+    if (!(symbol instanceof NativeSymbol)) return symbol;
     let s = this.aliased.get(symbol);
     if (!s) this.aliased.set(symbol, (s = this.symbol(this.checker.getAliasedSymbol(symbol.remote))));
     return s;
   }
 
   getImmediateAliasedSymbol(symbol: NativeSymbol): TSymbol | undefined {
+    if (!(symbol instanceof NativeSymbol)) return undefined;
     let s = this.immediateAliased.get(symbol);
     if (s === undefined) {
       const r = this.checker.getImmediateAliasedSymbol(symbol.remote);
@@ -694,6 +709,7 @@ export class ProjectState {
   }
 
   getExportSymbolOfSymbol(symbol: NativeSymbol): TSymbol {
+    if (!(symbol instanceof NativeSymbol)) return symbol;
     const r = symbol.remote.getExportSymbol();
     return r === symbol.remote ? symbol : this.symbol(r);
   }
@@ -875,6 +891,10 @@ export class NativeTypes implements Types {
   /** Notes that the asking rule waits for an answer. */
   private wait(): void {
     if (this.asking !== undefined) this.waiting.add(this.asking);
+    if (process.env.ASYNC_LINT_DEBUG_ASKS) {
+      const frames = new Error().stack!.split('\n').slice(3, 9).map((l) => l.trim().split(' ')[1]).join('<');
+      process.stderr.write(`ask ${this.asking} ${frames}\n`);
+    }
   }
 
   /** Asks for every noted question: types and symbols in one request per file each. */
@@ -971,13 +991,13 @@ export class NativeTypes implements Types {
     map.set(node, answer);
   }
 
-  private askSingle<T>(question: NodeQuestion, node: ts.Node): T | undefined {
+  private askSingle<T>(question: NodeQuestion, node: ts.Node, pending?: () => T): T | undefined {
     const map = this.singleMap(question);
     if (!map.has(node)) {
       if (this.recording) {
         this.pendingSingles.push({ question, node });
         this.wait();
-        return undefined;
+        return pending?.();
       }
       this.answerSingle(question, node);
     }
@@ -1015,18 +1035,18 @@ export class NativeTypes implements Types {
     if (this.recording) {
       this.pendingSymbols.add(node);
       this.wait();
-      return undefined;
+      return new PendingSymbol();
     }
     this.fetchSymbols([node]);
     return this.symbolAt.get(node) ?? undefined;
   }
 
   getShorthandAssignmentValueSymbol(node: ts.ShorthandPropertyAssignment): TSymbol | undefined {
-    return this.askSingle<TSymbol>('shorthand', node);
+    return this.askSingle<TSymbol>('shorthand', node, () => new PendingSymbol());
   }
 
   getExportSpecifierLocalTargetSymbol(node: ts.ExportSpecifier): TSymbol | undefined {
-    return this.askSingle<TSymbol>('exportTarget', node);
+    return this.askSingle<TSymbol>('exportTarget', node, () => new PendingSymbol());
   }
 
   getResolvedSignature(node: ts.CallLikeExpression): TSignature | undefined {
@@ -1044,7 +1064,7 @@ export class NativeTypes implements Types {
     if (this.recording) {
       this.pendingNames.push({ name, node: location, meaning, excludeGlobals });
       this.wait();
-      return undefined;
+      return new PendingSymbol();
     }
     this.answerName(name, location, meaning, excludeGlobals);
     return this.names.get(location)!.get(key) ?? undefined;
