@@ -338,9 +338,12 @@ class ErrorType implements TType {
 const ERROR_TYPE = new ErrorType();
 
 /**
- * While recording, the symbol of a node whose answer is still to come: a symbol (so the rule goes
- * on to ask what it would ask about a real one: the next reference, the next name) equal to no
- * other, with no declarations. Its round's findings are never kept.
+ * While recording, the symbol of every node whose answer is still to come: one symbol, with no
+ * declarations, so a rule goes on as if the answer were a symbol rather than stopping at "cannot
+ * tell". Unknowns compare equal to each other: `const p = f(); ... p` with both symbols unknown
+ * asks about the declaration and its first reference in one round, where distinct placeholders
+ * would ask about every reference (measured: about as many questions as no placeholder, half the
+ * rounds; distinct ones, 1.7x the questions). The round's findings are never kept.
  */
 class PendingSymbol implements TSymbol {
   readonly name = '';
@@ -348,6 +351,8 @@ class PendingSymbol implements TSymbol {
   readonly declarations: readonly ts.Declaration[] = [];
   readonly valueDeclaration = undefined;
 }
+
+const PENDING_SYMBOL = new PendingSymbol();
 
 /**
  * An array whose elements are computed on first read, in order, from `items`; elements that
@@ -1035,18 +1040,18 @@ export class NativeTypes implements Types {
     if (this.recording) {
       this.pendingSymbols.add(node);
       this.wait();
-      return new PendingSymbol();
+      return PENDING_SYMBOL;
     }
     this.fetchSymbols([node]);
     return this.symbolAt.get(node) ?? undefined;
   }
 
   getShorthandAssignmentValueSymbol(node: ts.ShorthandPropertyAssignment): TSymbol | undefined {
-    return this.askSingle<TSymbol>('shorthand', node, () => new PendingSymbol());
+    return this.askSingle<TSymbol>('shorthand', node, () => PENDING_SYMBOL);
   }
 
   getExportSpecifierLocalTargetSymbol(node: ts.ExportSpecifier): TSymbol | undefined {
-    return this.askSingle<TSymbol>('exportTarget', node, () => new PendingSymbol());
+    return this.askSingle<TSymbol>('exportTarget', node, () => PENDING_SYMBOL);
   }
 
   getResolvedSignature(node: ts.CallLikeExpression): TSignature | undefined {
@@ -1064,7 +1069,7 @@ export class NativeTypes implements Types {
     if (this.recording) {
       this.pendingNames.push({ name, node: location, meaning, excludeGlobals });
       this.wait();
-      return new PendingSymbol();
+      return PENDING_SYMBOL;
     }
     this.answerName(name, location, meaning, excludeGlobals);
     return this.names.get(location)!.get(key) ?? undefined;
