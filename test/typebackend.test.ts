@@ -136,6 +136,35 @@ describe('type backends', function () {
       assert.ok(all.some((l) => l.includes('"edits":[{')), 'fixes');
     });
 
+    it('hands the rest of the run to TypeScript 6 when TypeScript 7 dies', () => {
+      const files = fixtureFiles(path.join(FIXTURES, 'unawaited')).slice(0, 4);
+      const expected = lintAll(new Ts6Engine(new ProjectHost()), files);
+      const engine = new Ts7Engine(new ProjectHost(), FIXTURES);
+      const backend = new TypeScriptBackend(engine.host, undefined, engine);
+      const linter = new Linter([backend]);
+      const resolver = new ConfigResolver(diskFs, { ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, r.defaultSeverity])) });
+      try {
+        backend.prepare(files);
+        const found = files.map((file, i) => {
+          if (i === 2) {
+            // The compiler's process ends under us (killed, out of memory).
+            const child = (engine as unknown as { compiler: { api: { client: { channel: { child: { kill(signal: string): void } } } } } }).compiler.api.client.channel.child;
+            child.kill('SIGKILL');
+          }
+          return linter.lint(file, fs.readFileSync(file, 'utf8'), resolver.forFile(file), { timeBudgetMs: 60_000 });
+        });
+        assert.equal(backend.engine.kind, 'typescript6');
+        assert.match(backend.statsNotes().join('\n'), /TypeScript 7 failed .*TypeScript 6 did the rest/);
+        found.forEach((r, i) => {
+          assert.deepEqual(r.ruleFailures, [], files[i]);
+          assert.equal(r.skipped, undefined, files[i]);
+          assert.equal(r.findings.length, expected.get(files[i])!.length, files[i]);
+        });
+      } finally {
+        linter.dispose();
+      }
+    });
+
     it('sees texts that are not on disk, and their changes (fix passes, --stdin)', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-ts7-'));
       try {

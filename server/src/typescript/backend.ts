@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
-import { type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
+import { isStackOverflow, type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
 import { AnalysisStopped, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
@@ -44,7 +44,11 @@ export class TypeScriptBackend implements LanguageBackend {
   readonly extensions = TS_EXTENSIONS;
   readonly ruleIds: readonly string[];
   private readonly rules: ReadonlyMap<string, TsRule>;
-  readonly engine: TypeEngine;
+  private current: TypeEngine;
+  /** The files announced by prepare(), for an engine that takes over. */
+  private prepared: readonly string[] = [];
+  /** Why TypeScript 7 was given up during this run, if it was. */
+  private gaveUp: string | undefined;
 
   constructor(
     readonly host: ProjectHost = new ProjectHost(),
@@ -53,13 +57,41 @@ export class TypeScriptBackend implements LanguageBackend {
   ) {
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.ruleIds = rules.map((r) => r.id);
-    this.engine = engine ?? new Ts6Engine(host);
+    this.current = engine ?? new Ts6Engine(host);
+  }
+
+  get engine(): TypeEngine {
+    return this.current;
   }
 
   async ready(): Promise<void> {}
 
   prepare(files: readonly string[]): void {
-    this.engine.prepare(files);
+    this.prepared = files;
+    try {
+      this.current.prepare(files);
+    } catch (e) {
+      if (!this.giveUpTypeScript7(e)) throw e;
+      this.current.prepare(files);
+    }
+  }
+
+  /**
+   * TypeScript 7 failed in a way that is not about the file (its process could not start or
+   * died, its API refused a request): the rest of the run uses TypeScript 6, which finds the
+   * same. True if it did so.
+   */
+  private giveUpTypeScript7(e: unknown): boolean {
+    if (this.current.kind !== 'typescript7' || e instanceof AnalysisStopped || isStackOverflow(e)) return false;
+    this.gaveUp = (e as Error).message?.split('\n')[0] ?? String(e);
+    try {
+      this.current.dispose();
+    } catch {
+      // it failed already
+    }
+    this.current = new Ts6Engine(this.host, `TypeScript 7 failed (${this.gaveUp}); TypeScript 6 did the rest`);
+    this.current.prepare(this.prepared);
+    return true;
   }
 
   fileChanged(file: string): void {
@@ -84,6 +116,7 @@ export class TypeScriptBackend implements LanguageBackend {
       return this.analyzeFile(request);
     } catch (e) {
       recoverFromParserOverflow(e);
+      if (this.giveUpTypeScript7(e)) return this.analyze(request);
       throw e;
     }
   }
@@ -128,6 +161,9 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 
   private finish(file: string, analysis: Analysis): Analysis {
+    // A request failed inside a rule (which reported it as its own failure): give the file to TypeScript 6.
+    const failure = this.current.kind === 'typescript7' ? (this.current as Ts7Engine).failure() : undefined;
+    if (failure) throw new Error(`TypeScript 7: ${failure}`);
     this.engine.analysed(file, analysis.syntaxErrors.length > 0);
     return analysis;
   }

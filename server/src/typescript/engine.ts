@@ -308,6 +308,11 @@ export class Ts7Engine implements TypeEngine {
     return { 'typescript7 requests': s.requests, 'recording rounds': s.rounds, 'unmatched nodes': s.unmatched, 'typescript7 process cpu ms': cpu };
   }
 
+  /** A request to TypeScript 7 that failed during this run, if one did. */
+  failure(): string | undefined {
+    return this.compiler?.stats.failure;
+  }
+
   /** Rounds of recording, counted by the backend. */
   countRound(): void {
     if (this.compiler) this.compiler.stats.rounds++;

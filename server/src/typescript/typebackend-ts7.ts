@@ -796,9 +796,11 @@ export interface NativeStats {
   unmatched: number;
   /** CPU time of the compiler's process (those already ended). */
   childCpuMs?: number;
+  /** The first request that failed (a rule that asked it has reported a failure: its file is done again). */
+  failure?: string;
 }
 
-/** The checker, counting its requests. */
+/** The checker, counting its requests and noting the first that failed. */
 function countingChecker(checker: R7Checker, stats: NativeStats): R7Checker {
   return new Proxy(checker, {
     get(target, key) {
@@ -806,7 +808,12 @@ function countingChecker(checker: R7Checker, stats: NativeStats): R7Checker {
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         stats.requests++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        try {
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        } catch (e) {
+          stats.failure ??= `${String(key)}: ${(e as Error).message?.split('\n')[0]}`;
+          throw e;
+        }
       };
     },
   });
