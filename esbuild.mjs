@@ -61,7 +61,9 @@ const common = {
   // web-tree-sitter is ESM and calls createRequire(import.meta.url); in a CJS bundle that URL is
   // the bundle's own.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__importMetaUrl' },
+  // The repository a bundle is built from: where a bundle built outside it (tests, the benchmark)
+  // finds async-lint's own typescript7 package (server/src/typescript/ts7-available.ts).
+  define: { 'import.meta.url': '__importMetaUrl', __ASYNC_LINT_BUILD_ROOT__: JSON.stringify(path.dirname(new URL(import.meta.url).pathname)) },
 };
 
 /**

@@ -163,8 +163,8 @@ function plan(o, target) {
       runs: o.runs,
       unavailable: missing(o.cli, 'CLI') ?? (backend === 'typescript7' ? ts7 : undefined),
       cmd: [node, o.cli, target.tsDir, '--format', 'json', '--include-hints', '--type-backend', backend],
-      // The bundle lives outside the repository; typescript7 is loaded from its node_modules.
-      env: { ...o.cliEnv, NODE_PATH: path.join(ROOT, 'node_modules') },
+      // The bundle lives outside the repository; it loads typescript7 from the repository's node_modules.
+      env: o.cliEnv,
       okCodes: [0, 1],
       findings: true,
     });

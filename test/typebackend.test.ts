@@ -14,7 +14,7 @@ import type { LintResult } from '../server/src/engine/types';
 import { TypeScriptBackend } from '../server/src/typescript/backend';
 import { Ts6Engine, Ts7Engine, type TypeEngine } from '../server/src/typescript/engine';
 import { INFERRED_OPTIONS, INFERRED_TSCONFIG_OPTIONS, ProjectHost } from '../server/src/typescript/host';
-import { typeScript7Available } from '../server/src/typescript/ts7-available';
+import { typeScript7Available, typeScript7Module } from '../server/src/typescript/ts7-available';
 import { _forTests } from '../server/src/typescript/typebackend-ts7';
 import { FIXTURES } from './helpers';
 
@@ -104,6 +104,21 @@ describe('type backends', function () {
     assert.deepEqual(computed, [1, 2, 3, 4]);
     assert.equal(make().find((x) => x === 20), 20);
     assert.equal(make().every((x) => x > 0), true);
+  });
+
+  it("uses async-lint's own typescript7 package, never one above its folder (a workspace's)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-ts7-root-'));
+    try {
+      const planted = path.join(dir, 'node_modules', 'typescript7');
+      fs.mkdirSync(planted, { recursive: true });
+      fs.writeFileSync(path.join(planted, 'package.json'), JSON.stringify({ name: 'typescript', version: '7.0.0', exports: { './package.json': './package.json' } }));
+      const ours = path.join(dir, 'lint-tool');
+      fs.mkdirSync(path.join(ours, 'node_modules'), { recursive: true });
+      assert.throws(() => typeScript7Module('typescript7/package.json', ours), /resolves outside async-lint's own node_modules/);
+      assert.equal(typeScript7Module('typescript7/package.json', dir), fs.realpathSync(path.join(planted, 'package.json')));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives TypeScript 7 the inferred projects options TypeScript 6 uses', () => {

@@ -15,6 +15,7 @@ import { isStackOverflow } from '../engine/linter';
 import { INFERRED_TSCONFIG_OPTIONS, kindOfScript, MAX_SYNTAX_ERRORS, parseDiagnostics, ProjectHost, scriptKindFor, type Project } from './host';
 import { CheckerTypes, type TypeBackendKind, type Types } from './typebackend';
 import type { NativeCompiler, NativeStats, NativeTypes } from './typebackend-ts7';
+import { typeScript7Available } from './ts7-available';
 import { recoverFromParserOverflow } from './utils';
 
 /** A file opened for analysis: the tree the rules walk and the questions about it. */
@@ -292,12 +293,8 @@ export class Ts7Engine implements TypeEngine {
   }
 
   describe(): string {
-    let version = '7';
-    try {
-      version = (require('typescript7/package.json') as { version: string }).version;
-    } catch {
-      // described as 7
-    }
+    const available = typeScript7Available();
+    const version = available.ok ? available.version : '7';
     return `typescript7 (TypeScript ${version}, native, in a child process)`;
   }
 

@@ -22,6 +22,7 @@
 // of leaking unstable types into ours.
 import fs from 'node:fs';
 import ts from 'typescript';
+import { typeScript7Module } from './ts7-available';
 import type { OwnFile, TSignature, TSymbol, TType, TUnionOrIntersection, Types } from './typebackend';
 
 // ---- the slice of the TS 7 API we use ------------------------------------------------------------
@@ -140,8 +141,8 @@ export function loadTypeScript7(): { api: R7Module; ast: R7Ast } {
   if (loaded) return loaded;
   try {
     loaded = {
-      api: require('typescript7/unstable/sync') as R7Module,
-      ast: require('typescript7/unstable/ast') as R7Ast,
+      api: require(typeScript7Module('typescript7/unstable/sync')) as R7Module,
+      ast: require(typeScript7Module('typescript7/unstable/ast')) as R7Ast,
     };
     return loaded;
   } catch (e) {
