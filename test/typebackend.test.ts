@@ -197,6 +197,12 @@ describe('type backends', function () {
           assert.deepEqual(unawaited(linter.lint(main, fs.readFileSync(main, 'utf8'), config)), [3], 'from disk');
           // The same file edited (as a fix pass or an editor would): a second dropped call.
           assert.deepEqual(unawaited(linter.lint(main, "import { save } from './lib';\nexport function f() {\n  save();\n  save();\n}\n", config)), [3, 4]);
+          // With every rule off the file is still read (for its directives), without a question.
+          const off = new ConfigResolver(diskFs, { ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, 'off' as const])) }).forFile(main);
+          const quiet = linter.lint(main, '// async-lint-disable-next-line unawaited\nsave();\n', off);
+          assert.equal(quiet.skipped, undefined);
+          assert.deepEqual(quiet.findings, []);
+          assert.equal(backend.engine.kind, 'typescript7', 'not given up');
           // Another file's text changes: save() no longer returns a promise.
           linter.lint(lib, 'export function save(): void {}\n', config);
           assert.deepEqual(unawaited(linter.lint(main, "import { save } from './lib';\nexport function f() {\n  save();\n  save();\n}\n", config)), []);

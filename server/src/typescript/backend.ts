@@ -125,7 +125,7 @@ export class TypeScriptBackend implements LanguageBackend {
     const file = path.resolve(request.path);
     const opened = this.engine.open(file, request.text, request.version, request.timings);
     const batching = opened.batching;
-    if (!batching) return this.finish(file, this.runRules(request, opened, request.rules, () => opened.types()));
+    if (!batching || request.rules.length === 0) return this.finish(file, this.runRules(request, opened, request.rules, () => opened.types()));
 
     // TypeScript 7: run the rules to learn their questions, answer them in batches, and run again
     // the rules that asked something not known yet, until none does. A rule's findings are those
@@ -140,8 +140,7 @@ export class TypeScriptBackend implements LanguageBackend {
       } finally {
         batching.stopRecording();
       }
-      const waiting = process.env.ASYNC_LINT_DEBUG_ALLRULES && batching.pendingCount() > 0 ? new Set(active) : batching.rulesWaiting();
-      if (process.env.ASYNC_LINT_DEBUG_ROUNDS) process.stderr.write(`round ${round} ${batching.pendingCount()} ${[...waiting].join(',')} ${file}\n`);
+      const waiting = batching.rulesWaiting();
       done.push(onlyRules(result, (id) => !waiting.has(id)));
       active = active.filter((id) => waiting.has(id));
       if (active.length === 0) break;

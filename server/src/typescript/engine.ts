@@ -237,9 +237,7 @@ export class Ts7Engine implements TypeEngine {
   tree(file: string, text: string): ts.SourceFile {
     const known = this.trees.get(file);
     if (known && known.text === text) return known.sourceFile;
-    const d0 = performance.now();
     const sourceFile = ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo }, true, scriptKindFor(file));
-    if (process.env.ASYNC_LINT_DEBUG_TREES) process.stderr.write(`tree ${file} ${text.length} ${(performance.now() - d0).toFixed(1)}\n`);
     this.trees.set(file, { text, sourceFile });
     return sourceFile;
   }

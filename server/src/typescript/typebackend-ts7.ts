@@ -7,11 +7,11 @@
 //
 // Every request is a round trip, so:
 // - questions about nodes (the type or the symbol at a node, and the few other node questions)
-//   can be gathered first: while `recording`, an unknown answer is noted and a neutral one given
-//   (an error type, no symbol); `answerRecorded()` then asks for all of them, the types and
-//   symbols of one file in one request each. The TypeScript backend runs the rules again until
-//   they ask nothing new (see backend.ts), so the answers the rules act on are always the real
-//   ones;
+//   can be gathered first: while `recording`, an unknown answer is noted, with the rule that asked,
+//   and a neutral one given (an error type, a placeholder symbol); `answerRecorded()` then asks for
+//   all of them, the types and symbols of one file in one request each. The TypeScript backend
+//   runs the rules that asked something unknown again, until none does (see backend.ts), so the
+//   findings kept are always those of a run that saw only real answers;
 // - everything derived from a type, a symbol or a signature is asked once per project and kept
 //   (ids are stable within a snapshot): a project has a few thousand distinct types, and every
 //   file after the first finds most of them known.
@@ -259,10 +259,7 @@ class FileAst {
         continue;
       }
       const p = this.posAt(i);
-      if (p < last) {
-        if (process.env.ASYNC_LINT_DEBUG_TREES) process.stderr.write(`unsorted ${this.file.fileName} at ${i}\n`);
-        return null;
-      }
+      if (p < last) return null;
       last = p;
       order[n++] = i;
     }
@@ -650,10 +647,6 @@ export class ProjectState {
     if (!ast || handle.index <= 1 || handle.index >= ast.count) return undefined;
     const kind6 = kinds().to6.get(ast.kindAt(handle.index));
     if (kind6 === undefined) return undefined;
-    if (process.env.ASYNC_LINT_DEBUG_DECLS && !seenDeclFiles.has(handle.path)) {
-      seenDeclFiles.add(handle.path);
-      process.stderr.write(`decl ${handle.path}\n${new Error().stack?.split('\n').slice(2, 12).join('\n')}\n`);
-    }
     if (this.fileMetadata(handle.path)?.isDefaultLibrary) return this.libraryDeclaration(handle, ast, kind6);
     const tree = this.trees.tree(handle.path, ast.file.text);
     return findNode(tree, ast.posAt(handle.index), ast.endAt(handle.index), kind6) as ts.Declaration | undefined;
@@ -782,8 +775,6 @@ export class ProjectState {
   }
 }
 
-const seenDeclFiles = new Set<string>();
-
 function isDeclarationFileName(file: string): boolean {
   return /\.d\.([cm]?ts|[^/.]+\.ts)$/.test(file);
 }
@@ -904,10 +895,6 @@ export class NativeTypes implements Types {
   /** Notes that the asking rule waits for an answer. */
   private wait(): void {
     if (this.asking !== undefined) this.waiting.add(this.asking);
-    if (process.env.ASYNC_LINT_DEBUG_ASKS) {
-      const frames = new Error().stack!.split('\n').slice(3, 9).map((l) => l.trim().split(' ')[1]).join('<');
-      process.stderr.write(`ask ${this.asking} ${frames}\n`);
-    }
   }
 
   /** Asks for every noted question: types and symbols in one request per file each. */
