@@ -63,6 +63,9 @@ interface R7Symbol {
 interface R7Type {
   readonly id: number;
   readonly flags: number;
+  readonly objectFlags?: number;
+  /** A type reference's generic target (its id). */
+  readonly target?: number;
   getSymbol(): R7Symbol | undefined;
   getAliasSymbol(): R7Symbol | undefined;
   getTypes(): readonly R7Type[] | undefined;
@@ -713,11 +716,33 @@ export class ProjectState {
     return r === symbol.remote ? symbol : this.symbol(r);
   }
 
+  /**
+   * The checker's getApparentType, asked only where it depends on more than the type's flags:
+   * an object type (not mapped), a union, `any`, `void` and the like are their own apparent
+   * type; every string-like type has the same one (the global String), and so on per primitive.
+   */
   getApparentType(type: TType): TType {
     if (!(type instanceof NativeType)) return type;
-    type.apparent ??= this.type(this.checker.getApparentType(type.remote) ?? type.remote);
+    if (type.apparent) return type.apparent;
+    const f = type.flags;
+    const asked = (): TType => this.type(this.checker.getApparentType(type.remote) ?? type.remote);
+    if (f & (ts.TypeFlags.Instantiable | ts.TypeFlags.Intersection | ts.TypeFlags.Unknown) || (f & ts.TypeFlags.Object && (type.remote.objectFlags ?? 0) & ts.ObjectFlags.Mapped)) {
+      type.apparent = asked();
+    } else {
+      const kind =
+        f & ts.TypeFlags.StringLike ? 'string' : f & ts.TypeFlags.NumberLike ? 'number' : f & ts.TypeFlags.BigIntLike ? 'bigint' : f & ts.TypeFlags.BooleanLike ? 'boolean' : f & ts.TypeFlags.ESSymbolLike ? 'symbol' : f & ts.TypeFlags.NonPrimitive ? 'object' : undefined;
+      if (kind === undefined) type.apparent = type;
+      else {
+        let global = this.apparentOfPrimitive.get(kind);
+        if (!global) this.apparentOfPrimitive.set(kind, (global = asked()));
+        type.apparent = global;
+      }
+    }
     return type.apparent;
   }
+
+  /** The apparent type of each kind of primitive (the global String, Number, ...). */
+  private readonly apparentOfPrimitive = new Map<string, TType>();
 
   getBaseConstraintOfType(type: TType): TType | undefined {
     if (!(type instanceof NativeType)) return undefined;
@@ -734,16 +759,33 @@ export class ProjectState {
     return type.nonNullable;
   }
 
+  /**
+   * isArrayType and isTupleType depend only on a type reference's target (the global Array or
+   * ReadonlyArray; a tuple target): asked once per target, and never for a type that is no
+   * reference.
+   */
   isArrayType(type: TType): boolean {
     if (!(type instanceof NativeType)) return false;
-    type.isArray ??= this.checker.isArrayType(type.remote);
+    type.isArray ??= this.byTarget(type, this.arrayTargets, (t) => this.checker.isArrayType(t));
     return type.isArray;
   }
 
   isTupleType(type: TType): boolean {
     if (!(type instanceof NativeType)) return false;
-    type.isTuple ??= this.checker.isTupleType(type.remote);
+    type.isTuple ??= this.byTarget(type, this.tupleTargets, (t) => this.checker.isTupleType(t));
     return type.isTuple;
+  }
+
+  private readonly arrayTargets = new Map<number, boolean>();
+  private readonly tupleTargets = new Map<number, boolean>();
+
+  private byTarget(type: NativeType, known: Map<number, boolean>, ask: (t: R7Type) => boolean): boolean {
+    const { remote } = type;
+    if (!(remote.flags & ts.TypeFlags.Object) || !((remote.objectFlags ?? 0) & ts.ObjectFlags.Reference)) return false;
+    if (remote.target === undefined) return ask(remote);
+    let answer = known.get(remote.target);
+    if (answer === undefined) known.set(remote.target, (answer = ask(remote)));
+    return answer;
   }
 
   getTypeArguments(type: TType): readonly TType[] {
