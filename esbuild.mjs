@@ -67,9 +67,10 @@ const common = {
 };
 
 /**
- * The CLI loads the TypeScript compiler from a file of its own, dist/typescript.js, beside it:
- * a run over Python files alone then never reads or compiles the compiler's source (most of the
- * bundle; the backend requires it only when a TypeScript file is linted).
+ * The CLI and the server load the TypeScript compiler from a file of its own, dist/typescript.js,
+ * beside them: a CLI run over Python files alone then never reads or compiles the compiler's source
+ * (most of the bundle; the backend requires it only when a TypeScript file is linted), and the npm
+ * package and the .vsix, which ship both bundles, carry the compiler once.
  */
 const typescriptApart = {
   name: 'typescript-apart',
@@ -79,11 +80,11 @@ const typescriptApart = {
 };
 
 const entries = [
-  { name: 'cli', entryPoints: ['server/src/cli.ts'], outfile: path.join(dist, 'cli.js'), plugins: [typescriptApart] },
-  { name: 'cli', entryPoints: [require.resolve('typescript')], outfile: path.join(dist, 'typescript.js') },
-  { name: 'server', entryPoints: ['server/src/server.ts'], outfile: path.join(dist, 'server.js') },
-  { name: 'client', entryPoints: ['client/src/extension.ts'], outfile: path.join(dist, 'client.js'), external: ['vscode'] },
-].filter((e) => fs.existsSync(e.entryPoints[0]) && (!only || e.name === only));
+  { names: ['cli'], entryPoints: ['server/src/cli.ts'], outfile: path.join(dist, 'cli.js'), plugins: [typescriptApart] },
+  { names: ['cli', 'server'], entryPoints: [require.resolve('typescript')], outfile: path.join(dist, 'typescript.js') },
+  { names: ['server'], entryPoints: ['server/src/server.ts'], outfile: path.join(dist, 'server.js'), plugins: [typescriptApart] },
+  { names: ['client'], entryPoints: ['client/src/extension.ts'], outfile: path.join(dist, 'client.js'), external: ['vscode'] },
+].filter((e) => fs.existsSync(e.entryPoints[0]) && (!only || e.names.includes(only)));
 
 checkTypeScriptPatched();
 copyRuntimeAssets();

@@ -180,7 +180,7 @@ function manifestText(current: string, rules: readonly GeneratedRule[]): string 
   const manifest = JSON.parse(current);
   const setting = manifest.contributes?.configuration?.properties?.['asyncLint.rules'];
   if (!setting) throw new Error('package.json: no contributes.configuration.properties["asyncLint.rules"]');
-  setting.properties = Object.fromEntries(rules.map((r) => [r.id, { type: 'string', enum: SEVERITIES, description: settingDescription(r) }]));
+  setting.properties = Object.fromEntries(rules.map((r) => [r.id, { type: 'string', enum: [...SEVERITIES, 'warn'], description: settingDescription(r) }]));
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 

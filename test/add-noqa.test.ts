@@ -118,7 +118,7 @@ describe('--add-noqa: the CLI', function () {
       'src/view.tsx': 'import { load } from "./app";\nexport const V = () => (\n  <div>\n    {[1].forEach(async () => { await load(); })}\n  </div>\n);\n',
       'py/svc.py': '\ufeffimport asyncio\nimport time\n\nasync def main():\n\ttime.sleep(1)\n\tx = (1 +\n\t     time.sleep(2))\n\tasyncio.create_task(main())\n\treturn x\n',
       'py/broken.py': 'import time\nasync def f(:\n    time.sleep(1)\n',
-      'src/save.ts': 'async function save(v: number): Promise<void> {\n  await fetch(String(v));\n}\nexport function main(x: boolean) {\n  if (x) {\n    return 1;\n  } else save(2);\n  save(3);\n  return 0;\n}\n',
+      'src/save.ts': 'async function save(v: number): Promise<void> {\n  await fetch(String(v));\n}\nexport const kept = () => save(1);\nexport function main(x: boolean) {\n  if (x) {\n    return 1;\n  } else save(2);\n  save(3);\n  return 0;\n}\n',
       'tsconfig.json': '{"compilerOptions": {"strict": true, "jsx": "react-jsx"}}',
     };
     for (const [rel, text] of Object.entries(files)) {

@@ -324,6 +324,26 @@ describe('CLI adoption conveniences', function () {
     });
   });
 
+  describe('a project linted from outside it', () => {
+    // The built-in overrides (test code: no await-in-loop) are relative to the lint root. Run from
+    // another folder, the root is the project's own top folder (its pyproject.toml), not the cwd.
+    it('gets the built-in test-code overrides as when run inside it', async () => {
+      const project = path.join(tmp, 'outside', 'proj');
+      fs.mkdirSync(path.join(project, 'tests'), { recursive: true });
+      fs.writeFileSync(path.join(project, 'pyproject.toml'), '[project]\nname = "proj"\n');
+      const loop = 'async def check(client, keys):\n    for key in keys:\n        await client.get(key)\n';
+      fs.writeFileSync(path.join(project, 'tests', 'test_loop.py'), loop);
+      fs.writeFileSync(path.join(project, 'loop.py'), loop);
+      const elsewhere = path.join(tmp, 'outside', 'elsewhere');
+      fs.mkdirSync(elsewhere, { recursive: true });
+      for (const cwd of [project, elsewhere]) {
+        const r = await lint(['--format', 'concise', project], cwd);
+        const flagged = r.stdout.split('\n').filter((l) => l.includes('await-in-loop')).map((l) => path.basename(l.split(':')[0]));
+        assert.deepEqual(flagged, ['loop.py'], `run from ${cwd}:\n${r.stdout}${r.stderr}`);
+      }
+    });
+  });
+
   describe('async-lint rule ID (built bundle, docs beside dist/)', () => {
     let cli: string;
     before(() => {

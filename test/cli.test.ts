@@ -28,7 +28,7 @@ const CLI_OPTIONS = [
   '--format', '--fix', '--rule', '--config', '--print-config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern',
   '--version', '--help', '--output-file', '--fix-dry-run', '--diff', '--stdin', '--stdin-filename', '--include-hints',
   '--report-unused-disable-directives', '--statistics', '--exit-zero', '--add-noqa', '--add-noqa-reason', '--unsafe-fixes',
-  '--type-backend',
+  '--cache', '--cache-location', '--type-backend',
 ];
 
 /** Set by the build in `before`. */

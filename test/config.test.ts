@@ -138,7 +138,7 @@ describe('configuration', () => {
     it('an unknown top-level key lists the valid ones', () => {
       const f = write('async-lint.json', { rulez: {} });
       const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
-      assert.equal(e.message, `${f}: unknown key 'rulez'; valid keys: rules, overrides, ignorePatterns, maxFileSize, blocking-calls, coroutines, concurrency`);
+      assert.equal(e.message, `${f}: unknown key 'rulez'; valid keys: rules, overrides, ignorePatterns, maxFileSize, blocking-calls, coroutines, fire-and-forget, concurrency`);
     });
 
     it('an unknown rule id lists the valid ones', () => {
@@ -375,5 +375,13 @@ describe('configuration', () => {
       assert.throws(() => parseRuleSetting('unawaited=loud'), /invalid severity 'loud' for unawaited/);
       assert.throws(() => parseRuleSetting('unawaited'), /--rule expects id=severity/);
     });
+  });
+});
+
+describe('editor settings: rule severities', () => {
+  it("accept ESLint's warn and 0/1/2 as configuration files do, and drop what is not a severity", async () => {
+    const { normalizeSettings } = await import('../server/src/lsp/settings');
+    const s = normalizeSettings({ rules: { unawaited: 'warn', 'blocking-call': 2, 'await-in-loop': '0', 'unused-async': 'loud', nope: 'error' } });
+    assert.deepEqual(s.rules, { unawaited: 'warning', 'blocking-call': 'error', 'await-in-loop': 'off' });
   });
 });

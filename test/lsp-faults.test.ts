@@ -363,7 +363,7 @@ describe('language server faults (spawned over stdio)', function () {
     const client = await start(ws, ['--import', 'tsx', entry]);
     const tsFile = path.join(ws, 'a.ts');
     const pyFile = path.join(ws, 'a.py');
-    const tsText = 'async function g() {\n  await 0;\n}\nexport function f() {\n  g();\n}\n';
+    const tsText = 'declare function io(): Promise<void>;\nasync function g() {\n  await io();\n}\nexport function f() {\n  g();\n}\n';
     const pyText = 'import asyncio\n\n\nasync def g():\n    await asyncio.sleep(0)\n\n\ndef f():\n    g()\n';
     const tsUri = client.open(tsFile, tsText);
     const pyUri = client.open(pyFile, pyText);

@@ -5,9 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
-import { docsUrl } from '../server/src/engine/rules';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RULES } from '../server/src/engine/rules';
 import { createLinter } from '../server/src/languages';
-import { applyWorkspaceEdit, LspTestClient, makeWorkspace, uriOf } from './lspClient';
+import { ROOT } from './helpers';
+import { applyWorkspaceEdit, buildServer, LspTestClient, makeWorkspace, uriOf } from './lspClient';
 
 const CALL_LOAD_TS = 'export function callLoad() {\n  void load();\n}\n';
 const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n' + CALL_LOAD_TS;
@@ -68,8 +70,10 @@ describe('language server (LSP over stdio)', function () {
       const d = diags[0];
       assert.deepEqual(d.range.start, { line: 0, character: 7 });
       assert.equal(d.severity, 4, 'unused-async defaults to hint');
-      assert.equal(d.codeDescription?.href, docsUrl('unused-async'));
-      assert.match(d.codeDescription!.href, /docs\/rules\/unused-async\.md$/);
+      // The page installed beside the server (here the test bundle's copy of docs/rules), offline.
+      const page = path.join(path.dirname(path.dirname(await buildServer())), 'docs', 'rules', 'unused-async.md');
+      assert.equal(d.codeDescription?.href, pathToFileURL(page).href);
+      assert.match(fs.readFileSync(fileURLToPath(d.codeDescription!.href), 'utf8'), /^# unused-async/);
       // The same version again: the client keeps what it has.
       const again = await client.pull(uri, report.resultId);
       assert.equal(again.kind, 'unchanged');
@@ -424,6 +428,234 @@ describe('language server (LSP over stdio)', function () {
       assert.deepEqual(await codeActions(client, uri, [], ['source.fixAll.asyncLint']), [], 'the gather suggestion is not safe');
       const quick = await codeActions(client, uri, diags);
       assert.ok(quick.every((a) => a.kind === 'quickfix'));
+    });
+
+    describe('per rule: fix all, disable for the file, documentation', () => {
+      const titles = (actions: CodeAction[]) => actions.map((a) => a.title);
+
+      it('orders the actions: fixes, disable for the line, disable for the file, the documentation', async () => {
+        // An encoding declaration must stay on line 1 or 2: the file directive goes below it.
+        const text = `# -*- coding: utf-8 -*-\n${SEQUENTIAL_PY}`;
+        const ws = makeWorkspace({ 'main.py': text });
+        const client = await start({ folders: [ws], pull: true });
+        const caps = client.initializeResult!.capabilities;
+        assert.deepEqual(caps.executeCommandProvider?.commands, ['async-lint.server.lintWorkspace', 'async-lint.server.showRuleDocumentation']);
+        const uri = client.open(path.join(ws, 'main.py'), text);
+        const diags = ours((await client.pull(uri)).items, 'sequential-await');
+        assert.equal(diags.length, 1);
+        const actions = await codeActions(client, uri, diags);
+        assert.deepEqual(titles(actions), [
+          'Await them together with asyncio.gather(...)',
+          'Disable sequential-await for this line',
+          'Disable sequential-await for this file',
+          'Show documentation for sequential-await',
+        ]);
+        assert.ok(actions.every((a) => a.kind === 'quickfix'));
+        const disableFile = actions[2];
+        assert.deepEqual(disableFile.edit!.changes![uri], [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: '# async-lint-disable-file sequential-await\n' }]);
+        const docs = actions[3];
+        assert.equal(docs.edit, undefined);
+        assert.deepEqual(docs.command, { title: 'Show documentation for sequential-await', command: 'async-lint.server.showRuleDocumentation', arguments: ['sequential-await'] });
+        client.change(uri, [{ text: applyWorkspaceEdit(text, disableFile.edit!, uri) }]);
+        assert.deepEqual(ours((await client.pull(uri)).items), []);
+      });
+
+      it('"Disable <rule> for this file" goes below a shebang and a license header, and joins a file directive there', async () => {
+        const text = [
+          '#!/usr/bin/env node',
+          '// Copyright 2026 ACME Corp.',
+          '// SPDX-License-Identifier: MIT',
+          '',
+          'export async function load(): Promise<number> {',
+          '  return 1;',
+          '}',
+          'export async function main(): Promise<void> {',
+          '  await Promise.resolve();',
+          '  main();',
+          '  void load();',
+          '}',
+          '',
+        ].join('\n');
+        const ws = makeWorkspace({ 'tool.ts': text });
+        const client = await start({ folders: [ws], pull: true });
+        const uri = client.open(path.join(ws, 'tool.ts'), text);
+        const first = ours((await client.pull(uri)).items);
+        assert.deepEqual(first.map((d) => `${d.code}@${d.range.start.line}`).sort(), ['unawaited@9', 'unused-async@4']);
+        const disableUnused = (await codeActions(client, uri, ours(first, 'unused-async'))).find((a) => a.title === 'Disable unused-async for this file');
+        assert.ok(disableUnused);
+        assert.deepEqual(disableUnused.edit!.changes![uri], [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, newText: '// async-lint-disable-file unused-async\n' }]);
+        const once = applyWorkspaceEdit(text, disableUnused.edit!, uri);
+        client.change(uri, [{ text: once }]);
+        const second = ours((await client.pull(uri)).items);
+        assert.deepEqual(second.map((d) => `${d.code}@${d.range.start.line}`), ['unawaited@10']);
+        const disableUnawaited = (await codeActions(client, uri, second)).find((a) => a.title === 'Disable unawaited for this file');
+        assert.ok(disableUnawaited);
+        assert.deepEqual(disableUnawaited.edit!.changes![uri], [{ range: { start: { line: 4, character: 39 }, end: { line: 4, character: 39 } }, newText: ', unawaited' }]);
+        const twice = applyWorkspaceEdit(once, disableUnawaited.edit!, uri);
+        assert.equal(twice.split('\n')[4], '// async-lint-disable-file unused-async, unawaited');
+        client.change(uri, [{ text: twice }]);
+        assert.deepEqual(ours((await client.pull(uri)).items), []);
+      });
+
+      it('"Show documentation": window/showDocument of the page installed beside the server', async () => {
+        const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
+        const client = await start({ folders: [ws], pull: true, showDocument: true });
+        const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
+        const diags = ours((await client.pull(uri)).items, 'unused-async');
+        const docs = (await codeActions(client, uri, diags)).find((a) => a.title === 'Show documentation for unused-async');
+        assert.ok(docs?.command);
+        const result = await client.conn.sendRequest('workspace/executeCommand', { command: docs.command.command, arguments: docs.command.arguments });
+        const page = path.join(path.dirname(path.dirname(await buildServer())), 'docs', 'rules', 'unused-async.md');
+        assert.deepEqual(result, { uri: pathToFileURL(page).href, shown: true });
+        assert.deepEqual(client.shownDocuments, [{ uri: pathToFileURL(page).href, external: false, takeFocus: true }]);
+        assert.equal(fs.readFileSync(page, 'utf8'), fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'unused-async.md'), 'utf8'));
+        // Not a rule: an error, and nothing is opened.
+        await assert.rejects(client.conn.sendRequest('workspace/executeCommand', { command: docs.command.command, arguments: ['../../package'] }), (e: { code?: number }) => e.code === -32602);
+        assert.equal(client.shownDocuments.length, 1);
+      });
+
+      it('"Show documentation" to a client that cannot show documents (Neovim 0.7): a message naming the page', async () => {
+        const ws = makeWorkspace({ 'a.py': UNUSED_PY });
+        const client = await start({ folders: [ws], pull: true });
+        const result = await client.conn.sendRequest('workspace/executeCommand', { command: 'async-lint.server.showRuleDocumentation', arguments: ['dangling-task'] });
+        const page = path.join(path.dirname(path.dirname(await buildServer())), 'docs', 'rules', 'dangling-task.md');
+        assert.deepEqual(result, { uri: pathToFileURL(page).href, shown: false });
+        await client.until('the message', () => client.messages.length > 0);
+        const description = RULES.find((r) => r.id === 'dangling-task')!.description;
+        assert.deepEqual(client.messages, [{ type: 3, message: `async-lint dangling-task: ${description} Documentation: ${page}` }]);
+        assert.deepEqual(client.shownDocuments, []);
+      });
+
+      it('offers no "Fix all <rule> problems" for suggestions: they are applied one at a time', async () => {
+        const text = [
+          'async function save(): Promise<void> {',
+          '  await Promise.resolve();',
+          '}',
+          'export async function main(): Promise<void> {',
+          '  save();',
+          '  save();',
+          '}',
+          '',
+        ].join('\n');
+        const ws = makeWorkspace({ 'a.ts': text });
+        const client = await start({ folders: [ws], pull: true });
+        const uri = client.open(path.join(ws, 'a.ts'), text);
+        const diags = ours((await client.pull(uri)).items, 'unawaited');
+        assert.equal(diags.length, 2);
+        const actions = await codeActions(client, uri, diags);
+        assert.ok(actions.some((a) => a.title === "Add 'await'"), 'the suggestion is offered');
+        assert.deepEqual(actions.filter((a) => a.title.startsWith('Fix all')), []);
+      });
+
+      describe('with safe fixes (a server whose fixes of two rules are relabelled: test/server-variants/safe-fixes.ts)', () => {
+        const variant = ['--import', 'tsx', path.join(ROOT, 'test', 'server-variants', 'safe-fixes.ts')];
+
+        it('"Fix all blocking-call problems in this file" applies every one of them in one edit, only with two or more', async () => {
+          const text = [
+            'import time',
+            '',
+            '',
+            'async def poll(check):',
+            '    time.sleep(0.1)',
+            '    while not await check():',
+            '        time.sleep(0.5)',
+            '',
+            '',
+            'async def once():',
+            '    return await asyncio.sleep(0)',
+            '',
+          ].join('\n');
+          const ws = makeWorkspace({ 'poll.py': text, 'one.py': 'import time\n\n\nasync def wait():\n    time.sleep(1)\n' });
+          const client = await start({ folders: [ws], pull: true, serverArgs: variant });
+          const uri = client.open(path.join(ws, 'poll.py'), text);
+          const diags = ours((await client.pull(uri)).items, 'blocking-call');
+          assert.deepEqual(diags.map((d) => d.range.start.line), [4, 6]);
+          const actions = await codeActions(client, uri, [diags[0]]);
+          assert.deepEqual(titles(actions), [
+            "Replace with 'await asyncio.sleep(...)'",
+            'Fix all blocking-call problems in this file',
+            'Disable blocking-call for this line',
+            'Disable blocking-call for this file',
+            'Show documentation for blocking-call',
+          ]);
+          assert.equal(actions[0].isPreferred, true, 'a safe fix is preferred');
+          const fixAll = actions[1];
+          assert.equal(fixAll.edit!.changes![uri].length, 1, 'one edit');
+          const fixed = applyWorkspaceEdit(text, fixAll.edit!, uri);
+          assert.equal(
+            fixed,
+            ['import asyncio', 'import time', '', '', 'async def poll(check):', '    await asyncio.sleep(0.1)', '    while not await check():', '        await asyncio.sleep(0.5)', '', '', 'async def once():', '    return await asyncio.sleep(0)', ''].join('\n'),
+          );
+          client.change(uri, [{ text: fixed }]);
+          assert.deepEqual(ours((await client.pull(uri)).items, 'blocking-call'), []);
+          // One finding: its own fix is the whole of it.
+          const one = client.open(path.join(ws, 'one.py'), 'import time\n\n\nasync def wait():\n    time.sleep(1)\n');
+          const oneDiags = ours((await client.pull(one)).items, 'blocking-call');
+          assert.equal(oneDiags.length, 1);
+          assert.deepEqual((await codeActions(client, one, oneDiags)).filter((a) => a.title.startsWith('Fix all')), []);
+        });
+
+        it('never applies an individualOnly fix in bulk, even one labelled safe', async () => {
+          const text = [
+            'async function save(): Promise<void> {',
+            '  await Promise.resolve();',
+            '}',
+            'export async function main(): Promise<void> {',
+            '  save();',
+            '  save();',
+            '}',
+            '',
+          ].join('\n');
+          const ws = makeWorkspace({ 'a.ts': text });
+          const client = await start({ folders: [ws], pull: true, serverArgs: variant });
+          const uri = client.open(path.join(ws, 'a.ts'), text);
+          const diags = ours((await client.pull(uri)).items, 'unawaited');
+          assert.equal(diags.length, 2);
+          const actions = await codeActions(client, uri, diags);
+          const voidFix = actions.find((a) => a.title === "Add 'void' to drop the promise on purpose");
+          assert.equal(voidFix?.isPreferred, true, 'the variant did relabel it safe');
+          assert.deepEqual(actions.filter((a) => a.title.startsWith('Fix all')), []);
+          assert.deepEqual(await codeActions(client, uri, [], ['source.fixAll.asyncLint']), []);
+        });
+      });
+    });
+  });
+
+  describe('the log', () => {
+    it('names the server, Node, TypeScript, the folders and each configuration file; per-file timings at debug level', async () => {
+      const ws = makeWorkspace({
+        'src/a.ts': UNUSED_TS,
+        'tsconfig.json': '{ "include": ["src"] }',
+        'async-lint.json': JSON.stringify({ rules: { 'unused-async': 'warning' } }),
+        'py/pyproject.toml': '[tool.async-lint]\nignorePatterns = ["gen/"]\n',
+        'py/main.py': UNUSED_PY,
+      });
+      const client = await start({ folders: [ws], pull: true });
+      await client.until('the server to be ready', () => client.logs.some((l) => l.includes('server ready')));
+      const info = () => client.logMessages.filter((m) => m.type === 3).map((m) => m.message);
+      const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+      assert.ok(info().includes(`async-lint ${version} language server, Node ${process.version} (${process.platform} ${process.arch}), for unnamed client`), info().join('\n'));
+      assert.ok(info().includes(`TypeScript/JavaScript: TypeScript ${ts.version}, bundled, in process (a workspace's own TypeScript is never loaded)`));
+      assert.ok(info().includes(`diagnostics: pulled by the client; workspace folders: ${ws}`));
+      // The workspace's files are listed at start, and with them the configuration of their folders.
+      assert.ok(info().includes(`configuration: ${path.join(ws, 'async-lint.json')} (lint root ${ws})`), info().join('\n'));
+      assert.ok(info().includes(`configuration: ${path.join(ws, 'py', 'pyproject.toml')} (lint root ${path.join(ws, 'py')})`), info().join('\n'));
+
+      const file = path.join(ws, 'src', 'a.ts');
+      const uri = client.open(file, UNUSED_TS);
+      assert.equal(ours((await client.pull(uri)).items).length, 1);
+      await client.until('the TypeScript project', () => info().includes(`TypeScript project: ${path.join(ws, 'tsconfig.json')}`));
+      const debug = client.logMessages.filter((m) => m.type === 5).map((m) => m.message);
+      assert.ok(debug.some((m) => new RegExp(`^analysed ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(version 1\\) in \\d+\\.\\d ms: 1 finding$`).test(m)), debug.join('\n'));
+      assert.ok(!info().some((m) => m.startsWith('analysed')), 'timings only at debug level');
+
+      const configFile = path.join(ws, 'async-lint.json');
+      fs.writeFileSync(configFile, JSON.stringify({ rules: { 'unused-async': 'error' } }));
+      void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(configFile), type: 2 }] });
+      await client.until('the change in the log', () => info().includes(`configuration file changed: ${configFile} (read again when next needed)`));
+      const before = info().filter((m) => m === `configuration: ${configFile} (lint root ${ws})`).length;
+      assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 1);
+      assert.equal(info().filter((m) => m === `configuration: ${configFile} (lint root ${ws})`).length, before + 1, 'named again once read again');
     });
   });
 

@@ -21,17 +21,23 @@ import { ROOT } from './helpers';
 
 let bundle: Promise<string> | undefined;
 
-/** Bundles server/src/server.ts (with esbuild.mjs, as `npm run build` does) into a private folder, once per run. */
+/**
+ * Bundles server/src/server.ts (with esbuild.mjs, as `npm run build` does) into a private folder,
+ * once per run, laid out as the package is: `dist/server.js` beside `docs/rules/` (a copy of the
+ * rule pages, which the server links to and opens).
+ */
 export function buildServer(): Promise<string> {
   bundle ??= (async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-server-'));
     removeOnExit(out);
+    const dist = path.join(out, 'dist');
     await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, ['esbuild.mjs', '--outdir', out, '--only', 'server'], { cwd: ROOT }, (err, _stdout, stderr) =>
+      execFile(process.execPath, ['esbuild.mjs', '--outdir', dist, '--only', 'server'], { cwd: ROOT }, (err, _stdout, stderr) =>
         err ? reject(new Error(`building the server failed: ${stderr}`)) : resolve(),
       ),
     );
-    return path.join(out, 'server.js');
+    fs.cpSync(path.join(ROOT, 'docs', 'rules'), path.join(out, 'docs', 'rules'), { recursive: true });
+    return path.join(dist, 'server.js');
   })();
   return bundle;
 }
@@ -62,6 +68,22 @@ export interface ClientOptions {
   /** `asyncLint` settings by scope URI prefix; '' for every resource. */
   settings?: Record<string, unknown>;
   initializationOptions?: unknown;
+  /** Run this server command (given `--stdio`) instead of the server bundled from the sources. */
+  command?: string;
+  /** Announce `window.showDocument` support (LSP 3.16); the client answers such requests with success. */
+  showDocument?: boolean;
+  /** What node runs instead of the bundled server (before `--stdio`), e.g. tsx and a server variant. */
+  serverArgs?: string[];
+  /** Sync notebooks (LSP 3.17 notebook documents), as VS Code does. */
+  notebooks?: boolean;
+}
+
+/** A cell to open a notebook with. */
+export interface TestCell {
+  kind: 'code' | 'markdown';
+  text: string;
+  /** Default: python for code, markdown for markdown. */
+  language?: string;
 }
 
 interface Waiter {
@@ -76,6 +98,8 @@ export class LspTestClient {
   readonly published = new Map<string, Diagnostic[]>();
   readonly messages: { type: number; message: string }[] = [];
   readonly logs: string[] = [];
+  /** The same with their MessageType (1 error, 2 warning, 3 info, 4 log, 5 debug). */
+  readonly logMessages: { type: number; message: string }[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly progress: unknown[] = [];
   refreshes = 0;
@@ -84,12 +108,14 @@ export class LspTestClient {
   stderr = '';
   initializeResult: InitializeResult | undefined;
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
+  /** `window/showDocument` requests received. */
+  readonly shownDocuments: { uri: string; external?: boolean; takeFocus?: boolean }[] = [];
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
 
-  private constructor(serverJs: string, options: ClientOptions) {
+  private constructor(command: readonly string[], options: ClientOptions) {
     this.settings = options.settings ?? {};
-    this.proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(command[0], [...command.slice(1), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
     this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     const c = this.conn;
@@ -101,8 +127,9 @@ export class LspTestClient {
       this.messages.push(p);
       this.poke();
     });
-    c.onNotification('window/logMessage', (p: { message: string }) => {
+    c.onNotification('window/logMessage', (p: { type: number; message: string }) => {
       this.logs.push(p.message);
+      this.logMessages.push(p);
       this.poke();
     });
     c.onNotification('$/progress', (p: unknown) => {
@@ -133,6 +160,11 @@ export class LspTestClient {
       return null;
     });
     c.onRequest('window/workDoneProgress/create', () => null);
+    c.onRequest('window/showDocument', (p: { uri: string; external?: boolean; takeFocus?: boolean }) => {
+      this.shownDocuments.push(p);
+      this.poke();
+      return { success: true };
+    });
     c.onRequest('window/showMessageRequest', (p: { type: number; message: string }) => {
       this.messages.push(p);
       this.poke();
@@ -147,7 +179,8 @@ export class LspTestClient {
   }
 
   static async start(options: ClientOptions): Promise<LspTestClient> {
-    const client = new LspTestClient(await buildServer(), options);
+    const command = options.command ? [options.command] : [process.execPath, ...(options.serverArgs ?? [await buildServer()])];
+    const client = new LspTestClient(command, options);
     const capabilities: ClientCapabilities = {
       workspace: {
         configuration: true,
@@ -156,13 +189,14 @@ export class LspTestClient {
         diagnostics: { refreshSupport: true },
         didChangeConfiguration: { dynamicRegistration: false },
       },
-      window: { workDoneProgress: true, showMessage: {} },
+      window: { workDoneProgress: true, showMessage: {}, ...(options.showDocument ? { showDocument: { support: true } } : {}) },
       textDocument: {
         synchronization: { didSave: true, dynamicRegistration: false },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, isPreferredSupport: true },
         publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
         ...(options.pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
       },
+      ...(options.notebooks ? { notebookDocument: { synchronization: { dynamicRegistration: false, executionSummarySupport: false } } } : {}),
     };
     const exited = new Promise<never>((_, reject) =>
       client.proc.on('exit', (code) => reject(new Error(`the server exited (${code}) during initialize: ${client.stderr.slice(-2000)}`))),
@@ -221,6 +255,40 @@ export class LspTestClient {
     this.versions.set(uri, version);
     void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
     return version;
+  }
+
+  /**
+   * Opens a notebook (`notebookDocument/didOpen`) of type jupyter-notebook; cell URIs are
+   * `vscode-notebook-cell:<path>#cell<i>`, as VS Code spells them (with its own fragment).
+   */
+  openNotebook(file: string, cells: TestCell[], notebookType = 'jupyter-notebook'): { uri: string; cells: string[] } {
+    const uri = uriOf(file);
+    const cellUris = cells.map((_, i) => `vscode-notebook-cell:${file}#cell${i}`);
+    this.versions.set(uri, 1);
+    for (const c of cellUris) this.versions.set(c, 1);
+    void this.conn.sendNotification('notebookDocument/didOpen', {
+      notebookDocument: { uri, notebookType, version: 1, cells: cells.map((c, i) => ({ kind: c.kind === 'code' ? 2 : 1, document: cellUris[i] })) },
+      cellTextDocuments: cells.map((c, i) => ({ uri: cellUris[i], languageId: c.language ?? (c.kind === 'code' ? 'python' : 'markdown'), version: 1, text: c.text })),
+    });
+    return { uri, cells: cellUris };
+  }
+
+  /**
+   * Edits one cell's text (`notebookDocument/didChange` with textContent). The cell's version goes
+   * up; the notebook's stays, as VS Code sends it (a cell's text is not the notebook's structure).
+   */
+  changeCell(notebookUri: string, cellUri: string, changes: TextDocumentContentChangeEvent[]): void {
+    const version = this.versions.get(notebookUri) ?? 1;
+    const cellVersion = (this.versions.get(cellUri) ?? 1) + 1;
+    this.versions.set(cellUri, cellVersion);
+    void this.conn.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri: notebookUri, version },
+      change: { cells: { textContent: [{ document: { uri: cellUri, version: cellVersion }, changes }] } },
+    });
+  }
+
+  closeNotebook(notebookUri: string, cellUris: string[]): void {
+    void this.conn.sendNotification('notebookDocument/didClose', { notebookDocument: { uri: notebookUri }, cellTextDocuments: cellUris.map((uri) => ({ uri })) });
   }
 
   save(uri: string): void {

@@ -155,7 +155,7 @@ describe('adding a rule', function () {
     const copySchema = JSON.parse(read('schemas/async-lint.schema.json'));
     assert.equal(copySchema.properties.rules.properties[ID].description, '(Python) A pass statement, flagged to test the rule registry. Default: error.');
     const setting = JSON.parse(read('package.json')).contributes.configuration.properties['asyncLint.rules'].properties[ID];
-    assert.deepEqual(setting.enum, ['off', 'hint', 'info', 'warning', 'error']);
+    assert.deepEqual(setting.enum, ['off', 'hint', 'info', 'warning', 'error', 'warn']);
     assert.match(JSON.parse(read('syntaxes/async-lint-directive.injection.tmLanguage.json')).repository.directive.patterns[0].match, new RegExp(`\\|${ID}\\)`));
     assert.ok(read('README.md').includes(`| [\`${ID}\`](docs/rules/${ID}.md) | Python | error | none | A pass statement, flagged to test the rule registry. |`));
 

@@ -91,7 +91,8 @@ describe('unawaited (TS/JS) when the checker overflows its stack', () => {
   // TypeScript's type printer and relation checks recurse on huge or recursive types; on one file
   // of typescript-eslint's own tests they ran out of stack inside this rule and failed the run.
   it('skips the node instead of throwing, and still checks the next one', () => {
-    const text = 'declare function save(): Promise<void>;\nsave();\nsave();\n';
+    // (`kept` consumes one call: two bare drops alone would read as the project's convention.)
+    const text = 'declare function save(): Promise<void>;\nsave();\nsave();\nexport const kept = save();\n';
     const host = ts.createCompilerHost({ strict: true, noEmit: true, types: [] });
     const getSourceFile = host.getSourceFile;
     host.getSourceFile = (name, ...rest) => (name === 'overflow.ts' ? ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true) : getSourceFile(name, ...rest));
@@ -133,5 +134,43 @@ describe('unawaited (TS/JS) when the checker overflows its stack', () => {
     const context: TsRuleContext = { sourceFile, types: new CheckerTypes(undefined as never, checker), config: undefined as never, report: () => undefined };
     const visitor = unawaited.create(context);
     assert.throws(() => visitor[ts.SyntaxKind.ExpressionStatement]!(sourceFile.statements[0]), /boom/);
+  });
+});
+
+describe('unawaited (TS/JS) fire-and-forget configuration', () => {
+  const text = `declare namespace Proto {
+  interface PageApi { enable(): Promise<void>; reload(): Promise<void> }
+}
+declare const page: Proto.PageApi;
+declare function save(): Promise<void>;
+export async function f() {
+  page.enable();
+  page.reload();
+  save();
+  await page.enable();
+  await page.reload();
+  await save();
+}
+`;
+  let counter = 0;
+  async function linesWith(fireAndForget: string[]): Promise<number[]> {
+    const linter = await testLinter();
+    const file = path.join(os.tmpdir(), `fire-and-forget-${process.pid}-${++counter}.ts`);
+    const config = { ...onlyRule('unawaited', file), fireAndForget };
+    return linter.lint(file, text, config).findings.map((f: Finding) => f.range.start.line + 1);
+  }
+
+  it('flags every drop when nothing is configured', async () => {
+    assert.deepEqual(await linesWith([]), [7, 8, 9]);
+  });
+
+  it('leaves a configured method, and everything under a configured namespace', async () => {
+    assert.deepEqual(await linesWith(['Proto.PageApi.enable']), [8, 9]);
+    assert.deepEqual(await linesWith(['Proto']), [9]);
+    assert.deepEqual(await linesWith(['save']), [7, 8]);
+  });
+
+  it('does not take a name that only starts the same way', async () => {
+    assert.deepEqual(await linesWith(['Pro', 'Proto.Page', 'sav']), [7, 8, 9]);
   });
 });

@@ -1,7 +1,8 @@
 // The VS Code side of async-lint, and the only module that knows VS Code: starts the bundled
 // language server over IPC, restarts it if it stops unexpectedly (Supervisor), shows the state of
-// the active document in a language status item, and offers the commands. All analysis happens in
-// the server (dist/server.js).
+// the active document in a language status item, offers the commands, opens rule pages in the
+// Markdown preview, and makes `asyncLint.trace.server` show the LSP traffic (TraceAwareChannel).
+// All analysis happens in the server (dist/server.js).
 import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import {
@@ -21,6 +22,7 @@ import {
 import {
   Commands,
   LintWorkspaceRequest,
+  SERVER_SHOW_RULE_DOCUMENTATION_COMMAND,
   SETTINGS_SECTION,
   StatusNotification,
   type InitializationOptions,
@@ -38,6 +40,13 @@ const SELECTOR: { scheme: string; language: string }[] = LANGUAGES.flatMap((lang
   { scheme: 'file', language },
   { scheme: 'untitled', language },
 ]);
+/**
+ * The Python cells of Jupyter notebooks, on disk or untitled. The server syncs them as notebook
+ * documents (its notebookDocumentSync capability) and analyses each notebook's cells as one
+ * document; the selector lets the client send code actions and show the status item for cells.
+ */
+const NOTEBOOK_SCHEMES = ['file', 'untitled'];
+const NOTEBOOK_CELLS = NOTEBOOK_SCHEMES.map((scheme) => ({ notebook: { notebookType: 'jupyter-notebook', scheme }, language: 'python' }));
 
 /** Automatic restarts: a server that stops unexpectedly more than MAX_RESTARTS times within
  * RESTART_WINDOW_MS is not restarted again (it would most likely crash again). */
@@ -50,6 +59,8 @@ let client: LanguageClient | undefined;
 /** The current client's state listener, disposed with it by restart(). */
 let clientListener: vscode.Disposable | undefined;
 let output: vscode.LogOutputChannel;
+/** `output` as the LanguageClient sees it: see TraceAwareChannel. */
+let clientChannel: TraceAwareChannel;
 let status: StatusItem;
 let supervisor: Supervisor;
 
@@ -71,16 +82,21 @@ export interface TestHooks {
   readonly serverStates: readonly ServerState[];
   /** The extension's log folder (`context.logUri`): the output channel is written to `Async Lint.log` in it. */
   readonly logUri: vscode.Uri;
+  /** The output channel's own log level (what the user set, or the default). */
+  readonly outputLogLevel: vscode.LogLevel;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TestHooks> {
   output = vscode.window.createOutputChannel('Async Lint', { log: true });
+  clientChannel = new TraceAwareChannel(output);
   status = new StatusItem();
   supervisor = new Supervisor();
   context.subscriptions.push(
     output,
+    clientChannel,
     status,
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(Commands.showRuleDocumentation, (ruleId?: unknown) => showRuleDocumentation(context, ruleId)),
     vscode.commands.registerCommand(Commands.restartServer, () => restart(context)),
     vscode.commands.registerCommand(Commands.lintWorkspace, () => lintWorkspace()),
     vscode.window.onDidChangeActiveTextEditor(() => status.render()),
@@ -104,6 +120,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
       return status.history;
     },
     logUri: context.logUri,
+    get outputLogLevel() {
+      return output.logLevel;
+    },
   };
 }
 
@@ -121,8 +140,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   const initializationOptions: InitializationOptions = { statusNotifications: true };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: SELECTOR,
-    outputChannel: output,
+    documentSelector: [...SELECTOR, ...NOTEBOOK_CELLS],
+    // Also the trace channel (the client uses its output channel for both when none is given).
+    outputChannel: clientChannel,
     initializationOptions,
     diagnosticCollectionName: 'async-lint',
     // Pull again on every change (the server debounces) and on save (run: onSave). After a
@@ -130,6 +150,12 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     // does so when it is initialised on the new connection), so findings come back on their own.
     diagnosticPullOptions: { onChange: true, onSave: true },
     synchronize: { configurationSection: SETTINGS_SECTION },
+    middleware: {
+      // "Show documentation for <rule>": the page shipped in the extension, in the Markdown
+      // preview, rather than the server's window/showDocument (which opens it as text).
+      executeCommand: (command, args, next) =>
+        command === SERVER_SHOW_RULE_DOCUMENTATION_COMMAND ? vscode.commands.executeCommand(Commands.showRuleDocumentation, args[0]) : next(command, args),
+    },
     // Ours replaces the default handler, which shows its own message after several crashes.
     errorHandler: supervisor,
     // Logged only: the failure is shown once, by the Supervisor or by start() below.
@@ -353,9 +379,152 @@ async function lintWorkspace(): Promise<LintWorkspaceResult | undefined> {
   );
 }
 
+/** The rules as the manifest lists them (the `asyncLint.rules` setting, generated from the rule table). */
+function rulesOf(context: vscode.ExtensionContext): { id: string; description: string }[] {
+  const json = context.extension.packageJSON as {
+    contributes?: { configuration?: { properties?: Record<string, { properties?: Record<string, { description?: string }> }> } };
+  };
+  const rules = json.contributes?.configuration?.properties?.[`${SETTINGS_SECTION}.rules`]?.properties ?? {};
+  return Object.entries(rules).map(([id, r]) => ({ id, description: r.description ?? '' }));
+}
+
+/**
+ * Show Rule Documentation: the rule's page as shipped in the extension (docs/rules/<id>.md), in the
+ * Markdown preview beside the editor, offline. Without a rule id, the rules to pick from. Returns
+ * the page opened.
+ */
+async function showRuleDocumentation(context: vscode.ExtensionContext, ruleId: unknown): Promise<vscode.Uri | undefined> {
+  const rules = rulesOf(context);
+  let id = typeof ruleId === 'string' ? ruleId : undefined;
+  if (id === undefined) {
+    const pick = await vscode.window.showQuickPick(
+      rules.map((r) => ({ label: r.id, detail: r.description })),
+      { title: 'Async Lint: Show Rule Documentation', placeHolder: 'Rule', matchOnDetail: true },
+    );
+    if (!pick) return undefined;
+    id = pick.label;
+  }
+  if (!rules.some((r) => r.id === id)) {
+    void vscode.window.showWarningMessage(`Async Lint: there is no rule '${id}'.`);
+    return undefined;
+  }
+  const page = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${id}.md`);
+  try {
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', page);
+  } catch (e) {
+    // The built-in Markdown extension is disabled: the page as text.
+    output.warn(`Markdown preview unavailable (${e instanceof Error ? e.message : String(e)}); opening ${page.fsPath} as text`);
+    await vscode.window.showTextDocument(page, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  }
+  return page;
+}
+
+/**
+ * The Async Lint output channel as the LanguageClient sees it. vscode-languageclient (since 9)
+ * traces the LSP traffic only while its channel's log level is Trace, whatever
+ * `asyncLint.trace.server` says, and writes the traces at trace level and the server's debug
+ * messages at debug level, which a channel at its default level (Info) hides: the setting alone
+ * showed nothing until the user also raised the channel's level (Developer: Set Log Level). This
+ * view reports level Trace while the setting asks for a trace (and tells the client when the setting
+ * changes), and writes at info level what the channel's own level would hide. With the setting off,
+ * it is the channel as it is.
+ */
+class TraceAwareChannel implements vscode.LogOutputChannel {
+  private readonly changed = new vscode.EventEmitter<vscode.LogLevel>();
+  readonly onDidChangeLogLevel = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly channel: vscode.LogOutputChannel) {
+    this.subscriptions = [
+      this.changed,
+      channel.onDidChangeLogLevel(() => this.changed.fire(this.logLevel)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SETTINGS_SECTION}.trace.server`)) this.changed.fire(this.logLevel);
+      }),
+    ];
+  }
+
+  /** `asyncLint.trace.server` asks for the traffic. */
+  get tracing(): boolean {
+    const value = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>('trace.server', 'off');
+    return value === 'messages' || value === 'verbose';
+  }
+
+  get name(): string {
+    return this.channel.name;
+  }
+
+  get logLevel(): vscode.LogLevel {
+    return this.tracing ? vscode.LogLevel.Trace : this.channel.logLevel;
+  }
+
+  trace(message: string, ...args: unknown[]): void {
+    this.below(vscode.LogLevel.Trace, message, args);
+  }
+
+  debug(message: string, ...args: unknown[]): void {
+    this.below(vscode.LogLevel.Debug, message, args);
+  }
+
+  info(message: string, ...args: unknown[]): void {
+    this.channel.info(message, ...args);
+  }
+
+  warn(message: string, ...args: unknown[]): void {
+    this.channel.warn(message, ...args);
+  }
+
+  error(error: string | Error, ...args: unknown[]): void {
+    this.channel.error(error, ...args);
+  }
+
+  append(value: string): void {
+    this.channel.append(value);
+  }
+
+  appendLine(value: string): void {
+    this.channel.appendLine(value);
+  }
+
+  replace(value: string): void {
+    this.channel.replace(value);
+  }
+
+  clear(): void {
+    this.channel.clear();
+  }
+
+  show(columnOrPreserveFocus?: vscode.ViewColumn | boolean, preserveFocus?: boolean): void {
+    this.channel.show(typeof columnOrPreserveFocus === 'boolean' ? columnOrPreserveFocus : preserveFocus);
+  }
+
+  hide(): void {
+    this.channel.hide();
+  }
+
+  /** The channel itself belongs to activate(). */
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  /** A trace or debug line: at its level when the channel shows that level, else at info while tracing. */
+  private below(level: vscode.LogLevel.Trace | vscode.LogLevel.Debug, message: string, args: unknown[]): void {
+    const own = this.channel.logLevel;
+    if (own !== vscode.LogLevel.Off && own <= level) {
+      if (level === vscode.LogLevel.Trace) this.channel.trace(message, ...args);
+      else this.channel.debug(message, ...args);
+    } else if (this.tracing) {
+      this.channel.info(message, ...args);
+    }
+  }
+}
+
 /** The language status item: the active document's state, or the server's when it is not running. */
 class StatusItem implements vscode.Disposable {
-  private readonly item = vscode.languages.createLanguageStatusItem('asyncLint.status', SELECTOR);
+  private readonly item = vscode.languages.createLanguageStatusItem('asyncLint.status', [
+    ...SELECTOR,
+    ...NOTEBOOK_CELLS.map((c) => ({ notebookType: c.notebook.notebookType, language: c.language })),
+  ]);
   private readonly byUri = new Map<string, StatusParams>();
   private server: ServerState = 'starting';
   /** The server states shown, for the test hooks. */

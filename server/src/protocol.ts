@@ -29,10 +29,28 @@ export const Commands = {
   lintWorkspace: 'asyncLint.lintWorkspace',
   restartServer: 'asyncLint.restartServer',
   showOutput: 'asyncLint.showOutput',
+  /** Opens a rule's bundled page in the Markdown preview; arguments: [ruleId] (none: pick one). */
+  showRuleDocumentation: 'asyncLint.showRuleDocumentation',
 } as const;
 
 /** `workspace/executeCommand` command the server offers to any editor (same as the request below). */
 export const SERVER_LINT_WORKSPACE_COMMAND = 'async-lint.server.lintWorkspace';
+
+/**
+ * `workspace/executeCommand` command of the "Show documentation for <rule>" code action; arguments:
+ * [ruleId]. The server asks the client to open the rule's page, as installed beside the server
+ * (`window/showDocument` with its file: URI), or, to a client that cannot show documents, says in a
+ * message where the page is. The VS Code client runs Commands.showRuleDocumentation instead.
+ */
+export const SERVER_SHOW_RULE_DOCUMENTATION_COMMAND = 'async-lint.server.showRuleDocumentation';
+
+/** What SERVER_SHOW_RULE_DOCUMENTATION_COMMAND answers. */
+export interface ShowRuleDocumentationResult {
+  /** The page: a file: URI of the installed page, or its web address when the page is missing. */
+  uri: string;
+  /** Whether the client said it showed the page (`window/showDocument` succeeded). */
+  shown: boolean;
+}
 
 /** When diagnostics are recomputed: as you type (debounced) or when the file is saved. */
 export type RunMode = 'onType' | 'onSave';

@@ -8,8 +8,10 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
+  MessageType,
   ProposedFeatures,
   ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
@@ -21,18 +23,23 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import ts from 'typescript';
+import { version } from '../../package.json';
 import type { ConfigError } from './engine/config';
 import type { LintResult } from './engine/types';
 import { Analysis } from './lsp/analysis';
 import { fixAllAction, quickFixes, wants } from './lsp/codeActions';
 import { toDiagnostic } from './lsp/convert';
 import { Cancelled, lintWorkspace, listWorkspaceFiles } from './lsp/lintWorkspace';
+import { Notebooks } from './lsp/notebooks';
+import { showRuleDocumentation } from './lsp/ruleDocumentation';
 import { SettingsCache } from './lsp/settings';
 import { isInside, pathToUri, readTextFile, uriToPath, Workspace } from './lsp/workspace';
 import {
   FIX_ALL_KIND,
   LintWorkspaceRequest,
   SERVER_LINT_WORKSPACE_COMMAND,
+  SERVER_SHOW_RULE_DOCUMENTATION_COMMAND,
   SETTINGS_SECTION,
   SOURCE,
   StatusNotification,
@@ -117,6 +124,7 @@ const shownConfigProblems = new Set<string>();
 const analysis = new Analysis(
   workspace,
   {
+    debug: (m) => connection.console.debug(m),
     info: (m) => connection.console.info(m),
     error: (m) => connection.console.error(m),
     configProblem: (e: ConfigError) => {
@@ -137,7 +145,19 @@ function* openOutsideFolders(): Iterable<string> {
     const p = uriToPath(doc.uri);
     if (p && !folders.some((f) => isInside(p, f))) yield p;
   }
+  for (const p of notebooks.paths()) if (!folders.some((f) => isInside(p, f))) yield p;
 }
+
+/** Jupyter notebooks (notebook document sync): their Python cells analysed as one document. */
+const notebooks = new Notebooks({
+  connection,
+  analysis,
+  workspace,
+  settings: () => settings,
+  ready: () => ensureReady(),
+  generation: () => generation,
+  status: (params) => sendStatus(params),
+});
 
 function sendStatus(params: StatusParams): void {
   if (statusNotifications) void connection.sendNotification(StatusNotification.method, params);
@@ -146,6 +166,8 @@ function sendStatus(params: StatusParams): void {
 // ---- initialize ------------------------------------------------------------------------------
 
 let clientCapabilities: InitializeParams['capabilities'] = {};
+/** The client's name and version as it gave them, for the log. */
+let clientName = '';
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = (clientCapabilities = params.capabilities);
@@ -159,23 +181,36 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   }
   if (params.workspaceFolders) workspace.setFolders(params.workspaceFolders);
   else if (params.rootUri) workspace.setFolders([{ uri: params.rootUri }]);
+  clientName = params.clientInfo ? `${params.clientInfo.name}${params.clientInfo.version ? ` ${params.clientInfo.version}` : ''}` : 'unnamed client';
 
   const result: InitializeResult = {
     serverInfo: { name: SOURCE },
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
-      executeCommandProvider: { commands: [SERVER_LINT_WORKSPACE_COMMAND] },
+      executeCommandProvider: { commands: [SERVER_LINT_WORKSPACE_COMMAND, SERVER_SHOW_RULE_DOCUMENTATION_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
   };
   if (pullDiagnostics) {
     result.capabilities.diagnosticProvider = { identifier: SOURCE, interFileDependencies: true, workspaceDiagnostics: false };
   }
+  const notebookSync = Notebooks.capability(params);
+  if (notebookSync) result.capabilities.notebookDocumentSync = notebookSync;
   return result;
 });
 
+/** What the log starts with: which server, on which Node, with which parsers, for which folders. */
+function logStart(): void {
+  const log = (m: string) => connection.console.info(m);
+  log(`${SOURCE} ${version} language server, Node ${process.version} (${process.platform} ${process.arch}), for ${clientName}`);
+  log(`TypeScript/JavaScript: TypeScript ${ts.version}, bundled, in process (a workspace's own TypeScript is never loaded)`);
+  log('Python: tree-sitter (web-tree-sitter) with the tree-sitter-python grammar, bundled');
+  log(`diagnostics: ${pullDiagnostics ? 'pulled by the client' : 'pushed'}; workspace folders: ${workspace.folderPaths().join(', ') || 'none'}`);
+}
+
 connection.onInitialized(async () => {
+  logStart();
   // The first analyses wait for the workspace's file list too (one walk, as the CLI's).
   readyPromise = analysis.ready().catch(logLoadFailure).then(announceWorkspaceFiles);
   const caps = clientCapabilities;
@@ -185,6 +220,7 @@ connection.onInitialized(async () => {
   if (caps.workspace?.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       workspace.addFolders(e.added, e.removed);
+      connection.console.info(`workspace folders changed: ${workspace.folderPaths().join(', ') || 'none'}`);
       await announceWorkspaceFiles();
       invalidate();
     });
@@ -301,6 +337,7 @@ async function announceWorkspaceFiles(): Promise<void> {
 /** Settings, configuration or files on disk changed: every open document is analysed again. */
 function invalidate(): void {
   generation++;
+  notebooks.invalidate();
   if (pullDiagnostics) {
     if (refreshSupport) void connection.languages.diagnostics.refresh();
   } else {
@@ -342,6 +379,7 @@ documents.onDidChangeContent((e) => {
   const known = states.has(uri);
   const language = languageOf(uri, e.document.languageId);
   if (known && language) editsByLanguage.set(language, (editsByLanguage.get(language) ?? 0) + 1);
+  if (known && language === 'python') notebooks.dependencyChanged();
   if (pullDiagnostics) return; // the client pulls (interFileDependencies: the other visible documents too)
   schedule(uri, known ? debounceFor(states.get(uri)) : 0);
   if (!known || !language) return;
@@ -417,6 +455,7 @@ function readTextFileSafe(file: string): string | undefined {
 
 connection.onCodeAction(async (params): Promise<CodeAction[]> => {
   const uri = params.textDocument.uri;
+  if (notebooks.isCell(uri)) return notebooks.codeActions(params);
   const doc = documents.get(uri);
   if (!doc) return [];
   const file = workspace.enginePath(uri, doc.languageId);
@@ -428,7 +467,12 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
     let state = await diagnose(uri);
     // With run: onSave the findings may be older than the text: fixes need the current text's.
     if (state && state.version !== doc.version) state = await diagnose(uri, true);
-    if (state?.result) actions.push(...quickFixes(uri, file, doc.getText(), state.result, state.version, ours));
+    if (state?.result) {
+      const s = await settings.get(uri);
+      const text = doc.getText();
+      const fixAllOfRule = (ruleId: string) => analysis.fixAll(file, text, doc.version, s, ruleId);
+      actions.push(...quickFixes({ uri, file, text, result: state.result, version: state.version, diagnostics: ours, fixAllOfRule }));
+    }
   }
   if (wants(only, FIX_ALL_KIND)) {
     const s = await settings.get(uri);
@@ -488,6 +532,14 @@ connection.onRequest(LintWorkspaceRequest.method, (params: LintWorkspaceParams |
 
 connection.onExecuteCommand(async (params, token) => {
   if (params.command === SERVER_LINT_WORKSPACE_COMMAND) return runLintWorkspace({ workDoneToken: params.workDoneToken }, token);
+  if (params.command === SERVER_SHOW_RULE_DOCUMENTATION_COMMAND) {
+    return showRuleDocumentation(params.arguments, {
+      canShowDocument: clientCapabilities.window?.showDocument?.support === true,
+      showDocument: (p) => connection.window.showDocument(p),
+      // A notification: showInformationMessage would be a showMessageRequest, which some clients answer with a prompt.
+      showMessage: (text) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: text }),
+    });
+  }
   throw new ResponseError(-32601 /* MethodNotFound */, `unknown command ${params.command}`);
 });
 
@@ -501,4 +553,5 @@ process.on('unhandledRejection', (e) => connection.console.error(`unhandled reje
 process.on('uncaughtException', (e) => connection.console.error(`uncaught exception: ${e.stack ?? e}`));
 
 documents.listen(connection);
+notebooks.listen(connection);
 connection.listen();

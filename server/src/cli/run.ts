@@ -10,16 +10,19 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { version } from '../../../package.json';
 import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine/config';
+import { digest } from '../engine/digest';
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
 import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
+import { ruleDocsDir } from '../engine/rule-docs';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
 import { createLinter, type TypeBackendChoice } from '../languages';
 import { typeScript7Available } from '../typescript/ts7-available';
+import { buildId, cacheable, cacheFilePath, configDigest, LintCache, toCached, type CachedResult } from './cache';
 import { unifiedDiff } from './diff';
 
 export const EXIT_OK = 0;
@@ -52,6 +55,8 @@ const OPTIONS = {
   'ignore-pattern': { type: 'string', multiple: true, default: [] as string[] },
   'print-config': { type: 'string' },
   'type-backend': { type: 'string' },
+  cache: { type: 'boolean', default: false },
+  'cache-location': { type: 'string' },
   version: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -103,6 +108,10 @@ Options:
                              when installed) or auto (default: $${TYPE_BACKEND_ENV}, else ${DEFAULT_TYPE_BACKEND})
       --print-config FILE    Print the configuration that applies to FILE as JSON (its source,
                              each rule's severity, the overrides that matched) and exit
+      --cache                Reuse the results of files whose text, configuration and the files
+                             their analysis read are unchanged since the last run with --cache
+      --cache-location PATH  The cache file, or a folder for it (default: .async-lint-cache in the
+                             current folder)
   -v, --version              Print the version
   -h, --help                 Print this help
 
@@ -208,6 +217,8 @@ interface SourceFile {
   text?: string;
   encoding?: Encoding;
   report: FileReport;
+  /** With --cache: the digests of the text and the configuration. */
+  digests?: { text: string; config: string };
 }
 
 function firstLine(s: string): string {
@@ -234,7 +245,7 @@ function cpuMs(): number {
 /** Order in the --stats table: the CLI's phases, the backends' phases, then rules by time. */
 const PHASE_ORDER = ['find files', 'config', 'read', 'prepare', 'parse', 'program', 'checker', 'types', 'walk', 'fix', 'format'];
 
-function statsTable(stats: Stats, files: number, wallMs: number): string {
+function statsTable(stats: Stats, files: number, wallMs: number, cached: number | undefined): string {
   const known = PHASE_ORDER.filter((p) => stats.phases.has(p));
   const rules = [...stats.phases.keys()].filter((p) => p.startsWith('rule:')).sort((a, b) => stats.phases.get(b)! - stats.phases.get(a)!);
   const other = [...stats.phases.keys()].filter((p) => !PHASE_ORDER.includes(p) && !p.startsWith('rule:')).sort();
@@ -251,6 +262,7 @@ function statsTable(stats: Stats, files: number, wallMs: number): string {
     line(header),
     ...rows.map(line),
     `files: ${files}  wall: ${wallMs.toFixed(1)} ms${files > 0 ? `  (${(wallMs / files).toFixed(2)} ms/file)` : ''}  cpu: ${cpuMs().toFixed(0)} ms (this process)`,
+    ...(cached !== undefined ? [`cached: ${cached} file${cached === 1 ? '' : 's'}`] : []),
     '',
   ].join('\n');
 }
@@ -322,15 +334,6 @@ export interface RunOptions {
   createLinter?: () => Linter;
 }
 
-/** Where the rule pages are: docs/rules beside dist/ in the package, or in the repository. */
-function findRuleDocs(): string | undefined {
-  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'docs', 'rules');
-    if (fs.existsSync(path.join(candidate, `${RULE_IDS[0]}.md`))) return candidate;
-  }
-  return undefined;
-}
-
 /** `async-lint rule ID`: the rule's page, offline. */
 function ruleCommand(args: readonly string[], io: Io): number {
   if (args.length !== 1 || args[0].startsWith('-')) throw new UsageError(`'rule' expects one rule id: async-lint rule ID; valid rules: ${RULE_IDS.join(', ')}`);
@@ -339,7 +342,7 @@ function ruleCommand(args: readonly string[], io: Io): number {
     const near = nearestRule(id, RULE_IDS);
     throw new UsageError(near ? `unknown rule '${id}'; did you mean '${near}'? valid rules: ${RULE_IDS.join(', ')}` : unknownRuleMessage(id));
   }
-  const docs = findRuleDocs();
+  const docs = ruleDocsDir();
   const page = docs && readRegularFile(path.join(docs, `${id}.md`));
   if (page === undefined) throw new Error(`the documentation of '${id}' is missing from this installation (docs/rules/${id}.md beside dist/)`);
   io.stdout.write(page.endsWith('\n') ? page : `${page}\n`);
@@ -378,6 +381,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   if (values['add-noqa-reason'] !== undefined && !addNoqa) throw new UsageError('--add-noqa-reason only takes effect with --add-noqa');
   if (values['add-noqa-reason'] !== undefined && /[\r\n]|\*\//.test(values['add-noqa-reason'])) throw new UsageError('--add-noqa-reason must be one line without */');
   if (values.diff && values.statistics) throw new UsageError('--diff and --statistics cannot be combined');
+  if (values['cache-location'] !== undefined && !values.cache) throw new UsageError('--cache-location only takes effect with --cache');
   if (!Object.hasOwn(FORMATTERS, values.format)) throw new UsageError(`unknown format '${values.format}'; use one of ${FORMAT_NAMES.join(', ')}`);
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
@@ -409,7 +413,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   };
 
   const configFs = { readFile: readRegularFile };
-  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides, defaultRoot: () => cwd }));
+  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides, defaultRoot: (dir) => lintRootOf(cwd, dir) }));
   if (values['print-config'] !== undefined) {
     io.stdout.write(`${JSON.stringify(describeConfig(resolver, path.resolve(cwd, values['print-config'])), null, 2)}\n`);
     return EXIT_OK;
@@ -490,9 +494,23 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     list.push(s);
     byBackend.set(s.backend, list);
   }
+  // --cache (cli/cache.ts): not for --stdin (no file on disk) nor --add-noqa (it rewrites the files).
+  const cache = values.cache && !stdinFile && !addNoqa ? timed('cache', () => LintCache.load(cacheFilePath(cwd, values['cache-location']), buildId())) : undefined;
+  /** The backends recording for the cache, by language. */
+  const recording = new Map<string, LanguageBackend>();
+  if (cache) {
+    for (const b of byBackend.keys()) {
+      if (!b.cache) continue;
+      b.cache.begin(cache.backendState(b.language));
+      recording.set(b.language, b);
+    }
+  }
   // Only the backends that have files get ready (loading the Python grammar costs time).
   await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
   for (const [backend, list] of byBackend) timed('prepare', () => backend.prepare?.(list.map((s) => s.path)));
+  /** Results reused from the cache: the file's text, configuration and dependencies are unchanged. */
+  const hits = new Map<SourceFile, LintResult>();
+  if (cache) timed('cache', () => findHits(cache, sources, hits, fixing ? { unsafe: values['unsafe-fixes'] } : undefined));
 
   const progress = new Progress(io.stderr, sources.length, cwd, io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD);
   const loggedFailures = new Set<string>();
@@ -512,6 +530,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const reported = (f: Finding) => (values['include-hints'] || f.severity !== 'hint') && (!values.quiet || f.severity === 'error');
   /** Findings left after --fix that have fixes, none of them safe. */
   let suggestions = 0;
+  /** Whether a fix changed a text the backends analysed (then the cache is not written). */
+  let textsChanged = false;
+  /** Results taken from the cache. */
+  let fromCache = 0;
   let done = 0;
   for (const [, list] of byBackend) {
     for (const s of list) {
@@ -519,8 +541,15 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       // Resolved at once, unless a parser crashed on the last file and is being loaded again.
       await s.backend.ready();
       let result: LintResult;
-      if (fixing) {
+      // Once a fix changed a text, the files linted after it see the fixed text (in the program,
+      // in the module index), as they would without the cache: no result from before it is used.
+      const hit = textsChanged ? undefined : hits.get(s);
+      if (hit) {
+        result = hit;
+        fromCache++;
+      } else if (fixing) {
         const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config, { unsafe: values['unsafe-fixes'] }));
+        if (fixed.applied > 0) textsChanged = true;
         result = fixed.result;
         if (stdinFile && values.fix && !dryRun) stdinOutput = fixed.text;
         if (fixed.applied > 0 && fixed.text !== s.text && (dryRun || stdinFile)) {
@@ -552,6 +581,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined });
         if (addNoqa) result = timed('add-noqa', () => addDirectives(linter, s, result, reported, values['add-noqa-reason'], noqa, cwd));
       }
+      if (cache && !hit && !textsChanged) timed('cache', () => remember(cache, s, result));
       if (fixing) suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;
       if (stats && result.timings) for (const [phase, ms] of Object.entries(result.timings)) stats.add(phase, ms);
       collect(s, result, cwd, logOnce, values['report-unused-disable-directives']);
@@ -560,6 +590,20 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     }
   }
   progress.done();
+  // After a fix, the backends analysed texts that are not (or no longer) on disk: nothing recorded
+  // then is known to hold for the files as they are.
+  if (cache && !textsChanged) {
+    timed('cache', () => {
+      try {
+        cache.save((language, kept) => {
+          const backend = recording.get(language);
+          return backend ? backend.cache!.save(kept.map((e) => e.dependencies)) : cache.backendState(language);
+        });
+      } catch (e) {
+        io.stderr.write(`async-lint: could not write the cache ${displayPath(cache.file, cwd)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the results are not affected\n`);
+      }
+    });
+  }
   const backendNotes = stats ? linter.backends.flatMap((b) => b.statsNotes?.() ?? []) : [];
   // The linter is done: end TypeScript 7's child process now (a linter given by the caller is theirs).
   if (!options.createLinter) linter.dispose();
@@ -609,7 +653,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   if (addNoqa) io.stderr.write(noqaSummary(noqa));
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
-  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0) + backendNotes.map((l) => `${l}\n`).join(''));
+  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0, cache ? fromCache : undefined) + backendNotes.map((l) => `${l}\n`).join(''));
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;
@@ -683,6 +727,39 @@ function statistics(reports: readonly FileReport[], formatName: string): string 
   const idWidth = Math.max(...sorted.map(([id]) => id.length));
   const description = (id: string) => RULES.find((r) => r.id === id)?.description ?? '';
   return sorted.map(([id, r]) => `${String(r.count).padStart(countWidth)}  ${id.padEnd(idWidth)}  ${r.fixable ? '[*]' : '   '} ${description(id)}`).join('\n');
+}
+
+// ---- --cache -------------------------------------------------------------------------------------
+
+/**
+ * The files whose cached result still holds: same text, same configuration, and the backend says
+ * what the analysis read is unchanged. With `fixing`, only results --fix would leave as they are
+ * (nothing to apply): Linter.fix would lint, find no fix to apply, and return that result.
+ */
+function findHits(cache: LintCache, sources: readonly SourceFile[], hits: Map<SourceFile, LintResult>, fixing: { unsafe: boolean } | undefined): void {
+  const configDigests = new Map<ResolvedConfig, string>();
+  for (const s of sources) {
+    let config = configDigests.get(s.config);
+    if (config === undefined) configDigests.set(s.config, (config = configDigest(s.config)));
+    s.digests = { text: digest(s.text!), config };
+    const entry = cache.lookup(s.path, s.digests.text, config);
+    if (!entry || entry.result.language !== s.backend.language || !s.backend.cache) continue;
+    if (fixing && wouldFix(entry.result, fixing.unsafe)) continue;
+    if (!s.backend.cache.unchanged(s.path, entry.dependencies)) continue;
+    hits.set(s, { ...entry.result, path: s.path });
+  }
+}
+
+/** Whether Linter.fix would apply a fix to a file with this result (its choice of fixes). */
+function wouldFix(result: CachedResult, unsafe: boolean): boolean {
+  return result.findings.some((f) => f.fixes.some((x) => x.safe) || (unsafe && f.fixes.some((x) => !x.individualOnly)));
+}
+
+/** Keeps a file's fresh result in the cache, with what its analysis read; or drops its old entry. */
+function remember(cache: LintCache, s: SourceFile, result: LintResult): void {
+  const dependencies = s.digests && cacheable(result) ? s.backend.cache?.dependencies(s.path) : undefined;
+  if (dependencies === undefined) cache.delete(s.path);
+  else cache.set(s.path, { text: s.digests!.text, config: s.digests!.config, dependencies, result: toCached(result) });
 }
 
 /** A lint result into the file's report: findings, and notices for what went wrong. */
@@ -839,4 +916,24 @@ function noqaSummary(t: NoqaTally): string {
   if (t.syntaxErrorFiles.length > 0) out += `async-lint: ${plural(t.syntaxErrorFiles.length, 'file was', 'files were')} left alone because of syntax errors:\n${list(t.syntaxErrorFiles)}`;
   if (t.unwritable.length > 0) out += `async-lint: ${plural(t.unwritable.length, 'file was', 'files were')} not changed:\n${list(t.unwritable)}`;
   return out;
+}
+
+/** Files that mark a project's top folder, for a folder linted from outside it. */
+const PROJECT_MARKERS = ['.git', 'package.json', 'pyproject.toml', 'setup.py', 'setup.cfg', 'tsconfig.json', 'jsconfig.json'];
+
+/**
+ * The lint root of a folder no configuration file governs: the current folder when the folder is
+ * inside it (as ESLint and Ruff); for a folder outside it (`async-lint ../other`), the nearest
+ * folder above it holding a project marker, so that the built-in overrides (test code, tooling)
+ * apply as they would when run from that project; else the folder itself.
+ */
+export function lintRootOf(cwd: string, dir: string): string {
+  const rel = path.relative(cwd, dir);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return cwd;
+  for (let d = dir; ; ) {
+    if (PROJECT_MARKERS.some((m) => fs.existsSync(path.join(d, m)))) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return dir;
+    d = parent;
+  }
 }

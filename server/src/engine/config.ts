@@ -4,8 +4,8 @@
 // Precedence, lowest first: rule defaults < editor settings < the project file's `rules` < the
 // built-in overrides (test code) < the project file's `overrides`, in order < command line.
 // `overrides` entries apply to the files their globs match (gitignore style, relative to the lint
-// root: the folder of the configuration file, or with none the CLI's current folder / the
-// server's workspace folder).
+// root: the folder of the configuration file, or with none the CLI's current folder (for files
+// outside it, their project's top folder: cli/run.ts lintRootOf) / the server's workspace folder).
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseToml } from 'smol-toml';
@@ -96,6 +96,7 @@ export interface ConfigData {
   'blocking-calls'?: (string | BlockingCallEntry)[];
   coroutines?: string[];
   concurrency?: ConcurrencyConfig;
+  'fire-and-forget'?: string[];
 }
 
 /** Receivers known safe for concurrent use, or stateful, for sequential-await and await-in-loop. */
@@ -122,6 +123,8 @@ export interface ResolvedConfig {
   blockingCalls: readonly BlockingCallEntry[];
   coroutines: readonly string[];
   concurrency?: ConcurrencyConfig;
+  /** (TypeScript) qualified names of functions whose promises may be dropped: unawaited leaves them. */
+  fireAndForget: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -386,6 +389,7 @@ export class ConfigResolver {
       maxFileSize: data.maxFileSize ?? defaults.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       blockingCalls: [...(defaults['blocking-calls'] ?? []), ...(data['blocking-calls'] ?? [])].map(toEntry),
       coroutines: [...(defaults.coroutines ?? []), ...(data.coroutines ?? [])],
+      fireAndForget: [...(defaults['fire-and-forget'] ?? []), ...(data['fire-and-forget'] ?? [])],
       concurrency: {
         safe: [...(defaults.concurrency?.safe ?? []), ...(data.concurrency?.safe ?? [])],
         stateful: [...(defaults.concurrency?.stateful ?? []), ...(data.concurrency?.stateful ?? [])],

@@ -25,7 +25,7 @@ export interface DirectiveStyle {
 
 /** Line-comment leader by file name: the directive is a comment in the file's own syntax. */
 export function commentLeader(file: string): string {
-  return /\.py[iw]?$/i.test(file) ? '#' : '//';
+  return /\.(py[iw]?|ipynb)$/i.test(file) ? '#' : '//';
 }
 
 const NEXT_LINE_DIRECTIVE = /^([ \t]*)(\/\/|#)[ \t]*async-lint-disable-next-line\b([^\r\n]*)$/;
@@ -39,7 +39,7 @@ export function lineEndWithoutEol(lines: LineIndex, line: number): number {
   return end;
 }
 
-function directiveText(kind: 'next-line' | 'line', ruleIds: readonly string[], reason: string | undefined): string {
+function directiveText(kind: 'next-line' | 'line' | 'file', ruleIds: readonly string[], reason: string | undefined): string {
   return `async-lint-disable-${kind} ${ruleIds.join(', ')}${reason ? ` -- ${reason}` : ''}`;
 }
 
@@ -140,4 +140,113 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
   let out = text;
   for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
+}
+
+/** PEP 263: an encoding declaration, which must stay on the first or second line. */
+const ENCODING_DECLARATION = /^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+/;
+/** A leading comment that is a license header: it stays the first thing in the file. */
+const LICENSE_WORDS = /copyright|licen[cs]e|spdx-license-identifier|\(c\)|©/i;
+/** An `async-lint-disable-file` directive in a comment (as suppress.ts reads it); [1] is what follows the words. */
+const FILE_DIRECTIVE = /(?<![\w`'"-])async-lint-disable-file\b(?![`'"])([^\r\n]*)/;
+
+/** The lines a file starts with before its first line of code: blank lines and comments, grouped. */
+interface HeaderBlock {
+  kind: 'blank' | 'comment';
+  first: number;
+  /** Inclusive. */
+  last: number;
+  /** Made of line comments (`//`, `#`), which run together; a block comment stands alone. */
+  lineComments?: boolean;
+}
+
+/**
+ * The blocks of blank lines and comments before the first line of code, from line `from`. A block
+ * comment (`/* ... *\/`, not in Python) counts only if nothing but white space follows its end.
+ */
+function headerBlocks(lines: LineIndex, from: number, python: boolean): HeaderBlock[] {
+  const blocks: HeaderBlock[] = [];
+  const textOf = (l: number) => lines.text.slice(lines.lineStarts[l], lineEndWithoutEol(lines, l));
+  const extend = (kind: HeaderBlock['kind'], l: number) => {
+    const prev = blocks[blocks.length - 1];
+    if (prev && prev.kind === kind && prev.last === l - 1 && (kind === 'blank' || prev.lineComments)) prev.last = l;
+    else blocks.push({ kind, first: l, last: l, lineComments: kind === 'comment' });
+  };
+  for (let l = from; l < lines.lineCount; l++) {
+    const t = textOf(l);
+    if (t.trim() === '') {
+      if (l === lines.lineCount - 1 && t === '') break; // the empty "line" after a final newline
+      extend('blank', l);
+    } else if (python ? /^\s*#/.test(t) : /^\s*\/\//.test(t)) {
+      extend('comment', l);
+    } else if (!python && /^\s*\/\*/.test(t)) {
+      const start = lines.lineStarts[l] + t.indexOf('/*');
+      const close = lines.text.indexOf('*/', start + 2);
+      if (close < 0) break;
+      const last = lines.lineOf(close);
+      if (lines.text.slice(close + 2, lineEndWithoutEol(lines, last)).trim() !== '') break; // code follows on its last line
+      blocks.push({ kind: 'comment', first: l, last });
+      l = last;
+    } else {
+      break;
+    }
+  }
+  return blocks;
+}
+
+/**
+ * The edit that disables `ruleIds` in the whole file: the rules added to the list of an
+ * `async-lint-disable-file` directive already among the comments the file starts with (its reason
+ * kept), else a new directive line at the top, after what must stay first: a shebang, Python's
+ * encoding declaration (PEP 263: the first or second line) and a leading license comment (then
+ * after the blank line that ends it, if there is one). Undefined when a directive there names them all.
+ */
+export function disableFileEdit(lines: LineIndex, ruleIds: readonly string[], style: DirectiveStyle): TextEdit | undefined {
+  const python = style.leader === '#';
+  const text = lines.text;
+  const textOf = (l: number) => text.slice(lines.lineStarts[l], lineEndWithoutEol(lines, l));
+  let top = 0;
+  if (lines.lineCount > 0 && textOf(0).startsWith('#!')) top = 1;
+  if (python) {
+    for (const l of [0, 1]) {
+      if (l < lines.lineCount && ENCODING_DECLARATION.test(textOf(l)) && (l === 0 || /^\s*#/.test(textOf(0)))) top = Math.max(top, l + 1);
+    }
+  }
+  const blocks = headerBlocks(lines, top, python);
+  // A directive already there: add the rules to its list.
+  for (const b of blocks) {
+    if (b.kind !== 'comment') continue;
+    for (let l = b.first; l <= b.last; l++) {
+      const t = textOf(l);
+      const m = FILE_DIRECTIVE.exec(t);
+      if (!m) continue;
+      let rest = m[1];
+      const reasonAt = rest.indexOf('--');
+      if (reasonAt >= 0) rest = rest.slice(0, reasonAt);
+      rest = rest.replace(/\*\/.*$/, '');
+      const list = rest.trimEnd();
+      const named = list.split(/[\s,]+/).filter((r) => /^[a-z][a-z0-9-]*$/.test(r));
+      if (named.length === 0) continue; // every rule: nothing to add to
+      const missing = ruleIds.filter((r) => !named.includes(r));
+      if (missing.length === 0) return undefined;
+      const at = lines.lineStarts[l] + m.index + m[0].length - m[1].length + list.length;
+      return { start: at, end: at, newText: missing.map((r) => `, ${r}`).join('') };
+    }
+  }
+  // After a leading license comment, and the blank lines that end it.
+  let line = top;
+  const firstComment = blocks.findIndex((b) => b.kind === 'comment');
+  const license = firstComment >= 0 && blocks.slice(0, firstComment).every((b) => b.kind === 'blank') ? blocks[firstComment] : undefined;
+  if (license && LICENSE_WORDS.test(text.slice(lines.lineStarts[license.first], lineEndWithoutEol(lines, license.last)))) {
+    line = license.last + 1;
+    const after = blocks[firstComment + 1];
+    if (after?.kind === 'blank') line = after.last + 1;
+  }
+  const comment = `${style.leader} ${directiveText('file', ruleIds, style.reason)}`;
+  if (line >= lines.lineCount) {
+    // At the end of a text that is all header: after its last line.
+    const ends = /[\r\n]$/.test(text) || text === '';
+    return { start: text.length, end: text.length, newText: ends ? `${comment}${lines.eol}` : `${lines.eol}${comment}${lines.eol}` };
+  }
+  const at = lines.lineStarts[line];
+  return { start: at, end: at, newText: `${comment}${lines.eol}` };
 }

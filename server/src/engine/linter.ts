@@ -27,6 +27,17 @@ export interface AnalysisRequest {
    * file is parsed; past it the analysis stops with AnalysisStopped. Undefined: no limit (CLI).
    */
   timeBudgetMs?: number;
+  /**
+   * The text is a Jupyter notebook's code cells joined in order (python/notebook.ts), each cell
+   * starting at `cellStarts[i]`: top-level code runs in IPython's event loop (a top-level `await` is
+   * allowed), and a cell's last expression is kept as its output.
+   */
+  notebook?: NotebookCells;
+}
+
+/** Where each code cell of a notebook begins in the joined text (see AnalysisRequest.notebook). */
+export interface NotebookCells {
+  readonly cellStarts: readonly number[];
 }
 
 export interface RuleReport extends Report {
@@ -84,6 +95,35 @@ export interface LanguageBackend {
   statsNotes?(): string[];
   /** Ends child processes and drops programs (the CLI calls this when the run is over). */
   dispose?(): void;
+  /** What the backend offers the CLI's --cache (see CacheSupport); without it nothing is cached. */
+  readonly cache?: CacheSupport;
+}
+
+/**
+ * The CLI's --cache (cli/cache.ts) reuses a file's result when its text and configuration are
+ * the same as when it was linted and everything else its analysis read is too. The backend
+ * records that "everything else" (for Python, the answers of the module index; for TypeScript,
+ * what building the project's program read) as JSON data, its dependencies, and later checks them
+ * against the present. Only the CLI uses this, for files on disk and no open documents.
+ */
+export interface CacheSupport {
+  /**
+   * Called once, before prepare() and the first analysis: record dependencies from now on.
+   * `state` is what save() returned in an earlier run of the same build (undefined: none).
+   */
+  begin(state: unknown): void;
+  /**
+   * The dependencies of the last analysis of `file` (JSON data), or undefined when they cannot
+   * be told (then its result is not cached).
+   */
+  dependencies(file: string): unknown;
+  /**
+   * After prepare() with every file of the run: whether dependencies an earlier run recorded for
+   * `file` are unchanged, so that analysing it now would give the result it gave then.
+   */
+  unchanged(file: string, dependencies: unknown): boolean;
+  /** What to keep for the next run; `kept` are the dependencies of the results the cache keeps. */
+  save(kept: readonly unknown[]): unknown;
 }
 
 export interface LintOptions {
@@ -91,6 +131,8 @@ export interface LintOptions {
   timings?: boolean;
   /** See AnalysisRequest.timeBudgetMs. */
   timeBudgetMs?: number;
+  /** See AnalysisRequest.notebook: the text is a notebook's code cells, analysed as Python. */
+  notebook?: NotebookCells;
 }
 
 export const TOO_DEEP_MESSAGE = 'skipped: nested too deeply to analyse (the parser ran out of stack)';
@@ -130,6 +172,11 @@ export class Linter {
     return this.backendFor(file) !== undefined;
   }
 
+  /** The backend of notebooks' code cells (Jupyter notebooks with a Python kernel). */
+  notebookBackend(): LanguageBackend | undefined {
+    return this.backends.find((b) => b.language === 'python');
+  }
+
   /** Why a text should not be analysed, if it should not. `size` is in bytes. */
   skipReason(text: string, config: ResolvedConfig, size = Buffer.byteLength(text)): Skip | undefined {
     if (size > config.maxFileSize) {
@@ -143,7 +190,7 @@ export class Linter {
   }
 
   lint(file: string, text: string, config: ResolvedConfig, options: LintOptions = {}): LintResult {
-    const backend = this.backendFor(file);
+    const backend = options.notebook ? this.notebookBackend() : this.backendFor(file);
     if (!backend) throw new Error(`no language backend for ${file}`);
     const base = { path: file, language: backend.language, findings: [], syntaxErrors: [], ruleFailures: [] };
     const skipped = this.skipReason(text, config);
@@ -153,7 +200,7 @@ export class Linter {
     const timings: Record<string, number> | undefined = options.timings ? {} : undefined;
     let analysis: Analysis;
     try {
-      analysis = backend.analyze({ path: file, text, version: options.version, config, rules, timings, timeBudgetMs: options.timeBudgetMs });
+      analysis = backend.analyze({ path: file, text, version: options.version, config, rules, timings, timeBudgetMs: options.timeBudgetMs, notebook: options.notebook });
     } catch (e) {
       if (e instanceof AnalysisStopped) return { ...base, skipped: e.skip };
       // TypeScript's parser, binder and checker recurse on the syntax tree: a few hundred levels
@@ -191,10 +238,12 @@ export class Linter {
 
   /**
    * Applies safe fixes until none are left or MAX_FIX_PASSES is reached; with `unsafe`, each
-   * finding's first fix that may be applied in bulk when it has no safe one. A pass whose result has
-   * more syntax errors than the text it started from is dropped, and fixing stops there.
+   * finding's first fix that may be applied in bulk when it has no safe one; with `ruleId`, only
+   * that rule's (the editor's "Fix all <rule> problems"). A fix marked `individualOnly` is never
+   * applied here. A pass whose result has more syntax errors than the text it started from is
+   * dropped, and fixing stops there.
    */
-  fix(file: string, text: string, config: ResolvedConfig, options: { unsafe?: boolean } = {}): { text: string; applied: number; result: LintResult } {
+  fix(file: string, text: string, config: ResolvedConfig, options: { unsafe?: boolean; ruleId?: string } = {}): { text: string; applied: number; result: LintResult } {
     const backend = this.backendFor(file);
     if (!backend) throw new Error(`no language backend for ${file}`);
     let current = text;
@@ -203,7 +252,8 @@ export class Linter {
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
       const chosen: Fix[] = [];
       for (const f of result.findings) {
-        const fix = f.fixes.find((x) => x.safe) ?? (options.unsafe ? f.fixes.find((x) => !x.individualOnly) : undefined);
+        if (options.ruleId !== undefined && f.ruleId !== options.ruleId) continue;
+        const fix = bulkFix(f, options.unsafe === true);
         if (fix) chosen.push(fix);
       }
       if (chosen.length === 0) break;
@@ -225,6 +275,15 @@ export class Linter {
     }
     return { text: current, applied, result };
   }
+}
+
+/**
+ * The fix a bulk pass (`--fix`, fix-all) applies to a finding: its first safe one; with `unsafe`,
+ * else its first suggestion. Never one marked `individualOnly`.
+ */
+export function bulkFix(finding: Finding, unsafe: boolean): Fix | undefined {
+  const bulk = finding.fixes.filter((x) => !x.individualOnly);
+  return bulk.find((x) => x.safe) ?? (unsafe ? bulk[0] : undefined);
 }
 
 /** Lines around a syntax error where fixes are checked before they are offered. */

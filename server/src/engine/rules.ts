@@ -7,6 +7,12 @@ import { RULE_DEFINITIONS } from '../rules-meta';
 import type { RuleDefinition } from '../rules-meta/define';
 import type { Language } from './types';
 
+/**
+ * Where the rule pages are on the web: the repository's docs/rules (there is no documentation site
+ * yet). SARIF's helpUri uses it (code scanning shows it on the web); the language server links to
+ * the pages installed beside it instead (rule-docs.ts), which need no network and always match the
+ * installed version, and falls back to this only when they are missing.
+ */
 export const DOCS_BASE_URL = 'https://github.com/async-lint/async-lint/blob/main/docs/rules/';
 
 export type { FixKind } from '../rules-meta/define';
@@ -26,6 +32,7 @@ export function ruleMeta(id: string): RuleMeta | undefined {
   return byId.get(id);
 }
 
+/** A rule's page on the web (DOCS_BASE_URL). */
 export function docsUrl(id: string): string {
   return `${DOCS_BASE_URL}${id}.md`;
 }

@@ -2,7 +2,7 @@
 // ignored, or a rule failed on it). Messages are data until here; the formatters turn them into
 // text for people (stylish) or tools (json, sarif).
 import path from 'node:path';
-import type { Finding, Fix, Range, Severity, TextEdit } from '../engine/types';
+import type { Finding, Fix, Range, TextEdit } from '../engine/types';
 
 /** Something to say about a file that is not a finding. */
 export interface Notice {
@@ -115,4 +115,3 @@ export function startOf(range: Range | undefined): string {
   return range ? `${range.start.line + 1}:${range.start.character + 1}` : '';
 }
 
-export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'hint'];

@@ -1,10 +1,12 @@
 // The server's analysis state, independent of the connection: one Linter (one TypeScript
 // ProjectHost for the server's life, so programs stay incremental across edits), configuration
 // resolvers per distinct editor settings, the last good configuration per folder (a broken
-// project file must not stop analysis), and rule failures logged once per rule and file.
+// project file must not stop analysis), and rule failures logged once per rule and file. It also
+// says in the log which configuration files and TypeScript projects it uses (once each, and again
+// after a configuration file changed) and, at debug level, how long each analysis took.
 import path from 'node:path';
 import { ConfigError, ConfigResolver, type ConfigFileSystem, type ResolvedConfig } from '../engine/config';
-import type { Linter } from '../engine/linter';
+import type { Linter, NotebookCells } from '../engine/linter';
 import type { LintResult } from '../engine/types';
 import { createLinter } from '../languages';
 import type { Settings } from '../protocol';
@@ -12,6 +14,8 @@ import { ProjectHost } from '../typescript/host';
 import { Exclusions, readTextFile, type Workspace } from './workspace';
 
 export interface AnalysisLog {
+  /** Per-file detail (each analysis and its time): LSP's debug level, hidden by default. */
+  debug?(message: string): void;
   info(message: string): void;
   error(message: string): void;
   /** A project configuration file is broken (shown to the person once per distinct problem). */
@@ -37,6 +41,9 @@ export class Analysis {
   private readonly resolvers = new Map<string, ConfigResolver>();
   private readonly lastGood = new Map<string, ResolvedConfig>();
   private readonly loggedFailures = new Set<string>();
+  /** Configuration files (or `\0` + lint root where there is none) already named in the log. */
+  private readonly loggedConfigs = new Set<string>();
+  private readonly loggedProjects = new WeakSet<object>();
   private readonly exclusions = new Exclusions();
   private readonly configFs: ConfigFileSystem;
 
@@ -98,6 +105,7 @@ export class Analysis {
     try {
       const config = resolver.forDir(dir);
       this.lastGood.set(goodKey, config);
+      this.logConfig(config);
       return { config, resolver };
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
@@ -116,41 +124,47 @@ export class Analysis {
 
   /**
    * Lints one text. `version` is the editor's document version (undefined for a file read from
-   * disk). Never throws: an internal error becomes a skipped result and is logged once.
+   * disk); `notebook`, for a notebook's code cells joined (lsp/notebooks.ts), where its cells begin.
+   * Never throws: an internal error becomes a skipped result and is logged once.
    */
-  lint(file: string, text: string, version: number | undefined, settings: Settings): LintOutcome {
+  lint(file: string, text: string, version: number | undefined, settings: Settings, notebook?: NotebookCells): LintOutcome {
     if (!settings.enable) return { kind: 'not-linted', reason: 'disabled' };
-    if (!this.linter.supports(file)) return { kind: 'not-linted', reason: 'unsupported' };
+    const backend = notebook ? this.linter.notebookBackend() : this.linter.backendFor(file);
+    if (!backend) return { kind: 'not-linted', reason: 'unsupported' };
     const { config, problem } = this.configFor(file, settings);
     if (this.isExcluded(file, settings, config)) return { kind: 'not-linted', reason: 'excluded', configProblem: problem };
     const t0 = performance.now();
     let result: LintResult;
     try {
-      result = this.linter.lint(file, text, config, { version, timeBudgetMs: settings.timeBudget });
+      result = this.linter.lint(file, text, config, { version, timeBudgetMs: settings.timeBudget, notebook });
     } catch (e) {
       result = {
         path: file,
-        language: this.linter.backendFor(file)!.language,
+        language: backend.language,
         findings: [],
         syntaxErrors: [],
         ruleFailures: [],
         skipped: { reason: 'internal-error', message: `internal error: ${(e as Error).stack ?? e}` },
       };
     }
+    const elapsedMs = performance.now() - t0;
     this.logFailures(result);
-    return { kind: 'linted', result, config, elapsedMs: performance.now() - t0, configProblem: problem };
+    if (result.language === 'typescript') this.logProjects();
+    const what = result.skipped ? result.skipped.message.split('\n')[0] : `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`;
+    this.log.debug?.(`analysed ${file}${version === undefined ? ' (from disk)' : ` (version ${version})`} in ${elapsedMs.toFixed(1)} ms: ${what}`);
+    return { kind: 'linted', result, config, elapsedMs, configProblem: problem };
   }
 
   /**
-   * Applies every safe fix (as `--fix` does); returns the fixed text. The editor's document keeps
+   * Applies every safe fix (as `--fix` does), or with `ruleId` that rule's; returns the fixed text. The editor's document keeps
    * its text until the client applies the edit, so the backends are given that text back.
    */
-  fixAll(file: string, text: string, version: number | undefined, settings: Settings): string {
+  fixAll(file: string, text: string, version: number | undefined, settings: Settings, ruleId?: string): string {
     if (!settings.enable || !this.linter.supports(file)) return text;
     const { config } = this.configFor(file, settings);
     if (this.isExcluded(file, settings, config)) return text;
     try {
-      const out = this.linter.fix(file, text, config);
+      const out = this.linter.fix(file, text, config, { ruleId });
       this.logFailures(out.result);
       if (out.text !== text) this.linter.lint(file, text, config, { version });
       return out.text;
@@ -165,6 +179,8 @@ export class Analysis {
     for (const b of this.linter.backends) b.fileChanged?.(file);
     if (CONFIG_FILE_NAMES.has(path.basename(file))) {
       for (const r of this.resolvers.values()) r.clear();
+      this.log.info(`configuration file changed: ${file} (read again when next needed)`);
+      this.loggedConfigs.clear();
       return true;
     }
     return false;
@@ -174,9 +190,31 @@ export class Analysis {
     this.linter.backendFor(file)?.closeDocument?.(file);
   }
 
+  /** An editor closed a notebook: its joined text is no longer an open document. */
+  closeNotebook(file: string): void {
+    this.linter.notebookBackend()?.closeDocument?.(file);
+  }
+
   /** Settings changed: resolvers are rebuilt from the new editor settings on demand. */
   settingsChanged(): void {
     this.resolvers.clear();
+  }
+
+  /** Names a configuration the first time it is used: where the settings of a folder's files come from. */
+  private logConfig(config: ResolvedConfig): void {
+    const key = config.source ?? `\0${config.root}`;
+    if (this.loggedConfigs.has(key)) return;
+    this.loggedConfigs.add(key);
+    this.log.info(config.source ? `configuration: ${config.source} (lint root ${config.root})` : `no configuration file for ${config.root}: rule defaults and editor settings`);
+  }
+
+  /** Names each TypeScript project the first time one of its files is analysed. */
+  private logProjects(): void {
+    for (const p of this.tsHost.projects()) {
+      if (this.loggedProjects.has(p)) continue;
+      this.loggedProjects.add(p);
+      this.log.info(p.configFile ? `TypeScript project: ${p.configFile}` : `TypeScript inferred project (no tsconfig.json or jsconfig.json) in ${p.directory}`);
+    }
   }
 
   private logFailures(result: LintResult): void {

@@ -1,13 +1,20 @@
-// Code actions for async-lint diagnostics: each fix as a quick fix (the first safe one preferred),
-// "Disable <rule> for this line" (a next-line directive, merged into one already there; in JSX
-// children, where `//` would be page text, a `{/* ... */}` one), and source.fixAll.asyncLint
+// Code actions for async-lint diagnostics, for each finding under the cursor (in this order, as
+// vscode-eslint orders them): each fix as a quick fix (the first safe one preferred); "Fix all
+// <rule> problems in this file" when the rule has more than one finding with a fix that may be
+// applied in bulk (a safe one: suggestions change behaviour and are applied one at a time, as
+// vscode-eslint and typescript-eslint treat suggestions; never an `individualOnly` fix); "Disable
+// <rule> for this line" (a next-line directive, merged into one already there; in JSX children,
+// where `//` would be page text, a `{/* ... */}` one); "Disable <rule> for this file" (an
+// `async-lint-disable-file` directive at the top, see directive-edit.ts); "Show documentation for
+// <rule>" (a command: see SERVER_SHOW_RULE_DOCUMENTATION_COMMAND). And source.fixAll.asyncLint
 // (every safe fix, for editor.codeActionsOnSave).
 import type ts from 'typescript';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
-import { commentLeader, disableLineEdit, disableNextLineEdit } from '../engine/directive-edit';
+import { commentLeader, disableFileEdit, disableLineEdit, disableNextLineEdit } from '../engine/directive-edit';
+import { bulkFix } from '../engine/linter';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult } from '../engine/types';
-import { FIX_ALL_KIND, SOURCE } from '../protocol';
+import { FIX_ALL_KIND, SERVER_SHOW_RULE_DOCUMENTATION_COMMAND, SOURCE } from '../protocol';
 import { parseCodeOnly } from '../typescript/backend';
 import { isInJsxChildren, mayHoldJsx } from '../typescript/jsx';
 import { minimalEdit, toTextEdits, type DiagnosticData } from './convert';
@@ -29,21 +36,39 @@ export function findingFor(d: Diagnostic, result: LintResult, version: number | 
   );
 }
 
-export function quickFixes(uri: string, file: string, text: string, result: LintResult, version: number | null, diagnostics: readonly Diagnostic[]): CodeAction[] {
-  const lines = new LineIndex(text);
-  const actions: CodeAction[] = [];
-  const disables: CodeAction[] = [];
+export interface QuickFixRequest {
+  uri: string;
+  file: string;
+  text: string;
+  result: LintResult;
+  version: number | null;
+  /** The diagnostics under the cursor. */
+  diagnostics: readonly Diagnostic[];
+  /** The text with every bulk-applicable fix of one rule applied (as --fix would, in passes). */
+  fixAllOfRule(ruleId: string): string;
+}
+
+export function quickFixes(req: QuickFixRequest): CodeAction[] {
+  const { uri, file, result } = req;
+  const lines = new LineIndex(req.text);
+  const fixes: CodeAction[] = [];
+  const fixAlls: CodeAction[] = [];
+  const disableLines: CodeAction[] = [];
+  const disableFiles: CodeAction[] = [];
+  const docs: CodeAction[] = [];
   const disabledKeys = new Set<string>();
+  const rulesSeen = new Set<string>();
   // Parsed only when a disable action is asked for in a file that may hold JSX.
   let sourceFile: ts.SourceFile | undefined;
-  const inJsxChildren = (offset: number) => mayHoldJsx(file) && isInJsxChildren((sourceFile ??= parseCodeOnly(file, text)), offset);
-  for (const d of diagnostics) {
+  const inJsxChildren = (offset: number) => mayHoldJsx(file) && isInJsxChildren((sourceFile ??= parseCodeOnly(file, req.text)), offset);
+  for (const d of req.diagnostics) {
     if (d.source !== SOURCE || typeof d.code !== 'string') continue;
-    const finding = findingFor(d, result, version);
+    const finding = findingFor(d, result, req.version);
     if (!finding) continue;
+    const ruleId = finding.ruleId;
     const preferred = finding.fixes.find((f) => f.safe);
     for (const fix of finding.fixes) {
-      actions.push({
+      fixes.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [d],
@@ -51,14 +76,36 @@ export function quickFixes(uri: string, file: string, text: string, result: Lint
         edit: { changes: { [uri]: toTextEdits(lines, fix.edits) } },
       });
     }
-    const key = `${finding.ruleId}:${finding.range.start.line}`;
+    const key = `${ruleId}:${finding.range.start.line}`;
     if (!disabledKeys.has(key)) {
       disabledKeys.add(key);
-      disables.push(disableForLine(uri, file, lines, finding, d, inJsxChildren));
+      disableLines.push(disableForLine(uri, file, lines, finding, d, inJsxChildren));
     }
+    if (rulesSeen.has(ruleId)) continue;
+    rulesSeen.add(ruleId);
+    const fixAll = fixAllOfRule(req, ruleId, d);
+    if (fixAll) fixAlls.push(fixAll);
+    const fileEdit = disableFileEdit(lines, [ruleId], { leader: commentLeader(file) });
+    if (fileEdit) {
+      disableFiles.push({ title: `Disable ${ruleId} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: toTextEdits(lines, [fileEdit]) } } });
+    }
+    const title = `Show documentation for ${ruleId}`;
+    docs.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title, command: SERVER_SHOW_RULE_DOCUMENTATION_COMMAND, arguments: [ruleId] } });
   }
-  // Fixes first, then the escape hatches.
-  return [...actions, ...disables];
+  // Fixes first, then the escape hatches, then the page.
+  return [...fixes, ...fixAlls, ...disableLines, ...disableFiles, ...docs];
+}
+
+/**
+ * "Fix all <rule> problems in this file", when more than one of the rule's findings has a fix a
+ * bulk pass applies (a safe one): one edit, from the text the engine's fix passes produce.
+ */
+function fixAllOfRule(req: QuickFixRequest, ruleId: string, d: Diagnostic): CodeAction | undefined {
+  const fixable = req.result.findings.filter((f) => f.ruleId === ruleId && bulkFix(f, false) !== undefined);
+  if (fixable.length < 2) return undefined;
+  const edit = minimalEdit(req.text, req.fixAllOfRule(ruleId));
+  if (!edit) return undefined;
+  return { title: `Fix all ${ruleId} problems in this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [req.uri]: [edit] } } };
 }
 
 function disableForLine(uri: string, file: string, lines: LineIndex, finding: Finding, d: Diagnostic, inJsxChildren: (offset: number) => boolean): CodeAction {

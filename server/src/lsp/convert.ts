@@ -1,7 +1,7 @@
 // Engine model -> LSP: findings to diagnostics, fixes to text edits. Positions are the engine's
 // 0-based UTF-16 positions, which is LSP's default encoding, so they pass through unchanged.
 import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
-import { docsUrl } from '../engine/rules';
+import { ruleDocLink } from '../engine/rule-docs';
 import { LineIndex } from '../engine/text';
 import type { Finding, Severity, TextEdit as EngineEdit } from '../engine/types';
 import { SOURCE } from '../protocol';
@@ -21,6 +21,18 @@ export interface DiagnosticData {
   index: number;
 }
 
+/** Each rule's link, looked up once: the page installed beside the server, else its web address. */
+const links = new Map<string, string>();
+
+function linkOf(ruleId: string): string {
+  let href = links.get(ruleId);
+  if (href === undefined) {
+    href = ruleDocLink(ruleId);
+    links.set(ruleId, href);
+  }
+  return href;
+}
+
 export function toDiagnostic(f: Finding, index: number, version: number | null): Diagnostic {
   const data: DiagnosticData = { version, index };
   return {
@@ -28,7 +40,7 @@ export function toDiagnostic(f: Finding, index: number, version: number | null):
     severity: SEVERITY[f.severity],
     source: SOURCE,
     code: f.ruleId,
-    codeDescription: { href: docsUrl(f.ruleId) },
+    codeDescription: { href: linkOf(f.ruleId) },
     message: f.message,
     data,
   };

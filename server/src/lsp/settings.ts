@@ -1,7 +1,7 @@
 // Editor settings, asked per resource with `workspace/configuration` (scopeUri) and cached until
 // the client says they changed. Values are checked here: a wrong type falls back to the default
 // rather than reaching the engine.
-import { isSeverityOrOff } from '../engine/config';
+import { normalizeSeverity } from '../engine/config';
 import { RULE_IDS } from '../engine/rules';
 import type { SeverityOrOff } from '../engine/types';
 import { DEFAULT_SETTINGS, type RunMode, type Settings } from '../protocol';
@@ -11,7 +11,9 @@ export function normalizeSettings(raw: unknown): Settings {
   const rules: Record<string, SeverityOrOff> = {};
   if (s.rules && typeof s.rules === 'object') {
     for (const [id, sev] of Object.entries(s.rules as Record<string, unknown>)) {
-      if (RULE_IDS.includes(id) && typeof sev === 'string' && isSeverityOrOff(sev)) rules[id] = sev;
+      // ESLint's spellings too, as in configuration files: `warn`, and 0 / 1 / 2 in settings.json.
+      const normalized = typeof sev === 'string' || typeof sev === 'number' ? normalizeSeverity(String(sev)) : undefined;
+      if (RULE_IDS.includes(id) && normalized) rules[id] = normalized;
     }
   }
   const run: RunMode = s.run === 'onSave' ? 'onSave' : 'onType';

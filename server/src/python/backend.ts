@@ -5,10 +5,11 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
-import type { Analysis, AnalysisRequest, LanguageBackend, RuleReport } from '../engine/linter';
+import type { Analysis, AnalysisRequest, LanguageBackend, NotebookCells, RuleReport } from '../engine/linter';
 import { AnalysisStopped, isWasmRuntimeError, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
+import { PyCacheSupport } from './cache';
 import { catalogFor, type Catalog } from './catalog';
 import { nodeIndexFileSystem, PythonWorkspace, type IndexFileSystem } from './module-index';
 import { NameResolver } from './names';
@@ -69,6 +70,8 @@ export class PythonBackend implements LanguageBackend {
   private pendingText = 0;
   /** Parses done, full and incremental, for tests and statistics. */
   readonly parseCount = { full: 0, incremental: 0 };
+  /** The CLI's --cache: records what each analysis asked of the workspace. */
+  readonly cache: PyCacheSupport;
 
   constructor(options: PythonBackendOptions | readonly PyRule[] = {}) {
     const opts: PythonBackendOptions = Array.isArray(options) ? { rules: options as readonly PyRule[] } : (options as PythonBackendOptions);
@@ -80,6 +83,7 @@ export class PythonBackend implements LanguageBackend {
       (text) => this.parseForIndex(text),
       (file, text, syntax) => this.adopt(file, text, syntax),
     );
+    this.cache = new PyCacheSupport(this.workspace);
   }
 
   /** Loads the parser; after the parser's WebAssembly instance crashed, loads a new one. */
@@ -279,6 +283,7 @@ export class PythonBackend implements LanguageBackend {
   analyze(request: AnalysisRequest): Analysis {
     const { timings, text } = request;
     const file = path.resolve(request.path);
+    this.cache.startFile(file);
     const p0 = performance.now();
     let syntax: SyntaxTree;
     try {
@@ -294,7 +299,7 @@ export class PythonBackend implements LanguageBackend {
   private run(request: AnalysisRequest, file: string, tree: SyntaxTree): Analysis {
     const { timings, text } = request;
     const workspace = this.workspace;
-    const shared = new FileAnalysis(request, file, tree, workspace);
+    const shared = new FileAnalysis(request, file, tree, workspace, this.cache);
     const reports = shared.reports;
     const rules = new RuleDispatch<string, SyntaxNode>({ timings, timeBudgetMs: request.timeBudgetMs });
     for (const id of request.rules) {
@@ -363,6 +368,7 @@ class FileAnalysis {
     readonly file: string,
     readonly tree: SyntaxTree,
     private readonly workspace: PythonWorkspace,
+    private readonly cache: PyCacheSupport,
   ) {}
 
   get hasNames(): boolean {
@@ -380,7 +386,8 @@ class FileAnalysis {
       const workspace = this.workspace;
       workspace.indexFor(this.file).store(this.file, text, this.tree);
       const { moduleName, packageName } = workspace.locate(this.file);
-      this.names = new NameResolver(this.tree, this.getCatalog(), { moduleName, packageName }, workspace.lookupFrom(this.file));
+      const lookup = this.cache.observed(this.file, { moduleName, packageName }, workspace.lookupFrom(this.file));
+      this.names = new NameResolver(this.tree, this.getCatalog(), { moduleName, packageName }, lookup, this.request.notebook !== undefined);
       if (timings) timings.names = (timings.names ?? 0) + (performance.now() - n0);
     }
     return this.names;
@@ -412,6 +419,10 @@ class RuleContext implements PyRuleContext {
 
   get catalog(): Catalog {
     return this.shared.getCatalog();
+  }
+
+  get notebook(): NotebookCells | undefined {
+    return this.shared.request.notebook;
   }
 
   get names(): NameResolver {

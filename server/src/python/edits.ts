@@ -27,12 +27,13 @@ export function awaitAt(node: Node, expression: string): string {
 }
 
 /**
- * Whether an `await` may be added at `node`: inside an `async def` (innermost function) and not
- * inside a generator expression, where `await` would turn it into an async generator.
+ * Whether an `await` may be added at `node`: inside an `async def` (innermost function), or at a
+ * notebook's top level (NameResolver.atAwaitableTopLevel), and not inside a generator expression,
+ * where `await` would turn it into an async generator.
  */
 export function canAwaitAt(names: NameResolver, node: Node): boolean {
   const fn = names.enclosingFunction(node);
-  if (!fn?.isAsync) return false;
+  if (!fn?.isAsync && !names.atAwaitableTopLevel(node)) return false;
   for (let s: Scope | undefined = names.scopes.scopeAt(node.startIndex, node.endIndex); s && s !== fn; s = s.parent) {
     if (s.kind === 'comprehension' && s.node.type === 'generator_expression') return false;
   }

@@ -10,6 +10,7 @@
 // the workspace is ever executed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { digest } from '../engine/digest';
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { IndexedSymbol, ModuleIdentity, WorkspaceLookup } from './names';
 import { importBindings, targetNames } from './scope';
@@ -433,6 +434,16 @@ interface CachedSummary {
   summary: ModuleSummary;
 }
 
+/**
+ * Summaries kept from an earlier run (the CLI's --cache, python/cache.ts): a summary is a function
+ * of the module's text and package, so one made from the same text for the same package is the
+ * one a parse would make.
+ */
+export interface SummaryStore {
+  get(file: string, text: string, packageName: string | undefined): ModuleSummary | undefined;
+  put(file: string, text: string, packageName: string | undefined, summary: ModuleSummary): void;
+}
+
 /** Parses a module for its summary; undefined when it will not be parsed (nested too deeply). */
 export type ParseForIndex = (text: string) => SyntaxTree | undefined;
 
@@ -462,6 +473,11 @@ export class ModuleIndex {
     if (cached && (open === undefined || open === cached.text)) return cached.summary;
     const text = open ?? this.workspace.fs.readFile(file);
     if (text === undefined) return undefined;
+    const stored = this.workspace.summaryStore?.get(file, text, this.workspace.locate(file).packageName);
+    if (stored) {
+      this.summaries.set(file, { text, summary: stored });
+      return stored;
+    }
     const tree = this.workspace.parse(text);
     if (!tree) return undefined;
     this.parsed++;
@@ -474,8 +490,10 @@ export class ModuleIndex {
   store(file: string, text: string, tree: SyntaxTree): ModuleSummary {
     const cached = this.summaries.get(file);
     if (cached && cached.text === text) return cached.summary;
-    const summary = summarizeModule(tree, this.workspace.locate(file).packageName);
+    const packageName = this.workspace.locate(file).packageName;
+    const summary = summarizeModule(tree, packageName);
     this.summaries.set(file, { text, summary });
+    this.workspace.summaryStore?.put(file, text, packageName, summary);
     return summary;
   }
 
@@ -655,6 +673,14 @@ export class PythonWorkspace {
   private readonly prepared = new Set<string>();
   /** The workspace's modules as the server walked them (empty in the CLI: its run's files are prepared). */
   private readonly workspaceFiles = new Set<string>();
+  /** Summaries from an earlier run (the CLI's --cache). */
+  summaryStore: SummaryStore | undefined;
+  /**
+   * Per root, when `fingerprintUsages` is set (the CLI's --cache): the digest of the files the
+   * usage counts are taken over and their texts, which decide every answer of usagesOf.
+   */
+  private readonly usageFingerprints = new Map<string, string>();
+  fingerprintUsages = false;
 
   constructor(
     readonly fs: IndexFileSystem,
@@ -709,11 +735,13 @@ export class PythonWorkspace {
   knowWorkspaceFiles(files: readonly string[]): void {
     for (const f of files) this.workspaceFiles.add(path.resolve(f));
     this.usageIndexes.clear();
+    this.usageFingerprints.clear();
   }
 
   private invalidate(file: string): void {
     this.prepared.delete(file);
     this.usageIndexes.clear();
+    this.usageFingerprints.clear();
     const base = path.basename(file);
     if ((ROOT_MARKERS as readonly string[]).includes(base) || base === '__init__.py' || base === '__init__.pyi') {
       // Roots and package boundaries may have moved.
@@ -806,18 +834,7 @@ export class PythonWorkspace {
    * caller's to count).
    */
   usagesOf(name: string, exclude: string): NameUsage {
-    const root = this.rootOf(exclude);
-    let index = this.usageIndexes.get(root);
-    if (!index) {
-      index = new Map();
-      const files = new Set<string>([...this.prepared, ...this.workspaceFiles, ...this.documents.keys()]);
-      for (const f of files) {
-        if (!/\.pyi?$/i.test(f) || this.rootOf(f) !== root) continue;
-        const text = this.documentText(f) ?? this.fs.readFile(f);
-        if (text !== undefined) index.set(f, { text, searches: 0 });
-      }
-      this.usageIndexes.set(root, index);
-    }
+    const index = this.usageIndex(this.rootOf(exclude));
     const total: NameUsage = { awaitedCalls: 0, other: 0, definitions: 0 };
     for (const [f, entry] of index) {
       if (f === exclude) continue;
@@ -835,6 +852,36 @@ export class PythonWorkspace {
       total.definitions += u.definitions;
     }
     return total;
+  }
+
+  /** The files usagesOf counts over for a root, each with its text until counted. */
+  private usageIndex(root: string): Map<string, { text?: string; searches: number; usages?: Map<string, NameUsage> }> {
+    let index = this.usageIndexes.get(root);
+    if (!index) {
+      index = new Map();
+      const files = new Set<string>([...this.prepared, ...this.workspaceFiles, ...this.documents.keys()]);
+      const texts: string[] = [];
+      for (const f of files) {
+        if (!/\.pyi?$/i.test(f) || this.rootOf(f) !== root) continue;
+        const text = this.documentText(f) ?? this.fs.readFile(f);
+        if (text === undefined) continue;
+        index.set(f, { text, searches: 0 });
+        if (this.fingerprintUsages) texts.push(`${f}\0${digest(text)}`);
+      }
+      this.usageIndexes.set(root, index);
+      if (this.fingerprintUsages) this.usageFingerprints.set(root, digest(texts.sort().join('\n')));
+    }
+    return index;
+  }
+
+  /**
+   * What decides every answer of usagesOf from `file` (with `fingerprintUsages` set): the digest
+   * of the files under its root it counts over, and of their texts.
+   */
+  usageFingerprint(file: string): string | undefined {
+    const root = this.rootOf(file);
+    this.usageIndex(root);
+    return this.usageFingerprints.get(root);
   }
 
   /** Cross-module lookups as seen from one file, for the NameResolver. */

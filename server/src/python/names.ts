@@ -69,6 +69,11 @@ export class NameResolver {
     readonly catalog: Catalog,
     readonly module: ModuleIdentity,
     readonly workspace: WorkspaceLookup | undefined,
+    /**
+     * The module is a Jupyter notebook's code cells: the kernel runs them in its event loop, which
+     * is running, so `await` is allowed at the top level (and asyncio.run raises anywhere there).
+     */
+    readonly notebook = false,
   ) {}
 
   /** Scopes and bindings, built on first use. */
@@ -85,6 +90,18 @@ export class NameResolver {
   /** Whether the innermost function running `node` is an `async def` (a lambda or nested def is sync). */
   inAsyncFunction(node: Node): boolean {
     return this.enclosingFunction(node)?.isAsync ?? false;
+  }
+
+  /**
+   * Whether `node` is where a notebook's top-level `await` may stand: no function encloses it, and
+   * no class body (IPython awaits the cell, but a class body is not part of that coroutine).
+   */
+  atAwaitableTopLevel(node: Node): boolean {
+    if (!this.notebook || this.enclosingFunction(node)) return false;
+    for (let s: Scope | undefined = this.scopes.scopeAt(node.startIndex, node.endIndex); s; s = s.parent) {
+      if (s.kind === 'class') return false;
+    }
+    return true;
   }
 
   /** The bindings an identifier refers to; undefined for a builtin or unknown name. */

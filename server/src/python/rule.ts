@@ -3,6 +3,7 @@
 // visited, so nothing is reported from code that did not parse.
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { ResolvedConfig } from '../engine/config';
+import type { NotebookCells } from '../engine/linter';
 import type { Fix } from '../engine/types';
 import type { Catalog } from './catalog';
 import type { NameResolver } from './names';
@@ -19,6 +20,11 @@ export interface PyRuleContext {
    * and shared by every rule of the file. See names.ts.
    */
   readonly names: NameResolver;
+  /**
+   * Set when the text is a Jupyter notebook's code cells joined (engine AnalysisRequest.notebook):
+   * where each cell begins. Top-level code then runs in IPython's event loop.
+   */
+  readonly notebook?: NotebookCells;
   /** Reports a finding on a node or an explicit offset range (UTF-16 offsets, like node.startIndex). */
   report(at: Node | { start: number; end: number }, message: string, fixes?: Fix[]): void;
 }

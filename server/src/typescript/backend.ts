@@ -10,6 +10,7 @@ import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS } from './host';
 import { Ts6Engine, type OpenedFile, type Ts7Engine, type TypeEngine } from './engine';
 import { tsLineSafety } from './line-safety';
+import { TsCacheSupport } from './recording';
 import { TS_RULES } from './rules';
 import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
 import type { Types } from './typebackend';
@@ -49,6 +50,12 @@ export class TypeScriptBackend implements LanguageBackend {
   private prepared: readonly string[] = [];
   /** Why TypeScript 7 was given up during this run, if it was. */
   private gaveUp: string | undefined;
+  /**
+   * Records what programs read when the host reads through a RecordingFileSystem (the CLI's
+   * --cache): TypeScript 6's programs; with TypeScript 7 nothing is built here, and no result is
+   * cached.
+   */
+  readonly cache: TsCacheSupport;
 
   constructor(
     readonly host: ProjectHost = new ProjectHost(),
@@ -58,6 +65,7 @@ export class TypeScriptBackend implements LanguageBackend {
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.ruleIds = rules.map((r) => r.id);
     this.current = engine ?? new Ts6Engine(host);
+    this.cache = new TsCacheSupport(host);
   }
 
   get engine(): TypeEngine {
@@ -72,8 +80,8 @@ export class TypeScriptBackend implements LanguageBackend {
       this.current.prepare(files);
     } catch (e) {
       if (!this.giveUpTypeScript7(e)) throw e;
-      this.current.prepare(files);
     }
+    this.cache.prepared(files);
   }
 
   /**
@@ -85,7 +93,7 @@ export class TypeScriptBackend implements LanguageBackend {
     if (this.current.kind !== 'typescript7' || e instanceof AnalysisStopped || isStackOverflow(e)) return false;
     this.gaveUp = (e as Error).message?.split('\n')[0] ?? String(e);
     try {
-      this.current.dispose();
+      (this.current as Ts7Engine).closeCompiler();
     } catch {
       // it failed already
     }

@@ -78,19 +78,26 @@ export class Ts6Engine implements TypeEngine {
     const sourceFile = program.getSourceFile(file);
     addTime(timings, 'program', t0);
     if (!sourceFile) throw new Error(`${file} is not in its TypeScript program`);
-    let types: Types | undefined;
     return {
       sourceFile,
       types: () => {
+        let types = this.typesOf.get(program);
         if (!types) {
           const c0 = performance.now();
           types = new CheckerTypes(program, program.getTypeChecker());
+          this.typesOf.set(program, types);
           addTime(timings, 'checker', c0);
         }
         return types;
       },
     };
   }
+
+  /**
+   * One Types per program, as there is one checker: what a rule keeps per `context.types` (a
+   * memo of answers) holds for the whole program, as it would per checker.
+   */
+  private readonly typesOf = new WeakMap<ts.Program, Types>();
 
   /**
    * The project's program. TypeScript's parser and binder recurse on the syntax tree and run out
@@ -220,7 +227,7 @@ export class Ts7Engine implements TypeEngine {
     // Written again only when the roots change.
     if (this.inferredRoots.get(config) !== project.rootsVersion) {
       this.inferredRoots.set(config, project.rootsVersion);
-      const text = JSON.stringify({ compilerOptions: INFERRED_TSCONFIG_OPTIONS, files: project.rootFiles() });
+      const text = JSON.stringify({ compilerOptions: INFERRED_TSCONFIG_OPTIONS, files: project.rootFilesInOrder() });
       const before = this.inferredConfigs.get(config);
       if (before !== text) {
         this.inferredConfigs.set(config, text);
@@ -313,9 +320,15 @@ export class Ts7Engine implements TypeEngine {
     if (this.compiler) this.compiler.stats.rounds++;
   }
 
-  dispose(): void {
-    this.compiler?.dispose();
+  /** Ends the compiler's process (the host stays, for an engine that takes over). */
+  closeCompiler(): void {
+    const compiler = this.compiler;
     this.compiler = undefined;
+    compiler?.dispose();
+  }
+
+  dispose(): void {
+    this.closeCompiler();
     this.host.dispose();
   }
 }

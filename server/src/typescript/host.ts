@@ -19,6 +19,11 @@ export interface HostFileSystem {
   getDirectories(dir: string): string[];
   readDirectory(dir: string, extensions?: readonly string[], exclude?: readonly string[], include?: readonly string[], depth?: number): string[];
   realpath?(file: string): string;
+  /**
+   * Runs a program build of the project `key`: what is read meanwhile is read for that project
+   * (the CLI's --cache records it, typescript/recording.ts). Without it, the build just runs.
+   */
+  within?<T>(key: string, build: () => T): T;
 }
 
 export interface ProjectHostOptions {
@@ -185,7 +190,7 @@ export class Project {
   private lastProgram: ts.Program | undefined;
 
   constructor(
-    host: ProjectHost,
+    private readonly host: ProjectHost,
     /** tsconfig/jsconfig path, or undefined for an inferred project. */
     readonly configFile: string | undefined,
     readonly directory: string,
@@ -230,7 +235,8 @@ export class Project {
     if (this.roots.delete(file)) this.projectVersion++;
   }
 
-  rootFiles(): string[] {
+  /** The root files in the order the program gets them (TypeScript 7's inferred projects list them so too). */
+  rootFilesInOrder(): string[] {
     return [...this.roots];
   }
 
@@ -243,6 +249,21 @@ export class Project {
     return this.roots.size;
   }
 
+  /** The project's name for the cache: its tsconfig/jsconfig, or `inferred:` and its folder. */
+  get key(): string {
+    return this.configFile ?? `inferred:${this.directory}`;
+  }
+
+  /** The root files, sorted. */
+  rootFiles(): string[] {
+    return [...this.roots].sort();
+  }
+
+  /** The last program built, if any (no build). */
+  get builtProgram(): ts.Program | undefined {
+    return this.lastProgram;
+  }
+
   /** The root files, and every other source file of the last program that was built. */
   knownFiles(): string[] {
     const files = new Set(this.roots);
@@ -253,8 +274,9 @@ export class Project {
   /** The current program; incremental: unchanged files are reused from the last one. */
   program(): ts.Program {
     let p: ts.Program | undefined;
+    const fs = this.host.fs;
     try {
-      p = this.languageService.getProgram();
+      p = fs.within ? fs.within(this.key, () => this.languageService.getProgram()) : this.languageService.getProgram();
     } catch (e) {
       recoverFromParserOverflow(e);
       // The language service records the project version before it builds the program: after a
@@ -327,6 +349,11 @@ export class ProjectHost {
   noIncrementalParseFrom(file: string): void {
     const doc = this.documents.get(path.resolve(file));
     if (doc) doc.snapshot.incrementalBase = false;
+  }
+
+  /** Whether the file's text is a document's (set by setDocument), not the disk's. */
+  hasDocument(file: string): boolean {
+    return this.documents.has(path.resolve(file));
   }
 
   /** Forgets a document's overlay: its text comes from disk again. */

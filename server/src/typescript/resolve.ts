@@ -41,10 +41,6 @@ export function normalizeSpecifier(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
 }
 
-export function isNodeBuiltin(specifier: string): boolean {
-  return isBuiltin(specifier);
-}
-
 /**
  * Canonical form of a reference into a Node.js builtin: its default export is the module itself
  * (`import fs from 'fs'`), and `fs.promises` is the module `fs/promises` (likewise `dns`, `stream`,

@@ -10,7 +10,9 @@ export interface TsRuleContext {
   readonly sourceFile: ts.SourceFile;
   /**
    * The type questions (the checker's interface, typebackend.ts), answered by TypeScript 6 or 7.
-   * Ask only about candidate nodes. Never hold on to answers beyond one file's analysis.
+   * Ask only about candidate nodes. A memo of answers may be kept per `types` object (one per
+   * program with TypeScript 6, one per run of the rule with TypeScript 7, whose answers while
+   * gathering questions are provisional), never longer.
    */
   readonly types: Types;
   readonly config: ResolvedConfig;

@@ -889,10 +889,15 @@ export class NativeTypes implements Types {
   private waiting = new Set<string>();
   private readonly views = new Map<string, Types>();
 
-  /** From now on, unknown node answers are noted and a neutral answer given. */
+  /**
+   * From now on, unknown node answers are noted and a neutral answer given. Each round gives each
+   * rule a new view (forRule), so what a rule keeps per `context.types` (a memo) never carries a
+   * round's provisional answers into the next.
+   */
   startRecording(): void {
     this.recording = true;
     this.waiting = new Set();
+    this.views.clear();
   }
 
   stopRecording(): void {

@@ -100,6 +100,18 @@ async function outputLog(hooks: TestHooks): Promise<string> {
   }
 }
 
+function codeActionsAt(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  return until(
+    'code actions',
+    async () => (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value)) ?? [],
+    (a) => a.length > 0,
+  );
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 describe('Async Lint in VS Code', () => {
   let hooks: TestHooks;
   before(async () => {
@@ -113,7 +125,7 @@ describe('Async Lint in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('shows findings in a TypeScript file, with the rule id and a link to its page', async () => {
+  it('shows findings in a TypeScript file, with the rule id and a link to its page shipped in the extension', async () => {
     await open('src/orders.ts');
     const uri = file('src/orders.ts');
     const diags = await until('unawaited and unused-async in orders.ts', () => ours(uri), (d) => d.some((x) => codeOf(x) === 'unawaited') && d.some((x) => codeOf(x) === 'unused-async'));
@@ -121,7 +133,9 @@ describe('Async Lint in VS Code', () => {
     assert.equal(unawaited.range.start.line, 6, 'the statement `save(order);`');
     assert.equal(unawaited.severity, vscode.DiagnosticSeverity.Warning);
     const code = unawaited.code as { value: string; target: vscode.Uri };
-    assert.match(code.target.toString(), /docs\/rules\/unawaited\.md$/);
+    const page = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'docs', 'rules', 'unawaited.md');
+    assert.equal(code.target.toString(), page.toString(), 'the installed page, offline');
+    assert.match(new TextDecoder().decode(await vscode.workspace.fs.readFile(code.target)), /^# unawaited/);
   });
 
   it('shows findings in a JavaScript file', async () => {
@@ -137,6 +151,38 @@ describe('Async Lint in VS Code', () => {
     const diags = await until('sequential-await and unused-async in jobs.py', () => ours(uri), (d) => d.some((x) => codeOf(x) === 'sequential-await') && d.some((x) => codeOf(x) === 'unused-async'));
     assert.equal(diags.find((d) => codeOf(d) === 'sequential-await')!.range.start.line, 9);
     assert.equal(diags.find((d) => codeOf(d) === 'unused-async')!.range.start.line, 14);
+  });
+
+  it('lints a Jupyter notebook: findings in their cells, top-level await accepted, a quick fix in the cell', async () => {
+    // VS Code's built-in ipynb extension (vscode.ipynb) opens .ipynb files as jupyter-notebook
+    // notebooks: no Jupyter extension is needed to edit one, only to run it.
+    const notebook = await vscode.workspace.openNotebookDocument(file('app/fetching.ipynb'));
+    await vscode.window.showNotebookDocument(notebook);
+    assert.equal(notebook.notebookType, 'jupyter-notebook');
+    const [defs, markdown, top] = notebook.getCells();
+    assert.equal(defs.document.languageId, 'python');
+    assert.equal(markdown.kind, vscode.NotebookCellKind.Markup);
+    const [sleep] = await until('blocking-call in the first cell', () => ours(defs.document.uri), (d) => d.some((x) => codeOf(x) === 'blocking-call'));
+    assert.deepEqual([sleep.range.start.line, sleep.range.start.character], [5, 4], '`time.sleep(0.1)` in `async def fetch`');
+    const found = await until('unawaited in the third cell', () => ours(top.document.uri), (d) => d.some((x) => codeOf(x) === 'unawaited'));
+    // `x = await fetch(1)` on line 0 is fine in a notebook; `fetch(2)` on line 1 is dropped.
+    assert.deepEqual(found.map((d) => `${codeOf(d)}@${d.range.start.line}:${d.range.start.character}`), ['unawaited@1:0']);
+    assert.deepEqual(ours(markdown.document.uri), []);
+    try {
+      const actions = await until(
+        "the Add 'await' quick fix in the cell",
+        async () => vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', top.document.uri, found[0].range, vscode.CodeActionKind.QuickFix.value),
+        (a) => (a ?? []).some((x) => x.title === "Add 'await'"),
+      );
+      const fix = actions.find((a) => a.title === "Add 'await'")!;
+      assert.deepEqual(fix.edit!.entries().map(([uri]) => uri.toString()), [top.document.uri.toString()], 'the edit targets the cell');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+      assert.equal(top.document.getText(), 'x = await fetch(1)\nawait fetch(2)\nprint(x)');
+      await until('unawaited to clear', () => ours(top.document.uri), (d) => d.length === 0);
+      assert.equal(ours(defs.document.uri, 'blocking-call').length, 1, 'the other cell keeps its finding');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 
   it('applies a quick fix, and the finding goes away', async () => {
@@ -178,6 +224,90 @@ describe('Async Lint in VS Code', () => {
       await until('both unawaited findings still there', () => ours(uri, 'unawaited'), (d) => d.length === 2);
     } finally {
       await vscode.workspace.getConfiguration('editor').update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
+  it('"Show documentation for <rule>" opens the page shipped in the extension in the Markdown preview', async () => {
+    const editor = await open('src/orders.ts');
+    const uri = editor.document.uri;
+    const [finding] = await until('unawaited in orders.ts', () => ours(uri, 'unawaited'), (d) => d.length === 1);
+    const actions = await codeActionsAt(uri, finding.range);
+    // In this order (other extensions' actions, if any, aside).
+    const expected = ["Add 'await'", "Add 'void' to drop the promise on purpose", 'Disable unawaited for this line', 'Disable unawaited for this file', 'Show documentation for unawaited'];
+    assert.deepEqual(actions.map((a) => a.title).filter((t) => expected.includes(t) || t.startsWith('Fix all')), expected);
+    const docs = actions.find((a) => a.title === 'Show documentation for unawaited')!;
+    assert.equal(docs.edit, undefined);
+    assert.ok(docs.command, 'a command');
+    // What the light bulb does when the action is chosen.
+    await vscode.commands.executeCommand(docs.command.command, ...(docs.command.arguments ?? []));
+    const tab = await until(
+      'the Markdown preview of unawaited.md',
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs),
+      (tabs) => tabs.some((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && /unawaited\.md/.test(t.label)),
+    );
+    assert.ok(tab.length > 0);
+    // From the command palette, with an argument as the code action gives it.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('asyncLint.showRuleDocumentation', 'dangling-task');
+    await until(
+      'the Markdown preview of dangling-task.md',
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs),
+      (tabs) => tabs.some((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && /dangling-task\.md/.test(t.label)),
+    );
+  });
+
+  it('"Disable <rule> for this file" writes the directive at the top and the findings go', async () => {
+    const editor = await open('src/audit.ts');
+    const uri = editor.document.uri;
+    try {
+      const diags = await until('two unawaited findings in audit.ts', () => ours(uri, 'unawaited'), (d) => d.length === 2);
+      const action = (await codeActionsAt(uri, diags[0].range)).find((a) => a.title === 'Disable unawaited for this file');
+      assert.ok(action?.edit, 'the action, with an edit');
+      assert.ok(await vscode.workspace.applyEdit(action.edit));
+      assert.equal(editor.document.lineAt(0).text, '// async-lint-disable-file unawaited');
+      await until('both unawaited findings to go', () => ours(uri, 'unawaited'), (d) => d.length === 0);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
+  it('offers no "Fix all <rule> problems" for suggestions: two unawaited findings, each fixed on its own', async () => {
+    const editor = await open('src/audit.ts');
+    const uri = editor.document.uri;
+    const diags = await until('two unawaited findings in audit.ts', () => ours(uri, 'unawaited'), (d) => d.length === 2);
+    const actions = await codeActionsAt(uri, diags[0].range);
+    assert.ok(actions.some((a) => a.title === "Add 'await'"), 'the suggestion is offered');
+    assert.deepEqual(actions.filter((a) => a.title.startsWith('Fix all')).map((a) => a.title), []);
+  });
+
+  it('asyncLint.trace.server shows the LSP traffic in the output without touching the log level; the log names the server and its configuration', async () => {
+    // The configuration is named once the workspace's files are listed, before "server ready".
+    const log = await until('the start-up lines', () => outputLog(hooks), (t) => /\[info\] async-lint server ready/.test(t));
+    assert.match(log, /\[info\] async-lint \d+\.\d+\.\d+ language server, Node v\d+/);
+    assert.match(log, /\[info\] TypeScript\/JavaScript: TypeScript \d+\.\d+\.\d+, bundled, in process/);
+    assert.match(log, new RegExp(`\\[info\\] no configuration file for ${escapeRegExp(folder().fsPath)}: rule defaults and editor settings`));
+    assert.doesNotMatch(log, /Sending request 'textDocument\/codeAction/, 'no traffic while the setting is off');
+    assert.doesNotMatch(log, /\] analysed /, 'per-file timings are debug lines: hidden at the default level');
+    const editor = await open('src/orders.ts');
+    const [finding] = await until('unawaited in orders.ts', () => ours(editor.document.uri, 'unawaited'), (d) => d.length === 1);
+    try {
+      await vscode.workspace.getConfiguration('asyncLint').update('trace.server', 'messages', vscode.ConfigurationTarget.Workspace);
+      // The request is traced once the client has taken the setting in: ask until one is.
+      await until(
+        'a traced codeAction request in the output',
+        async () => {
+          await codeActionsAt(editor.document.uri, finding.range);
+          return outputLog(hooks);
+        },
+        (t) => /Sending request 'textDocument\/codeAction - \(\d+\)'/.test(t) && /Received response 'textDocument\/codeAction - \(\d+\)' in \d+ms/.test(t),
+      );
+      // An edit: analysed again, and the server's debug line about it shows too.
+      await editor.edit((b) => b.insert(new vscode.Position(editor.document.lineCount, 0), '\n'));
+      await until('the analysis of the edit in the output', () => outputLog(hooks), (t) => new RegExp(`analysed ${escapeRegExp(editor.document.uri.fsPath)} \\(version \\d+\\) in [\\d.]+ ms: \\d+ finding`).test(t));
+      assert.equal(hooks.outputLogLevel, vscode.LogLevel.Info, 'the channel is still at its default level');
+    } finally {
+      await vscode.workspace.getConfiguration('asyncLint').update('trace.server', undefined, vscode.ConfigurationTarget.Workspace);
       await vscode.commands.executeCommand('workbench.action.files.revert');
     }
   });

@@ -7,7 +7,8 @@
 // annotated `asyncio.AbstractEventLoop`), also with `.add_done_callback(...)` chained.
 // Not flagged: `tg.create_task(...)` on an `asyncio.TaskGroup` (the group keeps its tasks); a task
 // stored in a variable, set, list, dict or attribute, returned, awaited or passed to a call;
-// `create_task` on a receiver whose kind is not known.
+// `create_task` on a receiver whose kind is not known; in a notebook, the last statement of a cell
+// (IPython keeps a cell's output value in `Out`), unless a `;` silences it.
 //
 // Fix (suggestion): keep a reference until the task is done, the pattern the asyncio docs give:
 //     task = asyncio.create_task(work())
@@ -17,6 +18,7 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import { delimited, standsAlone } from '../edits';
+import { cellAt } from '../notebook';
 import type { PyRule, PyRuleContext } from '../rule';
 import meta from '../../rules-meta/dangling-task';
 
@@ -56,6 +58,7 @@ export const danglingTask: PyRule = {
         if (!found) return;
         const qname = context.names.callee(found.call).qname;
         if (!qname || !context.catalog.isTaskFactory(qname)) return;
+        if (context.notebook && keptAsCellOutput(context, stmt)) return;
         const written = found.call.childForFieldName('function')!.text.replace(/\s+/g, '');
         context.report(
           stmt,
@@ -66,6 +69,22 @@ export const danglingTask: PyRule = {
     };
   },
 };
+
+/**
+ * In a notebook, the last statement of a cell, at its top level, is the cell's output: IPython
+ * keeps its value in `Out` (and `_`), so a task created there is referenced. A trailing `;`
+ * silences the output, and nothing is kept.
+ */
+function keptAsCellOutput(context: PyRuleContext, stmt: Node): boolean {
+  const module = stmt.parent;
+  if (module?.type !== 'module' || /^[ \t]*;/.test(context.text.slice(stmt.endIndex))) return false;
+  const cells = context.notebook!;
+  const cell = cellAt(cells, stmt.startIndex);
+  const nextCell = cells.cellStarts[cell + 1] ?? Infinity;
+  const siblings = module.namedChildren;
+  const after = siblings.slice(siblings.findIndex((n) => n?.id === stmt.id) + 1).find((n) => n && n.type !== 'comment');
+  return !after || after.startIndex >= nextCell;
+}
 
 function fixes(context: PyRuleContext, stmt: Node, call: Node, expr: Node): Fix[] {
   const { names, text } = context;

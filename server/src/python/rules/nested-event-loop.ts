@@ -8,6 +8,8 @@
 // `new_event_loop()`, `get_running_loop()`, an `asyncio.AbstractEventLoop` annotation, an
 // `asyncio.Runner`). Not flagged: module level and `if __name__ == "__main__":`, sync functions
 // (also a sync `def` nested in an async one, e.g. a thread worker), a receiver of unknown kind.
+// In a Jupyter notebook the top level (class bodies too) is flagged: the kernel runs cells in its
+// loop (which is why a top-level `await` works there), so `asyncio.run(main())` in a cell raises.
 //
 // Fix (suggestion): `asyncio.run(main())` -> `await main()` when the runner takes the coroutine
 // as its only argument. Not offered for `run_forever()`.
@@ -29,14 +31,17 @@ export const nestedEventLoop: PyRule = {
         if (fn?.type !== 'identifier' && !(fn?.type === 'attribute' && RUNNER_NAMES.has(fn.childForFieldName('attribute')?.text ?? ''))) return;
         const names = context.names;
         const enclosing = names.enclosingFunction(call);
-        if (!enclosing?.isAsync) return;
+        // A notebook's cells run while the kernel's loop runs: its top level (class bodies too).
+        const notebookTop = names.notebook && !enclosing;
+        if (!enclosing?.isAsync && !notebookTop) return;
         const qname = names.callee(call).qname;
         const runner = qname ? context.catalog.loopRunner(qname) : undefined;
         if (!runner) return;
         const written = fn!.text.replace(/\s+/g, '');
+        const where = enclosing ? `inside '${functionLabel(enclosing.node)}'` : `at the top level of a notebook`;
         context.report(
           call,
-          `'${written}(...)' inside '${functionLabel(enclosing.node)}' raises RuntimeError: the event loop is already running. ${runner.awaitable ? 'Await the coroutine instead.' : 'The loop is already running; schedule work on it instead.'}`,
+          `'${written}(...)' ${where} raises RuntimeError: the event loop is already running. ${runner.awaitable ? 'Await the coroutine instead.' : 'The loop is already running; schedule work on it instead.'}`,
           runner.awaitable ? fixes(context, call) : [],
         );
       },

@@ -17,7 +17,7 @@ import { calleeName, GLOBAL, ModuleResolver, normalizeSpecifier, refName, sameRe
 import type { TsRule, TsRuleContext } from '../rule';
 import { isAssignment, isIncrement } from '../dataflow';
 import { cannotBeNumber } from '../types';
-import { askAncestors, enclosingFunction, forEachOwnNode, isAsyncFunction, skipOuterExpressions } from '../utils';
+import { askAncestors, enclosingFunction, forEachOwnNode, isInAsyncFunction, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/blocking-call';
 
 export const blockingCall: TsRule = {
@@ -37,11 +37,6 @@ export const blockingCall: TsRule = {
 
 // ---- the check ---------------------------------------------------------------------------------
 
-function inAsyncFunction(node: ts.Node): boolean {
-  const fn = enclosingFunction(node);
-  return fn !== undefined && isAsyncFunction(fn);
-}
-
 function checkCall(context: TsRuleContext, resolve: () => ModuleResolver, call: ts.CallExpression): void {
   const name = calleeName(call.expression);
   if (name === undefined) return;
@@ -49,7 +44,7 @@ function checkCall(context: TsRuleContext, resolve: () => ModuleResolver, call: 
   // resolved, but only inside async functions, and only through the symbol of that one name.
   const bare = ts.isIdentifier(skipOuterExpressions(call.expression));
   if (!bare && !couldBeBlocking(name)) return;
-  if (!inAsyncFunction(call)) return;
+  if (!isInAsyncFunction(call)) return;
   const resolver = resolve();
   const ref = resolver.callee(call);
   if (!ref) return;
@@ -65,7 +60,7 @@ type Loop = ts.WhileStatement | ts.DoStatement | ts.ForStatement;
 
 function checkLoop(context: TsRuleContext, resolve: () => ModuleResolver, loop: Loop): void {
   const condition = ts.isForStatement(loop) ? loop.condition : loop.expression;
-  if (!condition || !inAsyncFunction(loop)) return;
+  if (!condition || !isInAsyncFunction(loop)) return;
   const clock = clockComparison(resolve, condition);
   if (!clock) return;
   // A loop that awaits (a sleep, a request) each turn is polling: other tasks run meanwhile.

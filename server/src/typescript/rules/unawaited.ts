@@ -26,7 +26,7 @@ import type { TSymbol, Types } from '../typebackend';
 import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
-import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, isAsyncFunction, isFunctionLike, skipOuterExpressions } from '../utils';
+import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, isAsyncFunction, isFunctionLike, isInAsyncFunction, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/unawaited';
 
 export const unawaited: TsRule = {
@@ -216,7 +216,12 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     // The type of the expression as written: `value as Promise<T>` is a promise even when `value` is not.
     const type = types.getTypeAtLocation(asWritten(expr));
     if (needsToBeAwaited(types, e, type) === 'always') {
-      if (handled !== 'then' && (cannotReject(types, e) || isVscodeUiThenable(types, e) || viaIndexSignature(types, e) || isTeardownInSyncCode(e))) continue;
+      if (
+        handled !== 'then' &&
+        (cannotReject(types, e) || isVscodeUiThenable(types, e) || viaIndexSignature(types, e) || isTeardownInSyncCode(e) || isConfiguredFireAndForget(context, e))
+      ) {
+        continue;
+      }
       out.push({ expr: e, kind: handled === 'then' ? 'then-without-handler' : 'promise', isResult });
     } else if (isArrayOfThenables(types, e, type)) out.push({ expr: e, kind: 'array', isResult });
   }
@@ -233,36 +238,138 @@ function asWritten(expr: ts.Expression): ts.Expression {
 // ---- fire-and-forget with evidence ---------------------------------------------------------------
 
 /**
- * A call of an async function (an IIFE, or a function or method the call resolves to in the
- * workspace) whose promise cannot reject: every `await`, `for await` and `throw` of its own code
- * sits in the `try` block of a `try` whose `catch` does not rethrow, and it returns nothing that
- * could be a rejected promise. That covers a body that is one `try` with a quiet `catch`, and an
- * async function that awaits nothing (it settles as soon as it is called). Only a synchronous
- * throw could still reject it: judged on real projects, maintainers drop these on purpose.
+ * A call whose promise cannot reject, judged from the code it runs (in the workspace, not in
+ * declaration files):
+ * - an async function (an IIFE, or a function or method the call resolves to) every `await`,
+ *   `for await` and `throw` of whose own code sits in the `try` block of a `try` whose `catch`
+ *   does not rethrow, or awaits a call that itself cannot reject (followed a few calls deep), and
+ *   that returns nothing that could be a rejected promise. That covers a body that is one `try`
+ *   with a quiet `catch`, an async function that awaits nothing (it settles as soon as it is
+ *   called), and one that only awaits such functions;
+ * - awaited inside such a function, also a function whose whole work is `return new Promise(resolve
+ *   => ...)` with an executor that never rejects (`delay(ms)` made of `setTimeout(resolve, ms)`;
+ *   dropped itself, that one is flagged: waiting is its whole purpose).
+ * Only a synchronous throw could still reject these: judged on real projects, maintainers drop
+ * them on purpose.
  */
-function cannotReject(types: Types, e: ts.Expression): boolean {
+function cannotReject(types: Types, e: ts.Expression, depth = 0): boolean {
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuterExpressions(e.expression);
   let fn: ts.Node | undefined;
   if (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) fn = callee;
   else fn = types.getResolvedSignature(e)?.declaration;
-  if (!fn || !isFunctionLike(fn) || !isAsyncFunction(fn) || !fn.body || !ts.isBlock(fn.body)) return false;
+  if (!fn || !isFunctionLike(fn) || !fn.body) return false;
   if (fn.getSourceFile().isDeclarationFile) return false;
-  const body = fn.body;
+  // A dropped `delay(ms)` is a mistake whatever it does: waiting is its whole purpose.
+  if (depth === 0 && !isAsyncFunction(fn)) return false;
+  let memo = cannotRejectMemo.get(types);
+  if (!memo) cannotRejectMemo.set(types, (memo = new Map()));
+  const known = memo.get(fn);
+  if (known !== undefined) return known;
+  // A cycle, or too deep to follow: assume it can reject. An answer that relied on such a guess
+  // is not remembered, so the answer for a function does not depend on which call asked first.
+  if (depth > MAX_CANNOT_REJECT_DEPTH || inProgress.has(fn)) {
+    guesses++;
+    return false;
+  }
+  inProgress.add(fn);
+  const guessesBefore = guesses;
+  let result: boolean;
+  try {
+    const body = fn.body;
+    result = isAsyncFunction(fn) ? asyncBodyCannotReject(types, body, depth) : settlesWithoutRejecting(body);
+  } finally {
+    inProgress.delete(fn);
+  }
+  if (guesses === guessesBefore) memo.set(fn, result);
+  return result;
+}
+
+/** How many calls deep cannotReject follows awaited calls. */
+const MAX_CANNOT_REJECT_DEPTH = 3;
+const cannotRejectMemo = new WeakMap<Types, Map<ts.Node, boolean>>();
+const inProgress = new Set<ts.Node>();
+let guesses = 0;
+
+function asyncBodyCannotReject(types: Types, body: ts.ConciseBody, depth: number): boolean {
+  if (!ts.isBlock(body)) return isInert(body) || cannotReject(types, skipOuterExpressions(body), depth + 1);
   let rejects = false;
   forEachOwnNode(body, (n) => {
     if (rejects) return false;
-    const risky =
-      ts.isAwaitExpression(n) ||
-      (ts.isForOfStatement(n) && n.awaitModifier !== undefined) ||
-      ts.isThrowStatement(n) ||
-      (ts.isReturnStatement(n) && n.expression !== undefined && !isInert(n.expression) && !ts.isAwaitExpression(skipOuterExpressions(n.expression)));
-    if (!risky) return undefined;
-    // A returned promise is not caught by an enclosing try: only its own await would be.
-    if (ts.isReturnStatement(n) || !caughtQuietly(n, body)) rejects = true;
+    let risky = false;
+    if (ts.isAwaitExpression(n)) risky = !isQuietAwait(types, n.expression, depth);
+    else if ((ts.isForOfStatement(n) && n.awaitModifier !== undefined) || ts.isThrowStatement(n)) risky = true;
+    else if (ts.isReturnStatement(n) && n.expression !== undefined) {
+      // A returned promise is not caught by an enclosing try: only its own await would be.
+      const value = skipOuterExpressions(n.expression);
+      if (!isInert(value) && !ts.isAwaitExpression(value) && !cannotReject(types, value, depth + 1)) {
+        rejects = true;
+        return undefined;
+      }
+    }
+    if (risky && !caughtQuietly(n, body)) rejects = true;
     return undefined;
   });
   return !rejects;
+}
+
+/** `await x` that cannot throw: of a plain value, or of a call that cannot reject. */
+function isQuietAwait(types: Types, operand: ts.Expression, depth: number): boolean {
+  const e = skipOuterExpressions(operand);
+  return isInert(e) && !ts.isIdentifier(e) ? true : cannotReject(types, e, depth + 1);
+}
+
+/**
+ * A function whose body (a block of one `return`, or an expression) is `new Promise(executor)`
+ * with an executor that takes no `reject` parameter and throws nothing of its own.
+ */
+function settlesWithoutRejecting(body: ts.ConciseBody): boolean {
+  let value: ts.Expression | undefined;
+  if (ts.isBlock(body)) {
+    const only = body.statements.length === 1 ? body.statements[0] : undefined;
+    if (only && ts.isReturnStatement(only)) value = only.expression;
+  } else value = body;
+  if (!value) return false;
+  const made = skipOuterExpressions(value);
+  if (!ts.isNewExpression(made) || !ts.isIdentifier(made.expression) || made.expression.text !== 'Promise') return false;
+  const executor = made.arguments?.length === 1 ? skipOuterExpressions(made.arguments[0]) : undefined;
+  if (!executor || !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) || executor.parameters.length > 1) return false;
+  let throws = false;
+  forEachOwnNode(executor.body, (n) => {
+    if (throws) return false;
+    if (ts.isThrowStatement(n)) throws = true;
+    return undefined;
+  });
+  return !throws;
+}
+
+/**
+ * A call of a function the configuration names under `fire-and-forget`: its declaration's
+ * qualified name (`Cdp.TargetApi.closeTarget`: namespaces, class or interface, member) is a named
+ * entry or lies under one (`Cdp`).
+ */
+function isConfiguredFireAndForget(context: TsRuleContext, e: ts.Expression): boolean {
+  const names = context.config?.fireAndForget;
+  if (!names || names.length === 0 || !ts.isCallExpression(e)) return false;
+  const callee = skipOuterExpressions(e.expression);
+  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  const declarations = context.types.getSymbolAtLocation(nameNode)?.declarations ?? [];
+  return declarations.some((d) => {
+    const qualified = qualifiedName(d);
+    return qualified !== undefined && names.some((n) => qualified === n || qualified.startsWith(n + '.'));
+  });
+}
+
+/** `Outer.Inner.Type.member` of a declaration, from the names of its enclosing declarations. */
+function qualifiedName(declaration: ts.Node): string | undefined {
+  const parts: string[] = [];
+  for (let n: ts.Node | undefined = declaration; n && !ts.isSourceFile(n); n = n.parent) {
+    const name = (n as ts.NamedDeclaration).name;
+    if (name === undefined) continue;
+    if (!ts.isIdentifier(name) && !ts.isPrivateIdentifier(name) && !ts.isStringLiteral(name)) return undefined;
+    if (ts.isModuleDeclaration(n) || ts.isClassLike(n) || ts.isInterfaceDeclaration(n) || n === declaration || ts.isVariableDeclaration(n)) parts.unshift(name.text);
+  }
+  return parts.length > 0 ? parts.join('.') : undefined;
 }
 
 /** Whether `node` is inside the `try` block of a `try` (below `body`) whose catch and finally neither throw nor return. */
@@ -644,15 +751,10 @@ function firstLine(sf: ts.SourceFile, statement: ts.Node): { start: number; end:
 
 // ---- the fixes ---------------------------------------------------------------------------------
 
-function inAsyncFunction(node: ts.Node): boolean {
-  const fn = enclosingFunction(node);
-  return fn !== undefined && isAsyncFunction(fn);
-}
-
 function statementFixes(context: TsRuleContext, statement: ts.ExpressionStatement, leaves: Leaf[]): Fix[] {
   const fixes: Fix[] = [];
   const expr = statement.expression;
-  if (inAsyncFunction(statement) && leaves.every((l) => l.isResult)) {
+  if (isInAsyncFunction(statement) && leaves.every((l) => l.isResult)) {
     if (leaves.every((l) => l.kind !== 'array')) {
       fixes.push({ title: "Add 'await'", edits: prefix(context.sourceFile, expr, 'await '), safe: false });
     } else if (leaves.length === 1 && globalPromise(context, statement)) {
@@ -667,7 +769,7 @@ function declarationFixes(context: TsRuleContext, statement: ts.VariableStatemen
   const sf = context.sourceFile;
   const init = decl.initializer!;
   const fixes: Fix[] = [];
-  if (inAsyncFunction(statement)) {
+  if (isInAsyncFunction(statement)) {
     if (kind !== 'array') fixes.push({ title: "Add 'await'", edits: prefix(sf, init, 'await '), safe: false });
     else if (globalPromise(context, statement)) fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(sf, init, 'await Promise.all'), safe: false });
   }
