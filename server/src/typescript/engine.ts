@@ -7,6 +7,7 @@
 //                rules walk a bare TypeScript 6 parse of each file (no program, no binder).
 // The CLI picks TypeScript 7 when its package loads for this platform (`--type-backend` or
 // ASYNC_LINT_TYPE_BACKEND can force either); the language server uses TypeScript 6.
+import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
@@ -186,20 +187,10 @@ export class Ts7Engine implements TypeEngine {
     private readonly cwd: string = process.cwd(),
   ) {}
 
-  /** Whether the compiler calls back for every file it reads (needed once a text is not the disk's). */
-  private readsThroughUs = false;
-
   private get native(): NativeCompiler {
-    const needed = this.inferredConfigs.size > 0 || this.host.hasDocuments();
-    if (this.compiler && needed && !this.readsThroughUs) {
-      // A text that is not on disk appeared (a fix pass, --stdin): start again, reading through us.
-      this.compiler.dispose();
-      this.compiler = undefined;
-    }
     if (!this.compiler) {
       const { NativeCompiler: Compiler } = require('./typebackend-ts7') as typeof import('./typebackend-ts7');
-      this.readsThroughUs = needed;
-      this.compiler = new Compiler(this.cwd, needed ? (f) => this.overlay(f) : undefined, { tree: (f, text) => this.tree(f, text) });
+      this.compiler = new Compiler(this.cwd, (f) => this.overlay(f), { tree: (f, text) => this.tree(f, text) });
       if (this.opened.size > 0) this.compiler.openProjects([...this.opened]);
     }
     return this.compiler;
@@ -208,9 +199,20 @@ export class Ts7Engine implements TypeEngine {
   /** The configs opened so far (opened again by a new compiler). */
   private readonly opened = new Set<string>();
 
-  /** What TypeScript 7 reads instead of the disk: inferred projects' configs, open documents. */
-  private overlay(file: string): string | undefined {
-    return this.inferredConfigs.get(file) ?? this.host.documentText(file);
+  /**
+   * What TypeScript 7 reads instead of the disk (it asks before every file it reads): an inferred
+   * project's config, an open document's text; nothing (null: "no such file") for what is not a
+   * regular file, which TypeScript 6 never reads either (a named pipe called package.json would
+   * block the read forever); undefined: read the disk.
+   */
+  private overlay(file: string): string | null | undefined {
+    const text = this.inferredConfigs.get(file) ?? this.host.documentText(file);
+    if (text !== undefined) return text;
+    try {
+      return fs.statSync(file).isFile() ? undefined : null;
+    } catch {
+      return undefined;
+    }
   }
 
   prepare(files: readonly string[]): void {

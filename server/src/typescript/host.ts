@@ -496,11 +496,6 @@ export class ProjectHost {
     return entry;
   }
 
-  /** Whether any document's text is set (by setDocument) rather than read from disk. */
-  hasDocuments(): boolean {
-    return this.documents.size > 0;
-  }
-
   /** The text of an open document (one set by setDocument), undefined for a file read from disk. */
   documentText(file: string): string | undefined {
     return this.documents.get(path.resolve(file))?.text;

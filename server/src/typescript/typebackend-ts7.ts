@@ -1194,15 +1194,14 @@ export class NativeCompiler {
   constructor(
     cwd: string,
     /**
-     * Texts TypeScript 7 reads instead of the disk's (open documents, the configs of inferred
-     * projects), or undefined when there are none: then TypeScript 7 reads every file itself,
-     * without a call back into this process per file.
+     * Asked before TypeScript 7 reads a file: its text instead of the disk's (open documents, the
+     * configs of inferred projects), null for "no such file", undefined to read the disk.
      */
-    overlay: ((file: string) => string | undefined) | undefined,
+    overlay: (file: string) => string | null | undefined,
     private readonly trees: TreeSource,
   ) {
     const { api } = loadTypeScript7();
-    this.api = new api.API({ cwd, fs: overlay && { readFile: (f) => overlay(f) } });
+    this.api = new api.API({ cwd, fs: { readFile: (f) => overlay(f) } });
     // A development aid: a CPU profile of the compiler's process (pprof), written to this folder.
     const profileDir = process.env.ASYNC_LINT_TS7_CPU_PROFILE;
     if (profileDir) (this.api as unknown as { internal: { startCPUProfile(dir: string): void } }).internal.startCPUProfile(profileDir);
