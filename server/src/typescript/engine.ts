@@ -215,7 +215,34 @@ export class Ts7Engine implements TypeEngine {
     }
   }
 
+  /** The run's files, in the order they will be analysed; parseAhead() parses them before their turn. */
+  private upcoming: readonly string[] = [];
+  private nextAhead = 0;
+
+  /**
+   * Parses the next file of the run not parsed yet (from disk; its tree is used if the text the
+   * CLI gives is the same): work for this process while the compiler answers a batch.
+   */
+  private parseAhead(): void {
+    while (this.nextAhead < this.upcoming.length) {
+      const file = this.upcoming[this.nextAhead++];
+      if (this.trees.has(file)) continue;
+      const { readText } = require('./typebackend-ts7') as typeof import('./typebackend-ts7');
+      const text = readText(file);
+      if (text === undefined) continue;
+      try {
+        this.tree(file, text);
+      } catch (e) {
+        // Parsed again, and reported, when its turn comes.
+        recoverFromParserOverflow(e);
+      }
+      return;
+    }
+  }
+
   prepare(files: readonly string[]): void {
+    this.upcoming = files.map((f) => path.resolve(f));
+    this.nextAhead = 0;
     const configs = new Set<string>();
     for (const f of files) configs.add(this.configOf(this.host.projectFor(f)));
     for (const c of configs) this.opened.add(c);
@@ -282,7 +309,7 @@ export class Ts7Engine implements TypeEngine {
     addTime(timings, 'program', t0);
     if (!project) throw new Error(`TypeScript 7 has no project ${config} for ${file}`);
     const { NativeTypes: Native } = require('./typebackend-ts7') as typeof import('./typebackend-ts7');
-    const types = new Native(project, (f) => this.textOf(f));
+    const types = new Native(project, (f) => this.textOf(f), () => this.parseAhead());
     return { sourceFile, types: () => types, batching: types };
   }
 
@@ -309,7 +336,14 @@ export class Ts7Engine implements TypeEngine {
     const s: NativeStats | undefined = this.compiler?.stats;
     if (!s) return {};
     const cpu = (s.childCpuMs ?? 0) + (this.compiler?.cpuMs() ?? 0);
-    return { 'typescript7 requests': s.requests, 'recording rounds': s.rounds, 'unmatched nodes': s.unmatched, 'typescript7 process cpu ms': cpu };
+    const pipe = this.compiler?.pipe;
+    return {
+      'typescript7 requests': s.requests,
+      'recording rounds': s.rounds,
+      'unmatched nodes': s.unmatched,
+      'typescript7 process cpu ms': cpu,
+      ...(pipe ? { 'requests sent ahead': pipe.sent, 'of them answered ahead': pipe.used } : {}),
+    };
   }
 
   /** A request to TypeScript 7 that failed during this run, if one did. */

@@ -584,8 +584,27 @@ export class ProjectState {
     readonly project: R7Project,
     private readonly trees: TreeSource,
     readonly stats: NativeStats,
+    readonly pipe?: RequestPipe,
   ) {
     this.checker = countingChecker(project.checker, stats);
+  }
+
+  /**
+   * The payload the API sends for a batched node question (getTypeAtLocations,
+   * getSymbolsAtLocations) of this project: the same text, so that a request written ahead is
+   * the one the API then makes.
+   */
+  locationsPayload(nodes: readonly R7Node[]): string | undefined {
+    const raw = this.project.checker as unknown as { snapshotId?: number; project?: { id?: string } };
+    if (typeof raw.snapshotId !== 'number' || typeof raw.project?.id !== 'string') return undefined;
+    return JSON.stringify({ snapshot: raw.snapshotId, project: raw.project.id, locations: nodes.map((n) => (n as unknown as { id: string }).id) });
+  }
+
+  /** The same for a question about one node (getResolvedSignature, getContextualType, ...). */
+  locationPayload(node: R7Node): string | undefined {
+    const raw = this.project.checker as unknown as { snapshotId?: number; project?: { id?: string } };
+    if (typeof raw.snapshotId !== 'number' || typeof raw.project?.id !== 'string') return undefined;
+    return JSON.stringify({ snapshot: raw.snapshotId, project: raw.project.id, location: (node as unknown as { id: string }).id });
   }
 
   symbol(remote: R7Symbol): NativeSymbol {
@@ -876,6 +895,8 @@ export class NativeTypes implements Types {
   constructor(
     private readonly project: ProjectState,
     private readonly textOf: (file: string) => string | undefined,
+    /** Work to do while the compiler answers a batch (parsing the next file). */
+    private readonly idle?: () => void,
   ) {}
 
   get programKey(): object {
@@ -954,21 +975,54 @@ export class NativeTypes implements Types {
     this.pendingSymbols = new Set();
     this.pendingSingles = [];
     this.pendingNames = [];
-    this.fetchTypes(types);
-    this.fetchSymbols(symbols);
+    const typeGroups = this.byFile(types, (n) => this.typeAt.set(n, ERROR_TYPE));
+    const symbolGroups = this.byFile(symbols, (n) => this.symbolAt.set(n, null));
+    // The batches go out together; this process parses the next file while the compiler answers.
+    const pipe = this.project.pipe;
+    if (pipe && this.idle) {
+      let ahead = 0;
+      for (const [groups, method] of [[typeGroups, 'getTypeAtLocations'], [symbolGroups, 'getSymbolsAtLocations']] as const) {
+        for (const remote of groups.keys()) {
+          const payload = this.project.locationsPayload(remote);
+          if (payload !== undefined) {
+            pipe.send(method, payload);
+            ahead++;
+          }
+        }
+      }
+      const methods: Record<NodeQuestion, string> = {
+        shorthand: 'getShorthandAssignmentValueSymbol',
+        exportTarget: 'getExportSpecifierLocalTargetSymbol',
+        signature: 'getResolvedSignature',
+        contextual: 'getContextualType',
+      };
+      const seen = new Set<string>();
+      for (const { question, node } of singles) {
+        if (this.singleMap(question).has(node)) continue;
+        const remote = this.project.remoteNode(node);
+        const payload = remote && this.project.locationPayload(remote);
+        if (payload === undefined || seen.has(question + payload)) continue;
+        seen.add(question + payload);
+        pipe.send(methods[question], payload);
+        ahead++;
+      }
+      if (ahead > 0) this.idle();
+    }
+    this.fetchTypes(typeGroups);
+    this.fetchSymbols(symbolGroups);
     for (const { question, node } of singles) this.answerSingle(question, node);
     for (const q of names) this.answerName(q.name, q.node, q.meaning, q.excludeGlobals);
   }
 
-  private fetchTypes(nodes: readonly ts.Node[]): void {
-    for (const [remote, ours] of this.byFile(nodes, (n) => this.typeAt.set(n, ERROR_TYPE))) {
+  private fetchTypes(groups: Map<R7Node[], ts.Node[]>): void {
+    for (const [remote, ours] of groups) {
       const answers = this.project.checker.getTypeAtLocation(remote);
       ours.forEach((n, i) => this.typeAt.set(n, this.project.type(answers[i])));
     }
   }
 
-  private fetchSymbols(nodes: readonly ts.Node[]): void {
-    for (const [remote, ours] of this.byFile(nodes, (n) => this.symbolAt.set(n, null))) {
+  private fetchSymbols(groups: Map<R7Node[], ts.Node[]>): void {
+    for (const [remote, ours] of groups) {
       const answers = this.project.checker.getSymbolAtLocation(remote);
       ours.forEach((n, i) => {
         const s = answers[i];
@@ -1072,7 +1126,7 @@ export class NativeTypes implements Types {
       this.wait();
       return ERROR_TYPE;
     }
-    this.fetchTypes([node]);
+    this.fetchTypes(this.byFile([node], (n) => this.typeAt.set(n, ERROR_TYPE)));
     return this.typeAt.get(node)!;
   }
 
@@ -1084,7 +1138,7 @@ export class NativeTypes implements Types {
       this.wait();
       return PENDING_SYMBOL;
     }
-    this.fetchSymbols([node]);
+    this.fetchSymbols(this.byFile([node], (n) => this.symbolAt.set(n, null)));
     return this.symbolAt.get(node) ?? undefined;
   }
 
@@ -1180,6 +1234,108 @@ export class NativeTypes implements Types {
   }
 }
 
+// ---- requests written ahead of their answers ------------------------------------------------------
+
+/** The API's synchronous channel, as far as RequestPipe uses it (internals: checked before use). */
+interface R7Channel {
+  requestBytesSync(method: string, payload: string | Uint8Array): Uint8Array;
+  writeTuple(type: number, name: Uint8Array, payload: string | Uint8Array): void;
+  readTuple(): void;
+  getMethodBuf(method: string): Buffer;
+  handleCall(name: string, payload: Uint8Array): void;
+  _msgType: number;
+  _msgName: Buffer;
+  _msgPayload: Uint8Array;
+}
+
+const MSG_REQUEST = 1;
+const MSG_RESPONSE = 4;
+const MSG_ERROR = 5;
+const MSG_CALL = 6;
+
+interface InFlight {
+  readonly method: string;
+  readonly key: string;
+  done: boolean;
+  response?: Uint8Array;
+  error?: Error;
+}
+
+/**
+ * Lets this process work while the compiler answers: a request is written now (send) and its
+ * answer read when the API makes the very same request later (same method, same payload), so the
+ * API's own decoding is used. The compiler answers requests in order; any other request first
+ * reads every answer in flight (kept for its request). Built on the sync channel's internals
+ * (the pinned typescript@7.0.2): without them, nothing is sent ahead and every request waits.
+ */
+export class RequestPipe {
+  private readonly inFlight: InFlight[] = [];
+  /** Requests written ahead, and those whose answer the API then took (the rest were asked twice). */
+  sent = 0;
+  used = 0;
+
+  private constructor(private readonly channel: R7Channel) {
+    const original = channel.requestBytesSync.bind(channel);
+    channel.requestBytesSync = (method, payload) => {
+      const key = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
+      const i = this.inFlight.findIndex((e) => e.method === method && e.key === key);
+      if (i >= 0) {
+        this.readThrough(i);
+        const [entry] = this.inFlight.splice(i, 1);
+        this.used++;
+        if (entry.error) throw entry.error;
+        return entry.response!;
+      }
+      this.readThrough(this.inFlight.length - 1);
+      return original(method, payload);
+    };
+  }
+
+  static install(api: R7Api): RequestPipe | undefined {
+    const channel = (api as unknown as { client?: { channel?: Partial<R7Channel> } }).client?.channel;
+    const needed = ['requestBytesSync', 'writeTuple', 'readTuple', 'getMethodBuf', 'handleCall'] as const;
+    if (!channel || needed.some((m) => typeof channel[m] !== 'function')) return undefined;
+    return new RequestPipe(channel as R7Channel);
+  }
+
+  send(method: string, payload: string): void {
+    this.channel.writeTuple(MSG_REQUEST, this.channel.getMethodBuf(method), payload);
+    this.inFlight.push({ method, key: payload, done: false });
+    this.sent++;
+  }
+
+  /** Reads the answers of the requests in flight up to the i-th, in order. */
+  private readThrough(i: number): void {
+    for (let k = 0; k <= i; k++) {
+      const entry = this.inFlight[k];
+      if (!entry.done) this.read(entry);
+    }
+  }
+
+  private read(entry: InFlight): void {
+    const c = this.channel;
+    for (;;) {
+      c.readTuple();
+      switch (c._msgType) {
+        case MSG_RESPONSE:
+          if (!c.getMethodBuf(entry.method).equals(c._msgName)) throw new Error(`name mismatch for response: expected \`${entry.method}\`, got \`${c._msgName.toString('utf-8')}\``);
+          entry.response = Buffer.from(c._msgPayload);
+          entry.done = true;
+          return;
+        case MSG_ERROR:
+          entry.error = new Error(Buffer.from(c._msgPayload).toString('utf-8'));
+          entry.done = true;
+          return;
+        case MSG_CALL:
+          c.handleCall(c._msgName.toString('utf-8'), c._msgPayload);
+          break;
+        default:
+          throw new Error(`invalid message type from the compiler: ${c._msgType}`);
+      }
+    }
+  }
+}
+
 // ---- the engine's side: the API, its snapshots and projects ---------------------------------------
 
 /** The native compiler in a child process: opens projects, keeps one snapshot and its project states. */
@@ -1190,6 +1346,8 @@ export class NativeCompiler {
   private readonly states = new Map<string, ProjectState>();
   private changed = new Set<string>();
   readonly stats: NativeStats = { requests: 0, rounds: 0, unmatched: 0 };
+  /** Writes requests ahead of their answers, if the API's channel allows. */
+  readonly pipe: RequestPipe | undefined;
 
   constructor(
     cwd: string,
@@ -1202,6 +1360,7 @@ export class NativeCompiler {
   ) {
     const { api } = loadTypeScript7();
     this.api = new api.API({ cwd, fs: { readFile: (f) => overlay(f) } });
+    this.pipe = RequestPipe.install(this.api);
     // A development aid: a CPU profile of the compiler's process (pprof), written to this folder.
     const profileDir = process.env.ASYNC_LINT_TS7_CPU_PROFILE;
     if (profileDir) (this.api as unknown as { internal: { startCPUProfile(dir: string): void } }).internal.startCPUProfile(profileDir);
@@ -1226,7 +1385,7 @@ export class NativeCompiler {
     if (!state) {
       const p = this.snapshot!.getProject(config);
       if (!p) return undefined;
-      state = new ProjectState(p, this.trees, this.stats);
+      state = new ProjectState(p, this.trees, this.stats, this.pipe);
       this.states.set(config, state);
     }
     return state;
