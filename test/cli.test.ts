@@ -589,14 +589,16 @@ describe('CLI (built)', function () {
       assert.deepEqual(json(seven), json(six));
     });
 
-    it('defaults to auto (TypeScript 7 where it is installed); ASYNC_LINT_TYPE_BACKEND chooses, the option beats it', () => {
-      const auto = cli(['--stats', '-f', 'json'], project('basic'));
+    it('defaults to typescript6; auto is TypeScript 7 where installed; ASYNC_LINT_TYPE_BACKEND chooses, the option beats it', () => {
+      const byDefault = cli(['--stats', '-f', 'json'], project('basic'));
+      assert.match(byDefault.stderr, /^type backend: typescript6 \(TypeScript 6\.[\d.]+, in process\)$/m);
+      const auto = cli(['--stats', '-f', 'json', '--type-backend', 'auto'], project('basic'));
       assert.match(auto.stderr, ts7 ? /^type backend: typescript7 /m : /^type backend: typescript6 .*TypeScript 7 is not available/m);
-      const fromEnv = cli(['--stats', '-f', 'json'], project('basic'), { ASYNC_LINT_TYPE_BACKEND: 'typescript6' });
-      assert.match(fromEnv.stderr, /^type backend: typescript6 /m);
+      const fromEnv = cli(['--stats', '-f', 'json'], project('basic'), { ASYNC_LINT_TYPE_BACKEND: 'auto' });
+      assert.match(fromEnv.stderr, ts7 ? /^type backend: typescript7 /m : /^type backend: typescript6 /m);
       if (ts7) {
-        const flag = cli(['--stats', '-f', 'json', '--type-backend', 'typescript7'], project('basic'), { ASYNC_LINT_TYPE_BACKEND: 'typescript6' });
-        assert.match(flag.stderr, /^type backend: typescript7 /m);
+        const flag = cli(['--stats', '-f', 'json', '--type-backend', 'typescript6'], project('basic'), { ASYNC_LINT_TYPE_BACKEND: 'typescript7' });
+        assert.match(flag.stderr, /^type backend: typescript6 /m);
       }
     });
 
