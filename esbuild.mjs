@@ -54,12 +54,16 @@ const common = {
   logLevel: 'warning',
   // The Python parser finds its wasm files beside the bundle first, node_modules only from sources.
   logOverride: { 'require-resolve-not-external': 'silent' },
-  // TypeScript probes for optional modules it never needs here.
-  external: ['perf_hooks', 'source-map-support', 'inspector'],
+  // TypeScript probes for optional modules it never needs here. TypeScript 7 (the `typescript7`
+  // dev dependency) is loaded from node_modules when the CLI uses it: it finds its native binary
+  // beside its own package.
+  external: ['perf_hooks', 'source-map-support', 'inspector', 'typescript7', 'typescript7/*'],
   // web-tree-sitter is ESM and calls createRequire(import.meta.url); in a CJS bundle that URL is
   // the bundle's own.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__importMetaUrl' },
+  // The repository a bundle is built from: where a bundle built outside it (tests, the benchmark)
+  // finds async-lint's own typescript7 package (server/src/typescript/ts7-available.ts).
+  define: { 'import.meta.url': '__importMetaUrl', __ASYNC_LINT_BUILD_ROOT__: JSON.stringify(path.dirname(new URL(import.meta.url).pathname)) },
 };
 
 /**

@@ -10,15 +10,16 @@
 //          [--only ids] [--skip ids] [--lsp-file f] [--lsp-mode pull|push] [--out f]
 //          [--dist dir | --no-minify] [--cli path] [--server path] [--cli-env K=V] [--label text]
 //          [--corpus dir (default $TMPDIR/async-lint-bench-corpus)] [--seed n] [--domains n]
-//        ids: ts-parse, tsc, cli-ts, py-parse, cli-py, lsp, stats, types-ts6, types-ts7
-// types-ts6 / types-ts7: the TypeScript 7 experiment (server/src/typescript/typebackend.ts): the
-// same type question for every expression statement of the project, answered by TypeScript 6 in
-// process and by TypeScript 7 (native, a child process); time, memory, and whether they agree.
+//        ids: ts-parse, tsc, tsc7, cli-ts, cli-ts6, cli-ts7, py-parse, cli-py, lsp, stats
+// cli-ts is the CLI as shipped (its default type backend); cli-ts6 / cli-ts7 force one
+// (`--type-backend`, server/src/typescript/engine.ts), and say whether their findings are the
+// same; tsc7 is TypeScript 7's own `tsc --noEmit` (the `typescript7` dev dependency).
 // The CLI and the server are bundled first, as shipped (esbuild --production), into a folder of
 // the benchmark's own ($TMPDIR/async-lint-bench-dist), so a concurrent `npm run build` cannot
 // swap dist/ under a measurement. --dist DIR uses an existing build instead; --no-minify bundles
 // without minifying (readable CPU profiles).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -32,7 +33,7 @@ import { measureLsp } from './lsp.mjs';
 const require = createRequire(import.meta.url);
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
-const ALL = ['ts-parse', 'tsc', 'cli-ts', 'py-parse', 'cli-py', 'lsp', 'stats', 'types-ts6', 'types-ts7'];
+const ALL = ['ts-parse', 'tsc', 'tsc7', 'cli-ts', 'cli-ts6', 'cli-ts7', 'py-parse', 'cli-py', 'lsp', 'stats'];
 
 // ---- options -----------------------------------------------------------------------------
 
@@ -144,20 +145,28 @@ function plan(o, target) {
   if (target.tsDir && want('cli-ts')) {
     jobs.push({ id: 'cli-ts', runs: o.runs, unavailable: missing(o.cli, 'CLI'), cmd: [node, o.cli, target.tsDir, '--format', 'json'], env: o.cliEnv, okCodes: [0, 1], findings: true });
   }
-  for (const kind of ['typescript6', 'typescript7']) {
-    const id = kind === 'typescript6' ? 'types-ts6' : 'types-ts7';
-    if (!target.tsDir || !want(id)) continue;
+  const ts7 = hasModule('typescript7/package.json') ? undefined : "the 'typescript7' package is not installed";
+  if (target.tsDir && want('tsc7')) {
     const hasConfig = fs.existsSync(path.join(target.tsDir, 'tsconfig.json'));
-    const ts7 = kind === 'typescript7' && !hasModule('typescript7/package.json');
+    jobs.push({
+      id: 'tsc7',
+      runs: o.tscRuns,
+      unavailable: ts7 ?? (hasConfig ? (o.tscRuns === 0 ? 'skipped (--tsc-runs 0)' : undefined) : 'no tsconfig.json at the top of the folder'),
+      cmd: [node, ts7 ? 'tsc' : path.join(path.dirname(require.resolve('typescript7/package.json')), 'bin', 'tsc'), '--noEmit', '-p', target.tsDir],
+      okCodes: [0, 1, 2],
+    });
+  }
+  for (const [id, backend] of [['cli-ts6', 'typescript6'], ['cli-ts7', 'typescript7']]) {
+    if (!target.tsDir || !want(id)) continue;
     jobs.push({
       id,
       runs: o.runs,
-      unavailable: !hasConfig ? 'no tsconfig.json at the top of the folder' : ts7 ? "the 'typescript7' package is not installed" : !o.tools ? 'not built' : undefined,
-      cmd: [node, o.tools, kind, target.tsDir],
-      // The bundle lives outside the repository; typescript7 is loaded from its node_modules.
-      env: { NODE_PATH: path.join(ROOT, 'node_modules') },
-      parse: true,
-      childMemory: true,
+      unavailable: missing(o.cli, 'CLI') ?? (backend === 'typescript7' ? ts7 : undefined),
+      cmd: [node, o.cli, target.tsDir, '--format', 'json', '--include-hints', '--type-backend', backend],
+      // The bundle lives outside the repository; it loads typescript7 from the repository's node_modules.
+      env: o.cliEnv,
+      okCodes: [0, 1],
+      findings: true,
     });
   }
   if (target.pyDir && want('py-parse')) {
@@ -251,7 +260,9 @@ function summarizeFindings(stdout) {
       lines.get(key).push({ ruleId: id, line: m.line });
     }
   }
-  return { files: files.length, total, byRule, lines };
+  // The whole report, for comparing two runs' findings (cli-ts6 and cli-ts7).
+  const digest = createHash('sha256').update(stdout).digest('hex').slice(0, 16);
+  return { files: files.length, total, byRule, lines, digest };
 }
 
 /**
@@ -364,23 +375,23 @@ function report(results, meta, o) {
     row('  async-lint CLI', r['cli-py'], r['cli-py']?.ok && r['py-parse']?.ok ? `${fmtX(ratio(r['cli-py'].wallMs, r['py-parse'].wallMs))} parse` : '', verdict('cli-py-time'));
   }
   if (rows.length > 1) out.push(table(rows));
-  const t6 = r['types-ts6'];
-  const t7 = r['types-ts7'];
-  if (t6 || t7) {
+  const c6 = r['cli-ts6'];
+  const c7 = r['cli-ts7'];
+  if (c6 || c7 || r.tsc7) {
     out.push('');
-    const q = (t6?.ok && t6.output) || (t7?.ok && t7.output);
-    out.push(`TypeScript 7 experiment: "must this value be awaited?" for ${q ? num(q.candidates) : 'each'} expression statements in ${q ? num(q.files) : 'the'} files`);
-    const typeRows = [];
-    const typeRow = (label, m, extra) => {
+    out.push('Type backends (--type-backend; findings with hints):');
+    const rows7 = [];
+    const row7 = (label, m, extra) => {
       if (!m) return;
-      if (!m.ok) typeRows.push(`${label}  not available: ${m.unavailable}`);
-      else typeRows.push([label, fmtS(m.wallMs), fmtMb(m.peakRssBytes), extra ?? '', `always ${m.output.counts.always}, never ${m.output.counts.never}, may ${m.output.counts.may}`]);
+      if (!m.ok) rows7.push(`${label}  not available: ${m.unavailable ?? m.error}`);
+      else rows7.push([label, fmtS(m.wallMs), fmtMb(m.peakRssBytes), extra ?? '']);
     };
-    typeRow('  TypeScript 6, in process', t6, '');
-    const agree = t6?.ok && t7?.ok ? (t6.output.digest === t7.output.digest ? 'same answers' : 'DIFFERENT answers') : '';
-    typeRow('  TypeScript 7, native child process', t7, [t6?.ok && t7?.ok ? `${fmtX(ratio(t7.wallMs, t6.wallMs))} TS 6 time` : '', agree].filter(Boolean).join(', '));
-    out.push(table(typeRows));
-    if (t7?.ok) out.push(`  (TypeScript 7 memory counts the Node process and the compiler's process: ${fmtMb(median(t7.runs.map((x) => x.childPeakRssBytes)))} of it is the compiler's)`);
+    row7('  tsc --noEmit of TypeScript 7', r.tsc7, '');
+    row7('  CLI, TypeScript 6 (in process)', c6, c6?.ok && r.tsc7?.ok ? `${fmtX(ratio(c6.wallMs, r.tsc7.wallMs))} tsc 7 time` : '');
+    const same = c6?.ok && c7?.ok ? (c6.findings.digest === c7.findings.digest ? 'same findings' : 'DIFFERENT findings') : '';
+    row7('  CLI, TypeScript 7 (native child process)', c7, [c6?.ok && c7?.ok ? `${fmtX(ratio(c7.wallMs, c6.wallMs))} TS 6 time` : '', r.tsc7?.ok && c7?.ok ? `${fmtX(ratio(c7.wallMs, r.tsc7.wallMs))} tsc 7 time` : '', same].filter(Boolean).join(', '));
+    out.push(table(rows7));
+    if (c7?.ok) out.push('  (memory of the TypeScript 7 row is the Node process only: the compiler runs in a child process)');
   }
   const lsp = r.lsp;
   if (lsp) {
@@ -424,33 +435,11 @@ function build(o) {
   return out;
 }
 
-/** Bundles bench/typebackend-run.ts (with TypeScript's lib files beside it, as the CLI has). */
-async function buildTools(o) {
-  const out = path.join(os.tmpdir(), 'async-lint-bench-tools');
-  fs.mkdirSync(out, { recursive: true });
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [path.join(BENCH, 'typebackend-run.ts')],
-    outfile: path.join(out, 'typebackend-run.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: o.minify,
-    logLevel: 'error',
-    external: ['typescript7', 'perf_hooks', 'source-map-support', 'inspector'],
-  });
-  const tsLib = path.dirname(require.resolve('typescript/lib/typescript.js'));
-  for (const f of fs.readdirSync(tsLib)) if (/^lib\..*\.d\.ts$/.test(f)) fs.copyFileSync(path.join(tsLib, f), path.join(out, f));
-  return path.join(out, 'typebackend-run.js');
-}
-
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const dist = o.dist ?? (o.cli && o.server ? undefined : build(o));
   o.cli ??= path.join(dist, 'cli.js');
   o.server ??= path.join(dist, 'server.js');
-  if (['types-ts6', 'types-ts7'].some((id) => o.only.includes(id) && !o.skip.includes(id))) o.tools = await buildTools(o);
   let target;
   if (o.dir) {
     if (!fs.existsSync(o.dir)) throw new Error(`no such folder: ${o.dir}`);

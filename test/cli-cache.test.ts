@@ -187,6 +187,16 @@ describe('CLI --cache', function () {
     assert.equal(configured.stdout, (await lint(['-f', 'concise'], dir)).stdout);
   });
 
+  it('a result made without the rules a run dropped (hints, or all but errors with -q) answers only runs that drop them too', async () => {
+    const dir = project({ ...PYTHON, ...TYPESCRIPT });
+    const cache = ['--cache', '--stats'];
+    for (const args of [[], ['-q'], ['--include-hints'], []]) {
+      const cached = await lint(['-f', 'concise', ...args, ...cache], dir);
+      assert.equal(cached.stdout, (await lint(['-f', 'concise', ...args], dir)).stdout, args.join(' '));
+    }
+    assert.match((await lint(['-f', 'concise', '--include-hints', ...cache], dir)).stdout, /other\.py:1:\d+: hint unused-async/);
+  });
+
   it('Python: an imported module that becomes async makes the unchanged importing file report an unawaited call', async () => {
     const dir = project(PYTHON);
     const args = ['-f', 'concise', '--cache', '--stats'];

@@ -20,6 +20,7 @@ import { ProjectHost } from '../server/src/typescript/host';
 import type { TsRule } from '../server/src/typescript/rule';
 import { TS_RULES } from '../server/src/typescript/rules';
 import { unusedAsync } from '../server/src/typescript/rules/unused-async';
+import { typeScript7Available } from '../server/src/typescript/ts7-available';
 import { expectedLines, ROOT } from './helpers';
 
 /** Every option of the CLI: --help and the README must name each. */
@@ -27,7 +28,7 @@ const CLI_OPTIONS = [
   '--format', '--fix', '--rule', '--config', '--print-config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern',
   '--version', '--help', '--output-file', '--fix-dry-run', '--diff', '--stdin', '--stdin-filename', '--include-hints',
   '--report-unused-disable-directives', '--statistics', '--exit-zero', '--add-noqa', '--add-noqa-reason', '--unsafe-fixes',
-  '--cache', '--cache-location',
+  '--cache', '--cache-location', '--type-backend',
 ];
 
 /** Set by the build in `before`. */
@@ -44,6 +45,7 @@ function cli(args: string[], cwd: string, env: Record<string, string> = {}): Run
   const base = { ...process.env };
   delete base.FORCE_COLOR;
   delete base.NO_COLOR;
+  delete base.ASYNC_LINT_TYPE_BACKEND;
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...base, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -580,6 +582,44 @@ describe('CLI (built)', function () {
     const quiet = ran(['--quiet', '--rule', 'unawaited=error']);
     assert.ok(quiet.includes('unawaited') && quiet.includes('nested-event-loop'), 'errors');
     assert.ok(!quiet.includes('blocking-call') && !quiet.includes('sequential-await'), 'a warning and an info, dropped');
+  });
+
+  describe('--type-backend', () => {
+    const ts7 = typeScript7Available().ok;
+
+    it('says in --stats which backend ran; the findings are the same with both', function () {
+      if (!ts7) this.skip();
+      const six = cli(['--stats', '-f', 'json', '--include-hints', '--type-backend', 'typescript6'], project('basic'));
+      const seven = cli(['--stats', '-f', 'json', '--include-hints', '--type-backend', 'typescript7'], project('basic'));
+      assert.match(six.stderr, /^type backend: typescript6 \(TypeScript 6\./m);
+      assert.match(seven.stderr, /^type backend: typescript7 \(TypeScript 7\./m);
+      assert.match(seven.stderr, /typescript7 requests: [1-9]\d*/);
+      assert.equal(seven.code, six.code);
+      assert.ok(json(six).some((f) => f.messages.length > 0), 'findings to compare');
+      assert.deepEqual(json(seven), json(six));
+    });
+
+    it('defaults to typescript6; auto is TypeScript 7 where installed; ASYNC_LINT_TYPE_BACKEND chooses, the option beats it', () => {
+      const byDefault = cli(['--stats', '-f', 'json'], project('basic'));
+      assert.match(byDefault.stderr, /^type backend: typescript6 \(TypeScript 6\.[\d.]+, in process\)$/m);
+      const auto = cli(['--stats', '-f', 'json', '--type-backend', 'auto'], project('basic'));
+      assert.match(auto.stderr, ts7 ? /^type backend: typescript7 /m : /^type backend: typescript6 .*TypeScript 7 is not available/m);
+      const fromEnv = cli(['--stats', '-f', 'json'], project('basic'), { ASYNC_LINT_TYPE_BACKEND: 'auto' });
+      assert.match(fromEnv.stderr, ts7 ? /^type backend: typescript7 /m : /^type backend: typescript6 /m);
+      if (ts7) {
+        const flag = cli(['--stats', '-f', 'json', '--type-backend', 'typescript6'], project('basic'), { ASYNC_LINT_TYPE_BACKEND: 'typescript7' });
+        assert.match(flag.stderr, /^type backend: typescript6 /m);
+      }
+    });
+
+    it('rejects an unknown backend with exit 2', () => {
+      const r = cli(['--type-backend', 'typescript5'], project('basic'));
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--type-backend must be one of typescript6, typescript7, auto, got 'typescript5'/);
+      const env = cli([], project('basic'), { ASYNC_LINT_TYPE_BACKEND: 'fast' });
+      assert.equal(env.code, 2);
+      assert.match(env.stderr, /ASYNC_LINT_TYPE_BACKEND must be one of/);
+    });
   });
 
   it('the bundled examples show a finding of every TypeScript rule', () => {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { GLOBAL, ModuleResolver, refName, type ModuleRef } from '../server/src/typescript/resolve';
+import { CheckerTypes } from '../server/src/typescript/typebackend';
 import { ROOT } from './helpers';
 
 const MAIN = `
@@ -95,7 +96,7 @@ function resolveAll(typeRoots: string[] | undefined, types: string[]): (ModuleRe
       typeRoots,
     });
     const sf = program.getSourceFile(path.join(dir, 'main.ts'))!;
-    const resolver = new ModuleResolver(program.getTypeChecker(), sf);
+    const resolver = new ModuleResolver(new CheckerTypes(program, program.getTypeChecker()), sf);
     const fn = sf.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === 'probe')!;
     return fn.body!.statements.map((s) => resolver.expression((s as ts.ExpressionStatement).expression));
   } finally {

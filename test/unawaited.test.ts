@@ -8,6 +8,7 @@ import ts from 'typescript';
 import type { Finding } from '../server/src/engine/types';
 import type { TsRuleContext } from '../server/src/typescript/rule';
 import { unawaited } from '../server/src/typescript/rules/unawaited';
+import { CheckerTypes } from '../server/src/typescript/typebackend';
 import { onlyRule, testLinter } from './helpers';
 
 const SOURCE = [
@@ -112,8 +113,7 @@ describe('unawaited (TS/JS) when the checker overflows its stack', () => {
     const reports: number[] = [];
     const context: TsRuleContext = {
       sourceFile,
-      program,
-      checker,
+      types: new CheckerTypes(program, checker),
       config: undefined as never,
       report: (at) => reports.push(sourceFile.getLineAndCharacterOfPosition('start' in at && typeof at.start === 'number' ? at.start : (at as ts.Node).getStart(sourceFile)).line + 1),
     };
@@ -131,7 +131,7 @@ describe('unawaited (TS/JS) when the checker overflows its stack', () => {
         throw new TypeError('boom');
       },
     });
-    const context = { sourceFile, program: undefined as never, checker, config: undefined as never, report: () => undefined } as TsRuleContext;
+    const context: TsRuleContext = { sourceFile, types: new CheckerTypes(undefined as never, checker), config: undefined as never, report: () => undefined };
     const visitor = unawaited.create(context);
     assert.throws(() => visitor[ts.SyntaxKind.ExpressionStatement]!(sourceFile.statements[0]), /boom/);
   });

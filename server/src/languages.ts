@@ -12,7 +12,12 @@ import { DiskCheck, keptState, readState } from './typescript/cache-records';
 import { TS_EXTENSIONS } from './typescript/extensions';
 import type { ProjectHost } from './typescript/host';
 
+/** Which compiler answers the TypeScript rules' type questions (see typescript/engine.ts). */
+export type TypeBackendChoice = 'typescript6' | 'typescript7' | 'auto';
+
 export interface BackendOptions {
+  /** The CLI's `--type-backend`; the server and tests use TypeScript 6 (the default here). */
+  typeBackend?: TypeBackendChoice;
   /** Share a TypeScript project host (the server keeps one across edits, with its own discovery boundary). */
   tsHost?: ProjectHost;
   /**
@@ -26,21 +31,37 @@ export interface BackendOptions {
 
 export function createBackends(options: BackendOptions = {}): LanguageBackend[] {
   const limit = options.readBoundary;
-  const ts = options.tsHost ? loadTypeScriptBackend(options.tsHost) : new LazyTypeScriptBackend(limit?.boundary);
+  const ts = options.tsHost ? loadTypeScriptBackend(options.tsHost) : new LazyTypeScriptBackend(limit?.boundary, options.typeBackend);
   const py = limit ? new PythonBackend({ fs: guardedIndexFileSystem(nodeIndexFileSystem, limit.mayRead, limit.boundary) }) : new PythonBackend();
   return [ts, py];
 }
 
-function loadTypeScriptBackend(host?: ProjectHost, discoveryBoundary?: (file: string) => string | undefined, recording = false): TypeScriptBackend {
+function loadTypeScriptBackend(
+  host?: ProjectHost,
+  discoveryBoundary?: (file: string) => string | undefined,
+  recording = false,
+  choice: TypeBackendChoice = 'typescript6',
+): TypeScriptBackend {
   // A require, not an import: the bundler then initialises the compiler (most of the bundle, a
   // sixth of a second to load) only when this runs.
   const { TypeScriptBackend: Backend } = require('./typescript/backend') as typeof import('./typescript/backend');
-  if (!host && (discoveryBoundary || recording)) {
+  if (!host) {
     const { ProjectHost: Host } = require('./typescript/host') as typeof import('./typescript/host');
     const { RecordingFileSystem } = require('./typescript/recording') as typeof import('./typescript/recording');
     host = new Host(recording ? new RecordingFileSystem() : undefined, { discoveryBoundary });
   }
-  return new Backend(host);
+  // The --cache records what TypeScript 6's programs read (typescript/recording.ts): with it,
+  // auto is TypeScript 6 (a forced TypeScript 7 still runs; its results are not cached).
+  const effective = choice === 'auto' && recording ? 'typescript6' : choice;
+  if (effective === 'typescript6') return new Backend(host);
+  const engines = require('./typescript/engine') as typeof import('./typescript/engine');
+  const { typeScript7Available } = require('./typescript/ts7-available') as typeof import('./typescript/ts7-available');
+  const available = typeScript7Available();
+  if (!available.ok) {
+    if (effective === 'typescript7') throw new Error(`--type-backend typescript7: TypeScript 7 is not available here (${available.reason})`);
+    return new Backend(host, undefined, new engines.Ts6Engine(host, `TypeScript 7 is not available here: ${available.reason}`));
+  }
+  return new Backend(host, undefined, new engines.Ts7Engine(host));
 }
 
 /**
@@ -60,7 +81,10 @@ export class LazyTypeScriptBackend implements LanguageBackend {
   /** With --cache, the files prepare() was given, until the backend is loaded. */
   private pending: readonly string[] | undefined;
 
-  constructor(private readonly discoveryBoundary?: (file: string) => string | undefined) {}
+  constructor(
+    private readonly discoveryBoundary?: (file: string) => string | undefined,
+    private readonly typeBackend?: TypeBackendChoice,
+  ) {}
 
   /** Whether the TypeScript compiler was loaded (a file needed it). */
   get compilerLoaded(): boolean {
@@ -69,7 +93,7 @@ export class LazyTypeScriptBackend implements LanguageBackend {
 
   private get backend(): TypeScriptBackend {
     if (!this.loaded) {
-      this.loaded = loadTypeScriptBackend(undefined, this.discoveryBoundary, this.cacheState !== undefined);
+      this.loaded = loadTypeScriptBackend(undefined, this.discoveryBoundary, this.cacheState !== undefined, this.typeBackend);
       if (this.cacheState) this.loaded.cache.begin(this.cacheState.state);
       if (this.pending) this.loaded.prepare(this.pending);
       this.pending = undefined;
@@ -125,6 +149,14 @@ export class LazyTypeScriptBackend implements LanguageBackend {
 
   closeDocument(file: string): void {
     this.loaded?.closeDocument(file);
+  }
+
+  statsNotes(): string[] {
+    return this.loaded?.statsNotes() ?? [];
+  }
+
+  dispose(): void {
+    this.loaded?.dispose();
   }
 }
 

@@ -226,7 +226,11 @@ connection.onInitialized(async () => {
     });
   }
   await readyPromise;
-  connection.console.info(`${SOURCE} server ready (${pullDiagnostics ? 'pull' : 'push'} diagnostics) for ${workspace.folderPaths().join(', ') || 'no folder'}`);
+  // The server keeps TypeScript 6 in process: its programs are updated edit by edit (the CLI may
+  // use TypeScript 7, see typescript/engine.ts).
+  connection.console.info(
+    `${SOURCE} server ready (${pullDiagnostics ? 'pull' : 'push'} diagnostics, TypeScript type backend: typescript6, in process) for ${workspace.folderPaths().join(', ') || 'no folder'}`,
+  );
 });
 
 // ---- analysis of open documents --------------------------------------------------------------

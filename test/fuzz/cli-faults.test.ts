@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './seeds';
+import { typeScript7Available } from '../../server/src/typescript/ts7-available';
 
 let cli: string | undefined;
 function buildCli(): Promise<string> {
@@ -35,18 +36,25 @@ describe('CLI faults: what is not a regular file', function () {
     cli = await buildCli();
   });
 
+  const made: string[] = [];
+  process.on('exit', () => {
+    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   function workspace(): string {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-nasty-')));
-    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    made.push(dir);
     fs.writeFileSync(path.join(dir, 'ok.ts'), UNUSED_TS);
     return dir;
   }
 
-  for (const name of ['async-lint.json', 'package.json', 'pyproject.toml', '.gitignore']) {
-    it(`a named pipe called ${name} is not read (a read would block forever)`, () => {
+  // TypeScript 7 (when installed) reads the project's files itself: it must not read a pipe either.
+  const backends = typeScript7Available().ok ? ['typescript6', 'typescript7'] : ['typescript6'];
+  for (const [name, backend] of ['async-lint.json', 'package.json', 'pyproject.toml', '.gitignore'].flatMap((n) => backends.map((b) => [n, b] as const))) {
+    it(`a named pipe called ${name} is not read (a read would block forever), type backend ${backend}`, () => {
       const dir = workspace();
       execFileSync('mkfifo', [path.join(dir, name)]);
-      const r = run(dir, ['.', '--format', 'json']);
+      const r = run(dir, ['.', '--format', 'json', '--type-backend', backend]);
       assert.equal(r.timedOut, false, 'the CLI blocked on the pipe');
       assert.equal(r.status, 0, r.stderr);
       const [file] = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[];

@@ -20,7 +20,8 @@ import { nearestRule } from '../engine/suppress';
 import { ruleDocsDir } from '../engine/rule-docs';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
-import { createLinter } from '../languages';
+import { createLinter, type TypeBackendChoice } from '../languages';
+import { typeScript7Available } from '../typescript/ts7-available';
 import { buildId, cacheable, cacheFilePath, configDigest, LintCache, toCached, type CachedResult } from './cache';
 import { unifiedDiff } from './diff';
 
@@ -53,6 +54,7 @@ const OPTIONS = {
   'report-unused-disable-directives': { type: 'boolean', default: false },
   'ignore-pattern': { type: 'string', multiple: true, default: [] as string[] },
   'print-config': { type: 'string' },
+  'type-backend': { type: 'string' },
   cache: { type: 'boolean', default: false },
   'cache-location': { type: 'string' },
   version: { type: 'boolean', short: 'v', default: false },
@@ -101,6 +103,9 @@ Options:
   -q, --quiet                Report errors only
       --stats                Print time per phase and per rule to stderr (findings per rule: --statistics)
       --ignore-pattern GLOB  Do not lint files matching GLOB, relative to the current folder (repeatable)
+      --type-backend NAME    Which compiler answers the type questions of TypeScript/JavaScript
+                             rules: typescript6 (in process), typescript7 (the native compiler,
+                             when installed) or auto (default: $${TYPE_BACKEND_ENV}, else ${DEFAULT_TYPE_BACKEND})
       --print-config FILE    Print the configuration that applies to FILE as JSON (its source,
                              each rule's severity, the overrides that matched) and exit
       --cache                Reuse the results of files whose text, configuration and the files
@@ -232,8 +237,13 @@ function newStats(): Stats {
   return { phases, add: (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms) };
 }
 
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Order in the --stats table: the CLI's phases, the backends' phases, then rules by time. */
-const PHASE_ORDER = ['find files', 'config', 'read', 'prepare', 'parse', 'program', 'checker', 'walk', 'fix', 'format'];
+const PHASE_ORDER = ['find files', 'config', 'read', 'prepare', 'parse', 'program', 'checker', 'types', 'walk', 'fix', 'format'];
 
 function statsTable(stats: Stats, files: number, wallMs: number, cached: number | undefined): string {
   const known = PHASE_ORDER.filter((p) => stats.phases.has(p));
@@ -251,7 +261,7 @@ function statsTable(stats: Stats, files: number, wallMs: number, cached: number 
   return [
     line(header),
     ...rows.map(line),
-    `files: ${files}  wall: ${wallMs.toFixed(1)} ms${files > 0 ? `  (${(wallMs / files).toFixed(2)} ms/file)` : ''}`,
+    `files: ${files}  wall: ${wallMs.toFixed(1)} ms${files > 0 ? `  (${(wallMs / files).toFixed(2)} ms/file)` : ''}  cpu: ${cpuMs().toFixed(0)} ms (this process)`,
     ...(cached !== undefined ? [`cached: ${cached} file${cached === 1 ? '' : 's'}`] : []),
     '',
   ].join('\n');
@@ -284,6 +294,27 @@ export class Progress {
   done(): void {
     if (this.shown) this.stream.write('\r\u001b[K');
   }
+}
+
+/** The environment variable that chooses the type backend when --type-backend is not given. */
+export const TYPE_BACKEND_ENV = 'ASYNC_LINT_TYPE_BACKEND';
+/**
+ * The type backend without --type-backend or ASYNC_LINT_TYPE_BACKEND. TypeScript 7 finds the same
+ * (every fixture, the real projects of docs/real-world.md) with a third to a half less CPU, and is
+ * faster on got and node-redis, but on an idle machine not reliably on typeorm (README, Type
+ * backends): `auto` stays a choice, not the default, until it is.
+ */
+export const DEFAULT_TYPE_BACKEND: TypeBackendChoice = 'typescript6';
+const TYPE_BACKENDS: readonly TypeBackendChoice[] = ['typescript6', 'typescript7', 'auto'];
+
+/** --type-backend, else the environment variable, else the default. */
+function typeBackendChoice(flag: string | undefined, env: NodeJS.ProcessEnv): TypeBackendChoice {
+  const fromEnv = env[TYPE_BACKEND_ENV] !== undefined && env[TYPE_BACKEND_ENV] !== '' ? env[TYPE_BACKEND_ENV] : undefined;
+  const value = flag ?? fromEnv ?? DEFAULT_TYPE_BACKEND;
+  if (!(TYPE_BACKENDS as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag !== undefined ? '--type-backend' : TYPE_BACKEND_ENV} must be one of ${TYPE_BACKENDS.join(', ')}, got '${value}'`);
+  }
+  return value as TypeBackendChoice;
 }
 
 /** `--max-warnings -1`: parseArgs would read `-1` as an option, so join it to its flag. */
@@ -388,7 +419,12 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     io.stdout.write(`${JSON.stringify(describeConfig(resolver, path.resolve(cwd, values['print-config'])), null, 2)}\n`);
     return EXIT_OK;
   }
-  const linter: Linter = (options.createLinter ?? createLinter)();
+  const typeBackend = typeBackendChoice(values['type-backend'], io.env);
+  if (typeBackend === 'typescript7' && !options.createLinter) {
+    const available = typeScript7Available();
+    if (!available.ok) throw new UsageError(`the typescript7 type backend is not available: ${available.reason}`);
+  }
+  const linter: Linter = options.createLinter ? options.createLinter() : createLinter({ typeBackend });
 
   // 1. Find the files (with --stdin, the one file it stands for).
   const stdinFile = values.stdin ? path.resolve(cwd, values['stdin-filename']!) : undefined;
@@ -459,6 +495,14 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     list.push(s);
     byBackend.set(s.backend, list);
   }
+  // Rules whose every finding `reported` would drop are not run, unless something else reads
+  // their findings: fixes (--fix applies them whatever their severity), unused-directive reports
+  // (a directive is used by a finding it suppresses) and --add-noqa.
+  const unreported = new Set<Severity>();
+  if (!addNoqa && !values['report-unused-disable-directives']) {
+    if (!values['include-hints']) unreported.add('hint');
+    if (values.quiet) for (const s of ['info', 'warning'] as const) unreported.add(s);
+  }
   // --cache (cli/cache.ts): not for --stdin (no file on disk) nor --add-noqa (it rewrites the files).
   const cache = values.cache && !stdinFile && !addNoqa ? timed('cache', () => LintCache.load(cacheFilePath(cwd, values['cache-location']), buildId())) : undefined;
   /** The backends recording for the cache, by language. */
@@ -478,7 +522,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   /** Results reused from the cache: the file's text, configuration and dependencies are unchanged. */
   const hits = new Map<SourceFile, LintResult>();
   if (cache) {
-    timed('cache', () => findHits(cache, sources, hits, fixing ? { unsafe: values['unsafe-fixes'] } : undefined));
+    timed('cache', () => findHits(cache, sources, hits, unreported, fixing ? { unsafe: values['unsafe-fixes'] } : undefined));
     for (const [backend, list] of byBackend) backend.parseAhead?.(list.filter((s) => !hits.has(s)).map((s) => ({ path: s.path, text: s.text! })));
   }
 
@@ -498,14 +542,6 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   /** --add-noqa: what it did. */
   const noqa: NoqaTally = { directives: 0, files: 0, unsuppressible: [], syntaxErrorFiles: [], unwritable: [] };
   const reported = (f: Finding) => (values['include-hints'] || f.severity !== 'hint') && (!values.quiet || f.severity === 'error');
-  // Rules whose every finding `reported` would drop are not run, unless something else reads
-  // their findings: fixes (--fix applies them whatever their severity), unused-directive reports
-  // (a directive is used by a finding it suppresses) and --add-noqa.
-  const unreported = new Set<Severity>();
-  if (!addNoqa && !values['report-unused-disable-directives']) {
-    if (!values['include-hints']) unreported.add('hint');
-    if (values.quiet) for (const s of ['info', 'warning'] as const) unreported.add(s);
-  }
   /** Findings left after --fix that have fixes, none of them safe. */
   let suggestions = 0;
   /** Whether a fix changed a text the backends analysed (then the cache is not written). */
@@ -582,6 +618,9 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       }
     });
   }
+  const backendNotes = stats ? linter.backends.flatMap((b) => b.statsNotes?.() ?? []) : [];
+  // The linter is done: end TypeScript 7's child process now (a linter given by the caller is theirs).
+  if (!options.createLinter) linter.dispose();
   // --stdin --fix on a text that was not analysed (binary, too large): it comes back unchanged.
   if (stdinText !== undefined && values.fix && !dryRun && stdinOutput === undefined) stdinOutput = stdinText;
 
@@ -628,10 +667,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   if (addNoqa) io.stderr.write(noqaSummary(noqa));
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
-  if (stats) {
-    io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0, cache ? fromCache : undefined));
-    for (const backend of byBackend.keys()) for (const note of backend.runNotes?.() ?? []) io.stderr.write(`${note}\n`);
-  }
+  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0, cache ? fromCache : undefined) + backendNotes.map((l) => `${l}\n`).join(''));
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;
@@ -714,11 +750,20 @@ function statistics(reports: readonly FileReport[], formatName: string): string 
  * what the analysis read is unchanged. With `fixing`, only results --fix would leave as they are
  * (nothing to apply): Linter.fix would lint, find no fix to apply, and return that result.
  */
-function findHits(cache: LintCache, sources: readonly SourceFile[], hits: Map<SourceFile, LintResult>, fixing: { unsafe: boolean } | undefined): void {
+function findHits(
+  cache: LintCache,
+  sources: readonly SourceFile[],
+  hits: Map<SourceFile, LintResult>,
+  unreported: ReadonlySet<Severity>,
+  fixing: { unsafe: boolean } | undefined,
+): void {
   const configDigests = new Map<ResolvedConfig, string>();
+  // A result made without the rules at unreported severities lacks their findings: it answers only
+  // a run that drops them too.
+  const skipped = [...unreported].sort().join(',');
   for (const s of sources) {
     let config = configDigests.get(s.config);
-    if (config === undefined) configDigests.set(s.config, (config = configDigest(s.config)));
+    if (config === undefined) configDigests.set(s.config, (config = configDigest(s.config) + (skipped ? `/skip:${skipped}` : '')));
     s.digests = { text: digest(s.text!), config };
     const entry = cache.lookup(s.path, s.digests.text, config);
     if (!entry || entry.result.language !== s.backend.language || !s.backend.cache) continue;

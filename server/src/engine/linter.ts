@@ -98,10 +98,15 @@ export interface LanguageBackend {
   fileChanged?(file: string): void;
   /** An editor closed a document: from now on its text comes from disk. */
   closeDocument?(file: string): void;
+  /**
+   * Lines for --stats about how the backend worked (which engine, what it counted, Python: files
+   * parsed in worker threads); none before its first file.
+   */
+  statsNotes?(): string[];
+  /** Ends child processes and drops programs (the CLI calls this when the run is over). */
+  dispose?(): void;
   /** What the backend offers the CLI's --cache (see CacheSupport); without it nothing is cached. */
   readonly cache?: CacheSupport;
-  /** Lines for the CLI's --stats about how the run went (Python: files parsed in worker threads). */
-  runNotes?(): readonly string[];
 }
 
 /**
@@ -163,6 +168,11 @@ export class Linter {
 
   constructor(readonly backends: readonly LanguageBackend[]) {
     for (const b of backends) for (const ext of b.extensions) this.byExtension.set(ext, b);
+  }
+
+  /** Ends what the backends started (TypeScript 7's child process). */
+  dispose(): void {
+    for (const b of this.backends) b.dispose?.();
   }
 
   async ready(): Promise<void> {

@@ -375,7 +375,7 @@ export class PythonBackend implements LanguageBackend {
     return { reports, comments, syntaxErrors, ruleFailures: rules.failures };
   }
 
-  runNotes(): readonly string[] {
+  statsNotes(): string[] {
     const pool = this.pool;
     if (!pool) return [];
     const { fromWorkers, toCaller } = pool.counts;

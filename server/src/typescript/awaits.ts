@@ -7,6 +7,7 @@
 // `setTimeout` is not.
 import ts from 'typescript';
 import { GLOBAL, sameRef, type ModuleRef, type ModuleResolver } from './resolve';
+import type { TSymbol, TType, Types } from './typebackend';
 import { skipOuterExpressions } from './utils';
 import { hasStatefulWord, nameWords, type ConcurrencyCatalog } from '../engine/concurrency-catalog';
 
@@ -71,26 +72,26 @@ export function isOrderSensitiveCall(call: AwaitedCall): boolean {
 }
 
 /** The global `Promise`, not a library's or the user's own. */
-export function isGlobalPromise(program: ts.Program, checker: ts.TypeChecker, expr: ts.Expression): boolean {
+export function isGlobalPromise(types: Types, expr: ts.Expression): boolean {
   const e = skipOuterExpressions(expr);
   if (!ts.isIdentifier(e) || e.text !== 'Promise') return false;
-  const symbol = checker.getSymbolAtLocation(e);
+  const symbol = types.getSymbolAtLocation(e);
   const decls = symbol?.declarations ?? [];
-  return decls.length > 0 && decls.every((d) => program.isSourceFileDefaultLibrary(d.getSourceFile()));
+  return decls.length > 0 && decls.every((d) => types.isSourceFileDefaultLibrary(d.getSourceFile()));
 }
 
 /** `Promise.all(...)`, `Promise.allSettled(...)`, `Promise.any(...)`, `Promise.race(...)`. */
-export function isPromiseCombinatorCall(program: ts.Program, checker: ts.TypeChecker, call: AwaitedCall): boolean {
+export function isPromiseCombinatorCall(types: Types, call: AwaitedCall): boolean {
   if (!ts.isCallExpression(call)) return false;
   const callee = skipOuterExpressions(call.expression);
-  return ts.isPropertyAccessExpression(callee) && PROMISE_COMBINATORS.has(callee.name.text) && isGlobalPromise(program, checker, callee.expression);
+  return ts.isPropertyAccessExpression(callee) && PROMISE_COMBINATORS.has(callee.name.text) && isGlobalPromise(types, callee.expression);
 }
 
 /**
  * An await that only waits for time to pass: a `sleep`-like helper (by name), a delay from
  * `timers/promises` (by import), or `new Promise((r) => setTimeout(r, ms))` with the global timer.
  */
-export function isDelayAwait(program: ts.Program, checker: ts.TypeChecker, resolver: ModuleResolver, node: ts.AwaitExpression): boolean {
+export function isDelayAwait(types: Types, resolver: ModuleResolver, node: ts.AwaitExpression): boolean {
   const e = skipOuterExpressions(node.expression);
   if (ts.isCallExpression(e)) {
     const name = calleeName(e);
@@ -98,7 +99,7 @@ export function isDelayAwait(program: ts.Program, checker: ts.TypeChecker, resol
     const ref = resolver.callee(e);
     return ref !== undefined && TIMER_DELAYS.some((d) => sameRef(d, ref));
   }
-  if (ts.isNewExpression(e) && isGlobalPromise(program, checker, e.expression)) {
+  if (ts.isNewExpression(e) && isGlobalPromise(types, e.expression)) {
     const executor = e.arguments?.[0] && skipOuterExpressions(e.arguments[0]);
     if (!executor || !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor))) return false;
     const stack: ts.Node[] = [executor.body];
@@ -160,7 +161,7 @@ function declaringModule(decl: ts.Declaration): string | undefined {
   return m ? m[1] : undefined;
 }
 
-function symbolKind(symbol: ts.Symbol, catalog: ConcurrencyCatalog): ReceiverKind {
+function symbolKind(symbol: TSymbol, catalog: ConcurrencyCatalog): ReceiverKind {
   const name = symbol.name;
   const decl = symbol.declarations?.[0];
   const module = decl ? declaringModule(decl) : undefined;
@@ -174,21 +175,21 @@ function symbolKind(symbol: ts.Symbol, catalog: ConcurrencyCatalog): ReceiverKin
  * A class of the project whose own properties hold a stateful object (an executor or repository
  * built around one connection or query runner): its calls use that object.
  */
-function holdsStatefulMember(checker: ts.TypeChecker, type: ts.Type, catalog: ConcurrencyCatalog): boolean {
+function holdsStatefulMember(types: Types, type: TType, catalog: ConcurrencyCatalog): boolean {
   const symbol = type.getSymbol();
   const decl = symbol?.declarations?.[0];
   if (!decl || !(ts.isClassDeclaration(decl) || ts.isInterfaceDeclaration(decl)) || declaringModule(decl) !== undefined) return false;
   if (decl.getSourceFile().isDeclarationFile) return false;
   for (const member of decl.members) {
     if (!(ts.isPropertyDeclaration(member) || ts.isPropertySignature(member))) continue;
-    const t = checker.getTypeAtLocation(member);
+    const t = types.getTypeAtLocation(member);
     const s = t.aliasSymbol ?? t.getSymbol();
     if (s && !s.name.startsWith('__') && symbolKind(s, catalog) === 'stateful') return true;
   }
   const ctor = ts.isClassDeclaration(decl) ? decl.members.find(ts.isConstructorDeclaration) : undefined;
   for (const p of ctor?.parameters ?? []) {
     if (!p.modifiers?.some((m) => m.kind === ts.SyntaxKind.PublicKeyword || m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.ReadonlyKeyword)) continue;
-    const t = checker.getTypeAtLocation(p);
+    const t = types.getTypeAtLocation(p);
     const s = t.aliasSymbol ?? t.getSymbol();
     if (s && !s.name.startsWith('__') && symbolKind(s, catalog) === 'stateful') return true;
   }
@@ -196,15 +197,15 @@ function holdsStatefulMember(checker: ts.TypeChecker, type: ts.Type, catalog: Co
 }
 
 /** The kind of a value by its type: stateful if any part of a union is, safe if every part is. */
-export function typeKind(checker: ts.TypeChecker, expr: ts.Expression, catalog: ConcurrencyCatalog): ReceiverKind {
-  const type = checker.getTypeAtLocation(expr);
+export function typeKind(types: Types, expr: ts.Expression, catalog: ConcurrencyCatalog): ReceiverKind {
+  const type = types.getTypeAtLocation(expr);
   const parts = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
   if (parts.length === 0) return 'unknown';
   let allSafe = true;
   for (const t of parts) {
-    const symbols = [t.aliasSymbol, t.getSymbol()].filter((s): s is ts.Symbol => s !== undefined && !s.name.startsWith('__'));
+    const symbols = [t.aliasSymbol, t.getSymbol()].filter((s): s is TSymbol => s !== undefined && !s.name.startsWith('__'));
     const kinds = symbols.map((s) => symbolKind(s, catalog));
-    if (kinds.includes('stateful') || holdsStatefulMember(checker, t, catalog)) return 'stateful';
+    if (kinds.includes('stateful') || holdsStatefulMember(types, t, catalog)) return 'stateful';
     if (!kinds.includes('safe')) allSafe = false;
   }
   return allSafe ? 'safe' : 'unknown';
@@ -219,8 +220,8 @@ function lastWord(expr: ts.Expression): string | undefined {
 }
 
 /** A function declared in the enclosing function that reads `this` (an arrow's `this` is the method's). */
-function isClosureOverThis(checker: ts.TypeChecker, callee: ts.Identifier): boolean {
-  const symbol = checker.getSymbolAtLocation(callee);
+function isClosureOverThis(types: Types, callee: ts.Identifier): boolean {
+  const symbol = types.getSymbolAtLocation(callee);
   const decl = symbol?.valueDeclaration;
   if (!decl) return false;
   let fn: ts.Node | undefined;
@@ -245,22 +246,22 @@ function isClosureOverThis(checker: ts.TypeChecker, callee: ts.Identifier): bool
 }
 
 /** The receiver is a module namespace (`import * as fsp`) or a class: calls on it are free functions. */
-function isNamespaceLike(checker: ts.TypeChecker, expr: ts.Expression): boolean {
-  let symbol = checker.getSymbolAtLocation(expr);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+function isNamespaceLike(types: Types, expr: ts.Expression): boolean {
+  let symbol = types.getSymbolAtLocation(expr);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = types.getAliasedSymbol(symbol);
   return symbol !== undefined && (symbol.flags & (ts.SymbolFlags.Module | ts.SymbolFlags.Enum)) !== 0;
 }
 
 /** What an awaited call touches, and whether its order is its meaning. */
-export function callModel(checker: ts.TypeChecker, call: AwaitedCall, catalog: ConcurrencyCatalog): CallModel {
+export function callModel(types: Types, call: AwaitedCall, catalog: ConcurrencyCatalog): CallModel {
   const callee = skipOuterExpressions(ts.isCallExpression(call) ? call.expression : call.tag);
   const method = calleeName(call);
   const model: CallModel = { method, onThis: false, kind: 'unknown', ordered: isOrderSensitiveCall(call) };
   if (method !== undefined && (EVENT_WAIT.test(method) || LOGGING.has(method) || HOOK.test(method) || STREAM_STEP.has(method))) model.ordered = true;
   if (ts.isIdentifier(callee)) {
-    if (isClosureOverThis(checker, callee)) model.onThis = true;
+    if (isClosureOverThis(types, callee)) model.onThis = true;
     // A callback the caller passed in: a user hook, run in order.
-    const decl = checker.getSymbolAtLocation(callee)?.valueDeclaration;
+    const decl = types.getSymbolAtLocation(callee)?.valueDeclaration;
     if (decl && ts.isParameter(decl)) model.ordered = true;
     return model;
   }
@@ -272,10 +273,10 @@ export function callModel(checker: ts.TypeChecker, call: AwaitedCall, catalog: C
   }
   const word = lastWord(receiver);
   if (word !== undefined && ORDERED_RECEIVER_WORDS.has(word)) model.ordered = true;
-  if (isNamespaceLike(checker, receiver)) return model;
+  if (isNamespaceLike(types, receiver)) return model;
   model.receiver = receiver.getText().replace(/\s+/g, '');
   model.receiverNode = receiver;
-  model.kind = chainKind(checker, receiver, catalog);
+  model.kind = chainKind(types, receiver, catalog);
   return model;
 }
 
@@ -284,8 +285,8 @@ export function callModel(checker: ts.TypeChecker, call: AwaitedCall, catalog: C
  * goes through the query runner) or a call in it is given a stateful argument
  * (`new Executor(runner).insert(x)`); else the kind of the receiver itself.
  */
-function chainKind(checker: ts.TypeChecker, receiver: ts.Expression, catalog: ConcurrencyCatalog): ReceiverKind {
-  const own = typeKind(checker, receiver, catalog);
+function chainKind(types: Types, receiver: ts.Expression, catalog: ConcurrencyCatalog): ReceiverKind {
+  const own = typeKind(types, receiver, catalog);
   if (own !== 'unknown') return own;
   let e: ts.Expression = receiver;
   for (let depth = 0; depth < 8; depth++) {
@@ -293,7 +294,7 @@ function chainKind(checker: ts.TypeChecker, receiver: ts.Expression, catalog: Co
     if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
       for (const a of e.arguments ?? []) {
         const arg = skipOuterExpressions(a);
-        if ((ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg)) && typeKind(checker, arg, catalog) === 'stateful') return 'stateful';
+        if ((ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg)) && typeKind(types, arg, catalog) === 'stateful') return 'stateful';
       }
       if (ts.isNewExpression(e)) return 'unknown';
       e = e.expression;
@@ -303,8 +304,8 @@ function chainKind(checker: ts.TypeChecker, receiver: ts.Expression, catalog: Co
       return 'unknown';
     }
     const link = skipOuterExpressions(e);
-    if (link.kind === ts.SyntaxKind.ThisKeyword || isNamespaceLike(checker, link)) return 'unknown';
-    if (!ts.isCallExpression(link) && typeKind(checker, link, catalog) === 'stateful') return 'stateful';
+    if (link.kind === ts.SyntaxKind.ThisKeyword || isNamespaceLike(types, link)) return 'unknown';
+    if (!ts.isCallExpression(link) && typeKind(types, link, catalog) === 'stateful') return 'stateful';
   }
   return 'unknown';
 }
@@ -325,12 +326,12 @@ export function isOrderedSideEffect(call: ts.CallExpression): boolean {
 }
 
 /** Whether an argument of the call (other than those `except` accepts) is of a stateful kind by type. */
-export function hasStatefulArgument(checker: ts.TypeChecker, call: AwaitedCall, catalog: ConcurrencyCatalog, except?: (arg: ts.Expression) => boolean): boolean {
+export function hasStatefulArgument(types: Types, call: AwaitedCall, catalog: ConcurrencyCatalog, except?: (arg: ts.Expression) => boolean): boolean {
   if (!ts.isCallExpression(call)) return false;
   return call.arguments.some((a) => {
     const e = skipOuterExpressions(a);
     if (!(ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) return false;
     if (except?.(e)) return false;
-    return typeKind(checker, e, catalog) === 'stateful';
+    return typeKind(types, e, catalog) === 'stateful';
   });
 }

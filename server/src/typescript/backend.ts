@@ -7,11 +7,13 @@ import { isStackOverflow, type Analysis, type AnalysisRequest, type LanguageBack
 import { AnalysisStopped, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
-import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS, type Project } from './host';
+import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS } from './host';
+import { Ts6Engine, type OpenedFile, type Ts7Engine, type TypeEngine } from './engine';
 import { tsLineSafety } from './line-safety';
 import { TsCacheSupport } from './recording';
 import { TS_RULES } from './rules';
 import { nodesInOrder, type TsRule, type TsRuleContext } from './rule';
+import type { Types } from './typebackend';
 import { recoverFromParserOverflow, withEnclosingFunctionMemo } from './utils';
 
 const DIRECTIVE_MARK = 'async-lint-disable';
@@ -32,36 +34,89 @@ const TOO_DEEP_FOR_CHECKER = {
   message: `skipped: nested too deeply to analyse (more than ${MAX_ANALYSED_DEPTH} levels; the type checker's time grows with the square of the depth)`,
 } as const;
 
+/**
+ * Rounds of the rules run only to gather their questions for TypeScript 7 (each round asks what
+ * the one before found out it needs); then a last run asks whatever is left one by one.
+ */
+const MAX_RECORDING_ROUNDS = 6;
+
 export class TypeScriptBackend implements LanguageBackend {
   readonly language = 'typescript' as const;
   readonly extensions = TS_EXTENSIONS;
   readonly ruleIds: readonly string[];
   private readonly rules: ReadonlyMap<string, TsRule>;
-  /** Records what programs read when the host reads through a RecordingFileSystem (the CLI's --cache). */
+  private current: TypeEngine;
+  /** The files announced by prepare(), for an engine that takes over. */
+  private prepared: readonly string[] = [];
+  /** Why TypeScript 7 was given up during this run, if it was. */
+  private gaveUp: string | undefined;
+  /**
+   * Records what programs read when the host reads through a RecordingFileSystem (the CLI's
+   * --cache): TypeScript 6's programs; with TypeScript 7 nothing is built here, and no result is
+   * cached.
+   */
   readonly cache: TsCacheSupport;
 
   constructor(
     readonly host: ProjectHost = new ProjectHost(),
     rules: readonly TsRule[] = TS_RULES,
+    engine?: TypeEngine,
   ) {
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.ruleIds = rules.map((r) => r.id);
+    this.current = engine ?? new Ts6Engine(host);
     this.cache = new TsCacheSupport(host);
+  }
+
+  get engine(): TypeEngine {
+    return this.current;
   }
 
   async ready(): Promise<void> {}
 
   prepare(files: readonly string[]): void {
-    for (const f of files) this.host.projectFor(f);
+    this.prepared = files;
+    try {
+      this.current.prepare(files);
+    } catch (e) {
+      if (!this.giveUpTypeScript7(e)) throw e;
+    }
     this.cache.prepared(files);
   }
 
+  /**
+   * TypeScript 7 failed in a way that is not about the file (its process could not start or
+   * died, its API refused a request): the rest of the run uses TypeScript 6, which finds the
+   * same. True if it did so.
+   */
+  private giveUpTypeScript7(e: unknown): boolean {
+    if (this.current.kind !== 'typescript7' || e instanceof AnalysisStopped || isStackOverflow(e)) return false;
+    this.gaveUp = (e as Error).message?.split('\n')[0] ?? String(e);
+    try {
+      (this.current as Ts7Engine).closeCompiler();
+    } catch {
+      // it failed already
+    }
+    this.current = new Ts6Engine(this.host, `TypeScript 7 failed (${this.gaveUp}); TypeScript 6 did the rest`);
+    this.current.prepare(this.prepared);
+    return true;
+  }
+
   fileChanged(file: string): void {
-    this.host.fileChanged(file);
+    this.engine.fileChanged(file);
   }
 
   closeDocument(file: string): void {
-    this.host.closeDocument(file);
+    this.engine.closeDocument(file);
+  }
+
+  statsNotes(): string[] {
+    const counters = Object.entries(this.engine.counters()).map(([k, v]) => `${k}: ${v}`);
+    return [`type backend: ${this.engine.describe()}`, ...(counters.length > 0 ? [`  ${counters.join(', ')}`] : [])];
+  }
+
+  dispose(): void {
+    this.engine.dispose();
   }
 
   analyze(request: AnalysisRequest): Analysis {
@@ -69,41 +124,71 @@ export class TypeScriptBackend implements LanguageBackend {
       return this.analyzeFile(request);
     } catch (e) {
       recoverFromParserOverflow(e);
+      if (this.giveUpTypeScript7(e)) return this.analyze(request);
       throw e;
     }
   }
 
   private analyzeFile(request: AnalysisRequest): Analysis {
-    const { timings } = request;
     const file = path.resolve(request.path);
-    const t0 = performance.now();
-    this.host.setDocument(file, request.text, request.version);
-    const project = this.host.projectFor(file);
-    const program = this.buildProgram(project);
-    const quarantined = this.host.quarantined(file);
-    if (quarantined) throw new AnalysisStopped(quarantined);
-    const sourceFile = program.getSourceFile(file);
-    if (timings) timings.program = (timings.program ?? 0) + (performance.now() - t0);
-    if (!sourceFile) throw new Error(`${file} is not in its TypeScript program`);
+    const opened = this.engine.open(file, request.text, request.version, request.timings);
+    const batching = opened.batching;
+    if (!batching || request.rules.length === 0) return this.finish(file, this.runRules(request, opened, request.rules, () => opened.types()));
 
+    // TypeScript 7: run the rules to learn their questions, answer them in batches, and run again
+    // the rules that asked something not known yet, until none does. A rule's findings are those
+    // of its last run, which asked nothing unknown (so it saw only real answers).
+    const done: Analysis[] = [];
+    let active: readonly string[] = request.rules;
+    for (let round = 0; round < MAX_RECORDING_ROUNDS && active.length > 0; round++) {
+      batching.startRecording();
+      let result: Analysis;
+      try {
+        result = this.runRules(request, opened, active, (id) => batching.forRule(id));
+      } finally {
+        batching.stopRecording();
+      }
+      const waiting = batching.rulesWaiting();
+      done.push(onlyRules(result, (id) => !waiting.has(id)));
+      active = active.filter((id) => waiting.has(id));
+      if (active.length === 0) break;
+      (this.engine as Ts7Engine).countRound();
+      const t0 = performance.now();
+      batching.answerRecorded();
+      if (request.timings) request.timings.types = (request.timings.types ?? 0) + (performance.now() - t0);
+    }
+    // Rules still asking after the last round run once more, their questions asked one by one.
+    if (active.length > 0) done.push(this.runRules(request, opened, active, () => batching));
+    const [first] = done;
+    return this.finish(file, {
+      ...first,
+      reports: done.flatMap((a) => a.reports),
+      ruleFailures: done.flatMap((a) => a.ruleFailures),
+    });
+  }
+
+  private finish(file: string, analysis: Analysis): Analysis {
+    // A request failed inside a rule (which reported it as its own failure): give the file to TypeScript 6.
+    const failure = this.current.kind === 'typescript7' ? (this.current as Ts7Engine).failure() : undefined;
+    if (failure) throw new Error(`TypeScript 7: ${failure}`);
+    this.engine.analysed(file, analysis.syntaxErrors.length > 0);
+    return analysis;
+  }
+
+  private runRules(request: AnalysisRequest, opened: OpenedFile, ruleIds: readonly string[], typesFor: (ruleId: string) => Types): Analysis {
+    const { timings } = request;
+    const { sourceFile } = opened;
     const reports: RuleReport[] = [];
-    let checker: ts.TypeChecker | undefined;
     const rules = new RuleDispatch<ts.SyntaxKind, ts.Node>({ timings, timeBudgetMs: request.timeBudgetMs });
 
-    for (const id of request.rules) {
+    for (const id of ruleIds) {
       const rule = this.rules.get(id);
       if (!rule) continue;
       const context: TsRuleContext = {
         sourceFile,
-        program,
         config: request.config,
-        get checker() {
-          if (!checker) {
-            const c0 = performance.now();
-            checker = program.getTypeChecker();
-            if (timings) timings.checker = (timings.checker ?? 0) + (performance.now() - c0);
-          }
-          return checker;
+        get types() {
+          return typesFor(id);
         },
         report(at, message, fixes?: Fix[]) {
           const start = 'kind' in at ? (at as ts.Node).getStart(sourceFile) : at.start;
@@ -164,34 +249,7 @@ export class TypeScriptBackend implements LanguageBackend {
     const realComments = jsxTexts.length === 0 ? comments : comments.filter((c) => !insideAny(jsxTexts, c.start));
 
     const syntaxErrors = parseErrors(sourceFile);
-    if (syntaxErrors.length > 0) this.host.noIncrementalParseFrom(file);
     return { reports, comments: realComments, syntaxErrors, ruleFailures: rules.failures, statementStart: (offset) => statementStart(sourceFile, offset) };
-  }
-
-  /**
-   * The project's program. TypeScript's parser and binder recurse on the syntax tree and run out
-   * of stack a few hundred levels deep. When that happens, every file is parsed afresh (nothing
-   * half-bound is reused) and the build tried again: full parses get through where the
-   * incremental parser, which also recurses on the previous tree, did not (an edit to a file with a
-   * 10,000-term chain). If it overflows again, the files TypeScript cannot parse and bind are
-   * replaced by empty texts, so the rest of the project is analysed. So are files with more
-   * syntax errors than real code has, before they are bound (ProjectHost.quarantiningRegistry).
-   */
-  private buildProgram(project: Project): ts.Program {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return project.program();
-      } catch (e) {
-        if (!isStackOverflow(e)) {
-          this.host.dropEditHistory();
-          throw e;
-        }
-        this.host.forceReparse();
-        if (attempt === 0) continue;
-        if (attempt === 1 && this.host.quarantineTooDeep(project, parsesAndBinds)) continue;
-        throw e;
-      }
-    }
   }
 
   lineSafety(file: string, text: string): LineSafety {
@@ -210,6 +268,12 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 }
 
+
+/** The analysis with only the reports and failures of some rules. */
+function onlyRules(analysis: Analysis, keep: (ruleId: string) => boolean): Analysis {
+  return { ...analysis, reports: analysis.reports.filter((r) => keep(r.ruleId)), ruleFailures: analysis.ruleFailures.filter((f) => keep(f.ruleId)) };
+}
+
 /** Whether `pos` is inside one of `nodes` (in source order, not overlapping). */
 function insideAny(nodes: readonly ts.Node[], pos: number): boolean {
   let lo = 0;
@@ -222,23 +286,6 @@ function insideAny(nodes: readonly ts.Node[], pos: number): boolean {
     else return true;
   }
   return false;
-}
-
-/** Whether TypeScript parses and binds a text alone (no lib, no imports) without running out of stack. */
-function parsesAndBinds(file: string, text: string): boolean {
-  try {
-    const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
-    const options: ts.CompilerOptions = { noLib: true, noResolve: true, allowJs: true, types: [], noEmit: true };
-    const host = ts.createCompilerHost(options);
-    host.getSourceFile = (f) => (f === file ? sourceFile : undefined);
-    host.fileExists = (f) => f === file;
-    ts.createProgram({ rootNames: [file], options, host }).getTypeChecker();
-    return true;
-  } catch (e) {
-    recoverFromParserOverflow(e);
-    if (isStackOverflow(e)) return false;
-    throw e;
-  }
 }
 
 /** The file parsed on its own for syntactic questions: no program, no parent pointers, no JSDoc. */

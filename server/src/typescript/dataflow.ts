@@ -4,14 +4,15 @@
 // same-named properties are told apart); the syntactic name is only a cheap first filter, and the
 // checker is asked only about identifiers that pass it. Every walk is an explicit stack.
 import ts from 'typescript';
+import type { TSymbol, Types } from './typebackend';
 import { isFunctionLike } from './utils';
 
 /** Variables by symbol, with their names as a cheap pre-filter. */
 export class VariableSet {
-  private readonly symbols = new Set<ts.Symbol>();
+  private readonly symbols = new Set<TSymbol>();
   private readonly names = new Set<string>();
 
-  constructor(private readonly checker: ts.TypeChecker) {}
+  constructor(private readonly types: Types) {}
 
   get size(): number {
     return this.symbols.size;
@@ -19,7 +20,7 @@ export class VariableSet {
 
   /** Adds the variable an identifier binds. False when the checker cannot say which one it is. */
   add(id: ts.Identifier): boolean {
-    const symbol = variableSymbol(this.checker, id);
+    const symbol = variableSymbol(this.types, id);
     if (!symbol) return false;
     this.symbols.add(symbol);
     this.names.add(id.text);
@@ -28,7 +29,7 @@ export class VariableSet {
 
   has(id: ts.Identifier): boolean {
     if (!this.names.has(id.text)) return false;
-    const symbol = variableSymbol(this.checker, id);
+    const symbol = variableSymbol(this.types, id);
     return symbol !== undefined && this.symbols.has(symbol);
   }
 
@@ -44,7 +45,7 @@ export class VariableSet {
       const n = stack.pop()!;
       if (ts.isIdentifier(n)) {
         if (this.names.has(n.text) && !isPropertyNamePosition(n)) {
-          const symbol = variableSymbol(this.checker, n);
+          const symbol = variableSymbol(this.types, n);
           if (symbol === undefined || this.symbols.has(symbol)) return true;
         }
         continue;
@@ -58,13 +59,13 @@ export class VariableSet {
 }
 
 /** The variable symbol an identifier denotes (the value of a `{ x }` shorthand, not the property). */
-export function variableSymbol(checker: ts.TypeChecker, id: ts.Identifier): ts.Symbol | undefined {
+export function variableSymbol(types: Types, id: ts.Identifier): TSymbol | undefined {
   const parent = id.parent;
   const symbol =
     parent && ts.isShorthandPropertyAssignment(parent) && parent.name === id
-      ? checker.getShorthandAssignmentValueSymbol(parent)
-      : checker.getSymbolAtLocation(id);
-  return symbol ? checker.getExportSymbolOfSymbol(symbol) : undefined;
+      ? types.getShorthandAssignmentValueSymbol(parent)
+      : types.getSymbolAtLocation(id);
+  return symbol ? types.getExportSymbolOfSymbol(symbol) : undefined;
 }
 
 /** An identifier that names a property or a key, not a variable: `o.x`, `{ x: 1 }`, `x() {}`. */

@@ -134,7 +134,7 @@ export function scriptKindFor(file: string): ts.ScriptKind {
   }
 }
 
-function kindOfScript(file: string): string {
+export function kindOfScript(file: string): string {
   const kind = scriptKindFor(file);
   return kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX ? 'JavaScript' : 'TypeScript';
 }
@@ -159,6 +159,27 @@ export const INFERRED_OPTIONS: ts.CompilerOptions = {
   allowSyntheticDefaultImports: true,
   maxNodeModuleJsDepth: 0,
 };
+
+/**
+ * INFERRED_OPTIONS as a tsconfig's `compilerOptions` (for TypeScript 7, which reads its projects'
+ * options from config files; allowNonTsExtensions has no tsconfig form and no effect there).
+ * test/typebackend.test.ts checks that both say the same.
+ */
+export const INFERRED_TSCONFIG_OPTIONS = {
+  target: 'es2022',
+  module: 'esnext',
+  moduleResolution: 'bundler',
+  allowJs: true,
+  checkJs: false,
+  jsx: 'preserve',
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  resolveJsonModule: true,
+  esModuleInterop: true,
+  allowSyntheticDefaultImports: true,
+  maxNodeModuleJsDepth: 0,
+} as const;
 
 export class Project {
   readonly languageService: ts.LanguageService;
@@ -212,6 +233,16 @@ export class Project {
 
   removeRoot(file: string): void {
     if (this.roots.delete(file)) this.projectVersion++;
+  }
+
+  /** The root files in the order the program gets them (TypeScript 7's inferred projects list them so too). */
+  rootFilesInOrder(): string[] {
+    return [...this.roots];
+  }
+
+  /** Changes whenever a root is added or removed. */
+  get rootsVersion(): number {
+    return this.projectVersion;
   }
 
   get rootCount(): number {
@@ -463,6 +494,11 @@ export class ProjectHost {
     const entry = { text, snapshot: ts.ScriptSnapshot.fromString(text) };
     this.diskCache.set(file, entry);
     return entry;
+  }
+
+  /** The text of an open document (one set by setDocument), undefined for a file read from disk. */
+  documentText(file: string): string | undefined {
+    return this.documents.get(path.resolve(file))?.text;
   }
 
   readFile(file: string): string | undefined {

@@ -14,6 +14,7 @@
 // Only cheap questions are asked: symbols of identifiers on the path, no types.
 import { isBuiltin } from 'node:module';
 import ts from 'typescript';
+import type { TSymbol, Types } from './typebackend';
 import { askAncestors, skipOuterExpressions } from './utils';
 
 /** The `module` of a global (`Atomics`, `Date`, `performance`, `process`). */
@@ -70,11 +71,11 @@ const MAX_DEPTH = 16;
 
 /** One per analysed file: caches answers by symbol. Uses only the checker's symbol lookups. */
 export class ModuleResolver {
-  private readonly bySymbol = new Map<ts.Symbol, ModuleRef | null>();
+  private readonly bySymbol = new Map<TSymbol, ModuleRef | null>();
   private bindingCache: ModuleBinding[] | undefined;
 
   constructor(
-    readonly checker: ts.TypeChecker,
+    readonly types: Types,
     readonly sourceFile: ts.SourceFile,
   ) {}
 
@@ -114,7 +115,7 @@ export class ModuleResolver {
     const outer = skipOuterExpressions(expr);
     if (names.length > 0 && (ts.isPropertyAccessExpression(outer) || ts.isElementAccessExpression(outer))) {
       const member = ts.isPropertyAccessExpression(outer) ? outer.name : outer.argumentExpression;
-      const symbol = this.checker.getSymbolAtLocation(member);
+      const symbol = this.types.getSymbolAtLocation(member);
       if (symbol) return this.resolveSymbol(symbol, depth + 1);
     }
     return undefined;
@@ -140,7 +141,7 @@ export class ModuleResolver {
   }
 
   private resolveIdentifierUncached(id: ts.Identifier, depth: number): ModuleRef | undefined {
-    const symbol = this.checker.getSymbolAtLocation(id);
+    const symbol = this.types.getSymbolAtLocation(id);
     if (!symbol) {
       // No declaration anywhere (a JS file without the lib that declares it): a global by name.
       return id.text === 'globalThis' ? { module: GLOBAL, path: [] } : id.text === 'undefined' ? undefined : { module: GLOBAL, path: [id.text] };
@@ -150,7 +151,7 @@ export class ModuleResolver {
   }
 
   /** What a symbol refers to, following imports, re-exports and `const x = <resolvable>` chains. */
-  resolveSymbol(symbol: ts.Symbol, depth = 0): ModuleRef | undefined {
+  resolveSymbol(symbol: TSymbol, depth = 0): ModuleRef | undefined {
     const cached = this.bySymbol.get(symbol);
     if (cached !== undefined) return cached ?? undefined;
     if (depth > MAX_DEPTH) return undefined;
@@ -160,10 +161,10 @@ export class ModuleResolver {
     return ref;
   }
 
-  private resolveSymbolUncached(symbol: ts.Symbol, depth: number): ModuleRef | undefined {
+  private resolveSymbolUncached(symbol: TSymbol, depth: number): ModuleRef | undefined {
     const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
     if (!decl) return undefined;
-    const name = ts.symbolName(symbol);
+    const name = symbol.name;
 
     if (decl.getSourceFile().isDeclarationFile) {
       const where = declarationScope(decl);
@@ -201,11 +202,11 @@ export class ModuleResolver {
    * alone; anything else is followed one alias step with the checker, and when that finds nothing
    * (a package without types) a bare package name still answers from syntax.
    */
-  private throughModule(symbol: ts.Symbol, specifier: ts.Expression | undefined, path: string[], depth: number): ModuleRef | undefined {
+  private throughModule(symbol: TSymbol, specifier: ts.Expression | undefined, path: string[], depth: number): ModuleRef | undefined {
     const spec = specifier && ts.isStringLiteralLike(specifier) ? specifier.text : undefined;
     if (spec !== undefined && isBuiltin(spec)) return makeRef(normalizeSpecifier(spec), path);
     if (symbol.flags & ts.SymbolFlags.Alias) {
-      const next = this.checker.getImmediateAliasedSymbol(symbol);
+      const next = this.types.getImmediateAliasedSymbol(symbol);
       if (next && next !== symbol && (next.declarations ?? []).length > 0) {
         const ref = this.resolveSymbol(next, depth + 1);
         if (ref) return ref;
@@ -248,7 +249,7 @@ export class ModuleResolver {
     const callee = skipOuterExpressions(call.expression);
     if (!ts.isIdentifier(callee) || callee.text !== 'require') return undefined;
     if (call.arguments.length !== 1 || !ts.isStringLiteralLike(call.arguments[0])) return undefined;
-    const symbol = this.checker.getSymbolAtLocation(callee);
+    const symbol = this.types.getSymbolAtLocation(callee);
     const decls = symbol?.declarations ?? [];
     if (decls.some((d) => !d.getSourceFile().isDeclarationFile)) return undefined; // a user's own `require`
     return makeRef(normalizeSpecifier(call.arguments[0].text), []);
@@ -258,22 +259,22 @@ export class ModuleResolver {
    * The symbol a local name has where `at` is (undefined if unbound). Shared by every place in the
    * same innermost scope, as for resolveIdentifier: the checker's lookup walks up from `at`.
    */
-  symbolInScope(name: string, at: ts.Node): ts.Symbol | undefined {
+  symbolInScope(name: string, at: ts.Node): TSymbol | undefined {
     const scope = declaresNames(at) ? at : this.scopeOf(at);
-    return sharedInScope(this.symbolByScope, scope, name, () => this.checker.resolveName(name, at, ts.SymbolFlags.All, false));
+    return sharedInScope(this.symbolByScope, scope, name, () => this.types.resolveName(name, at, ts.SymbolFlags.All, false));
   }
 
-  private readonly symbolByScope = new Map<ts.Node, Map<string, ts.Symbol | null>>();
+  private readonly symbolByScope = new Map<ts.Node, Map<string, TSymbol | null>>();
 
   /**
    * The symbol of an identifier in an expression (a callee, a receiver), shared by every such
    * identifier of the same name in the same innermost scope.
    */
-  symbolOfIdentifier(id: ts.Identifier): ts.Symbol | undefined {
-    return sharedInScope(this.identifierSymbols, this.scopeOf(id), id.text, () => this.checker.getSymbolAtLocation(id));
+  symbolOfIdentifier(id: ts.Identifier): TSymbol | undefined {
+    return sharedInScope(this.identifierSymbols, this.scopeOf(id), id.text, () => this.types.getSymbolAtLocation(id));
   }
 
-  private readonly identifierSymbols = new Map<ts.Node, Map<string, ts.Symbol | null>>();
+  private readonly identifierSymbols = new Map<ts.Node, Map<string, TSymbol | null>>();
 
   /**
    * Names bound at the top of this file by imports and requires, with what they refer to:
@@ -283,7 +284,7 @@ export class ModuleResolver {
     if (this.bindingCache) return this.bindingCache;
     const out: ModuleBinding[] = [];
     const add = (name: ts.Identifier, statement: ts.Statement) => {
-      const symbol = this.checker.getSymbolAtLocation(name);
+      const symbol = this.types.getSymbolAtLocation(name);
       const ref = symbol && this.resolveSymbol(symbol);
       if (symbol && ref) out.push({ name, symbol, ref, statement });
     };
@@ -317,7 +318,7 @@ export class ModuleResolver {
 export interface ModuleBinding {
   /** The local name as declared. */
   name: ts.Identifier;
-  symbol: ts.Symbol;
+  symbol: TSymbol;
   ref: ModuleRef;
   /** The top-level statement that declares it. */
   statement: ts.Statement;

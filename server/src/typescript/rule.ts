@@ -4,12 +4,17 @@
 import ts from 'typescript';
 import type { ResolvedConfig } from '../engine/config';
 import type { Fix } from '../engine/types';
+import type { Types } from './typebackend';
 
 export interface TsRuleContext {
   readonly sourceFile: ts.SourceFile;
-  readonly program: ts.Program;
-  /** The type checker, created on first use. Ask it only about candidate nodes. */
-  readonly checker: ts.TypeChecker;
+  /**
+   * The type questions (the checker's interface, typebackend.ts), answered by TypeScript 6 or 7.
+   * Ask only about candidate nodes. A memo of answers may be kept per `types` object (one per
+   * program with TypeScript 6, one per run of the rule with TypeScript 7, whose answers while
+   * gathering questions are provisional), never longer.
+   */
+  readonly types: Types;
   readonly config: ResolvedConfig;
   /** Reports a finding on a node (from its first token) or an explicit offset range. */
   report(at: ts.Node | { start: number; end: number }, message: string, fixes?: Fix[]): void;

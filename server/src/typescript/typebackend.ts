@@ -1,66 +1,220 @@
-// A type backend answers the type questions of the TypeScript rules about nodes of the TS 6 tree
-// they walk, one batched question per file. Two implementations, switchable:
-//   typescript6  the bundled compiler in process (the ProjectHost's program and checker);
+// The type questions of the TypeScript rules. Rules and their helpers never hold a ts.TypeChecker
+// or a ts.Program: they ask `Types`, a subset of the checker's own interface (same names, same
+// meaning) with symbols, types and signatures as the small interfaces below, plus the few
+// program questions they need. Two implementations, chosen per run (see engine.ts):
+//   typescript6  the bundled compiler in process: `CheckerTypes` below passes every question to
+//                the program's checker, and its answers are TypeScript 6's own objects;
 //   typescript7  the native compiler (`typescript@7`, installed as `typescript7`) in a child
-//                process, through its unstable synchronous API (typebackend-ts7.ts).
-// This is an experiment (bench/typebackends.mjs measures both on the benchmark corpus; the test
-// test/typebackend.test.ts checks that they agree on every fixture). The rules still ask the
-// TS 6 checker directly; only the question that dominates their checker time (must this value be
-// awaited?, asked by `unawaited` for every expression statement) is behind this interface so far.
-import path from 'node:path';
+//                process (typebackend-ts7.ts): questions about nodes are gathered and answered
+//                in batches, one request per file and kind, and everything derived from a type
+//                or a symbol is asked once per project.
+// Declarations are always nodes of TypeScript 6 trees (the rules read their syntax), so
+// `symbol.valueDeclaration` and `signature.declaration` mean what they mean in TypeScript 6.
 import ts from 'typescript';
-import { ProjectHost } from './host';
-import { needsToBeAwaited, type Awaitable } from './types';
 
 export type TypeBackendKind = 'typescript6' | 'typescript7';
 
-export interface TypeBackend {
+export const TYPE_BACKEND_KINDS: readonly TypeBackendKind[] = ['typescript6', 'typescript7'];
+
+/** A symbol: ts.Symbol with TypeScript 6, a proxy of the native compiler's with TypeScript 7. */
+export interface TSymbol {
+  readonly name: string;
+  readonly flags: ts.SymbolFlags;
+  readonly declarations?: readonly ts.Declaration[];
+  readonly valueDeclaration?: ts.Declaration;
+}
+
+export interface TSignature {
+  readonly declaration?: ts.Node;
+  readonly parameters: readonly TSymbol[];
+  getReturnType(): TType;
+}
+
+export interface TType {
+  readonly flags: ts.TypeFlags;
+  readonly aliasSymbol?: TSymbol;
+  isUnion(): this is TUnionOrIntersection;
+  isIntersection(): this is TUnionOrIntersection;
+  getSymbol(): TSymbol | undefined;
+  getCallSignatures(): readonly TSignature[];
+  getProperties(): readonly TSymbol[];
+  getProperty(name: string): TSymbol | undefined;
+  getNumberIndexType(): TType | undefined;
+}
+
+export interface TUnionOrIntersection extends TType {
+  readonly types: readonly TType[];
+}
+
+/** A source file of the program that is the project's own (not a declaration file, not from a package). */
+export interface OwnFile {
+  readonly text: string;
+  /** Its tree (parsed on first use with TypeScript 7). */
+  sourceFile(): ts.SourceFile;
+}
+
+/**
+ * What the rules may ask about types and symbols: the TypeScript checker's methods of the same
+ * names, and a few program questions. Ask only about candidate nodes.
+ */
+export interface Types {
   readonly kind: TypeBackendKind;
+  getTypeAtLocation(node: ts.Node): TType;
+  getSymbolAtLocation(node: ts.Node): TSymbol | undefined;
+  getShorthandAssignmentValueSymbol(node: ts.ShorthandPropertyAssignment): TSymbol | undefined;
+  getExportSpecifierLocalTargetSymbol(node: ts.ExportSpecifier): TSymbol | undefined;
+  getExportSymbolOfSymbol(symbol: TSymbol): TSymbol;
+  /** May throw, as the checker's does (a circular alias). */
+  getAliasedSymbol(symbol: TSymbol): TSymbol;
+  getImmediateAliasedSymbol(symbol: TSymbol): TSymbol | undefined;
+  resolveName(name: string, location: ts.Node, meaning: ts.SymbolFlags, excludeGlobals: boolean): TSymbol | undefined;
+  getResolvedSignature(node: ts.CallLikeExpression): TSignature | undefined;
+  getContextualType(node: ts.Expression): TType | undefined;
+  getTypeOfSymbol(symbol: TSymbol): TType;
+  getApparentType(type: TType): TType;
+  getBaseConstraintOfType(type: TType): TType | undefined;
+  getNonNullableType(type: TType): TType;
+  getPropertyOfType(type: TType, name: string): TSymbol | undefined;
+  isArrayType(type: TType): boolean;
+  isTupleType(type: TType): boolean;
+  getTypeArguments(type: TType): readonly TType[];
+  typeToString(type: TType, enclosingDeclaration?: ts.Node, flags?: ts.TypeFormatFlags): string;
+
+  // ---- not on ts.TypeChecker ----
+  /** program.isSourceFileDefaultLibrary: a lib.*.d.ts file of the compiler. */
+  isSourceFileDefaultLibrary(file: ts.SourceFile): boolean;
   /**
-   * The tree of a file that the questions are about: for typescript6 the program's bound source
-   * file, for typescript7 a bare TS 6 parse of the same text (positions are the same).
+   * `symbol` is `target`, or a copy of it the checker made for an instantiated, mapped or union
+   * type (TypeScript 6: `checker.getRootSymbols(symbol).includes(target)`).
    */
-  sourceFile(file: string): ts.SourceFile;
-  /** For each node (of `sourceFile(file)`), whether its value must be awaited. */
-  awaitability(sourceFile: ts.SourceFile, nodes: readonly ts.Node[]): Awaitable[];
-  /** Closes a child process, drops programs. */
-  dispose(): void;
+  isSymbolOrCopyOf(symbol: TSymbol, target: TSymbol): boolean;
+  /** The same object for every file of one program: a key for what is cached per program. */
+  readonly programKey: object;
+  /** The program's own source files (no declaration files, no files from packages). */
+  ownFiles(): readonly OwnFile[];
 }
 
-export function createTypeBackend(kind: TypeBackendKind, options: { host?: ProjectHost; cwd?: string } = {}): TypeBackend {
-  if (kind === 'typescript6') return new InProcessTypeBackend(options.host ?? new ProjectHost());
-  // Loaded only when asked for: the native compiler is an optional, experimental dependency.
-  const { NativeTypeBackend } = require('./typebackend-ts7') as typeof import('./typebackend-ts7');
-  return new NativeTypeBackend(options.cwd ?? process.cwd());
-}
-
-/** TypeScript 6 in this process: the ProjectHost's program, its checker, ts-api-utils predicates. */
-export class InProcessTypeBackend implements TypeBackend {
+/** TypeScript 6 in this process: the program's checker answers; its objects are passed as they are. */
+export class CheckerTypes implements Types {
   readonly kind = 'typescript6' as const;
 
-  constructor(readonly host: ProjectHost) {}
+  constructor(
+    readonly program: ts.Program,
+    readonly checker: ts.TypeChecker,
+  ) {}
 
-  sourceFile(file: string): ts.SourceFile {
-    const abs = path.resolve(file);
-    const sf = this.host.projectFor(abs).program().getSourceFile(abs);
-    if (!sf) throw new Error(`${abs} is not in its TypeScript program`);
-    return sf;
+  get programKey(): object {
+    return this.program;
   }
 
-  awaitability(sourceFile: ts.SourceFile, nodes: readonly ts.Node[]): Awaitable[] {
-    const checker = this.host.projectFor(sourceFile.fileName).program().getTypeChecker();
-    return nodes.map((n) => needsToBeAwaited(checker, n));
+  getTypeAtLocation(node: ts.Node): TType {
+    return this.checker.getTypeAtLocation(node);
   }
 
-  dispose(): void {
-    this.host.dispose();
+  getSymbolAtLocation(node: ts.Node): TSymbol | undefined {
+    return this.checker.getSymbolAtLocation(node);
+  }
+
+  getShorthandAssignmentValueSymbol(node: ts.ShorthandPropertyAssignment): TSymbol | undefined {
+    return this.checker.getShorthandAssignmentValueSymbol(node);
+  }
+
+  getExportSpecifierLocalTargetSymbol(node: ts.ExportSpecifier): TSymbol | undefined {
+    return this.checker.getExportSpecifierLocalTargetSymbol(node);
+  }
+
+  getExportSymbolOfSymbol(symbol: TSymbol): TSymbol {
+    return this.checker.getExportSymbolOfSymbol(symbol as ts.Symbol);
+  }
+
+  getAliasedSymbol(symbol: TSymbol): TSymbol {
+    return this.checker.getAliasedSymbol(symbol as ts.Symbol);
+  }
+
+  getImmediateAliasedSymbol(symbol: TSymbol): TSymbol | undefined {
+    return this.checker.getImmediateAliasedSymbol(symbol as ts.Symbol);
+  }
+
+  resolveName(name: string, location: ts.Node, meaning: ts.SymbolFlags, excludeGlobals: boolean): TSymbol | undefined {
+    return this.checker.resolveName(name, location, meaning, excludeGlobals);
+  }
+
+  getResolvedSignature(node: ts.CallLikeExpression): TSignature | undefined {
+    return this.checker.getResolvedSignature(node);
+  }
+
+  getContextualType(node: ts.Expression): TType | undefined {
+    return this.checker.getContextualType(node);
+  }
+
+  getTypeOfSymbol(symbol: TSymbol): TType {
+    return this.checker.getTypeOfSymbol(symbol as ts.Symbol);
+  }
+
+  getApparentType(type: TType): TType {
+    return this.checker.getApparentType(type as ts.Type);
+  }
+
+  getBaseConstraintOfType(type: TType): TType | undefined {
+    return this.checker.getBaseConstraintOfType(type as ts.Type);
+  }
+
+  getNonNullableType(type: TType): TType {
+    return this.checker.getNonNullableType(type as ts.Type);
+  }
+
+  getPropertyOfType(type: TType, name: string): TSymbol | undefined {
+    return this.checker.getPropertyOfType(type as ts.Type, name);
+  }
+
+  isArrayType(type: TType): boolean {
+    return this.checker.isArrayType(type as ts.Type);
+  }
+
+  isTupleType(type: TType): boolean {
+    return this.checker.isTupleType(type as ts.Type);
+  }
+
+  getTypeArguments(type: TType): readonly TType[] {
+    return this.checker.getTypeArguments(type as ts.TypeReference);
+  }
+
+  typeToString(type: TType, enclosingDeclaration?: ts.Node, flags?: ts.TypeFormatFlags): string {
+    return this.checker.typeToString(type as ts.Type, enclosingDeclaration, flags);
+  }
+
+  isSourceFileDefaultLibrary(file: ts.SourceFile): boolean {
+    return this.program.isSourceFileDefaultLibrary(file);
+  }
+
+  isSymbolOrCopyOf(symbol: TSymbol, target: TSymbol): boolean {
+    return symbol === target || this.checker.getRootSymbols(symbol as ts.Symbol).includes(target as ts.Symbol);
+  }
+
+  private own: OwnFile[] | undefined;
+
+  ownFiles(): readonly OwnFile[] {
+    if (!this.own) {
+      const program = this.program;
+      this.own = ownFilesOf.get(program);
+      if (!this.own) {
+        this.own = program
+          .getSourceFiles()
+          .filter((sf) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf))
+          .map((sf) => ({ text: sf.text, sourceFile: () => sf }));
+        ownFilesOf.set(program, this.own);
+      }
+    }
+    return this.own;
   }
 }
+
+const ownFilesOf = new WeakMap<ts.Program, OwnFile[]>();
 
 /**
  * The candidates `unawaited` asks about: each expression statement's value (parentheses and
  * assertions stripped) when it is a call, `new`, tagged template, name or member access. The
- * benchmark and the agreement test ask both backends about exactly these.
+ * benchmark asks both backends about exactly these.
  */
 export function awaitCandidates(sourceFile: ts.SourceFile): ts.Expression[] {
   const out: ts.Expression[] = [];

@@ -1,5 +1,6 @@
 // Small syntactic helpers shared by the TypeScript rules.
 import ts from 'typescript';
+import type { OwnFile, Types } from './typebackend';
 
 export type FunctionLike =
   | ts.FunctionDeclaration
@@ -145,8 +146,8 @@ export function recoverFromParserOverflow(e: unknown): void {
 
 /** Per source file (immutable, so shared by the programs that hold it): identifier text -> its identifiers. */
 const fileIdentifierIndexes = new WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>();
-/** Per program: the answers of identifiersNamed so far, and the program's own source files. */
-const identifierQueries = new WeakMap<ts.Program, { files: readonly ts.SourceFile[]; named: Map<string, readonly ts.Identifier[]> }>();
+/** Per program (Types.programKey): the answers of identifiersNamed so far, and the program's own source files. */
+const identifierQueries = new WeakMap<object, { files: readonly OwnFile[]; named: Map<string, readonly ts.Identifier[]> }>();
 
 function fileIdentifierIndex(sf: ts.SourceFile): Map<string, ts.Identifier[]> {
   let index = fileIdentifierIndexes.get(sf);
@@ -197,29 +198,29 @@ export function identifierStartingAt(root: ts.Node, at: number, sf: ts.SourceFil
  * checker only about identifiers of the same spelling. Found from where the files' texts spell
  * the name, answered once per name.
  */
-export function identifiersNamed(program: ts.Program, name: string): readonly ts.Identifier[] {
+export function identifiersNamed(types: Types, name: string): readonly ts.Identifier[] {
   // A missing name in broken code (`export async function () {}`) is empty: no spelling to find,
   // and searching the text for '' would never advance.
   if (name.length === 0) return [];
-  let queries = identifierQueries.get(program);
+  let queries = identifierQueries.get(types.programKey);
   if (!queries) {
-    const files = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf));
-    queries = { files, named: new Map() };
-    identifierQueries.set(program, queries);
+    queries = { files: types.ownFiles(), named: new Map() };
+    identifierQueries.set(types.programKey, queries);
   }
   const known = queries.named.get(name);
   if (known) return known;
   const found: ts.Identifier[] = [];
-  for (const sf of queries.files) {
-    const text = sf.text;
+  for (const file of queries.files) {
+    const text = file.text;
     if (text.includes('\\u')) {
       // An identifier may be spelled with a unicode escape: index the whole file.
-      const ids = fileIdentifierIndex(sf).get(name);
+      const ids = fileIdentifierIndex(file.sourceFile()).get(name);
       if (ids) for (const id of ids) found.push(id);
       continue;
     }
     // Else each identifier so named is where the text spells it: descend to each spelling.
     for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+      const sf = file.sourceFile();
       const id = identifierStartingAt(sf, at, sf);
       if (id && id.text === name) found.push(id);
     }

@@ -15,13 +15,14 @@
 // callback a `for...of` loop that awaits each item in turn. None for the others: the message says
 // what to do instead.
 import ts from 'typescript';
-import { isThenableType, unionConstituents } from 'ts-api-utils';
 import type { Fix } from '../../engine/types';
 import { isGlobalPromise } from '../awaits';
 import { boundIdentifiers, forEachEvaluatedNode } from '../dataflow';
 import { asUnaryOperand } from '../fix-text';
 import { scriptKindFor } from '../host';
 import type { TsRule, TsRuleContext } from '../rule';
+import type { TSymbol, TType } from '../typebackend';
+import { isThenableType, unionParts } from '../types';
 import { enclosingFunction, hasModifier, isAsyncFunction, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/async-callback';
 
@@ -115,7 +116,7 @@ export const asyncCallback: TsRule = {
         const expr = node as ts.NewExpression;
         const arg = expr.arguments?.[0] && skipOuterExpressions(expr.arguments[0]);
         if (!arg || !mayBeAsyncFunction(arg)) return;
-        if (!isGlobalPromise(context.program, context.checker, expr.expression)) return;
+        if (!isGlobalPromise(context.types, expr.expression)) return;
         if (!isAsyncFunctionValue(context, arg)) return;
         report(context, arg, EXECUTOR_MESSAGE, []);
       },
@@ -132,11 +133,11 @@ function mayBeAsyncFunction(arg: ts.Expression): boolean {
 /** An inline async function, or a reference whose every call signature returns a promise. */
 function isAsyncFunctionValue(context: TsRuleContext, arg: ts.Expression): boolean {
   if (isInlineFunction(arg)) return true;
-  const { checker } = context;
-  const signatures = checker.getTypeAtLocation(arg).getCallSignatures();
+  const { types } = context;
+  const signatures = types.getTypeAtLocation(arg).getCallSignatures();
   return (
     signatures.length > 0 &&
-    signatures.every((s) => unionConstituents(s.getReturnType()).every((t) => isThenableType(checker, arg, t)))
+    signatures.every((s) => unionParts(s.getReturnType()).every((t) => isThenableType(types, t)))
   );
 }
 
@@ -145,13 +146,13 @@ function isAsyncFunctionValue(context: TsRuleContext, arg: ts.Expression): boole
  * `any` receiver in a JavaScript file (there the method's name decides); undefined otherwise.
  */
 function receiverKind(context: TsRuleContext, receiver: ts.Expression): 'array' | 'collection' | 'untyped' | undefined {
-  const { checker, program } = context;
-  const fromLib = (symbol: ts.Symbol | undefined) =>
-    symbol !== undefined && (symbol.declarations ?? []).some((d) => program.isSourceFileDefaultLibrary(d.getSourceFile()));
-  const kindOf = (type: ts.Type, depth: number): 'array' | 'collection' | undefined => {
+  const { types } = context;
+  const fromLib = (symbol: TSymbol | undefined) =>
+    symbol !== undefined && (symbol.declarations ?? []).some((d) => types.isSourceFileDefaultLibrary(d.getSourceFile()));
+  const kindOf = (type: TType, depth: number): 'array' | 'collection' | undefined => {
     if (depth > 8) return undefined;
     if (type.flags & ts.TypeFlags.TypeParameter) {
-      const constraint = checker.getBaseConstraintOfType(type);
+      const constraint = types.getBaseConstraintOfType(type);
       return constraint && constraint !== type ? kindOf(constraint, depth + 1) : undefined;
     }
     if (type.isUnion()) {
@@ -165,15 +166,15 @@ function receiverKind(context: TsRuleContext, receiver: ts.Expression): 'array' 
       }
       return undefined;
     }
-    if (checker.isArrayType(type) || checker.isTupleType(type)) return 'array';
+    if (types.isArrayType(type) || types.isTupleType(type)) return 'array';
     const symbol = type.getSymbol();
     if (symbol && TYPED_ARRAYS.has(symbol.name) && fromLib(symbol)) return 'array';
     if (symbol && FOREACH_COLLECTIONS.has(symbol.name) && fromLib(symbol)) return 'collection';
     return undefined;
   };
-  const type = checker.getTypeAtLocation(receiver);
+  const type = types.getTypeAtLocation(receiver);
   if (type.flags & ts.TypeFlags.Any) return isInJavaScriptFile(context.sourceFile) ? 'untyped' : undefined;
-  return kindOf(checker.getNonNullableType(type), 0);
+  return kindOf(types.getNonNullableType(type), 0);
 }
 
 function isInJavaScriptFile(sf: ts.SourceFile): boolean {

@@ -32,6 +32,7 @@ import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, MUTATIN
 import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '../fix-text';
 import { ModuleResolver } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
+import type { TSymbol, Types } from '../typebackend';
 import { enclosingFunction, isAsyncFunction, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/await-in-loop';
 
@@ -77,19 +78,19 @@ export const awaitInLoop: TsRule = {
       if (calls.length === 0) return;
       const fn = enclosingFunction(loop);
       if (!fn || !isAsyncFunction(fn)) return;
-      const { program, checker } = context;
+      const { types } = context;
       if (hasExplicitOrder(loop)) return;
-      const items = loopVariables(checker, loop);
+      const items = loopVariables(types, loop);
       // Per-item work: an awaited call uses the loop variable.
       if (!calls.some((a) => items.usedIn(awaitedCall(a)!))) return;
-      if (calls.some((a) => isPromiseCombinatorCall(program, checker, awaitedCall(a)!))) return;
-      resolver ??= new ModuleResolver(checker, context.sourceFile);
-      if (allAwaits(loop.statement).some((a) => isDelayAwait(program, checker, resolver!, a))) return;
-      if (carriesDependency(checker, loop, awaits)) return;
-      if (callsLoopItem(checker, loop, calls)) return;
-      if (exitsOnAwaitedResult(checker, loop, awaits)) return;
+      if (calls.some((a) => isPromiseCombinatorCall(types, awaitedCall(a)!))) return;
+      resolver ??= new ModuleResolver(types, context.sourceFile);
+      if (allAwaits(loop.statement).some((a) => isDelayAwait(types, resolver!, a))) return;
+      if (carriesDependency(types, loop, awaits)) return;
+      if (callsLoopItem(types, loop, calls)) return;
+      if (exitsOnAwaitedResult(types, loop, awaits)) return;
       if (sharesState(context, loop, calls, items)) return;
-      if (mutatesSharedState(checker, loop, items)) return;
+      if (mutatesSharedState(types, loop, items)) return;
       if (calls.every((a) => isConditional(a, loop.statement))) return;
       const fix = ts.isForOfStatement(loop) ? promiseAllFix(context, loop) : undefined;
       context.report(calls[0], MESSAGE, fix ? [fix] : []);
@@ -105,8 +106,8 @@ export const awaitInLoop: TsRule = {
 // ---- the concurrency model -------------------------------------------------------------------
 
 /** The loop's own variables: the `for...of`/`for...in` binding, or a `for` header's declarations. */
-function loopVariables(checker: ts.TypeChecker, loop: ForLoop): VariableSet {
-  const items = new VariableSet(checker);
+function loopVariables(types: Types, loop: ForLoop): VariableSet {
+  const items = new VariableSet(types);
   const init = loop.initializer;
   if (init && ts.isVariableDeclarationList(init)) {
     for (const d of init.declarations) for (const id of boundIdentifiers(d.name).ids) items.add(id);
@@ -150,7 +151,7 @@ function hasExplicitOrder(loop: ForLoop): boolean {
  * ordered call (event waits, logging, stream steps, hooks and cleanups fired in order).
  */
 function sharesState(context: TsRuleContext, loop: ForLoop, calls: readonly ts.AwaitExpression[], items: VariableSet): boolean {
-  const { checker } = context;
+  const { types } = context;
   const catalog = concurrencyCatalog(context.config);
   let ordered = false;
   forEachEvaluatedNode(loop.statement, (n) => {
@@ -160,10 +161,10 @@ function sharesState(context: TsRuleContext, loop: ForLoop, calls: readonly ts.A
   if (ordered) return true;
   return calls.some((a) => {
     const call = awaitedCall(a)!;
-    const model = callModel(checker, call, catalog);
+    const model = callModel(types, call, catalog);
     if (model.onThis || model.ordered || model.kind === 'stateful') return true;
     // The item itself may be a connection (`for (const c of clients) await c.ping()`).
-    return hasStatefulArgument(checker, call, catalog, (arg) => ts.isIdentifier(arg) && items.has(arg));
+    return hasStatefulArgument(types, call, catalog, (arg) => ts.isIdentifier(arg) && items.has(arg));
   });
 }
 
@@ -175,7 +176,7 @@ function sharesState(context: TsRuleContext, loop: ForLoop, calls: readonly ts.A
 /** Mutating methods that collect per-item results. */
 const COLLECTING: ReadonlySet<string> = new Set(['push', 'unshift', 'add', 'set']);
 
-function mutatesSharedState(checker: ts.TypeChecker, loop: ForLoop, items: VariableSet): boolean {
+function mutatesSharedState(types: Types, loop: ForLoop, items: VariableSet): boolean {
   let found = false;
   forEachEvaluatedNode(loop.statement, (n) => {
     if (found) return false;
@@ -199,7 +200,7 @@ function mutatesSharedState(checker: ts.TypeChecker, loop: ForLoop, items: Varia
         return false;
       }
       if (items.has(r)) continue;
-      const symbol = variableSymbol(checker, r);
+      const symbol = variableSymbol(types, r);
       if (!symbol || !isFreshPerIteration(symbol, loop)) {
         found = true;
         return false;
@@ -212,7 +213,7 @@ function mutatesSharedState(checker: ts.TypeChecker, loop: ForLoop, items: Varia
 // ---- loop-carried dependencies ----------------------------------------------------------------
 
 /** The variable declaration (list) a binding identifier's symbol was declared by, if a variable. */
-function declarationList(symbol: ts.Symbol): ts.VariableDeclarationList | undefined {
+function declarationList(symbol: TSymbol): ts.VariableDeclarationList | undefined {
   let d: ts.Node | undefined = symbol.valueDeclaration;
   while (d && (ts.isBindingElement(d) || ts.isObjectBindingPattern(d) || ts.isArrayBindingPattern(d))) d = d.parent;
   return d && ts.isVariableDeclaration(d) && ts.isVariableDeclarationList(d.parent) ? d.parent : undefined;
@@ -222,7 +223,7 @@ function declarationList(symbol: ts.Symbol): ts.VariableDeclarationList | undefi
  * A variable that starts fresh in every iteration: a `let`/`const` declared in the body, or the
  * `for...of` / `for...in` binding. (A `for (let i ...)` counter is carried: the header updates it.)
  */
-function isFreshPerIteration(symbol: ts.Symbol, loop: ForLoop): boolean {
+function isFreshPerIteration(symbol: TSymbol, loop: ForLoop): boolean {
   const list = declarationList(symbol);
   if (!list || !(list.flags & ts.NodeFlags.BlockScoped)) return false;
   if (isWithin(list, loop.statement)) return true;
@@ -230,11 +231,11 @@ function isFreshPerIteration(symbol: ts.Symbol, loop: ForLoop): boolean {
 }
 
 /** True when an awaited call uses a variable the body writes and that outlives the iteration. */
-function carriesDependency(checker: ts.TypeChecker, loop: ForLoop, awaits: readonly ts.AwaitExpression[]): boolean {
-  const carried = new VariableSet(checker);
+function carriesDependency(types: Types, loop: ForLoop, awaits: readonly ts.AwaitExpression[]): boolean {
+  const carried = new VariableSet(types);
   const unknown = new Set<string>();
   for (const id of writtenIdentifiers(loop.statement)) {
-    const symbol = variableSymbol(checker, id);
+    const symbol = variableSymbol(types, id);
     if (!symbol) unknown.add(id.text);
     else if (!isFreshPerIteration(symbol, loop)) carried.add(id);
   }
@@ -255,9 +256,9 @@ function mentionsName(node: ts.Node, names: ReadonlySet<string>): boolean {
  * `for (const task of tasks) await task()`: the loop runs a list of opaque steps (middleware,
  * hooks, migrations, a `sequence` helper), and running them in order is what it is for.
  */
-function callsLoopItem(checker: ts.TypeChecker, loop: ForLoop, calls: readonly ts.AwaitExpression[]): boolean {
+function callsLoopItem(types: Types, loop: ForLoop, calls: readonly ts.AwaitExpression[]): boolean {
   if (ts.isForStatement(loop) || !ts.isVariableDeclarationList(loop.initializer)) return false;
-  const items = new VariableSet(checker);
+  const items = new VariableSet(types);
   for (const d of loop.initializer.declarations) for (const id of boundIdentifiers(d.name).ids) items.add(id);
   return calls.some((a) => {
     const call = awaitedCall(a)!;
@@ -278,7 +279,7 @@ function hasOwnAwait(node: ts.Node): boolean {
 }
 
 /** Variables of the body that hold an awaited value, directly or through other such variables. */
-function awaitedValues(checker: ts.TypeChecker, body: ts.Statement): VariableSet {
+function awaitedValues(types: Types, body: ts.Statement): VariableSet {
   const flows: { ids: ts.Identifier[]; value: ts.Node }[] = [];
   forEachEvaluatedNode(body, (n) => {
     if (ts.isVariableDeclaration(n) && n.initializer) flows.push({ ids: boundIdentifiers(n.name).ids, value: n.initializer });
@@ -287,7 +288,7 @@ function awaitedValues(checker: ts.TypeChecker, body: ts.Statement): VariableSet
       for (const d of n.initializer.declarations) flows.push({ ids: boundIdentifiers(d.name).ids, value: n.expression });
     }
   });
-  const values = new VariableSet(checker);
+  const values = new VariableSet(types);
   const done = new Set<number>();
   // A value can flow through several variables; each pass follows one more step.
   for (let changed = true; changed; ) {
@@ -324,9 +325,9 @@ function leavesLoop(jump: ts.BreakOrContinueStatement, loop: ForLoop): boolean {
  * the body (by then the results so far have been seen), or sits under a condition that awaits or
  * reads an awaited value (`if (found) break;` before `found = await check(x)`).
  */
-function exitsOnAwaitedResult(checker: ts.TypeChecker, loop: ForLoop, awaits: readonly ts.AwaitExpression[]): boolean {
+function exitsOnAwaitedResult(types: Types, loop: ForLoop, awaits: readonly ts.AwaitExpression[]): boolean {
   let values: VariableSet | undefined;
-  const awaited = (e: ts.Node | undefined) => e !== undefined && (hasOwnAwait(e) || (values ??= awaitedValues(checker, loop.statement)).usedIn(e));
+  const awaited = (e: ts.Node | undefined) => e !== undefined && (hasOwnAwait(e) || (values ??= awaitedValues(types, loop.statement)).usedIn(e));
   if (ts.isForStatement(loop) && awaited(loop.condition)) return true;
   const exits: ts.Statement[] = [];
   forEachEvaluatedNode(loop.statement, (n) => {
@@ -368,14 +369,14 @@ function pushOf(s: ts.Statement): { receiver: ts.Identifier; value: ts.Expressio
   return { receiver: callee.expression, value: e.arguments[0] };
 }
 
-function isArrayValued(checker: ts.TypeChecker, expr: ts.Expression): boolean {
-  const type = checker.getTypeAtLocation(expr);
+function isArrayValued(types: Types, expr: ts.Expression): boolean {
+  const type = types.getTypeAtLocation(expr);
   const parts = type.isUnion() ? type.types : [type];
-  return parts.every((t) => checker.isArrayType(t) || checker.isTupleType(t));
+  return parts.every((t) => types.isArrayType(t) || types.isTupleType(t));
 }
 
 function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | undefined {
-  const { checker, sourceFile: sf } = context;
+  const { types, sourceFile: sf } = context;
   const init = loop.initializer;
   if (!ts.isVariableDeclarationList(init) || !(init.flags & ts.NodeFlags.BlockScoped) || init.declarations.length !== 1) return undefined;
   if (afterDanglingComma(loop)) return undefined;
@@ -386,9 +387,9 @@ function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | u
   // The body must write nothing that outlives the iteration (but the array it pushes to).
   const last = statements[statements.length - 1];
   const push = pushOf(last);
-  const carried = new VariableSet(checker);
+  const carried = new VariableSet(types);
   for (const id of writtenIdentifiers(body)) {
-    const symbol = variableSymbol(checker, id);
+    const symbol = variableSymbol(types, id);
     if (!symbol) return undefined;
     if (!isFreshPerIteration(symbol, loop)) carried.add(id);
   }
@@ -396,7 +397,7 @@ function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | u
   if (!movable.every(isMovable)) return undefined;
   if (push) {
     // `out` may be written by the push and nothing else, and read nowhere else in the body.
-    const out = new VariableSet(checker);
+    const out = new VariableSet(types);
     if (!out.add(push.receiver)) return undefined;
     if (movable.some((s) => out.usedIn(s)) || out.usedIn(push.value) || out.usedIn(loop.expression)) return undefined;
     if (carried.size > 1 || (carried.size === 1 && !carried.has(push.receiver))) return undefined;
@@ -421,7 +422,7 @@ function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | u
     }
     callback = `async ${param} => ${block}`;
   }
-  const mapped = isArrayValued(checker, loop.expression)
+  const mapped = isArrayValued(types, loop.expression)
     ? `${asReceiver(sf, loop.expression)}.map(${callback})`
     : `Array.from(${loop.expression.getText(sf)}, ${callback})`;
   const all = `await Promise.all(${mapped})`;
@@ -431,7 +432,7 @@ function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | u
   if (!push) {
     return { title, edits: [{ start: loop.getStart(sf), end: loop.end, newText: `${all}${semicolon}` }], safe: false };
   }
-  const declaration = emptyArrayJustBefore(checker, loop, push.receiver);
+  const declaration = emptyArrayJustBefore(types, loop, push.receiver);
   if (declaration) {
     // `const out = []` + the loop -> `const out = await Promise.all(...)`.
     const statement = declaration.parent.parent as ts.VariableStatement;
@@ -469,7 +470,7 @@ function hasComments(sf: ts.SourceFile, body: ts.Statement, keep: ts.Node): bool
 }
 
 /** `const out = [];` (or let) as the statement right before the loop, declaring `receiver`, with no comment between. */
-function emptyArrayJustBefore(checker: ts.TypeChecker, loop: ts.ForOfStatement, receiver: ts.Identifier): ts.VariableDeclaration | undefined {
+function emptyArrayJustBefore(types: Types, loop: ts.ForOfStatement, receiver: ts.Identifier): ts.VariableDeclaration | undefined {
   const prev = statementBefore(loop);
   if (!prev || !ts.isVariableStatement(prev) || !(prev.declarationList.flags & ts.NodeFlags.BlockScoped) || prev.declarationList.declarations.length !== 1) return undefined;
   const d = prev.declarationList.declarations[0];
@@ -477,6 +478,6 @@ function emptyArrayJustBefore(checker: ts.TypeChecker, loop: ts.ForOfStatement, 
   const init = skipOuterExpressions(d.initializer);
   if (!ts.isArrayLiteralExpression(init) || init.elements.length > 0 || init !== d.initializer) return undefined;
   if (commentsAfter(loop.getSourceFile(), prev.end).length > 0) return undefined;
-  const symbol = variableSymbol(checker, receiver);
-  return symbol !== undefined && symbol === variableSymbol(checker, d.name) ? d : undefined;
+  const symbol = variableSymbol(types, receiver);
+  return symbol !== undefined && symbol === variableSymbol(types, d.name) ? d : undefined;
 }

@@ -24,7 +24,7 @@ export const blockingCall: TsRule = {
   id: meta.id,
   create(context) {
     let resolver: ModuleResolver | undefined;
-    const resolve = () => (resolver ??= new ModuleResolver(context.checker, context.sourceFile));
+    const resolve = () => (resolver ??= new ModuleResolver(context.types, context.sourceFile));
     const loop = (node: ts.Node) => checkLoop(context, resolve, node as ts.WhileStatement | ts.DoStatement | ts.ForStatement);
     return {
       [ts.SyntaxKind.CallExpression]: (node) => checkCall(context, resolve, node as ts.CallExpression),
@@ -172,7 +172,7 @@ function isEquivalent(context: TsRuleContext, api: BlockingApi, call: ts.CallExp
     case 'safe':
       return true;
     case 'path-argument':
-      return call.arguments.length > 0 && cannotBeNumber(context.checker, call.arguments[0]);
+      return call.arguments.length > 0 && cannotBeNumber(context.types, call.arguments[0]);
     case 'one-argument':
       return call.arguments.length <= 1;
     case 'suggestion':

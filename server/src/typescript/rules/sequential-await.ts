@@ -91,24 +91,24 @@ export const sequentialAwait: TsRule = {
       const fn = enclosingFunction(node);
       if (!fn || !isAsyncFunction(fn)) return;
 
-      const { checker, program } = context;
+      const { types } = context;
       const catalog = concurrencyCatalog(context.config);
       let run: Member[] = [];
-      let bound = new VariableSet(checker);
+      let bound = new VariableSet(types);
       const flush = () => {
         if (run.length >= 2) reportRun(context, run);
         run = [];
-        bound = new VariableSet(checker);
+        bound = new VariableSet(types);
       };
       for (const m of shapes) {
-        if (!m || isPromiseCombinatorCall(program, checker, m.call)) {
+        if (!m || isPromiseCombinatorCall(types, m.call)) {
           flush();
           continue;
         }
         // Shared state: the object's own (`this`), an ordered call (events, streams, logging,
         // hooks), a stateful receiver or argument. Such a call joins no run.
-        const model = (m.model = callModel(checker, m.call, catalog));
-        if (model.onThis || model.ordered || model.kind === 'stateful' || hasStatefulArgument(checker, m.call, catalog)) {
+        const model = (m.model = callModel(types, m.call, catalog));
+        if (model.onThis || model.ordered || model.kind === 'stateful' || hasStatefulArgument(types, m.call, catalog)) {
           flush();
           continue;
         }
@@ -161,7 +161,7 @@ function tupleType(context: TsRuleContext, run: Member[]): string | undefined {
     }
     // Unannotated next to annotated: write the type TypeScript inferred, if it prints as plain,
     // in-scope names.
-    const printed = context.checker.typeToString(context.checker.getTypeAtLocation(m.declaration!.name), m.statement, ts.TypeFormatFlags.NoTruncation);
+    const printed = context.types.typeToString(context.types.getTypeAtLocation(m.declaration!.name), m.statement, ts.TypeFormatFlags.NoTruncation);
     if (printed.includes('import(') || printed.includes('...') || printed === 'any') return undefined;
     parts.push(printed);
   }

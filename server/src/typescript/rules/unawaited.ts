@@ -22,6 +22,7 @@
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRule, TsRuleContext } from '../rule';
+import type { TSymbol, Types } from '../typebackend';
 import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
@@ -163,14 +164,14 @@ function checkDeclaration(context: TsRuleContext, statement: ts.VariableStatemen
     if (!ts.isIdentifier(decl.name) || !decl.initializer || !createsValue(skipOuterExpressions(decl.initializer))) continue;
     // Reads first (text search and symbols), types only for a name nobody reads.
     if (!isNeverRead(context, decl as ts.VariableDeclaration & { name: ts.Identifier })) continue;
-    const type = context.checker.getTypeAtLocation(decl.initializer);
+    const type = context.types.getTypeAtLocation(decl.initializer);
     let kind: LeafKind | undefined;
-    if (needsToBeAwaited(context.checker, decl.initializer, type) === 'always') kind = 'promise';
-    else if (isArrayOfThenables(context.checker, decl.initializer, type)) kind = 'array';
+    if (needsToBeAwaited(context.types, decl.initializer, type) === 'always') kind = 'promise';
+    else if (isArrayOfThenables(context.types, decl.initializer, type)) kind = 'array';
     if (!kind) continue;
     const init = skipOuterExpressions(decl.initializer);
-    if (kind === 'promise' && (cannotReject(context.checker, init) || isVscodeUiThenable(context.checker, init))) continue;
-    if (returnsExistingElements(context.checker, init)) continue;
+    if (kind === 'promise' && (cannotReject(context.types, init) || isVscodeUiThenable(context.types, init))) continue;
+    if (returnsExistingElements(context.types, init)) continue;
     const what = kind === 'array' ? 'the promises' : 'the promise';
     context.report(
       firstLine(context.sourceFile, statement),
@@ -188,7 +189,7 @@ const MAX_STATEMENT_PARTS = 512;
  * `&&` / `||` / `??` and `,`, and array literal elements are looked at one by one (iteratively).
  */
 function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
-  const { checker } = context;
+  const { types } = context;
   const out: Leaf[] = [];
   const stack: { expr: ts.Expression; isResult: boolean }[] = [{ expr: root, isResult: true }];
   // The checker's work for a name grows with its depth in the expression, so a generated
@@ -211,18 +212,18 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     if (!createsValue(e)) continue;
     const handled = rejectionHandled(e);
     if (handled === true) continue;
-    if (returnsExistingElements(checker, e)) continue;
+    if (returnsExistingElements(types, e)) continue;
     // The type of the expression as written: `value as Promise<T>` is a promise even when `value` is not.
-    const type = checker.getTypeAtLocation(asWritten(expr));
-    if (needsToBeAwaited(checker, e, type) === 'always') {
+    const type = types.getTypeAtLocation(asWritten(expr));
+    if (needsToBeAwaited(types, e, type) === 'always') {
       if (
         handled !== 'then' &&
-        (cannotReject(checker, e) || isVscodeUiThenable(checker, e) || viaIndexSignature(checker, e) || isTeardownInSyncCode(e) || isConfiguredFireAndForget(context, e))
+        (cannotReject(types, e) || isVscodeUiThenable(types, e) || viaIndexSignature(types, e) || isTeardownInSyncCode(e) || isConfiguredFireAndForget(context, e))
       ) {
         continue;
       }
       out.push({ expr: e, kind: handled === 'then' ? 'then-without-handler' : 'promise', isResult });
-    } else if (isArrayOfThenables(checker, e, type)) out.push({ expr: e, kind: 'array', isResult });
+    } else if (isArrayOfThenables(types, e, type)) out.push({ expr: e, kind: 'array', isResult });
   }
   return out;
 }
@@ -251,18 +252,18 @@ function asWritten(expr: ts.Expression): ts.Expression {
  * Only a synchronous throw could still reject these: judged on real projects, maintainers drop
  * them on purpose.
  */
-function cannotReject(checker: ts.TypeChecker, e: ts.Expression, depth = 0): boolean {
+function cannotReject(types: Types, e: ts.Expression, depth = 0): boolean {
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuterExpressions(e.expression);
   let fn: ts.Node | undefined;
   if (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) fn = callee;
-  else fn = checker.getResolvedSignature(e)?.declaration;
+  else fn = types.getResolvedSignature(e)?.declaration;
   if (!fn || !isFunctionLike(fn) || !fn.body) return false;
   if (fn.getSourceFile().isDeclarationFile) return false;
   // A dropped `delay(ms)` is a mistake whatever it does: waiting is its whole purpose.
   if (depth === 0 && !isAsyncFunction(fn)) return false;
-  let memo = cannotRejectMemo.get(checker);
-  if (!memo) cannotRejectMemo.set(checker, (memo = new Map()));
+  let memo = cannotRejectMemo.get(types);
+  if (!memo) cannotRejectMemo.set(types, (memo = new Map()));
   const known = memo.get(fn);
   if (known !== undefined) return known;
   // A cycle, or too deep to follow: assume it can reject. An answer that relied on such a guess
@@ -276,7 +277,7 @@ function cannotReject(checker: ts.TypeChecker, e: ts.Expression, depth = 0): boo
   let result: boolean;
   try {
     const body = fn.body;
-    result = isAsyncFunction(fn) ? asyncBodyCannotReject(checker, body, depth) : settlesWithoutRejecting(body);
+    result = isAsyncFunction(fn) ? asyncBodyCannotReject(types, body, depth) : settlesWithoutRejecting(body);
   } finally {
     inProgress.delete(fn);
   }
@@ -286,22 +287,22 @@ function cannotReject(checker: ts.TypeChecker, e: ts.Expression, depth = 0): boo
 
 /** How many calls deep cannotReject follows awaited calls. */
 const MAX_CANNOT_REJECT_DEPTH = 3;
-const cannotRejectMemo = new WeakMap<ts.TypeChecker, Map<ts.Node, boolean>>();
+const cannotRejectMemo = new WeakMap<Types, Map<ts.Node, boolean>>();
 const inProgress = new Set<ts.Node>();
 let guesses = 0;
 
-function asyncBodyCannotReject(checker: ts.TypeChecker, body: ts.ConciseBody, depth: number): boolean {
-  if (!ts.isBlock(body)) return isInert(body) || cannotReject(checker, skipOuterExpressions(body), depth + 1);
+function asyncBodyCannotReject(types: Types, body: ts.ConciseBody, depth: number): boolean {
+  if (!ts.isBlock(body)) return isInert(body) || cannotReject(types, skipOuterExpressions(body), depth + 1);
   let rejects = false;
   forEachOwnNode(body, (n) => {
     if (rejects) return false;
     let risky = false;
-    if (ts.isAwaitExpression(n)) risky = !isQuietAwait(checker, n.expression, depth);
+    if (ts.isAwaitExpression(n)) risky = !isQuietAwait(types, n.expression, depth);
     else if ((ts.isForOfStatement(n) && n.awaitModifier !== undefined) || ts.isThrowStatement(n)) risky = true;
     else if (ts.isReturnStatement(n) && n.expression !== undefined) {
       // A returned promise is not caught by an enclosing try: only its own await would be.
       const value = skipOuterExpressions(n.expression);
-      if (!isInert(value) && !ts.isAwaitExpression(value) && !cannotReject(checker, value, depth + 1)) {
+      if (!isInert(value) && !ts.isAwaitExpression(value) && !cannotReject(types, value, depth + 1)) {
         rejects = true;
         return undefined;
       }
@@ -313,9 +314,9 @@ function asyncBodyCannotReject(checker: ts.TypeChecker, body: ts.ConciseBody, de
 }
 
 /** `await x` that cannot throw: of a plain value, or of a call that cannot reject. */
-function isQuietAwait(checker: ts.TypeChecker, operand: ts.Expression, depth: number): boolean {
+function isQuietAwait(types: Types, operand: ts.Expression, depth: number): boolean {
   const e = skipOuterExpressions(operand);
-  return isInert(e) && !ts.isIdentifier(e) ? true : cannotReject(checker, e, depth + 1);
+  return isInert(e) && !ts.isIdentifier(e) ? true : cannotReject(types, e, depth + 1);
 }
 
 /**
@@ -352,7 +353,7 @@ function isConfiguredFireAndForget(context: TsRuleContext, e: ts.Expression): bo
   if (!names || names.length === 0 || !ts.isCallExpression(e)) return false;
   const callee = skipOuterExpressions(e.expression);
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-  const declarations = context.checker.getSymbolAtLocation(nameNode)?.declarations ?? [];
+  const declarations = context.types.getSymbolAtLocation(nameNode)?.declarations ?? [];
   return declarations.some((d) => {
     const qualified = qualifiedName(d);
     return qualified !== undefined && names.some((n) => qualified === n || qualified.startsWith(n + '.'));
@@ -423,11 +424,11 @@ const ELEMENT_METHODS: ReadonlySet<string> = new Set([
  * Command`): any name matches, so the call says nothing certain. Typical where a base class's
  * declarations are missing (dependencies not installed) and a command map fills the gap.
  */
-function viaIndexSignature(checker: ts.TypeChecker, e: ts.Expression): boolean {
+function viaIndexSignature(types: Types, e: ts.Expression): boolean {
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuterExpressions(e.expression);
   if (!ts.isPropertyAccessExpression(callee)) return false;
-  const declarations = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
+  const declarations = types.getSymbolAtLocation(callee.name)?.declarations ?? [];
   return declarations.every((d) => ts.isIndexSignatureDeclaration(d));
 }
 
@@ -454,28 +455,28 @@ const OBJECT_RETURNS_TARGET: ReadonlySet<string> = new Set(['defineProperty', 'd
  * `queue.splice(i, 1)` on an array of promises, `Object.defineProperties(promise, ...)`: the
  * result is a value made, and held, elsewhere.
  */
-function returnsExistingElements(checker: ts.TypeChecker, e: ts.Expression): boolean {
+function returnsExistingElements(types: Types, e: ts.Expression): boolean {
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuterExpressions(e.expression);
   if (ts.isPropertyAccessExpression(callee) && OBJECT_RETURNS_TARGET.has(callee.name.text) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object') {
-    const decl = checker.getSymbolAtLocation(callee.expression)?.valueDeclaration;
+    const decl = types.getSymbolAtLocation(callee.expression)?.valueDeclaration;
     if (decl?.getSourceFile().isDeclarationFile) return true;
   }
   if (!ts.isPropertyAccessExpression(callee) || !ELEMENT_METHODS.has(callee.name.text)) return false;
-  const receiver = checker.getNonNullableType(checker.getTypeAtLocation(callee.expression));
-  return checker.isArrayType(receiver) || checker.isTupleType(receiver);
+  const receiver = types.getNonNullableType(types.getTypeAtLocation(callee.expression));
+  return types.isArrayType(receiver) || types.isTupleType(receiver);
 }
 
 /** VS Code's UI calls whose thenables are dropped by convention: they settle when the user answers. */
 const VSCODE_UI = /^(show\w*Message|showQuickPick|showInputBox)$/;
 
 /** `window.showInformationMessage(...)` and friends, by declaration in the `vscode` module (not by spelling). */
-function isVscodeUiThenable(checker: ts.TypeChecker, e: ts.Expression): boolean {
+function isVscodeUiThenable(types: Types, e: ts.Expression): boolean {
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuterExpressions(e.expression);
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode || !VSCODE_UI.test(nameNode.text)) return false;
-  const declaration = checker.getResolvedSignature(e)?.declaration;
+  const declaration = types.getResolvedSignature(e)?.declaration;
   if (!declaration || !ts.isFunctionDeclaration(declaration) || !declaration.name || !VSCODE_UI.test(declaration.name.text)) return false;
   const modules: string[] = [];
   for (let n: ts.Node | undefined = declaration.parent; n; n = n.parent) if (ts.isModuleDeclaration(n)) modules.push(n.name.text);
@@ -535,7 +536,7 @@ function waitsForAnEvent(context: TsRuleContext, e: ts.Expression, depth = 0): b
     }
     if (ts.isIdentifier(n)) {
       // `const stopped = p.once('stopped'); ...; await stopped`
-      const decl = context.checker.getSymbolAtLocation(n)?.valueDeclaration;
+      const decl = context.types.getSymbolAtLocation(n)?.valueDeclaration;
       if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(skipOuterExpressions(decl.initializer))) {
         found = isEventWaitCall(skipOuterExpressions(decl.initializer) as ts.CallExpression);
       }
@@ -553,7 +554,7 @@ function waitsForAnEvent(context: TsRuleContext, e: ts.Expression, depth = 0): b
 
 /** `await dumpStackAndContinue(p)` where that workspace function itself awaits an event wait. */
 function helperWaitsForAnEvent(context: TsRuleContext, call: ts.CallExpression): boolean {
-  const fn = context.checker.getResolvedSignature(call)?.declaration;
+  const fn = context.types.getResolvedSignature(call)?.declaration;
   if (!fn || !isFunctionLike(fn) || !fn.body || fn.getSourceFile().isDeclarationFile) return false;
   let found = false;
   forEachOwnNode(fn.body, (n) => {
@@ -608,7 +609,7 @@ function checkCondition(context: TsRuleContext, expr: ts.Expression, seen: Set<t
     // (`if (this.connecting) return this.connecting`), often with a type that omits `undefined`.
     if (!(ts.isCallExpression(e) || ts.isNewExpression(e)) || seen.has(e)) continue;
     seen.add(e);
-    if (!isAlwaysThenable(context.checker, e)) continue;
+    if (!isAlwaysThenable(context.types, e)) continue;
     const sf = context.sourceFile;
     context.report(
       firstLine(sf, enclosingStatement(e)),
@@ -624,7 +625,7 @@ function checkPrinted(context: TsRuleContext, expr: ts.Expression, how: string, 
   // Calls only: template literals are everywhere, and a name holding a promise is rarely printed.
   if (!(ts.isCallExpression(e) || ts.isNewExpression(e)) || seen.has(e)) return;
   seen.add(e);
-  if (!isAlwaysThenable(context.checker, e)) return;
+  if (!isAlwaysThenable(context.types, e)) return;
   const sf = context.sourceFile;
   context.report(
     firstLine(sf, enclosingStatement(e)),
@@ -650,8 +651,8 @@ function isGlobalString(context: TsRuleContext, callee: ts.Expression): boolean 
   const e = skipOuterExpressions(callee);
   if (!ts.isIdentifier(e) || e.text !== 'String') return false;
   // `declare var String` (interfaces named String may be merged in from elsewhere, e.g. @types/node).
-  const decl = context.checker.getSymbolAtLocation(e)?.valueDeclaration;
-  return decl !== undefined && context.program.isSourceFileDefaultLibrary(decl.getSourceFile());
+  const decl = context.types.getSymbolAtLocation(e)?.valueDeclaration;
+  return decl !== undefined && context.types.isSourceFileDefaultLibrary(decl.getSourceFile());
 }
 
 /** The statement that holds `node` (the anchor of a finding inside an expression). */
@@ -715,18 +716,18 @@ function isNeverRead(context: TsRuleContext, decl: ts.VariableDeclaration & { na
   const name = decl.name.text;
   const text = sf.text;
   const declStart = decl.name.getStart(sf);
-  let symbol: ts.Symbol | undefined;
+  let symbol: TSymbol | undefined;
   for (let at = text.indexOf(name, scope.pos); at >= 0 && at < scope.end; at = text.indexOf(name, at + name.length)) {
     if (at === declStart || isIdentifierChar(text.charCodeAt(at - 1)) || isIdentifierChar(text.charCodeAt(at + name.length))) continue;
     const id = identifierStartingAt(scope, at, sf);
     if (!id || id.text !== name) continue; // in a comment or a string
-    symbol ??= context.checker.getSymbolAtLocation(decl.name);
+    symbol ??= context.types.getSymbolAtLocation(decl.name);
     if (!symbol) return false;
     const p = id.parent;
-    let refers: ts.Symbol | undefined;
-    if (ts.isShorthandPropertyAssignment(p) && p.name === id) refers = context.checker.getShorthandAssignmentValueSymbol(p);
-    else if (ts.isExportSpecifier(p)) refers = context.checker.getExportSpecifierLocalTargetSymbol(p);
-    else refers = context.checker.getSymbolAtLocation(id);
+    let refers: TSymbol | undefined;
+    if (ts.isShorthandPropertyAssignment(p) && p.name === id) refers = context.types.getShorthandAssignmentValueSymbol(p);
+    else if (ts.isExportSpecifier(p)) refers = context.types.getExportSpecifierLocalTargetSymbol(p);
+    else refers = context.types.getSymbolAtLocation(id);
     if (refers === undefined) return false; // cannot tell: count it as a read
     if (refers !== symbol) continue; // another binding of the same name, a property name
     const plainWrite = ts.isBinaryExpression(p) && p.left === id && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
@@ -815,6 +816,6 @@ function needsParentheses(expr: ts.Expression): boolean {
 
 /** `Promise` at this point is the global one (not a local class of that name). */
 function globalPromise(context: TsRuleContext, at: ts.Node): boolean {
-  const symbol = context.checker.resolveName('Promise', at, ts.SymbolFlags.Value, false);
+  const symbol = context.types.resolveName('Promise', at, ts.SymbolFlags.Value, false);
   return symbol !== undefined && (symbol.declarations ?? []).every((d) => d.getSourceFile().isDeclarationFile);
 }

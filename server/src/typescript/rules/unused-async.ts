@@ -18,10 +18,10 @@
 //   type says a plain value would do (`() => void`, `unknown`, `T | Promise<T>`); without an
 //   expected type (`any`, plain JS) it is left alone.
 import ts from 'typescript';
-import { isTypeFlagSet, unionConstituents } from 'ts-api-utils';
 import type { TsRule } from '../rule';
 import { asyncKeyword, forEachOwnNode, hasModifier, identifiersNamed, skipOuterExpressions, type FunctionLike } from '../utils';
-import { needsToBeAwaited } from '../types';
+import { hasTypeFlag as isTypeFlagSet, needsToBeAwaited, unionParts as unionConstituents } from '../types';
+import type { TSymbol, TType, Types } from '../typebackend';
 import meta from '../../rules-meta/unused-async';
 
 function usesAsync(body: ts.Node): boolean {
@@ -48,13 +48,13 @@ function isStub(body: ts.Node): boolean {
  * of a synchronous throw), or returns a promise, a thenable or an untyped value (`async` keeps the
  * rejection of a synchronous failure before it, and the result a promise whatever it is).
  */
-function needsAsyncWrapper(checker: ts.TypeChecker, body: ts.ConciseBody): boolean {
-  if (!ts.isBlock(body)) return mayBePromise(checker, body);
+function needsAsyncWrapper(types: Types, body: ts.ConciseBody): boolean {
+  if (!ts.isBlock(body)) return mayBePromise(types, body);
   let needed = false;
   forEachOwnNode(body, (node) => {
     if (needed) return false;
     if (ts.isThrowStatement(node)) needed = true;
-    else if (ts.isReturnStatement(node) && node.expression && mayBePromise(checker, node.expression)) needed = true;
+    else if (ts.isReturnStatement(node) && node.expression && mayBePromise(types, node.expression)) needed = true;
     return !needed;
   });
   return needed;
@@ -65,8 +65,8 @@ function needsAsyncWrapper(checker: ts.TypeChecker, body: ts.ConciseBody): boole
  * `any`, plain JS): a delegation the checker cannot see through. An untyped value that is not a
  * call (`return rows.length`) is not taken for a promise.
  */
-function mayBePromise(checker: ts.TypeChecker, expr: ts.Expression): boolean {
-  const answer = needsToBeAwaited(checker, expr);
+function mayBePromise(types: Types, expr: ts.Expression): boolean {
+  const answer = needsToBeAwaited(types, expr);
   if (answer !== 'may') return answer === 'always';
   const e = skipOuterExpressions(expr);
   return ts.isCallExpression(e) || ts.isNewExpression(e) || ts.isTaggedTemplateExpression(e) || ts.isConditionalExpression(e) || ts.isBinaryExpression(e);
@@ -99,7 +99,7 @@ function valuePosition(fn: ts.Expression): ts.Expression {
 }
 
 /** Whether a return type accepts a plain (non-promise) value: `void`, `unknown`, `T | Promise<T>`. */
-function admitsPlainValue(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): boolean {
+function admitsPlainValue(types: Types, type: TType, at: ts.Node): boolean {
   if (isTypeFlagSet(type, ts.TypeFlags.Any)) return false;
   if (isTypeFlagSet(type, ts.TypeFlags.Void | ts.TypeFlags.Unknown)) return true;
   const parts = unionConstituents(type);
@@ -107,17 +107,17 @@ function admitsPlainValue(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): 
   return parts.some(
     (t) =>
       !isTypeFlagSet(t, ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Never | ts.TypeFlags.Any) &&
-      needsToBeAwaited(checker, at, t) === 'never',
+      needsToBeAwaited(types, at, t) === 'never',
   );
 }
 
 /** An unnamed function value: flagged only when its expected type says a plain return would do. */
-function expectedTypeAdmitsPlain(checker: ts.TypeChecker, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
-  const expected = checker.getContextualType(fn);
+function expectedTypeAdmitsPlain(types: Types, fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
+  const expected = types.getContextualType(fn);
   if (!expected || isTypeFlagSet(expected, ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
   const signatures = unionConstituents(expected).flatMap((t) => t.getCallSignatures());
   if (signatures.length === 0) return false;
-  return signatures.every((s) => admitsPlainValue(checker, s.getReturnType(), fn));
+  return signatures.every((s) => admitsPlainValue(types, s.getReturnType(), fn));
 }
 
 /** A direct call: the callee of a call whose promise is awaited or dropped (`await f()`, `f();`, `void f()`). */
@@ -154,13 +154,13 @@ const MAX_SAME_NAMED = 3000;
  * about plain identifiers that are not direct calls, and then until one call is found to reach
  * the declaration.
  */
-function onlyDirectCalls(checker: ts.TypeChecker, program: ts.Program, nameNode: ts.Identifier | ts.PrivateIdentifier, member: boolean): boolean {
+function onlyDirectCalls(types: Types, nameNode: ts.Identifier | ts.PrivateIdentifier, member: boolean): boolean {
   if (ts.isPrivateIdentifier(nameNode)) {
     // `#name` can only be used inside its class: scan the class.
-    const target = checker.getSymbolAtLocation(nameNode);
-    return target !== undefined && privateOnlyDirectCalls(checker, nameNode, target);
+    const target = types.getSymbolAtLocation(nameNode);
+    return target !== undefined && privateOnlyDirectCalls(types, nameNode, target);
   }
-  const same = identifiersNamed(program, nameNode.text);
+  const same = identifiersNamed(types, nameNode.text);
   if (same.length > MAX_SAME_NAMED) return false;
   const calls: ts.Identifier[] = [];
   const others: ts.Identifier[] = [];
@@ -178,33 +178,33 @@ function onlyDirectCalls(checker: ts.TypeChecker, program: ts.Program, nameNode:
   }
   // No direct call spelled so: the answer is no, without asking the checker about anything.
   if (calls.length === 0) return false;
-  const target = checker.getSymbolAtLocation(nameNode);
+  const target = types.getSymbolAtLocation(nameNode);
   if (!target) return false;
   const reaches = (id: ts.Identifier): boolean => {
     const p = id.parent;
-    let symbol = ts.isShorthandPropertyAssignment(p) ? checker.getShorthandAssignmentValueSymbol(p) : checker.getSymbolAtLocation(id);
+    let symbol = ts.isShorthandPropertyAssignment(p) ? types.getShorthandAssignmentValueSymbol(p) : types.getSymbolAtLocation(id);
     if (symbol && symbol.flags & ts.SymbolFlags.Alias) {
       try {
-        symbol = checker.getAliasedSymbol(symbol);
+        symbol = types.getAliasedSymbol(symbol);
       } catch {
         return true;
       }
     }
     // A member read through a derived or instantiated type is a transient copy of the declared one.
-    return symbol !== undefined && (symbol === target || checker.getRootSymbols(symbol).includes(target));
+    return symbol !== undefined && types.isSymbolOrCopyOf(symbol, target);
   };
   if (others.some(reaches)) return false;
   return calls.some(reaches);
 }
 
-function privateOnlyDirectCalls(checker: ts.TypeChecker, nameNode: ts.PrivateIdentifier, target: ts.Symbol): boolean {
+function privateOnlyDirectCalls(types: Types, nameNode: ts.PrivateIdentifier, target: TSymbol): boolean {
   const cls = nameNode.parent.parent;
   let calls = 0;
   let other = false;
   const stack: ts.Node[] = [cls];
   while (stack.length > 0 && !other) {
     const node = stack.pop()!;
-    if (ts.isPrivateIdentifier(node) && node !== nameNode && node.text === nameNode.text && checker.getSymbolAtLocation(node) === target) {
+    if (ts.isPrivateIdentifier(node) && node !== nameNode && node.text === nameNode.text && types.getSymbolAtLocation(node) === target) {
       const p = node.parent;
       if (ts.isPropertyAccessExpression(p) && isDirectCall(p)) calls++;
       else other = true;
@@ -217,21 +217,21 @@ function privateOnlyDirectCalls(checker: ts.TypeChecker, nameNode: ts.PrivateIde
 }
 
 /** Whether a class member may override or implement one of a base class or interface. */
-function mayOverride(checker: ts.TypeChecker, member: ts.ClassElement, name: string): boolean {
+function mayOverride(types: Types, member: ts.ClassElement, name: string): boolean {
   if (hasModifier(member, ts.SyntaxKind.OverrideKeyword)) return true;
   const cls = member.parent;
   if (!ts.isClassLike(cls) || !cls.heritageClauses) return false;
   for (const clause of cls.heritageClauses) {
     for (const t of clause.types) {
-      const type = checker.getTypeAtLocation(t);
+      const type = types.getTypeAtLocation(t);
       if (isTypeFlagSet(type, ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
       if (hasModifier(member, ts.SyntaxKind.StaticKeyword)) {
         // The static side of the base: the type of the `extends` expression itself.
-        const ctor = checker.getTypeAtLocation(t.expression);
+        const ctor = types.getTypeAtLocation(t.expression);
         if (isTypeFlagSet(ctor, ts.TypeFlags.Any) || ctor.getProperty(name)) return true;
         continue;
       }
-      if (checker.getPropertyOfType(type, name)) return true;
+      if (types.getPropertyOfType(type, name)) return true;
       // A base the checker cannot resolve (an error type) has no properties: stay quiet.
       if (type.getProperties().length === 0 && !(type.flags & ts.TypeFlags.Object)) return true;
     }
@@ -247,14 +247,13 @@ export const unusedAsync: TsRule = {
   id: meta.id,
   create(context) {
     const decide = (fn: FunctionLike): boolean => {
-      const checker = context.checker;
-      const program = context.program;
-      if (ts.isFunctionDeclaration(fn)) return fn.name !== undefined && onlyDirectCalls(checker, program, fn.name, false);
+      const types = context.types;
+      if (ts.isFunctionDeclaration(fn)) return fn.name !== undefined && onlyDirectCalls(types, fn.name, false);
       if (ts.isMethodDeclaration(fn)) {
         if (ts.getDecorators(fn)?.length) return false;
         const name = memberName(fn.name);
         if (!name) return false; // computed: `[Symbol.asyncIterator]`, `[Symbol.asyncDispose]`, `['x']`
-        if (ts.isClassLike(fn.parent)) return !mayOverride(checker, fn, name.text) && onlyDirectCalls(checker, program, name, true);
+        if (ts.isClassLike(fn.parent)) return !mayOverride(types, fn, name.text) && onlyDirectCalls(types, name, true);
         if (ts.isObjectLiteralExpression(fn.parent)) return objectMember(fn.parent, name);
         return false;
       }
@@ -262,28 +261,28 @@ export const unusedAsync: TsRule = {
       const at = valuePosition(fn);
       const parent = at.parent;
       if (ts.isVariableDeclaration(parent) && parent.initializer === at && ts.isIdentifier(parent.name)) {
-        return onlyDirectCalls(checker, program, parent.name, false);
+        return onlyDirectCalls(types, parent.name, false);
       }
       if (ts.isPropertyDeclaration(parent) && parent.initializer === at && ts.isClassLike(parent.parent)) {
         if (ts.getDecorators(parent)?.length) return false;
         const name = memberName(parent.name);
         if (!name) return false;
-        if (parent.type) return expectedTypeAdmitsPlain(checker, fn);
-        return !mayOverride(checker, parent, name.text) && onlyDirectCalls(checker, program, name, true);
+        if (parent.type) return expectedTypeAdmitsPlain(types, fn);
+        return !mayOverride(types, parent, name.text) && onlyDirectCalls(types, name, true);
       }
       if (ts.isPropertyAssignment(parent) && parent.initializer === at && ts.isObjectLiteralExpression(parent.parent)) {
         const name = memberName(parent.name);
-        const expected = checker.getContextualType(parent.parent);
-        if (expected && !isTypeFlagSet(expected, ts.TypeFlags.Any)) return expectedTypeAdmitsPlain(checker, fn);
+        const expected = types.getContextualType(parent.parent);
+        if (expected && !isTypeFlagSet(expected, ts.TypeFlags.Any)) return expectedTypeAdmitsPlain(types, fn);
         return name !== undefined && objectMember(parent.parent, name);
       }
-      return expectedTypeAdmitsPlain(checker, fn);
+      return expectedTypeAdmitsPlain(types, fn);
     };
     /** An object literal member: one with an expected type implements it; else its references decide. */
     const objectMember = (obj: ts.ObjectLiteralExpression, name: ts.Identifier | ts.PrivateIdentifier): boolean => {
-      const expected = context.checker.getContextualType(obj);
+      const expected = context.types.getContextualType(obj);
       if (expected) return false;
-      return onlyDirectCalls(context.checker, context.program, name, true);
+      return onlyDirectCalls(context.types, name, true);
     };
     const check = (node: ts.Node) => {
       const fn = node as FunctionLike;
@@ -291,7 +290,7 @@ export const unusedAsync: TsRule = {
       if (!keyword || !fn.body) return;
       if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.asteriskToken) return;
       if (isStub(fn.body) || usesAsync(fn.body)) return;
-      if (needsAsyncWrapper(context.checker, fn.body)) return;
+      if (needsAsyncWrapper(context.types, fn.body)) return;
       if (!decide(fn)) return;
       context.report(keyword, `${describe(fn)} has no 'await'; 'async' only wraps its result in a promise.`);
     };
