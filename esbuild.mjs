@@ -23,8 +23,14 @@ const only = argValue('--only');
  */
 function checkTypeScriptPatched() {
   const source = fs.readFileSync(require.resolve('typescript/lib/typescript.js'), 'utf8');
-  if (source.includes('while (pos < end && isIdentifierPart(char = codePointUnchecked(pos), languageVersion) || char === 45 /* minus */)')) {
-    throw new Error('node_modules/typescript is not patched (run `npx patch-package`, or npm install without --ignore-scripts)');
+  if (
+    source.includes(
+      'while (pos < end && isIdentifierPart(char = codePointUnchecked(pos), languageVersion) || char === 45 /* minus */)',
+    )
+  ) {
+    throw new Error(
+      'node_modules/typescript is not patched (run `npx patch-package`, or npm install without --ignore-scripts)',
+    );
   }
 }
 
@@ -63,7 +69,10 @@ const common = {
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   // The repository a bundle is built from: where a bundle built outside it (tests, the benchmark)
   // finds async-lint's own typescript7 package (server/src/typescript/ts7-available.ts).
-  define: { 'import.meta.url': '__importMetaUrl', __ASYNC_LINT_BUILD_ROOT__: JSON.stringify(path.dirname(new URL(import.meta.url).pathname)) },
+  define: {
+    'import.meta.url': '__importMetaUrl',
+    __ASYNC_LINT_BUILD_ROOT__: JSON.stringify(path.dirname(new URL(import.meta.url).pathname)),
+  },
 };
 
 /**
@@ -80,17 +89,46 @@ const typescriptApart = {
 };
 
 const entries = [
-  { names: ['cli'], entryPoints: ['server/src/cli.ts'], outfile: path.join(dist, 'cli.js'), plugins: [typescriptApart] },
+  {
+    names: ['cli'],
+    entryPoints: ['server/src/cli.ts'],
+    outfile: path.join(dist, 'cli.js'),
+    plugins: [typescriptApart],
+  },
   { names: ['cli', 'server'], entryPoints: [require.resolve('typescript')], outfile: path.join(dist, 'typescript.js') },
   // The CLI's Python parse pool (python/parse-pool.ts) starts its worker threads from this file.
-  { names: ['cli'], entryPoints: ['server/src/python/parse-worker.ts'], outfile: path.join(dist, 'python-parse-worker.js') },
-  { names: ['server'], entryPoints: ['server/src/server.ts'], outfile: path.join(dist, 'server.js'), plugins: [typescriptApart] },
-  { names: ['client'], entryPoints: ['client/src/extension.ts'], outfile: path.join(dist, 'client.js'), external: ['vscode'] },
+  {
+    names: ['cli'],
+    entryPoints: ['server/src/python/parse-worker.ts'],
+    outfile: path.join(dist, 'python-parse-worker.js'),
+  },
+  {
+    names: ['server'],
+    entryPoints: ['server/src/server.ts'],
+    outfile: path.join(dist, 'server.js'),
+    plugins: [typescriptApart],
+  },
+  {
+    names: ['client'],
+    entryPoints: ['client/src/extension.ts'],
+    outfile: path.join(dist, 'client.js'),
+    external: ['vscode'],
+  },
 ].filter((e) => fs.existsSync(e.entryPoints[0]) && (!only || e.names.includes(only)));
 
 checkTypeScriptPatched();
 copyRuntimeAssets();
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, entryPoints: e.entryPoints, outfile: e.outfile, external: [...common.external, ...(e.external ?? [])], plugins: e.plugins ?? [] })));
+const contexts = await Promise.all(
+  entries.map((e) =>
+    esbuild.context({
+      ...common,
+      entryPoints: e.entryPoints,
+      outfile: e.outfile,
+      external: [...common.external, ...(e.external ?? [])],
+      plugins: e.plugins ?? [],
+    }),
+  ),
+);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

@@ -72,7 +72,9 @@ metric note notification offer order organization parcel article partner payment
 plan policy post price product profile project quote rate receipt entry refund region release report
 reservation review role route schedule search segment session setting shipment shop signal sku snapshot
 source stock subscription supplier survey tag task team template tenant ticket token topic transfer trip
-upload user vendor video voucher wallet warehouse webhook widget workflow`.split(/\s+/).filter(Boolean);
+upload user vendor video voucher wallet warehouse webhook widget workflow`
+  .split(/\s+/)
+  .filter(Boolean);
 
 const FIELD_POOL = [
   ['name', 'string', "'untitled'", 'str', "'untitled'"],
@@ -97,7 +99,8 @@ const snake = (s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** The domain list and who depends on whom: a domain imports services of up to three earlier ones. */
 function planDomains(rng, count) {
   const names = NOUNS.slice(0, Math.min(count, NOUNS.length));
-  while (names.length < count) names.push(`${NOUNS[names.length % NOUNS.length]}${Math.floor(names.length / NOUNS.length) + 1}`);
+  while (names.length < count)
+    names.push(`${NOUNS[names.length % NOUNS.length]}${Math.floor(names.length / NOUNS.length) + 1}`);
   return names.map((name, i) => {
     const deps = i === 0 ? [] : rng.sample(names.slice(Math.max(0, i - 25), i), rng.int(1, Math.min(3, i)));
     const fields = rng.sample(FIELD_POOL, rng.int(4, 7));
@@ -497,9 +500,11 @@ export class ${d.Name}Repository {
 
   async exportAll(file: string): Promise<number> {
     const page = await this.list({ limit: 10_000 });
-${blockingExport
+${
+  blockingExport
     ? `    fs.writeFileSync(file, JSON.stringify(page.items)); // expect: blocking-call`
-    : `    await fs.promises.writeFile(file, JSON.stringify(page.items));`}
+    : `    await fs.promises.writeFile(file, JSON.stringify(page.items));`
+}
     return page.items.length;
   }
 }
@@ -545,7 +550,13 @@ ${ctorDeps}
 
   validate(input: ${d.Name}Input): string[] {
     const problems: string[] = [];
-${d.fields.filter(([, t]) => t === 'string').slice(0, 2).map(([n]) => `    if (input.${n} !== undefined && input.${n}.length > 200) problems.push('${n} is too long');`).join('\n') || "    if (Object.keys(input).length === 0) problems.push('empty input');"}
+${
+  d.fields
+    .filter(([, t]) => t === 'string')
+    .slice(0, 2)
+    .map(([n]) => `    if (input.${n} !== undefined && input.${n}.length > 200) problems.push('${n} is too long');`)
+    .join('\n') || "    if (Object.keys(input).length === 0) problems.push('empty input');"
+}
     return problems;
   }
 
@@ -567,12 +578,16 @@ ${thenNoCatch ? `    this.events.publish('${d.name}.updated', row).then(() => th
     const existed = await this.repo.remove(id);
     if (existed) await this.events.publish('${d.name}.removed', { id });
   }
-${first ? `
+${
+  first
+    ? `
   async overview(id: Id, ${first}Id: Id): Promise<{ ${d.name}: ${d.Name}; related: unknown }> {
-${sequential
+${
+  sequential
     ? `    const ${d.name} = await this.repo.get(id); // expect: sequential-await
     const related = await this.${first}s.get(${first}Id);`
-    : `    const [${d.name}, related] = await Promise.all([this.repo.get(id), this.${first}s.get(${first}Id)]);`}
+    : `    const [${d.name}, related] = await Promise.all([this.repo.get(id), this.${first}s.get(${first}Id)]);`
+}
     return { ${d.name}, related };
   }
 
@@ -581,7 +596,9 @@ ${sequential
     const other = await this.${first}s.get(String(row.${f0}));
     return { row, other };
   }
-` : ''}
+`
+    : ''
+}
   async touchAll(ids: Id[]): Promise<number> {
     const rows = await Promise.all(ids.map((id) => this.repo.get(id)));
     await Promise.all(rows.map((r) => this.repo.update(r.id, {})));
@@ -625,20 +642,24 @@ export function ${d.name}Routes(service: ${d.Name}Service) {
 
     async render(req: Request): Promise<Response> {
       const file = path.join(config.templatesDir, '${d.name}.html');
-${blocking
+${
+  blocking
     ? `      const template = fs.readFileSync(file, 'utf8'); // expect: blocking-call
       const row = await service.get(req.params.id);`
-    : `      const [template, row] = await Promise.all([fs.promises.readFile(file, 'utf8'), service.get(req.params.id)]);`}
+    : `      const [template, row] = await Promise.all([fs.promises.readFile(file, 'utf8'), service.get(req.params.id)]);`
+}
       return ok(template.replace('{{id}}', row.id));
     },
 
-${asyncSync
+${
+  asyncSync
     ? `    async health(): Promise<Response> { // expect: unused-async
       return ok({ ${d.name}: 'up' });
     },`
     : `    health(): Response {
       return ok({ ${d.name}: 'up' });
-    },`}
+    },`
+}
   };
 }
 
@@ -674,13 +695,15 @@ export async function reindex${d.Name}s(repo: ${d.Name}Repository, log: Logger):
 }
 
 export async function refresh${d.Name}s(repo: ${d.Name}Repository, ids: string[]): Promise<${d.Name}[]> {
-${loopMistake
+${
+  loopMistake
     ? `  const out: ${d.Name}[] = [];
   for (const id of ids) {
     out.push(await repo.get(id)); // expect: await-in-loop
   }
   return out;`
-    : `  return await Promise.all(ids.map((id) => repo.get(id)));`}
+    : `  return await Promise.all(ids.map((id) => repo.get(id)));`
+}
 }
 
 export async function migrate${d.Name}s(repo: ${d.Name}Repository, ids: string[]): Promise<void> {
@@ -691,12 +714,14 @@ export async function migrate${d.Name}s(repo: ${d.Name}Repository, ids: string[]
 }
 
 export async function warm${d.Name}Cache(repo: ${d.Name}Repository, ids: string[], log: Logger): Promise<void> {
-${forEachAsync
+${
+  forEachAsync
     ? `  ids.forEach(async (id) => { // expect: async-callback
     await repo.findById(id);
   });
   await repo.list({ limit: 1 });`
-    : `  await Promise.all(ids.map((id) => repo.findById(id)));`}
+    : `  await Promise.all(ids.map((id) => repo.findById(id)));`
+}
   log.log('debug', 'warmed', { count: ids.length });
 }
 
@@ -759,9 +784,11 @@ export function register${d.Name}Events(bus: EventBus, cache: ${d.Name}Cache, lo
     await cache.invalidate(id);
   });
   const timer = setInterval(() => {
-${dropInTimer
+${
+  dropInTimer
     ? `    cache.invalidate('stale'); // expect: unawaited`
-    : `    cache.invalidate('stale').catch((e) => log.log('warn', 'invalidate failed', { error: String(e) }));`}
+    : `    cache.invalidate('stale').catch((e) => log.log('warn', 'invalidate failed', { error: String(e) }));`
+}
   }, 60_000);
   return () => {
     clearInterval(timer);
@@ -780,11 +807,15 @@ import type { ${d.Name}Repository } from './repository';
 
 export function check${d.Name}(input: ${d.Name}Input): string[] {
   const problems: string[] = [];
-${f.map(([n, t]) => t === 'number'
-    ? `  if (input.${n} !== undefined && (input.${n} < 0 || !Number.isFinite(input.${n}))) problems.push('${n} must be a positive number');`
-    : t === 'string'
-      ? `  if (input.${n} !== undefined && input.${n}.trim() === '') problems.push('${n} must not be blank');`
-      : `  if (input.${n} === null) problems.push('${n} must be set');`).join('\n')}
+${f
+  .map(([n, t]) =>
+    t === 'number'
+      ? `  if (input.${n} !== undefined && (input.${n} < 0 || !Number.isFinite(input.${n}))) problems.push('${n} must be a positive number');`
+      : t === 'string'
+        ? `  if (input.${n} !== undefined && input.${n}.trim() === '') problems.push('${n} must not be blank');`
+        : `  if (input.${n} === null) problems.push('${n} must be set');`,
+  )
+  .join('\n')}
   return problems;
 }
 
@@ -795,7 +826,10 @@ export async function checkUnique${d.Name}(repo: ${d.Name}Repository, id: string
 
 export function normalize${d.Name}(input: ${d.Name}Input): ${d.Name}Input {
   const out: ${d.Name}Input = { ...input };
-${f.filter(([, t]) => t === 'string').map(([n]) => `  if (out.${n} !== undefined) out.${n} = out.${n}.trim();`).join('\n')}
+${f
+  .filter(([, t]) => t === 'string')
+  .map(([n]) => `  if (out.${n} !== undefined) out.${n} = out.${n}.trim();`)
+  .join('\n')}
   return out;
 }
 `;
@@ -872,7 +906,9 @@ function tsLargeFile(domains, rng, targetLines) {
       `  ${EDIT_MARK}`,
       `  const page = await ctx.${a.name}s.list({ limit: 100 });`,
       '  const body = JSON.stringify(page.items, null, 2);',
-      i % 3 === 0 ? '  fs.writeFileSync(file, body); // expect: blocking-call' : '  await fs.promises.writeFile(file, body);',
+      i % 3 === 0
+        ? '  fs.writeFileSync(file, body); // expect: blocking-call'
+        : '  await fs.promises.writeFile(file, body);',
       `  await ctx.events.publish('export.${i}', { count: page.items.length });`,
       '}',
     ],
@@ -921,7 +957,9 @@ function tsLargeFile(domains, rng, targetLines) {
       '  for (const row of rows) {',
       `    ctx.log.log('info', 'notify', { id: row.id });`,
       '  }',
-      i % 4 === 0 ? `  ctx.events.publish('notified.${i}', { count: rows.length }); // expect: unawaited` : `  await ctx.events.publish('notified.${i}', { count: rows.length });`,
+      i % 4 === 0
+        ? `  ctx.events.publish('notified.${i}', { count: rows.length }); // expect: unawaited`
+        : `  await ctx.events.publish('notified.${i}', { count: rows.length });`,
       '}',
     ],
     (i, a) => [
@@ -977,23 +1015,30 @@ main().catch((e) => {
   return files;
 }
 
-export function generateTsProject(dir, { seed = DEFAULT_SEED, domains: count = DEFAULT_DOMAINS, largeLines = 3000 } = {}) {
+export function generateTsProject(
+  dir,
+  { seed = DEFAULT_SEED, domains: count = DEFAULT_DOMAINS, largeLines = 3000 } = {},
+) {
   const rng = new Rng(seed);
   const domains = planDomains(rng, count);
   const files = {};
-  files['tsconfig.json'] = `${JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'ESNext',
-      moduleResolution: 'Bundler',
-      lib: ['ES2023', 'DOM'],
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: ['node'],
+  files['tsconfig.json'] = `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        lib: ['ES2023', 'DOM'],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+      },
+      include: ['src'],
     },
-    include: ['src'],
-  }, null, 2)}\n`;
+    null,
+    2,
+  )}\n`;
   files['package.json'] = `${JSON.stringify({ name: 'bench-ts-corpus', private: true, type: 'module' }, null, 2)}\n`;
   for (const [name, make] of Object.entries(TS_CORE)) files[`src/${name}`] = make();
   for (const d of domains) {
@@ -1003,7 +1048,10 @@ export function generateTsProject(dir, { seed = DEFAULT_SEED, domains: count = D
   files['src/app/orchestrator.ts'] = tsLargeFile(domains, rng, largeLines);
   writeTree(dir, files);
   linkNodeTypes(dir);
-  return { files: Object.keys(files).filter((f) => f.endsWith('.ts')).length, largeFile: path.join(dir, 'src/app/orchestrator.ts') };
+  return {
+    files: Object.keys(files).filter((f) => f.endsWith('.ts')).length,
+    largeFile: path.join(dir, 'src/app/orchestrator.ts'),
+  };
 }
 
 // ---- Python package ----------------------------------------------------------------------
@@ -1278,11 +1326,13 @@ class ${d.Name}Repository:
 
     async def export(self, path: str) -> int:
         items = await self.list(limit=10_000)
-${blocking
+${
+  blocking
     ? `        with open(path, "w") as fh:  # expect: blocking-call
             json.dump([i.__dict__ for i in items], fh, default=str)`
     : `        text = json.dumps([i.__dict__ for i in items], default=str)
-        await asyncio.to_thread(_write, path, text)`}
+        await asyncio.to_thread(_write, path, text)`
+}
         return len(items)
 
 
@@ -1323,9 +1373,7 @@ ${d.deps.map((x) => `        self.${x}s = ${x}s`).join('\n')}
     async def create(self, **fields) -> ${d.Name}:
         item = ${d.Name}(id=str(uuid.uuid4()), **fields)
         await self.repo.save(item)
-${unawaited
-    ? `        self._announce(item)  # expect: unawaited`
-    : `        await self._announce(item)`}
+${unawaited ? `        self._announce(item)  # expect: unawaited` : `        await self._announce(item)`}
         return item
 
     async def _announce(self, item: ${d.Name}) -> None:
@@ -1335,19 +1383,25 @@ ${unawaited
     async def remove(self, ident: str) -> None:
         if await self.repo.remove(ident):
             await self.events.publish("${d.name}.removed", {"id": ident})
-${first ? `
+${
+  first
+    ? `
     async def overview(self, ident: str, other: str) -> dict:
-${sequential
+${
+  sequential
     ? `        mine = await self.repo.get(ident)  # expect: sequential-await
         theirs = await self.${first}s.get(other)`
-    : `        mine, theirs = await asyncio.gather(self.repo.get(ident), self.${first}s.get(other))`}
+    : `        mine, theirs = await asyncio.gather(self.repo.get(ident), self.${first}s.get(other))`
+}
         return {"${d.name}": mine, "related": theirs}
 
     async def linked(self, ident: str) -> dict:
         mine = await self.repo.get(ident)
         theirs = await self.${first}s.get(mine.id)
         return {"${d.name}": mine, "related": theirs}
-` : ''}
+`
+    : ''
+}
     async def touch_all(self, idents: list[str]) -> int:
         items = await asyncio.gather(*(self.repo.get(i) for i in idents))
         log.info("touched %d", len(items))
@@ -1381,28 +1435,36 @@ async def get_${snake(d.name)}(service: ${d.Name}Service, ident: str) -> dict:
 
 
 async def refresh_remote(service: ${d.Name}Service, ident: str) -> dict:${blocking ? '  # expect: unused-async' : ''}
-${blocking
+${
+  blocking
     ? `    time.sleep(0.1)  # expect: blocking-call
     resp = requests.get(f"{settings.api_base}/${d.name}s/{ident}")  # expect: blocking-call
     return resp.json()`
     : `    await asyncio.sleep(0.1)
     resp = await asyncio.to_thread(requests.get, f"{settings.api_base}/${d.name}s/{ident}")
-    return resp.json()`}
+    return resp.json()`
+}
 
 
-${unused
+${
+  unused
     ? `async def health() -> dict:  # expect: unused-async
     return {"${d.name}": "up"}`
     : `def health() -> dict:
-    return {"${d.name}": "up"}`}
+    return {"${d.name}": "up"}`
+}
 
 
 def fetch_sync(ident: str) -> dict:
     return requests.get(f"{settings.api_base}/${d.name}s/{ident}").json()
-${nested ? `
+${
+  nested
+    ? `
 
 async def legacy_entry(service: ${d.Name}Service, ident: str) -> dict:  # expect: unused-async
-    return asyncio.run(get_${snake(d.name)}(service, ident))  # expect: nested-event-loop` : ''}
+    return asyncio.run(get_${snake(d.name)}(service, ident))  # expect: nested-event-loop`
+    : ''
+}
 `;
 }
 
@@ -1431,12 +1493,14 @@ async def reindex(repo: ${d.Name}Repository) -> int:
 
 
 async def refresh(repo: ${d.Name}Repository, idents: list[str]) -> list:
-${loopMistake
+${
+  loopMistake
     ? `    out = []
     for ident in idents:
         out.append(await repo.get(ident))  # expect: await-in-loop
     return out`
-    : `    return await asyncio.gather(*(repo.get(i) for i in idents))`}
+    : `    return await asyncio.gather(*(repo.get(i) for i in idents))`
+}
 
 
 async def migrate(repo: ${d.Name}Repository, idents: list[str]) -> None:
@@ -1446,11 +1510,13 @@ async def migrate(repo: ${d.Name}Repository, idents: list[str]) -> None:
 
 
 def schedule_refresh(repo: ${d.Name}Repository, idents: list[str]) -> None:
-${dangling
+${
+  dangling
     ? `    asyncio.create_task(refresh(repo, idents))  # expect: dangling-task`
     : `    task = asyncio.create_task(refresh(repo, idents))
     _background.add(task)
-    task.add_done_callback(_background.discard)`}
+    task.add_done_callback(_background.discard)`
+}
 
 
 async def first_missing(repo: ${d.Name}Repository, idents: list[str]) -> str | None:
@@ -1472,7 +1538,8 @@ from ..core.config import settings
 
 
 async def push_all(items: list[dict]) -> int:
-${perRequest
+${
+  perRequest
     ? `    sent = 0
     for item in items:
         async with aiohttp.ClientSession() as session:  # expect: client-per-request
@@ -1484,7 +1551,8 @@ ${perRequest
         for item in items:
             async with session.post(f"{settings.api_base}/${d.name}s", json=item) as resp:
                 sent += resp.status == 200
-    return sent`}
+    return sent`
+}
 
 
 async def fetch(session: aiohttp.ClientSession, ident: str) -> dict:
@@ -1509,9 +1577,11 @@ async def tick(repo: ${d.Name}Repository) -> None:
 
 
 def install(loop: asyncio.AbstractEventLoop, repo: ${d.Name}Repository) -> None:
-${callSoon
+${
+  callSoon
     ? `    loop.call_soon(tick, repo)  # expect: async-callback`
-    : `    loop.call_soon(lambda: loop.create_task(tick(repo)))`}
+    : `    loop.call_soon(lambda: loop.create_task(tick(repo)))`
+}
 
 
 async def run_forever(repo: ${d.Name}Repository, interval: float = 60.0) -> None:
@@ -1529,7 +1599,12 @@ from .models import ${d.Name}
 
 
 def normalize(item: ${d.Name}) -> ${d.Name}:
-${d.fields.filter(([, , , pt]) => pt === 'str').map(([n]) => `    item.${snake(n)} = item.${snake(n)}.strip()`).join('\n') || '    return item'}
+${
+  d.fields
+    .filter(([, , , pt]) => pt === 'str')
+    .map(([n]) => `    item.${snake(n)} = item.${snake(n)}.strip()`)
+    .join('\n') || '    return item'
+}
     return item
 
 
@@ -1630,11 +1705,16 @@ function writeTree(dir, files) {
 export function ensureCorpus(out, { seed = DEFAULT_SEED, domains = DEFAULT_DOMAINS, force = false } = {}) {
   const stampFile = path.join(out, 'corpus.json');
   const stamp = { version: CORPUS_VERSION, seed, domains };
-  const result = { tsDir: path.join(out, 'ts'), pyDir: path.join(out, 'py'), largeFile: path.join(out, 'ts', 'src/app/orchestrator.ts') };
+  const result = {
+    tsDir: path.join(out, 'ts'),
+    pyDir: path.join(out, 'py'),
+    largeFile: path.join(out, 'ts', 'src/app/orchestrator.ts'),
+  };
   if (!force && fs.existsSync(stampFile)) {
     try {
       const old = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
-      if (old.version === stamp.version && old.seed === seed && old.domains === domains) return { ...result, ...old, generated: false };
+      if (old.version === stamp.version && old.seed === seed && old.domains === domains)
+        return { ...result, ...old, generated: false };
     } catch {
       // regenerate below
     }
@@ -1654,6 +1734,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     return i >= 0 ? args[i + 1] : def;
   };
   const out = path.resolve(opt('--out', DEFAULT_CORPUS_DIR));
-  const info = ensureCorpus(out, { seed: Number(opt('--seed', DEFAULT_SEED)), domains: Number(opt('--domains', DEFAULT_DOMAINS)), force: true });
+  const info = ensureCorpus(out, {
+    seed: Number(opt('--seed', DEFAULT_SEED)),
+    domains: Number(opt('--domains', DEFAULT_DOMAINS)),
+    force: true,
+  });
   console.log(`corpus in ${out}: ${info.tsFiles} TypeScript files, ${info.pyFiles} Python modules`);
 }

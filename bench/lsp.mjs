@@ -14,7 +14,17 @@ import { percentile, median } from './lib/measure.mjs';
 const require = createRequire(import.meta.url);
 const proto = require('vscode-languageserver-protocol/node');
 
-const LANGUAGE_IDS = { '.ts': 'typescript', '.tsx': 'typescriptreact', '.js': 'javascript', '.jsx': 'javascriptreact', '.mjs': 'javascript', '.cjs': 'javascript', '.mts': 'typescript', '.cts': 'typescript', '.py': 'python' };
+const LANGUAGE_IDS = {
+  '.ts': 'typescript',
+  '.tsx': 'typescriptreact',
+  '.js': 'javascript',
+  '.jsx': 'javascriptreact',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.mts': 'typescript',
+  '.cts': 'typescript',
+  '.py': 'python',
+};
 
 /**
  * The edits to make: `count` insertions spread over the file. After a generated edit mark the
@@ -38,7 +48,10 @@ export function planEdits(text, count, file) {
   } else {
     for (let k = 0; k < count; k++) {
       const line = Math.floor((((k * 7919) % count) + 0.5) * (lines.length / count));
-      points.push({ line, text: (n) => (python ? `# async-lint bench edit ${n}\n` : `// async-lint bench edit ${n}\n`) });
+      points.push({
+        line,
+        text: (n) => (python ? `# async-lint bench edit ${n}\n` : `// async-lint bench edit ${n}\n`),
+      });
     }
   }
   return points;
@@ -61,23 +74,32 @@ export async function measureLsp(options) {
   const { file, workspace, edits = 20, warmup = 3, mode = 'pull', timeoutMs = 60_000 } = options;
   const serverJs = path.resolve(options.serverJs);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverJs, '--stdio', ...(options.serverArgs ?? [])], {
-    cwd: workspace,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env },
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), serverJs, '--stdio', ...(options.serverArgs ?? [])],
+    {
+      cwd: workspace,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    },
+  );
   const stderr = [];
   child.stderr.on('data', (b) => {
     stderr.push(b.toString());
     if (stderr.length > 200) stderr.shift();
   });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const conn = proto.createProtocolConnection(new proto.StreamMessageReader(child.stdout), new proto.StreamMessageWriter(child.stdin));
+  const conn = proto.createProtocolConnection(
+    new proto.StreamMessageReader(child.stdout),
+    new proto.StreamMessageWriter(child.stdin),
+  );
   const log = [];
   let pullRegistered = false;
 
   conn.onRequest('workspace/configuration', (params) =>
-    params.items.map((item) => (item.section === 'asyncLint' ? { enable: true, rules: {}, run: 'onType', exclude: [] } : null)),
+    params.items.map((item) =>
+      item.section === 'asyncLint' ? { enable: true, rules: {}, run: 'onType', exclude: [] } : null,
+    ),
   );
   conn.onRequest('client/registerCapability', (params) => {
     if (params.registrations.some((r) => r.method === 'textDocument/diagnostic')) pullRegistered = true;
@@ -85,7 +107,9 @@ export async function measureLsp(options) {
   });
   conn.onRequest('client/unregisterCapability', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onRequest('workspace/workspaceFolders', () => [{ uri: pathToFileURL(workspace).href, name: path.basename(workspace) }]);
+  conn.onRequest('workspace/workspaceFolders', () => [
+    { uri: pathToFileURL(workspace).href, name: path.basename(workspace) },
+  ]);
   conn.onRequest('workspace/diagnostic/refresh', () => null);
   conn.onRequest('window/showMessageRequest', () => null);
   conn.onNotification('window/logMessage', (p) => {
@@ -136,7 +160,11 @@ export async function measureLsp(options) {
         rootUri: pathToFileURL(workspace).href,
         workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: path.basename(workspace) }],
         capabilities: {
-          workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+          workspace: {
+            configuration: true,
+            workspaceFolders: true,
+            didChangeWatchedFiles: { dynamicRegistration: true },
+          },
           textDocument: {
             synchronization: { dynamicRegistration: false, didSave: true },
             publishDiagnostics: { versionSupport: true, relatedInformation: false },
@@ -152,15 +180,22 @@ export async function measureLsp(options) {
     void conn.sendNotification('initialized', {});
     const initializedMs = performance.now() - t0;
     const caps = init.capabilities ?? {};
-    const sync = typeof caps.textDocumentSync === 'number' ? caps.textDocumentSync : (caps.textDocumentSync?.change ?? 1);
+    const sync =
+      typeof caps.textDocumentSync === 'number' ? caps.textDocumentSync : (caps.textDocumentSync?.change ?? 1);
     const pull = () => Boolean(caps.diagnosticProvider) || pullRegistered;
 
     const diagnosticsFor = async (version) => {
       if (pull()) {
-        const r = await withTimeout(conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }), `diagnostics of version ${version}`);
+        const r = await withTimeout(
+          conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }),
+          `diagnostics of version ${version}`,
+        );
         return { version, count: r.items?.length ?? 0, at: performance.now() };
       }
-      return withTimeout(new Promise((resolve) => waiters.push({ version, resolve })), `diagnostics of version ${version}`);
+      return withTimeout(
+        new Promise((resolve) => waiters.push({ version, resolve })),
+        `diagnostics of version ${version}`,
+      );
     };
 
     let text = fs.readFileSync(file, 'utf8');
@@ -168,7 +203,9 @@ export async function measureLsp(options) {
     let version = 1;
     const tOpen = performance.now();
     const firstWait = pull() ? undefined : diagnosticsFor(version);
-    void conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: LANGUAGE_IDS[ext] ?? 'plaintext', version, text } });
+    void conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: LANGUAGE_IDS[ext] ?? 'plaintext', version, text },
+    });
     const first = await (firstWait ?? diagnosticsFor(version));
     const firstDiagnosticsMs = first.at - tOpen;
     const firstCount = first.count;
@@ -185,12 +222,19 @@ export async function measureLsp(options) {
       lines.splice(point.line, 0, insert.slice(0, -1));
       text = lines.join('\n');
       version++;
-      const change = sync === 2
-        ? { range: { start: { line: point.line, character: 0 }, end: { line: point.line, character: 0 } }, text: insert }
-        : { text };
+      const change =
+        sync === 2
+          ? {
+              range: { start: { line: point.line, character: 0 }, end: { line: point.line, character: 0 } },
+              text: insert,
+            }
+          : { text };
       const wait = pull() ? undefined : diagnosticsFor(version);
       const tEdit = performance.now();
-      void conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      void conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [change],
+      });
       const got = await (wait ?? diagnosticsFor(version));
       if (k >= warmup) latencies.push(got.at - tEdit);
     }

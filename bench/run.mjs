@@ -59,7 +59,11 @@ function parseArgs(argv) {
     domains: undefined,
     corpus: DEFAULT_CORPUS_DIR,
   };
-  const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -67,31 +71,72 @@ function parseArgs(argv) {
       return argv[++i];
     };
     switch (a) {
-      case '--runs': o.runs = Number(v()); break;
-      case '--tsc-runs': o.tscRuns = Number(v()); break;
-      case '--edits': o.edits = Number(v()); break;
-      case '--warmup': o.warmup = Number(v()); break;
-      case '--only': o.only = list(v()); break;
-      case '--skip': o.skip = list(v()); break;
-      case '--lsp-file': o.lspFile = path.resolve(v()); break;
-      case '--lsp-mode': o.lspMode = v(); break;
-      case '--out': o.out = path.resolve(v()); break;
-      case '--dist': o.dist = path.resolve(v()); break;
-      case '--no-minify': o.minify = false; break;
-      case '--cli': o.cli = path.resolve(v()); break;
-      case '--server': o.server = path.resolve(v()); break;
+      case '--runs':
+        o.runs = Number(v());
+        break;
+      case '--tsc-runs':
+        o.tscRuns = Number(v());
+        break;
+      case '--edits':
+        o.edits = Number(v());
+        break;
+      case '--warmup':
+        o.warmup = Number(v());
+        break;
+      case '--only':
+        o.only = list(v());
+        break;
+      case '--skip':
+        o.skip = list(v());
+        break;
+      case '--lsp-file':
+        o.lspFile = path.resolve(v());
+        break;
+      case '--lsp-mode':
+        o.lspMode = v();
+        break;
+      case '--out':
+        o.out = path.resolve(v());
+        break;
+      case '--dist':
+        o.dist = path.resolve(v());
+        break;
+      case '--no-minify':
+        o.minify = false;
+        break;
+      case '--cli':
+        o.cli = path.resolve(v());
+        break;
+      case '--server':
+        o.server = path.resolve(v());
+        break;
       case '--cli-env': {
         const [k, ...rest] = v().split('=');
         o.cliEnv[k] = rest.join('=');
         break;
       }
-      case '--label': o.label = v(); break;
-      case '--seed': o.seed = Number(v()); break;
-      case '--domains': o.domains = Number(v()); break;
-      case '--corpus': o.corpus = path.resolve(v()); break;
+      case '--label':
+        o.label = v();
+        break;
+      case '--seed':
+        o.seed = Number(v());
+        break;
+      case '--domains':
+        o.domains = Number(v());
+        break;
+      case '--corpus':
+        o.corpus = path.resolve(v());
+        break;
       case '-h':
       case '--help':
-        console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+        console.log(
+          fs
+            .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('//'))
+            .map((l) => l.slice(3))
+            .join('\n'),
+        );
         process.exit(0);
         break;
       default:
@@ -99,8 +144,10 @@ function parseArgs(argv) {
         o.dir = path.resolve(a);
     }
   }
-  for (const id of [...o.only, ...o.skip]) if (!ALL.includes(id)) throw new Error(`unknown measurement '${id}'; known: ${ALL.join(', ')}`);
-  if (!(o.runs >= 1) || !(o.tscRuns >= 0) || !(o.edits >= 1) || !(o.warmup >= 0)) throw new Error('--runs, --edits must be >= 1; --tsc-runs, --warmup >= 0');
+  for (const id of [...o.only, ...o.skip])
+    if (!ALL.includes(id)) throw new Error(`unknown measurement '${id}'; known: ${ALL.join(', ')}`);
+  if (!(o.runs >= 1) || !(o.tscRuns >= 0) || !(o.edits >= 1) || !(o.warmup >= 0))
+    throw new Error('--runs, --edits must be >= 1; --tsc-runs, --warmup >= 0');
   if (o.lspMode !== 'pull' && o.lspMode !== 'push') throw new Error('--lsp-mode is pull or push');
   return o;
 }
@@ -108,11 +155,41 @@ function parseArgs(argv) {
 // ---- the targets (from the performance issue) ---------------------------------------------
 
 const TARGETS = [
-  { id: 'cli-ts-time', text: 'TS/JS CLI wall <= 0.5x tsc --noEmit', value: (r) => ratio(r['cli-ts']?.wallMs, r.tsc?.wallMs), limit: 0.5, unit: 'x' },
-  { id: 'cli-ts-memory', text: 'TS/JS CLI peak memory <= tsc --noEmit', value: (r) => ratio(r['cli-ts']?.peakRssBytes, r.tsc?.peakRssBytes), limit: 1, unit: 'x' },
-  { id: 'cli-py-time', text: 'Python CLI wall <= 2x bare tree-sitter parse', value: (r) => ratio(r['cli-py']?.wallMs, r['py-parse']?.wallMs), limit: 2, unit: 'x' },
-  { id: 'lsp-p95', text: 'server: p95 edit -> fresh diagnostics <= 50 ms', value: (r) => (r.lsp?.ok ? r.lsp.p95Ms : undefined), limit: 50, unit: 'ms' },
-  { id: 'lsp-first', text: 'server: first diagnostics in a cold project < 2 s', value: (r) => (r.lsp?.ok ? r.lsp.firstDiagnosticsMs : undefined), limit: 2000, unit: 'ms' },
+  {
+    id: 'cli-ts-time',
+    text: 'TS/JS CLI wall <= 0.5x tsc --noEmit',
+    value: (r) => ratio(r['cli-ts']?.wallMs, r.tsc?.wallMs),
+    limit: 0.5,
+    unit: 'x',
+  },
+  {
+    id: 'cli-ts-memory',
+    text: 'TS/JS CLI peak memory <= tsc --noEmit',
+    value: (r) => ratio(r['cli-ts']?.peakRssBytes, r.tsc?.peakRssBytes),
+    limit: 1,
+    unit: 'x',
+  },
+  {
+    id: 'cli-py-time',
+    text: 'Python CLI wall <= 2x bare tree-sitter parse',
+    value: (r) => ratio(r['cli-py']?.wallMs, r['py-parse']?.wallMs),
+    limit: 2,
+    unit: 'x',
+  },
+  {
+    id: 'lsp-p95',
+    text: 'server: p95 edit -> fresh diagnostics <= 50 ms',
+    value: (r) => (r.lsp?.ok ? r.lsp.p95Ms : undefined),
+    limit: 50,
+    unit: 'ms',
+  },
+  {
+    id: 'lsp-first',
+    text: 'server: first diagnostics in a cold project < 2 s',
+    value: (r) => (r.lsp?.ok ? r.lsp.firstDiagnosticsMs : undefined),
+    limit: 2000,
+    unit: 'ms',
+  },
 ];
 
 function ratio(a, b) {
@@ -127,23 +204,41 @@ function plan(o, target) {
   const tscBin = require.resolve('typescript/bin/tsc');
   const jobs = [];
   const want = (id) => o.only.includes(id) && !o.skip.includes(id);
-  const missing = (file, what) => (fs.existsSync(file) ? undefined : `${what} not built (${path.relative(ROOT, file)} missing: npm run build)`);
+  const missing = (file, what) =>
+    fs.existsSync(file) ? undefined : `${what} not built (${path.relative(ROOT, file)} missing: npm run build)`;
 
   if (target.tsDir && want('ts-parse')) {
-    jobs.push({ id: 'ts-parse', runs: o.runs, cmd: [node, path.join(BENCH, 'floors', 'ts-parse.mjs'), target.tsDir], parse: true });
+    jobs.push({
+      id: 'ts-parse',
+      runs: o.runs,
+      cmd: [node, path.join(BENCH, 'floors', 'ts-parse.mjs'), target.tsDir],
+      parse: true,
+    });
   }
   if (target.tsDir && want('tsc')) {
     const hasConfig = fs.existsSync(path.join(target.tsDir, 'tsconfig.json'));
     jobs.push({
       id: 'tsc',
       runs: o.tscRuns,
-      unavailable: hasConfig ? (o.tscRuns === 0 ? 'skipped (--tsc-runs 0)' : undefined) : 'no tsconfig.json at the top of the folder',
+      unavailable: hasConfig
+        ? o.tscRuns === 0
+          ? 'skipped (--tsc-runs 0)'
+          : undefined
+        : 'no tsconfig.json at the top of the folder',
       cmd: [node, tscBin, '--noEmit', '-p', target.tsDir],
       okCodes: [0, 1, 2], // type errors in the project do not make the measurement invalid
     });
   }
   if (target.tsDir && want('cli-ts')) {
-    jobs.push({ id: 'cli-ts', runs: o.runs, unavailable: missing(o.cli, 'CLI'), cmd: [node, o.cli, target.tsDir, '--format', 'json'], env: o.cliEnv, okCodes: [0, 1], findings: true });
+    jobs.push({
+      id: 'cli-ts',
+      runs: o.runs,
+      unavailable: missing(o.cli, 'CLI'),
+      cmd: [node, o.cli, target.tsDir, '--format', 'json'],
+      env: o.cliEnv,
+      okCodes: [0, 1],
+      findings: true,
+    });
   }
   const ts7 = hasModule('typescript7/package.json') ? undefined : "the 'typescript7' package is not installed";
   if (target.tsDir && want('tsc7')) {
@@ -151,12 +246,27 @@ function plan(o, target) {
     jobs.push({
       id: 'tsc7',
       runs: o.tscRuns,
-      unavailable: ts7 ?? (hasConfig ? (o.tscRuns === 0 ? 'skipped (--tsc-runs 0)' : undefined) : 'no tsconfig.json at the top of the folder'),
-      cmd: [node, ts7 ? 'tsc' : path.join(path.dirname(require.resolve('typescript7/package.json')), 'bin', 'tsc'), '--noEmit', '-p', target.tsDir],
+      unavailable:
+        ts7 ??
+        (hasConfig
+          ? o.tscRuns === 0
+            ? 'skipped (--tsc-runs 0)'
+            : undefined
+          : 'no tsconfig.json at the top of the folder'),
+      cmd: [
+        node,
+        ts7 ? 'tsc' : path.join(path.dirname(require.resolve('typescript7/package.json')), 'bin', 'tsc'),
+        '--noEmit',
+        '-p',
+        target.tsDir,
+      ],
       okCodes: [0, 1, 2],
     });
   }
-  for (const [id, backend] of [['cli-ts6', 'typescript6'], ['cli-ts7', 'typescript7']]) {
+  for (const [id, backend] of [
+    ['cli-ts6', 'typescript6'],
+    ['cli-ts7', 'typescript7'],
+  ]) {
     if (!target.tsDir || !want(id)) continue;
     jobs.push({
       id,
@@ -170,10 +280,23 @@ function plan(o, target) {
     });
   }
   if (target.pyDir && want('py-parse')) {
-    jobs.push({ id: 'py-parse', runs: o.runs, cmd: [node, path.join(BENCH, 'floors', 'py-parse.mjs'), target.pyDir], parse: true });
+    jobs.push({
+      id: 'py-parse',
+      runs: o.runs,
+      cmd: [node, path.join(BENCH, 'floors', 'py-parse.mjs'), target.pyDir],
+      parse: true,
+    });
   }
   if (target.pyDir && want('cli-py')) {
-    jobs.push({ id: 'cli-py', runs: o.runs, unavailable: missing(o.cli, 'CLI'), cmd: [node, o.cli, target.pyDir, '--format', 'json'], env: o.cliEnv, okCodes: [0, 1], findings: true });
+    jobs.push({
+      id: 'cli-py',
+      runs: o.runs,
+      unavailable: missing(o.cli, 'CLI'),
+      cmd: [node, o.cli, target.pyDir, '--format', 'json'],
+      env: o.cliEnv,
+      okCodes: [0, 1],
+      findings: true,
+    });
   }
   return jobs;
 }
@@ -193,7 +316,14 @@ async function runJobs(jobs, o) {
       results[job.id] = { ok: false, unavailable: problem };
       continue;
     }
-    results[job.id] = { ok: true, runs: [], command: ['node', ...job.cmd.slice(1).map((c) => (path.isAbsolute(c) ? path.relative(ROOT, c) || '.' : c))].join(' '), env: job.env && Object.keys(job.env).length ? job.env : undefined };
+    results[job.id] = {
+      ok: true,
+      runs: [],
+      command: ['node', ...job.cmd.slice(1).map((c) => (path.isAbsolute(c) ? path.relative(ROOT, c) || '.' : c))].join(
+        ' ',
+      ),
+      env: job.env && Object.keys(job.env).length ? job.env : undefined,
+    };
     if (job.parse) results[job.id].output = JSON.parse(warm.stdout);
     if (job.findings) results[job.id].findings = summarizeFindings(warm.stdout);
   }
@@ -212,7 +342,11 @@ async function runJobs(jobs, o) {
       // A run whose work happens partly in a child process that is not Node (the native
       // TypeScript 7 compiler) reports that child's peak itself; both are counted.
       const child = job.childMemory ? JSON.parse(m.stdout).childPeakRssBytes : undefined;
-      r.runs.push({ wallMs: round2(m.wallMs), peakRssBytes: m.peakRssBytes === undefined ? undefined : m.peakRssBytes + (child ?? 0), childPeakRssBytes: child });
+      r.runs.push({
+        wallMs: round2(m.wallMs),
+        peakRssBytes: m.peakRssBytes === undefined ? undefined : m.peakRssBytes + (child ?? 0),
+        childPeakRssBytes: child,
+      });
     }
   }
   for (const r of Object.values(results)) {
@@ -226,7 +360,8 @@ async function runJobs(jobs, o) {
 function failure(job, m) {
   if (m.timedOut) return 'timed out';
   const ok = job.okCodes ?? [0];
-  if (!ok.includes(m.code)) return `exited with ${m.code ?? m.signal}: ${(m.stderr || m.stdout).trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`;
+  if (!ok.includes(m.code))
+    return `exited with ${m.code ?? m.signal}: ${(m.stderr || m.stdout).trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`;
   if (job.parse) {
     try {
       JSON.parse(m.stdout);
@@ -296,7 +431,9 @@ function comparePlanted(dir, findings) {
     }
   }
   const rules = [...new Set([...Object.keys(planted), ...Object.keys(extra)])].sort();
-  return Object.fromEntries(rules.map((r) => [r, { planted: planted[r] ?? 0, found: found[r] ?? 0, unplanted: extra[r] ?? 0 }]));
+  return Object.fromEntries(
+    rules.map((r) => [r, { planted: planted[r] ?? 0, found: found[r] ?? 0, unplanted: extra[r] ?? 0 }]),
+  );
 }
 
 function hasModule(specifier) {
@@ -310,8 +447,16 @@ function hasModule(specifier) {
 
 /** One CLI run with --stats, to show where the time goes (not timed itself). */
 async function statsRun(o, dir) {
-  const m = await measure(process.execPath, [o.cli, dir, '--stats', '--format', 'json'], { env: o.cliEnv, cwd: ROOT, timeoutMs: 30 * 60_000 });
-  if (![0, 1].includes(m.code)) return { ok: false, unavailable: `exited with ${m.code}: ${m.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}` };
+  const m = await measure(process.execPath, [o.cli, dir, '--stats', '--format', 'json'], {
+    env: o.cliEnv,
+    cwd: ROOT,
+    timeoutMs: 30 * 60_000,
+  });
+  if (![0, 1].includes(m.code))
+    return {
+      ok: false,
+      unavailable: `exited with ${m.code}: ${m.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`,
+    };
   return { ok: true, text: m.stderr.trim() };
 }
 
@@ -336,18 +481,30 @@ const num = (n) => n.toLocaleString('en-US');
 
 function table(rows) {
   const widths = [];
-  for (const r of rows) if (Array.isArray(r)) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, String(c).length)));
+  for (const r of rows)
+    if (Array.isArray(r)) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, String(c).length)));
   return rows
-    .map((r) => (Array.isArray(r) ? r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ').trimEnd() : r))
+    .map((r) =>
+      Array.isArray(r)
+        ? r
+            .map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i])))
+            .join('  ')
+            .trimEnd()
+        : r,
+    )
     .join('\n');
 }
 
 function report(results, meta, o) {
   const r = results.measurements;
   const out = [];
-  out.push(`async-lint benchmark: ${meta.machine.cpus} x ${meta.machine.cpuModel}, ${meta.machine.memoryGb} GB, Node ${meta.machine.node}, TypeScript ${meta.typescript}, commit ${meta.commit ?? '?'}`);
+  out.push(
+    `async-lint benchmark: ${meta.machine.cpus} x ${meta.machine.cpuModel}, ${meta.machine.memoryGb} GB, Node ${meta.machine.node}, TypeScript ${meta.typescript}, commit ${meta.commit ?? '?'}`,
+  );
   const c = meta.corpus;
-  out.push(`${c.generated ? `generated corpus (seed ${c.seed})` : `folder ${c.dir}`}: ${c.ts ? `TypeScript ${num(c.ts.files)} files / ${num(c.ts.lines)} lines` : 'no TypeScript'}; ${c.py ? `Python ${num(c.py.files)} files / ${num(c.py.lines)} lines` : 'no Python'}`);
+  out.push(
+    `${c.generated ? `generated corpus (seed ${c.seed})` : `folder ${c.dir}`}: ${c.ts ? `TypeScript ${num(c.ts.files)} files / ${num(c.ts.lines)} lines` : 'no TypeScript'}; ${c.py ? `Python ${num(c.py.files)} files / ${num(c.py.lines)} lines` : 'no Python'}`,
+  );
   out.push(`wall: median of ${o.runs} (tsc: ${o.tscRuns}); memory: peak RSS`);
   out.push('');
   const rows = [['', 'wall', 'peak memory', 'vs floor', 'target']];
@@ -364,15 +521,36 @@ function report(results, meta, o) {
   if (r['ts-parse'] || r.tsc || r['cli-ts']) {
     rows.push('TypeScript / JavaScript');
     row('  bare parse (ts.createSourceFile)', r['ts-parse'], 'floor');
-    row(`  tsc --noEmit`, r.tsc, r['ts-parse']?.ok && r.tsc?.ok ? `${fmtX(ratio(r.tsc.wallMs, r['ts-parse'].wallMs))} parse` : '');
-    row('  async-lint CLI', r['cli-ts'], r['cli-ts']?.ok
-      ? [r.tsc?.ok ? `${fmtX(ratio(r['cli-ts'].wallMs, r.tsc.wallMs))} tsc time, ${fmtX(ratio(r['cli-ts'].peakRssBytes, r.tsc.peakRssBytes))} tsc memory` : '', r['ts-parse']?.ok ? `${fmtX(ratio(r['cli-ts'].wallMs, r['ts-parse'].wallMs))} parse` : ''].filter(Boolean).join(', ')
-      : '', [verdict('cli-ts-time'), verdict('cli-ts-memory')].filter(Boolean).join('; '));
+    row(
+      `  tsc --noEmit`,
+      r.tsc,
+      r['ts-parse']?.ok && r.tsc?.ok ? `${fmtX(ratio(r.tsc.wallMs, r['ts-parse'].wallMs))} parse` : '',
+    );
+    row(
+      '  async-lint CLI',
+      r['cli-ts'],
+      r['cli-ts']?.ok
+        ? [
+            r.tsc?.ok
+              ? `${fmtX(ratio(r['cli-ts'].wallMs, r.tsc.wallMs))} tsc time, ${fmtX(ratio(r['cli-ts'].peakRssBytes, r.tsc.peakRssBytes))} tsc memory`
+              : '',
+            r['ts-parse']?.ok ? `${fmtX(ratio(r['cli-ts'].wallMs, r['ts-parse'].wallMs))} parse` : '',
+          ]
+            .filter(Boolean)
+            .join(', ')
+        : '',
+      [verdict('cli-ts-time'), verdict('cli-ts-memory')].filter(Boolean).join('; '),
+    );
   }
   if (r['py-parse'] || r['cli-py']) {
     rows.push('Python');
     row('  bare parse (web-tree-sitter)', r['py-parse'], 'floor');
-    row('  async-lint CLI', r['cli-py'], r['cli-py']?.ok && r['py-parse']?.ok ? `${fmtX(ratio(r['cli-py'].wallMs, r['py-parse'].wallMs))} parse` : '', verdict('cli-py-time'));
+    row(
+      '  async-lint CLI',
+      r['cli-py'],
+      r['cli-py']?.ok && r['py-parse']?.ok ? `${fmtX(ratio(r['cli-py'].wallMs, r['py-parse'].wallMs))} parse` : '',
+      verdict('cli-py-time'),
+    );
   }
   if (rows.length > 1) out.push(table(rows));
   const c6 = r['cli-ts6'];
@@ -387,11 +565,27 @@ function report(results, meta, o) {
       else rows7.push([label, fmtS(m.wallMs), fmtMb(m.peakRssBytes), extra ?? '']);
     };
     row7('  tsc --noEmit of TypeScript 7', r.tsc7, '');
-    row7('  CLI, TypeScript 6 (in process)', c6, c6?.ok && r.tsc7?.ok ? `${fmtX(ratio(c6.wallMs, r.tsc7.wallMs))} tsc 7 time` : '');
-    const same = c6?.ok && c7?.ok ? (c6.findings.digest === c7.findings.digest ? 'same findings' : 'DIFFERENT findings') : '';
-    row7('  CLI, TypeScript 7 (native child process)', c7, [c6?.ok && c7?.ok ? `${fmtX(ratio(c7.wallMs, c6.wallMs))} TS 6 time` : '', r.tsc7?.ok && c7?.ok ? `${fmtX(ratio(c7.wallMs, r.tsc7.wallMs))} tsc 7 time` : '', same].filter(Boolean).join(', '));
+    row7(
+      '  CLI, TypeScript 6 (in process)',
+      c6,
+      c6?.ok && r.tsc7?.ok ? `${fmtX(ratio(c6.wallMs, r.tsc7.wallMs))} tsc 7 time` : '',
+    );
+    const same =
+      c6?.ok && c7?.ok ? (c6.findings.digest === c7.findings.digest ? 'same findings' : 'DIFFERENT findings') : '';
+    row7(
+      '  CLI, TypeScript 7 (native child process)',
+      c7,
+      [
+        c6?.ok && c7?.ok ? `${fmtX(ratio(c7.wallMs, c6.wallMs))} TS 6 time` : '',
+        r.tsc7?.ok && c7?.ok ? `${fmtX(ratio(c7.wallMs, r.tsc7.wallMs))} tsc 7 time` : '',
+        same,
+      ]
+        .filter(Boolean)
+        .join(', '),
+    );
     out.push(table(rows7));
-    if (c7?.ok) out.push('  (memory of the TypeScript 7 row is the Node process only: the compiler runs in a child process)');
+    if (c7?.ok)
+      out.push('  (memory of the TypeScript 7 row is the Node process only: the compiler runs in a child process)');
   }
   const lsp = r.lsp;
   if (lsp) {
@@ -399,26 +593,64 @@ function report(results, meta, o) {
     if (!lsp.ok) {
       out.push(`Language server: not available: ${lsp.unavailable ?? lsp.error}`);
     } else {
-      out.push(`Language server (${lsp.mode} diagnostics, ${lsp.sync} sync): ${shown(lsp.file, c.dir)}, ${num(lsp.lines)} lines, in a ${c.ts ? num(c.ts.files) : '?'}-file project`);
-      out.push(table([
-        ['  first diagnostics after open (cold project)', fmtMs(lsp.firstDiagnosticsMs), `(${fmtMs(lsp.firstDiagnosticsFromSpawnMs)} from spawn)`, verdict('lsp-first')],
-        [`  edit -> diagnostics, p50 / p95 of ${lsp.edits} edits`, `${fmtMs(lsp.p50Ms)} / ${fmtMs(lsp.p95Ms)}`, `(max ${fmtMs(lsp.maxMs)}, after ${lsp.warmup} warm-up edits)`, verdict('lsp-p95')],
-        ...(lsp.analysisP50Ms !== undefined ? [['  of which analysis (server-reported), p50 / p95', `${fmtMs(lsp.analysisP50Ms)} / ${fmtMs(lsp.analysisP95Ms)}`, '', '']] : []),
-        ['  server memory after the edits (RSS / peak)', `${fmtMb(lsp.serverRssBytes)} / ${fmtMb(lsp.serverPeakRssBytes)}`, '', ''],
-      ]));
+      out.push(
+        `Language server (${lsp.mode} diagnostics, ${lsp.sync} sync): ${shown(lsp.file, c.dir)}, ${num(lsp.lines)} lines, in a ${c.ts ? num(c.ts.files) : '?'}-file project`,
+      );
+      out.push(
+        table([
+          [
+            '  first diagnostics after open (cold project)',
+            fmtMs(lsp.firstDiagnosticsMs),
+            `(${fmtMs(lsp.firstDiagnosticsFromSpawnMs)} from spawn)`,
+            verdict('lsp-first'),
+          ],
+          [
+            `  edit -> diagnostics, p50 / p95 of ${lsp.edits} edits`,
+            `${fmtMs(lsp.p50Ms)} / ${fmtMs(lsp.p95Ms)}`,
+            `(max ${fmtMs(lsp.maxMs)}, after ${lsp.warmup} warm-up edits)`,
+            verdict('lsp-p95'),
+          ],
+          ...(lsp.analysisP50Ms !== undefined
+            ? [
+                [
+                  '  of which analysis (server-reported), p50 / p95',
+                  `${fmtMs(lsp.analysisP50Ms)} / ${fmtMs(lsp.analysisP95Ms)}`,
+                  '',
+                  '',
+                ],
+              ]
+            : []),
+          [
+            '  server memory after the edits (RSS / peak)',
+            `${fmtMb(lsp.serverRssBytes)} / ${fmtMb(lsp.serverPeakRssBytes)}`,
+            '',
+            '',
+          ],
+        ]),
+      );
     }
   }
   const planted = results.planted;
   if (planted && Object.keys(planted).length > 0) {
     out.push('');
     out.push('Planted mistakes found by the CLI (corpus `expect:` markers; found / planted, + findings elsewhere):');
-    out.push(`  ${Object.entries(planted).map(([k, v]) => `${k} ${v.found}/${v.planted}${v.unplanted ? ` +${v.unplanted}` : ''}`).join(', ')}`);
+    out.push(
+      `  ${Object.entries(planted)
+        .map(([k, v]) => `${k} ${v.found}/${v.planted}${v.unplanted ? ` +${v.unplanted}` : ''}`)
+        .join(', ')}`,
+    );
   }
   if (results.stats) {
     out.push('');
     for (const [which, s] of Object.entries(results.stats)) {
       if (!s.ok) out.push(`--stats (${which}): not available: ${s.unavailable}`);
-      else out.push(`--stats (${which}):\n${s.text.split('\n').map((l) => `  ${l}`).join('\n')}`);
+      else
+        out.push(
+          `--stats (${which}):\n${s.text
+            .split('\n')
+            .map((l) => `  ${l}`)
+            .join('\n')}`,
+        );
     }
   }
   return out.join('\n');
@@ -431,7 +663,11 @@ function build(o) {
   const out = path.join(os.tmpdir(), 'async-lint-bench-dist');
   progress('building the bundles');
   fs.rmSync(out, { recursive: true, force: true });
-  execFileSync(process.execPath, [path.join(ROOT, 'esbuild.mjs'), ...(o.minify ? ['--production'] : []), '--outdir', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'esbuild.mjs'), ...(o.minify ? ['--production'] : []), '--outdir', out],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   return out;
 }
 
@@ -477,7 +713,10 @@ async function main() {
 
   if (want('lsp') && target.largeFile) {
     if (!fs.existsSync(o.server)) {
-      measurements.lsp = { ok: false, unavailable: `the server is not built (${path.relative(ROOT, o.server)} missing: npm run build)` };
+      measurements.lsp = {
+        ok: false,
+        unavailable: `the server is not built (${path.relative(ROOT, o.server)} missing: npm run build)`,
+      };
     } else {
       progress('lsp: open, edits');
       const lsp = await measureLsp({
@@ -496,7 +735,10 @@ async function main() {
   let stats;
   if (want('stats') && fs.existsSync(o.cli)) {
     stats = {};
-    for (const [which, dir] of [['TypeScript', target.tsDir], ['Python', target.pyDir]]) {
+    for (const [which, dir] of [
+      ['TypeScript', target.tsDir],
+      ['Python', target.pyDir],
+    ]) {
       if (!dir || (target.tsDir === target.pyDir && which === 'Python')) continue;
       progress(`stats: ${which}`);
       stats[which] = await statsRun(o, dir);
@@ -505,21 +747,47 @@ async function main() {
   clearProgress();
 
   const planted = target.generated
-    ? { ...comparePlanted(target.tsDir, measurements['cli-ts']?.findings), ...prefixKeys(comparePlanted(target.pyDir, measurements['cli-py']?.findings), 'py:') }
+    ? {
+        ...comparePlanted(target.tsDir, measurements['cli-ts']?.findings),
+        ...prefixKeys(comparePlanted(target.pyDir, measurements['cli-py']?.findings), 'py:'),
+      }
     : undefined;
-  for (const m of Object.values(measurements)) if (m.findings) m.findings = { files: m.findings.files, total: m.findings.total, byRule: m.findings.byRule };
+  for (const m of Object.values(measurements))
+    if (m.findings) m.findings = { files: m.findings.files, total: m.findings.total, byRule: m.findings.byRule };
 
   const targets = TARGETS.map((t) => {
     const actual = t.value(measurements);
-    return { id: t.id, text: t.text, limit: t.limit, unit: t.unit, actual: round2(actual), met: actual === undefined ? undefined : actual <= t.limit };
+    return {
+      id: t.id,
+      text: t.text,
+      limit: t.limit,
+      unit: t.unit,
+      actual: round2(actual),
+      met: actual === undefined ? undefined : actual <= t.limit,
+    };
   });
   const meta = {
     date: new Date().toISOString(),
     label: o.label,
     commit: gitCommit(),
     typescript: require('typescript/package.json').version,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim() ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg().map(round2) },
-    options: { runs: o.runs, tscRuns: o.tscRuns, edits: o.edits, warmup: o.warmup, lspMode: o.lspMode, cliEnv: o.cliEnv, build: o.dist ? shown(o.dist) : o.minify ? 'esbuild --production' : 'esbuild (not minified)' },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? '?',
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverage: os.loadavg().map(round2),
+    },
+    options: {
+      runs: o.runs,
+      tscRuns: o.tscRuns,
+      edits: o.edits,
+      warmup: o.warmup,
+      lspMode: o.lspMode,
+      cliEnv: o.cliEnv,
+      build: o.dist ? shown(o.dist) : o.minify ? 'esbuild --production' : 'esbuild (not minified)',
+    },
     corpus: { generated: target.generated, seed: target.seed, dir: shown(target.dir), ts: target.ts, py: target.py },
   };
   const results = { ...meta, measurements, targets, planted, stats };
@@ -546,8 +814,16 @@ function prefixKeys(obj, prefix) {
 
 function gitCommit() {
   try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return dirty ? `${sha}+changes` : sha;
   } catch {
     return undefined;

@@ -37,7 +37,9 @@ const diskFs = {
     }
   },
 };
-const resolver = new ConfigResolver(diskFs, { ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, r.defaultSeverity])) });
+const resolver = new ConfigResolver(diskFs, {
+  ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, r.defaultSeverity])),
+});
 
 function lintAll(kind: 'typescript6' | 'typescript7'): Map<string, string[]> {
   const host = new ProjectHost();
@@ -49,7 +51,10 @@ function lintAll(kind: 'typescript6' | 'typescript7'): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const f of all) {
     const r = linter.lint(f, fs.readFileSync(f, 'utf8'), resolver.forFile(f));
-    const lines = r.findings.map((x) => `${x.range.start.line + 1}:${x.range.start.character + 1} ${x.ruleId} ${x.message} ${JSON.stringify(x.fixes)}`);
+    const lines = r.findings.map(
+      (x) =>
+        `${x.range.start.line + 1}:${x.range.start.character + 1} ${x.ruleId} ${x.message} ${JSON.stringify(x.fixes)}`,
+    );
     if (r.skipped) lines.push(`skipped: ${r.skipped.message.slice(0, 200)}`);
     for (const failure of r.ruleFailures) lines.push(`rule failure: ${failure.ruleId} ${failure.error.slice(0, 300)}`);
     out.set(f, lines);
@@ -68,7 +73,10 @@ for (const f of all) {
   const b = seven.get(f)!;
   total += a.length;
   const rel = path.relative(process.cwd(), f);
-  for (const [mine, theirs, who] of [[a, b, 'TS 6'], [b, a, 'TS 7']] as const) {
+  for (const [mine, theirs, who] of [
+    [a, b, 'TS 6'],
+    [b, a, 'TS 7'],
+  ] as const) {
     for (const l of mine) {
       if (theirs.includes(l)) continue;
       console.log(`${who} only: ${rel}:${l}`);

@@ -44,7 +44,14 @@ interface LanguageInfo {
 }
 
 const LANGUAGES: readonly LanguageInfo[] = [
-  { language: 'typescript', dir: 'typescript', ruleType: 'TsRule', listName: 'TS_RULES', short: 'TS/JS', long: 'TypeScript / JavaScript' },
+  {
+    language: 'typescript',
+    dir: 'typescript',
+    ruleType: 'TsRule',
+    listName: 'TS_RULES',
+    short: 'TS/JS',
+    long: 'TypeScript / JavaScript',
+  },
   { language: 'python', dir: 'python', ruleType: 'PyRule', listName: 'PY_RULES', short: 'Python', long: 'Python' },
 ];
 
@@ -74,11 +81,13 @@ function camelCase(id: string): string {
 export async function loadRules(root: string): Promise<GeneratedRule[]> {
   const metaIds = tsFiles(path.join(root, META_DIR), META_HELPERS);
   const implemented = new Map<Language, Set<string>>();
-  for (const l of LANGUAGES) implemented.set(l.language, new Set(tsFiles(path.join(root, 'server/src', l.dir, 'rules'), new Set(['index.ts']))));
+  for (const l of LANGUAGES)
+    implemented.set(l.language, new Set(tsFiles(path.join(root, 'server/src', l.dir, 'rules'), new Set(['index.ts']))));
   const problems: string[] = [];
   for (const l of LANGUAGES) {
     for (const id of implemented.get(l.language)!) {
-      if (!metaIds.includes(id)) problems.push(`server/src/${l.dir}/rules/${id}.ts has no metadata file ${META_DIR}/${id}.ts`);
+      if (!metaIds.includes(id))
+        problems.push(`server/src/${l.dir}/rules/${id}.ts has no metadata file ${META_DIR}/${id}.ts`);
     }
   }
   const known = previousOrder(root).filter((id) => metaIds.includes(id));
@@ -86,7 +95,8 @@ export async function loadRules(root: string): Promise<GeneratedRule[]> {
   const rules: GeneratedRule[] = [];
   for (const id of order) {
     const languages = LANGUAGES.filter((l) => implemented.get(l.language)!.has(id)).map((l) => l.language);
-    if (languages.length === 0) problems.push(`${META_DIR}/${id}.ts has no implementation in server/src/<language>/rules/${id}.ts`);
+    if (languages.length === 0)
+      problems.push(`${META_DIR}/${id}.ts has no implementation in server/src/<language>/rules/${id}.ts`);
     const loaded = (await import(pathToFileURL(path.join(root, META_DIR, `${id}.ts`)).href)) as { default?: unknown };
     // tsx loads the file as CommonJS or as an ES module depending on the package: unwrap either.
     const exported = loaded.default as (RuleDefinition & { default?: RuleDefinition }) | undefined;
@@ -97,9 +107,17 @@ export async function loadRules(root: string): Promise<GeneratedRule[]> {
     }
     if (meta.id !== id) problems.push(`${META_DIR}/${id}.ts declares id '${meta.id}'; the file name is the id`);
     if (!/^[a-z]+(-[a-z]+)*$/.test(meta.id)) problems.push(`rule id '${meta.id}' is not kebab-case`);
-    if (!SEVERITIES.slice(1).includes(meta.defaultSeverity)) problems.push(`${id}: default severity '${meta.defaultSeverity}' is not one of hint, info, warning, error`);
-    if (!['safe', 'suggestion', 'none'].includes(meta.fix)) problems.push(`${id}: fix '${meta.fix}' is not one of safe, suggestion, none`);
-    rules.push({ id: meta.id, description: meta.description, defaultSeverity: meta.defaultSeverity, fix: meta.fix, languages });
+    if (!SEVERITIES.slice(1).includes(meta.defaultSeverity))
+      problems.push(`${id}: default severity '${meta.defaultSeverity}' is not one of hint, info, warning, error`);
+    if (!['safe', 'suggestion', 'none'].includes(meta.fix))
+      problems.push(`${id}: fix '${meta.fix}' is not one of safe, suggestion, none`);
+    rules.push({
+      id: meta.id,
+      description: meta.description,
+      defaultSeverity: meta.defaultSeverity,
+      fix: meta.fix,
+      languages,
+    });
   }
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return rules;
@@ -107,7 +125,9 @@ export async function loadRules(root: string): Promise<GeneratedRule[]> {
 
 function registryIndex(rules: readonly GeneratedRule[]): string {
   const imports = rules.map((r) => `import ${camelCase(r.id)} from './${r.id}';`);
-  const rows = rules.map((r) => `  { ...${camelCase(r.id)}, languages: [${r.languages.map((l) => `'${l}'`).join(', ')}] },`);
+  const rows = rules.map(
+    (r) => `  { ...${camelCase(r.id)}, languages: [${r.languages.map((l) => `'${l}'`).join(', ')}] },`,
+  );
   return [
     `// ${GENERATED}`,
     '// The rule registry: every rule of this folder, in the order they were added, with the languages',
@@ -125,7 +145,9 @@ function registryIndex(rules: readonly GeneratedRule[]): string {
 
 function languageIndex(l: LanguageInfo, rules: readonly GeneratedRule[]): string {
   const mine = rules.filter((r) => r.languages.includes(l.language));
-  const imports = [...mine].sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => `import { ${camelCase(r.id)} } from './${r.id}';`);
+  const imports = [...mine]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((r) => `import { ${camelCase(r.id)} } from './${r.id}';`);
   return [
     `// ${GENERATED}`,
     `// Every ${l.long} rule of this folder, in the order of the registry (server/src/rules-meta/index.ts).`,
@@ -171,7 +193,8 @@ function schemaText(current: string, rules: readonly GeneratedRule[]): string {
   const [open, close] = objectSpan(current, propertiesKey);
   const indent = current.slice(current.lastIndexOf('\n', propertiesKey) + 1, propertiesKey);
   const lines = rules.map(
-    (r) => `${indent}  ${JSON.stringify(r.id)}: { "$ref": "#/definitions/severity", "description": ${JSON.stringify(settingDescription(r))} }`,
+    (r) =>
+      `${indent}  ${JSON.stringify(r.id)}: { "$ref": "#/definitions/severity", "description": ${JSON.stringify(settingDescription(r))} }`,
   );
   return `${current.slice(0, open + 1)}\n${lines.join(',\n')}\n${indent}${current.slice(close)}`;
 }
@@ -180,7 +203,9 @@ function manifestText(current: string, rules: readonly GeneratedRule[]): string 
   const manifest = JSON.parse(current);
   const setting = manifest.contributes?.configuration?.properties?.['asyncLint.rules'];
   if (!setting) throw new Error('package.json: no contributes.configuration.properties["asyncLint.rules"]');
-  setting.properties = Object.fromEntries(rules.map((r) => [r.id, { type: 'string', enum: [...SEVERITIES, 'warn'], description: settingDescription(r) }]));
+  setting.properties = Object.fromEntries(
+    rules.map((r) => [r.id, { type: 'string', enum: [...SEVERITIES, 'warn'], description: settingDescription(r) }]),
+  );
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
@@ -188,7 +213,8 @@ function grammarText(current: string, rules: readonly GeneratedRule[]): string {
   const grammar = JSON.parse(current);
   const pattern = grammar.repository?.directive?.patterns?.[0];
   const idList = /\(\?:[a-z0-9|-]+\)/;
-  if (typeof pattern?.match !== 'string' || !idList.test(pattern.match)) throw new Error(`${GRAMMAR}: no rule-id list (?:a|b|...) in repository.directive.patterns[0].match`);
+  if (typeof pattern?.match !== 'string' || !idList.test(pattern.match))
+    throw new Error(`${GRAMMAR}: no rule-id list (?:a|b|...) in repository.directive.patterns[0].match`);
   pattern.match = pattern.match.replace(idList, `(?:${rules.map((r) => r.id).join('|')})`);
   return `${JSON.stringify(grammar, null, 2)}\n`;
 }
@@ -196,12 +222,16 @@ function grammarText(current: string, rules: readonly GeneratedRule[]): string {
 function readmeText(current: string, rules: readonly GeneratedRule[]): string {
   const start = current.indexOf(README_START);
   const end = current.indexOf(README_END);
-  if (start < 0 || end < start) throw new Error(`README.md: no ${README_START} ... ${README_END} around the rules table`);
+  if (start < 0 || end < start)
+    throw new Error(`README.md: no ${README_START} ... ${README_END} around the rules table`);
   const short = (r: GeneratedRule) => r.languages.map((x) => LANGUAGES.find((l) => l.language === x)!.short).join(', ');
   const table = [
     '| rule | languages | default | fix | what it finds |',
     '|---|---|---|---|---|',
-    ...rules.map((r) => `| [\`${r.id}\`](docs/rules/${r.id}.md) | ${short(r)} | ${r.defaultSeverity} | ${r.fix} | ${r.description} |`),
+    ...rules.map(
+      (r) =>
+        `| [\`${r.id}\`](docs/rules/${r.id}.md) | ${short(r)} | ${r.defaultSeverity} | ${r.fix} | ${r.description} |`,
+    ),
   ];
   return `${current.slice(0, start + README_START.length)}\n${table.join('\n')}\n${current.slice(end)}`;
 }
@@ -258,7 +288,11 @@ async function main(): Promise<void> {
     console.error(`stale generated files (run \`npm run generate\`):\n${stale.map((f) => `  ${f}`).join('\n')}`);
     process.exitCode = 1;
   } else if (!check) {
-    console.log(stale.length > 0 ? `regenerated:\n${stale.map((f) => `  ${f}`).join('\n')}` : 'every generated file is up to date');
+    console.log(
+      stale.length > 0
+        ? `regenerated:\n${stale.map((f) => `  ${f}`).join('\n')}`
+        : 'every generated file is up to date',
+    );
   }
 }
 

@@ -25,7 +25,16 @@ function main() {
     const npm = process.env.npm_execpath;
     if (!npm) throw new Error('the devDependencies are missing and npm_execpath is not set: run `npm ci` first');
     // --global=false and --prefix: a global install passes its settings on to this process.
-    node(npm, 'ci', '--global=false', `--prefix=${root}`, '--include=dev', '--ignore-scripts', '--no-audit', '--no-fund');
+    node(
+      npm,
+      'ci',
+      '--global=false',
+      `--prefix=${root}`,
+      '--include=dev',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+    );
   }
   node(path.join(root, 'node_modules', 'patch-package', 'index.js'));
   if (packing) node(path.join(root, 'esbuild.mjs'), '--production');

@@ -39,7 +39,14 @@ const { values, positionals } = parseArgs({
 });
 
 if (values.help || positionals.length === 0) {
-  process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n') + '\n');
+  process.stdout.write(
+    fs
+      .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('//'))
+      .map((l) => l.slice(3))
+      .join('\n') + '\n',
+  );
   process.exit(positionals.length === 0 && !values.help ? 2 : 0);
 }
 const seed = wholeNumber(values.seed, '--seed');
@@ -64,7 +71,16 @@ function runProject(folder) {
   const dir = path.resolve(folder);
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) fail(`not a folder: ${folder}`);
   // --include-hints: the CLI leaves hints (unused-async by default) out unless asked; count them too.
-  const args = [values.cli, '-f', 'json', '--include-hints', '--max-warnings', '-1', ...values.rule.flatMap((r) => ['--rule', r]), '.'];
+  const args = [
+    values.cli,
+    '-f',
+    'json',
+    '--include-hints',
+    '--max-warnings',
+    '-1',
+    ...values.rule.flatMap((r) => ['--rule', r]),
+    '.',
+  ];
   const t0 = Date.now();
   const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 2 ** 31 - 1 });
   const seconds = (Date.now() - t0) / 1000;
@@ -91,7 +107,15 @@ function runProject(folder) {
     for (const m of f.messages) {
       if (m.line === undefined || !m.ruleId) continue;
       texts.set(f.filePath, text);
-      findings.push({ file: f.filePath, rel: path.relative(dir, f.filePath), line: m.line, column: m.column, ruleId: m.ruleId, level: m.level, message: m.message });
+      findings.push({
+        file: f.filePath,
+        rel: path.relative(dir, f.filePath),
+        line: m.line,
+        column: m.column,
+        ruleId: m.ruleId,
+        level: m.level,
+        message: m.message,
+      });
     }
   }
   return { name: path.basename(dir), dir, findings, notices, lines, files: linted, seconds, exit: r.status, texts };
@@ -114,7 +138,6 @@ function countLines(text) {
 
 // ---- sampling -----------------------------------------------------------------------------------
 
-
 function shuffle(list, next) {
   const out = [...list];
   for (let i = out.length - 1; i > 0; i--) {
@@ -126,7 +149,12 @@ function shuffle(list, next) {
 
 /** Up to `k` findings of a rule, taken in turn from each project's shuffled findings. */
 function sampleRule(projects, ruleId, k, next) {
-  const queues = projects.map((p) => shuffle(p.findings.filter((f) => f.ruleId === ruleId), next).map((f) => ({ ...f, project: p })));
+  const queues = projects.map((p) =>
+    shuffle(
+      p.findings.filter((f) => f.ruleId === ruleId),
+      next,
+    ).map((f) => ({ ...f, project: p })),
+  );
   const out = [];
   while (out.length < k && queues.some((q) => q.length > 0)) {
     for (const q of queues) if (q.length > 0 && out.length < k) out.push(q.shift());
@@ -140,7 +168,8 @@ function context(f) {
   const to = Math.min(lines.length, f.line + contextLines);
   const width = String(to).length;
   const out = [];
-  for (let n = from; n <= to; n++) out.push(`${n === f.line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1]}`);
+  for (let n = from; n <= to; n++)
+    out.push(`${n === f.line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1]}`);
   return out.join('\n');
 }
 
@@ -153,7 +182,12 @@ const projects = positionals.map((folder) => {
 // Every rule the CLI knows (its --help lists them), then any other id found, so a rule with no
 // findings shows as 0.
 const help = spawnSync(process.execPath, [values.cli, '--help'], { encoding: 'utf8' }).stdout ?? '';
-const known = help.split(/\nRules:\n/)[1]?.split('\n').map((l) => /^ {2}([a-z][a-z-]+) /.exec(l)?.[1]).filter(Boolean) ?? [];
+const known =
+  help
+    .split(/\nRules:\n/)[1]
+    ?.split('\n')
+    .map((l) => /^ {2}([a-z][a-z-]+) /.exec(l)?.[1])
+    .filter(Boolean) ?? [];
 const rules = [...new Set([...known, ...projects.flatMap((p) => p.findings.map((f) => f.ruleId)).sort()])];
 const count = (p, rule) => p.findings.filter((f) => f.ruleId === rule).length;
 const per10k = (n, lines) => (lines > 0 ? ((10000 * n) / lines).toFixed(1) : '-');
@@ -162,9 +196,15 @@ const total = (rule) => projects.reduce((n, p) => n + count(p, rule), 0);
 const fmt = (n) => n.toLocaleString('en-US');
 
 function table(header, rows, markdown) {
-  if (markdown) return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  if (markdown)
+    return [
+      `| ${header.join(' | ')} |`,
+      `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  const line = (r) =>
+    r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -172,10 +212,18 @@ const md = values.markdown;
 const out = [];
 for (const p of projects) {
   out.push(md ? `### ${p.name}` : `== ${p.name} (${p.dir})`);
-  out.push(`${fmt(p.files)} files, ${fmt(p.lines)} non-blank lines, ${p.findings.length} findings, ${p.notices.length} notices, ${p.seconds.toFixed(1)} s (exit ${p.exit})`);
+  out.push(
+    `${fmt(p.files)} files, ${fmt(p.lines)} non-blank lines, ${p.findings.length} findings, ${p.notices.length} notices, ${p.seconds.toFixed(1)} s (exit ${p.exit})`,
+  );
   out.push('');
   const mine = rules.filter((r) => count(p, r) > 0);
-  out.push(table(['rule', 'findings', 'per 10k lines'], mine.map((r) => [md ? `\`${r}\`` : r, fmt(count(p, r)), per10k(count(p, r), p.lines)]), md));
+  out.push(
+    table(
+      ['rule', 'findings', 'per 10k lines'],
+      mine.map((r) => [md ? `\`${r}\`` : r, fmt(count(p, r)), per10k(count(p, r), p.lines)]),
+      md,
+    ),
+  );
   out.push('');
 }
 out.push(md ? '### All projects' : '== all projects');
@@ -184,8 +232,21 @@ out.push(
   table(
     ['rule', ...projects.map((p) => p.name), 'total', 'per 10k lines'],
     [
-      ...rules.map((r) => [md ? `\`${r}\`` : r, ...projects.map((p) => fmt(count(p, r))), fmt(total(r)), per10k(total(r), totalLines)]),
-      ['all rules', ...projects.map((p) => fmt(p.findings.length)), fmt(projects.reduce((n, p) => n + p.findings.length, 0)), per10k(projects.reduce((n, p) => n + p.findings.length, 0), totalLines)],
+      ...rules.map((r) => [
+        md ? `\`${r}\`` : r,
+        ...projects.map((p) => fmt(count(p, r))),
+        fmt(total(r)),
+        per10k(total(r), totalLines),
+      ]),
+      [
+        'all rules',
+        ...projects.map((p) => fmt(p.findings.length)),
+        fmt(projects.reduce((n, p) => n + p.findings.length, 0)),
+        per10k(
+          projects.reduce((n, p) => n + p.findings.length, 0),
+          totalLines,
+        ),
+      ],
       ['lines', ...projects.map((p) => fmt(p.lines)), fmt(totalLines), ''],
     ],
     md,
@@ -195,15 +256,35 @@ out.push('');
 
 if (sampleSize > 0) {
   const next = random(seed);
-  out.push(md ? `### Sample (seed ${seed}, up to ${sampleSize} per rule)` : `== sample (seed ${seed}, up to ${sampleSize} per rule)`);
+  out.push(
+    md
+      ? `### Sample (seed ${seed}, up to ${sampleSize} per rule)`
+      : `== sample (seed ${seed}, up to ${sampleSize} per rule)`,
+  );
   for (const rule of rules) {
     const picked = sampleRule(projects, rule, sampleSize, next);
     out.push('');
-    out.push(md ? `#### \`${rule}\` (${picked.length} of ${total(rule)})` : `-- ${rule}: ${picked.length} of ${total(rule)}`);
+    out.push(
+      md ? `#### \`${rule}\` (${picked.length} of ${total(rule)})` : `-- ${rule}: ${picked.length} of ${total(rule)}`,
+    );
     for (const f of picked) {
       out.push('');
-      out.push(md ? `- [ ] ${f.project.name} \`${f.rel}:${f.line}\`: ${f.message}` : `[${f.project.name}] ${f.rel}:${f.line}:${f.column} ${f.level}: ${f.message}`);
-      out.push(md ? ['  ```', ...context(f).split('\n').map((l) => `  ${l}`), '  ```'].join('\n') : context(f));
+      out.push(
+        md
+          ? `- [ ] ${f.project.name} \`${f.rel}:${f.line}\`: ${f.message}`
+          : `[${f.project.name}] ${f.rel}:${f.line}:${f.column} ${f.level}: ${f.message}`,
+      );
+      out.push(
+        md
+          ? [
+              '  ```',
+              ...context(f)
+                .split('\n')
+                .map((l) => `  ${l}`),
+              '  ```',
+            ].join('\n')
+          : context(f),
+      );
     }
   }
   out.push('');

@@ -11,12 +11,20 @@ import { onlyRule, ROOT, testLinter } from './helpers';
 /** A project in a temporary folder (outside this repository, so no node_modules above it). */
 function tempProject(files: Record<string, string>, compilerOptions: Record<string, unknown>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-blocking-'));
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, allowJs: true, noEmit: true, ...compilerOptions } }));
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, allowJs: true, noEmit: true, ...compilerOptions } }),
+  );
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return dir;
 }
 
-const WITH_NODE_TYPES = { typeRoots: [path.join(ROOT, 'node_modules', '@types')], types: ['node'], module: 'nodenext', moduleResolution: 'nodenext' };
+const WITH_NODE_TYPES = {
+  typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+  types: ['node'],
+  module: 'nodenext',
+  moduleResolution: 'nodenext',
+};
 
 async function lint(file: string): Promise<Finding[]> {
   const linter = await testLinter();
@@ -50,7 +58,7 @@ describe('blocking-call (TS/JS)', () => {
           '  fs.statSync(path, { throwIfNoEntry: false });', // 9: returns undefined where stat rejects
           '  fs.existsSync(path);', // 10: access().then(...) is close, not identical
           '  fs.realpathSync(path);', // 11: realpath(3) vs the JS implementation
-          "  fs.mkdirSync(path, { recursive: true });", // 12: safe
+          '  fs.mkdirSync(path, { recursive: true });', // 12: safe
           '  fs.closeSync(fd);', // 13: no fs/promises function: no fix
           "  require('node:zlib').gzipSync(path);", // 14: no fix
           '}',
@@ -67,15 +75,27 @@ describe('blocking-call (TS/JS)', () => {
       assert.equal(f.fixes[0].safe, false, `line ${line}: switching to the async API changes when the call runs`);
       return f.fixes[0].title.endsWith('(not equivalent: check the result)') ? 'approximate' : 'equivalent';
     };
-    assert.deepEqual(
-      [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map(safety),
-      ['equivalent', 'approximate', 'approximate', 'equivalent', 'equivalent', 'approximate', 'approximate', 'approximate', 'equivalent', 'none', 'none'],
-    );
+    assert.deepEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map(safety), [
+      'equivalent',
+      'approximate',
+      'approximate',
+      'equivalent',
+      'equivalent',
+      'approximate',
+      'approximate',
+      'approximate',
+      'equivalent',
+      'none',
+      'none',
+    ]);
   });
 
   it('offers no fix in a parameter default, where await is not allowed', async () => {
     const dir = tempProject(
-      { 'param.ts': "import fs from 'node:fs';\nexport async function f(text = fs.readFileSync('a', 'utf8')) {\n  return text;\n}\n" },
+      {
+        'param.ts':
+          "import fs from 'node:fs';\nexport async function f(text = fs.readFileSync('a', 'utf8')) {\n  return text;\n}\n",
+      },
       WITH_NODE_TYPES,
     );
     dirs.push(dir);
@@ -103,7 +123,13 @@ describe('blocking-call (TS/JS)', () => {
     const findings = await lint(path.join(dir, 'written.ts'));
     assert.deepEqual(
       findings.map((f) => [f.range.start.line + 1, f.fixes.map((x) => x.title)]),
-      [[3, []], [4, []], [5, []], [6, []], [7, ["Replace with 'await fs.promises.readFile(…)'"]]],
+      [
+        [3, []],
+        [4, []],
+        [5, []],
+        [6, []],
+        [7, ["Replace with 'await fs.promises.readFile(…)'"]],
+      ],
     );
   });
 
@@ -121,7 +147,11 @@ describe('blocking-call (TS/JS)', () => {
     dirs.push(dir);
     const file = path.join(dir, 'named.ts');
     const linter = await testLinter();
-    assert.equal(linter.fix(file, source, onlyRule('blocking-call', file)).text, source, 'no safe fix: --fix alone changes nothing');
+    assert.equal(
+      linter.fix(file, source, onlyRule('blocking-call', file)).text,
+      source,
+      'no safe fix: --fix alone changes nothing',
+    );
     const out = linter.fix(file, source, onlyRule('blocking-call', file), { unsafe: true });
     assert.equal(
       out.text,
@@ -211,8 +241,13 @@ describe('blocking-call (TS/JS)', () => {
 
     it('adds an fs/promises import for a named import', async () => {
       const file = path.join(dir, 'named.ts');
-      const out = (await testLinter()).fix(file, sources['named.ts'], onlyRule('blocking-call', file), { unsafe: true });
-      assert.equal(out.text, "import { readFileSync } from 'fs';\nimport { readFile } from 'fs/promises';\nexport async function h() {\n  return await readFile('a');\n}\n");
+      const out = (await testLinter()).fix(file, sources['named.ts'], onlyRule('blocking-call', file), {
+        unsafe: true,
+      });
+      assert.equal(
+        out.text,
+        "import { readFileSync } from 'fs';\nimport { readFile } from 'fs/promises';\nexport async function h() {\n  return await readFile('a');\n}\n",
+      );
     });
   });
 });

@@ -33,7 +33,13 @@ function capture(columns?: number, isTTY = false): Capture {
 async function lint(args: string[], cwd: string, options: { columns?: number; stdin?: string } = {}) {
   const stdout = capture(options.columns);
   const stderr = capture();
-  const io = { stdout, stderr, env: {}, cwd, ...(options.stdin !== undefined ? { readStdin: async () => options.stdin! } : {}) };
+  const io = {
+    stdout,
+    stderr,
+    env: {},
+    cwd,
+    ...(options.stdin !== undefined ? { readStdin: async () => options.stdin! } : {}),
+  };
   const code = await run(args, io);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
@@ -92,7 +98,10 @@ describe('CLI adoption conveniences', function () {
         const r = await lint(['--include-hints'], basic, { columns });
         const width = columns || 80;
         const lines = r.stdout.split('\n');
-        assert.ok(lines.every((l) => l.length <= width), `${columns}:\n${r.stdout}`);
+        assert.ok(
+          lines.every((l) => l.length <= width),
+          `${columns}:\n${r.stdout}`,
+        );
         const at = lines.indexOf('lib/jobs.py');
         assert.match(lines[at + 1], /^ {2}4:1 {2}hint {2}'async def ping' never awaits:/);
         // Continuation lines start under the message (2 + 3 + 2 + 4 + 2 = 13 columns in).
@@ -120,7 +129,9 @@ describe('CLI adoption conveniences', function () {
         assert.ok(!r.stdout.includes('unused-async') || format === 'sarif', `${format}: ${r.stdout}`);
         if (format === 'sarif') assert.deepEqual(JSON.parse(r.stdout).runs[0].results, []);
       }
-      const json = JSON.parse((await lint(['-f', 'json', '--rule', 'unused-async=info'], basic)).stdout) as { messages: { severity: number; level: string }[] }[];
+      const json = JSON.parse((await lint(['-f', 'json', '--rule', 'unused-async=info'], basic)).stdout) as {
+        messages: { severity: number; level: string }[];
+      }[];
       const messages = json.flatMap((f) => f.messages);
       assert.equal(messages.length, 4);
       assert.ok(messages.every((m) => m.severity === 1 && m.level === 'info'));
@@ -129,7 +140,13 @@ describe('CLI adoption conveniences', function () {
     it("--rule takes ESLint's warn and 0/1/2", async () => {
       const levels = async (sev: string) => {
         const r = await lint(['-f', 'json', '--rule', `unused-async=${sev}`], basic);
-        return [...new Set((JSON.parse(r.stdout) as { messages: { level: string }[] }[]).flatMap((f) => f.messages.map((m) => m.level)))];
+        return [
+          ...new Set(
+            (JSON.parse(r.stdout) as { messages: { level: string }[] }[]).flatMap((f) =>
+              f.messages.map((m) => m.level),
+            ),
+          ),
+        ];
       };
       assert.deepEqual(await levels('warn'), ['warning']);
       assert.deepEqual(await levels('1'), ['warning']);
@@ -152,12 +169,21 @@ describe('CLI adoption conveniences', function () {
       const text = 'export async function f(s: { save(): Promise<void> }) {\n  s.save();\n}\n';
       const r = await lint(['-f', 'json', '--stdin', '--stdin-filename', 'src/piped.ts'], dir, { stdin: text });
       assert.equal(r.code, 1);
-      const [file] = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string; level: string; line: number }[] }[];
+      const [file] = JSON.parse(r.stdout) as {
+        filePath: string;
+        messages: { ruleId: string; level: string; line: number }[];
+      }[];
       assert.equal(file.filePath, path.join(dir, 'src', 'piped.ts'));
-      assert.deepEqual(file.messages.map((m) => [m.ruleId, m.level, m.line]), [['unawaited', 'error', 2]]);
+      assert.deepEqual(
+        file.messages.map((m) => [m.ruleId, m.level, m.line]),
+        [['unawaited', 'error', 2]],
+      );
       assert.ok(!fs.existsSync(path.join(dir, 'src', 'piped.ts')));
       await assert.rejects(lint(['--stdin'], dir, { stdin: text }), /--stdin needs --stdin-filename/);
-      await assert.rejects(lint(['--stdin', '--stdin-filename', 'notes.md'], dir, { stdin: text }), /not a file async-lint lints/);
+      await assert.rejects(
+        lint(['--stdin', '--stdin-filename', 'notes.md'], dir, { stdin: text }),
+        /not a file async-lint lints/,
+      );
     });
 
     it('--stdin --fix prints the fixed text to stdout and the report to stderr; writes nothing', async () => {
@@ -197,7 +223,11 @@ describe('CLI adoption conveniences', function () {
       const o = files.find((f) => f.filePath === orders)!;
       assert.equal(o.output, fs.readFileSync(path.join(FIXTURES, 'fix-expected', 'orders.ts'), 'utf8'));
       assert.deepEqual(o.messages, []);
-      assert.equal(files.find((f) => f.filePath.endsWith('plain.js'))!.output, undefined, 'no output for a file without changes');
+      assert.equal(
+        files.find((f) => f.filePath.endsWith('plain.js'))!.output,
+        undefined,
+        'no output for a file without changes',
+      );
       assert.equal(r.stderr, '');
     });
 
@@ -209,19 +239,27 @@ describe('CLI adoption conveniences', function () {
       assert.equal(r.code, 1);
       assert.equal(fs.readFileSync(orders, 'utf8'), before);
       assert.match(r.stdout, /^--- a\/src\/orders\.ts\n\+\+\+ b\/src\/orders\.ts\n@@ -10,8 \+10,8 @@\n/);
-      assert.match(r.stdout, /^- {2}store\.save\(order\);\n- {2}store\.audit\(`placed \$\{order\.id\}`\);\n\+ {2}await store\.save\(order\);$/m);
+      assert.match(
+        r.stdout,
+        /^- {2}store\.save\(order\);\n- {2}store\.audit\(`placed \$\{order\.id\}`\);\n\+ {2}await store\.save\(order\);$/m,
+      );
       const patch = spawnSync('patch', ['-p1'], { cwd: dir, input: r.stdout, encoding: 'utf8' });
       assert.equal(patch.status, 0, patch.stderr);
-      assert.equal(fs.readFileSync(orders, 'utf8'), fs.readFileSync(path.join(FIXTURES, 'fix-expected', 'orders.ts'), 'utf8'));
+      assert.equal(
+        fs.readFileSync(orders, 'utf8'),
+        fs.readFileSync(path.join(FIXTURES, 'fix-expected', 'orders.ts'), 'utf8'),
+      );
       const none = await lint(['--diff', 'src/plain.js'], dir);
       assert.deepEqual([none.code, none.stdout], [0, '']);
     });
 
     it('unified diffs of random edits apply with patch', () => {
       let seed = 7;
-      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       for (let t = 0; t < 40; t++) {
-        const a = Array.from({ length: Math.floor(rand() * 40) }, () => `l${Math.floor(rand() * 4)}`).join('\n') + (rand() < 0.5 ? '\n' : '');
+        const a =
+          Array.from({ length: Math.floor(rand() * 40) }, () => `l${Math.floor(rand() * 4)}`).join('\n') +
+          (rand() < 0.5 ? '\n' : '');
         const b = a
           .split('\n')
           .filter(() => rand() > 0.1)
@@ -280,7 +318,7 @@ describe('CLI adoption conveniences', function () {
       fs.writeFileSync(path.join(dir, 'a.ts'), source);
     });
 
-    it("an unknown rule id in a directive is a warning naming the nearest rule, without a flag", async () => {
+    it('an unknown rule id in a directive is a warning naming the nearest rule, without a flag', async () => {
       const r = await lint(['-f', 'concise'], dir);
       assert.equal(r.code, 1);
       assert.deepEqual(r.stdout.split('\n'), [
@@ -291,9 +329,20 @@ describe('CLI adoption conveniences', function () {
       const far = path.join(tmp, 'directive-far');
       fs.mkdirSync(far);
       fs.writeFileSync(path.join(far, 'b.py'), 'x = 1  # async-lint-disable-line frobnicate\n');
-      const json = JSON.parse((await lint(['-f', 'json'], far)).stdout) as { warningCount: number; messages: object[] }[];
+      const json = JSON.parse((await lint(['-f', 'json'], far)).stdout) as {
+        warningCount: number;
+        messages: object[];
+      }[];
       assert.deepEqual(json[0].messages, [
-        { ruleId: null, severity: 1, message: `unknown rule 'frobnicate' in directive; valid rules: ${RULE_IDS.join(', ')}`, line: 1, column: 10, endLine: 1, endColumn: 44 },
+        {
+          ruleId: null,
+          severity: 1,
+          message: `unknown rule 'frobnicate' in directive; valid rules: ${RULE_IDS.join(', ')}`,
+          line: 1,
+          column: 10,
+          endLine: 1,
+          endColumn: 44,
+        },
       ]);
       assert.equal(json[0].warningCount, 1);
     });
@@ -316,8 +365,18 @@ describe('CLI adoption conveniences', function () {
       ajv.addFormat('date-time', (x: string) => !Number.isNaN(Date.parse(x)));
       const validate = ajv.compile(sarifSchema);
       assert.ok(validate(sarif as unknown), JSON.stringify(validate.errors, null, 2));
-      const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as { level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
-      assert.deepEqual(notes.map((n) => [n.level, n.locations[0].physicalLocation.region.startLine]), [['warning', 2], ['warning', 6], ['warning', 10]]);
+      const notes = sarif.runs[0].invocations[0].toolExecutionNotifications as {
+        level: string;
+        locations: { physicalLocation: { region: { startLine: number } } }[];
+      }[];
+      assert.deepEqual(
+        notes.map((n) => [n.level, n.locations[0].physicalLocation.region.startLine]),
+        [
+          ['warning', 2],
+          ['warning', 6],
+          ['warning', 10],
+        ],
+      );
       const stylish = await lint(['--report-unused-disable-directives'], dir);
       assert.match(stylish.stdout, /^ +6:6 {2}warning {2}unused async-lint-disable-next-line directive/m);
       assert.match(stylish.stdout, /4 problems \(0 errors, 4 warnings\)/);
@@ -338,7 +397,10 @@ describe('CLI adoption conveniences', function () {
       fs.mkdirSync(elsewhere, { recursive: true });
       for (const cwd of [project, elsewhere]) {
         const r = await lint(['--format', 'concise', project], cwd);
-        const flagged = r.stdout.split('\n').filter((l) => l.includes('await-in-loop')).map((l) => path.basename(l.split(':')[0]));
+        const flagged = r.stdout
+          .split('\n')
+          .filter((l) => l.includes('await-in-loop'))
+          .map((l) => path.basename(l.split(':')[0]));
         assert.deepEqual(flagged, ['loop.py'], `run from ${cwd}:\n${r.stdout}${r.stderr}`);
       }
     });
@@ -348,12 +410,16 @@ describe('CLI adoption conveniences', function () {
     let cli: string;
     before(() => {
       const outdir = path.join(tmp, 'pkg', 'dist');
-      const build = spawnSync(process.execPath, ['esbuild.mjs', '--only', 'cli', '--outdir', outdir], { cwd: ROOT, encoding: 'utf8' });
+      const build = spawnSync(process.execPath, ['esbuild.mjs', '--only', 'cli', '--outdir', outdir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
       assert.equal(build.status, 0, build.stderr);
       fs.cpSync(path.join(ROOT, 'docs', 'rules'), path.join(tmp, 'pkg', 'docs', 'rules'), { recursive: true });
       cli = path.join(outdir, 'cli.js');
     });
-    const spawn = (args: string[], input?: string) => spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8', input });
+    const spawn = (args: string[], input?: string) =>
+      spawnSync(process.execPath, [cli, ...args], { cwd: tmp, encoding: 'utf8', input });
 
     it('prints the bundled page of a rule, offline', () => {
       for (const id of RULE_IDS) {
@@ -366,12 +432,18 @@ describe('CLI adoption conveniences', function () {
     it('an unknown id exits 2 naming the nearest and listing the valid ids', () => {
       const r = spawn(['rule', 'unawaitd']);
       assert.equal(r.status, 2);
-      assert.ok(r.stderr.includes(`unknown rule 'unawaitd'; did you mean 'unawaited'? valid rules: ${RULE_IDS.join(', ')}`), r.stderr);
+      assert.ok(
+        r.stderr.includes(`unknown rule 'unawaitd'; did you mean 'unawaited'? valid rules: ${RULE_IDS.join(', ')}`),
+        r.stderr,
+      );
       assert.equal(spawn(['rule']).status, 2);
     });
 
     it('--stdin reads standard input in the bundle', () => {
-      const r = spawn(['--stdin', '--stdin-filename', 'x.py', '-f', 'concise'], 'import time\n\nasync def f():\n    time.sleep(1)\n');
+      const r = spawn(
+        ['--stdin', '--stdin-filename', 'x.py', '-f', 'concise'],
+        'import time\n\nasync def f():\n    time.sleep(1)\n',
+      );
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stdout, /^x\.py:4:5: warning blocking-call /);
     });

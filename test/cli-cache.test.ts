@@ -37,7 +37,13 @@ async function lint(args: string[], cwd: string) {
   const code = await run(args, { stdout, stderr, env: {}, cwd }, { createLinter: () => (linter = createLinter()) });
   const ts = linter?.backends.find((b) => b instanceof LazyTypeScriptBackend) as LazyTypeScriptBackend | undefined;
   const py = linter?.backends.find((b) => b instanceof PythonBackend) as PythonBackend | undefined;
-  return { code, stdout: stdout.text, stderr: stderr.text, compilerLoaded: ts?.compilerLoaded, pythonParses: py?.parseCount.full };
+  return {
+    code,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    compilerLoaded: ts?.compilerLoaded,
+    pythonParses: py?.parseCount.full,
+  };
 }
 
 /** The "cached: N files" line of --stats. */
@@ -83,7 +89,10 @@ const PYTHON = {
 };
 
 const TYPESCRIPT = {
-  'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler' }, include: ['src'] }),
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler' },
+    include: ['src'],
+  }),
   'src/lib.ts': 'export function load(): number {\n  return 1;\n}\n',
   'src/app.ts': [
     "import { load } from './lib';",
@@ -96,7 +105,8 @@ const TYPESCRIPT = {
     '}',
     '',
   ].join('\n'),
-  'src/other.ts': 'export async function idle() {\n  return 1;\n}\n// async-lint-disable-next-line unawaited\nexport const x = 1;\n',
+  'src/other.ts':
+    'export async function idle() {\n  return 1;\n}\n// async-lint-disable-next-line unawaited\nexport const x = 1;\n',
 };
 
 describe('CLI --cache', function () {
@@ -154,7 +164,13 @@ describe('CLI --cache', function () {
     // that suppressed nothing in each, and a failing exit code.
     const plain = await lint(['-f', 'concise', '--include-hints', '--report-unused-disable-directives'], dir);
     assert.equal(plain.code, 1);
-    for (const expected of [/orders\.py:7:5: warning blocking-call/, /orders\.py:10:.*dangling-task/, /app\.ts:6:3: warning blocking-call/, /other\.ts:4:.*unawaited/, /other\.py:1:\d+: hint unused-async/]) {
+    for (const expected of [
+      /orders\.py:7:5: warning blocking-call/,
+      /orders\.py:10:.*dangling-task/,
+      /app\.ts:6:3: warning blocking-call/,
+      /other\.ts:4:.*unawaited/,
+      /other\.py:1:\d+: hint unused-async/,
+    ]) {
       assert.match(plain.stdout, expected);
     }
   });
@@ -194,7 +210,10 @@ describe('CLI --cache', function () {
       const cached = await lint(['-f', 'concise', ...args, ...cache], dir);
       assert.equal(cached.stdout, (await lint(['-f', 'concise', ...args], dir)).stdout, args.join(' '));
     }
-    assert.match((await lint(['-f', 'concise', '--include-hints', ...cache], dir)).stdout, /other\.py:1:\d+: hint unused-async/);
+    assert.match(
+      (await lint(['-f', 'concise', '--include-hints', ...cache], dir)).stdout,
+      /other\.py:1:\d+: hint unused-async/,
+    );
   });
 
   it('Python: an imported module that becomes async makes the unchanged importing file report an unawaited call', async () => {
@@ -243,7 +262,9 @@ describe('CLI --cache', function () {
     assert.doesNotMatch(before.stdout, /app\.ts:5:3/);
     assert.equal(cachedCount((await lint(args, dir)).stderr), 3);
     // (An async function that cannot reject is not reported dropped: this one awaits.)
-    write(dir, { 'src/lib.ts': 'export async function load(): Promise<number> {\n  await Promise.resolve();\n  return 1;\n}\n' });
+    write(dir, {
+      'src/lib.ts': 'export async function load(): Promise<number> {\n  await Promise.resolve();\n  return 1;\n}\n',
+    });
     const after = await lint(args, dir);
     assert.match(after.stdout, /app\.ts:5:3: warning unawaited/);
     assert.equal(after.stdout, (await lint(['-f', 'concise'], dir)).stdout);
@@ -253,7 +274,11 @@ describe('CLI --cache', function () {
   });
 
   it('TypeScript: a run where nothing changed does not load the compiler; a change loads it and relints only its project', async () => {
-    const dir = project({ ...TYPESCRIPT, 'package.json': '{}', 'tools/run.mjs': 'export async function go() {\n  await fetch("x");\n}\ngo();\n' });
+    const dir = project({
+      ...TYPESCRIPT,
+      'package.json': '{}',
+      'tools/run.mjs': 'export async function go() {\n  await fetch("x");\n}\ngo();\n',
+    });
     const args = ['-f', 'concise', '--cache', '--stats'];
     const first = await lint(args, dir);
     assert.equal(first.compilerLoaded, true);
@@ -276,12 +301,20 @@ describe('CLI --cache', function () {
     const args = ['-f', 'concise', '--cache', '--stats'];
     await lint(args, dir);
     // A declaration file is not linted, but it is in the program: load() now returns a promise.
-    write(dir, { 'src/lib.ts': 'export { load } from "./decl";\n', 'src/decl.d.ts': 'export declare function load(): Promise<number>;\n' });
+    write(dir, {
+      'src/lib.ts': 'export { load } from "./decl";\n',
+      'src/decl.d.ts': 'export declare function load(): Promise<number>;\n',
+    });
     const after = await lint(args, dir);
     assert.equal(cachedCount(after.stderr), 0);
     assert.match(after.stdout, /app\.ts:5:3: warning unawaited/);
     assert.equal(cachedCount((await lint(args, dir)).stderr), 3);
-    write(dir, { 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', noLib: true }, include: ['src'] }) });
+    write(dir, {
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', noLib: true },
+        include: ['src'],
+      }),
+    });
     const relinted = await lint(args, dir);
     assert.equal(cachedCount(relinted.stderr), 0);
     assert.equal(relinted.stdout, (await lint(['-f', 'concise'], dir)).stdout);
@@ -391,7 +424,13 @@ describe('CLI --cache', function () {
     const summary = summarizeModule(readTree(tree, text), 'shop');
     tree.delete();
     // The summary has every kind of part, so that the round trip is tested on each.
-    assert.ok(summary.plainParameters?.size && summary.asyncGenerators?.size && summary.classes.get('Job')?.asyncGenerators?.size && summary.starImports.length && summary.variables.size);
+    assert.ok(
+      summary.plainParameters?.size &&
+        summary.asyncGenerators?.size &&
+        summary.classes.get('Job')?.asyncGenerators?.size &&
+        summary.starImports.length &&
+        summary.variables.size,
+    );
     const back = decodeData(JSON.parse(JSON.stringify(encodeData(summary))));
     assert.deepEqual(back, summary);
     assert.deepEqual([...(back as typeof summary).functions.keys()], [...summary.functions.keys()]);
@@ -401,12 +440,16 @@ describe('CLI --cache', function () {
     let cli = '';
     before(() => {
       const outdir = path.join(tmp, 'dist');
-      const build = spawnSync(process.execPath, ['esbuild.mjs', '--only', 'cli', '--outdir', outdir], { cwd: ROOT, encoding: 'utf8' });
+      const build = spawnSync(process.execPath, ['esbuild.mjs', '--only', 'cli', '--outdir', outdir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
       assert.equal(build.status, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
       cli = path.join(outdir, 'cli.js');
     });
 
-    const spawn = (args: string[], cwd: string) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+    const spawn = (args: string[], cwd: string) =>
+      spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
 
     it('writes .async-lint-cache in the current folder; a rebuilt bundle starts afresh', () => {
       const dir = project(PYTHON);

@@ -25,10 +25,32 @@ import { expectedLines, ROOT } from './helpers';
 
 /** Every option of the CLI: --help and the README must name each. */
 const CLI_OPTIONS = [
-  '--format', '--fix', '--rule', '--config', '--print-config', '--max-warnings', '--quiet', '--stats', '--ignore-pattern',
-  '--version', '--help', '--output-file', '--fix-dry-run', '--diff', '--stdin', '--stdin-filename', '--include-hints',
-  '--report-unused-disable-directives', '--statistics', '--exit-zero', '--add-noqa', '--add-noqa-reason', '--unsafe-fixes',
-  '--cache', '--cache-location', '--type-backend',
+  '--format',
+  '--fix',
+  '--rule',
+  '--config',
+  '--print-config',
+  '--max-warnings',
+  '--quiet',
+  '--stats',
+  '--ignore-pattern',
+  '--version',
+  '--help',
+  '--output-file',
+  '--fix-dry-run',
+  '--diff',
+  '--stdin',
+  '--stdin-filename',
+  '--include-hints',
+  '--report-unused-disable-directives',
+  '--statistics',
+  '--exit-zero',
+  '--add-noqa',
+  '--add-noqa-reason',
+  '--unsafe-fixes',
+  '--cache',
+  '--cache-location',
+  '--type-backend',
 ];
 
 /** Set by the build in `before`. */
@@ -100,7 +122,10 @@ describe('CLI (built)', function () {
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-cli-'));
     const outdir = path.join(tmp, 'dist');
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only', 'cli', '--outdir', outdir], { cwd: ROOT, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only', 'cli', '--outdir', outdir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.equal(build.status, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
     CLI = path.join(outdir, 'cli.js');
     fx = path.join(tmp, 'fixtures');
@@ -123,7 +148,11 @@ describe('CLI (built)', function () {
       for (const option of [...CLI_OPTIONS, 'async-lint rule ID']) {
         assert.ok(r.stdout.includes(option), `help mentions ${option}`);
       }
-      for (const rule of RULES) assert.match(r.stdout, new RegExp(`^  ${rule.id} +${rule.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+      for (const rule of RULES)
+        assert.match(
+          r.stdout,
+          new RegExp(`^  ${rule.id} +${rule.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
+        );
     });
   });
 
@@ -139,7 +168,10 @@ describe('CLI (built)', function () {
       assert.equal(lines[users + 2], '               its result in a promise.  unused-async');
       assert.equal(lines[users + 3], "  19:22  hint  Async function 'clear' has no 'await'; 'async' only wraps its");
       assert.equal(lines[users + 4], '               result in a promise.  unused-async');
-      assert.ok(lines.every((l) => l.length <= 80), r.stdout);
+      assert.ok(
+        lines.every((l) => l.length <= 80),
+        r.stdout,
+      );
       assert.ok(!r.stdout.includes('src/clean.ts'), 'files without problems are not listed');
       assert.match(r.stdout, /^✖ 4 problems \(0 errors, 0 warnings, 4 hints\)$/m);
       assert.ok(!r.stdout.includes('\u001b['), 'no colours when stdout is not a terminal');
@@ -147,7 +179,11 @@ describe('CLI (built)', function () {
     });
 
     it('uses colours only when asked and never with NO_COLOR', () => {
-      assert.ok(cli(['--include-hints'], project('basic'), { FORCE_COLOR: '1' }).stdout.includes('\u001b[4msrc/users.ts\u001b[0m'));
+      assert.ok(
+        cli(['--include-hints'], project('basic'), { FORCE_COLOR: '1' }).stdout.includes(
+          '\u001b[4msrc/users.ts\u001b[0m',
+        ),
+      );
       assert.ok(!cli(['--include-hints'], project('basic'), { NO_COLOR: '1' }).stdout.includes('\u001b['));
     });
   });
@@ -193,10 +229,16 @@ describe('CLI (built)', function () {
       assert.ok(all.length > 0 && all.every((m) => m.severity === 2 && m.level === 'error'));
       const hints = json(cli(['-f', 'json', '--include-hints'], project('basic'))).flatMap((f) => f.messages);
       assert.ok(hints.length > 0 && hints.every((m) => m.severity === 1 && m.level === 'hint'));
-      const infos = json(cli(['-f', 'json', '--rule', 'unused-async=info'], project('basic'))).flatMap((f) => f.messages);
+      const infos = json(cli(['-f', 'json', '--rule', 'unused-async=info'], project('basic'))).flatMap(
+        (f) => f.messages,
+      );
       assert.ok(infos.length > 0 && infos.every((m) => m.severity === 1 && m.level === 'info'));
       const hidden = json(cli(['-f', 'json'], project('basic')));
-      assert.deepEqual(hidden.flatMap((f) => f.messages), [], 'hints are left out by default');
+      assert.deepEqual(
+        hidden.flatMap((f) => f.messages),
+        [],
+        'hints are left out by default',
+      );
       assert.ok(hidden.every((f) => f.hintCount === 0));
     });
 
@@ -209,7 +251,13 @@ describe('CLI (built)', function () {
       assert.equal(unawaited.length, 2);
       for (const m of unawaited) {
         assert.equal(m.fix, undefined, 'adding await changes when the code runs: not a fix');
-        assert.deepEqual(m.suggestions?.map((x) => [x.desc, x.safe]), [["Add 'await'", false], ["Add 'void' to drop the promise on purpose", false]]);
+        assert.deepEqual(
+          m.suggestions?.map((x) => [x.desc, x.safe]),
+          [
+            ["Add 'await'", false],
+            ["Add 'void' to drop the promise on purpose", false],
+          ],
+        );
         const [start, end] = m.suggestions![0].fix.range;
         const fixed = text.slice(0, start) + m.suggestions![0].fix.text + text.slice(end);
         assert.match(fixed.split('\n')[m.line! - 1], /^ {2}await store\./);
@@ -244,16 +292,28 @@ describe('CLI (built)', function () {
       const nested = run.tool.driver.rules.find((x: { id: string }) => x.id === 'nested-event-loop');
       assert.equal(nested.helpUri, docsUrl('nested-event-loop'));
       assert.equal(nested.defaultConfiguration.level, 'error');
-      assert.equal(run.tool.driver.rules.find((x: { id: string }) => x.id === 'sequential-await').defaultConfiguration.level, 'note');
+      assert.equal(
+        run.tool.driver.rules.find((x: { id: string }) => x.id === 'sequential-await').defaultConfiguration.level,
+        'note',
+      );
 
       const unawaited = run.results.filter((x: { ruleId: string }) => x.ruleId === 'unawaited');
       assert.equal(unawaited.length, 3);
-      const first = unawaited.find((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
-        x.locations[0].physicalLocation.artifactLocation.uri === 'src/orders.ts',
+      const first = unawaited.find(
+        (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          x.locations[0].physicalLocation.artifactLocation.uri === 'src/orders.ts',
       );
       assert.equal(first.level, 'warning');
-      assert.deepEqual(first.locations[0].physicalLocation.artifactLocation, { uri: 'src/orders.ts', uriBaseId: '%SRCROOT%' });
-      assert.deepEqual(first.locations[0].physicalLocation.region, { startLine: 13, startColumn: 3, endLine: 13, endColumn: 21 });
+      assert.deepEqual(first.locations[0].physicalLocation.artifactLocation, {
+        uri: 'src/orders.ts',
+        uriBaseId: '%SRCROOT%',
+      });
+      assert.deepEqual(first.locations[0].physicalLocation.region, {
+        startLine: 13,
+        startColumn: 3,
+        endLine: 13,
+        endColumn: 21,
+      });
       assert.equal(first.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, 'await ');
       assert.equal(run.originalUriBaseIds['%SRCROOT%'].uri, `file://${dir}/`);
       assert.equal(run.invocations[0].executionSuccessful, true);
@@ -301,7 +361,11 @@ describe('CLI (built)', function () {
       assert.equal(quiet.stdout, '');
       const errors = cli(['--config', path.join(fx, 'configs', 'strict.json'), '--quiet', '-f', 'json'], basic());
       assert.equal(errors.code, 1);
-      assert.ok(json(errors).flatMap((f) => f.messages).every((m) => m.severity === 2));
+      assert.ok(
+        json(errors)
+          .flatMap((f) => f.messages)
+          .every((m) => m.severity === 2),
+      );
     });
 
     it('0 with a note on stderr when there is nothing to lint', () => {
@@ -360,15 +424,27 @@ describe('CLI (built)', function () {
     it('an unknown key stops the run with exit 2, naming the file and the key', () => {
       const r = cli(['unknown-key'], configs());
       assert.equal(r.code, 2);
-      assert.ok(r.stderr.includes(`${path.join(configs(), 'unknown-key', 'async-lint.json')}: unknown key 'strict'`), r.stderr);
+      assert.ok(
+        r.stderr.includes(`${path.join(configs(), 'unknown-key', 'async-lint.json')}: unknown key 'strict'`),
+        r.stderr,
+      );
     });
 
     it('--config FILE replaces the search; --rule beats it; a missing file is exit 2', () => {
       const strict = path.join(configs(), 'strict.json');
       const r = cli(['-f', 'json', '--config', strict, 'pkg-config'], configs());
-      assert.deepEqual(json(r).flatMap((f) => f.messages.map((m) => m.level)), ['error']);
-      const overridden = cli(['-f', 'json', '--config', strict, '--rule', 'unused-async=info', 'pkg-config'], configs());
-      assert.deepEqual(json(overridden).flatMap((f) => f.messages.map((m) => m.level)), ['info']);
+      assert.deepEqual(
+        json(r).flatMap((f) => f.messages.map((m) => m.level)),
+        ['error'],
+      );
+      const overridden = cli(
+        ['-f', 'json', '--config', strict, '--rule', 'unused-async=info', 'pkg-config'],
+        configs(),
+      );
+      assert.deepEqual(
+        json(overridden).flatMap((f) => f.messages.map((m) => m.level)),
+        ['info'],
+      );
       const missing = cli(['--config', 'nope.json', 'pkg-config'], configs());
       assert.equal(missing.code, 2);
       assert.ok(missing.stderr.includes(path.join(configs(), 'nope.json')));
@@ -381,12 +457,22 @@ describe('CLI (built)', function () {
       const named = cli(['-f', 'json', 'generated/client.ts'], dir);
       assert.equal(named.code, 0);
       const [only] = json(named);
-      assert.deepEqual(only.messages, [{ ruleId: null, fatal: false, severity: 1, message: "File ignored by ignorePatterns 'generated/' in async-lint.json" }]);
+      assert.deepEqual(only.messages, [
+        {
+          ruleId: null,
+          fatal: false,
+          severity: 1,
+          message: "File ignored by ignorePatterns 'generated/' in async-lint.json",
+        },
+      ]);
     });
 
     it('--ignore-pattern skips files matching a glob', () => {
       const dir = project('basic');
-      const files = byFile(json(cli(['-f', 'json', '--ignore-pattern', 'src/*.ts', '--ignore-pattern', '*.py'], dir)), dir);
+      const files = byFile(
+        json(cli(['-f', 'json', '--ignore-pattern', 'src/*.ts', '--ignore-pattern', '*.py'], dir)),
+        dir,
+      );
       assert.deepEqual([...files.keys()], ['src/report.js']);
     });
   });
@@ -394,7 +480,9 @@ describe('CLI (built)', function () {
   describe('overrides', () => {
     const dir = () => project('overrides');
     it('the built-in test override turns blocking-call off in test code; a project override turns it back on; unawaited stays on', () => {
-      const lines = [...byFile(json(cli(['-f', 'json'], dir())), dir())].map(([file, f]) => `${file} ${f.messages.map((m) => `${m.ruleId}:${m.line}`).join(' ')}`);
+      const lines = [...byFile(json(cli(['-f', 'json'], dir())), dir())].map(
+        ([file, f]) => `${file} ${f.messages.map((m) => `${m.ruleId}:${m.line}`).join(' ')}`,
+      );
       assert.deepEqual(lines.sort(), [
         'src/load.spec.ts unawaited:12',
         'src/load.ts blocking-call:4 unawaited:12',
@@ -402,25 +490,44 @@ describe('CLI (built)', function () {
         'tests/unit/load.ts unawaited:12',
       ]);
       const forced = json(cli(['-f', 'json', '--rule', 'blocking-call=error', 'tests/unit'], dir()));
-      assert.deepEqual(forced.flatMap((f) => f.messages.map((m) => `${m.ruleId}:${m.level}`)), ['blocking-call:error', 'unawaited:warning'], '--rule beats every override');
+      assert.deepEqual(
+        forced.flatMap((f) => f.messages.map((m) => `${m.ruleId}:${m.level}`)),
+        ['blocking-call:error', 'unawaited:warning'],
+        '--rule beats every override',
+      );
     });
 
     it('--print-config FILE prints the resolved configuration as JSON and exits 0', () => {
       const r = cli(['--print-config', 'tests/integration/load.ts'], dir());
       assert.equal(r.code, 0, r.stderr);
-      const printed = JSON.parse(r.stdout) as Record<string, unknown> & { rules: Record<string, string>; overrides: { from: string; files: string[]; matched: boolean }[] };
+      const printed = JSON.parse(r.stdout) as Record<string, unknown> & {
+        rules: Record<string, string>;
+        overrides: { from: string; files: string[]; matched: boolean }[];
+      };
       assert.equal(printed.file, path.join(dir(), 'tests', 'integration', 'load.ts'));
       assert.equal(printed.source, path.join(dir(), 'async-lint.json'));
       assert.equal(printed.root, dir());
       assert.equal(printed.rules['blocking-call'], 'warning');
       assert.equal(printed.rules['unused-async'], 'off');
       assert.equal(printed.rules.unawaited, 'warning');
-      assert.deepEqual(printed.overrides.map((o) => [o.from, o.matched]), [['default', true], ['default', false], [path.join(dir(), 'async-lint.json'), true]]);
+      assert.deepEqual(
+        printed.overrides.map((o) => [o.from, o.matched]),
+        [
+          ['default', true],
+          ['default', false],
+          [path.join(dir(), 'async-lint.json'), true],
+        ],
+      );
       assert.deepEqual(printed.ignorePatterns, []);
       assert.equal(printed.maxFileSize, 2 * 1024 * 1024);
       assert.deepEqual([printed['blocking-calls'], printed.coroutines], [[], []]);
-      const plain = JSON.parse(cli(['--print-config', 'src/load.ts', '--rule', 'unawaited=error'], dir()).stdout) as typeof printed;
-      assert.deepEqual(plain.overrides.map((o) => o.matched), [false, false, false]);
+      const plain = JSON.parse(
+        cli(['--print-config', 'src/load.ts', '--rule', 'unawaited=error'], dir()).stdout,
+      ) as typeof printed;
+      assert.deepEqual(
+        plain.overrides.map((o) => o.matched),
+        [false, false, false],
+      );
       assert.equal(plain.rules['blocking-call'], 'warning');
       assert.equal(plain.rules.unawaited, 'error');
       const broken = cli(['--print-config', 'index.ts'], path.join(fx, 'configs', 'broken-json'));
@@ -430,7 +537,8 @@ describe('CLI (built)', function () {
 
   it('npm run real-world: findings and findings per 10k non-blank lines per project and rule, and a seeded sample with context', () => {
     const script = path.join(ROOT, 'scripts', 'real-world.mjs');
-    const runScript = (args: string[]) => spawnSync(process.execPath, [script, '--cli', CLI, ...args], { cwd: fx, encoding: 'utf8' });
+    const runScript = (args: string[]) =>
+      spawnSync(process.execPath, [script, '--cli', CLI, ...args], { cwd: fx, encoding: 'utf8' });
     const r = runScript(['--sample', '3', '--seed', '7', 'overrides']);
     assert.equal(r.status, 0, r.stderr);
     // 4 files of 13 lines, 3 of them blank.
@@ -441,7 +549,11 @@ describe('CLI (built)', function () {
     assert.match(r.stdout, /^-- unawaited: 3 of 4$/m);
     assert.match(r.stdout, /^> 12 \|   save\(\);$/m, 'the finding line, marked, with its context');
     assert.match(r.stdout, /^   9 \| declare function save/m);
-    assert.equal(runScript(['--sample', '3', '--seed', '7', 'overrides']).stdout.replace(/[\d.]+ s \(/g, ''), r.stdout.replace(/[\d.]+ s \(/g, ''), 'the same seed, the same sample');
+    assert.equal(
+      runScript(['--sample', '3', '--seed', '7', 'overrides']).stdout.replace(/[\d.]+ s \(/g, ''),
+      r.stdout.replace(/[\d.]+ s \(/g, ''),
+      'the same seed, the same sample',
+    );
     const md = runScript(['--markdown', '--sample', '0', 'overrides', 'basic']);
     assert.match(md.stdout, /^\| `unawaited` \| 4 \| 0 \| 4 \| 454\.5 \|$/m, '4 findings in 40 + 48 non-blank lines');
     assert.match(md.stdout, /^\| lines \| 40 \| \d+ \| \d+ \|  \|$/m);
@@ -469,17 +581,25 @@ describe('CLI (built)', function () {
   describe('files', () => {
     it('skips binary and oversized files with a message and analyses files with syntax errors, a BOM or Latin-1', () => {
       const dir = freshCopy('files', 'files-skips');
-      fs.writeFileSync(path.join(dir, 'blob.ts'), Buffer.concat([Buffer.from('export const x = 1;\n'), Buffer.from([0, 1, 2, 3])]));
+      fs.writeFileSync(
+        path.join(dir, 'blob.ts'),
+        Buffer.concat([Buffer.from('export const x = 1;\n'), Buffer.from([0, 1, 2, 3])]),
+      );
       fs.writeFileSync(path.join(dir, 'huge.ts'), `export const data = '${'x'.repeat(5000)}';\n`);
       const r = cli(['-f', 'json', '--rule', 'unused-async=warning'], dir);
       assert.equal(r.code, 1, r.stderr);
       const files = byFile(json(r), dir);
-      assert.deepEqual(files.get('blob.ts')!.messages, [{ ruleId: null, fatal: false, severity: 1, message: 'skipped: binary file' }]);
+      assert.deepEqual(files.get('blob.ts')!.messages, [
+        { ruleId: null, fatal: false, severity: 1, message: 'skipped: binary file' },
+      ]);
       assert.deepEqual(files.get('huge.ts')!.messages, [
         { ruleId: null, fatal: false, severity: 1, message: 'skipped: 4.9 KiB is over maxFileSize (4.0 KiB)' },
       ]);
       const broken = files.get('broken.ts')!;
-      assert.match(broken.messages[0].message, /^syntax error at 6:12: Property assignment expected; the rest of the file was still analysed$/);
+      assert.match(
+        broken.messages[0].message,
+        /^syntax error at 6:12: Property assignment expected; the rest of the file was still analysed$/,
+      );
       assert.deepEqual(
         broken.messages.filter((m) => m.ruleId === 'unused-async').map((m) => m.line),
         [2, 8],
@@ -531,10 +651,20 @@ describe('CLI (built)', function () {
       const r = cli(['--fix', '--unsafe-fixes', '--rule', 'sequential-await=off'], dir);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, 'async-lint: applied 3 fixes in 2 files\n');
-      assert.equal(fs.readFileSync(path.join(dir, 'src', 'orders.ts'), 'utf8'), fs.readFileSync(path.join(FIXTURES, 'fix-expected', 'orders.ts'), 'utf8'));
-      assert.deepEqual(fs.readFileSync(path.join(dir, 'src', 'bom.ts')), fs.readFileSync(path.join(FIXTURES, 'fix-expected', 'bom.ts')));
+      assert.equal(
+        fs.readFileSync(path.join(dir, 'src', 'orders.ts'), 'utf8'),
+        fs.readFileSync(path.join(FIXTURES, 'fix-expected', 'orders.ts'), 'utf8'),
+      );
+      assert.deepEqual(
+        fs.readFileSync(path.join(dir, 'src', 'bom.ts')),
+        fs.readFileSync(path.join(FIXTURES, 'fix-expected', 'bom.ts')),
+      );
       assert.equal(fs.statSync(plain).mtimeMs, plainStat.mtimeMs, 'a file without fixes is not written');
-      assert.deepEqual(fs.readdirSync(path.join(dir, 'src')).sort(), ['bom.ts', 'orders.ts', 'plain.js'], 'no temporary files left');
+      assert.deepEqual(
+        fs.readdirSync(path.join(dir, 'src')).sort(),
+        ['bom.ts', 'orders.ts', 'plain.js'],
+        'no temporary files left',
+      );
     });
 
     it('the fixed files parse and a second run has nothing to do and writes nothing', () => {
@@ -552,7 +682,10 @@ describe('CLI (built)', function () {
         [],
         'no syntax errors after fixing',
       );
-      assert.deepEqual(messages.map((m) => m.ruleId), []);
+      assert.deepEqual(
+        messages.map((m) => m.ruleId),
+        [],
+      );
     });
 
     it('writes through a symlink to the real file instead of replacing the link', () => {
@@ -563,25 +696,33 @@ describe('CLI (built)', function () {
       fs.symlinkSync(moved, real);
       cli(['--fix', '--unsafe-fixes', '--rule', 'sequential-await=off', 'src/orders.ts'], dir);
       assert.ok(fs.lstatSync(real).isSymbolicLink());
-      assert.equal(fs.readFileSync(moved, 'utf8'), fs.readFileSync(path.join(FIXTURES, 'fix-expected', 'orders.ts'), 'utf8'));
+      assert.equal(
+        fs.readFileSync(moved, 'utf8'),
+        fs.readFileSync(path.join(FIXTURES, 'fix-expected', 'orders.ts'), 'utf8'),
+      );
     });
   });
 
   it('--stats prints time per phase and per rule, file count and wall time to stderr; stdout stays JSON', () => {
     const r = cli(['--stats', '-f', 'json', '--include-hints'], project('basic'));
     json(r);
-    for (const phase of ['phase', 'find files', 'read', 'program', 'rule:unawaited', 'rule:unused-async']) assert.match(r.stderr, new RegExp(`^${phase} `, 'm'));
+    for (const phase of ['phase', 'find files', 'read', 'program', 'rule:unawaited', 'rule:unused-async'])
+      assert.match(r.stderr, new RegExp(`^${phase} `, 'm'));
     assert.match(r.stderr, /^files: 4 {2}wall: \d+\.\d ms/m);
   });
 
   it('does not run a rule whose findings the run would drop (hints without --include-hints, all but errors with --quiet)', () => {
-    const ran = (args: string[]) => [...cli(['--stats', '-f', 'json', ...args], project('basic')).stderr.matchAll(/^rule:(\S+)/gm)].map((m) => m[1]);
+    const ran = (args: string[]) =>
+      [...cli(['--stats', '-f', 'json', ...args], project('basic')).stderr.matchAll(/^rule:(\S+)/gm)].map((m) => m[1]);
     assert.ok(!ran([]).includes('unused-async'), 'a hint, dropped');
     assert.ok(ran([]).includes('unawaited'));
     assert.ok(ran(['--report-unused-disable-directives']).includes('unused-async'), 'its findings can use a directive');
     const quiet = ran(['--quiet', '--rule', 'unawaited=error']);
     assert.ok(quiet.includes('unawaited') && quiet.includes('nested-event-loop'), 'errors');
-    assert.ok(!quiet.includes('blocking-call') && !quiet.includes('sequential-await'), 'a warning and an info, dropped');
+    assert.ok(
+      !quiet.includes('blocking-call') && !quiet.includes('sequential-await'),
+      'a warning and an info, dropped',
+    );
   });
 
   describe('--type-backend', () => {
@@ -590,12 +731,18 @@ describe('CLI (built)', function () {
     it('says in --stats which backend ran; the findings are the same with both', function () {
       if (!ts7) this.skip();
       const six = cli(['--stats', '-f', 'json', '--include-hints', '--type-backend', 'typescript6'], project('basic'));
-      const seven = cli(['--stats', '-f', 'json', '--include-hints', '--type-backend', 'typescript7'], project('basic'));
+      const seven = cli(
+        ['--stats', '-f', 'json', '--include-hints', '--type-backend', 'typescript7'],
+        project('basic'),
+      );
       assert.match(six.stderr, /^type backend: typescript6 \(TypeScript 6\./m);
       assert.match(seven.stderr, /^type backend: typescript7 \(TypeScript 7\./m);
       assert.match(seven.stderr, /typescript7 requests: [1-9]\d*/);
       assert.equal(seven.code, six.code);
-      assert.ok(json(six).some((f) => f.messages.length > 0), 'findings to compare');
+      assert.ok(
+        json(six).some((f) => f.messages.length > 0),
+        'findings to compare',
+      );
       assert.deepEqual(json(seven), json(six));
     });
 
@@ -603,11 +750,16 @@ describe('CLI (built)', function () {
       const byDefault = cli(['--stats', '-f', 'json'], project('basic'));
       assert.match(byDefault.stderr, /^type backend: typescript6 \(TypeScript 6\.[\d.]+, in process\)$/m);
       const auto = cli(['--stats', '-f', 'json', '--type-backend', 'auto'], project('basic'));
-      assert.match(auto.stderr, ts7 ? /^type backend: typescript7 /m : /^type backend: typescript6 .*TypeScript 7 is not available/m);
+      assert.match(
+        auto.stderr,
+        ts7 ? /^type backend: typescript7 /m : /^type backend: typescript6 .*TypeScript 7 is not available/m,
+      );
       const fromEnv = cli(['--stats', '-f', 'json'], project('basic'), { ASYNC_LINT_TYPE_BACKEND: 'auto' });
       assert.match(fromEnv.stderr, ts7 ? /^type backend: typescript7 /m : /^type backend: typescript6 /m);
       if (ts7) {
-        const flag = cli(['--stats', '-f', 'json', '--type-backend', 'typescript6'], project('basic'), { ASYNC_LINT_TYPE_BACKEND: 'typescript7' });
+        const flag = cli(['--stats', '-f', 'json', '--type-backend', 'typescript6'], project('basic'), {
+          ASYNC_LINT_TYPE_BACKEND: 'typescript7',
+        });
         assert.match(flag.stderr, /^type backend: typescript6 /m);
       }
     });
@@ -647,8 +799,16 @@ describe('README', () => {
     for (const option of [...CLI_OPTIONS, 'async-lint rule']) {
       assert.ok(readme.includes(`\`${option}`), `README documents ${option}`);
     }
-    for (const format of ['stylish', 'concise', 'json', 'sarif', 'github']) assert.ok(readme.includes(`\`${format}\``), `README documents the ${format} format`);
-    for (const heading of ['## Editor setup', '### VS Code', '### Neovim', '## Performance', '## Reliability', '## Configuration']) {
+    for (const format of ['stylish', 'concise', 'json', 'sarif', 'github'])
+      assert.ok(readme.includes(`\`${format}\``), `README documents the ${format} format`);
+    for (const heading of [
+      '## Editor setup',
+      '### VS Code',
+      '### Neovim',
+      '## Performance',
+      '## Reliability',
+      '## Configuration',
+    ]) {
       assert.match(readme, new RegExp(`^${heading}$`, 'm'));
     }
   });
@@ -684,14 +844,23 @@ describe('CLI run() in process', () => {
     };
     const stdout = capture();
     const stderr = capture();
-    const code = await run(['-f', 'json', '--include-hints'], { stdout, stderr, env: {}, cwd: dir }, {
-      createLinter: () => new Linter([new TypeScriptBackend(new ProjectHost(), [throwing, unusedAsync])]),
-    });
+    const code = await run(
+      ['-f', 'json', '--include-hints'],
+      { stdout, stderr, env: {}, cwd: dir },
+      {
+        createLinter: () => new Linter([new TypeScriptBackend(new ProjectHost(), [throwing, unusedAsync])]),
+      },
+    );
     assert.equal(code, 2);
     const files = JSON.parse(stdout.text) as JsonFile[];
     assert.equal(files.length, 2);
     for (const f of files) {
-      assert.deepEqual(f.messages[0], { ruleId: 'unawaited', fatal: true, severity: 2, message: "rule 'unawaited' failed: Error: boom" });
+      assert.deepEqual(f.messages[0], {
+        ruleId: 'unawaited',
+        fatal: true,
+        severity: 2,
+        message: "rule 'unawaited' failed: Error: boom",
+      });
       assert.equal(f.messages[1].ruleId, 'unused-async');
       assert.equal(f.fatalErrorCount, 1);
     }
@@ -703,7 +872,14 @@ describe('CLI run() in process', () => {
     const dir = path.join(tmp, 'many');
     await fs.promises.mkdir(dir);
     const names = Array.from({ length: 320 }, (_, i) => i);
-    await Promise.all(names.map((i) => fs.promises.writeFile(path.join(dir, `m${String(i).padStart(3, '0')}.py`), `async def f${i}():\n    return ${i}\n`)));
+    await Promise.all(
+      names.map((i) =>
+        fs.promises.writeFile(
+          path.join(dir, `m${String(i).padStart(3, '0')}.py`),
+          `async def f${i}():\n    return ${i}\n`,
+        ),
+      ),
+    );
     const stdout = capture(true);
     const stderr = capture(true);
     const code = await run(['-f', 'json'], { stdout, stderr, env: {}, cwd: dir });

@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, ConfigResolver, DEFAULT_MAX_FILE_SIZE, DEFAULT_OVERRIDES, parseRuleSetting, readExplicitConfig, validateConfig } from '../server/src/engine/config';
+import {
+  ConfigError,
+  ConfigResolver,
+  DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_OVERRIDES,
+  parseRuleSetting,
+  readExplicitConfig,
+  validateConfig,
+} from '../server/src/engine/config';
 import { RULES, unknownRuleMessage } from '../server/src/engine/rules';
 
 const diskFs = {
@@ -75,7 +83,10 @@ describe('configuration', () => {
   });
 
   it('reads the "async-lint" key of package.json and skips a package.json without one', () => {
-    const pkg = write('package.json', { name: 'app', 'async-lint': { rules: { 'await-in-loop': 'warning' }, ignorePatterns: ['gen/'] } });
+    const pkg = write('package.json', {
+      name: 'app',
+      'async-lint': { rules: { 'await-in-loop': 'warning' }, ignorePatterns: ['gen/'] },
+    });
     write('sub/package.json', { name: 'sub', bin: { 'async-lint': 'x.js' } });
     const config = new ConfigResolver(diskFs).forFile(file('sub/index.js'));
     assert.equal(config.source, pkg);
@@ -85,7 +96,10 @@ describe('configuration', () => {
   });
 
   it('reads [tool.async-lint] of pyproject.toml and skips a pyproject.toml without it', () => {
-    const py = write('pyproject.toml', '[project]\nname = "svc"\n\n[tool.async-lint]\nmaxFileSize = 1000\ncoroutines = ["mylib.fetch"]\n\n[tool.async-lint.rules]\ndangling-task = "error"\n');
+    const py = write(
+      'pyproject.toml',
+      '[project]\nname = "svc"\n\n[tool.async-lint]\nmaxFileSize = 1000\ncoroutines = ["mylib.fetch"]\n\n[tool.async-lint.rules]\ndangling-task = "error"\n',
+    );
     write('pkg/pyproject.toml', '[project]\nname = "inner"\ndependencies = ["async-lint"]\n');
     const config = new ConfigResolver(diskFs).forFile(file('pkg/mod.py'));
     assert.equal(config.source, py);
@@ -117,13 +131,21 @@ describe('configuration', () => {
   });
 
   it('turns blocking-calls strings into entries', () => {
-    write('async-lint.json', { 'blocking-calls': ['legacy.fetch_sync', { name: 'db.query_sync', replacement: 'db.query' }] });
+    write('async-lint.json', {
+      'blocking-calls': ['legacy.fetch_sync', { name: 'db.query_sync', replacement: 'db.query' }],
+    });
     const config = new ConfigResolver(diskFs).forFile(file('x.py'));
-    assert.deepEqual(config.blockingCalls, [{ name: 'legacy.fetch_sync' }, { name: 'db.query_sync', replacement: 'db.query' }]);
+    assert.deepEqual(config.blockingCalls, [
+      { name: 'legacy.fetch_sync' },
+      { name: 'db.query_sync', replacement: 'db.query' },
+    ]);
   });
 
   it('accepts a UTF-8 byte order mark and a $schema key', () => {
-    write('async-lint.json', '\uFEFF{"$schema": "./node_modules/async-lint/schemas/async-lint.schema.json", "rules": {"unawaited": "off"}}');
+    write(
+      'async-lint.json',
+      '\uFEFF{"$schema": "./node_modules/async-lint/schemas/async-lint.schema.json", "rules": {"unawaited": "off"}}',
+    );
     assert.equal(new ConfigResolver(diskFs).forFile(file('x.ts')).severities.get('unawaited'), 'off');
   });
 
@@ -138,7 +160,10 @@ describe('configuration', () => {
     it('an unknown top-level key lists the valid ones', () => {
       const f = write('async-lint.json', { rulez: {} });
       const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
-      assert.equal(e.message, `${f}: unknown key 'rulez'; valid keys: rules, overrides, ignorePatterns, maxFileSize, blocking-calls, coroutines, fire-and-forget, concurrency`);
+      assert.equal(
+        e.message,
+        `${f}: unknown key 'rulez'; valid keys: rules, overrides, ignorePatterns, maxFileSize, blocking-calls, coroutines, fire-and-forget, concurrency`,
+      );
     });
 
     it('an unknown rule id lists the valid ones', () => {
@@ -150,7 +175,10 @@ describe('configuration', () => {
     it('a bad severity lists the allowed values', () => {
       write('async-lint.json', { rules: { unawaited: 'fatal' } });
       const e = configError(() => new ConfigResolver(diskFs).forFile(file('x.ts')));
-      assert.match(e.problem, /^\/rules\/unawaited: must be one of "off", "hint", "info", "warning", "error", "warn", 0, 1, 2$/);
+      assert.match(
+        e.problem,
+        /^\/rules\/unawaited: must be one of "off", "hint", "info", "warning", "error", "warn", 0, 1, 2$/,
+      );
     });
 
     it("accepts ESLint's severities: warn, and 0 off, 1 warning, 2 error, in rules and overrides", () => {
@@ -160,11 +188,17 @@ describe('configuration', () => {
       });
       const resolver = new ConfigResolver(diskFs);
       const a = resolver.forFile(file('a.ts')).severities;
-      assert.deepEqual(['unawaited', 'sequential-await', 'await-in-loop', 'blocking-call'].map((id) => a.get(id)), ['warning', 'off', 'warning', 'error']);
+      assert.deepEqual(
+        ['unawaited', 'sequential-await', 'await-in-loop', 'blocking-call'].map((id) => a.get(id)),
+        ['warning', 'off', 'warning', 'error'],
+      );
       const b = resolver.forFile(file('b.ts')).severities;
       assert.deepEqual([b.get('unawaited'), b.get('blocking-call')], ['error', 'warning']);
       write('async-lint.json', { rules: { unawaited: 3 } });
-      assert.match(configError(() => new ConfigResolver(diskFs).forFile(file('x.ts'))).problem, /\/rules\/unawaited: must be one of/);
+      assert.match(
+        configError(() => new ConfigResolver(diskFs).forFile(file('x.ts'))).problem,
+        /\/rules\/unawaited: must be one of/,
+      );
     });
 
     it('wrong types', () => {
@@ -218,20 +252,38 @@ describe('configuration', () => {
 
     it('reads a TOML file of any name, with or without a [tool.async-lint] table', () => {
       const withTable = write('conf/lint.toml', '[tool.async-lint.rules]\nunawaited = "info"\n');
-      assert.equal(new ConfigResolver(diskFs, { explicitFile: withTable }).forFile(file('x.py')).severities.get('unawaited'), 'info');
+      assert.equal(
+        new ConfigResolver(diskFs, { explicitFile: withTable }).forFile(file('x.py')).severities.get('unawaited'),
+        'info',
+      );
       const bare = write('conf/bare.toml', '[rules]\nunawaited = "hint"\n');
-      assert.equal(new ConfigResolver(diskFs, { explicitFile: bare }).forFile(file('x.py')).severities.get('unawaited'), 'hint');
+      assert.equal(
+        new ConfigResolver(diskFs, { explicitFile: bare }).forFile(file('x.py')).severities.get('unawaited'),
+        'hint',
+      );
       const wrong = write('conf/wrong.toml', '[tool.other]\nx = 1\n');
-      assert.match(configError(() => new ConfigResolver(diskFs, { explicitFile: wrong })).problem, /unknown key 'tool'/);
+      assert.match(
+        configError(() => new ConfigResolver(diskFs, { explicitFile: wrong })).problem,
+        /unknown key 'tool'/,
+      );
     });
 
     it('reads a package.json and a pyproject.toml, and says when they hold no settings', () => {
       const pkg = write('a/package.json', { 'async-lint': { rules: { unawaited: 'hint' } } });
-      assert.equal(new ConfigResolver(diskFs, { explicitFile: pkg }).forFile(file('x.ts')).severities.get('unawaited'), 'hint');
+      assert.equal(
+        new ConfigResolver(diskFs, { explicitFile: pkg }).forFile(file('x.ts')).severities.get('unawaited'),
+        'hint',
+      );
       const empty = write('b/package.json', { name: 'b' });
-      assert.equal(configError(() => new ConfigResolver(diskFs, { explicitFile: empty })).problem, 'no "async-lint" key');
+      assert.equal(
+        configError(() => new ConfigResolver(diskFs, { explicitFile: empty })).problem,
+        'no "async-lint" key',
+      );
       const py = write('c/pyproject.toml', '[project]\nname = "c"\n');
-      assert.equal(configError(() => new ConfigResolver(diskFs, { explicitFile: py })).problem, 'no [tool.async-lint] table');
+      assert.equal(
+        configError(() => new ConfigResolver(diskFs, { explicitFile: py })).problem,
+        'no [tool.async-lint] table',
+      );
     });
 
     it('a missing file is an error naming it', () => {
@@ -262,32 +314,71 @@ describe('configuration', () => {
   describe('overrides', () => {
     const OFF_IN_TESTS = ['blocking-call', 'sequential-await', 'await-in-loop', 'unused-async'];
     const ON_IN_TESTS = ['unawaited', 'async-callback', 'dangling-task', 'nested-event-loop'];
-    const at = (resolver: ConfigResolver, rel: string, rule: string) => resolver.forFile(file(rel)).severities.get(rule);
+    const at = (resolver: ConfigResolver, rel: string, rule: string) =>
+      resolver.forFile(file(rel)).severities.get(rule);
 
     it('the built-in override turns four rules off in test code and keeps the bug-finding rules on', () => {
       const resolver = new ConfigResolver(diskFs, { defaultRoot: () => root });
-      const tests = ['tests/test_api.py', 'pkg/tests/helpers.py', 'test_api.py', 'api_test.py', 'conftest.py', 'src/conftest.py', 'src/a.test.ts', 'src/a.spec.js',
-        'test/run.ts', 'packages/core/__tests__/x.ts', 'a/b/test/c/d.mjs',
+      const tests = [
+        'tests/test_api.py',
+        'pkg/tests/helpers.py',
+        'test_api.py',
+        'api_test.py',
+        'conftest.py',
+        'src/conftest.py',
+        'src/a.test.ts',
+        'src/a.spec.js',
+        'test/run.ts',
+        'packages/core/__tests__/x.ts',
+        'a/b/test/c/d.mjs',
         // test support: a test-utils package, a test-util module beside the code it serves
-        'packages/test-utils/lib/index.ts', 'src/test_utils/x.ts', 'lib/sentinel/test-util.ts', 'pkg/test_util.py'];
+        'packages/test-utils/lib/index.ts',
+        'src/test_utils/x.ts',
+        'lib/sentinel/test-util.ts',
+        'pkg/test_util.py',
+      ];
       for (const rel of tests) {
         for (const rule of OFF_IN_TESTS) assert.equal(at(resolver, rel, rule), 'off', `${rel}: ${rule}`);
-        for (const rule of ON_IN_TESTS) assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
-        assert.deepEqual(resolver.forFile(file(rel)).matchedOverrides?.map((o) => o.from), ['default']);
+        for (const rule of ON_IN_TESTS)
+          assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
+        assert.deepEqual(
+          resolver.forFile(file(rel)).matchedOverrides?.map((o) => o.from),
+          ['default'],
+        );
       }
-      for (const rel of ['src/api.py', 'src/testing.ts', 'src/contest.py', 'src/latest/x.ts', 'attest.py', 'src/tests.ts', 'src/my_test.ts', 'src/utils.ts']) {
-        for (const rule of OFF_IN_TESTS) assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
+      for (const rel of [
+        'src/api.py',
+        'src/testing.ts',
+        'src/contest.py',
+        'src/latest/x.ts',
+        'attest.py',
+        'src/tests.ts',
+        'src/my_test.ts',
+        'src/utils.ts',
+      ]) {
+        for (const rule of OFF_IN_TESTS)
+          assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
       }
       assert.deepEqual(DEFAULT_OVERRIDES[0].rules, Object.fromEntries(OFF_IN_TESTS.map((r) => [r, 'off'])));
     });
 
     it('a second built-in override turns three rules off in one-off tooling: build files, scripts, benchmarks', () => {
       const resolver = new ConfigResolver(diskFs, { defaultRoot: () => root });
-      for (const rel of ['gulpfile.js', 'Gruntfile.cjs', 'scripts/release.ts', 'packages/client/scripts/gen.ts', 'benchmarks/load.py', 'bench/run.mjs']) {
-        for (const rule of ['blocking-call', 'sequential-await', 'await-in-loop']) assert.equal(at(resolver, rel, rule), 'off', `${rel}: ${rule}`);
-        for (const rule of ['unawaited', 'unused-async', 'dangling-task']) assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
+      for (const rel of [
+        'gulpfile.js',
+        'Gruntfile.cjs',
+        'scripts/release.ts',
+        'packages/client/scripts/gen.ts',
+        'benchmarks/load.py',
+        'bench/run.mjs',
+      ]) {
+        for (const rule of ['blocking-call', 'sequential-await', 'await-in-loop'])
+          assert.equal(at(resolver, rel, rule), 'off', `${rel}: ${rule}`);
+        for (const rule of ['unawaited', 'unused-async', 'dangling-task'])
+          assert.equal(at(resolver, rel, rule), RULES.find((r) => r.id === rule)!.defaultSeverity, `${rel}: ${rule}`);
       }
-      for (const rel of ['src/scripting.ts', 'src/benchmark.py', 'lib/description.ts']) assert.equal(at(resolver, rel, 'blocking-call'), 'warning', rel);
+      for (const rel of ['src/scripting.ts', 'src/benchmark.py', 'lib/description.ts'])
+        assert.equal(at(resolver, rel, 'blocking-call'), 'warning', rel);
     });
 
     it('test folders count only below the lint root: a project living under tests/ is not all test code', () => {
@@ -301,7 +392,12 @@ describe('configuration', () => {
       assert.equal(withFile.forFile(path.join(project, 'src', 'a.ts')).severities.get('blocking-call'), 'warning');
       assert.equal(withFile.forFile(path.join(project, 'src', 'a.ts')).root, project);
       // A file outside the root matches no override.
-      assert.equal(new ConfigResolver(diskFs, { defaultRoot: () => path.join(root, 'elsewhere') }).forFile(file('tests/x.ts')).severities.get('blocking-call'), 'warning');
+      assert.equal(
+        new ConfigResolver(diskFs, { defaultRoot: () => path.join(root, 'elsewhere') })
+          .forFile(file('tests/x.ts'))
+          .severities.get('blocking-call'),
+        'warning',
+      );
     });
 
     it('a project override beats its top-level rules for matching files; later entries win; --rule beats all', () => {
@@ -319,8 +415,16 @@ describe('configuration', () => {
       assert.equal(at(resolver, 'src/x.gen.ts', 'unawaited'), 'off', 'a name pattern matches at any depth');
       assert.equal(at(resolver, 'scripts/keep.ts', 'unawaited'), 'info', 'the later entry wins');
       assert.equal(at(resolver, 'src/a.ts', 'blocking-call'), 'error');
-      assert.equal(at(resolver, 'tests/unit/a.ts', 'blocking-call'), 'off', 'the built-in override beats top-level rules');
-      assert.equal(at(resolver, 'tests/integration/a.ts', 'blocking-call'), 'warning', "the project's override beats the built-in one");
+      assert.equal(
+        at(resolver, 'tests/unit/a.ts', 'blocking-call'),
+        'off',
+        'the built-in override beats top-level rules',
+      );
+      assert.equal(
+        at(resolver, 'tests/integration/a.ts', 'blocking-call'),
+        'warning',
+        "the project's override beats the built-in one",
+      );
       const cli = new ConfigResolver(diskFs, { ruleOverrides: { unawaited: 'hint', 'blocking-call': 'error' } });
       assert.equal(at(cli, 'scripts/keep.ts', 'unawaited'), 'hint');
       assert.equal(at(cli, 'tests/unit/a.ts', 'blocking-call'), 'error', '--rule beats the built-in override');
@@ -330,13 +434,23 @@ describe('configuration', () => {
     });
 
     it('globs are relative to the configuration file, also in package.json and pyproject.toml', () => {
-      write('web/package.json', { name: 'web', 'async-lint': { overrides: [{ files: ['legacy/**'], rules: { unawaited: 'off' } }] } });
-      write('svc/pyproject.toml', '[tool.async-lint]\n[[tool.async-lint.overrides]]\nfiles = ["jobs/*.py"]\nrules = { dangling-task = "off" }\n');
+      write('web/package.json', {
+        name: 'web',
+        'async-lint': { overrides: [{ files: ['legacy/**'], rules: { unawaited: 'off' } }] },
+      });
+      write(
+        'svc/pyproject.toml',
+        '[tool.async-lint]\n[[tool.async-lint.overrides]]\nfiles = ["jobs/*.py"]\nrules = { dangling-task = "off" }\n',
+      );
       const resolver = new ConfigResolver(diskFs);
       assert.equal(at(resolver, 'web/legacy/a/b.js', 'unawaited'), 'off');
       assert.equal(at(resolver, 'web/src/legacy.js', 'unawaited'), 'warning');
       assert.equal(at(resolver, 'svc/jobs/nightly.py', 'dangling-task'), 'off');
-      assert.equal(at(resolver, 'svc/jobs/sub/nightly.py', 'dangling-task'), 'warning', 'an anchored * does not cross folders');
+      assert.equal(
+        at(resolver, 'svc/jobs/sub/nightly.py', 'dangling-task'),
+        'warning',
+        'an anchored * does not cross folders',
+      );
     });
 
     it('a --config file is the root of its own globs', () => {
@@ -354,8 +468,13 @@ describe('configuration', () => {
       assert.match(problem([{ files: ['a'] }]), /\/overrides\/0: must have required property 'rules'/);
       assert.match(problem([{ rules: {} }]), /must have required property 'files'/);
       assert.match(problem([{ files: [], rules: {} }]), /\/overrides\/0\/files: must NOT have fewer than 1 items/);
-      assert.ok(problem([{ files: ['a'], rules: { 'no-floating': 'off' } }]).endsWith(unknownRuleMessage('no-floating')));
-      assert.match(problem([{ files: ['a'], rules: { unawaited: 'loud' } }]), /\/overrides\/0\/rules\/unawaited: must be one of/);
+      assert.ok(
+        problem([{ files: ['a'], rules: { 'no-floating': 'off' } }]).endsWith(unknownRuleMessage('no-floating')),
+      );
+      assert.match(
+        problem([{ files: ['a'], rules: { unawaited: 'loud' } }]),
+        /\/overrides\/0\/rules\/unawaited: must be one of/,
+      );
       assert.match(problem([{ files: ['a'], rules: {}, severity: 'x' }]), /unknown key 'severity' in \/overrides\/0/);
     });
   });
@@ -366,7 +485,10 @@ describe('configuration', () => {
       assert.deepEqual(parseRuleSetting(' await-in-loop = off '), ['await-in-loop', 'off']);
     });
     it("accepts ESLint's warn and 0/1/2", () => {
-      assert.deepEqual(['warn', '0', '1', '2'].map((sev) => parseRuleSetting(`unawaited=${sev}`)[1]), ['warning', 'off', 'warning', 'error']);
+      assert.deepEqual(
+        ['warn', '0', '1', '2'].map((sev) => parseRuleSetting(`unawaited=${sev}`)[1]),
+        ['warning', 'off', 'warning', 'error'],
+      );
     });
     it('rejects an unknown rule id, naming the valid ones', () => {
       assert.throws(() => parseRuleSetting('nope=error'), { message: unknownRuleMessage('nope') });
@@ -381,7 +503,9 @@ describe('configuration', () => {
 describe('editor settings: rule severities', () => {
   it("accept ESLint's warn and 0/1/2 as configuration files do, and drop what is not a severity", async () => {
     const { normalizeSettings } = await import('../server/src/lsp/settings');
-    const s = normalizeSettings({ rules: { unawaited: 'warn', 'blocking-call': 2, 'await-in-loop': '0', 'unused-async': 'loud', nope: 'error' } });
+    const s = normalizeSettings({
+      rules: { unawaited: 'warn', 'blocking-call': 2, 'await-in-loop': '0', 'unused-async': 'loud', nope: 'error' },
+    });
     assert.deepEqual(s.rules, { unawaited: 'warning', 'blocking-call': 'error', 'await-in-loop': 'off' });
   });
 });

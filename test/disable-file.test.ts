@@ -10,7 +10,8 @@ import { applyTextEdits, disableFileEdit } from '../server/src/engine/directive-
 import { LineIndex } from '../server/src/engine/text';
 import { onlyRule, testLinter } from './helpers';
 
-const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\nexport function callLoad() {\n  void load();\n}\n';
+const UNUSED_TS =
+  'export async function load(): Promise<number> {\n  return 1;\n}\nexport function callLoad() {\n  void load();\n}\n';
 const UNUSED_PY = 'async def load():\n    return 1\n\n\nasync def main():\n    return await load()\n';
 
 describe('"Disable <rule> for this file": the directive', () => {
@@ -51,11 +52,21 @@ describe('"Disable <rule> for this file": the directive', () => {
   });
 
   it('goes after a shebang', async () => {
-    await silences('cli.ts', `#!/usr/bin/env node\n${UNUSED_TS}`, 'unused-async', `#!/usr/bin/env node\n// async-lint-disable-file unused-async\n${UNUSED_TS}`);
+    await silences(
+      'cli.ts',
+      `#!/usr/bin/env node\n${UNUSED_TS}`,
+      'unused-async',
+      `#!/usr/bin/env node\n// async-lint-disable-file unused-async\n${UNUSED_TS}`,
+    );
   });
 
   it('Python: goes after the encoding declaration, on line 1 or after a shebang on line 2', async () => {
-    await silences('enc.py', `# -*- coding: utf-8 -*-\n${UNUSED_PY}`, 'unused-async', `# -*- coding: utf-8 -*-\n# async-lint-disable-file unused-async\n${UNUSED_PY}`);
+    await silences(
+      'enc.py',
+      `# -*- coding: utf-8 -*-\n${UNUSED_PY}`,
+      'unused-async',
+      `# -*- coding: utf-8 -*-\n# async-lint-disable-file unused-async\n${UNUSED_PY}`,
+    );
     await silences(
       'script.py',
       `#!/usr/bin/env python3\n# vim: set fileencoding=latin-1 :\n${UNUSED_PY}`,
@@ -69,11 +80,27 @@ describe('"Disable <rule> for this file": the directive', () => {
 
   it('goes after a leading license comment, and after the blank line that ends it', async () => {
     const header = '// Copyright 2026 ACME Corp.\n// SPDX-License-Identifier: MIT\n\n';
-    await silences('lic.ts', header + UNUSED_TS, 'unused-async', `${header}// async-lint-disable-file unused-async\n${UNUSED_TS}`);
+    await silences(
+      'lic.ts',
+      header + UNUSED_TS,
+      'unused-async',
+      `${header}// async-lint-disable-file unused-async\n${UNUSED_TS}`,
+    );
     const block = '/*\n * Copyright (c) 2026 ACME Corp.\n * Licensed under the MIT License.\n */\n';
-    await silences('block.ts', block + UNUSED_TS, 'unused-async', `${block}// async-lint-disable-file unused-async\n${UNUSED_TS}`);
-    const py = '#!/usr/bin/env python3\n# Copyright 2026 ACME Corp.\n# Licensed under the Apache License, Version 2.0\n\n"""Jobs."""\n';
-    await silences('lic.py', py + UNUSED_PY, 'unused-async', `${py.replace('\n\n', '\n\n# async-lint-disable-file unused-async\n')}${UNUSED_PY}`);
+    await silences(
+      'block.ts',
+      block + UNUSED_TS,
+      'unused-async',
+      `${block}// async-lint-disable-file unused-async\n${UNUSED_TS}`,
+    );
+    const py =
+      '#!/usr/bin/env python3\n# Copyright 2026 ACME Corp.\n# Licensed under the Apache License, Version 2.0\n\n"""Jobs."""\n';
+    await silences(
+      'lic.py',
+      py + UNUSED_PY,
+      'unused-async',
+      `${py.replace('\n\n', '\n\n# async-lint-disable-file unused-async\n')}${UNUSED_PY}`,
+    );
   });
 
   it('goes above a leading comment that is not a license (a doc comment stays on its function)', async () => {
@@ -87,7 +114,12 @@ describe('"Disable <rule> for this file": the directive', () => {
     const ts = `// Copyright 2026 ACME Corp.\n// async-lint-disable-file blocking-call -- a build script\n${UNUSED_TS}`;
     await silences('merge.ts', ts, 'unused-async', ts.replace('blocking-call --', 'blocking-call, unused-async --'));
     const block = `/* async-lint-disable-file blocking-call */\n${UNUSED_TS}`;
-    await silences('merge-block.ts', block, 'unused-async', block.replace('blocking-call */', 'blocking-call, unused-async */'));
+    await silences(
+      'merge-block.ts',
+      block,
+      'unused-async',
+      block.replace('blocking-call */', 'blocking-call, unused-async */'),
+    );
     const py = `# async-lint-disable-file dangling-task\n\n${UNUSED_PY}`;
     await silences('merge.py', py, 'unused-async', py.replace('dangling-task', 'dangling-task, unused-async'));
   });
@@ -107,8 +139,14 @@ describe('"Disable <rule> for this file": the directive', () => {
 
   it('keeps CRLF line endings; a file that is all header gets the directive at its end', () => {
     const crlf = UNUSED_TS.replace(/\n/g, '\r\n');
-    assert.equal(disable('crlf.ts', `#!/usr/bin/env node\r\n${crlf}`, ['unused-async']), `#!/usr/bin/env node\r\n// async-lint-disable-file unused-async\r\n${crlf}`);
-    assert.equal(disable('only.ts', '#!/usr/bin/env node', ['unused-async']), '#!/usr/bin/env node\n// async-lint-disable-file unused-async\n');
+    assert.equal(
+      disable('crlf.ts', `#!/usr/bin/env node\r\n${crlf}`, ['unused-async']),
+      `#!/usr/bin/env node\r\n// async-lint-disable-file unused-async\r\n${crlf}`,
+    );
+    assert.equal(
+      disable('only.ts', '#!/usr/bin/env node', ['unused-async']),
+      '#!/usr/bin/env node\n// async-lint-disable-file unused-async\n',
+    );
     assert.equal(disable('empty.py', '', ['unused-async']), '# async-lint-disable-file unused-async\n');
   });
 });

@@ -16,7 +16,11 @@ const CASES = ['directives.mts', 'directives.tsx', 'directives.js', 'directives.
 
 function runGrammarTests(cwd: string, cases: string[]): Promise<{ code: number; output: string }> {
   const cli = path.join(ROOT, 'node_modules/vscode-tmgrammar-test/dist/unit.js');
-  const args = [cli, ...['typescript', 'tsx', 'javascript', 'jsx', 'python'].flatMap((g) => ['-g', path.join(BASE, `${g}.json`)]), ...cases];
+  const args = [
+    cli,
+    ...['typescript', 'tsx', 'javascript', 'jsx', 'python'].flatMap((g) => ['-g', path.join(BASE, `${g}.json`)]),
+    ...cases,
+  ];
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
@@ -28,7 +32,10 @@ describe('directive highlighting grammar', function () {
   this.timeout(60000);
 
   it('passes every assertion in the TS, TSX, JS, JSX and Python cases', async () => {
-    const { code, output } = await runGrammarTests(ROOT, CASES.map((c) => `test/grammar/${c}`));
+    const { code, output } = await runGrammarTests(
+      ROOT,
+      CASES.map((c) => `test/grammar/${c}`),
+    );
     assert.equal(code, 0, output);
     for (const c of CASES) assert.match(output, new RegExp(`✓ test/grammar/${c.replace('.', '\\.')} run successfuly`));
   });
@@ -38,10 +45,14 @@ describe('directive highlighting grammar', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-grammar-'));
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
     fs.mkdirSync(path.join(dir, 'syntaxes'));
-    const broken = fs.readFileSync(GRAMMAR, 'utf8').replace(/keyword\.other\.directive\.async-lint/g, 'keyword.other.something-else');
+    const broken = fs
+      .readFileSync(GRAMMAR, 'utf8')
+      .replace(/keyword\.other\.directive\.async-lint/g, 'keyword.other.something-else');
     fs.writeFileSync(path.join(dir, 'syntaxes', path.basename(GRAMMAR)), broken);
     fs.copyFileSync(path.join(ROOT, 'test/grammar/directives.py'), path.join(dir, 'directives.py'));
-    const { code, output } = await runGrammarTests(dir, ['directives.py']).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { code, output } = await runGrammarTests(dir, ['directives.py']).finally(() =>
+      fs.rmSync(dir, { recursive: true, force: true }),
+    );
     assert.notEqual(code, 0, output);
     assert.match(output, /missing required scopes: keyword\.other\.directive\.async-lint/);
   });
@@ -55,9 +66,17 @@ describe('directive highlighting grammar', function () {
 
   it('is contributed to VS Code for every language the extension serves', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    const contribution = pkg.contributes.grammars.find((g: { path: string }) => g.path.endsWith(path.basename(GRAMMAR)));
+    const contribution = pkg.contributes.grammars.find((g: { path: string }) =>
+      g.path.endsWith(path.basename(GRAMMAR)),
+    );
     assert.ok(contribution, 'package.json contributes the grammar');
     assert.equal(contribution.scopeName, JSON.parse(fs.readFileSync(GRAMMAR, 'utf8')).scopeName);
-    assert.deepEqual([...contribution.injectTo].sort(), ['source.js', 'source.js.jsx', 'source.python', 'source.ts', 'source.tsx']);
+    assert.deepEqual([...contribution.injectTo].sort(), [
+      'source.js',
+      'source.js.jsx',
+      'source.python',
+      'source.ts',
+      'source.tsx',
+    ]);
   });
 });

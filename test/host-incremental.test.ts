@@ -47,7 +47,10 @@ describe('ProjectHost incremental parsing', () => {
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-incremental-'));
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true }, include: ['*.ts'] }));
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true }, include: ['*.ts'] }),
+    );
     file = path.join(dir, 'main.ts');
     fs.writeFileSync(file, BASE);
   });
@@ -85,7 +88,24 @@ describe('ProjectHost incremental parsing', () => {
   });
 
   it('gives the same tree as a fresh parse, for random sequences of edits', () => {
-    const pieces = ['await ', 'x', ';', '\n', '{', '}', '(', ')', 'const y = 2;\n', '// c\n', '`t${', '"', 'async ', '/*', '*/', ' '];
+    const pieces = [
+      'await ',
+      'x',
+      ';',
+      '\n',
+      '{',
+      '}',
+      '(',
+      ')',
+      'const y = 2;\n',
+      '// c\n',
+      '`t${',
+      '"',
+      'async ',
+      '/*',
+      '*/',
+      ' ',
+    ];
     const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 12 }), insert: fc.constantFrom(...pieces) });
     // One host for all runs (loading the lib files per run would be slow); each run starts with
     // BASE as a new version, itself an incremental edit of the previous run's text.

@@ -22,14 +22,26 @@ function analysisFor(folder: string, rules: TsRule[]) {
   const workspace = new Workspace();
   workspace.setFolders([{ uri: pathToUri(folder) }]);
   const linter = new Linter([new TypeScriptBackend(new ProjectHost(), rules)]);
-  const analysis = new Analysis(workspace, { info: () => {}, error: (m) => errors.push(m), configProblem: (e) => problems.push(e) }, () => [], linter);
+  const analysis = new Analysis(
+    workspace,
+    { info: () => {}, error: (m) => errors.push(m), configProblem: (e) => problems.push(e) },
+    () => [],
+    linter,
+  );
   return { analysis, errors, problems };
 }
 
 describe('server analysis state', () => {
   it('logs a throwing rule once per file, naming rule and file, and keeps the other rules', () => {
     // blocking-call's slot, throwing on every return statement
-    const rule: TsRule = { id: 'blocking-call', create: () => ({ [ts.SyntaxKind.ReturnStatement]: () => { throw new Error('boom'); } }) };
+    const rule: TsRule = {
+      id: 'blocking-call',
+      create: () => ({
+        [ts.SyntaxKind.ReturnStatement]: () => {
+          throw new Error('boom');
+        },
+      }),
+    };
     const text = 'export async function f() {\n  return 1;\n}\nexport function h() {\n  void f();\n}\n';
     const dir = makeWorkspace({ 'a.ts': text, 'b.ts': text });
     const { analysis, errors } = analysisFor(dir, [rule, unusedAsync]);
@@ -37,7 +49,11 @@ describe('server analysis state', () => {
       const out = analysis.lint(path.join(dir, 'a.ts'), text.replace('1', String(i)), i + 1, DEFAULT_SETTINGS);
       assert.equal(out.kind, 'linted');
       if (out.kind !== 'linted') return;
-      assert.deepEqual(out.result.findings.map((f) => f.ruleId), ['unused-async'], 'the other rule still reports');
+      assert.deepEqual(
+        out.result.findings.map((f) => f.ruleId),
+        ['unused-async'],
+        'the other rule still reports',
+      );
       assert.equal(out.result.ruleFailures.length, 1);
     }
     assert.equal(errors.length, 1, errors.join('\n'));
@@ -69,7 +85,10 @@ describe('server analysis state', () => {
     fs.writeFileSync(path.join(inner, 'a.ts'), 'export {};\n');
     const { analysis } = analysisFor(inner, [unusedAsync]);
     // The outer folder's async-lint.json is not in the workspace: the rule keeps its default.
-    assert.equal(analysis.configFor(path.join(inner, 'a.ts'), DEFAULT_SETTINGS).config.severities.get('unused-async'), 'hint');
+    assert.equal(
+      analysis.configFor(path.join(inner, 'a.ts'), DEFAULT_SETTINGS).config.severities.get('unused-async'),
+      'hint',
+    );
   });
 });
 
@@ -81,7 +100,8 @@ describe('server analysis state: overrides and the lint root', () => {
     fs.mkdirSync(path.join(folder, 'src'), { recursive: true });
     fs.mkdirSync(path.join(folder, 'tests'), { recursive: true });
     const { analysis } = analysisFor(folder, [unusedAsync]);
-    const severity = (rel: string) => analysis.configFor(path.join(folder, rel), DEFAULT_SETTINGS).config.severities.get('blocking-call');
+    const severity = (rel: string) =>
+      analysis.configFor(path.join(folder, rel), DEFAULT_SETTINGS).config.severities.get('blocking-call');
     assert.equal(severity('src/a.ts'), 'warning');
     assert.equal(severity('tests/a.ts'), 'off');
     assert.equal(severity('src/a.spec.ts'), 'off');
@@ -89,10 +109,23 @@ describe('server analysis state: overrides and the lint root', () => {
   });
 
   it("a configuration file's overrides apply per file, its folder being the root", () => {
-    const dir = makeWorkspace({ 'pkg/async-lint.json': '{"overrides":[{"files":["gen/"],"rules":{"unused-async":"error"}}]}', 'pkg/gen/a.ts': 'export {};\n' });
+    const dir = makeWorkspace({
+      'pkg/async-lint.json': '{"overrides":[{"files":["gen/"],"rules":{"unused-async":"error"}}]}',
+      'pkg/gen/a.ts': 'export {};\n',
+    });
     const { analysis } = analysisFor(dir, [unusedAsync]);
-    assert.equal(analysis.configFor(path.join(dir, 'pkg/gen/a.ts'), DEFAULT_SETTINGS).config.severities.get('unused-async'), 'error');
-    assert.equal(analysis.configFor(path.join(dir, 'pkg/a.ts'), DEFAULT_SETTINGS).config.severities.get('unused-async'), 'hint');
-    assert.equal(analysis.configForDir(path.join(dir, 'pkg/gen'), DEFAULT_SETTINGS).config.severities.get('unused-async'), 'hint', 'a folder has no file overrides');
+    assert.equal(
+      analysis.configFor(path.join(dir, 'pkg/gen/a.ts'), DEFAULT_SETTINGS).config.severities.get('unused-async'),
+      'error',
+    );
+    assert.equal(
+      analysis.configFor(path.join(dir, 'pkg/a.ts'), DEFAULT_SETTINGS).config.severities.get('unused-async'),
+      'hint',
+    );
+    assert.equal(
+      analysis.configForDir(path.join(dir, 'pkg/gen'), DEFAULT_SETTINGS).config.severities.get('unused-async'),
+      'hint',
+      'a folder has no file overrides',
+    );
   });
 });

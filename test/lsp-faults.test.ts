@@ -29,7 +29,8 @@ import { nest } from './fuzz/mutate';
 import { ROOT } from './helpers';
 import { buildServer, languageOf, makeWorkspace, uriOf } from './lspClient';
 
-const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\nexport function callLoad() {\n  void load();\n}\n';
+const UNUSED_TS =
+  'export async function load(): Promise<number> {\n  return 1;\n}\nexport function callLoad() {\n  void load();\n}\n';
 const UNUSED_PY = 'async def load():\n    return 1\n\n\nasync def call_load():\n    return await load()\n';
 
 /** A small LSP client that records everything the server says and answers what it asks. */
@@ -50,8 +51,14 @@ class FaultClient {
     proc.on('exit', (code) => (this.exited = code));
     this.conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     this.conn.onNotification('window/logMessage', (p: { message: string }) => void this.logs.push(p.message));
-    this.conn.onNotification('window/showMessage', (p: { type: number; message: string }) => void this.messages.push(p));
-    this.conn.onNotification('asyncLint/status', (p: { uri?: string; state: string; message?: string }) => void this.status.push(p));
+    this.conn.onNotification(
+      'window/showMessage',
+      (p: { type: number; message: string }) => void this.messages.push(p),
+    );
+    this.conn.onNotification(
+      'asyncLint/status',
+      (p: { uri?: string; state: string; message?: string }) => void this.status.push(p),
+    );
     this.conn.onNotification('textDocument/publishDiagnostics', () => undefined);
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.conn.onRequest('client/registerCapability', () => null);
@@ -66,9 +73,16 @@ class FaultClient {
 
   /** `args` after the node executable: the built bundle, or tsx and a source entry. */
   static async start(args: string[], folder: string): Promise<FaultClient> {
-    const client = new FaultClient(spawn(process.execPath, [...args, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT }));
+    const client = new FaultClient(
+      spawn(process.execPath, [...args, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT }),
+    );
     const capabilities: ClientCapabilities = {
-      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, diagnostics: { refreshSupport: true } },
+      workspace: {
+        configuration: true,
+        workspaceFolders: true,
+        didChangeWatchedFiles: { dynamicRegistration: true },
+        diagnostics: { refreshSupport: true },
+      },
       textDocument: {
         synchronization: { didSave: true },
         diagnostic: { dynamicRegistration: false },
@@ -90,7 +104,9 @@ class FaultClient {
     const uri = uriOf(file);
     this.versions.set(uri, 1);
     this.texts.set(uri, text);
-    void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: languageOf(file), version: 1, text } });
+    void this.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: languageOf(file), version: 1, text },
+    });
     return uri;
   }
 
@@ -99,11 +115,16 @@ class FaultClient {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     if (text !== undefined) this.texts.set(uri, text);
-    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    void this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
   }
 
   async pull(uri: string): Promise<Diagnostic[]> {
-    const r: { items?: Diagnostic[] } = await this.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    const r: { items?: Diagnostic[] } = await this.conn.sendRequest('textDocument/diagnostic', {
+      textDocument: { uri },
+    });
     return (r.items ?? []).filter((d) => d.source === 'async-lint');
   }
 
@@ -115,7 +136,9 @@ class FaultClient {
     const t0 = Date.now();
     while (!test()) {
       if (Date.now() - t0 > timeoutMs) {
-        throw new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-1500)}; messages: ${JSON.stringify(this.messages)}; logs: ${this.logs.slice(-5).join(' | ')}`);
+        throw new Error(
+          `timed out waiting for ${what}; stderr: ${this.stderr.slice(-1500)}; messages: ${JSON.stringify(this.messages)}; logs: ${this.logs.slice(-5).join(' | ')}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -124,24 +147,35 @@ class FaultClient {
   async untilAsync(what: string, test: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
     const t0 = Date.now();
     while (!(await test())) {
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}; logs: ${this.logs.slice(-5).join(' | ')}`);
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`timed out waiting for ${what}; logs: ${this.logs.slice(-5).join(' | ')}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   /** The server is alive and answers: a pull on a fresh document gives its finding. */
-  async assertServing(dir: string, name = `alive-${Date.now()}-${Math.random().toString(36).slice(2)}.ts`): Promise<void> {
+  async assertServing(
+    dir: string,
+    name = `alive-${Date.now()}-${Math.random().toString(36).slice(2)}.ts`,
+  ): Promise<void> {
     const file = path.join(dir, name);
     const uri = this.open(file, UNUSED_TS);
     const found = await this.pull(uri);
-    assert.deepEqual(found.map((d) => d.code), ['unused-async'], `the server stopped serving; stderr: ${this.stderr.slice(-1500)}`);
+    assert.deepEqual(
+      found.map((d) => d.code),
+      ['unused-async'],
+      `the server stopped serving; stderr: ${this.stderr.slice(-1500)}`,
+    );
     assert.equal(this.exited, undefined, 'the server exited');
     void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
   async stop(): Promise<void> {
     if (this.exited === undefined) {
-      await Promise.race([this.conn.sendRequest('shutdown').catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([
+        this.conn.sendRequest('shutdown').catch(() => undefined),
+        new Promise((r) => setTimeout(r, 3000)),
+      ]);
       void this.conn.sendNotification('exit');
       await Promise.race([new Promise((r) => this.proc.once('exit', r)), new Promise((r) => setTimeout(r, 3000))]);
       if (this.exited === undefined) this.proc.kill();
@@ -155,7 +189,10 @@ const fresh = createLinter();
 async function expected(file: string, text: string): Promise<string[]> {
   await fresh.ready();
   const config = new ConfigResolver({ readFile: () => undefined }).forFile(file);
-  return fresh.lint(file, text, config).findings.map((f) => `${f.ruleId}@${f.range.start.line}:${f.range.start.character}`).sort();
+  return fresh
+    .lint(file, text, config)
+    .findings.map((f) => `${f.ruleId}@${f.range.start.line}:${f.range.start.character}`)
+    .sort();
 }
 const shown = (ds: Diagnostic[]) => ds.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`).sort();
 
@@ -185,7 +222,14 @@ describe('language server faults (spawned over stdio)', function () {
     void client.conn.sendNotification('textDocument/didSave', { textDocument: { uri: ghost } });
     assert.deepEqual(await client.pull(ghost), []);
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
-    assert.deepEqual(await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: ghost }, range, context: { diagnostics: [] } }), []);
+    assert.deepEqual(
+      await client.conn.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: ghost },
+        range,
+        context: { diagnostics: [] },
+      }),
+      [],
+    );
     // Schemes the server cannot read, and a URI that is no URI.
     assert.deepEqual(await client.pull('untitled:Untitled-9'), []);
     assert.deepEqual(await client.pull('not a uri at all'), []);
@@ -203,7 +247,13 @@ describe('language server faults (spawned over stdio)', function () {
     client.change(uri, [{ range: { start: { line: 0, character: 999 }, end: { line: 0, character: 999 } }, text: '' }]);
     const diagnostics = await client.pull(uri);
     assert.ok(Array.isArray(diagnostics));
-    const bogus: Diagnostic = { range: { start: far, end: { line: -1, character: -5 } }, message: 'not ours', source: 'async-lint', code: 'unawaited', data: { nonsense: true } };
+    const bogus: Diagnostic = {
+      range: { start: far, end: { line: -1, character: -5 } },
+      message: 'not ours',
+      source: 'async-lint',
+      code: 'unawaited',
+      data: { nonsense: true },
+    };
     const actions = await client.conn.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: far, end: far },
@@ -222,7 +272,11 @@ describe('language server faults (spawned over stdio)', function () {
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < 20; i++) {
       const edit = `// edit ${i}\n`;
-      client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: edit }], (text = edit + text));
+      client.change(
+        uri,
+        [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: edit }],
+        (text = edit + text),
+      );
       // vscode-jsonrpc's CancellationTokenSource: a request whose token is cancelled right away.
       const source = new (await import('vscode-languageserver-protocol')).CancellationTokenSource();
       const req = client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, source.token);
@@ -230,7 +284,15 @@ describe('language server faults (spawned over stdio)', function () {
       pending.push(req.catch((e: { code?: number }) => e.code));
       const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       const source2 = new (await import('vscode-languageserver-protocol')).CancellationTokenSource();
-      pending.push(client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } }, source2.token).catch((e: { code?: number }) => e.code));
+      pending.push(
+        client.conn
+          .sendRequest(
+            'textDocument/codeAction',
+            { textDocument: { uri }, range, context: { diagnostics: [] } },
+            source2.token,
+          )
+          .catch((e: { code?: number }) => e.code),
+      );
       source2.cancel();
     }
     const answers = await Promise.all(pending);
@@ -249,7 +311,9 @@ describe('language server faults (spawned over stdio)', function () {
     fs.writeFileSync(configFile, '{ "rules": ');
     client.watched(configFile, 2);
     await client.pull(uri);
-    await client.until('the broken configuration to be reported', () => client.messages.some((m) => m.type === 1 && /async-lint\.json/.test(m.message)));
+    await client.until('the broken configuration to be reported', () =>
+      client.messages.some((m) => m.type === 1 && /async-lint\.json/.test(m.message)),
+    );
     assert.equal((await client.pull(uri))[0]?.severity, 1, 'the last good configuration still applies');
 
     fs.rmSync(configFile);
@@ -260,7 +324,11 @@ describe('language server faults (spawned over stdio)', function () {
     fs.rmSync(configFile, { recursive: true });
     client.watched(configFile, 3);
     const after = await client.pull(uri);
-    assert.deepEqual(after.map((d) => [d.code, d.severity]), [['unused-async', 4]], 'defaults: unused-async is a hint');
+    assert.deepEqual(
+      after.map((d) => [d.code, d.severity]),
+      [['unused-async', 4]],
+      'defaults: unused-async is a hint',
+    );
     await client.assertServing(ws);
   });
 
@@ -271,7 +339,11 @@ describe('language server faults (spawned over stdio)', function () {
     execFileSync('mkfifo', [path.join(ws, 'package.json')]);
     const client = await start(ws);
     const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
-    assert.deepEqual((await client.pull(uri)).map((d) => [d.code, d.severity]), [['unused-async', 4]], 'defaults apply');
+    assert.deepEqual(
+      (await client.pull(uri)).map((d) => [d.code, d.severity]),
+      [['unused-async', 4]],
+      'defaults apply',
+    );
     await client.assertServing(ws);
   });
 
@@ -279,7 +351,10 @@ describe('language server faults (spawned over stdio)', function () {
     const ws = makeWorkspace({ 'async-lint.json': JSON.stringify({ ignorePatterns: ['*a'.repeat(25) + '*b'] }) });
     const client = await start(ws);
     const uri = client.open(path.join(ws, `${'a'.repeat(60)}.ts`), UNUSED_TS);
-    assert.deepEqual((await client.pull(uri)).map((d) => d.code), ['unused-async']);
+    assert.deepEqual(
+      (await client.pull(uri)).map((d) => d.code),
+      ['unused-async'],
+    );
     await client.assertServing(ws);
   });
 
@@ -293,8 +368,16 @@ describe('language server faults (spawned over stdio)', function () {
     const client = await start(ws);
     const mainUri = client.open(path.join(ws, 'main.ts'), fs.readFileSync(path.join(ws, 'main.ts'), 'utf8'));
     const appUri = client.open(path.join(ws, 'app.py'), fs.readFileSync(path.join(ws, 'app.py'), 'utf8'));
-    assert.deepEqual((await client.pull(mainUri)).map((d) => d.code), ['unawaited'], 'the imported promise is dropped');
-    assert.deepEqual((await client.pull(appUri)).map((d) => d.code), ['unawaited'], 'the imported coroutine is dropped');
+    assert.deepEqual(
+      (await client.pull(mainUri)).map((d) => d.code),
+      ['unawaited'],
+      'the imported promise is dropped',
+    );
+    assert.deepEqual(
+      (await client.pull(appUri)).map((d) => d.code),
+      ['unawaited'],
+      'the imported coroutine is dropped',
+    );
 
     for (const name of ['lib.ts', 'helper.py', 'main.ts', 'app.py']) {
       fs.rmSync(path.join(ws, name));
@@ -322,11 +405,17 @@ describe('language server faults (spawned over stdio)', function () {
       const uri = client.open(path.join(ws, name), text);
       const diagnostics = await client.pull(uri);
       if (name === 'deep.py') {
-        assert.deepEqual(diagnostics.map((d) => d.code), ['unused-async'], name);
+        assert.deepEqual(
+          diagnostics.map((d) => d.code),
+          ['unused-async'],
+          name,
+        );
         continue;
       }
       assert.deepEqual(diagnostics, [], name);
-      await client.until(`a status message for ${name}`, () => client.status.some((s) => s.uri === uri && message.test(s.message ?? '')));
+      await client.until(`a status message for ${name}`, () =>
+        client.status.some((s) => s.uri === uri && message.test(s.message ?? '')),
+      );
     }
     await client.assertServing(ws);
   });
@@ -335,11 +424,38 @@ describe('language server faults (spawned over stdio)', function () {
     const ws = makeWorkspace({});
     const client = await start(ws);
     const seeds: [string, string][] = [
-      ['stream.ts', "import fs from 'node:fs';\nexport async function f(p: string) {\n  fs.readFileSync(p);\n  const a = await g(1);\n  const b = await g(2);\n  return a + b;\n}\nasync function g(n: number) {\n  return n;\n}\n"],
-      ['stream.py', 'import time\nimport asyncio\n\n\nasync def f():\n    time.sleep(1)\n    a = await g(1)\n    b = await g(2)\n    return a + b\n\n\nasync def g(n):\n    await asyncio.sleep(0)\n    return n\n'],
+      [
+        'stream.ts',
+        "import fs from 'node:fs';\nexport async function f(p: string) {\n  fs.readFileSync(p);\n  const a = await g(1);\n  const b = await g(2);\n  return a + b;\n}\nasync function g(n: number) {\n  return n;\n}\n",
+      ],
+      [
+        'stream.py',
+        'import time\nimport asyncio\n\n\nasync def f():\n    time.sleep(1)\n    a = await g(1)\n    b = await g(2)\n    return a + b\n\n\nasync def g(n):\n    await asyncio.sleep(0)\n    return n\n',
+      ],
     ];
     // Replacements that matter: surrogate pairs split across edits, CRLF, brackets, keywords.
-    const piece = fc.constantFrom('', 'await ', 'async ', '(', ')', '{', '}', '\n', '\r\n', '    ', '💥', '\ud83d', '\ude00', 'é', '"', "'", '#', '//', 'time.sleep(1)\n', 'g(3);\n');
+    const piece = fc.constantFrom(
+      '',
+      'await ',
+      'async ',
+      '(',
+      ')',
+      '{',
+      '}',
+      '\n',
+      '\r\n',
+      '    ',
+      '💥',
+      '\ud83d',
+      '\ude00',
+      'é',
+      '"',
+      "'",
+      '#',
+      '//',
+      'time.sleep(1)\n',
+      'g(3);\n',
+    );
     for (const [name, seed] of seeds) {
       const file = path.join(ws, name);
       let text = seed;
@@ -349,7 +465,11 @@ describe('language server faults (spawned over stdio)', function () {
         const start = at % (text.length + 1);
         const end = Math.min(text.length, start + length);
         const lines = new LineIndex(text);
-        client.change(uri, [{ range: { start: lines.positionAt(start), end: lines.positionAt(end) }, text: insert }], (text = text.slice(0, start) + insert + text.slice(end)));
+        client.change(
+          uri,
+          [{ range: { start: lines.positionAt(start), end: lines.positionAt(end) }, text: insert }],
+          (text = text.slice(0, start) + insert + text.slice(end)),
+        );
         if (pullNow && at % 7 === 0) await client.pull(uri);
       }
       assert.deepEqual(shown(await client.pull(uri)), await expected(file, text), `${name} after 300 edits`);
@@ -363,16 +483,27 @@ describe('language server faults (spawned over stdio)', function () {
     const client = await start(ws, ['--import', 'tsx', entry]);
     const tsFile = path.join(ws, 'a.ts');
     const pyFile = path.join(ws, 'a.py');
-    const tsText = 'declare function io(): Promise<void>;\nasync function g() {\n  await io();\n}\nexport function f() {\n  g();\n}\n';
+    const tsText =
+      'declare function io(): Promise<void>;\nasync function g() {\n  await io();\n}\nexport function f() {\n  g();\n}\n';
     const pyText = 'import asyncio\n\n\nasync def g():\n    await asyncio.sleep(0)\n\n\ndef f():\n    g()\n';
     const tsUri = client.open(tsFile, tsText);
     const pyUri = client.open(pyFile, pyText);
     for (let i = 0; i < 3; i++) {
       // unused-async throws (see throwing-rules.ts); unawaited still reports, every time.
-      assert.deepEqual((await client.pull(tsUri)).map((d) => d.code), ['unawaited']);
-      assert.deepEqual((await client.pull(pyUri)).map((d) => d.code), ['unawaited']);
-      client.change(tsUri, [{ range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, text: `// ${i}\n` }]);
-      client.change(pyUri, [{ range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, text: `# ${i}\n` }]);
+      assert.deepEqual(
+        (await client.pull(tsUri)).map((d) => d.code),
+        ['unawaited'],
+      );
+      assert.deepEqual(
+        (await client.pull(pyUri)).map((d) => d.code),
+        ['unawaited'],
+      );
+      client.change(tsUri, [
+        { range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, text: `// ${i}\n` },
+      ]);
+      client.change(pyUri, [
+        { range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, text: `# ${i}\n` },
+      ]);
     }
     const failures = (file: string) => client.logs.filter((l) => l.includes('unused-async') && l.includes(file));
     await client.until('the failures to be logged', () => failures(tsFile).length > 0 && failures(pyFile).length > 0);
@@ -389,15 +520,22 @@ describe('language server faults (spawned over stdio)', function () {
     // budget of 300 ms; UNUSED_TS has three and stays well within it.
     client.settings = { timeBudget: 300 };
     const many = (lang: 'ts' | 'py') =>
-      Array.from({ length: 200 }, (_, i) => (lang === 'ts' ? `export const v${i} = v${i}b;\n` : `v${i} = v${i}b\n`)).join('');
+      Array.from({ length: 200 }, (_, i) =>
+        lang === 'ts' ? `export const v${i} = v${i}b;\n` : `v${i} = v${i}b\n`,
+      ).join('');
     const slowTs = client.open(path.join(ws, 'slow.ts'), UNUSED_TS + many('ts'));
     const slowPy = client.open(path.join(ws, 'slow.py'), UNUSED_PY + many('py'));
     for (const uri of [slowTs, slowPy]) {
       assert.deepEqual(await client.pull(uri), [], uri);
-      await client.until(`a time budget message for ${uri}`, () => client.status.some((s) => s.uri === uri && /time budget of 300 ms/.test(s.message ?? '')));
+      await client.until(`a time budget message for ${uri}`, () =>
+        client.status.some((s) => s.uri === uri && /time budget of 300 ms/.test(s.message ?? '')),
+      );
     }
     const logged = client.logs.filter((l) => /time budget/.test(l));
-    assert.ok(logged.some((l) => l.includes('slow.ts')) && logged.some((l) => l.includes('slow.py')), `logged: ${logged.join(' | ')}`);
+    assert.ok(
+      logged.some((l) => l.includes('slow.ts')) && logged.some((l) => l.includes('slow.py')),
+      `logged: ${logged.join(' | ')}`,
+    );
     await client.assertServing(ws);
     // A larger budget: the same files are analysed in full.
     client.settings = { timeBudget: 60_000 };
@@ -412,24 +550,38 @@ describe('language server faults (spawned over stdio)', function () {
     }
   });
 
-  it('a Python file that exhausts the parser\'s memory is skipped with a message; the parser is reloaded and serves the next files', async function () {
+  it("a Python file that exhausts the parser's memory is skipped with a message; the parser is reloaded and serves the next files", async function () {
     // 5 million unclosed calls: tree-sitter's error recovery needs more than its 2 GB for them.
     const ws = makeWorkspace({ 'async-lint.json': JSON.stringify({ maxFileSize: 16 * 1024 * 1024 }) });
     const client = await start(ws);
     const before = client.open(path.join(ws, 'before.py'), UNUSED_PY);
-    assert.deepEqual((await client.pull(before)).map((d) => d.code), ['unused-async']);
+    assert.deepEqual(
+      (await client.pull(before)).map((d) => d.code),
+      ['unused-async'],
+    );
     const huge = client.open(path.join(ws, 'huge.py'), 'x = ' + 'f('.repeat(5_000_000) + '\n');
     assert.deepEqual(await client.pull(huge), []);
-    await client.until('an out-of-memory message', () => client.status.some((s) => s.uri === huge && /ran out of memory/.test(s.message ?? '')));
+    await client.until('an out-of-memory message', () =>
+      client.status.some((s) => s.uri === huge && /ran out of memory/.test(s.message ?? '')),
+    );
     // Names of its own: a name defined in two open documents is not reported (either may be awaited).
     const after = client.open(
       path.join(ws, 'after.py'),
-      UNUSED_PY.replace(/load/g, 'later') + '\n\nasync def more():\n    return 2\n\n\nasync def call_more():\n    return await more()\n',
+      UNUSED_PY.replace(/load/g, 'later') +
+        '\n\nasync def more():\n    return 2\n\n\nasync def call_more():\n    return await more()\n',
     );
-    assert.deepEqual((await client.pull(after)).map((d) => d.code), ['unused-async', 'unused-async']);
+    assert.deepEqual(
+      (await client.pull(after)).map((d) => d.code),
+      ['unused-async', 'unused-async'],
+    );
     // The open document analysed before the crash is analysed again by the new parser after an edit.
-    client.change(before, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '# edited\n' }]);
-    assert.deepEqual((await client.pull(before)).map((d) => d.code), ['unused-async']);
+    client.change(before, [
+      { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '# edited\n' },
+    ]);
+    assert.deepEqual(
+      (await client.pull(before)).map((d) => d.code),
+      ['unused-async'],
+    );
     await client.assertServing(ws);
   });
   it('Lint Workspace over pipes, devices, symlink loops, dangling links and unreadable files finishes and lints the rest', async function () {
@@ -443,7 +595,10 @@ describe('language server faults (spawned over stdio)', function () {
     fs.symlinkSync('..', path.join(ws, 'sub', 'loop'));
     if (fs.existsSync('/proc/self/mem')) fs.symlinkSync('/proc/self/mem', path.join(ws, 'mem.ts')); // EIO on read
     const client = await start(ws);
-    const result: { files: number; findings: number; filesWithFindings: number } = await client.conn.sendRequest('asyncLint/lintWorkspace', {});
+    const result: { files: number; findings: number; filesWithFindings: number } = await client.conn.sendRequest(
+      'asyncLint/lintWorkspace',
+      {},
+    );
     // ok.ts and sub/ok.py, each with its unused-async finding; nothing else counts as linted.
     assert.deepEqual([result.files, result.findings, result.filesWithFindings], [2, 2, 2], JSON.stringify(result));
     await client.assertServing(ws);

@@ -6,7 +6,9 @@ import path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { applyWorkspaceEdit, makeWorkspace, startedClients, type TestCell } from './lspClient';
 
-const DEFS = ['import asyncio', 'import time', '', '', 'async def fetch(n):', '    time.sleep(1)', '    return n'].join('\n');
+const DEFS = ['import asyncio', 'import time', '', '', 'async def fetch(n):', '    time.sleep(1)', '    return n'].join(
+  '\n',
+);
 // Would be flagged (a dropped coroutine) if a markdown cell were read as Python.
 const MARKDOWN = '# Fetching\n\nfetch(9)\n';
 const TOP = ['x = await fetch(1)', 'fetch(2)', 'asyncio.create_task(fetch(3))', 'print(x)'].join('\n');
@@ -16,9 +18,10 @@ const CELLS: TestCell[] = [
   { kind: 'code', text: TOP },
 ];
 
-const ours = (d: Diagnostic[] | undefined, rule?: string) => (d ?? []).filter((x) => x.source === 'async-lint' && (!rule || x.code === rule));
-const at = (d: Diagnostic) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
-
+const ours = (d: Diagnostic[] | undefined, rule?: string) =>
+  (d ?? []).filter((x) => x.source === 'async-lint' && (!rule || x.code === rule));
+const at = (d: Diagnostic) =>
+  `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
 
 describe('language server: Jupyter notebooks', function () {
   this.timeout(120000);
@@ -44,7 +47,10 @@ describe('language server: Jupyter notebooks', function () {
       assert.deepEqual(ours(first).map(at), ['blocking-call@5:4-5:17']);
       // Line 0 (`x = await fetch(1)`) has nothing: a top-level await is what notebooks do.
       assert.deepEqual(ours(third).map(at), ['unawaited@1:0-1:8', 'dangling-task@2:0-2:29']);
-      assert.ok(!client.published.has(nb.cells[1]) || client.published.get(nb.cells[1])!.length === 0, 'the markdown cell is not analysed');
+      assert.ok(
+        !client.published.has(nb.cells[1]) || client.published.get(nb.cells[1])!.length === 0,
+        'the markdown cell is not analysed',
+      );
       if (pull) {
         // Cells are pushed; a pull for one is answered with nothing, so nothing shows twice.
         const report = await client.pull(nb.cells[2]);
@@ -63,28 +69,44 @@ describe('language server: Jupyter notebooks', function () {
     const actions = await client.codeActions(nb.cells[2], [unawaited]);
     const titles = actions.map((a) => a.title);
     // At a notebook's top level the fix is `await`, not asyncio.run (which would raise there).
-    assert.deepEqual(titles, ["Add 'await'", 'Disable unawaited for this line', 'Disable unawaited for this file', 'Show documentation for unawaited']);
+    assert.deepEqual(titles, [
+      "Add 'await'",
+      'Disable unawaited for this line',
+      'Disable unawaited for this file',
+      'Show documentation for unawaited',
+    ]);
     const add = actions[0];
     assert.deepEqual(Object.keys(add.edit!.changes!), [nb.cells[2]]);
-    assert.deepEqual(add.edit!.changes![nb.cells[2]], [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'await ' }]);
+    assert.deepEqual(add.edit!.changes![nb.cells[2]], [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'await ' },
+    ]);
     assert.deepEqual(add.diagnostics, [unawaited], 'the action names the cell diagnostic it fixes');
     assert.equal(applyWorkspaceEdit(TOP, add.edit!, nb.cells[2]).split('\n')[1], 'await fetch(2)');
     // "for this file" is for the notebook: a directive at the top of the first cell.
     const disableFile = actions.find((a) => a.title === 'Disable unawaited for this file')!;
     assert.deepEqual(Object.keys(disableFile.edit!.changes!), [nb.cells[0]]);
-    assert.equal(applyWorkspaceEdit(DEFS, disableFile.edit!, nb.cells[0]).split('\n')[0], '# async-lint-disable-file unawaited');
+    assert.equal(
+      applyWorkspaceEdit(DEFS, disableFile.edit!, nb.cells[0]).split('\n')[0],
+      '# async-lint-disable-file unawaited',
+    );
     const docs = actions.find((a) => a.title === 'Show documentation for unawaited')!;
     assert.equal(docs.edit, undefined);
     assert.deepEqual(docs.command?.arguments, ['unawaited']);
 
     // The task's fix rewrites the statement in its cell and adds the set after the imports, in the first cell.
     const dangling = diags.find((d) => d.code === 'dangling-task')!;
-    const keep = (await client.codeActions(nb.cells[2], [dangling])).find((a) => a.title.startsWith('Keep a reference'))!;
+    const keep = (await client.codeActions(nb.cells[2], [dangling])).find((a) =>
+      a.title.startsWith('Keep a reference'),
+    )!;
     assert.deepEqual(Object.keys(keep.edit!.changes!).sort(), [nb.cells[0], nb.cells[2]].sort());
     const defs = applyWorkspaceEdit(DEFS, keep.edit!, nb.cells[0]);
     assert.equal(defs.split('\n').slice(0, 4).join('\n'), 'import asyncio\nimport time\n\n_background_tasks = set()');
     const top = applyWorkspaceEdit(TOP, keep.edit!, nb.cells[2]);
-    assert.deepEqual(top.split('\n').slice(2, 5), ['task = asyncio.create_task(fetch(3))', '_background_tasks.add(task)', 'task.add_done_callback(_background_tasks.discard)']);
+    assert.deepEqual(top.split('\n').slice(2, 5), [
+      'task = asyncio.create_task(fetch(3))',
+      '_background_tasks.add(task)',
+      'task.add_done_callback(_background_tasks.discard)',
+    ]);
 
     // A fix in the first cell stays there.
     const blocking = ours(client.published.get(nb.cells[0]))[0];
@@ -98,13 +120,22 @@ describe('language server: Jupyter notebooks', function () {
     const client = await start({ folders: [ws], pull: false, notebooks: true });
     const nb = client.openNotebook(path.join(ws, 'analysis.ipynb'), CELLS);
     const unawaited = ours(await client.pushed(nb.cells[2]), 'unawaited')[0];
-    const disable = (await client.codeActions(nb.cells[2], [unawaited])).find((a) => a.title === 'Disable unawaited for this line')!;
+    const disable = (await client.codeActions(nb.cells[2], [unawaited])).find(
+      (a) => a.title === 'Disable unawaited for this line',
+    )!;
     const edits = disable.edit!.changes![nb.cells[2]];
     assert.equal(edits.length, 1);
-    assert.equal(applyWorkspaceEdit(TOP, disable.edit!, nb.cells[2]).split('\n')[1], '# async-lint-disable-next-line unawaited');
+    assert.equal(
+      applyWorkspaceEdit(TOP, disable.edit!, nb.cells[2]).split('\n')[1],
+      '# async-lint-disable-next-line unawaited',
+    );
     client.changeCell(nb.uri, nb.cells[2], [{ range: edits[0].range, text: edits[0].newText }]);
     const after = await client.pushed(nb.cells[2], (d) => ours(d, 'unawaited').length === 0);
-    assert.deepEqual(ours(after).map(at), ['dangling-task@3:0-3:29'], 'the other finding moved down a line with its cell');
+    assert.deepEqual(
+      ours(after).map(at),
+      ['dangling-task@3:0-3:29'],
+      'the other finding moved down a line with its cell',
+    );
   });
 
   it('analyses the cells together: an edit in one cell changes the findings of another', async () => {
@@ -113,11 +144,15 @@ describe('language server: Jupyter notebooks', function () {
     const nb = client.openNotebook(path.join(ws, 'analysis.ipynb'), CELLS);
     await client.pushed(nb.cells[2], (d) => ours(d, 'unawaited').length === 1);
     // `async def fetch` -> `def fetch` in the first cell: fetch(2) in the third no longer makes a coroutine.
-    client.changeCell(nb.uri, nb.cells[0], [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 6 } }, text: '' }]);
+    client.changeCell(nb.uri, nb.cells[0], [
+      { range: { start: { line: 4, character: 0 }, end: { line: 4, character: 6 } }, text: '' },
+    ]);
     await client.pushed(nb.cells[2], (d) => ours(d, 'unawaited').length === 0);
     assert.deepEqual(ours(client.published.get(nb.cells[0])), [], 'time.sleep in a sync def is no finding');
     client.closeNotebook(nb.uri, nb.cells);
-    await client.until('the cells to be cleared', () => nb.cells.every((c) => !client.published.has(c) || client.published.get(c)!.length === 0));
+    await client.until('the cells to be cleared', () =>
+      nb.cells.every((c) => !client.published.has(c) || client.published.get(c)!.length === 0),
+    );
   });
 
   it('follows cells added and removed: a removed cell is cleared, a new one analysed in its place', async () => {
@@ -133,7 +168,14 @@ describe('language server: Jupyter notebooks', function () {
       change: {
         cells: {
           structure: {
-            array: { start: 1, deleteCount: 2, cells: [{ kind: 2, document: added }, { kind: 1, document: nb.cells[1] }] },
+            array: {
+              start: 1,
+              deleteCount: 2,
+              cells: [
+                { kind: 2, document: added },
+                { kind: 1, document: nb.cells[1] },
+              ],
+            },
             didOpen: [{ uri: added, languageId: 'python', version: 1, text: 'fetch(5)' }],
             didClose: [{ uri: nb.cells[2] }],
           },
@@ -142,20 +184,31 @@ describe('language server: Jupyter notebooks', function () {
     });
     assert.deepEqual(ours(await client.pushed(added)).map(at), ['unawaited@0:0-0:8']);
     await client.pushed(nb.cells[2], (d) => d.length === 0);
-    assert.deepEqual(ours(client.published.get(nb.cells[0])).map(at), ['blocking-call@5:4-5:17'], 'the first cell is as it was');
+    assert.deepEqual(
+      ours(client.published.get(nb.cells[0])).map(at),
+      ['blocking-call@5:4-5:17'],
+      'the first cell is as it was',
+    );
   });
 
   it('treats the top level as running in the event loop only in notebooks, not in .py files', async () => {
     const ws = makeWorkspace({});
     const client = await start({ folders: [ws], pull: false, notebooks: true });
     const script = `${DEFS}\n\n\nfetch(2)\nasyncio.run(fetch(7))\n`;
-    const nb = client.openNotebook(path.join(ws, 'run.ipynb'), [{ kind: 'code', text: DEFS }, { kind: 'code', text: 'fetch(2)\nasyncio.run(fetch(7))\nprint(1)' }]);
+    const nb = client.openNotebook(path.join(ws, 'run.ipynb'), [
+      { kind: 'code', text: DEFS },
+      { kind: 'code', text: 'fetch(2)\nasyncio.run(fetch(7))\nprint(1)' },
+    ]);
     const cell = ours(await client.pushed(nb.cells[1], (d) => d.length >= 2));
     assert.deepEqual(cell.map(at), ['unawaited@0:0-0:8', 'nested-event-loop@1:0-1:21']);
     assert.match(String(cell[1].message), /at the top level of a notebook raises RuntimeError/);
     const uri = client.open(path.join(ws, 'run.py'), script);
     const py = ours(await client.pushed(uri, (d) => ours(d, 'unawaited').length > 0));
-    assert.deepEqual(py.map((d) => d.code).sort(), ['blocking-call', 'unawaited'], 'asyncio.run at a script top level is right');
+    assert.deepEqual(
+      py.map((d) => d.code).sort(),
+      ['blocking-call', 'unawaited'],
+      'asyncio.run at a script top level is right',
+    );
     const titles = (await client.codeActions(uri, ours(py, 'unawaited'))).map((a) => a.title);
     assert.deepEqual(titles.slice(0, 2), ["Run it with 'asyncio.run(...)'", 'Disable unawaited for this line']);
   });
@@ -168,7 +221,11 @@ describe('language server: Jupyter notebooks', function () {
     await client.pushed(nb.cells[2], (d) => ours(d, 'dangling-task').length === 1);
     assert.deepEqual(ours(client.published.get(nb.cells[2]), 'unawaited'), [], 'unawaited is off for notebooks');
     const uri = client.open(path.join(ws, 'analysis.py'), `${DEFS}\n\n\nfetch(2)\n`);
-    assert.equal(ours(await client.pushed(uri, (d) => ours(d, 'unawaited').length > 0), 'unawaited').length, 1, 'and on for .py files');
+    assert.equal(
+      ours(await client.pushed(uri, (d) => ours(d, 'unawaited').length > 0), 'unawaited').length,
+      1,
+      'and on for .py files',
+    );
   });
 
   it('ignores cells in other languages and cell magics that run something else; masks IPython syntax', async () => {

@@ -27,7 +27,10 @@ function hasNvim(): boolean {
 export function readmeNeovimSetup(): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const m = /<!-- neovim-0\.7-setup:start -->\n```lua\n([\s\S]*?)```\n<!-- neovim-0\.7-setup:end -->/.exec(readme);
-  assert.ok(m, 'README.md has the Neovim 0.7 setup between <!-- neovim-0.7-setup:start --> and <!-- neovim-0.7-setup:end -->');
+  assert.ok(
+    m,
+    'README.md has the Neovim 0.7 setup between <!-- neovim-0.7-setup:start --> and <!-- neovim-0.7-setup:end -->',
+  );
   return m[1];
 }
 
@@ -87,16 +90,32 @@ describe('Neovim as an LSP client, set up as the README says', function () {
     const linter = createLinter();
     await linter.ready();
     const pyFile = path.join(ws, 'jobs.py');
-    assert.deepEqual(linter.lint(pyFile, PY, onlyRule('sequential-await', pyFile)).findings.map((f) => f.range.start.line), [13]);
+    assert.deepEqual(
+      linter.lint(pyFile, PY, onlyRule('sequential-await', pyFile)).findings.map((f) => f.range.start.line),
+      [13],
+    );
 
     const init = path.join(ws, 'init.lua');
     fs.writeFileSync(init, readmeNeovimSetup().replace(SERVER_PLACEHOLDER, server.replace(/\\/g, '/')));
     const out = await new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(
         'nvim',
-        ['--headless', '-u', init, '-i', 'NONE', '-n', '-c', `luafile ${path.join(ROOT, 'scripts/nvim/lsp-check.lua')}`, '--', path.join(ws, 'src/run.ts'), pyFile],
+        [
+          '--headless',
+          '-u',
+          init,
+          '-i',
+          'NONE',
+          '-n',
+          '-c',
+          `luafile ${path.join(ROOT, 'scripts/nvim/lsp-check.lua')}`,
+          '--',
+          path.join(ws, 'src/run.ts'),
+          pyFile,
+        ],
         { cwd: ws, timeout: 170000 },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: stdout + stderr }),
+        (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: stdout + stderr }),
       );
     });
     assert.equal(out.code, 0, out.stdout);
@@ -107,8 +126,18 @@ describe('Neovim as an LSP client, set up as the README says', function () {
     assert.match(out.stdout, /^quick fix: Add 'await'$/m, 'offered, not preferred: a suggestion');
     assert.match(out.stdout, /^action: Show documentation for unawaited$/m);
     const page = path.join(path.dirname(path.dirname(server)), 'docs', 'rules', 'unused-async.md');
-    assert.ok(out.stdout.split('\n').includes(`message: async-lint unused-async: An async function that never awaits: the async keyword only wraps the result in a promise. Documentation: ${page}`), out.stdout);
-    assert.match(out.stdout, /^menu: Disable unused-async for this line \| Disable unused-async for this file \| Show documentation for unused-async$/m);
+    assert.ok(
+      out.stdout
+        .split('\n')
+        .includes(
+          `message: async-lint unused-async: An async function that never awaits: the async keyword only wraps the result in a promise. Documentation: ${page}`,
+        ),
+      out.stdout,
+    );
+    assert.match(
+      out.stdout,
+      /^menu: Disable unused-async for this line \| Disable unused-async for this file \| Show documentation for unused-async$/m,
+    );
     assert.match(out.stdout, /^PASS$/m);
   });
 });

@@ -13,8 +13,10 @@ import { applyWorkspaceEdit, buildServer, LspTestClient, makeWorkspace, startedC
 
 const CALL_LOAD_TS = 'export function callLoad() {\n  void load();\n}\n';
 const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n' + CALL_LOAD_TS;
-const USED_TS = 'export async function load(): Promise<number> {\n  return await Promise.resolve(1);\n}\n' + CALL_LOAD_TS;
-const UNUSED_PY = 'import asyncio\n\n\nasync def load():\n    return 1\n\n\nasync def call_load():\n    return await load()\n';
+const USED_TS =
+  'export async function load(): Promise<number> {\n  return await Promise.resolve(1);\n}\n' + CALL_LOAD_TS;
+const UNUSED_PY =
+  'import asyncio\n\n\nasync def load():\n    return 1\n\n\nasync def call_load():\n    return await load()\n';
 const SEQUENTIAL_PY = [
   'import asyncio',
   '',
@@ -31,8 +33,8 @@ const SEQUENTIAL_PY = [
   '',
 ].join('\n');
 
-const ours = (d: Diagnostic[] | undefined, rule?: string) => (d ?? []).filter((x) => x.source === 'async-lint' && (!rule || x.code === rule));
-
+const ours = (d: Diagnostic[] | undefined, rule?: string) =>
+  (d ?? []).filter((x) => x.source === 'async-lint' && (!rule || x.code === rule));
 
 describe('language server (LSP over stdio)', function () {
   this.timeout(120000);
@@ -43,13 +45,27 @@ describe('language server (LSP over stdio)', function () {
       const ws = makeWorkspace({ 'src/a.ts': UNUSED_TS });
       const client = await start({ folders: [ws], pull: true });
       const caps = client.initializeResult!.capabilities;
-      assert.deepEqual(caps.diagnosticProvider, { identifier: 'async-lint', interFileDependencies: true, workspaceDiagnostics: false });
-      assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, ['quickfix', 'source.fixAll.asyncLint']);
+      assert.deepEqual(caps.diagnosticProvider, {
+        identifier: 'async-lint',
+        interFileDependencies: true,
+        workspaceDiagnostics: false,
+      });
+      assert.deepEqual((caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds, [
+        'quickfix',
+        'source.fixAll.asyncLint',
+      ]);
       assert.equal((caps.textDocumentSync as { change: number }).change, 2, 'incremental sync');
-      await client.until('file watchers to be registered', () => client.registrations.some((r) => r.method === 'workspace/didChangeWatchedFiles'));
-      const watchers = (client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')!.registerOptions as { watchers: { globPattern: string }[] }).watchers;
+      await client.until('file watchers to be registered', () =>
+        client.registrations.some((r) => r.method === 'workspace/didChangeWatchedFiles'),
+      );
+      const watchers = (
+        client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')!.registerOptions as {
+          watchers: { globPattern: string }[];
+        }
+      ).watchers;
       const globs = watchers.map((w) => w.globPattern).join(' ');
-      for (const name of ['py', 'ts', 'async-lint.json', 'pyproject.toml', 'tsconfig']) assert.ok(globs.includes(name), `watches ${name}: ${globs}`);
+      for (const name of ['py', 'ts', 'async-lint.json', 'pyproject.toml', 'tsconfig'])
+        assert.ok(globs.includes(name), `watches ${name}: ${globs}`);
       const uri = client.open(path.join(ws, 'src/a.ts'), UNUSED_TS);
       const report = await client.pull(uri);
       assert.equal(report.kind, 'full');
@@ -82,15 +98,27 @@ describe('language server (LSP over stdio)', function () {
       // opened) hands it to a router as a value: a framework may need it to be a coroutine.
       const main = 'async def helper():\n    return 1\n\n\nasync def run():\n    return await helper()\n';
       const routes = 'from app.main import helper\n\n\ndef setup(router):\n    router.add("/", helper)\n';
-      const ws = makeWorkspace({ 'pyproject.toml': '', 'app/__init__.py': '', 'app/main.py': main, 'app/routes.py': routes });
+      const ws = makeWorkspace({
+        'pyproject.toml': '',
+        'app/__init__.py': '',
+        'app/main.py': main,
+        'app/routes.py': routes,
+      });
       const client = await start({ folders: [ws], pull: true });
       const uri = client.open(path.join(ws, 'app/main.py'), main);
-      assert.deepEqual(ours((await client.pull(uri)).items, 'unused-async'), [], 'used as a value in an unopened module');
+      assert.deepEqual(
+        ours((await client.pull(uri)).items, 'unused-async'),
+        [],
+        'used as a value in an unopened module',
+      );
       // Without that use, the direct calls are all there is: reported.
       const alone = makeWorkspace({ 'pyproject.toml': '', 'app/__init__.py': '', 'app/main.py': main });
       const other = await start({ folders: [alone], pull: true });
       const aloneUri = other.open(path.join(alone, 'app/main.py'), main);
-      assert.deepEqual(ours((await other.pull(aloneUri)).items, 'unused-async').map((d) => d.range.start.line), [0]);
+      assert.deepEqual(
+        ours((await other.pull(aloneUri)).items, 'unused-async').map((d) => d.range.start.line),
+        [0],
+      );
     });
 
     it('follows incremental edits: the finding goes when the function awaits', async () => {
@@ -99,7 +127,12 @@ describe('language server (LSP over stdio)', function () {
       const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
       assert.equal(ours((await client.pull(uri)).items).length, 1);
       // "return 1;" -> "return await Promise.resolve(1);" as an incremental change on line 1
-      client.change(uri, [{ range: { start: { line: 1, character: 9 }, end: { line: 1, character: 10 } }, text: 'await Promise.resolve(1)' }]);
+      client.change(uri, [
+        {
+          range: { start: { line: 1, character: 9 }, end: { line: 1, character: 10 } },
+          text: 'await Promise.resolve(1)',
+        },
+      ]);
       const after = await client.pull(uri);
       assert.equal(after.kind, 'full');
       assert.deepEqual(ours(after.items), []);
@@ -110,7 +143,8 @@ describe('language server (LSP over stdio)', function () {
 
     it('re-analyses an open file when another open file it imports is edited (not saved)', async () => {
       const lib = 'export function save(): Promise<void> {\n  return Promise.resolve();\n}\n';
-      const main = "import { save } from './lib';\n\nexport async function run(): Promise<void> {\n  await Promise.resolve();\n  save();\n}\n";
+      const main =
+        "import { save } from './lib';\n\nexport async function run(): Promise<void> {\n  await Promise.resolve();\n  save();\n}\n";
       const ws = makeWorkspace({ 'lib.ts': lib, 'main.ts': main });
       const client = await start({ folders: [ws], pull: true });
       const libUri = client.open(path.join(ws, 'lib.ts'), lib);
@@ -157,10 +191,13 @@ describe('language server (LSP over stdio)', function () {
       const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
       const client = await start({ folders: [ws], pull: false });
       const versions: number[] = [];
-      client.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
-        versions.push(p.version ?? -1);
-        client.published.set(p.uri, p.diagnostics);
-      });
+      client.conn.onNotification(
+        'textDocument/publishDiagnostics',
+        (p: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
+          versions.push(p.version ?? -1);
+          client.published.set(p.uri, p.diagnostics);
+        },
+      );
       const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
       assert.equal(ours(await client.pushed(uri), 'unused-async').length, 1);
       // Five quick edits ending in an awaiting body: one analysis, of the last version.
@@ -222,7 +259,9 @@ describe('language server (LSP over stdio)', function () {
     });
 
     it('adds the rule to a directive already on the line above instead of stacking comments', async () => {
-      const text = '// async-lint-disable-next-line unawaited -- legacy\nexport async function load() {\n  return 1;\n}\n' + CALL_LOAD_TS;
+      const text =
+        '// async-lint-disable-next-line unawaited -- legacy\nexport async function load() {\n  return 1;\n}\n' +
+        CALL_LOAD_TS;
       const ws = makeWorkspace({ 'a.ts': text });
       const client = await start({ folders: [ws], pull: true });
       const uri = client.open(path.join(ws, 'a.ts'), text);
@@ -242,10 +281,24 @@ describe('language server (LSP over stdio)', function () {
       const jsxText = (file: string, text: string) => {
         const out: string[] = [];
         const visit = (n: ts.Node): void => {
-          if (ts.isJsxText(n)) out.push(...n.text.split('\n').map((l) => l.trim()).filter((l) => l !== ''));
+          if (ts.isJsxText(n))
+            out.push(
+              ...n.text
+                .split('\n')
+                .map((l) => l.trim())
+                .filter((l) => l !== ''),
+            );
           ts.forEachChild(n, visit);
         };
-        visit(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.JSX));
+        visit(
+          ts.createSourceFile(
+            file,
+            text,
+            ts.ScriptTarget.Latest,
+            false,
+            file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.JSX,
+          ),
+        );
         return out.join(' | ');
       };
       const disableFor = async (client: LspTestClient, uri: string, diags: Diagnostic[], rule: string) => {
@@ -280,12 +333,19 @@ describe('language server (LSP over stdio)', function () {
         const uri = client.open(file, APP_TSX);
         assert.deepEqual(syntaxErrors(file, APP_TSX), []);
         const unused = ours((await client.pull(uri)).items, 'unused-async');
-        assert.deepEqual(unused.map((d) => d.range.start.line), [4], JSON.stringify(unused));
+        assert.deepEqual(
+          unused.map((d) => d.range.start.line),
+          [4],
+          JSON.stringify(unused),
+        );
 
         // The finding's line is a child of <ul>: a `//` there would be text on the page.
         const disable = await disableFor(client, uri, unused, 'unused-async');
         assert.deepEqual(disable.edit!.changes![uri], [
-          { range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, newText: '      {/* async-lint-disable-next-line unused-async */}\n' },
+          {
+            range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } },
+            newText: '      {/* async-lint-disable-next-line unused-async */}\n',
+          },
         ]);
         const once = applyWorkspaceEdit(APP_TSX, disable.edit!, uri);
         assert.deepEqual(syntaxErrors(file, once), []);
@@ -297,10 +357,17 @@ describe('language server (LSP over stdio)', function () {
 
         // save() is on a line of an arrow body inside onClick={...}: JavaScript, where `//` is a comment.
         const unawaited = ours(afterOnce, 'unawaited');
-        assert.deepEqual(unawaited.map((d) => d.range.start.line), [8], JSON.stringify(afterOnce));
+        assert.deepEqual(
+          unawaited.map((d) => d.range.start.line),
+          [8],
+          JSON.stringify(afterOnce),
+        );
         const disable2 = await disableFor(client, uri, unawaited, 'unawaited');
         assert.deepEqual(disable2.edit!.changes![uri], [
-          { range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, newText: '          // async-lint-disable-next-line unawaited\n' },
+          {
+            range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } },
+            newText: '          // async-lint-disable-next-line unawaited\n',
+          },
         ]);
         const twice = applyWorkspaceEdit(once, disable2.edit!, uri);
         assert.deepEqual(syntaxErrors(file, twice), []);
@@ -339,13 +406,19 @@ describe('language server (LSP over stdio)', function () {
 
         const disable = await disableFor(client, uri, ours(first, 'unused-async'), 'unused-async');
         assert.deepEqual(disable.edit!.changes![uri], [
-          { range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, newText: '      {/* async-lint-disable-next-line unused-async */}\n' },
+          {
+            range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } },
+            newText: '      {/* async-lint-disable-next-line unused-async */}\n',
+          },
         ]);
         const once = applyWorkspaceEdit(text, disable.edit!, uri);
         assert.deepEqual(syntaxErrors(file, once), []);
         client.change(uri, [{ text: once }]);
         const second = ours((await client.pull(uri)).items);
-        assert.deepEqual(second.map((d) => `${d.code}@${d.range.start.line}`), ['unawaited@8']);
+        assert.deepEqual(
+          second.map((d) => `${d.code}@${d.range.start.line}`),
+          ['unawaited@8'],
+        );
 
         // The same line again: the rule joins the directive above instead of a second comment.
         const disable2 = await disableFor(client, uri, second, 'unawaited');
@@ -372,9 +445,16 @@ describe('language server (LSP over stdio)', function () {
         const client = await start({ folders: [ws], pull: true });
         const uri = client.open(path.join(ws, 'App.tsx'), text);
         const diags = ours((await client.pull(uri)).items);
-        assert.deepEqual(diags.map((d) => `${d.code}@${d.range.start.line}`), ['unawaited@4'], 'the hand-written directive silences unused-async');
+        assert.deepEqual(
+          diags.map((d) => `${d.code}@${d.range.start.line}`),
+          ['unawaited@4'],
+          'the hand-written directive silences unused-async',
+        );
         const out = applyWorkspaceEdit(text, (await disableFor(client, uri, diags, 'unawaited')).edit!, uri);
-        assert.equal(out.split('\n')[3], '    {/* async-lint-disable-next-line unused-async, unawaited -- demo only */}');
+        assert.equal(
+          out.split('\n')[3],
+          '    {/* async-lint-disable-next-line unused-async, unawaited -- demo only */}',
+        );
         client.change(uri, [{ text: out }]);
         assert.deepEqual(ours((await client.pull(uri)).items), []);
       });
@@ -399,8 +479,16 @@ describe('language server (LSP over stdio)', function () {
       // Adding await changes when the code runs: a suggestion, so fix-all has nothing to do.
       assert.deepEqual(await client.codeActions(uri, [], ['source.fixAll']), []);
       const diags = ours((await client.pull(uri)).items, 'unawaited');
-      const quick = (await client.codeActions(uri, diags, ['quickfix'])).filter((a) => a.edit && !a.title.startsWith('Disable'));
-      assert.deepEqual(quick.map((a) => [a.title, a.isPreferred ?? false]), [["Add 'await'", false], ["Add 'void' to drop the promise on purpose", false]]);
+      const quick = (await client.codeActions(uri, diags, ['quickfix'])).filter(
+        (a) => a.edit && !a.title.startsWith('Disable'),
+      );
+      assert.deepEqual(
+        quick.map((a) => [a.title, a.isPreferred ?? false]),
+        [
+          ["Add 'await'", false],
+          ["Add 'void' to drop the promise on purpose", false],
+        ],
+      );
       const fixed = applyWorkspaceEdit(text, quick[0].edit!, uri);
       assert.match(fixed, /\n {2}await save\(\);\n/);
       client.change(uri, [{ text: fixed }]);
@@ -413,7 +501,11 @@ describe('language server (LSP over stdio)', function () {
       const uri = client.open(path.join(ws, 'main.py'), SEQUENTIAL_PY);
       const diags = ours((await client.pull(uri)).items);
       assert.ok(diags.length > 0);
-      assert.deepEqual(await client.codeActions(uri, [], ['source.fixAll.asyncLint']), [], 'the gather suggestion is not safe');
+      assert.deepEqual(
+        await client.codeActions(uri, [], ['source.fixAll.asyncLint']),
+        [],
+        'the gather suggestion is not safe',
+      );
       const quick = await client.codeActions(uri, diags);
       assert.ok(quick.every((a) => a.kind === 'quickfix'));
     });
@@ -427,7 +519,10 @@ describe('language server (LSP over stdio)', function () {
         const ws = makeWorkspace({ 'main.py': text });
         const client = await start({ folders: [ws], pull: true });
         const caps = client.initializeResult!.capabilities;
-        assert.deepEqual(caps.executeCommandProvider?.commands, ['async-lint.server.lintWorkspace', 'async-lint.server.showRuleDocumentation']);
+        assert.deepEqual(caps.executeCommandProvider?.commands, [
+          'async-lint.server.lintWorkspace',
+          'async-lint.server.showRuleDocumentation',
+        ]);
         const uri = client.open(path.join(ws, 'main.py'), text);
         const diags = ours((await client.pull(uri)).items, 'sequential-await');
         assert.equal(diags.length, 1);
@@ -440,10 +535,19 @@ describe('language server (LSP over stdio)', function () {
         ]);
         assert.ok(actions.every((a) => a.kind === 'quickfix'));
         const disableFile = actions[2];
-        assert.deepEqual(disableFile.edit!.changes![uri], [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: '# async-lint-disable-file sequential-await\n' }]);
+        assert.deepEqual(disableFile.edit!.changes![uri], [
+          {
+            range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+            newText: '# async-lint-disable-file sequential-await\n',
+          },
+        ]);
         const docs = actions[3];
         assert.equal(docs.edit, undefined);
-        assert.deepEqual(docs.command, { title: 'Show documentation for sequential-await', command: 'async-lint.server.showRuleDocumentation', arguments: ['sequential-await'] });
+        assert.deepEqual(docs.command, {
+          title: 'Show documentation for sequential-await',
+          command: 'async-lint.server.showRuleDocumentation',
+          arguments: ['sequential-await'],
+        });
         client.change(uri, [{ text: applyWorkspaceEdit(text, disableFile.edit!, uri) }]);
         assert.deepEqual(ours((await client.pull(uri)).items), []);
       });
@@ -469,16 +573,30 @@ describe('language server (LSP over stdio)', function () {
         const uri = client.open(path.join(ws, 'tool.ts'), text);
         const first = ours((await client.pull(uri)).items);
         assert.deepEqual(first.map((d) => `${d.code}@${d.range.start.line}`).sort(), ['unawaited@9', 'unused-async@4']);
-        const disableUnused = (await client.codeActions(uri, ours(first, 'unused-async'))).find((a) => a.title === 'Disable unused-async for this file');
+        const disableUnused = (await client.codeActions(uri, ours(first, 'unused-async'))).find(
+          (a) => a.title === 'Disable unused-async for this file',
+        );
         assert.ok(disableUnused);
-        assert.deepEqual(disableUnused.edit!.changes![uri], [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, newText: '// async-lint-disable-file unused-async\n' }]);
+        assert.deepEqual(disableUnused.edit!.changes![uri], [
+          {
+            range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } },
+            newText: '// async-lint-disable-file unused-async\n',
+          },
+        ]);
         const once = applyWorkspaceEdit(text, disableUnused.edit!, uri);
         client.change(uri, [{ text: once }]);
         const second = ours((await client.pull(uri)).items);
-        assert.deepEqual(second.map((d) => `${d.code}@${d.range.start.line}`), ['unawaited@10']);
-        const disableUnawaited = (await client.codeActions(uri, second)).find((a) => a.title === 'Disable unawaited for this file');
+        assert.deepEqual(
+          second.map((d) => `${d.code}@${d.range.start.line}`),
+          ['unawaited@10'],
+        );
+        const disableUnawaited = (await client.codeActions(uri, second)).find(
+          (a) => a.title === 'Disable unawaited for this file',
+        );
         assert.ok(disableUnawaited);
-        assert.deepEqual(disableUnawaited.edit!.changes![uri], [{ range: { start: { line: 4, character: 39 }, end: { line: 4, character: 39 } }, newText: ', unawaited' }]);
+        assert.deepEqual(disableUnawaited.edit!.changes![uri], [
+          { range: { start: { line: 4, character: 39 }, end: { line: 4, character: 39 } }, newText: ', unawaited' },
+        ]);
         const twice = applyWorkspaceEdit(once, disableUnawaited.edit!, uri);
         assert.equal(twice.split('\n')[4], '// async-lint-disable-file unused-async, unawaited');
         client.change(uri, [{ text: twice }]);
@@ -490,27 +608,46 @@ describe('language server (LSP over stdio)', function () {
         const client = await start({ folders: [ws], pull: true, showDocument: true });
         const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
         const diags = ours((await client.pull(uri)).items, 'unused-async');
-        const docs = (await client.codeActions(uri, diags)).find((a) => a.title === 'Show documentation for unused-async');
+        const docs = (await client.codeActions(uri, diags)).find(
+          (a) => a.title === 'Show documentation for unused-async',
+        );
         assert.ok(docs?.command);
-        const result = await client.conn.sendRequest('workspace/executeCommand', { command: docs.command.command, arguments: docs.command.arguments });
+        const result = await client.conn.sendRequest('workspace/executeCommand', {
+          command: docs.command.command,
+          arguments: docs.command.arguments,
+        });
         const page = path.join(path.dirname(path.dirname(await buildServer())), 'docs', 'rules', 'unused-async.md');
         assert.deepEqual(result, { uri: pathToFileURL(page).href, shown: true });
         assert.deepEqual(client.shownDocuments, [{ uri: pathToFileURL(page).href, external: false, takeFocus: true }]);
-        assert.equal(fs.readFileSync(page, 'utf8'), fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'unused-async.md'), 'utf8'));
+        assert.equal(
+          fs.readFileSync(page, 'utf8'),
+          fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'unused-async.md'), 'utf8'),
+        );
         // Not a rule: an error, and nothing is opened.
-        await assert.rejects(client.conn.sendRequest('workspace/executeCommand', { command: docs.command.command, arguments: ['../../package'] }), (e: { code?: number }) => e.code === -32602);
+        await assert.rejects(
+          client.conn.sendRequest('workspace/executeCommand', {
+            command: docs.command.command,
+            arguments: ['../../package'],
+          }),
+          (e: { code?: number }) => e.code === -32602,
+        );
         assert.equal(client.shownDocuments.length, 1);
       });
 
       it('"Show documentation" to a client that cannot show documents (Neovim 0.7): a message naming the page', async () => {
         const ws = makeWorkspace({ 'a.py': UNUSED_PY });
         const client = await start({ folders: [ws], pull: true });
-        const result = await client.conn.sendRequest('workspace/executeCommand', { command: 'async-lint.server.showRuleDocumentation', arguments: ['dangling-task'] });
+        const result = await client.conn.sendRequest('workspace/executeCommand', {
+          command: 'async-lint.server.showRuleDocumentation',
+          arguments: ['dangling-task'],
+        });
         const page = path.join(path.dirname(path.dirname(await buildServer())), 'docs', 'rules', 'dangling-task.md');
         assert.deepEqual(result, { uri: pathToFileURL(page).href, shown: false });
         await client.until('the message', () => client.messages.length > 0);
         const description = RULES.find((r) => r.id === 'dangling-task')!.description;
-        assert.deepEqual(client.messages, [{ type: 3, message: `async-lint dangling-task: ${description} Documentation: ${page}` }]);
+        assert.deepEqual(client.messages, [
+          { type: 3, message: `async-lint dangling-task: ${description} Documentation: ${page}` },
+        ]);
         assert.deepEqual(client.shownDocuments, []);
       });
 
@@ -531,8 +668,14 @@ describe('language server (LSP over stdio)', function () {
         const diags = ours((await client.pull(uri)).items, 'unawaited');
         assert.equal(diags.length, 2);
         const actions = await client.codeActions(uri, diags);
-        assert.ok(actions.some((a) => a.title === "Add 'await'"), 'the suggestion is offered');
-        assert.deepEqual(actions.filter((a) => a.title.startsWith('Fix all')), []);
+        assert.ok(
+          actions.some((a) => a.title === "Add 'await'"),
+          'the suggestion is offered',
+        );
+        assert.deepEqual(
+          actions.filter((a) => a.title.startsWith('Fix all')),
+          [],
+        );
       });
 
       describe('with safe fixes (a server whose fixes of two rules are relabelled: test/server-variants/safe-fixes.ts)', () => {
@@ -553,11 +696,17 @@ describe('language server (LSP over stdio)', function () {
             '    return await asyncio.sleep(0)',
             '',
           ].join('\n');
-          const ws = makeWorkspace({ 'poll.py': text, 'one.py': 'import time\n\n\nasync def wait():\n    time.sleep(1)\n' });
+          const ws = makeWorkspace({
+            'poll.py': text,
+            'one.py': 'import time\n\n\nasync def wait():\n    time.sleep(1)\n',
+          });
           const client = await start({ folders: [ws], pull: true, serverArgs: variant });
           const uri = client.open(path.join(ws, 'poll.py'), text);
           const diags = ours((await client.pull(uri)).items, 'blocking-call');
-          assert.deepEqual(diags.map((d) => d.range.start.line), [4, 6]);
+          assert.deepEqual(
+            diags.map((d) => d.range.start.line),
+            [4, 6],
+          );
           const actions = await client.codeActions(uri, [diags[0]]);
           assert.deepEqual(titles(actions), [
             "Replace with 'await asyncio.sleep(...)'",
@@ -572,7 +721,21 @@ describe('language server (LSP over stdio)', function () {
           const fixed = applyWorkspaceEdit(text, fixAll.edit!, uri);
           assert.equal(
             fixed,
-            ['import asyncio', 'import time', '', '', 'async def poll(check):', '    await asyncio.sleep(0.1)', '    while not await check():', '        await asyncio.sleep(0.5)', '', '', 'async def once():', '    return await asyncio.sleep(0)', ''].join('\n'),
+            [
+              'import asyncio',
+              'import time',
+              '',
+              '',
+              'async def poll(check):',
+              '    await asyncio.sleep(0.1)',
+              '    while not await check():',
+              '        await asyncio.sleep(0.5)',
+              '',
+              '',
+              'async def once():',
+              '    return await asyncio.sleep(0)',
+              '',
+            ].join('\n'),
           );
           client.change(uri, [{ text: fixed }]);
           assert.deepEqual(ours((await client.pull(uri)).items, 'blocking-call'), []);
@@ -580,7 +743,10 @@ describe('language server (LSP over stdio)', function () {
           const one = client.open(path.join(ws, 'one.py'), 'import time\n\n\nasync def wait():\n    time.sleep(1)\n');
           const oneDiags = ours((await client.pull(one)).items, 'blocking-call');
           assert.equal(oneDiags.length, 1);
-          assert.deepEqual((await client.codeActions(one, oneDiags)).filter((a) => a.title.startsWith('Fix all')), []);
+          assert.deepEqual(
+            (await client.codeActions(one, oneDiags)).filter((a) => a.title.startsWith('Fix all')),
+            [],
+          );
         });
 
         it('never applies an individualOnly fix in bulk, even one labelled safe', async () => {
@@ -602,7 +768,10 @@ describe('language server (LSP over stdio)', function () {
           const actions = await client.codeActions(uri, diags);
           const voidFix = actions.find((a) => a.title === "Add 'void' to drop the promise on purpose");
           assert.equal(voidFix?.isPreferred, true, 'the variant did relabel it safe');
-          assert.deepEqual(actions.filter((a) => a.title.startsWith('Fix all')), []);
+          assert.deepEqual(
+            actions.filter((a) => a.title.startsWith('Fix all')),
+            [],
+          );
           assert.deepEqual(await client.codeActions(uri, [], ['source.fixAll.asyncLint']), []);
         });
       });
@@ -622,28 +791,60 @@ describe('language server (LSP over stdio)', function () {
       await client.until('the server to be ready', () => client.logs.some((l) => l.includes('server ready')));
       const info = () => client.logMessages.filter((m) => m.type === 3).map((m) => m.message);
       const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-      assert.ok(info().includes(`async-lint ${version} language server, Node ${process.version} (${process.platform} ${process.arch}), for unnamed client`), info().join('\n'));
-      assert.ok(info().includes(`TypeScript/JavaScript: TypeScript ${ts.version}, bundled, in process (a workspace's own TypeScript is never loaded)`));
+      assert.ok(
+        info().includes(
+          `async-lint ${version} language server, Node ${process.version} (${process.platform} ${process.arch}), for unnamed client`,
+        ),
+        info().join('\n'),
+      );
+      assert.ok(
+        info().includes(
+          `TypeScript/JavaScript: TypeScript ${ts.version}, bundled, in process (a workspace's own TypeScript is never loaded)`,
+        ),
+      );
       assert.ok(info().includes(`diagnostics: pulled by the client; workspace folders: ${ws}`));
       // The workspace's files are listed at start, and with them the configuration of their folders.
-      assert.ok(info().includes(`configuration: ${path.join(ws, 'async-lint.json')} (lint root ${ws})`), info().join('\n'));
-      assert.ok(info().includes(`configuration: ${path.join(ws, 'py', 'pyproject.toml')} (lint root ${path.join(ws, 'py')})`), info().join('\n'));
+      assert.ok(
+        info().includes(`configuration: ${path.join(ws, 'async-lint.json')} (lint root ${ws})`),
+        info().join('\n'),
+      );
+      assert.ok(
+        info().includes(`configuration: ${path.join(ws, 'py', 'pyproject.toml')} (lint root ${path.join(ws, 'py')})`),
+        info().join('\n'),
+      );
 
       const file = path.join(ws, 'src', 'a.ts');
       const uri = client.open(file, UNUSED_TS);
       assert.equal(ours((await client.pull(uri)).items).length, 1);
-      await client.until('the TypeScript project', () => info().includes(`TypeScript project: ${path.join(ws, 'tsconfig.json')}`));
+      await client.until('the TypeScript project', () =>
+        info().includes(`TypeScript project: ${path.join(ws, 'tsconfig.json')}`),
+      );
       const debug = client.logMessages.filter((m) => m.type === 5).map((m) => m.message);
-      assert.ok(debug.some((m) => new RegExp(`^analysed ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(version 1\\) in \\d+\\.\\d ms: 1 finding$`).test(m)), debug.join('\n'));
+      assert.ok(
+        debug.some((m) =>
+          new RegExp(
+            `^analysed ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(version 1\\) in \\d+\\.\\d ms: 1 finding$`,
+          ).test(m),
+        ),
+        debug.join('\n'),
+      );
       assert.ok(!info().some((m) => m.startsWith('analysed')), 'timings only at debug level');
 
       const configFile = path.join(ws, 'async-lint.json');
       fs.writeFileSync(configFile, JSON.stringify({ rules: { 'unused-async': 'error' } }));
-      void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(configFile), type: 2 }] });
-      await client.until('the change in the log', () => info().includes(`configuration file changed: ${configFile} (read again when next needed)`));
+      void client.conn.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: uriOf(configFile), type: 2 }],
+      });
+      await client.until('the change in the log', () =>
+        info().includes(`configuration file changed: ${configFile} (read again when next needed)`),
+      );
       const before = info().filter((m) => m === `configuration: ${configFile} (lint root ${ws})`).length;
       assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 1);
-      assert.equal(info().filter((m) => m === `configuration: ${configFile} (lint root ${ws})`).length, before + 1, 'named again once read again');
+      assert.equal(
+        info().filter((m) => m === `configuration: ${configFile} (lint root ${ws})`).length,
+        before + 1,
+        'named again once read again',
+      );
     });
   });
 
@@ -654,13 +855,19 @@ describe('language server (LSP over stdio)', function () {
       const client = await start({
         folders: [one, two],
         pull: true,
-        settings: { [uriOf(one)]: { rules: { 'unused-async': 'error' } }, [uriOf(two)]: { rules: { 'unused-async': 'warning' } } },
+        settings: {
+          [uriOf(one)]: { rules: { 'unused-async': 'error' } },
+          [uriOf(two)]: { rules: { 'unused-async': 'warning' } },
+        },
       });
       const a = client.open(path.join(one, 'a.ts'), UNUSED_TS);
       const b = client.open(path.join(two, 'b.ts'), UNUSED_TS);
       assert.equal(ours((await client.pull(a)).items)[0]?.severity, 1);
       assert.equal(ours((await client.pull(b)).items)[0]?.severity, 2);
-      assert.ok(client.configurationRequests.includes(a) && client.configurationRequests.includes(b), 'asked with each document as scopeUri');
+      assert.ok(
+        client.configurationRequests.includes(a) && client.configurationRequests.includes(b),
+        'asked with each document as scopeUri',
+      );
     });
 
     it('honours a settings change: refresh, then the new severity; enable: false silences', async () => {
@@ -680,14 +887,23 @@ describe('language server (LSP over stdio)', function () {
     });
 
     it('lets the project file win over editor settings, and keeps the last good one when it breaks', async () => {
-      const ws = makeWorkspace({ 'a.ts': UNUSED_TS, 'async-lint.json': JSON.stringify({ rules: { 'unused-async': 'warning' } }) });
-      const client = await start({ folders: [ws], pull: true, settings: { '': { rules: { 'unused-async': 'error' } } } });
+      const ws = makeWorkspace({
+        'a.ts': UNUSED_TS,
+        'async-lint.json': JSON.stringify({ rules: { 'unused-async': 'warning' } }),
+      });
+      const client = await start({
+        folders: [ws],
+        pull: true,
+        settings: { '': { rules: { 'unused-async': 'error' } } },
+      });
       const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
       assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 2, 'async-lint.json says warning');
 
       const configFile = path.join(ws, 'async-lint.json');
       fs.writeFileSync(configFile, '{ "rules": { "unused-async": "loud" ');
-      void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(configFile), type: 2 }] });
+      void client.conn.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: uriOf(configFile), type: 2 }],
+      });
       await client.until('a refresh after the change', () => client.refreshes >= 1);
       assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 2, 'still the last good: warning');
       await client.until('an error message', () => client.messages.some((m) => m.type === 1));
@@ -697,7 +913,9 @@ describe('language server (LSP over stdio)', function () {
       assert.match(msg, /last good settings/);
 
       fs.writeFileSync(configFile, JSON.stringify({ rules: { 'unused-async': 'info' } }));
-      void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(configFile), type: 2 }] });
+      void client.conn.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: uriOf(configFile), type: 2 }],
+      });
       await client.until('a refresh after the repair', () => client.refreshes >= 2);
       assert.equal(ours((await client.pull(uri)).items)[0]?.severity, 3, 'the repaired file: info');
     });
@@ -730,7 +948,8 @@ describe('language server (LSP over stdio)', function () {
 
     it('keeps the Python module index current: a change on disk to an imported module', async () => {
       const jobs = 'def tick():\n    return None\n';
-      const main = 'import asyncio\n\nfrom jobs import tick\n\n\nasync def main():\n    loop = asyncio.get_running_loop()\n    loop.call_soon(tick)\n    await asyncio.sleep(0)\n';
+      const main =
+        'import asyncio\n\nfrom jobs import tick\n\n\nasync def main():\n    loop = asyncio.get_running_loop()\n    loop.call_soon(tick)\n    await asyncio.sleep(0)\n';
       const ws = makeWorkspace({ 'jobs.py': jobs, 'main.py': main });
       const client = await start({ folders: [ws], pull: true });
       const mainUri = client.open(path.join(ws, 'main.py'), main);
@@ -738,7 +957,9 @@ describe('language server (LSP over stdio)', function () {
       // jobs.py (not open) becomes a coroutine function on disk: the watcher tells the server.
       fs.writeFileSync(path.join(ws, 'jobs.py'), 'import asyncio\n\n\nasync def tick():\n    await asyncio.sleep(0)\n');
       const before = client.refreshes;
-      void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(ws, 'jobs.py')), type: 2 }] });
+      void client.conn.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: uriOf(path.join(ws, 'jobs.py')), type: 2 }],
+      });
       await client.until('a refresh', () => client.refreshes > before);
       const after = ours((await client.pull(mainUri)).items, 'async-callback');
       assert.equal(after.length, 1, JSON.stringify(after));
@@ -766,8 +987,11 @@ describe('language server (LSP over stdio)', function () {
       assert.equal(ours(client.published.get(uriOf(path.join(ws, 'src/a.ts')))).length, 1);
       assert.equal(ours(client.published.get(uriOf(path.join(ws, 'py/b.py')))).length, 1);
       assert.deepEqual(client.published.get(uriOf(path.join(ws, 'src/ok.ts'))), []);
-      for (const skipped of ['node_modules/dep/index.js', 'build/out.js', 'legacy/old.py']) assert.ok(!client.published.has(uriOf(path.join(ws, skipped))), skipped);
-      const kinds = client.progress.filter((p) => (p as { token: string }).token === 'lint-ws-1').map((p) => (p as { value: { kind: string } }).value.kind);
+      for (const skipped of ['node_modules/dep/index.js', 'build/out.js', 'legacy/old.py'])
+        assert.ok(!client.published.has(uriOf(path.join(ws, skipped))), skipped);
+      const kinds = client.progress
+        .filter((p) => (p as { token: string }).token === 'lint-ws-1')
+        .map((p) => (p as { value: { kind: string } }).value.kind);
       assert.equal(kinds[0], 'begin');
       assert.equal(kinds.at(-1), 'end');
     });
@@ -775,7 +999,10 @@ describe('language server (LSP over stdio)', function () {
     it('is also a workspace/executeCommand for other editors, with server-created progress', async () => {
       const ws = makeWorkspace({ 'a.ts': UNUSED_TS });
       const client = await start({ folders: [ws], pull: false });
-      const result = await client.conn.sendRequest('workspace/executeCommand', { command: 'async-lint.server.lintWorkspace', arguments: [] });
+      const result = await client.conn.sendRequest('workspace/executeCommand', {
+        command: 'async-lint.server.lintWorkspace',
+        arguments: [],
+      });
       assert.deepEqual(result, { files: 1, findings: 1, filesWithFindings: 1, skipped: 0 });
       assert.ok(client.progress.some((p) => (p as { value: { kind: string } }).value.kind === 'end'));
     });
@@ -790,8 +1017,13 @@ describe('language server (LSP over stdio)', function () {
       const pending = client.conn.sendRequest('asyncLint/lintWorkspace', { workDoneToken: 'cancel-me' }, source.token);
       // The cancel reaches the server while it lists the files (asynchronous I/O).
       source.cancel();
-      await assert.rejects(pending, (e: { code?: number; data?: { files: number } }) => e.code === -32800 && e.data!.files < 100);
-      const values = client.progress.filter((p) => (p as { token: string }).token === 'cancel-me').map((p) => (p as { value: { kind: string } }).value.kind);
+      await assert.rejects(
+        pending,
+        (e: { code?: number; data?: { files: number } }) => e.code === -32800 && e.data!.files < 100,
+      );
+      const values = client.progress
+        .filter((p) => (p as { token: string }).token === 'cancel-me')
+        .map((p) => (p as { value: { kind: string } }).value.kind);
       assert.equal(values.at(-1), 'end', 'the progress is ended');
       // and the server still works
       const uri = client.open(path.join(ws, 'src/f1.ts'), UNUSED_TS);
@@ -806,7 +1038,9 @@ describe('language server (LSP over stdio)', function () {
       const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
       await client.pull(uri);
       await client.until('a status', () => client.notifications.some((n) => n.method === 'asyncLint/status'));
-      const status = client.notifications.filter((n) => n.method === 'asyncLint/status').map((n) => n.params as { uri?: string; state: string; findings?: number });
+      const status = client.notifications
+        .filter((n) => n.method === 'asyncLint/status')
+        .map((n) => n.params as { uri?: string; state: string; findings?: number });
       assert.deepEqual(
         status.filter((s) => s.uri === uri && s.state !== 'analysing').map((s) => [s.state, s.findings]),
         [['findings', 1]],
@@ -818,7 +1052,10 @@ describe('language server (LSP over stdio)', function () {
       const client = await start({ folders: [ws], pull: true });
       const uri = client.open(path.join(ws, 'a.ts'), UNUSED_TS);
       await client.pull(uri);
-      assert.deepEqual(client.notifications.filter((n) => n.method === 'asyncLint/status'), []);
+      assert.deepEqual(
+        client.notifications.filter((n) => n.method === 'asyncLint/status'),
+        [],
+      );
     });
   });
 });

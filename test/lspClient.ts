@@ -33,8 +33,11 @@ export function buildServer(): Promise<string> {
     removeOnExit(out);
     const dist = path.join(out, 'dist');
     await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, ['esbuild.mjs', '--outdir', dist, '--only', 'server'], { cwd: ROOT }, (err, _stdout, stderr) =>
-        err ? reject(new Error(`building the server failed: ${stderr}`)) : resolve(),
+      execFile(
+        process.execPath,
+        ['esbuild.mjs', '--outdir', dist, '--only', 'server'],
+        { cwd: ROOT },
+        (err, _stdout, stderr) => (err ? reject(new Error(`building the server failed: ${stderr}`)) : resolve()),
       ),
     );
     fs.cpSync(path.join(ROOT, 'docs', 'rules'), path.join(out, 'docs', 'rules'), { recursive: true });
@@ -45,7 +48,8 @@ export function buildServer(): Promise<string> {
 
 const temporary: string[] = [];
 function removeOnExit(dir: string): void {
-  if (temporary.length === 0) process.on('exit', () => temporary.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  if (temporary.length === 0)
+    process.on('exit', () => temporary.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
   temporary.push(dir);
 }
 
@@ -118,7 +122,10 @@ export class LspTestClient {
     this.settings = options.settings ?? {};
     this.proc = spawn(command[0], [...command.slice(1), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
     this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
-    this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.conn = createProtocolConnection(
+      new StreamMessageReader(this.proc.stdout!),
+      new StreamMessageWriter(this.proc.stdin!),
+    );
     const c = this.conn;
     c.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
       this.published.set(p.uri, p.diagnostics);
@@ -155,11 +162,14 @@ export class LspTestClient {
         return best;
       }),
     );
-    c.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: unknown }[] }) => {
-      this.registrations.push(...p.registrations);
-      this.poke();
-      return null;
-    });
+    c.onRequest(
+      'client/registerCapability',
+      (p: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+        this.registrations.push(...p.registrations);
+        this.poke();
+        return null;
+      },
+    );
     c.onRequest('window/workDoneProgress/create', () => null);
     c.onRequest('window/showDocument', (p: { uri: string; external?: boolean; takeFocus?: boolean }) => {
       this.shownDocuments.push(p);
@@ -182,11 +192,17 @@ export class LspTestClient {
   /** `textDocument/codeAction` at the first diagnostic's range (the document's start without one), optionally of the given kinds. */
   codeActions(uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
     const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    return this.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, only } });
+    return this.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range,
+      context: { diagnostics, only },
+    });
   }
 
   static async start(options: ClientOptions): Promise<LspTestClient> {
-    const command = options.command ? [options.command] : [process.execPath, ...(options.serverArgs ?? [await buildServer()])];
+    const command = options.command
+      ? [options.command]
+      : [process.execPath, ...(options.serverArgs ?? [await buildServer()])];
     const client = new LspTestClient(command, options);
     const capabilities: ClientCapabilities = {
       workspace: {
@@ -196,17 +212,28 @@ export class LspTestClient {
         diagnostics: { refreshSupport: true },
         didChangeConfiguration: { dynamicRegistration: false },
       },
-      window: { workDoneProgress: true, showMessage: {}, ...(options.showDocument ? { showDocument: { support: true } } : {}) },
+      window: {
+        workDoneProgress: true,
+        showMessage: {},
+        ...(options.showDocument ? { showDocument: { support: true } } : {}),
+      },
       textDocument: {
         synchronization: { didSave: true, dynamicRegistration: false },
-        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, isPreferredSupport: true },
+        codeAction: {
+          codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } },
+          isPreferredSupport: true,
+        },
         publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
         ...(options.pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
       },
-      ...(options.notebooks ? { notebookDocument: { synchronization: { dynamicRegistration: false, executionSummarySupport: false } } } : {}),
+      ...(options.notebooks
+        ? { notebookDocument: { synchronization: { dynamicRegistration: false, executionSummarySupport: false } } }
+        : {}),
     };
     const exited = new Promise<never>((_, reject) =>
-      client.proc.on('exit', (code) => reject(new Error(`the server exited (${code}) during initialize: ${client.stderr.slice(-2000)}`))),
+      client.proc.on('exit', (code) =>
+        reject(new Error(`the server exited (${code}) during initialize: ${client.stderr.slice(-2000)}`)),
+      ),
     );
     exited.catch(() => undefined);
     const initialized = client.conn.sendRequest<InitializeResult>('initialize', {
@@ -236,7 +263,11 @@ export class LspTestClient {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         clearInterval(tick);
-        reject(new Error(`timed out waiting for ${what}; server stderr: ${this.stderr.slice(-2000)}; logs: ${this.logs.slice(-5).join(' | ')}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; server stderr: ${this.stderr.slice(-2000)}; logs: ${this.logs.slice(-5).join(' | ')}`,
+          ),
+        );
       }, timeoutMs);
       const tick = setInterval(() => this.poke(), 50);
       this.waiters.push({
@@ -260,7 +291,10 @@ export class LspTestClient {
   change(uri: string, changes: TextDocumentContentChangeEvent[]): number {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    void this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
     return version;
   }
 
@@ -274,8 +308,18 @@ export class LspTestClient {
     this.versions.set(uri, 1);
     for (const c of cellUris) this.versions.set(c, 1);
     void this.conn.sendNotification('notebookDocument/didOpen', {
-      notebookDocument: { uri, notebookType, version: 1, cells: cells.map((c, i) => ({ kind: c.kind === 'code' ? 2 : 1, document: cellUris[i] })) },
-      cellTextDocuments: cells.map((c, i) => ({ uri: cellUris[i], languageId: c.language ?? (c.kind === 'code' ? 'python' : 'markdown'), version: 1, text: c.text })),
+      notebookDocument: {
+        uri,
+        notebookType,
+        version: 1,
+        cells: cells.map((c, i) => ({ kind: c.kind === 'code' ? 2 : 1, document: cellUris[i] })),
+      },
+      cellTextDocuments: cells.map((c, i) => ({
+        uri: cellUris[i],
+        languageId: c.language ?? (c.kind === 'code' ? 'python' : 'markdown'),
+        version: 1,
+        text: c.text,
+      })),
     });
     return { uri, cells: cellUris };
   }
@@ -295,7 +339,10 @@ export class LspTestClient {
   }
 
   closeNotebook(notebookUri: string, cellUris: string[]): void {
-    void this.conn.sendNotification('notebookDocument/didClose', { notebookDocument: { uri: notebookUri }, cellTextDocuments: cellUris.map((uri) => ({ uri })) });
+    void this.conn.sendNotification('notebookDocument/didClose', {
+      notebookDocument: { uri: notebookUri },
+      cellTextDocuments: cellUris.map((uri) => ({ uri })),
+    });
   }
 
   save(uri: string): void {
@@ -351,8 +398,11 @@ export function applyWorkspaceEdit(text: string, edit: WorkspaceEdit, uri: strin
   const edits = edit.changes?.[uri] ?? [];
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const offset = (p: { line: number; character: number }) => (p.line >= starts.length ? text.length : starts[p.line] + p.character);
-  const sorted = edits.map((e) => ({ start: offset(e.range.start), end: offset(e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start);
+  const offset = (p: { line: number; character: number }) =>
+    p.line >= starts.length ? text.length : starts[p.line] + p.character;
+  const sorted = edits
+    .map((e) => ({ start: offset(e.range.start), end: offset(e.range.end), newText: e.newText }))
+    .sort((a, b) => b.start - a.start);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;

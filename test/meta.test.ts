@@ -33,7 +33,10 @@ describe('rule table', () => {
       for (const id of b.ruleIds) {
         const meta = RULES.find((r) => r.id === id);
         assert.ok(meta, `${b.language} implements '${id}', which the rule table does not list`);
-        assert.ok(meta.languages.includes(b.language), `${b.language} implements '${id}', but the table does not list ${b.language} for it`);
+        assert.ok(
+          meta.languages.includes(b.language),
+          `${b.language} implements '${id}', but the table does not list ${b.language} for it`,
+        );
       }
       const order = RULE_IDS.filter((id) => b.ruleIds.includes(id));
       assert.deepEqual([...b.ruleIds], order, `${b.language} rules are registered in the table's order`);
@@ -49,10 +52,23 @@ describe('rule table', () => {
   });
 
   it('has every implementation file carry the id of its name, in the registry order', () => {
-    for (const [dir, rules] of [['typescript', TS_RULES], ['python', PY_RULES]] as const) {
-      const files = fs.readdirSync(path.join(ROOT, 'server', 'src', dir, 'rules')).filter((f) => f !== 'index.ts').map((f) => f.replace(/\.ts$/, ''));
-      assert.deepEqual([...rules.map((r) => r.id)].sort(), files.sort(), `server/src/${dir}/rules/<id>.ts declares the rule <id> (import its metadata)`);
-      assert.deepEqual(rules.map((r) => r.id), RULE_IDS.filter((id) => files.includes(id)));
+    for (const [dir, rules] of [
+      ['typescript', TS_RULES],
+      ['python', PY_RULES],
+    ] as const) {
+      const files = fs
+        .readdirSync(path.join(ROOT, 'server', 'src', dir, 'rules'))
+        .filter((f) => f !== 'index.ts')
+        .map((f) => f.replace(/\.ts$/, ''));
+      assert.deepEqual(
+        [...rules.map((r) => r.id)].sort(),
+        files.sort(),
+        `server/src/${dir}/rules/<id>.ts declares the rule <id> (import its metadata)`,
+      );
+      assert.deepEqual(
+        rules.map((r) => r.id),
+        RULE_IDS.filter((id) => files.includes(id)),
+      );
     }
   });
 
@@ -70,14 +86,23 @@ describe('rule table', () => {
           const backend = backends.find((b) => b.language === language)!;
           assert.ok(backend.ruleIds.includes(rule.id), `${rule.id} is not registered in the ${language} backend`);
           const fixtures = path.join(ROOT, 'test', 'fixtures', rule.id);
-          const files = fs.existsSync(fixtures) ? fs.readdirSync(fixtures).filter((f) => FIXTURE_EXT[language].test(f)) : [];
+          const files = fs.existsSync(fixtures)
+            ? fs.readdirSync(fixtures).filter((f) => FIXTURE_EXT[language].test(f))
+            : [];
           assert.ok(files.length > 0, `no ${language} fixture in test/fixtures/${rule.id}/`);
-          const marked = files.some((f) => fs.readFileSync(path.join(fixtures, f), 'utf8').includes(`expect: ${rule.id}`));
+          const marked = files.some((f) =>
+            fs.readFileSync(path.join(fixtures, f), 'utf8').includes(`expect: ${rule.id}`),
+          );
           assert.ok(marked, `the ${language} fixtures of ${rule.id} mark no line as flagged`);
           if (rule.fix !== 'none') {
             const fixDir = path.join(fixtures, 'fix');
-            const cases = fs.existsSync(fixDir) ? fs.readdirSync(fixDir).filter((f) => FIXTURE_EXT[language].test(f) && !/\.fixed\./.test(f)) : [];
-            assert.ok(cases.length > 0, `${rule.id} offers fixes but has no ${language} fix case in test/fixtures/${rule.id}/fix/`);
+            const cases = fs.existsSync(fixDir)
+              ? fs.readdirSync(fixDir).filter((f) => FIXTURE_EXT[language].test(f) && !/\.fixed\./.test(f))
+              : [];
+            assert.ok(
+              cases.length > 0,
+              `${rule.id} offers fixes but has no ${language} fix case in test/fixtures/${rule.id}/fix/`,
+            );
           }
         });
       }
@@ -88,7 +113,8 @@ describe('rule table', () => {
         const text = fs.readFileSync(page, 'utf8');
         assert.match(text, new RegExp(`^# \`?${rule.id}\`?`, 'm'), 'the page is titled with the rule id');
         for (const s of SECTIONS) assert.ok(text.includes(`## ${s}`), `docs/rules/${rule.id}.md lacks '## ${s}'`);
-        for (const language of rule.languages) assert.match(text, LANGUAGE_WORD[language], `the page does not cover ${language}`);
+        for (const language of rule.languages)
+          assert.match(text, LANGUAGE_WORD[language], `the page does not cover ${language}`);
       });
     });
   }
@@ -102,7 +128,15 @@ describe('adding a rule', function () {
   before(() => {
     // A copy of the parts of the checkout the generator reads and writes, and of the server.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-new-rule-'));
-    for (const rel of ['server/src', 'schemas', 'syntaxes', 'docs/rules', 'package.json', 'README.md', 'tsconfig.json']) {
+    for (const rel of [
+      'server/src',
+      'schemas',
+      'syntaxes',
+      'docs/rules',
+      'package.json',
+      'README.md',
+      'tsconfig.json',
+    ]) {
       fs.cpSync(path.join(ROOT, rel), path.join(dir, rel), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -141,33 +175,68 @@ describe('adding a rule', function () {
 
   it('is found, registered, configurable, in the schema, the manifest, the grammar and the README after `npm run generate`', async () => {
     const rules = await loadRules(dir);
-    assert.deepEqual(rules.map((r) => r.id), [...RULE_IDS, ID], 'a new rule is appended to the registry');
+    assert.deepEqual(
+      rules.map((r) => r.id),
+      [...RULE_IDS, ID],
+      'a new rule is appended to the registry',
+    );
     assert.deepEqual(rules.at(-1)!.languages, ['python'], 'its languages are the folders that have its file');
 
     const stale = await generate(dir, { write: true });
-    for (const rel of ['server/src/rules-meta/index.ts', 'server/src/python/rules/index.ts', 'schemas/async-lint.schema.json', 'package.json', 'syntaxes/async-lint-directive.injection.tmLanguage.json', 'README.md']) {
+    for (const rel of [
+      'server/src/rules-meta/index.ts',
+      'server/src/python/rules/index.ts',
+      'schemas/async-lint.schema.json',
+      'package.json',
+      'syntaxes/async-lint-directive.injection.tmLanguage.json',
+      'README.md',
+    ]) {
       assert.ok(stale.includes(rel), `generate rewrites ${rel}`);
     }
-    assert.ok(!stale.includes('server/src/typescript/rules/index.ts'), 'a Python rule leaves the TypeScript list alone');
+    assert.ok(
+      !stale.includes('server/src/typescript/rules/index.ts'),
+      'a Python rule leaves the TypeScript list alone',
+    );
     assert.deepEqual(await generate(dir, { write: false }), [], 'a second run has nothing to do');
 
     const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
     const copySchema = JSON.parse(read('schemas/async-lint.schema.json'));
-    assert.equal(copySchema.properties.rules.properties[ID].description, '(Python) A pass statement, flagged to test the rule registry. Default: error.');
-    const setting = JSON.parse(read('package.json')).contributes.configuration.properties['asyncLint.rules'].properties[ID];
+    assert.equal(
+      copySchema.properties.rules.properties[ID].description,
+      '(Python) A pass statement, flagged to test the rule registry. Default: error.',
+    );
+    const setting = JSON.parse(read('package.json')).contributes.configuration.properties['asyncLint.rules'].properties[
+      ID
+    ];
     assert.deepEqual(setting.enum, ['off', 'hint', 'info', 'warning', 'error', 'warn']);
-    assert.match(JSON.parse(read('syntaxes/async-lint-directive.injection.tmLanguage.json')).repository.directive.patterns[0].match, new RegExp(`\\|${ID}\\)`));
-    assert.ok(read('README.md').includes(`| [\`${ID}\`](docs/rules/${ID}.md) | Python | error | none | A pass statement, flagged to test the rule registry. |`));
+    assert.match(
+      JSON.parse(read('syntaxes/async-lint-directive.injection.tmLanguage.json')).repository.directive.patterns[0]
+        .match,
+      new RegExp(`\\|${ID}\\)`),
+    );
+    assert.ok(
+      read('README.md').includes(
+        `| [\`${ID}\`](docs/rules/${ID}.md) | Python | error | none | A pass statement, flagged to test the rule registry. |`,
+      ),
+    );
 
     // The copy's server: its registry, its configuration validation and its Python backend.
     const registry = await load<typeof import('../server/src/engine/rules')>('server/src/engine/rules.ts');
     assert.deepEqual(registry.RULES.find((r) => r.id === ID)?.languages, ['python']);
-    assert.throws(() => validateConfig({ rules: { [ID]: 'warning' } }, 'async-lint.json'), /throwaway-rule/, 'the checkout itself does not know the rule');
+    assert.throws(
+      () => validateConfig({ rules: { [ID]: 'warning' } }, 'async-lint.json'),
+      /throwaway-rule/,
+      'the checkout itself does not know the rule',
+    );
     const config = await load<typeof import('../server/src/engine/config')>('server/src/engine/config.ts');
     assert.doesNotThrow(() => config.validateConfig({ rules: { [ID]: 'warning' } }, 'async-lint.json'));
     const file = path.join(dir, 'example.py');
     const noFiles = { readFile: () => undefined };
-    assert.equal(new config.ConfigResolver(noFiles).forFile(file).severities.get(ID), 'error', 'on by default at its default severity');
+    assert.equal(
+      new config.ConfigResolver(noFiles).forFile(file).severities.get(ID),
+      'error',
+      'on by default at its default severity',
+    );
     const resolved = new config.ConfigResolver(noFiles, { ruleOverrides: { [ID]: 'info' } }).forFile(file);
 
     const languages = await load<typeof import('../server/src/languages')>('server/src/languages.ts');

@@ -47,8 +47,15 @@ describe('notebooks: joined cells', () => {
     assert.deepEqual(nb.cellSpan(15 + 3, 15 + 4), { cell: 2, start: 3, end: 4 });
     // A span running past its cell ends with the cell.
     assert.deepEqual(nb.cellSpan(2, 12), { cell: 0, start: 2, end: 5 });
-    assert.deepEqual(nb.cellEdit({ start: 15, end: 15, newText: 'await ' }), { cell: 2, edit: { start: 0, end: 0, newText: 'await ' } });
-    assert.deepEqual(nb.cellEdit({ start: 5, end: 5, newText: 'x' }), { cell: 0, edit: { start: 5, end: 5, newText: 'x' } }, 'the end of a cell is in it');
+    assert.deepEqual(nb.cellEdit({ start: 15, end: 15, newText: 'await ' }), {
+      cell: 2,
+      edit: { start: 0, end: 0, newText: 'await ' },
+    });
+    assert.deepEqual(
+      nb.cellEdit({ start: 5, end: 5, newText: 'x' }),
+      { cell: 0, edit: { start: 5, end: 5, newText: 'x' } },
+      'the end of a cell is in it',
+    );
     assert.equal(nb.cellEdit({ start: 4, end: 8, newText: '' }), undefined, 'an edit across cells is no cell edit');
     assert.equal(nb.cellEdit({ start: 6, end: 6, newText: 'x' }), undefined, 'nor one in the blank line between cells');
     assert.equal(new NotebookText([]).cellSpan(0, 0), undefined);
@@ -84,7 +91,28 @@ describe('notebooks: joined cells', () => {
   });
 
   it('keeps length and line breaks for any text, and maps every offset back to its cell', () => {
-    const piece = fc.constantFrom('%', '%%', '!', '?', '??', '"', "'", '"""', '(', ')', '\\', '\n', '\r\n', '\r', '#', ' ', 'x', 'a = ', 'bash', 'time');
+    const piece = fc.constantFrom(
+      '%',
+      '%%',
+      '!',
+      '?',
+      '??',
+      '"',
+      "'",
+      '"""',
+      '(',
+      ')',
+      '\\',
+      '\n',
+      '\r\n',
+      '\r',
+      '#',
+      ' ',
+      'x',
+      'a = ',
+      'bash',
+      'time',
+    );
     const cell = fc.array(piece, { maxLength: 30 }).map((p) => p.join(''));
     fc.assert(
       fc.property(fc.array(cell, { maxLength: 5 }), (cells) => {
@@ -95,7 +123,8 @@ describe('notebooks: joined cells', () => {
         }
         const nb = new NotebookText(cells);
         cells.forEach((c, i) => {
-          for (let o = 0; o <= c.length; o++) assert.deepEqual(nb.cellSpan(nb.cellStarts[i] + o, nb.cellStarts[i] + o), { cell: i, start: o, end: o });
+          for (let o = 0; o <= c.length; o++)
+            assert.deepEqual(nb.cellSpan(nb.cellStarts[i] + o, nb.cellStarts[i] + o), { cell: i, start: o, end: o });
         });
       }),
       { numRuns: 300 },
@@ -110,13 +139,17 @@ describe('notebooks: joined cells', () => {
 });
 
 describe('notebooks: the Python rules at the top level', () => {
-  const DEFS = 'import asyncio\nimport time\n%matplotlib inline\n\n\nasync def fetch(n):\n    time.sleep(1)\n    return n';
+  const DEFS =
+    'import asyncio\nimport time\n%matplotlib inline\n\n\nasync def fetch(n):\n    time.sleep(1)\n    return n';
 
   it('accepts top-level await; flags a dropped coroutine and a blocking call in an async def', () => {
     const { found, result, nb } = lintNotebook([DEFS, 'x = await fetch(1)\nfetch(2)\nprint(x)']);
     assert.deepEqual(found, ['0:blocking-call:time.sleep(1)', '1:unawaited:fetch(2)']);
     const unawaited = result.findings.find((f) => f.ruleId === 'unawaited')!;
-    assert.deepEqual(unawaited.fixes.map((f) => f.title), ["Add 'await'"]);
+    assert.deepEqual(
+      unawaited.fixes.map((f) => f.title),
+      ["Add 'await'"],
+    );
     assert.ok(applyFixes(nb.text, unawaited.fixes).text.includes('\nawait fetch(2)\n'));
   });
 
@@ -137,10 +170,20 @@ describe('notebooks: the Python rules at the top level', () => {
   });
 
   it('flags asyncio.run at the top level, class bodies included: the kernel loop is running', () => {
-    const { found, result } = lintNotebook([DEFS, 'asyncio.run(fetch(1))\nclass A:\n    asyncio.run(fetch(2))\ndef main():\n    asyncio.run(fetch(3))']);
-    assert.deepEqual(found, ['0:blocking-call:time.sleep(1)', '1:nested-event-loop:asyncio.run(fetch(1))', '1:nested-event-loop:asyncio.run(fetch(2))']);
+    const { found, result } = lintNotebook([
+      DEFS,
+      'asyncio.run(fetch(1))\nclass A:\n    asyncio.run(fetch(2))\ndef main():\n    asyncio.run(fetch(3))',
+    ]);
+    assert.deepEqual(found, [
+      '0:blocking-call:time.sleep(1)',
+      '1:nested-event-loop:asyncio.run(fetch(1))',
+      '1:nested-event-loop:asyncio.run(fetch(2))',
+    ]);
     // `await` may replace it at the top level, not in a class body.
-    assert.deepEqual(result.findings[1].fixes.map((f) => f.title), ["Await the coroutine: 'await fetch(1)'"]);
+    assert.deepEqual(
+      result.findings[1].fixes.map((f) => f.title),
+      ["Await the coroutine: 'await fetch(1)'"],
+    );
     assert.deepEqual(result.findings[2].fixes, []);
   });
 
@@ -148,7 +191,14 @@ describe('notebooks: the Python rules at the top level', () => {
     const nb = new NotebookText([DEFS, 'fetch(2)\nasyncio.run(fetch(1))\nasyncio.create_task(fetch(3))']);
     const plain = linter.lint(SCRIPT, nb.text, allRules(SCRIPT));
     const found = plain.findings.map((f) => `${f.ruleId}:${nb.text.slice(f.start, f.end)}`);
-    assert.deepEqual(found, ['blocking-call:time.sleep(1)', 'unawaited:fetch(2)', 'dangling-task:asyncio.create_task(fetch(3))']);
-    assert.deepEqual(plain.findings[1].fixes.map((f) => f.title), ["Run it with 'asyncio.run(...)'"]);
+    assert.deepEqual(found, [
+      'blocking-call:time.sleep(1)',
+      'unawaited:fetch(2)',
+      'dangling-task:asyncio.create_task(fetch(3))',
+    ]);
+    assert.deepEqual(
+      plain.findings[1].fixes.map((f) => f.title),
+      ["Run it with 'asyncio.run(...)'"],
+    );
   });
 });

@@ -46,7 +46,8 @@ const REQUIRED_IN_VSIX = [
 ];
 
 /** Nothing from the sources, the tests or a development build. */
-const FORBIDDEN = /(^|\/)(node_modules|test|examples|server\/src|client\/src|bench|scripts|patches)\/|\.map$|\.ts$(?<!\.d\.ts$)|\.tgz$|\.vsix$/;
+const FORBIDDEN =
+  /(^|\/)(node_modules|test|examples|server\/src|client\/src|bench|scripts|patches)\/|\.map$|\.ts$(?<!\.d\.ts$)|\.tgz$|\.vsix$/;
 
 let tmp = '';
 let stage = '';
@@ -55,7 +56,12 @@ let prefix = '';
 let examples = '';
 
 function exec(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error) throw r.error;
   return r;
 }
@@ -96,14 +102,21 @@ describe('the npm package and the .vsix', function () {
       recursive: true,
       filter: (src) => {
         const rel = path.relative(ROOT, src).split(path.sep);
-        return !skipTop.has(rel[0]) && !/\.(vsix|tgz)$/.test(src) && !['bench/corpus', 'bench/results.json'].includes(rel.slice(0, 2).join('/'));
+        return (
+          !skipTop.has(rel[0]) &&
+          !/\.(vsix|tgz)$/.test(src) &&
+          !['bench/corpus', 'bench/results.json'].includes(rel.slice(0, 2).join('/'))
+        );
       },
     });
     fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules')), path.join(stage, 'node_modules'), 'dir');
     ok(exec('npm', ['pack', '--pack-destination', tmp], stage), 'npm pack');
     tarball = path.join(tmp, TARBALL_NAME);
     prefix = path.join(tmp, 'prefix');
-    ok(exec('npm', ['install', '--global', tarball, '--prefix', prefix, '--offline', '--no-audit', '--no-fund'], tmp), 'npm install -g');
+    ok(
+      exec('npm', ['install', '--global', tarball, '--prefix', prefix, '--offline', '--no-audit', '--no-fund'], tmp),
+      'npm install -g',
+    );
     // Linted outside the repository, so nothing of it (its tsconfig, .gitignore) is seen.
     examples = path.join(tmp, 'examples');
     fs.cpSync(path.join(ROOT, 'examples'), examples, { recursive: true });
@@ -114,11 +127,19 @@ describe('the npm package and the .vsix', function () {
   });
 
   it('holds the bundles, the wasm files, the rule pages, and nothing from the sources', () => {
-    const entries = ok(exec('tar', ['-tzf', tarball], tmp), 'tar').stdout.trim().split('\n');
-    assert.ok(entries.every((e) => e.startsWith('package/')), 'one package folder');
+    const entries = ok(exec('tar', ['-tzf', tarball], tmp), 'tar')
+      .stdout.trim()
+      .split('\n');
+    assert.ok(
+      entries.every((e) => e.startsWith('package/')),
+      'one package folder',
+    );
     const files = entries.map((e) => e.slice('package/'.length));
     for (const f of [...REQUIRED, 'package.json', 'README.md']) assert.ok(files.includes(f), `the package has ${f}`);
-    assert.deepEqual(files.filter((f) => FORBIDDEN.test(f)), []);
+    assert.deepEqual(
+      files.filter((f) => FORBIDDEN.test(f)),
+      [],
+    );
     const size = fs.statSync(tarball).size;
     assert.ok(size < 4_000_000, `the package is ${size} bytes`);
   });
@@ -165,11 +186,18 @@ describe('the npm package and the .vsix', function () {
     assert.equal(r.stdout, fs.readFileSync(shipped, 'utf8'));
     assert.equal(r.stdout, fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'unawaited.md'), 'utf8'));
     assert.match(r.stdout, /^# unawaited\n/);
-    assert.equal(ok(exec(path.join(prefix, 'bin', 'async-lint'), ['--version'], tmp), 'async-lint --version').stdout.trim(), version);
+    assert.equal(
+      ok(exec(path.join(prefix, 'bin', 'async-lint'), ['--version'], tmp), 'async-lint --version').stdout.trim(),
+      version,
+    );
   });
 
   it('installed, async-lint-server --stdio analyses TypeScript and Python files', async () => {
-    const client = await LspTestClient.start({ folders: [examples], pull: false, command: path.join(prefix, 'bin', 'async-lint-server') });
+    const client = await LspTestClient.start({
+      folders: [examples],
+      pull: false,
+      command: path.join(prefix, 'bin', 'async-lint-server'),
+    });
     try {
       assert.equal(client.initializeResult?.serverInfo?.name, 'async-lint');
       const ts = path.join(examples, 'ts-service', 'src', 'jobs.ts');
@@ -178,8 +206,14 @@ describe('the npm package and the .vsix', function () {
       const pyUri = client.open(py, fs.readFileSync(py, 'utf8'));
       const tsFound = await client.pushed(tsUri, (d) => d.some((x) => x.code === 'unawaited'));
       const pyFound = await client.pushed(pyUri, (d) => d.some((x) => x.code === 'blocking-call'));
-      assert.ok(tsFound.some((d) => d.code === 'blocking-call'), JSON.stringify(tsFound));
-      assert.ok(pyFound.some((d) => d.code === 'await-in-loop'), JSON.stringify(pyFound));
+      assert.ok(
+        tsFound.some((d) => d.code === 'blocking-call'),
+        JSON.stringify(tsFound),
+      );
+      assert.ok(
+        pyFound.some((d) => d.code === 'await-in-loop'),
+        JSON.stringify(pyFound),
+      );
       assert.equal(uriOf(ts), tsUri);
     } finally {
       await client.stop();
@@ -199,12 +233,15 @@ describe('the npm package and the .vsix', function () {
       assert.ok(files.includes(name), `the .vsix has ${name}`);
     }
     assert.ok(files.includes('readme.md') && files.includes('package.json'));
-    assert.deepEqual(files.filter((f) => FORBIDDEN.test(f)), []);
+    assert.deepEqual(
+      files.filter((f) => FORBIDDEN.test(f)),
+      [],
+    );
   });
 });
 
 describe('the pre-commit hook', () => {
-  it('runs the package\'s command on every file async-lint lints, in one process', () => {
+  it("runs the package's command on every file async-lint lints, in one process", () => {
     const text = fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8');
     const field = (name: string) => text.match(new RegExp(`^  ${name}: (.+)$`, 'm'))?.[1];
     assert.ok(Object.keys(bin).includes(field('entry') ?? ''), 'entry is a bin of the package');

@@ -60,7 +60,8 @@ describe('python backend: bad input', () => {
 
   it('analyses code with tabs and spaces mixed as far as it parses', async () => {
     const { linter } = await setup();
-    const text = 'import time\nasync def f():\n\tif True:\n\t\ttime.sleep(1)\n        time.sleep(2)\nasync def g():\n    time.sleep(3)\n';
+    const text =
+      'import time\nasync def f():\n\tif True:\n\t\ttime.sleep(1)\n        time.sleep(2)\nasync def g():\n    time.sleep(3)\n';
     const r = lint(linter, text);
     assert.ok(ids(r).includes('7:blocking-call'), ids(r).join(' '));
   });
@@ -114,7 +115,10 @@ describe('python backend: bad input', () => {
       const { linter } = await setup();
       const text = `import time\n\n\nasync def f():\n    x = ${make(10_000)}\n    time.sleep(2)\n`;
       const r = lint(linter, text);
-      assert.ok(ids(r).includes('6:blocking-call'), `the statement after the deep one is still analysed: ${ids(r).join(' ')}`);
+      assert.ok(
+        ids(r).includes('6:blocking-call'),
+        `the statement after the deep one is still analysed: ${ids(r).join(' ')}`,
+      );
     });
   }
 
@@ -140,7 +144,10 @@ describe('python backend: bad input', () => {
     }
     // Fuzz finding: after an unterminated `""""` CPython sees one string (no blocks at all), but
     // tree-sitter's recovery still counts the indentation: 595 distinct widths crashed it.
-    const unterminated = linter.lint(FILE, '""""\n' + nestedDefs(595), { ...allRules(), maxFileSize: 64 * 1024 * 1024 });
+    const unterminated = linter.lint(FILE, '""""\n' + nestedDefs(595), {
+      ...allRules(),
+      maxFileSize: 64 * 1024 * 1024,
+    });
     assert.equal(unterminated.skipped?.reason, 'too-deep');
     assert.match(unterminated.skipped!.message, /more than 400 different depths/);
     // The parser is intact afterwards.
@@ -186,7 +193,21 @@ describe('python backend: incremental parsing', () => {
   it('matches a fresh parse after any sequence of edits', async () => {
     const { linter, backend } = await setup();
     const fresh = (await setup()).linter;
-    const pieces = ['time.sleep(1)', '\n', '    ', 'async ', 'def g():\n', 'fetch(x)', '(', ')', 'é', '😀', '# c\n', ':', '\t'];
+    const pieces = [
+      'time.sleep(1)',
+      '\n',
+      '    ',
+      'async ',
+      'def g():\n',
+      'fetch(x)',
+      '(',
+      ')',
+      'é',
+      '😀',
+      '# c\n',
+      ':',
+      '\t',
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(fc.nat(), fc.nat(8), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 8 }),
@@ -214,7 +235,10 @@ describe('python backend: a crashed parser', () => {
   it("frees the dead instance's leftovers without ending the process, and a new instance parses", function () {
     this.timeout(60_000);
     const script = path.join(__dirname, 'fuzz', 'fault-injection', 'parser-crash-gc.ts');
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', timeout: 50_000 });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 50_000,
+    });
     assert.equal(r.status, 0, `the process ended: ${r.stderr}`);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
     assert.match(out.crashed, /RuntimeError/, 'the instance did crash (else this test checks nothing)');

@@ -99,7 +99,11 @@ describe('python indentation depth', () => {
       '        out.append("too many levels of indentation" in str(e.msg))',
       'print(json.dumps(out))',
     ].join('\n');
-    const r = spawnSync('python3', ['-c', script], { input: JSON.stringify(programs), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync('python3', ['-c', script], {
+      input: JSON.stringify(programs),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     assert.equal(r.status, 0, r.stderr);
     const refused: boolean[] = JSON.parse(r.stdout);
     const ours = programs.map((p) => nestsDeeperThan(p));

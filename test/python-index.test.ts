@@ -48,7 +48,11 @@ describe('python module index: fixture packages', () => {
         assert.deepEqual(result.ruleFailures, []);
         const actual = result.findings.map((f) => f.range.start.line + 1).sort((a, b) => a - b);
         const expected = [...expectedLines(text, ruleId).keys()].map((l) => l + 1).sort((a, b) => a - b);
-        assert.deepEqual(actual, expected, result.findings.map((f) => `${f.range.start.line + 1}: ${f.message}`).join('\n'));
+        assert.deepEqual(
+          actual,
+          expected,
+          result.findings.map((f) => `${f.range.start.line + 1}: ${f.message}`).join('\n'),
+        );
       });
     }
   }
@@ -89,7 +93,10 @@ describe('python module index: locations and lookups', () => {
     assert.equal(ws.rootOf(path.join(PROJECT, 'src/shop/jobs/nightly.py')), PROJECT);
     assert.deepEqual([at('src/shop/api.py').moduleName, at('src/shop/api.py').packageName], ['shop.api', 'shop']);
     assert.deepEqual([at('src/shop/__init__.py').moduleName, at('src/shop/__init__.py').packageName], ['shop', 'shop']);
-    assert.deepEqual([at('src/shop/jobs/nightly.py').moduleName, at('src/shop/jobs/nightly.py').packageName], ['shop.jobs.nightly', 'shop.jobs']);
+    assert.deepEqual(
+      [at('src/shop/jobs/nightly.py').moduleName, at('src/shop/jobs/nightly.py').packageName],
+      ['shop.jobs.nightly', 'shop.jobs'],
+    );
     assert.equal(at('tests/test_api.py').moduleName, 'tests.test_api');
     assert.ok(at('tests/test_api.py').searchPaths.includes(path.join(PROJECT, 'src')));
   });
@@ -101,8 +108,16 @@ describe('python module index: locations and lookups', () => {
     assert.equal(index.resolveModule('shop.db', from), path.join(PROJECT, 'src/shop/db.py'));
     assert.equal(index.resolveModule('shop', from), path.join(PROJECT, 'src/shop/__init__.py'));
     assert.equal(index.resolveModule('shop.nowhere', from), undefined);
-    assert.deepEqual(index.lookup('shop.fetch_order', from), { kind: 'function', isAsync: true, file: path.join(PROJECT, 'src/shop/db.py') });
-    assert.deepEqual(index.lookup('shop.Repo', from), { kind: 'class', qname: 'shop.db.Repository', file: path.join(PROJECT, 'src/shop/db.py') });
+    assert.deepEqual(index.lookup('shop.fetch_order', from), {
+      kind: 'function',
+      isAsync: true,
+      file: path.join(PROJECT, 'src/shop/db.py'),
+    });
+    assert.deepEqual(index.lookup('shop.Repo', from), {
+      kind: 'class',
+      qname: 'shop.db.Repository',
+      file: path.join(PROJECT, 'src/shop/db.py'),
+    });
     assert.equal(index.lookup('shop.db.count_orders', from)?.kind, 'function');
     assert.equal((index.lookup('shop.db.count_orders', from) as { isAsync: boolean }).isAsync, false);
     // Inherited from BaseRepository, through the package's alias.
@@ -123,9 +138,16 @@ describe('python module index: locations and lookups', () => {
       [[false, ['await vendor.aread_blob(order_id)']]],
     );
     const slow = blocking.find((f) => text.slice(f.start, f.end).startsWith('slow_hash('));
-    assert.deepEqual(slow?.fixes.map((f) => f.safe), [false], 'no replacement: the to_thread suggestion');
+    assert.deepEqual(
+      slow?.fixes.map((f) => f.safe),
+      [false],
+      'no replacement: the to_thread suggestion',
+    );
     const unawaited = linter.lint(api, text, onlyRule('unawaited', api)).findings;
-    assert.ok(unawaited.some((f) => f.message.includes("'legacy_fetch()'")), 'shop.vendor.legacy_fetch is configured as a coroutine');
+    assert.ok(
+      unawaited.some((f) => f.message.includes("'legacy_fetch()'")),
+      'shop.vendor.legacy_fetch is configured as a coroutine',
+    );
   });
 
   it('summarises and parses each module once per content in a run, however many files import it', async () => {
@@ -181,7 +203,16 @@ describe('python module index: locations and lookups', () => {
       ...(listFolder ? { listFolder: (d: string) => nodeIndexFileSystem.listFolder!(d) } : {}),
     });
     const from = path.join(PROJECT, 'tests/test_api.py');
-    const names = ['shop.db', 'shop', 'shop.jobs.nightly', 'shop.nowhere', 'asyncio', 'asyncio.sleep', 'shop.db.Repository.close', 'tests.test_api'];
+    const names = [
+      'shop.db',
+      'shop',
+      'shop.jobs.nightly',
+      'shop.nowhere',
+      'asyncio',
+      'asyncio.sleep',
+      'shop.db.Repository.close',
+      'tests.test_api',
+    ];
     const answers = (listFolder: boolean) => {
       asked = 0;
       const index = new PythonBackend({ fs: counting(listFolder) }).workspace.indexFor(from);
@@ -214,7 +245,11 @@ describe('python module index: locations and lookups', () => {
 
   it('finds a module on a file system that ignores case, whatever case its listing spells', async () => {
     // A case-insensitive disk: `Shop/DB.py` answers for `shop/db.py`.
-    const files = new Map([['/w/Shop/__init__.py', ''], ['/w/Shop/DB.py', 'async def fetch():\n    pass\n'], ['/w/pyproject.toml', '']]);
+    const files = new Map([
+      ['/w/Shop/__init__.py', ''],
+      ['/w/Shop/DB.py', 'async def fetch():\n    pass\n'],
+      ['/w/pyproject.toml', ''],
+    ]);
     const key = (f: string) => f.toLowerCase();
     const byKey = new Map([...files].map(([f, t]) => [key(f), t]));
     const folders = new Map<string, string[]>();

@@ -19,7 +19,7 @@ describe('Python name usages (unused-async)', () => {
     '        await asyncio.gather(tick(), tock())',
     '        await h.tick()',
     '        self.callback = self.report',
-    "        print('size() in a string', f\"{total}\")  # size() in a comment",
+    '        print(\'size() in a string\', f"{total}")  # size() in a comment',
     '        return await (await tick())',
     '',
     '',

@@ -45,14 +45,20 @@ function parseHere(text: string): SyntaxTree {
 
 async function startPool(files: { path: string; text: string }[], options: PoolOptions = {}): Promise<ParsePool> {
   await loadPython();
-  const pool = ParsePool.start(files, () => grammarOf(pythonRuntime()!.language), { script: SCRIPT, workers: 2, minText: 0, ...options });
+  const pool = ParsePool.start(files, () => grammarOf(pythonRuntime()!.language), {
+    script: SCRIPT,
+    workers: 2,
+    minText: 0,
+    ...options,
+  });
   assert.ok(pool, 'a pool starts');
   return pool;
 }
 
 /** Waits (not a timing assertion: up to 30 s) until the workers have answered `n` times. */
 async function answered(pool: ParsePool, n: number): Promise<void> {
-  for (let waited = 0; pool.delivered() < n && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  for (let waited = 0; pool.delivered() < n && waited < 30_000; waited += 20)
+    await new Promise((r) => setTimeout(r, 20));
 }
 
 const DEEP = `${Array.from({ length: 120 }, (_, i) => `${' '.repeat(i)}if x:`).join('\n')}\n${' '.repeat(120)}pass\n`;
@@ -66,7 +72,10 @@ describe('Python parse pool (worker threads)', function () {
 
   it('gives the trees the main thread would make, fixtures and broken text alike', async () => {
     const files = pyFiles(FIXTURES).map((f) => ({ path: f, text: fs.readFileSync(f, 'utf8') }));
-    files.push({ path: '/virtual/broken.py', text: 'def f(:\n  (1,\nclass C(D): pass\nasync def g():\n    await h(\u00e9, "\u{1F600}")\n' });
+    files.push({
+      path: '/virtual/broken.py',
+      text: 'def f(:\n  (1,\nclass C(D): pass\nasync def g():\n    await h(\u00e9, "\u{1F600}")\n',
+    });
     const pool = await startPool(files);
     await answered(pool, 1);
     for (const f of files) {
@@ -141,21 +150,29 @@ describe('Python parse pool (worker threads)', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-pool-'));
     try {
       const sources = [path.join(FIXTURES, 'python-project'), path.join(FIXTURES, 'unawaited', 'pkg')];
-      for (let i = 0; i < 80; i++) for (const [j, src] of sources.entries()) fs.cpSync(src, path.join(dir, `copy${i}_${j}`), { recursive: true });
+      for (let i = 0; i < 80; i++)
+        for (const [j, src] of sources.entries()) fs.cpSync(src, path.join(dir, `copy${i}_${j}`), { recursive: true });
       fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "copies"\n');
       const size = pyFiles(dir).reduce((n, f) => n + fs.statSync(f).size, 0);
       assert.ok(size > 256 * 1024, `${size} bytes: enough for the pool`);
       const run = (threads: string) =>
-        spawnSync(process.execPath, [path.join(ROOT, 'bin', 'async-lint.js'), '.', '-f', 'json', '--include-hints', '--stats'], {
-          cwd: dir,
-          encoding: 'utf8',
-          env: { ...process.env, ASYNC_LINT_PARSE_THREADS: threads },
-        });
+        spawnSync(
+          process.execPath,
+          [path.join(ROOT, 'bin', 'async-lint.js'), '.', '-f', 'json', '--include-hints', '--stats'],
+          {
+            cwd: dir,
+            encoding: 'utf8',
+            env: { ...process.env, ASYNC_LINT_PARSE_THREADS: threads },
+          },
+        );
       const without = run('0');
       const withPool = run('2');
       assert.equal(without.status, 1, without.stderr);
       assert.equal(withPool.status, 1, withPool.stderr);
-      assert.ok(JSON.parse(without.stdout).some((f: { messages: unknown[] }) => f.messages.length > 0), 'findings to compare');
+      assert.ok(
+        JSON.parse(without.stdout).some((f: { messages: unknown[] }) => f.messages.length > 0),
+        'findings to compare',
+      );
       assert.equal(withPool.stdout, without.stdout);
       const note = /^python: (\d+) of (\d+) files parsed in 2 worker threads$/m.exec(withPool.stderr);
       assert.ok(note && Number(note[1]) > 0, `the workers parsed files:\n${withPool.stderr}`);

@@ -25,7 +25,10 @@ const loop = (body: string) => `import asyncio\n\n\nasync def run(items, api, ou
 
 describe('await-in-loop (Python): findings without a fix', () => {
   it('a loop with an else clause', () =>
-    reportedWithoutFix('await-in-loop', loop('    for x in items:\n        await api.put(x)\n    else:\n        print("done")\n')));
+    reportedWithoutFix(
+      'await-in-loop',
+      loop('    for x in items:\n        await api.put(x)\n    else:\n        print("done")\n'),
+    ));
 
   it('a loop variable read after the loop', () =>
     reportedWithoutFix('await-in-loop', loop('    for x in items:\n        await api.put(x)\n    return x\n')));
@@ -64,26 +67,33 @@ const callbacks = (body: string) =>
   `import asyncio\n\n\nasync def tick(*args):\n    await asyncio.sleep(0)\n\n\ndef schedule(loop: asyncio.AbstractEventLoop, f):\n${body}`;
 
 describe('async-callback (Python): findings without a fix', () => {
-  it('call_soon: the task needs a place to be kept', () => reportedWithoutFix('async-callback', callbacks('    loop.call_soon(tick, 1)\n')));
+  it('call_soon: the task needs a place to be kept', () =>
+    reportedWithoutFix('async-callback', callbacks('    loop.call_soon(tick, 1)\n')));
   it('call_later', () => reportedWithoutFix('async-callback', callbacks('    loop.call_later(1, tick)\n')));
   it('call_soon_threadsafe with a keyword argument', () =>
     reportedWithoutFix('async-callback', callbacks('    loop.call_soon_threadsafe(tick, 1, context=None)\n')));
-  it('call_soon_threadsafe with a lambda', () => reportedWithoutFix('async-callback', callbacks('    loop.call_soon_threadsafe(lambda: tick())\n')));
+  it('call_soon_threadsafe with a lambda', () =>
+    reportedWithoutFix('async-callback', callbacks('    loop.call_soon_threadsafe(lambda: tick())\n')));
   it('call_soon_threadsafe on a loop that is not a plain name', () =>
     reportedWithoutFix('async-callback', callbacks('    asyncio.get_event_loop().call_soon_threadsafe(tick)\n')));
-  it('a coroutine object', () => reportedWithoutFix('async-callback', callbacks('    loop.call_soon_threadsafe(tick())\n')));
+  it('a coroutine object', () =>
+    reportedWithoutFix('async-callback', callbacks('    loop.call_soon_threadsafe(tick())\n')));
 });
 
 describe('unawaited (Python): findings without a fix', () => {
   // A fuzz finding: in a file that does not parse, tree-sitter recovered `fetch_user(1)` as a
   // statement sharing its line with another; wrapping it in asyncio.run(...) broke the file further.
   const defs = 'import asyncio\n\n\nasync def fetch_user(i):\n    return i\n\n\n';
-  it('a module-level call sharing its line with another statement', () => reportedWithoutFix('unawaited', `${defs}session()    fetch_user(1)\n`));
+  it('a module-level call sharing its line with another statement', () =>
+    reportedWithoutFix('unawaited', `${defs}session()    fetch_user(1)\n`));
   it('a call in a coroutine sharing its line with another statement', () =>
     reportedWithoutFix('unawaited', `${defs}async def main():\n    session()    fetch_user(1)\n`));
   it('the same calls on lines of their own get their fixes', async () => {
     const found = await findings('unawaited', `${defs}fetch_user(1)\n\n\nasync def main():\n    fetch_user(2)\n`);
-    assert.deepEqual(found.map((f) => f.fixes.map((x) => x.title)), [["Run it with 'asyncio.run(...)'"], ["Add 'await'"]]);
+    assert.deepEqual(
+      found.map((f) => f.fixes.map((x) => x.title)),
+      [["Run it with 'asyncio.run(...)'"], ["Add 'await'"]],
+    );
   });
 });
 
@@ -96,7 +106,10 @@ describe('dangling-task (Python): findings without a fix', () => {
     reportedWithoutFix('dangling-task', `import asyncio time.sleep(1)\n\n\n${defs}${body}`));
   it('the same module with the import on a line of its own gets the fix', async () => {
     const found = await findings('dangling-task', `import asyncio\n\n\n${defs}${body}`);
-    assert.deepEqual(found.map((f) => f.fixes.length), [1]);
+    assert.deepEqual(
+      found.map((f) => f.fixes.length),
+      [1],
+    );
   });
 });
 

@@ -68,21 +68,35 @@ function compare(tree: Tree, syntax: SyntaxTree, what: string): void {
       [w.type, w.startIndex, w.endIndex, w.text, w.isNamed, w.isMissing, w.startPosition, idOf(w.parent)],
       at,
     );
-    assert.deepEqual([s.childCount, mine(s.children), s.namedChildCount, mine(s.namedChildren)], [w.childCount, ids(w.children), w.namedChildCount, ids(w.namedChildren)], `${at}: children`);
+    assert.deepEqual(
+      [s.childCount, mine(s.children), s.namedChildCount, mine(s.namedChildren)],
+      [w.childCount, ids(w.children), w.namedChildCount, ids(w.namedChildren)],
+      `${at}: children`,
+    );
     for (let k = -1; k <= w.childCount; k++) {
       assert.equal(s.child(k)?.id ?? null, idOf(w.child(k)), `${at}: child(${k})`);
       assert.equal(s.namedChild(k)?.id ?? null, idOf(w.namedChild(k)), `${at}: namedChild(${k})`);
-      if (k >= 0 && k < w.namedChildCount) assert.equal(s.fieldNameForNamedChild(k), w.fieldNameForNamedChild(k), `${at}: fieldNameForNamedChild(${k})`);
+      if (k >= 0 && k < w.namedChildCount)
+        assert.equal(s.fieldNameForNamedChild(k), w.fieldNameForNamedChild(k), `${at}: fieldNameForNamedChild(${k})`);
     }
     for (const f of fields) {
       assert.equal(s.childForFieldName(f)?.id ?? null, idOf(w.childForFieldName(f)), `${at}: childForFieldName(${f})`);
-      assert.deepEqual(mine(s.childrenForFieldName(f)), ids(w.childrenForFieldName(f)), `${at}: childrenForFieldName(${f})`);
+      assert.deepEqual(
+        mine(s.childrenForFieldName(f)),
+        ids(w.childrenForFieldName(f)),
+        `${at}: childrenForFieldName(${f})`,
+      );
     }
     assert.equal(s.previousNamedSibling?.id ?? null, idOf(w.previousNamedSibling), `${at}: previousNamedSibling`);
     // Descendants (a walk of the subtree each): the root, definitions, blocks and every 16th node.
     if (i === 0 || i % 16 === 0 || w.type.endsWith('_definition') || w.type === 'block' || w.type === 'ERROR') {
-      for (const t of TYPES_ASKED) assert.deepEqual(mine(s.descendantsOfType(t)), ids(w.descendantsOfType(t)), `${at}: descendantsOfType(${t})`);
-      assert.deepEqual(mine(s.descendantsOfType(['call', 'await'])), ids(w.descendantsOfType(['call', 'await'])), `${at}: descendantsOfType(call, await)`);
+      for (const t of TYPES_ASKED)
+        assert.deepEqual(mine(s.descendantsOfType(t)), ids(w.descendantsOfType(t)), `${at}: descendantsOfType(${t})`);
+      assert.deepEqual(
+        mine(s.descendantsOfType(['call', 'await'])),
+        ids(w.descendantsOfType(['call', 'await'])),
+        `${at}: descendantsOfType(call, await)`,
+      );
     }
   });
 }

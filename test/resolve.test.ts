@@ -97,7 +97,9 @@ function resolveAll(typeRoots: string[] | undefined, types: string[]): (ModuleRe
     });
     const sf = program.getSourceFile(path.join(dir, 'main.ts'))!;
     const resolver = new ModuleResolver(new CheckerTypes(program, program.getTypeChecker()), sf);
-    const fn = sf.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === 'probe')!;
+    const fn = sf.statements.find(
+      (s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === 'probe',
+    )!;
     return fn.body!.statements.map((s) => resolver.expression((s as ts.ExpressionStatement).expression));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -36,8 +36,14 @@ for (const ruleId of RULE_IDS) {
         const show = (m: Map<number, number>) =>
           [...m].sort((a, b) => a[0] - b[0]).map(([l, n]) => (n > 1 ? `${l + 1} (x${n})` : `${l + 1}`));
         const lines = text.split(/\r\n|\r|\n/);
-        const detail = result.findings.map((f) => `  ${f.range.start.line + 1}: ${f.message} | ${lines[f.range.start.line].trim()}`).join('\n');
-        assert.deepEqual(show(actual), show(expected), `flagged lines (1-based) differ from the markers\nfindings:\n${detail}`);
+        const detail = result.findings
+          .map((f) => `  ${f.range.start.line + 1}: ${f.message} | ${lines[f.range.start.line].trim()}`)
+          .join('\n');
+        assert.deepEqual(
+          show(actual),
+          show(expected),
+          `flagged lines (1-based) differ from the markers\nfindings:\n${detail}`,
+        );
       });
     }
 
@@ -54,7 +60,10 @@ for (const ruleId of RULE_IDS) {
         const fixes: Fix[] = [];
         for (const f of result.findings) {
           const fix = want ? f.fixes.find((x) => x.title.includes(want)) : f.fixes[0];
-          assert.ok(fix, `finding at line ${f.range.start.line + 1} has no fix${want ? ` titled like '${want}'` : ''}; has: ${f.fixes.map((x) => x.title).join(' | ')}`);
+          assert.ok(
+            fix,
+            `finding at line ${f.range.start.line + 1} has no fix${want ? ` titled like '${want}'` : ''}; has: ${f.fixes.map((x) => x.title).join(' | ')}`,
+          );
           fixes.push(fix);
         }
         const out = applyFixes(text, fixes);

@@ -23,11 +23,25 @@ function findingAt(text: string, ruleId: string, marker: string): Finding {
   const lines = new LineIndex(text);
   const start = text.indexOf(marker);
   assert.ok(start >= 0, marker);
-  return { ruleId, severity: 'warning', message: 'm', start, end: start + marker.length, range: lines.range(start, start + marker.length), fixes: [] };
+  return {
+    ruleId,
+    severity: 'warning',
+    message: 'm',
+    start,
+    end: start + marker.length,
+    range: lines.range(start, start + marker.length),
+    fixes: [],
+  };
 }
 
 /** Whether the finding of `ruleId` at `marker` survives the text's directives. */
-function kept(text: string, language: Language, ruleId: string, marker: string, statementLine?: (offset: number) => number | undefined): boolean {
+function kept(
+  text: string,
+  language: Language,
+  ruleId: string,
+  marker: string,
+  statementLine?: (offset: number) => number | undefined,
+): boolean {
   const lines = new LineIndex(text);
   const directives = parseDirectives(commentsOf(text, language), lines, language);
   return applySuppressions([findingAt(text, ruleId, marker)], directives, statementLine).length === 1;
@@ -37,11 +51,32 @@ describe('async-lint directives', () => {
   it('are read anywhere in a comment, but not when quoted in prose', () => {
     const text = (comment: string) => `${comment}\nsave();\n`;
     assert.equal(kept(text('// async-lint-disable-next-line unawaited'), 'typescript', 'unawaited', 'save()'), false);
-    assert.equal(kept(text('// note: async-lint-disable-next-line unawaited'), 'typescript', 'unawaited', 'save()'), false);
-    assert.equal(kept(text('// The words after `async-lint-disable-next-line` and where they start'), 'typescript', 'unawaited', 'save()'), true);
-    assert.equal(kept(text("// write 'async-lint-disable-next-line' to silence one line"), 'typescript', 'unawaited', 'save()'), true);
+    assert.equal(
+      kept(text('// note: async-lint-disable-next-line unawaited'), 'typescript', 'unawaited', 'save()'),
+      false,
+    );
+    assert.equal(
+      kept(
+        text('// The words after `async-lint-disable-next-line` and where they start'),
+        'typescript',
+        'unawaited',
+        'save()',
+      ),
+      true,
+    );
+    assert.equal(
+      kept(text("// write 'async-lint-disable-next-line' to silence one line"), 'typescript', 'unawaited', 'save()'),
+      true,
+    );
     const lines = new LineIndex(text('// The words after `async-lint-disable-next-line` and where'));
-    assert.deepEqual(parseDirectives(commentsOf(text('// The words after `async-lint-disable-next-line` and where'), 'typescript'), lines, 'typescript'), []);
+    assert.deepEqual(
+      parseDirectives(
+        commentsOf(text('// The words after `async-lint-disable-next-line` and where'), 'typescript'),
+        lines,
+        'typescript',
+      ),
+      [],
+    );
   });
 });
 
@@ -65,9 +100,15 @@ describe('honoured ESLint suppressions (TS/JS)', () => {
       assert.equal(kept(next, 'typescript', ours, 'run()'), false, 'eslint-disable-next-line');
       const block = `/* eslint-disable-next-line ${eslintRule} */\nrun();\n`;
       assert.equal(kept(block, 'typescript', ours, 'run()'), false, 'block comment');
-      const other = RULES.find((r) => r.languages.includes('typescript') && !PEER_ESLINT_RULES[eslintRule].includes(r.id))!;
+      const other = RULES.find(
+        (r) => r.languages.includes('typescript') && !PEER_ESLINT_RULES[eslintRule].includes(r.id),
+      )!;
       assert.equal(kept(next, 'typescript', other.id, 'run()'), true, `${other.id} is not ${eslintRule}'s`);
-      assert.equal(kept(`// eslint-disable-next-line ${eslintRule}\n\nrun();\n`, 'typescript', ours, 'run()'), true, 'two lines below');
+      assert.equal(
+        kept(`// eslint-disable-next-line ${eslintRule}\n\nrun();\n`, 'typescript', ours, 'run()'),
+        true,
+        'two lines below',
+      );
     });
   }
 
@@ -80,9 +121,25 @@ describe('honoured ESLint suppressions (TS/JS)', () => {
       assert.equal(kept('/* eslint-disable-next-line */\nrun();\n', 'typescript', r, 'run()'), false);
     }
     // One of ours in a list with others.
-    assert.equal(kept('// eslint-disable-next-line no-console, @typescript-eslint/no-floating-promises\nrun();\n', 'typescript', 'unawaited', 'run()'), false);
+    assert.equal(
+      kept(
+        '// eslint-disable-next-line no-console, @typescript-eslint/no-floating-promises\nrun();\n',
+        'typescript',
+        'unawaited',
+        'run()',
+      ),
+      false,
+    );
     // A description after -- is not a rule name.
-    assert.equal(kept('// eslint-disable-next-line no-console -- n/no-sync is fine\nrun();\n', 'typescript', 'blocking-call', 'run()'), true);
+    assert.equal(
+      kept(
+        '// eslint-disable-next-line no-console -- n/no-sync is fine\nrun();\n',
+        'typescript',
+        'blocking-call',
+        'run()',
+      ),
+      true,
+    );
   });
 
   it('only at the start of a comment, and not in Python files', () => {
@@ -96,7 +153,11 @@ describe('honoured ESLint suppressions (TS/JS)', () => {
     const text = '// eslint-disable-next-line n/no-sync\nconst x = load(\n  readFileSync(p));\n';
     const statementLine = (offset: number) => (offset >= text.indexOf('const') ? 1 : undefined);
     assert.equal(kept(text, 'typescript', 'blocking-call', 'readFileSync', statementLine), false);
-    assert.equal(kept(text, 'typescript', 'blocking-call', 'readFileSync'), true, 'without statements: the start line only');
+    assert.equal(
+      kept(text, 'typescript', 'blocking-call', 'readFileSync'),
+      true,
+      'without statements: the start line only',
+    );
     assert.equal(kept(text, 'typescript', 'unawaited', 'readFileSync', statementLine), true, 'another rule');
   });
 });
@@ -112,12 +173,20 @@ describe('honoured # noqa (Python)', () => {
     ];
     for (const [code, ours] of cases) {
       assert.equal(kept(`run()  # noqa: ${code}\n`, 'python', ours, 'run()'), false, code);
-      assert.equal(kept(`run()  # noqa:${code.toLowerCase()}\n`, 'python', ours, 'run()'), false, `${code} spelled tightly`);
+      assert.equal(
+        kept(`run()  # noqa:${code.toLowerCase()}\n`, 'python', ours, 'run()'),
+        false,
+        `${code} spelled tightly`,
+      );
       assert.equal(kept(`run()  # noqa: E501, ${code}\n`, 'python', ours, 'run()'), false, `${code} in a list`);
       assert.equal(kept(`run()  # noqa: ${code}\n`, 'python', 'unawaited', 'run()'), true, `${code} is not unawaited`);
       assert.equal(kept(`# noqa: ${code}\nrun()\n`, 'python', ours, 'run()'), true, 'noqa is for its own line');
     }
-    assert.equal(kept('run()  # noqa: ASYNC300\n', 'python', 'blocking-call', 'run()'), true, 'ASYNC3xx is not a blocking call');
+    assert.equal(
+      kept('run()  # noqa: ASYNC300\n', 'python', 'blocking-call', 'run()'),
+      true,
+      'ASYNC3xx is not a blocking call',
+    );
   });
 
   it('other codes suppress nothing; a bare # noqa suppresses every rule on the line', () => {

@@ -45,11 +45,18 @@ const diskFs = {
 };
 
 /** Each file's findings (and skip reason, rule failures) as lines to compare. */
-function lintAll(engine: TypeEngine, files: readonly string[], texts?: ReadonlyMap<string, string>, counters?: Record<string, number>): Map<string, string[]> {
+function lintAll(
+  engine: TypeEngine,
+  files: readonly string[],
+  texts?: ReadonlyMap<string, string>,
+  counters?: Record<string, number>,
+): Map<string, string[]> {
   const backend = new TypeScriptBackend(engine.host, undefined, engine);
   const linter = new Linter([backend]);
   // Every rule at its default severity, also in test code (where some are off by default).
-  const resolver = new ConfigResolver(diskFs, { ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, r.defaultSeverity])) });
+  const resolver = new ConfigResolver(diskFs, {
+    ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, r.defaultSeverity])),
+  });
   const out = new Map<string, string[]>();
   try {
     backend.prepare(files);
@@ -57,7 +64,8 @@ function lintAll(engine: TypeEngine, files: readonly string[], texts?: ReadonlyM
       const text = texts?.get(file) ?? fs.readFileSync(file, 'utf8');
       const result: LintResult = linter.lint(file, text, resolver.forFile(file), { timeBudgetMs: 60_000 });
       const lines = result.findings.map(
-        (f) => `${f.range.start.line + 1}:${f.range.start.character + 1}-${f.range.end.line + 1}:${f.range.end.character + 1} ${f.ruleId} ${f.severity} ${f.message} ${JSON.stringify(f.fixes)}`,
+        (f) =>
+          `${f.range.start.line + 1}:${f.range.start.character + 1}-${f.range.end.line + 1}:${f.range.end.character + 1} ${f.ruleId} ${f.severity} ${f.message} ${JSON.stringify(f.fixes)}`,
       );
       if (result.skipped) lines.push(`skipped: ${result.skipped.reason}`);
       for (const failure of result.ruleFailures) lines.push(`rule failure: ${failure.ruleId}`);
@@ -91,20 +99,35 @@ describe('type backends', function () {
     let a = make();
     assert.equal(a[0], 10);
     assert.deepEqual(computed, [1], 'the first only');
-    assert.equal(a.some((x) => x === 20), true);
+    assert.equal(
+      a.some((x) => x === 20),
+      true,
+    );
     assert.deepEqual(computed, [1, 2], 'some stops at its hit');
-    assert.equal(a.every((x) => x < 15), false);
+    assert.equal(
+      a.every((x) => x < 15),
+      false,
+    );
     assert.deepEqual(computed, [1, 2], 'every stops at its miss');
     assert.equal(a.length, 3, 'an element computed as undefined is dropped');
     assert.deepEqual(computed, [1, 2, 3, 4]);
-    assert.deepEqual(a.map((x) => x + 1), [11, 21, 41]);
+    assert.deepEqual(
+      a.map((x) => x + 1),
+      [11, 21, 41],
+    );
     assert.deepEqual([...a], [10, 20, 40]);
     computed.length = 0;
     a = make();
     assert.equal(a[2], 40, 'reading index 2 skips the dropped element');
     assert.deepEqual(computed, [1, 2, 3, 4]);
-    assert.equal(make().find((x) => x === 20), 20);
-    assert.equal(make().every((x) => x > 0), true);
+    assert.equal(
+      make().find((x) => x === 20),
+      20,
+    );
+    assert.equal(
+      make().every((x) => x > 0),
+      true,
+    );
   });
 
   it("uses async-lint's own typescript7 package, never one above its folder (a workspace's)", () => {
@@ -112,11 +135,20 @@ describe('type backends', function () {
     try {
       const planted = path.join(dir, 'node_modules', 'typescript7');
       fs.mkdirSync(planted, { recursive: true });
-      fs.writeFileSync(path.join(planted, 'package.json'), JSON.stringify({ name: 'typescript', version: '7.0.0', exports: { './package.json': './package.json' } }));
+      fs.writeFileSync(
+        path.join(planted, 'package.json'),
+        JSON.stringify({ name: 'typescript', version: '7.0.0', exports: { './package.json': './package.json' } }),
+      );
       const ours = path.join(dir, 'lint-tool');
       fs.mkdirSync(path.join(ours, 'node_modules'), { recursive: true });
-      assert.throws(() => typeScript7Module('typescript7/package.json', ours), /resolves outside async-lint's own node_modules/);
-      assert.equal(typeScript7Module('typescript7/package.json', dir), fs.realpathSync(path.join(planted, 'package.json')));
+      assert.throws(
+        () => typeScript7Module('typescript7/package.json', ours),
+        /resolves outside async-lint's own node_modules/,
+      );
+      assert.equal(
+        typeScript7Module('typescript7/package.json', dir),
+        fs.realpathSync(path.join(planted, 'package.json')),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -151,10 +183,20 @@ describe('type backends', function () {
       assert.equal(counters['of them answered ahead'], counters['requests sent ahead']);
       // Agreement on something: findings of every TypeScript rule, fixes among them.
       const all = [...six.values()].flat();
-      for (const rule of ['blocking-call', 'unawaited', 'sequential-await', 'await-in-loop', 'async-callback', 'unused-async']) {
+      for (const rule of [
+        'blocking-call',
+        'unawaited',
+        'sequential-await',
+        'await-in-loop',
+        'async-callback',
+        'unused-async',
+      ]) {
         assert.ok(all.filter((l) => l.includes(` ${rule} `)).length >= 3, `findings of ${rule}`);
       }
-      assert.ok(all.some((l) => l.includes('"edits":[{')), 'fixes');
+      assert.ok(
+        all.some((l) => l.includes('"edits":[{')),
+        'fixes',
+      );
     });
 
     it('hands the rest of the run to TypeScript 6 when TypeScript 7 dies', () => {
@@ -163,13 +205,19 @@ describe('type backends', function () {
       const engine = new Ts7Engine(new ProjectHost(), FIXTURES);
       const backend = new TypeScriptBackend(engine.host, undefined, engine);
       const linter = new Linter([backend]);
-      const resolver = new ConfigResolver(diskFs, { ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, r.defaultSeverity])) });
+      const resolver = new ConfigResolver(diskFs, {
+        ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, r.defaultSeverity])),
+      });
       try {
         backend.prepare(files);
         const found = files.map((file, i) => {
           if (i === 2) {
             // The compiler's process ends under us (killed, out of memory).
-            const child = (engine as unknown as { compiler: { api: { client: { channel: { child: { kill(signal: string): void } } } } } }).compiler.api.client.channel.child;
+            const child = (
+              engine as unknown as {
+                compiler: { api: { client: { channel: { child: { kill(signal: string): void } } } } };
+              }
+            ).compiler.api.client.channel.child;
             child.kill('SIGKILL');
           }
           return linter.lint(file, fs.readFileSync(file, 'utf8'), resolver.forFile(file), { timeBudgetMs: 60_000 });
@@ -199,19 +247,40 @@ describe('type backends', function () {
         const config = new ConfigResolver(diskFs, {}).forFile(main);
         try {
           backend.prepare([main, lib]);
-          const unawaited = (r: LintResult) => r.findings.filter((f) => f.ruleId === 'unawaited').map((f) => f.range.start.line + 1);
+          const unawaited = (r: LintResult) =>
+            r.findings.filter((f) => f.ruleId === 'unawaited').map((f) => f.range.start.line + 1);
           assert.deepEqual(unawaited(linter.lint(main, fs.readFileSync(main, 'utf8'), config)), [3], 'from disk');
           // The same file edited (as a fix pass or an editor would): a second dropped call.
-          assert.deepEqual(unawaited(linter.lint(main, "import { save } from './lib';\nexport function f() {\n  save();\n  save();\n}\n", config)), [3, 4]);
+          assert.deepEqual(
+            unawaited(
+              linter.lint(
+                main,
+                "import { save } from './lib';\nexport function f() {\n  save();\n  save();\n}\n",
+                config,
+              ),
+            ),
+            [3, 4],
+          );
           // With every rule off the file is still read (for its directives), without a question.
-          const off = new ConfigResolver(diskFs, { ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, 'off' as const])) }).forFile(main);
+          const off = new ConfigResolver(diskFs, {
+            ruleOverrides: Object.fromEntries(RULES.map((r) => [r.id, 'off' as const])),
+          }).forFile(main);
           const quiet = linter.lint(main, '// async-lint-disable-next-line unawaited\nsave();\n', off);
           assert.equal(quiet.skipped, undefined);
           assert.deepEqual(quiet.findings, []);
           assert.equal(backend.engine.kind, 'typescript7', 'not given up');
           // Another file's text changes: save() no longer returns a promise.
           linter.lint(lib, 'export function save(): void {}\n', config);
-          assert.deepEqual(unawaited(linter.lint(main, "import { save } from './lib';\nexport function f() {\n  save();\n  save();\n}\n", config)), []);
+          assert.deepEqual(
+            unawaited(
+              linter.lint(
+                main,
+                "import { save } from './lib';\nexport function f() {\n  save();\n  save();\n}\n",
+                config,
+              ),
+            ),
+            [],
+          );
         } finally {
           linter.dispose();
         }

@@ -34,7 +34,10 @@ describe('unawaited (TS/JS)', () => {
   let findings: Map<number, Finding>;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-unawaited-'));
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] } }));
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [] } }),
+    );
     file = path.join(dir, 'fixes.ts');
     fs.writeFileSync(file, SOURCE);
     const result = (await testLinter()).lint(file, SOURCE, onlyRule('unawaited', file));
@@ -83,7 +86,10 @@ describe('unawaited (TS/JS)', () => {
     assert.equal(lines[5], before[5], 'only void was offered: left alone');
     assert.equal(lines[6], '  await (async () => {');
     assert.equal(lines[11], before[11], 'outside async functions: left alone');
-    assert.deepEqual(out.result.findings.map((f) => f.range.start.line + 1), [5, 6, 12]);
+    assert.deepEqual(
+      out.result.findings.map((f) => f.range.start.line + 1),
+      [5, 6, 12],
+    );
   });
 });
 
@@ -95,7 +101,10 @@ describe('unawaited (TS/JS) when the checker overflows its stack', () => {
     const text = 'declare function save(): Promise<void>;\nsave();\nsave();\nexport const kept = save();\n';
     const host = ts.createCompilerHost({ strict: true, noEmit: true, types: [] });
     const getSourceFile = host.getSourceFile;
-    host.getSourceFile = (name, ...rest) => (name === 'overflow.ts' ? ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true) : getSourceFile(name, ...rest));
+    host.getSourceFile = (name, ...rest) =>
+      name === 'overflow.ts'
+        ? ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true)
+        : getSourceFile(name, ...rest);
     const program = ts.createProgram(['overflow.ts'], { strict: true, noEmit: true, types: [] }, host);
     const sourceFile = program.getSourceFile('overflow.ts')!;
     const real = program.getTypeChecker();
@@ -115,7 +124,12 @@ describe('unawaited (TS/JS) when the checker overflows its stack', () => {
       sourceFile,
       types: new CheckerTypes(program, checker),
       config: undefined as never,
-      report: (at) => reports.push(sourceFile.getLineAndCharacterOfPosition('start' in at && typeof at.start === 'number' ? at.start : (at as ts.Node).getStart(sourceFile)).line + 1),
+      report: (at) =>
+        reports.push(
+          sourceFile.getLineAndCharacterOfPosition(
+            'start' in at && typeof at.start === 'number' ? at.start : (at as ts.Node).getStart(sourceFile),
+          ).line + 1,
+        ),
     };
     const visitor = unawaited.create(context);
     const statements = sourceFile.statements.filter(ts.isExpressionStatement);
@@ -131,7 +145,12 @@ describe('unawaited (TS/JS) when the checker overflows its stack', () => {
         throw new TypeError('boom');
       },
     });
-    const context: TsRuleContext = { sourceFile, types: new CheckerTypes(undefined as never, checker), config: undefined as never, report: () => undefined };
+    const context: TsRuleContext = {
+      sourceFile,
+      types: new CheckerTypes(undefined as never, checker),
+      config: undefined as never,
+      report: () => undefined,
+    };
     const visitor = unawaited.create(context);
     assert.throws(() => visitor[ts.SyntaxKind.ExpressionStatement]!(sourceFile.statements[0]), /boom/);
   });

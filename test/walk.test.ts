@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileGlobs, nodeWalkFileSystem, walk, type WalkFileSystem, type WalkOptions } from '../server/src/engine/walk';
+import {
+  compileGlobs,
+  nodeWalkFileSystem,
+  walk,
+  type WalkFileSystem,
+  type WalkOptions,
+} from '../server/src/engine/walk';
 import { createLinter } from '../server/src/languages';
 
 const linter = createLinter();
@@ -175,7 +181,9 @@ describe('file walker', () => {
     makeTree(root, { 'app/gen/a.ts': '', 'app/b.ts': '', 'app/c.generated.ts': '', 'other/gen/d.ts': '' });
     const app = path.join(root, 'app');
     const configIgnores = (dir: string) =>
-      dir === app || dir.startsWith(app + path.sep) ? { baseDir: app, patterns: ['gen', '*.generated.ts'], source: 'app/async-lint.json' } : undefined;
+      dir === app || dir.startsWith(app + path.sep)
+        ? { baseDir: app, patterns: ['gen', '*.generated.ts'], source: 'app/async-lint.json' }
+        : undefined;
     const { files } = run(['.'], { configIgnores });
     assert.deepEqual([...files].sort(), ['app/b.ts', 'other/gen/d.ts']);
     const named = run(['app/gen/a.ts'], { configIgnores });

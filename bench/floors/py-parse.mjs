@@ -12,7 +12,11 @@ const require = createRequire(import.meta.url);
 const dir = path.resolve(process.argv[2] ?? '.');
 const files = listSourceFiles(dir, PY_EXTENSIONS);
 await Parser.init({ locateFile: () => require.resolve('web-tree-sitter/web-tree-sitter.wasm') });
-const python = await Language.load(fs.readFileSync(path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm')));
+const python = await Language.load(
+  fs.readFileSync(
+    path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
+  ),
+);
 const parser = new Parser();
 parser.setLanguage(python);
 const t0 = performance.now();

@@ -23,7 +23,11 @@ console.log(JSON.stringify({ files: files.length, bytes, statements: nodes, pars
 function projectFiles(root) {
   const config = path.join(root, 'tsconfig.json');
   if (fs.existsSync(config)) {
-    const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      config,
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    );
     if (parsed) return parsed.fileNames.filter((f) => TS_EXTENSIONS.includes(path.extname(f)) && !f.endsWith('.d.ts'));
   }
   return listSourceFiles(root, TS_EXTENSIONS);

@@ -17,8 +17,13 @@ const PRELOAD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'peak-rs
  * @returns {Promise<{ wallMs: number, peakRssBytes: number | undefined, code: number | null, signal: string | null, stdout: string, stderr: string, timedOut: boolean }>}
  */
 export function measure(command, args, options = {}) {
-  const rssFile = path.join(os.tmpdir(), `async-lint-bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.rss`);
-  const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--require=${JSON.stringify(PRELOAD).slice(1, -1)}`].join(' ').trim();
+  const rssFile = path.join(
+    os.tmpdir(),
+    `async-lint-bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.rss`,
+  );
+  const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--require=${JSON.stringify(PRELOAD).slice(1, -1)}`]
+    .join(' ')
+    .trim();
   const env = { ...process.env, ...options.env, NODE_OPTIONS: nodeOptions, BENCH_RSS_OUT: rssFile };
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -65,7 +70,10 @@ function readPeak(file) {
   } catch {
     return undefined;
   }
-  const rows = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const rows = text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   if (rows.length === 0) return undefined;
   // The spawned process itself, plus any Node processes it started.
   return rows.reduce((sum, r) => sum + r.maxRssKb, 0) * 1024;

@@ -46,7 +46,10 @@ const SELECTOR: { scheme: string; language: string }[] = LANGUAGES.flatMap((lang
  * document; the selector lets the client send code actions and show the status item for cells.
  */
 const NOTEBOOK_SCHEMES = ['file', 'untitled'];
-const NOTEBOOK_CELLS = NOTEBOOK_SCHEMES.map((scheme) => ({ notebook: { notebookType: 'jupyter-notebook', scheme }, language: 'python' }));
+const NOTEBOOK_CELLS = NOTEBOOK_SCHEMES.map((scheme) => ({
+  notebook: { notebookType: 'jupyter-notebook', scheme },
+  language: 'python',
+}));
 
 /** Automatic restarts: a server that stops unexpectedly more than MAX_RESTARTS times within
  * RESTART_WINDOW_MS is not restarted again (it would most likely crash again). */
@@ -96,7 +99,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TestHo
     clientChannel,
     status,
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
-    vscode.commands.registerCommand(Commands.showRuleDocumentation, (ruleId?: unknown) => showRuleDocumentation(context, ruleId)),
+    vscode.commands.registerCommand(Commands.showRuleDocumentation, (ruleId?: unknown) =>
+      showRuleDocumentation(context, ruleId),
+    ),
     vscode.commands.registerCommand(Commands.restartServer, () => restart(context)),
     vscode.commands.registerCommand(Commands.lintWorkspace, () => lintWorkspace()),
     vscode.window.onDidChangeActiveTextEditor(() => status.render()),
@@ -154,7 +159,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       // "Show documentation for <rule>": the page shipped in the extension, in the Markdown
       // preview, rather than the server's window/showDocument (which opens it as text).
       executeCommand: (command, args, next) =>
-        command === SERVER_SHOW_RULE_DOCUMENTATION_COMMAND ? vscode.commands.executeCommand(Commands.showRuleDocumentation, args[0]) : next(command, args),
+        command === SERVER_SHOW_RULE_DOCUMENTATION_COMMAND
+          ? vscode.commands.executeCommand(Commands.showRuleDocumentation, args[0])
+          : next(command, args),
     },
     // Ours replaces the default handler, which shows its own message after several crashes.
     errorHandler: supervisor,
@@ -265,7 +272,8 @@ class Supervisor implements ErrorHandler {
   error(error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult {
     // A read or write failed. When the process died the connection closes next and closed()
     // decides; a few errors on a live connection are let pass, a stream of them stops the server.
-    if ((count ?? 1) <= 3) return { action: ErrorAction.Continue, message: `Connection to the server: ${error.message}`, handled: true };
+    if ((count ?? 1) <= 3)
+      return { action: ErrorAction.Continue, message: `Connection to the server: ${error.message}`, handled: true };
     const message = `Async Lint stopped its server after repeated connection errors (${error.message}).`;
     this.fail(message);
     return { action: ErrorAction.Shutdown, message, handled: true };
@@ -382,7 +390,9 @@ async function lintWorkspace(): Promise<LintWorkspaceResult | undefined> {
 /** The rules as the manifest lists them (the `asyncLint.rules` setting, generated from the rule table). */
 function rulesOf(context: vscode.ExtensionContext): { id: string; description: string }[] {
   const json = context.extension.packageJSON as {
-    contributes?: { configuration?: { properties?: Record<string, { properties?: Record<string, { description?: string }> }> } };
+    contributes?: {
+      configuration?: { properties?: Record<string, { properties?: Record<string, { description?: string }> }> };
+    };
   };
   const rules = json.contributes?.configuration?.properties?.[`${SETTINGS_SECTION}.rules`]?.properties ?? {};
   return Object.entries(rules).map(([id, r]) => ({ id, description: r.description ?? '' }));
@@ -393,7 +403,10 @@ function rulesOf(context: vscode.ExtensionContext): { id: string; description: s
  * Markdown preview beside the editor, offline. Without a rule id, the rules to pick from. Returns
  * the page opened.
  */
-async function showRuleDocumentation(context: vscode.ExtensionContext, ruleId: unknown): Promise<vscode.Uri | undefined> {
+async function showRuleDocumentation(
+  context: vscode.ExtensionContext,
+  ruleId: unknown,
+): Promise<vscode.Uri | undefined> {
   const rules = rulesOf(context);
   let id = typeof ruleId === 'string' ? ruleId : undefined;
   if (id === undefined) {
@@ -413,7 +426,9 @@ async function showRuleDocumentation(context: vscode.ExtensionContext, ruleId: u
     await vscode.commands.executeCommand('markdown.showPreviewToSide', page);
   } catch (e) {
     // The built-in Markdown extension is disabled: the page as text.
-    output.warn(`Markdown preview unavailable (${e instanceof Error ? e.message : String(e)}); opening ${page.fsPath} as text`);
+    output.warn(
+      `Markdown preview unavailable (${e instanceof Error ? e.message : String(e)}); opening ${page.fsPath} as text`,
+    );
     await vscode.window.showTextDocument(page, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   }
   return page;
@@ -606,7 +621,8 @@ class StatusItem implements vscode.Disposable {
         break;
       default:
         item.text = 'Async Lint: ready';
-        item.detail = s?.message ?? (s?.elapsedMs !== undefined ? `no findings (${Math.round(s.elapsedMs)} ms)` : undefined);
+        item.detail =
+          s?.message ?? (s?.elapsedMs !== undefined ? `no findings (${Math.round(s.elapsedMs)} ms)` : undefined);
         if (s) this.slow(s);
     }
   }

@@ -13,14 +13,25 @@ const PORT = process.env.PORT || 8765;
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 600000);
 const [devPath, testsPath, folder] = process.argv.slice(2).map((p) => path.resolve(p));
 const remote = (p) => `vscode-remote://127.0.0.1:${PORT}${p}`;
-const payload = [['extensionDevelopmentPath', remote(devPath)], ['extensionTestsPath', remote(testsPath)]];
+const payload = [
+  ['extensionDevelopmentPath', remote(devPath)],
+  ['extensionTestsPath', remote(testsPath)],
+];
 const url = `http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
 const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-chromium-'));
 const ctx = await chromium.launchPersistentContext(userDataDir, {
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = ctx.pages()[0] ?? (await ctx.newPage());
 // The extension host reports its exit code through codeAutomationExit (or the timer gives up).

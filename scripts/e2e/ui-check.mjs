@@ -16,7 +16,15 @@ const ctx = await chromium.launchPersistentContext(userDataDir, {
   headless: true,
   viewport: { width: 1200, height: 640 },
   deviceScaleFactor: 1,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = ctx.pages()[0] ?? (await ctx.newPage());
 const shot = (name) => page.screenshot({ path: path.join(OUT_DIR, name) });
@@ -47,7 +55,15 @@ try {
   // Hover: the message, and the rule id linking to its page.
   for (let i = 0; i < 5; i++) {
     await squiggle.hover({ force: true });
-    if (await page.locator('.monaco-hover').getByText(MESSAGE).first().isVisible().catch(() => false)) break;
+    if (
+      await page
+        .locator('.monaco-hover')
+        .getByText(MESSAGE)
+        .first()
+        .isVisible()
+        .catch(() => false)
+    )
+      break;
     await page.waitForTimeout(1000);
   }
   await page.locator('.monaco-hover').getByText(MESSAGE).first().waitFor({ timeout: 20000 });
@@ -72,7 +88,10 @@ try {
   // coloured unlike the rest of the comment.
   if (process.env.DIRECTIVE_FILE) {
     // Its row in the explorer (src/ is expanded by now), else Quick Open.
-    const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: path.basename(process.env.DIRECTIVE_FILE) }).first();
+    const row = page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .filter({ hasText: path.basename(process.env.DIRECTIVE_FILE) })
+      .first();
     if (await row.isVisible()) await row.click();
     else await openFile(process.env.DIRECTIVE_FILE);
     const line = page.locator('.view-line').filter({ hasText: 'async-lint-disable-next-line' }).first();
@@ -85,13 +104,18 @@ try {
     // Tokenization may lag a moment behind the first paint.
     let directive, rule, reason;
     for (let i = 0; i < 20; i++) {
-      [directive, rule, reason] = [await colour('async-lint-disable-next-line'), await colour('unawaited'), await colour('fire-and-forget')];
+      [directive, rule, reason] = [
+        await colour('async-lint-disable-next-line'),
+        await colour('unawaited'),
+        await colour('fire-and-forget'),
+      ];
       if (directive && reason && directive !== reason) break;
       await page.waitForTimeout(500);
     }
     await shot('directive.png');
     if (!directive || !rule || !reason) throw new Error(`directive tokens not found: ${directive} ${rule} ${reason}`);
-    if (directive === reason) throw new Error(`the directive is coloured like the comment (${directive}): the grammar is not injected`);
+    if (directive === reason)
+      throw new Error(`the directive is coloured like the comment (${directive}): the grammar is not injected`);
     if (rule === reason) throw new Error(`the rule id is coloured like the comment (${rule})`);
     console.log(`directive highlighted: ${directive}, rule id ${rule}, comment ${reason}`);
   }

@@ -31,8 +31,12 @@ export interface BackendOptions {
 
 export function createBackends(options: BackendOptions = {}): LanguageBackend[] {
   const limit = options.readBoundary;
-  const ts = options.tsHost ? loadTypeScriptBackend(options.tsHost) : new LazyTypeScriptBackend(limit?.boundary, options.typeBackend);
-  const py = limit ? new PythonBackend({ fs: guardedIndexFileSystem(nodeIndexFileSystem, limit.mayRead, limit.boundary) }) : new PythonBackend();
+  const ts = options.tsHost
+    ? loadTypeScriptBackend(options.tsHost)
+    : new LazyTypeScriptBackend(limit?.boundary, options.typeBackend);
+  const py = limit
+    ? new PythonBackend({ fs: guardedIndexFileSystem(nodeIndexFileSystem, limit.mayRead, limit.boundary) })
+    : new PythonBackend();
   return [ts, py];
 }
 
@@ -58,8 +62,13 @@ function loadTypeScriptBackend(
   const { typeScript7Available } = require('./typescript/ts7-available') as typeof import('./typescript/ts7-available');
   const available = typeScript7Available();
   if (!available.ok) {
-    if (effective === 'typescript7') throw new Error(`--type-backend typescript7: TypeScript 7 is not available here (${available.reason})`);
-    return new Backend(host, undefined, new engines.Ts6Engine(host, `TypeScript 7 is not available here: ${available.reason}`));
+    if (effective === 'typescript7')
+      throw new Error(`--type-backend typescript7: TypeScript 7 is not available here (${available.reason})`);
+    return new Backend(
+      host,
+      undefined,
+      new engines.Ts6Engine(host, `TypeScript 7 is not available here: ${available.reason}`),
+    );
   }
   return new Backend(host, undefined, new engines.Ts7Engine(host));
 }
@@ -93,7 +102,12 @@ export class LazyTypeScriptBackend implements LanguageBackend {
 
   private get backend(): TypeScriptBackend {
     if (!this.loaded) {
-      this.loaded = loadTypeScriptBackend(undefined, this.discoveryBoundary, this.cacheState !== undefined, this.typeBackend);
+      this.loaded = loadTypeScriptBackend(
+        undefined,
+        this.discoveryBoundary,
+        this.cacheState !== undefined,
+        this.typeBackend,
+      );
       if (this.cacheState) this.loaded.cache.begin(this.cacheState.state);
       if (this.pending) this.loaded.prepare(this.pending);
       this.pending = undefined;

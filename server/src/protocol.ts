@@ -101,7 +101,9 @@ export interface LintWorkspaceResult {
  * progress on the request's workDoneToken. Cancelling it answers RequestCancelled; what was
  * analysed by then stays published.
  */
-export const LintWorkspaceRequest: RequestSpec<LintWorkspaceParams, LintWorkspaceResult> = { method: 'asyncLint/lintWorkspace' };
+export const LintWorkspaceRequest: RequestSpec<LintWorkspaceParams, LintWorkspaceResult> = {
+  method: 'asyncLint/lintWorkspace',
+};
 
 // ---- asyncLint/status ----------------------------------------------------------------------
 

@@ -52,7 +52,11 @@ import {
 /** Quiet time after the last keystroke before a document is analysed again. */
 const DEBOUNCE_MS = 200;
 /** Globs the client watches for us: sources (module index, types) and configuration. */
-const WATCHED = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py}', '**/{async-lint.json,package.json,pyproject.toml}', '**/{tsconfig,jsconfig}*.json'];
+const WATCHED = [
+  '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py}',
+  '**/{async-lint.json,package.json,pyproject.toml}',
+  '**/{tsconfig,jsconfig}*.json',
+];
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -177,11 +181,15 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const options = (params.initializationOptions ?? {}) as InitializationOptions;
   statusNotifications = options.statusNotifications === true;
   if (caps.workspace?.configuration === true) {
-    settings = new SettingsCache((scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }));
+    settings = new SettingsCache((scopeUri) =>
+      connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }),
+    );
   }
   if (params.workspaceFolders) workspace.setFolders(params.workspaceFolders);
   else if (params.rootUri) workspace.setFolders([{ uri: params.rootUri }]);
-  clientName = params.clientInfo ? `${params.clientInfo.name}${params.clientInfo.version ? ` ${params.clientInfo.version}` : ''}` : 'unnamed client';
+  clientName = params.clientInfo
+    ? `${params.clientInfo.name}${params.clientInfo.version ? ` ${params.clientInfo.version}` : ''}`
+    : 'unnamed client';
 
   const result: InitializeResult = {
     serverInfo: { name: SOURCE },
@@ -193,7 +201,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     },
   };
   if (pullDiagnostics) {
-    result.capabilities.diagnosticProvider = { identifier: SOURCE, interFileDependencies: true, workspaceDiagnostics: false };
+    result.capabilities.diagnosticProvider = {
+      identifier: SOURCE,
+      interFileDependencies: true,
+      workspaceDiagnostics: false,
+    };
   }
   const notebookSync = Notebooks.capability(params);
   if (notebookSync) result.capabilities.notebookDocumentSync = notebookSync;
@@ -203,10 +215,16 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 /** What the log starts with: which server, on which Node, with which parsers, for which folders. */
 function logStart(): void {
   const log = (m: string) => connection.console.info(m);
-  log(`${SOURCE} ${version} language server, Node ${process.version} (${process.platform} ${process.arch}), for ${clientName}`);
-  log(`TypeScript/JavaScript: TypeScript ${ts.version}, bundled, in process (a workspace's own TypeScript is never loaded)`);
+  log(
+    `${SOURCE} ${version} language server, Node ${process.version} (${process.platform} ${process.arch}), for ${clientName}`,
+  );
+  log(
+    `TypeScript/JavaScript: TypeScript ${ts.version}, bundled, in process (a workspace's own TypeScript is never loaded)`,
+  );
   log('Python: tree-sitter (web-tree-sitter) with the tree-sitter-python grammar, bundled');
-  log(`diagnostics: ${pullDiagnostics ? 'pulled by the client' : 'pushed'}; workspace folders: ${workspace.folderPaths().join(', ') || 'none'}`);
+  log(
+    `diagnostics: ${pullDiagnostics ? 'pulled by the client' : 'pushed'}; workspace folders: ${workspace.folderPaths().join(', ') || 'none'}`,
+  );
 }
 
 connection.onInitialized(async () => {
@@ -215,7 +233,9 @@ connection.onInitialized(async () => {
   readyPromise = analysis.ready().catch(logLoadFailure).then(announceWorkspaceFiles);
   const caps = clientCapabilities;
   if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });
+    await connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: WATCHED.map((globPattern) => ({ globPattern })),
+    });
   }
   if (caps.workspace?.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
@@ -270,11 +290,23 @@ async function diagnose(uri: string, force = false): Promise<DocumentState | und
       state.diagnostics = outcome.result.findings.map((f, i) => toDiagnostic(f, i, doc.version));
       const n = outcome.result.findings.length;
       if (outcome.configProblem) {
-        sendStatus({ uri, state: 'error', findings: n, message: `${outcome.configProblem.message} (using the last good settings)`, elapsedMs: outcome.elapsedMs });
+        sendStatus({
+          uri,
+          state: 'error',
+          findings: n,
+          message: `${outcome.configProblem.message} (using the last good settings)`,
+          elapsedMs: outcome.elapsedMs,
+        });
       } else if (outcome.result.skipped) {
         // Too large or binary is a choice the configuration made; an internal error is an error.
         const state = outcome.result.skipped.reason === 'internal-error' ? 'error' : 'ready';
-        sendStatus({ uri, state, findings: 0, message: outcome.result.skipped.message.split('\n')[0], elapsedMs: outcome.elapsedMs });
+        sendStatus({
+          uri,
+          state,
+          findings: 0,
+          message: outcome.result.skipped.message.split('\n')[0],
+          elapsedMs: outcome.elapsedMs,
+        });
       } else {
         sendStatus({ uri, state: n > 0 ? 'findings' : 'ready', findings: n, elapsedMs: outcome.elapsedMs });
       }
@@ -285,7 +317,6 @@ async function diagnose(uri: string, force = false): Promise<DocumentState | und
   states.set(uri, state);
   return state;
 }
-
 
 /** Push mode: analyse after a quiet period; a newer version restarts the wait. */
 function schedule(uri: string, delay: number): void {
@@ -335,7 +366,8 @@ async function announceWorkspaceFiles(): Promise<void> {
       isCancelled: () => false,
     });
     const files = perFolder.flatMap((f) => f.files);
-    for (const backend of analysis.linter.backends) backend.knowWorkspaceFiles?.(files.filter((f) => analysis.linter.backendFor(f) === backend));
+    for (const backend of analysis.linter.backends)
+      backend.knowWorkspaceFiles?.(files.filter((f) => analysis.linter.backendFor(f) === backend));
   } catch (e) {
     connection.console.error(`${SOURCE}: could not list the workspace's files: ${(e as Error).stack ?? e}`);
   }
@@ -365,7 +397,8 @@ connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagn
   if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   const state = await diagnose(uri);
   if (!state) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-  if (params.previousResultId === state.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: state.resultId };
+  if (params.previousResultId === state.resultId)
+    return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: state.resultId };
   return { kind: DocumentDiagnosticReportKind.Full, resultId: state.resultId, items: state.diagnostics };
 });
 
@@ -391,7 +424,8 @@ documents.onDidChangeContent((e) => {
   schedule(uri, known ? debounceFor(states.get(uri)) : 0);
   if (!known || !language) return;
   for (const other of documents.all()) {
-    if (other.uri !== uri && !timers.has(other.uri) && languageOf(other.uri, other.languageId) === language) schedule(other.uri, DEPENDENTS_DELAY_MS);
+    if (other.uri !== uri && !timers.has(other.uri) && languageOf(other.uri, other.languageId) === language)
+      schedule(other.uri, DEPENDENTS_DELAY_MS);
   }
 });
 
@@ -478,7 +512,17 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
       const s = await settings.get(uri);
       const text = doc.getText();
       const fixAllOfRule = (ruleId: string) => analysis.fixAll(file, text, doc.version, s, ruleId);
-      actions.push(...quickFixes({ uri, file, text, result: state.result, version: state.version, diagnostics: ours, fixAllOfRule }));
+      actions.push(
+        ...quickFixes({
+          uri,
+          file,
+          text,
+          result: state.result,
+          version: state.version,
+          diagnostics: ours,
+          fixAllOfRule,
+        }),
+      );
     }
   }
   if (wants(only, FIX_ALL_KIND)) {
@@ -521,7 +565,11 @@ async function runLintWorkspace(params: LintWorkspaceParams, token: Cancellation
     });
     const summary = `${result.findings} finding${result.findings === 1 ? '' : 's'} in ${result.filesWithFindings} of ${result.files} files`;
     connection.console.info(`Lint Workspace: ${summary}`);
-    sendStatus({ state: result.findings > 0 ? 'findings' : 'ready', findings: result.findings, message: `Workspace: ${summary}` });
+    sendStatus({
+      state: result.findings > 0 ? 'findings' : 'ready',
+      findings: result.findings,
+      message: `Workspace: ${summary}`,
+    });
     return result;
   } catch (e) {
     if (e instanceof Cancelled) {
@@ -532,16 +580,20 @@ async function runLintWorkspace(params: LintWorkspaceParams, token: Cancellation
   }
 }
 
-connection.onRequest(LintWorkspaceRequest.method, (params: LintWorkspaceParams | undefined, token: CancellationToken) => runLintWorkspace(params ?? {}, token));
+connection.onRequest(LintWorkspaceRequest.method, (params: LintWorkspaceParams | undefined, token: CancellationToken) =>
+  runLintWorkspace(params ?? {}, token),
+);
 
 connection.onExecuteCommand(async (params, token) => {
-  if (params.command === SERVER_LINT_WORKSPACE_COMMAND) return runLintWorkspace({ workDoneToken: params.workDoneToken }, token);
+  if (params.command === SERVER_LINT_WORKSPACE_COMMAND)
+    return runLintWorkspace({ workDoneToken: params.workDoneToken }, token);
   if (params.command === SERVER_SHOW_RULE_DOCUMENTATION_COMMAND) {
     return showRuleDocumentation(params.arguments, {
       canShowDocument: clientCapabilities.window?.showDocument?.support === true,
       showDocument: (p) => connection.window.showDocument(p),
       // A notification: showInformationMessage would be a showMessageRequest, which some clients answer with a prompt.
-      showMessage: (text) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: text }),
+      showMessage: (text) =>
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: text }),
     });
   }
   throw new ResponseError(-32601 /* MethodNotFound */, `unknown command ${params.command}`);

@@ -21,10 +21,18 @@ function buildCli(): Promise<string> {
   );
 }
 
-function run(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string; timedOut: boolean } {
+function run(
+  cwd: string,
+  args: string[],
+): { status: number | null; stdout: string; stderr: string; timedOut: boolean } {
   // The finding these tests look for is an unused-async hint, which the CLI shows only when asked.
   const r = spawnSync(process.execPath, [cli!, '--include-hints', ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, timedOut: r.error !== undefined && /ETIMEDOUT/.test(String(r.error)) };
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    timedOut: r.error !== undefined && /ETIMEDOUT/.test(String(r.error)),
+  };
 }
 
 const UNUSED_TS = 'export async function f() {\n  return 1;\n}\nvoid f();\n';
@@ -50,7 +58,9 @@ describe('CLI faults: what is not a regular file', function () {
 
   // TypeScript 7 (when installed) reads the project's files itself: it must not read a pipe either.
   const backends = typeScript7Available().ok ? ['typescript6', 'typescript7'] : ['typescript6'];
-  for (const [name, backend] of ['async-lint.json', 'package.json', 'pyproject.toml', '.gitignore'].flatMap((n) => backends.map((b) => [n, b] as const))) {
+  for (const [name, backend] of ['async-lint.json', 'package.json', 'pyproject.toml', '.gitignore'].flatMap((n) =>
+    backends.map((b) => [n, b] as const),
+  )) {
     it(`a named pipe called ${name} is not read (a read would block forever), type backend ${backend}`, () => {
       const dir = workspace();
       execFileSync('mkfifo', [path.join(dir, name)]);
@@ -58,7 +68,10 @@ describe('CLI faults: what is not a regular file', function () {
       assert.equal(r.timedOut, false, 'the CLI blocked on the pipe');
       assert.equal(r.status, 0, r.stderr);
       const [file] = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[];
-      assert.deepEqual(file.messages.map((m) => m.ruleId), ['unused-async']);
+      assert.deepEqual(
+        file.messages.map((m) => m.ruleId),
+        ['unused-async'],
+      );
     });
   }
 
@@ -72,7 +85,9 @@ describe('CLI faults: what is not a regular file', function () {
     fs.writeFileSync(path.join(dir, '.gitignore'), `a/${'**/'.repeat(20)}b/${'**/'.repeat(20)}c\n`);
     const r = run(dir, ['.', '--format', 'json']);
     assert.equal(r.timedOut, false, 'the CLI took over 30 s: a glob backtracked');
-    const files = (JSON.parse(r.stdout) as { filePath: string; messages: unknown[] }[]).map((f) => path.basename(f.filePath)).sort();
+    const files = (JSON.parse(r.stdout) as { filePath: string; messages: unknown[] }[])
+      .map((f) => path.basename(f.filePath))
+      .sort();
     assert.deepEqual(files, [`${name}.ts`, 'deep.ts', 'ok.ts']);
   });
 

@@ -38,7 +38,11 @@ describe('fuzz: mutated fixtures', function () {
           const outcome = harness.check(seed.ext, mutate(lang, seed.text, input.mutations, donors));
           findings += outcome.findings;
           fixes += outcome.fixesChecked;
-          assert.deepEqual(outcome.problems, [], `${seed.name} mutated by ${JSON.stringify(input.mutations)}:\n${describeProblems(outcome)}`);
+          assert.deepEqual(
+            outcome.problems,
+            [],
+            `${seed.name} mutated by ${JSON.stringify(input.mutations)}:\n${describeProblems(outcome)}`,
+          );
         }),
         { numRuns: RUNS, seed: SEED, path: process.env.FUZZ_PATH, endOnFailure: process.env.FUZZ_SHRINK !== '1' },
       );
@@ -83,12 +87,21 @@ describe('fuzz: limits', function () {
 
     it(`${lang}: after a 10,000-deep file the same document analyses normally again`, () => {
       const file = harness.fileFor(ext);
-      const normal = lang === 'python' ? 'import time\n\nasync def f():\n    time.sleep(1)\n\n\nasync def g():\n    await f()\n' : "import fs from 'node:fs';\nexport async function f() {\n  fs.readFileSync('x');\n}\nvoid f();\n";
+      const normal =
+        lang === 'python'
+          ? 'import time\n\nasync def f():\n    time.sleep(1)\n\n\nasync def g():\n    await f()\n'
+          : "import fs from 'node:fs';\nexport async function f() {\n  fs.readFileSync('x');\n}\nvoid f();\n";
       const before = harness.linter.lint(file, normal, harness.config(), { version: 1_000_001 });
-      assert.ok(before.findings.some((f) => f.ruleId === 'unused-async'), 'the normal file has findings');
+      assert.ok(
+        before.findings.some((f) => f.ruleId === 'unused-async'),
+        'the normal file has findings',
+      );
       harness.linter.lint(file, nest(lang, 'parens', 10_000) + normal, harness.config(), { version: 1_000_002 });
       const after = harness.linter.lint(file, normal, harness.config(), { version: 1_000_003 });
-      assert.deepEqual(after.findings.map((f) => [f.ruleId, f.start]), before.findings.map((f) => [f.ruleId, f.start]));
+      assert.deepEqual(
+        after.findings.map((f) => [f.ruleId, f.start]),
+        before.findings.map((f) => [f.ruleId, f.start]),
+      );
     });
 
     it(`${lang}: a 10 MB line is skipped as too large by default, with the size in the message`, () => {
@@ -107,7 +120,11 @@ describe('fuzz: limits', function () {
         // 64 K operators is past the checker's depth limit. Statements on one line are analysed.
         const deep = unit !== 'load(); ';
         if (lang === 'python' || !deep) assert.equal(outcome.skipped, undefined, `${unit}: skipped ${outcome.skipped}`);
-        else assert.ok(outcome.skipped === undefined || outcome.skipped === 'too-deep', `${unit}: skipped ${outcome.skipped}`);
+        else
+          assert.ok(
+            outcome.skipped === undefined || outcome.skipped === 'too-deep',
+            `${unit}: skipped ${outcome.skipped}`,
+          );
       }
     });
 
@@ -125,14 +142,36 @@ describe('fuzz: limits', function () {
     it(`${lang}: unbalanced brackets and quotes, lone surrogates, BOMs and CRs anywhere in a seed`, () => {
       const seeds = loadSeeds(lang).filter((s) => s.name.startsWith('test/fuzz/seeds/'));
       assert.ok(seeds.length > 0);
-      const pieces = ['(', ')', '[', '{', '}', '"', "'", '`', '"""', '/*', '${', '\ud800', '\udc00', '\ufeff', '\r', '\u2028', '\\'];
+      const pieces = [
+        '(',
+        ')',
+        '[',
+        '{',
+        '}',
+        '"',
+        "'",
+        '`',
+        '"""',
+        '/*',
+        '${',
+        '\ud800',
+        '\udc00',
+        '\ufeff',
+        '\r',
+        '\u2028',
+        '\\',
+      ];
       for (const seed of seeds) {
         for (const [i, piece] of pieces.entries()) {
           // Spread over the file: a different place for each piece.
           const at = Math.floor(((i + 1) * seed.text.length) / (pieces.length + 1));
           const text = seed.text.slice(0, at) + piece + seed.text.slice(at);
           const outcome = harness.check(seed.ext, text);
-          assert.deepEqual(outcome.problems, [], `${seed.name} with ${JSON.stringify(piece)} at ${at}:\n${describeProblems(outcome)}`);
+          assert.deepEqual(
+            outcome.problems,
+            [],
+            `${seed.name} with ${JSON.stringify(piece)} at ${at}:\n${describeProblems(outcome)}`,
+          );
         }
       }
     });

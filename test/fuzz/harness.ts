@@ -111,7 +111,9 @@ export class FuzzHarness {
     const key = maxFileSize ?? -1;
     let c = this.configs.get(key);
     if (!c) {
-      c = new ConfigResolver({ readFile: () => undefined }, { defaults: maxFileSize ? { maxFileSize } : {} }).forDir(this.dir);
+      c = new ConfigResolver({ readFile: () => undefined }, { defaults: maxFileSize ? { maxFileSize } : {} }).forDir(
+        this.dir,
+      );
       this.configs.set(key, c);
     }
     return c;
@@ -151,14 +153,21 @@ export class FuzzHarness {
     outcome.ms = performance.now() - t0;
     const bound = hangBoundMs(text) * this.hangScale;
     if (outcome.ms > bound) {
-      problems.push({ kind: 'hang', detail: `analysis took ${Math.round(outcome.ms)} ms (bound ${Math.round(bound)} ms) for ${text.length} characters` });
+      problems.push({
+        kind: 'hang',
+        detail: `analysis took ${Math.round(outcome.ms)} ms (bound ${Math.round(bound)} ms) for ${text.length} characters`,
+      });
     }
     outcome.findings = first.findings.length;
     if (first.skipped) {
       outcome.skipped = first.skipped.reason;
-      if (first.skipped.reason === 'internal-error') problems.push({ kind: 'internal-error', detail: first.skipped.message });
+      if (first.skipped.reason === 'internal-error')
+        problems.push({ kind: 'internal-error', detail: first.skipped.message });
       if (first.skipped.reason === 'out-of-memory' && Buffer.byteLength(text) <= DEFAULT_MAX_FILE_SIZE) {
-        problems.push({ kind: 'internal-error', detail: `parser out of memory on ${text.length} characters, within the default maxFileSize` });
+        problems.push({
+          kind: 'internal-error',
+          detail: `parser out of memory on ${text.length} characters, within the default maxFileSize`,
+        });
       }
       if (first.skipped.reason === 'too-deep') {
         outcome.tooDeep = true;
@@ -175,13 +184,17 @@ export class FuzzHarness {
       problems.push({ kind: 'rule-failure', detail: `${f.ruleId}: ${f.error}` });
     }
     const noteDepthLimit = (r: LintResult) => {
-      if (r.skipped?.reason === 'too-deep' || r.ruleFailures.some((f) => isTypeScriptStackLimit(f.error))) outcome.tooDeep = true;
+      if (r.skipped?.reason === 'too-deep' || r.ruleFailures.some((f) => isTypeScriptStackLimit(f.error)))
+        outcome.tooDeep = true;
     };
 
     // 2. Ranges.
     for (const f of first.findings) {
       if (!(f.start >= 0 && f.start <= f.end && f.end <= text.length) || !f.message) {
-        problems.push({ kind: 'bad-range', detail: `${f.ruleId} [${f.start}, ${f.end}) in a text of ${text.length}: ${f.message}` });
+        problems.push({
+          kind: 'bad-range',
+          detail: `${f.ruleId} [${f.start}, ${f.end}) in a text of ${text.length}: ${f.message}`,
+        });
       }
     }
 
@@ -211,7 +224,10 @@ export class FuzzHarness {
           const fixed = this.linter.fix(file, text, config, { unsafe: true });
           const after = backend.syntaxErrors(file, fixed.text).length;
           if (after > before) {
-            problems.push({ kind: 'fix-all-breaks', detail: `Linter.fix: ${before} -> ${after} syntax errors\n--- fixed text ---\n${fixed.text}` });
+            problems.push({
+              kind: 'fix-all-breaks',
+              detail: `Linter.fix: ${before} -> ${after} syntax errors\n--- fixed text ---\n${fixed.text}`,
+            });
           }
         } catch (e) {
           problems.push({ kind: 'throw', detail: `Linter.fix: ${stackOf(e)}` });
@@ -227,10 +243,12 @@ export class FuzzHarness {
       noteDepthLimit(again);
       const want = signature(first);
       const got = signature(again);
-      if (got !== want) problems.push({ kind: 'nondeterministic', detail: `after another version:\n${diffLines(want, got)}` });
+      if (got !== want)
+        problems.push({ kind: 'nondeterministic', detail: `after another version:\n${diffLines(want, got)}` });
       if (first.language === 'python') {
         const fresh = signature(this.linter.lint(file, text, config));
-        if (fresh !== want) problems.push({ kind: 'nondeterministic', detail: `fresh parse vs incremental:\n${diffLines(want, fresh)}` });
+        if (fresh !== want)
+          problems.push({ kind: 'nondeterministic', detail: `fresh parse vs incremental:\n${diffLines(want, fresh)}` });
       }
     } catch (e) {
       problems.push({ kind: 'throw', detail: `re-analysis: ${stackOf(e)}` });
@@ -252,7 +270,15 @@ export class FuzzHarness {
     if (edits.length === 0) return { kind: 'bad-fix', detail: `${where}: no edits` };
     for (let i = 0; i < edits.length; i++) {
       const e = edits[i];
-      if (!(Number.isInteger(e.start) && Number.isInteger(e.end) && e.start >= 0 && e.start <= e.end && e.end <= text.length)) {
+      if (
+        !(
+          Number.isInteger(e.start) &&
+          Number.isInteger(e.end) &&
+          e.start >= 0 &&
+          e.start <= e.end &&
+          e.end <= text.length
+        )
+      ) {
         return { kind: 'bad-fix', detail: `${where}: edit [${e.start}, ${e.end}) outside a text of ${text.length}` };
       }
       const next = edits[i + 1];
@@ -269,7 +295,10 @@ export class FuzzHarness {
       return { kind: 'fix-breaks-syntax', detail: `${where}: re-parsing the fixed text threw: ${stackOf(e)}` };
     }
     if (after > before) {
-      return { kind: 'fix-breaks-syntax', detail: `${where}: ${before} -> ${after} syntax errors\n${editSummary(text, fix)}` };
+      return {
+        kind: 'fix-breaks-syntax',
+        detail: `${where}: ${before} -> ${after} syntax errors\n${editSummary(text, fix)}`,
+      };
     }
     return undefined;
   }
@@ -277,12 +306,22 @@ export class FuzzHarness {
 
 /** What determinism compares: every finding with its fixes, the skip, and the syntax errors. */
 export function signature(r: LintResult): string {
-  return JSON.stringify({
-    skipped: r.skipped?.reason,
-    syntaxErrors: r.syntaxErrors.length,
-    ruleFailures: r.ruleFailures.map((f) => f.ruleId),
-    findings: r.findings.map((f) => ({ rule: f.ruleId, at: [f.start, f.end], sev: f.severity, msg: f.message, fixes: f.fixes })),
-  }, null, 1);
+  return JSON.stringify(
+    {
+      skipped: r.skipped?.reason,
+      syntaxErrors: r.syntaxErrors.length,
+      ruleFailures: r.ruleFailures.map((f) => f.ruleId),
+      findings: r.findings.map((f) => ({
+        rule: f.ruleId,
+        at: [f.start, f.end],
+        sev: f.severity,
+        msg: f.message,
+        fixes: f.fixes,
+      })),
+    },
+    null,
+    1,
+  );
 }
 
 function diffLines(a: string, b: string): string {
@@ -297,7 +336,10 @@ function diffLines(a: string, b: string): string {
 
 function editSummary(text: string, fix: Fix): string {
   return fix.edits
-    .map((e) => `  [${e.start}, ${e.end}) ${JSON.stringify(text.slice(e.start, e.end)).slice(0, 200)} -> ${JSON.stringify(e.newText).slice(0, 200)}`)
+    .map(
+      (e) =>
+        `  [${e.start}, ${e.end}) ${JSON.stringify(text.slice(e.start, e.end)).slice(0, 200)} -> ${JSON.stringify(e.newText).slice(0, 200)}`,
+    )
     .join('\n');
 }
 

@@ -8,12 +8,40 @@ export type Lang = 'typescript' | 'python';
 /** Ways to nest an expression or a block `depth` levels deep. */
 export const NEST_SHAPES = {
   typescript: [
-    'parens', 'arrays', 'objects', 'blocks', 'arrows', 'calls', 'awaits', 'async-functions', 'if-blocks',
-    'for-await-loops', 'ternaries', 'member-chain', 'then-chain', 'templates', 'generics', 'jsx', 'unary', 'binary',
+    'parens',
+    'arrays',
+    'objects',
+    'blocks',
+    'arrows',
+    'calls',
+    'awaits',
+    'async-functions',
+    'if-blocks',
+    'for-await-loops',
+    'ternaries',
+    'member-chain',
+    'then-chain',
+    'templates',
+    'generics',
+    'jsx',
+    'unary',
+    'binary',
   ],
   python: [
-    'parens', 'lists', 'dicts', 'async-defs', 'for-loops', 'if-blocks', 'lambdas', 'awaits', 'call-chain',
-    'attribute-chain', 'binary', 'not', 'comprehensions', 'with-blocks',
+    'parens',
+    'lists',
+    'dicts',
+    'async-defs',
+    'for-loops',
+    'if-blocks',
+    'lambdas',
+    'awaits',
+    'call-chain',
+    'attribute-chain',
+    'binary',
+    'not',
+    'comprehensions',
+    'with-blocks',
   ],
 } as const satisfies Record<Lang, readonly string[]>;
 
@@ -73,24 +101,42 @@ export function nest(lang: Lang, shape: NestShape, depth: number): string {
   const rep = (open: string, inner: string, close: string) => open.repeat(d) + inner + close.repeat(d);
   if (lang === 'typescript') {
     switch (shape) {
-      case 'parens': return `const n = ${rep('(', 'load()', ')')};\n`;
-      case 'arrays': return `const n = ${rep('[', 'load()', ']')};\n`;
-      case 'objects': return `const n = ${rep('{ a: ', 'load()', ' }')};\n`;
-      case 'blocks': return `async function nested() ${rep('{ ', 'await load(); fs.readFileSync("x");', ' }')}\n`;
-      case 'arrows': return `const n = ${'async () => '.repeat(d)}load();\n`;
-      case 'calls': return `${rep('f(', 'load()', ')')};\n`;
-      case 'awaits': return `async function nested() { ${rep('await (', 'load()', ')')}; }\n`;
-      case 'async-functions': return rep('async function g() { ', 'load(); ', '}') + '\n';
-      case 'if-blocks': return `async function nested() { ${rep('if (x) { ', 'load();', ' }')} }\n`;
-      case 'for-await-loops': return `async function nested(xs: any[]) { ${rep('for (const x of xs) { ', 'out.push(await load(x));', ' }')} }\n`;
-      case 'ternaries': return `const n = ${'x ? load() : '.repeat(d)}null;\n`;
-      case 'member-chain': return `a${'.b'.repeat(d)};\n`;
-      case 'then-chain': return `load()${'.then((v) => v)'.repeat(d)};\n`;
-      case 'templates': return `const n = ${rep('`${', 'load()', '}`')};\n`;
-      case 'generics': return `let n: ${rep('Promise<', 'void', '>')};\n`;
-      case 'jsx': return `const n = ${rep('<div>', '{load()}', '</div>')};\n`;
-      case 'unary': return `const n = ${'!'.repeat(d)}load();\n`;
-      case 'binary': return `const n = load()${' + load()'.repeat(d)};\n`;
+      case 'parens':
+        return `const n = ${rep('(', 'load()', ')')};\n`;
+      case 'arrays':
+        return `const n = ${rep('[', 'load()', ']')};\n`;
+      case 'objects':
+        return `const n = ${rep('{ a: ', 'load()', ' }')};\n`;
+      case 'blocks':
+        return `async function nested() ${rep('{ ', 'await load(); fs.readFileSync("x");', ' }')}\n`;
+      case 'arrows':
+        return `const n = ${'async () => '.repeat(d)}load();\n`;
+      case 'calls':
+        return `${rep('f(', 'load()', ')')};\n`;
+      case 'awaits':
+        return `async function nested() { ${rep('await (', 'load()', ')')}; }\n`;
+      case 'async-functions':
+        return rep('async function g() { ', 'load(); ', '}') + '\n';
+      case 'if-blocks':
+        return `async function nested() { ${rep('if (x) { ', 'load();', ' }')} }\n`;
+      case 'for-await-loops':
+        return `async function nested(xs: any[]) { ${rep('for (const x of xs) { ', 'out.push(await load(x));', ' }')} }\n`;
+      case 'ternaries':
+        return `const n = ${'x ? load() : '.repeat(d)}null;\n`;
+      case 'member-chain':
+        return `a${'.b'.repeat(d)};\n`;
+      case 'then-chain':
+        return `load()${'.then((v) => v)'.repeat(d)};\n`;
+      case 'templates':
+        return `const n = ${rep('`${', 'load()', '}`')};\n`;
+      case 'generics':
+        return `let n: ${rep('Promise<', 'void', '>')};\n`;
+      case 'jsx':
+        return `const n = ${rep('<div>', '{load()}', '</div>')};\n`;
+      case 'unary':
+        return `const n = ${'!'.repeat(d)}load();\n`;
+      case 'binary':
+        return `const n = load()${' + load()'.repeat(d)};\n`;
     }
   } else {
     const indent = (i: number) => '    '.repeat(i);
@@ -100,20 +146,34 @@ export function nest(lang: Lang, shape: NestShape, depth: number): string {
       return out + `${indent(d)}${body}\n`;
     };
     switch (shape) {
-      case 'parens': return `n = ${rep('(', 'load()', ')')}\n`;
-      case 'lists': return `n = ${rep('[', 'load()', ']')}\n`;
-      case 'dicts': return `n = ${rep('{"a": ', 'load()', '}')}\n`;
-      case 'async-defs': return blocks('async def nested():', 'time.sleep(1)');
-      case 'for-loops': return 'async def nested(xs):\n' + blocks('    for x in xs:', '    out.append(await load(x))');
-      case 'if-blocks': return 'async def nested(x):\n' + blocks('    if x:', '    load()');
-      case 'lambdas': return `n = ${'lambda: '.repeat(d)}load()\n`;
-      case 'awaits': return `async def nested():\n    ${rep('await (', 'load()', ')')}\n`;
-      case 'call-chain': return `load()${'.then(f)'.repeat(d)}\n`;
-      case 'attribute-chain': return `a${'.b'.repeat(d)}\n`;
-      case 'binary': return `n = load()${' + load()'.repeat(d)}\n`;
-      case 'not': return `n = ${'not '.repeat(d)}load()\n`;
-      case 'comprehensions': return `n = ${rep('[', 'await load(x)', ' for x in xs]')}\n`;
-      case 'with-blocks': return 'async def nested():\n' + blocks('    async with lock:', '    time.sleep(1)');
+      case 'parens':
+        return `n = ${rep('(', 'load()', ')')}\n`;
+      case 'lists':
+        return `n = ${rep('[', 'load()', ']')}\n`;
+      case 'dicts':
+        return `n = ${rep('{"a": ', 'load()', '}')}\n`;
+      case 'async-defs':
+        return blocks('async def nested():', 'time.sleep(1)');
+      case 'for-loops':
+        return 'async def nested(xs):\n' + blocks('    for x in xs:', '    out.append(await load(x))');
+      case 'if-blocks':
+        return 'async def nested(x):\n' + blocks('    if x:', '    load()');
+      case 'lambdas':
+        return `n = ${'lambda: '.repeat(d)}load()\n`;
+      case 'awaits':
+        return `async def nested():\n    ${rep('await (', 'load()', ')')}\n`;
+      case 'call-chain':
+        return `load()${'.then(f)'.repeat(d)}\n`;
+      case 'attribute-chain':
+        return `a${'.b'.repeat(d)}\n`;
+      case 'binary':
+        return `n = load()${' + load()'.repeat(d)}\n`;
+      case 'not':
+        return `n = ${'not '.repeat(d)}load()\n`;
+      case 'comprehensions':
+        return `n = ${rep('[', 'await load(x)', ' for x in xs]')}\n`;
+      case 'with-blocks':
+        return 'async def nested():\n' + blocks('    async with lock:', '    time.sleep(1)');
     }
   }
   return '';
@@ -207,21 +267,140 @@ export function mutate(lang: Lang, seed: string, mutations: readonly Mutation[],
 // ---- arbitraries -------------------------------------------------------------------------------
 
 /** Pieces that matter to a parser: brackets and quotes left open, comment and string openers. */
-const UNBALANCING = ['(', ')', '[', ']', '{', '}', '"', "'", '`', '"""', "'''", '/*', '*/', '${', '<', '>', '</', '#', '\\', ':', ';', ',', '=>'];
+const UNBALANCING = [
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '`',
+  '"""',
+  "'''",
+  '/*',
+  '*/',
+  '${',
+  '<',
+  '>',
+  '</',
+  '#',
+  '\\',
+  ':',
+  ';',
+  ',',
+  '=>',
+];
 /** Odd characters: NUL, BOM, line and paragraph separators, lone surrogates, CR, tabs, form feeds. */
-const ODD = ['\ufeff', '\u2028', '\u2029', '\ud800', '\udfff', '\r', '\r\n', '\t', '\f', '\v', '\u00a0', '\u200b', '💥', 'é', '\u0301', '\x1b', '\x7f'];
+const ODD = [
+  '\ufeff',
+  '\u2028',
+  '\u2029',
+  '\ud800',
+  '\udfff',
+  '\r',
+  '\r\n',
+  '\t',
+  '\f',
+  '\v',
+  '\u00a0',
+  '\u200b',
+  '💥',
+  'é',
+  '\u0301',
+  '\x1b',
+  '\x7f',
+];
 const KEYWORDS = {
   typescript: [
-    'await ', 'async ', 'yield ', 'function ', 'return ', 'void ', 'new ', 'class ', 'for ', 'for await ', 'while ', 'of ', 'in ',
-    'const ', 'let ', 'using ', 'await using ', 'import ', 'export ', 'static ', 'get ', '=> ', 'if (x) ', 'else ', 'try {', 'catch {', '} finally {',
-    'Promise.all([load()])', 'fs.readFileSync("f")', 'execSync("ls")', 'load();', 'await load();', 'const a = await load();', 'xs.forEach(async (x) => { await load(x); });',
-    '.then(f)', '.catch(h)', '?.', '!', 'as any', 'satisfies T', '<T>', 'Atomics.wait(a, 0, 0)', 'while (Date.now() < end) {}',
+    'await ',
+    'async ',
+    'yield ',
+    'function ',
+    'return ',
+    'void ',
+    'new ',
+    'class ',
+    'for ',
+    'for await ',
+    'while ',
+    'of ',
+    'in ',
+    'const ',
+    'let ',
+    'using ',
+    'await using ',
+    'import ',
+    'export ',
+    'static ',
+    'get ',
+    '=> ',
+    'if (x) ',
+    'else ',
+    'try {',
+    'catch {',
+    '} finally {',
+    'Promise.all([load()])',
+    'fs.readFileSync("f")',
+    'execSync("ls")',
+    'load();',
+    'await load();',
+    'const a = await load();',
+    'xs.forEach(async (x) => { await load(x); });',
+    '.then(f)',
+    '.catch(h)',
+    '?.',
+    '!',
+    'as any',
+    'satisfies T',
+    '<T>',
+    'Atomics.wait(a, 0, 0)',
+    'while (Date.now() < end) {}',
   ],
   python: [
-    'await ', 'async ', 'def ', 'async def ', 'lambda: ', 'return ', 'yield ', 'for ', 'async for ', 'while ', 'with ', 'async with ', 'in ', 'not ',
-    'class ', 'import asyncio\n', 'from time import sleep\n', 'global x\n', 'nonlocal x\n', 'if x:\n', 'else:\n', 'try:\n', 'except:\n', 'pass\n', '...\n',
-    'time.sleep(1)', 'asyncio.sleep(1)', 'asyncio.create_task(load())', 'asyncio.run(main())', 'requests.get(u)', 'open("f")', 'await load()',
-    'a = await load()\n', 'asyncio.gather(', 'loop.call_soon(load)', 'aiohttp.ClientSession()', '@decorator\n', ':=', '*args', '**kw', 'match x:\n', 'case _:\n',
+    'await ',
+    'async ',
+    'def ',
+    'async def ',
+    'lambda: ',
+    'return ',
+    'yield ',
+    'for ',
+    'async for ',
+    'while ',
+    'with ',
+    'async with ',
+    'in ',
+    'not ',
+    'class ',
+    'import asyncio\n',
+    'from time import sleep\n',
+    'global x\n',
+    'nonlocal x\n',
+    'if x:\n',
+    'else:\n',
+    'try:\n',
+    'except:\n',
+    'pass\n',
+    '...\n',
+    'time.sleep(1)',
+    'asyncio.sleep(1)',
+    'asyncio.create_task(load())',
+    'asyncio.run(main())',
+    'requests.get(u)',
+    'open("f")',
+    'await load()',
+    'a = await load()\n',
+    'asyncio.gather(',
+    'loop.call_soon(load)',
+    'aiohttp.ClientSession()',
+    '@decorator\n',
+    ':=',
+    '*args',
+    '**kw',
+    'match x:\n',
+    'case _:\n',
   ],
 } as const;
 
@@ -248,7 +427,13 @@ function insertText(lang: Lang): fc.Arbitrary<string> {
     { weight: 6, arbitrary: fc.constantFrom(...KEYWORDS[lang]) },
     // NULs make a file binary (skipped): they come on their own, rarely, not in every random string.
     { weight: 6, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }).map(noNul) },
-    { weight: 6, arbitrary: fc.string({ unit: fc.integer({ min: 1, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 8 }) },
+    {
+      weight: 6,
+      arbitrary: fc.string({
+        unit: fc.integer({ min: 1, max: 0xffff }).map((c) => String.fromCharCode(c)),
+        maxLength: 8,
+      }),
+    },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 64 }).map((n) => '\u0000'.repeat(n)) },
   );
 }
@@ -266,24 +451,50 @@ export function mutationArb(lang: Lang, donorCount: number, options: MutationOpt
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete-token' as const), at: position }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('duplicate-token' as const), at: position }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('swap-tokens' as const), a: position, b: position }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('replace-token' as const), at: position, text: insertText(lang) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('replace-token' as const), at: position, text: insertText(lang) }),
+    },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete-line' as const), at: position }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('duplicate-line' as const), at: position }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('swap-lines' as const), a: position, b: position }) },
-    { weight: lang === 'python' ? 2 : 1, arbitrary: fc.record({ kind: fc.constant('reindent-line' as const), at: position, indent: fc.constantFrom('', ' ', '  ', '    ', '\t', '        ', ' \t') }) },
+    {
+      weight: lang === 'python' ? 2 : 1,
+      arbitrary: fc.record({
+        kind: fc.constant('reindent-line' as const),
+        at: position,
+        indent: fc.constantFrom('', ' ', '  ', '    ', '\t', '        ', ' \t'),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: position }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: position, text: insertText(lang) }) },
     {
       weight: donorCount > 0 ? 2 : 0,
-      arbitrary: fc.record({ kind: fc.constant('splice-lines' as const), at: position, donor: position, from: position, count: fc.integer({ min: 1, max: 12 }) }),
+      arbitrary: fc.record({
+        kind: fc.constant('splice-lines' as const),
+        at: position,
+        donor: position,
+        from: position,
+        count: fc.integer({ min: 1, max: 12 }),
+      }),
     },
     {
       weight: 1,
-      arbitrary: fc.record({ kind: fc.constant('nest' as const), at: position, shape: fc.constantFrom<NestShape>(...NEST_SHAPES[lang]), depth }),
+      arbitrary: fc.record({
+        kind: fc.constant('nest' as const),
+        at: position,
+        shape: fc.constantFrom<NestShape>(...NEST_SHAPES[lang]),
+        depth,
+      }),
     },
     {
       weight: 1,
-      arbitrary: fc.record({ kind: fc.constant('long-line' as const), at: position, unit: fc.constantFrom<string>(...LONG_UNITS[lang]), length: fc.integer({ min: 1000, max: maxLong }) }),
+      arbitrary: fc.record({
+        kind: fc.constant('long-line' as const),
+        at: position,
+        unit: fc.constantFrom<string>(...LONG_UNITS[lang]),
+        length: fc.integer({ min: 1000, max: maxLong }),
+      }),
     },
   );
 }

@@ -20,7 +20,12 @@ describe('fuzz regressions', function () {
   });
   after(() => harness.dispose());
 
-  const files = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => SOURCE.test(f)).sort() : [];
+  const files = fs.existsSync(DIR)
+    ? fs
+        .readdirSync(DIR)
+        .filter((f) => SOURCE.test(f))
+        .sort()
+    : [];
   for (const name of files) {
     it(`${name}: no crash, fixes keep it parsing, same findings twice`, () => {
       const text = fs.readFileSync(path.join(DIR, name), 'utf8');
@@ -50,10 +55,16 @@ describe('fuzz regressions', function () {
   it('typescript: chains just under the depth limit are analysed, and their findings reported', () => {
     // The rules' own bounds (unawaited looks at 512 parts of a statement, blocking-call and the
     // resolver share one answer per name and scope) keep these cheap; the fixtures above are past the limit.
-    const prelude = "import fs from 'node:fs';\ndeclare function load(): Promise<void>;\nconst read = fs.readFileSync;\n";
+    const prelude =
+      "import fs from 'node:fs';\ndeclare function load(): Promise<void>;\nconst read = fs.readFileSync;\n";
     const inputs = {
-      'comma chain': prelude + 'export async function f(out: string[]) {\n  ' + 'load(), '.repeat(900) + 'load();\n  out.push(...await Promise.all([load()]).then(() => []));\n  load();\n}\n',
-      'await chain of aliases': prelude + 'export async function g() {\n  return ' + "await read('a') + ".repeat(900) + "1;\n}\n",
+      'comma chain':
+        prelude +
+        'export async function f(out: string[]) {\n  ' +
+        'load(), '.repeat(900) +
+        'load();\n  out.push(...await Promise.all([load()]).then(() => []));\n  load();\n}\n',
+      'await chain of aliases':
+        prelude + 'export async function g() {\n  return ' + "await read('a') + ".repeat(900) + '1;\n}\n',
     };
     // unawaited looks at the first 512 parts of the chain (none of them a leaf: it is nested to the
     // left), so the finding is the dropped `load()` after it, on line 7.
@@ -63,7 +74,9 @@ describe('fuzz regressions', function () {
       assert.deepEqual(outcome.problems, [], name);
       assert.equal(outcome.skipped, undefined, name);
       const r = harness.linter.lint(harness.fileFor('.ts'), text, harness.config());
-      const found = [...new Set(r.findings.map((f) => `${f.ruleId}@${text.slice(0, f.start).split('\n').length}`))].sort();
+      const found = [
+        ...new Set(r.findings.map((f) => `${f.ruleId}@${text.slice(0, f.start).split('\n').length}`)),
+      ].sort();
       assert.deepEqual(found, expected[name as keyof typeof expected], name);
     }
   });
@@ -81,20 +94,30 @@ describe('fuzz regressions', function () {
     const many = 'export async function f() {}\nvoid f();\n' + 'x = ;\n'.repeat(999);
     const analysed = harness.linter.lint(file, many, config, { version: 2 });
     assert.equal(analysed.skipped, undefined, analysed.skipped?.message);
-    assert.deepEqual(analysed.findings.map((f) => f.ruleId), ['unused-async']);
+    assert.deepEqual(
+      analysed.findings.map((f) => f.ruleId),
+      ['unused-async'],
+    );
     assert.ok(analysed.syntaxErrors.length > 0);
     const over = harness.linter.lint(file, many + 'x = ;\n'.repeat(2), config, { version: 3 });
     assert.equal(over.skipped?.reason, 'syntax-errors');
     assert.match(over.skipped!.message, /^skipped: 1001 syntax errors/);
     const fixed = harness.linter.lint(file, 'export async function f() {}\nvoid f();\n', config, { version: 4 });
     assert.equal(fixed.skipped, undefined, fixed.skipped?.message);
-    assert.deepEqual(fixed.findings.map((f) => f.ruleId), ['unused-async']);
+    assert.deepEqual(
+      fixed.findings.map((f) => f.ruleId),
+      ['unused-async'],
+    );
   });
 
   it('typescript: JSDoc comments whose text ends in `word-` are analysed (TypeScript 6.0.3 looped forever; patched)', () => {
     // In a child process with a time limit: the loop is synchronous and would hang this run.
     const script = path.join(ROOT, 'test', 'fuzz', 'fault-injection', 'jsdoc-at-eof.ts');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.equal(r.error, undefined, `did not finish: ${r.error}`);
     assert.equal(r.status, 0, r.stderr);
     const results: { ext: string; problems: string[] }[] = JSON.parse(r.stdout.trim().split('\n').pop()!);
@@ -112,10 +135,19 @@ describe('fuzz regressions', function () {
     const deep = '/** @param {string a */\nfunction g(a) {}\nconst long = ' + 'f('.repeat(30_000) + '\n';
     const r = harness.linter.lint(js, deep, config, { version: 10 });
     assert.equal(r.skipped?.reason, 'too-deep', r.skipped?.message);
-    for (const [file, version] of [[js, 11], [ts, 12]] as const) {
-      const after = harness.linter.lint(file, 'export async function f() {\n  return 1;\n}\nvoid f();\n', config, { version });
+    for (const [file, version] of [
+      [js, 11],
+      [ts, 12],
+    ] as const) {
+      const after = harness.linter.lint(file, 'export async function f() {\n  return 1;\n}\nvoid f();\n', config, {
+        version,
+      });
       assert.equal(after.skipped, undefined, after.skipped?.message);
-      assert.deepEqual(after.findings.map((f) => f.ruleId), ['unused-async'], file);
+      assert.deepEqual(
+        after.findings.map((f) => f.ruleId),
+        ['unused-async'],
+        file,
+      );
       assert.deepEqual(harness.linter.backendFor(file)!.syntaxErrors(file, 'let x = 1;\n'), []);
     }
   });
@@ -128,13 +160,20 @@ describe('fuzz regressions', function () {
     const normal = 'export async function f() {\n  return 1;\n}\nvoid f();\n';
     const deep = normal + nest('typescript', 'parens', 10_000);
     assert.equal(harness.linter.lint(file, normal, config, { version: 1 }).skipped, undefined);
-    for (const [version, options] of [[2, { version: 2 }], [2, { version: 2 }], [undefined, {}]] as const) {
+    for (const [version, options] of [
+      [2, { version: 2 }],
+      [2, { version: 2 }],
+      [undefined, {}],
+    ] as const) {
       const r = harness.linter.lint(file, deep, config, options);
       assert.equal(r.skipped?.reason, 'too-deep', `version ${version}: ${r.skipped?.message}`);
     }
     const after = harness.linter.lint(file, normal + '// edited\n', config, { version: 3 });
     assert.equal(after.skipped, undefined, after.skipped?.message);
-    assert.deepEqual(after.findings.map((f) => f.ruleId), ['unused-async']);
+    assert.deepEqual(
+      after.findings.map((f) => f.ruleId),
+      ['unused-async'],
+    );
   });
 
   it('typescript: an edit to a file holding a 10,000-term chain does not crash the incremental parser', () => {
@@ -148,11 +187,19 @@ describe('fuzz regressions', function () {
     const first = harness.linter.lint(file, chain, config, { version: 1 });
     assert.equal(first.skipped?.reason, 'too-deep', first.skipped?.message);
     // The edit is at the start, inside the chain's first term: every level of the chain holds it.
-    const edited = harness.linter.lint(file, chain.replace('load()', 'reload()') + 'export async function f() {}\nvoid f();\n', config, { version: 2 });
+    const edited = harness.linter.lint(
+      file,
+      chain.replace('load()', 'reload()') + 'export async function f() {}\nvoid f();\n',
+      config,
+      { version: 2 },
+    );
     assert.equal(edited.skipped?.reason, 'too-deep', edited.skipped?.message);
     assert.match(edited.skipped!.message, /more than 1000 levels/);
     const normal = harness.linter.lint(file, 'export async function f() {}\nvoid f();\n', config, { version: 3 });
     assert.equal(normal.skipped, undefined, normal.skipped?.message);
-    assert.deepEqual(normal.findings.map((f) => f.ruleId), ['unused-async']);
+    assert.deepEqual(
+      normal.findings.map((f) => f.ruleId),
+      ['unused-async'],
+    );
   });
 });

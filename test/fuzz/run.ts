@@ -50,11 +50,20 @@ interface Corpus {
 
 function corpus(lang: Lang): Corpus {
   const seeds = loadSeeds(lang);
-  return { lang, seeds, donors: seeds.map((s) => s.text), arb: inputArb(lang, seeds.length, { maxLongLine: MAX_RANDOM_LINE }) };
+  return {
+    lang,
+    seeds,
+    donors: seeds.map((s) => s.text),
+    arb: inputArb(lang, seeds.length, { maxLongLine: MAX_RANDOM_LINE }),
+  };
 }
 
 /** Input `index` of the run with `seed`: generated on its own, so any one can be replayed. */
-function inputAt(c: Corpus, seed: number, index: number): { ext: string; text: string; input: FuzzInput; maxFileSize?: number; label: string } {
+function inputAt(
+  c: Corpus,
+  seed: number,
+  index: number,
+): { ext: string; text: string; input: FuzzInput; maxFileSize?: number; label: string } {
   const largeCount = LARGE_UNITS[c.lang].length * 2;
   if (index < 0) {
     // Negative indices are the large cases: each unit with the default maxFileSize (skipped) and raised.
@@ -163,9 +172,24 @@ interface LangSummary {
 
 function emptySummary(): LangSummary {
   return {
-    inputs: 0, largeLineCases: 0, crashes: 0, hangs: 0, brokenFixes: 0, badFixes: 0, nondeterministic: 0, badRanges: 0,
-    tooDeepForTypeScript: 0, skippedTooLarge: 0, skippedBinary: 0, parserOutOfMemory: 0, findings: 0, fixesChecked: 0, maxMs: 0, maxMsInput: '',
-    slowest10MbLineMs: 0, seconds: 0,
+    inputs: 0,
+    largeLineCases: 0,
+    crashes: 0,
+    hangs: 0,
+    brokenFixes: 0,
+    badFixes: 0,
+    nondeterministic: 0,
+    badRanges: 0,
+    tooDeepForTypeScript: 0,
+    skippedTooLarge: 0,
+    skippedBinary: 0,
+    parserOutOfMemory: 0,
+    findings: 0,
+    fixesChecked: 0,
+    maxMs: 0,
+    maxMsInput: '',
+    slowest10MbLineMs: 0,
+    seconds: 0,
   };
 }
 
@@ -173,7 +197,11 @@ function emptySummary(): LangSummary {
 function failureKey(lang: Lang, p: Problem | { kind: 'process-crash' | 'hang'; detail: string }): string {
   const lines = p.detail.split('\n');
   const rule = /^([a-z-]+): /.exec(lines[0])?.[1] ?? '';
-  const frame = lines.find((l) => /^\s+at .*(server[\\/]src|test[\\/]fuzz)/.test(l))?.trim().replace(/:\d+:\d+\)?$/, '') ?? '';
+  const frame =
+    lines
+      .find((l) => /^\s+at .*(server[\\/]src|test[\\/]fuzz)/.test(l))
+      ?.trim()
+      .replace(/:\d+:\d+\)?$/, '') ?? '';
   // A nondeterminism's first differing line says what differs (a count, a message, a fix).
   const first = p.kind === 'nondeterministic' ? `${lines[0]} ${(lines[1] ?? '').replace(/:.*/, '')}` : lines[0];
   const head = first.replace(/\d+/g, 'N').slice(0, 120);
@@ -201,7 +229,12 @@ function count(summary: LangSummary, outcome: Outcome, index: number, label: () 
   }
 }
 
-async function runLanguage(lang: Lang, opts: Options, summary: LangSummary, failures: Map<string, Failure>): Promise<void> {
+async function runLanguage(
+  lang: Lang,
+  opts: Options,
+  summary: LangSummary,
+  failures: Map<string, Failure>,
+): Promise<void> {
   const c = corpus(lang);
   const t0 = Date.now();
   let next = opts.from ?? (opts.large ? -LARGE_UNITS[lang].length * 2 : 0);
@@ -232,7 +265,8 @@ async function runLanguage(lang: Lang, opts: Options, summary: LangSummary, fail
         if (m.index < 0) summary.largeLineCases++;
         else summary.inputs++;
         count(summary, m.outcome, m.index, () => inputAt(c, opts.seed, m.index).label);
-        if (m.index < 0 && m.outcome.skipped === undefined) summary.slowest10MbLineMs = Math.max(summary.slowest10MbLineMs, Math.round(m.outcome.ms));
+        if (m.index < 0 && m.outcome.skipped === undefined)
+          summary.slowest10MbLineMs = Math.max(summary.slowest10MbLineMs, Math.round(m.outcome.ms));
         for (const p of m.outcome.problems) {
           const key = failureKey(lang, p);
           if (!failures.has(key)) {
@@ -257,7 +291,10 @@ async function runLanguage(lang: Lang, opts: Options, summary: LangSummary, fail
       // The worker died or was killed in the middle of an input: a hang or a process crash.
       const kind = code === null ? 'hang' : 'process-crash';
       const { label } = inputAt(c, opts.seed, current.index);
-      const detail = kind === 'hang' ? `no answer within the watchdog for ${current.length} characters (${label})` : `worker exited with ${code} (${label})`;
+      const detail =
+        kind === 'hang'
+          ? `no answer within the watchdog for ${current.length} characters (${label})`
+          : `worker exited with ${code} (${label})`;
       if (current.index < 0) summary.largeLineCases++;
       else summary.inputs++;
       if (kind === 'hang') summary.hangs++;
@@ -277,9 +314,18 @@ async function runLanguage(lang: Lang, opts: Options, summary: LangSummary, fail
 
 /** Each new failure as it is found, one JSON line beside the report (replay: --seed S --only I). */
 function logFailure(opts: Options, f: Failure): void {
-  const line = JSON.stringify({ seed: opts.seed, lang: f.lang, index: f.index, kind: f.kind, key: f.key, detail: f.detail.split('\n').slice(0, 8).join('\n') });
+  const line = JSON.stringify({
+    seed: opts.seed,
+    lang: f.lang,
+    index: f.index,
+    kind: f.kind,
+    key: f.key,
+    detail: f.detail.split('\n').slice(0, 8).join('\n'),
+  });
   fs.appendFileSync(opts.report.replace(/\.json$/, '') + '.failures.jsonl', line + '\n');
-  process.stderr.write(`[fuzz] new failure: ${f.key} (input ${f.index}; replay with --lang ${f.lang} --seed ${opts.seed} --only ${f.index})\n`);
+  process.stderr.write(
+    `[fuzz] new failure: ${f.key} (input ${f.index}; replay with --lang ${f.lang} --seed ${opts.seed} --only ${f.index})\n`,
+  );
 }
 
 // ---- reduction and saving ----------------------------------------------------------------------------
@@ -337,7 +383,11 @@ class Oracle {
 }
 
 /** Delta debugging over units (lines, then characters): the smallest text that still fails. */
-async function reduce(units: string[], fails: (text: string) => Promise<boolean>, budget: { tests: number }): Promise<string[]> {
+async function reduce(
+  units: string[],
+  fails: (text: string) => Promise<boolean>,
+  budget: { tests: number },
+): Promise<string[]> {
   let chunk = Math.ceil(units.length / 2);
   while (chunk >= 1 && budget.tests > 0) {
     let changed = false;
@@ -465,7 +515,13 @@ async function main(): Promise<void> {
     failures: [...failures.values()].map((f) => ({ ...f, detail: f.detail.split('\n').slice(0, 12).join('\n') })),
   };
   fs.writeFileSync(opts.report, JSON.stringify(report, null, 2) + '\n');
-  console.log(JSON.stringify({ seed: opts.seed, summaries, failures: report.failures.map((f) => `${f.key} -> ${f.saved ?? 'not saved'}`) }, null, 2));
+  console.log(
+    JSON.stringify(
+      { seed: opts.seed, summaries, failures: report.failures.map((f) => `${f.key} -> ${f.saved ?? 'not saved'}`) },
+      null,
+      2,
+    ),
+  );
   process.exitCode = failures.size > 0 ? 1 : 0;
 }
 

@@ -24,20 +24,33 @@ function trap(marker: string): string {
     'async-lint.config.mjs': run.replace("require('fs')", "(await import('fs'))"),
     '.async-lintrc.js': run,
     'async-lint.js': run,
-    'package.json': JSON.stringify({ name: 'trap', 'async-lint': { rules: { 'unused-async': 'warning' } }, scripts: { postinstall: 'node async-lint.js' } }),
-    'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, plugins: [{ name: 'evil-plugin' }] }, include: ['src'] }),
+    'package.json': JSON.stringify({
+      name: 'trap',
+      'async-lint': { rules: { 'unused-async': 'warning' } },
+      scripts: { postinstall: 'node async-lint.js' },
+    }),
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { strict: true, plugins: [{ name: 'evil-plugin' }] },
+      include: ['src'],
+    }),
     'node_modules/evil-plugin/package.json': JSON.stringify({ name: 'evil-plugin', main: 'index.js' }),
     'node_modules/evil-plugin/index.js': run + 'module.exports = () => ({ create: (info) => info.languageService });\n',
-    'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version: '6.0.0', main: 'lib/typescript.js' }),
+    'node_modules/typescript/package.json': JSON.stringify({
+      name: 'typescript',
+      version: '6.0.0',
+      main: 'lib/typescript.js',
+    }),
     'node_modules/typescript/lib/typescript.js': run,
     'node_modules/typescript/lib/tsserverlibrary.js': run,
-    'src/main.ts': "import { helper } from './helper';\nexport async function main() {\n  helper();\n  return 1;\n}\nexport function start() {\n  void main();\n}\n",
+    'src/main.ts':
+      "import { helper } from './helper';\nexport async function main() {\n  helper();\n  return 1;\n}\nexport function start() {\n  void main();\n}\n",
     'src/helper.ts': 'export async function helper() {\n  await Promise.resolve();\n}\n',
     'app/conftest.py': py,
     'app/setup.py': py,
     'app/sitecustomize.py': py,
     'app/__init__.py': py,
-    'app/main.py': 'from app import helper\n\n\nasync def main():\n    return 1\n\n\nasync def start():\n    return await main()\n',
+    'app/main.py':
+      'from app import helper\n\n\nasync def main():\n    return 1\n\n\nasync def start():\n    return await main()\n',
     'app/helper.py': py,
   };
   for (const [name, text] of Object.entries(files)) {
@@ -55,7 +68,10 @@ function buildCli(): string {
   if (cliBundle) return cliBundle;
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'async-lint-cli-'));
   process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
-  const build = spawnSync(process.execPath, ['esbuild.mjs', '--outdir', out, '--only', 'cli'], { cwd: ROOT, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, ['esbuild.mjs', '--outdir', out, '--only', 'cli'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(build.status, 0, build.stderr);
   return (cliBundle = path.join(out, 'cli.js'));
 }
@@ -67,15 +83,22 @@ describe('security: nothing in the workspace runs; the server reads inside its f
     const marker = path.join(os.tmpdir(), `async-lint-marker-${process.pid}-cli`);
     const ws = trap(marker);
     const cliJs = buildCli();
-    const cli = (...args: string[]) => spawnSync(process.execPath, [cliJs, ...args], { cwd: ws, encoding: 'utf8', timeout: 60_000 });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [cliJs, ...args], { cwd: ws, encoding: 'utf8', timeout: 60_000 });
     const r = cli('.', '--format', 'json');
     assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
-    const rules = (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[]).flatMap((f) => f.messages.map((m) => m.ruleId));
+    const rules = (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[]).flatMap((f) =>
+      f.messages.map((m) => m.ruleId),
+    );
     assert.ok(rules.includes('unawaited') && rules.includes('unused-async'), `it did lint: ${rules.join(', ')}`);
     const fixed = cli('.', '--fix', '--unsafe-fixes');
     assert.ok(fixed.status === 0 || fixed.status === 1, `exit ${fixed.status}: ${fixed.stderr}`);
     assert.match(fs.readFileSync(path.join(ws, 'src/main.ts'), 'utf8'), /await helper\(\);/, '--fix ran');
-    assert.equal(fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : '', '', 'something in the workspace was executed');
+    assert.equal(
+      fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : '',
+      '',
+      'something in the workspace was executed',
+    );
   });
 
   it('the language server analyses, fixes and lints the whole trap without running any of it, and ignores the config above its folder', async () => {
@@ -90,13 +113,24 @@ describe('security: nothing in the workspace runs; the server reads inside its f
       const py = (await client.pull(pyUri)).items ?? [];
       assert.deepEqual(ts.map((d) => d.code).sort(), ['unawaited', 'unused-async']);
       // package.json in the folder says warning (2); the async-lint.json above the folder says error.
-      assert.deepEqual(py.map((d) => [d.code, d.severity]), [['unused-async', 2]]);
+      assert.deepEqual(
+        py.map((d) => [d.code, d.severity]),
+        [['unused-async', 2]],
+      );
       for (const uri of [tsUri, pyUri]) {
         const range = { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } };
-        await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [], only: ['source.fixAll.asyncLint'] } });
+        await client.conn.sendRequest('textDocument/codeAction', {
+          textDocument: { uri },
+          range,
+          context: { diagnostics: [], only: ['source.fixAll.asyncLint'] },
+        });
       }
       await client.conn.sendRequest('asyncLint/lintWorkspace', {});
-      assert.equal(fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : '', '', 'something in the workspace was executed');
+      assert.equal(
+        fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : '',
+        '',
+        'something in the workspace was executed',
+      );
       assert.ok(uriOf(ws));
     } finally {
       await client.stop();
@@ -119,8 +153,10 @@ function tree(files: Record<string, string>): string {
 const found = (items: { code?: string | number; range: { start: { line: number } } }[]) =>
   items.map((d) => `${d.code}@${d.range.start.line}`).sort();
 
-const TS_MAIN = "import { helper } from '~/helper';\n\nasync function local() {\n  await Promise.resolve();\n}\n\nexport function f() {\n  helper();\n  local();\n}\n";
-const PY_MAIN = 'import asyncio\nfrom helpers import fetch\n\n\nasync def local():\n    await asyncio.sleep(0)\n\n\ndef main():\n    fetch()\n    local()\n';
+const TS_MAIN =
+  "import { helper } from '~/helper';\n\nasync function local() {\n  await Promise.resolve();\n}\n\nexport function f() {\n  helper();\n  local();\n}\n";
+const PY_MAIN =
+  'import asyncio\nfrom helpers import fetch\n\n\nasync def local():\n    await asyncio.sleep(0)\n\n\ndef main():\n    fetch()\n    local()\n';
 const PY_FETCH = 'async def fetch():\n    return 1\n';
 
 describe('security: the language server looks for projects and reads Python modules only inside its folders', function () {
@@ -161,7 +197,8 @@ describe('security: the language server looks for projects and reads Python modu
     'out/doc/async-lint.json': JSON.stringify({ rules: { unawaited: 'error' } }),
     'out/doc/near.py': 'async def soon():\n    return 1\n',
     'out/doc/x.ts': TS_MAIN,
-    'out/doc/sub/z.ts': 'async function local() {\n  await Promise.resolve();\n}\n\nexport function f() {\n  local();\n}\n',
+    'out/doc/sub/z.ts':
+      'async function local() {\n  await Promise.resolve();\n}\n\nexport function f() {\n  local();\n}\n',
     'out/doc/y.py': 'from near import soon\nfrom far import fetch\n\n\ndef main():\n    fetch()\n    soon()\n',
   });
   const folders = ['ts/ws', 'py/ws', 'named/app', 'pkg/lib', 'ok/ws'].map((f) => path.join(root, f));
@@ -181,7 +218,11 @@ describe('security: the language server looks for projects and reads Python modu
   };
   const cliFindings = (rel: string) => {
     const file = path.join(root, rel);
-    const r = spawnSync(process.execPath, [buildCli(), path.basename(file), '--format', 'json'], { cwd: path.dirname(file), encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [buildCli(), path.basename(file), '--format', 'json'], {
+      cwd: path.dirname(file),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
     const results = JSON.parse(r.stdout) as { messages: { ruleId: string; line: number }[] }[];
     return results.flatMap((f) => f.messages.map((m) => `${m.ruleId}@${m.line - 1}`)).sort();
@@ -224,11 +265,19 @@ describe('security: the language server looks for projects and reads Python modu
         const cfg = path.join(dir, 'cfg/ws/src/main.ts');
         const pkg = path.join(dir, 'pkg/ws/src/main.ts');
         top = boundary && path.join(dir, 'cfg', boundary);
-        assert.equal(host.projectFor(cfg).configFile, boundary ? undefined : path.join(dir, 'cfg/tsconfig.json'), `boundary ${top}`);
+        assert.equal(
+          host.projectFor(cfg).configFile,
+          boundary ? undefined : path.join(dir, 'cfg/tsconfig.json'),
+          `boundary ${top}`,
+        );
         top = boundary && path.join(dir, 'pkg', boundary);
         const project = host.projectFor(pkg);
         assert.equal(project.configFile, undefined);
-        assert.equal(project.directory, boundary ? path.join(dir, 'pkg/ws/src') : path.join(dir, 'pkg'), `boundary ${top}`);
+        assert.equal(
+          project.directory,
+          boundary ? path.join(dir, 'pkg/ws/src') : path.join(dir, 'pkg'),
+          `boundary ${top}`,
+        );
       }
     } finally {
       host.dispose();
@@ -244,18 +293,27 @@ describe('security: the language server looks for projects and reads Python modu
     // the tsconfig.json and the Python marker above it are not used.
     const ts = await serverFindings('out/doc/x.ts');
     assert.deepEqual(found(ts), ['unawaited@8']);
-    assert.deepEqual(ts.map((d) => d.severity), [1]);
+    assert.deepEqual(
+      ts.map((d) => d.severity),
+      [1],
+    );
     // Another document open from the folder above makes that folder readable (its own
     // configuration sits there), but y.py's root is still looked for in y.py's folder only.
     assert.deepEqual(found(await serverFindings('out/far.py')), ['unused-async@0']);
     const py = await serverFindings('out/doc/y.py');
     assert.deepEqual(found(py), ['unawaited@6']);
-    assert.deepEqual(py.map((d) => d.severity), [1]);
+    assert.deepEqual(
+      py.map((d) => d.severity),
+      [1],
+    );
     // With x.ts and y.py open, their folder is readable; z.ts, one folder down, still gets only
     // its own folder's configuration (none: unawaited keeps its default, warning).
     const z = await serverFindings('out/doc/sub/z.ts');
     assert.deepEqual(found(z), ['unawaited@5']);
-    assert.deepEqual(z.map((d) => d.severity), [2]);
+    assert.deepEqual(
+      z.map((d) => d.severity),
+      [2],
+    );
     // The CLI, run there, climbs to both.
     assert.deepEqual(cliFindings('out/doc/x.ts'), ['unawaited@7', 'unawaited@8']);
     assert.deepEqual(cliFindings('out/doc/y.py'), ['unawaited@5', 'unawaited@6']);

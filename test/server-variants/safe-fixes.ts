@@ -24,7 +24,12 @@ for (const rule of [...TS_RULES, ...PY_RULES]) {
   const r = rule as unknown as { create: Create };
   const create = r.create.bind(rule);
   r.create = (context) => {
-    const report: Report = (at, message, fixes) => context.report(at, message, fixes?.map((f) => (safe(f) ? { ...f, safe: true } : f)));
+    const report: Report = (at, message, fixes) =>
+      context.report(
+        at,
+        message,
+        fixes?.map((f) => (safe(f) ? { ...f, safe: true } : f)),
+      );
     return create(new Proxy(context, { get: (target, key) => (key === 'report' ? report : Reflect.get(target, key)) }));
   };
 }

@@ -87,7 +87,11 @@ export function buildId(): string {
   };
   const here = __dirname;
   if (/\.js$/.test(__filename) && fs.existsSync(path.join(here, 'cli.js'))) {
-    const beside = fs.readdirSync(here).filter((f) => f === 'cli.js' || f === 'typescript.js' || f.endsWith('.wasm') || /^web-tree-sitter\.(c|m)?js$/.test(f));
+    const beside = fs
+      .readdirSync(here)
+      .filter(
+        (f) => f === 'cli.js' || f === 'typescript.js' || f.endsWith('.wasm') || /^web-tree-sitter\.(c|m)?js$/.test(f),
+      );
     for (const f of beside.sort()) add(path.join(here, f), f === 'typescript.js');
   } else {
     const root = path.resolve(here, '..', '..', '..');
@@ -140,7 +144,8 @@ export class LintCache {
   /** The entry of `file`, if its text and configuration are those it was made for. */
   lookup(file: string, textDigest: string, configDigest: string): CacheEntry | undefined {
     const entry = this.files[file];
-    if (!entry || entry.text !== textDigest || entry.config !== configDigest || !isResult(entry.result)) return undefined;
+    if (!entry || entry.text !== textDigest || entry.config !== configDigest || !isResult(entry.result))
+      return undefined;
     return entry;
   }
 
@@ -199,12 +204,25 @@ function read(file: string, build: string): Body | undefined {
   const newline = text.indexOf('\n');
   if (newline < 0) return undefined;
   try {
-    const header = JSON.parse(text.slice(0, newline)) as { format?: unknown; schema?: unknown; build?: unknown; digest?: unknown };
+    const header = JSON.parse(text.slice(0, newline)) as {
+      format?: unknown;
+      schema?: unknown;
+      build?: unknown;
+      digest?: unknown;
+    };
     if (header.format !== FORMAT || header.schema !== SCHEMA || header.build !== build) return undefined;
     const bodyText = text.slice(newline + 1).replace(/\n$/, '');
     if (header.digest !== digest(bodyText)) return undefined;
     const body = JSON.parse(bodyText) as Body;
-    if (typeof body !== 'object' || body === null || typeof body.files !== 'object' || body.files === null || typeof body.backends !== 'object' || body.backends === null) return undefined;
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      typeof body.files !== 'object' ||
+      body.files === null ||
+      typeof body.backends !== 'object' ||
+      body.backends === null
+    )
+      return undefined;
     return body;
   } catch {
     return undefined;
@@ -235,7 +253,10 @@ export function cacheable(result: LintResult): boolean {
   if (!result.skipped) return true;
   const { reason, message } = result.skipped;
   // Python's too-deep is the text's indentation, measured before parsing; a stack overflow is not.
-  return reason === 'syntax-errors' || (reason === 'too-deep' && result.language === 'python' && message !== TOO_DEEP_MESSAGE);
+  return (
+    reason === 'syntax-errors' ||
+    (reason === 'too-deep' && result.language === 'python' && message !== TOO_DEEP_MESSAGE)
+  );
 }
 
 /** The result as cached. */

@@ -162,8 +162,10 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * what editors show); otherwise UTF-8, or Latin-1 when the bytes are not valid UTF-8.
  */
 function decode(buf: Buffer): { text: string; encoding: Encoding } {
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { text: buf.toString('utf8', 3), encoding: 'utf8-bom' };
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.toString('utf16le', 2), encoding: 'utf16le' };
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+    return { text: buf.toString('utf8', 3), encoding: 'utf8-bom' };
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe)
+    return { text: buf.toString('utf16le', 2), encoding: 'utf16le' };
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
     const swapped = Buffer.from(buf.subarray(2));
     swapped.swap16();
@@ -200,7 +202,10 @@ function encode(text: string, encoding: Encoding): Buffer | undefined {
 function writeAtomically(file: string, data: Buffer): void {
   const target = fs.realpathSync(file);
   const mode = fs.statSync(target).mode & 0o7777;
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}.async-lint.tmp`);
+  const tmp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}.async-lint.tmp`,
+  );
   fs.writeFileSync(tmp, data, { mode });
   try {
     fs.renameSync(tmp, target);
@@ -243,11 +248,25 @@ function cpuMs(): number {
 }
 
 /** Order in the --stats table: the CLI's phases, the backends' phases, then rules by time. */
-const PHASE_ORDER = ['find files', 'config', 'read', 'prepare', 'parse', 'program', 'checker', 'types', 'walk', 'fix', 'format'];
+const PHASE_ORDER = [
+  'find files',
+  'config',
+  'read',
+  'prepare',
+  'parse',
+  'program',
+  'checker',
+  'types',
+  'walk',
+  'fix',
+  'format',
+];
 
 function statsTable(stats: Stats, files: number, wallMs: number, cached: number | undefined): string {
   const known = PHASE_ORDER.filter((p) => stats.phases.has(p));
-  const rules = [...stats.phases.keys()].filter((p) => p.startsWith('rule:')).sort((a, b) => stats.phases.get(b)! - stats.phases.get(a)!);
+  const rules = [...stats.phases.keys()]
+    .filter((p) => p.startsWith('rule:'))
+    .sort((a, b) => stats.phases.get(b)! - stats.phases.get(a)!);
   const other = [...stats.phases.keys()].filter((p) => !PHASE_ORDER.includes(p) && !p.startsWith('rule:')).sort();
   const rows = [...known, ...other, ...rules].map((p) => {
     const ms = stats.phases.get(p)!;
@@ -309,10 +328,13 @@ const TYPE_BACKENDS: readonly TypeBackendChoice[] = ['typescript6', 'typescript7
 
 /** --type-backend, else the environment variable, else the default. */
 function typeBackendChoice(flag: string | undefined, env: NodeJS.ProcessEnv): TypeBackendChoice {
-  const fromEnv = env[TYPE_BACKEND_ENV] !== undefined && env[TYPE_BACKEND_ENV] !== '' ? env[TYPE_BACKEND_ENV] : undefined;
+  const fromEnv =
+    env[TYPE_BACKEND_ENV] !== undefined && env[TYPE_BACKEND_ENV] !== '' ? env[TYPE_BACKEND_ENV] : undefined;
   const value = flag ?? fromEnv ?? DEFAULT_TYPE_BACKEND;
   if (!(TYPE_BACKENDS as readonly string[]).includes(value)) {
-    throw new UsageError(`${flag !== undefined ? '--type-backend' : TYPE_BACKEND_ENV} must be one of ${TYPE_BACKENDS.join(', ')}, got '${value}'`);
+    throw new UsageError(
+      `${flag !== undefined ? '--type-backend' : TYPE_BACKEND_ENV} must be one of ${TYPE_BACKENDS.join(', ')}, got '${value}'`,
+    );
   }
   return value as TypeBackendChoice;
 }
@@ -337,15 +359,23 @@ export interface RunOptions {
 
 /** `async-lint rule ID`: the rule's page, offline. */
 function ruleCommand(args: readonly string[], io: Io): number {
-  if (args.length !== 1 || args[0].startsWith('-')) throw new UsageError(`'rule' expects one rule id: async-lint rule ID; valid rules: ${RULE_IDS.join(', ')}`);
+  if (args.length !== 1 || args[0].startsWith('-'))
+    throw new UsageError(`'rule' expects one rule id: async-lint rule ID; valid rules: ${RULE_IDS.join(', ')}`);
   const id = args[0];
   if (!RULE_IDS.includes(id)) {
     const near = nearestRule(id, RULE_IDS);
-    throw new UsageError(near ? `unknown rule '${id}'; did you mean '${near}'? valid rules: ${RULE_IDS.join(', ')}` : unknownRuleMessage(id));
+    throw new UsageError(
+      near
+        ? `unknown rule '${id}'; did you mean '${near}'? valid rules: ${RULE_IDS.join(', ')}`
+        : unknownRuleMessage(id),
+    );
   }
   const docs = ruleDocsDir();
   const page = docs && readRegularFile(path.join(docs, `${id}.md`));
-  if (page === undefined) throw new Error(`the documentation of '${id}' is missing from this installation (docs/rules/${id}.md beside dist/)`);
+  if (page === undefined)
+    throw new Error(
+      `the documentation of '${id}' is missing from this installation (docs/rules/${id}.md beside dist/)`,
+    );
   io.stdout.write(page.endsWith('\n') ? page : `${page}\n`);
   return EXIT_OK;
 }
@@ -373,21 +403,34 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const format = FORMATTERS[values.format];
   const dryRun = values['fix-dry-run'] || values.diff;
   const fixing = values.fix || dryRun;
-  if (values['unsafe-fixes'] && !fixing) throw new UsageError('--unsafe-fixes only takes effect with --fix: use --fix --unsafe-fixes');
-  if (values.stdin && values['stdin-filename'] === undefined) throw new UsageError('--stdin needs --stdin-filename PATH: the file the text stands for (its language and configuration)');
-  if (!values.stdin && values['stdin-filename'] !== undefined) throw new UsageError('--stdin-filename only takes effect with --stdin');
+  if (values['unsafe-fixes'] && !fixing)
+    throw new UsageError('--unsafe-fixes only takes effect with --fix: use --fix --unsafe-fixes');
+  if (values.stdin && values['stdin-filename'] === undefined)
+    throw new UsageError(
+      '--stdin needs --stdin-filename PATH: the file the text stands for (its language and configuration)',
+    );
+  if (!values.stdin && values['stdin-filename'] !== undefined)
+    throw new UsageError('--stdin-filename only takes effect with --stdin');
   if (values.stdin && args.positionals.length > 0) throw new UsageError('--stdin lints standard input: give no paths');
   const addNoqa = values['add-noqa'];
-  if (addNoqa && (fixing || values.stdin)) throw new UsageError('--add-noqa writes directives into the files: it cannot be combined with --fix, --fix-dry-run, --diff or --stdin');
-  if (values['add-noqa-reason'] !== undefined && !addNoqa) throw new UsageError('--add-noqa-reason only takes effect with --add-noqa');
-  if (values['add-noqa-reason'] !== undefined && /[\r\n]|\*\//.test(values['add-noqa-reason'])) throw new UsageError('--add-noqa-reason must be one line without */');
+  if (addNoqa && (fixing || values.stdin))
+    throw new UsageError(
+      '--add-noqa writes directives into the files: it cannot be combined with --fix, --fix-dry-run, --diff or --stdin',
+    );
+  if (values['add-noqa-reason'] !== undefined && !addNoqa)
+    throw new UsageError('--add-noqa-reason only takes effect with --add-noqa');
+  if (values['add-noqa-reason'] !== undefined && /[\r\n]|\*\//.test(values['add-noqa-reason']))
+    throw new UsageError('--add-noqa-reason must be one line without */');
   if (values.diff && values.statistics) throw new UsageError('--diff and --statistics cannot be combined');
-  if (values['cache-location'] !== undefined && !values.cache) throw new UsageError('--cache-location only takes effect with --cache');
-  if (!Object.hasOwn(FORMATTERS, values.format)) throw new UsageError(`unknown format '${values.format}'; use one of ${FORMAT_NAMES.join(', ')}`);
+  if (values['cache-location'] !== undefined && !values.cache)
+    throw new UsageError('--cache-location only takes effect with --cache');
+  if (!Object.hasOwn(FORMATTERS, values.format))
+    throw new UsageError(`unknown format '${values.format}'; use one of ${FORMAT_NAMES.join(', ')}`);
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
     const raw = values['max-warnings'].trim();
-    if (!/^-?\d+$/.test(raw) || Number(raw) < -1) throw new UsageError(`--max-warnings expects a whole number >= -1, got '${values['max-warnings']}'`);
+    if (!/^-?\d+$/.test(raw) || Number(raw) < -1)
+      throw new UsageError(`--max-warnings expects a whole number >= -1, got '${values['max-warnings']}'`);
     maxWarnings = Number(raw);
   }
   const ruleOverrides: Record<string, SeverityOrOff> = {};
@@ -414,9 +457,19 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   };
 
   const configFs = { readFile: readRegularFile };
-  const resolver = timed('config', () => new ConfigResolver(configFs, { explicitFile: values.config && path.resolve(cwd, values.config), ruleOverrides, defaultRoot: (dir) => lintRootOf(cwd, dir) }));
+  const resolver = timed(
+    'config',
+    () =>
+      new ConfigResolver(configFs, {
+        explicitFile: values.config && path.resolve(cwd, values.config),
+        ruleOverrides,
+        defaultRoot: (dir) => lintRootOf(cwd, dir),
+      }),
+  );
   if (values['print-config'] !== undefined) {
-    io.stdout.write(`${JSON.stringify(describeConfig(resolver, path.resolve(cwd, values['print-config'])), null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify(describeConfig(resolver, path.resolve(cwd, values['print-config'])), null, 2)}\n`,
+    );
     return EXIT_OK;
   }
   const typeBackend = typeBackendChoice(values['type-backend'], io.env);
@@ -428,24 +481,34 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
 
   // 1. Find the files (with --stdin, the one file it stands for).
   const stdinFile = values.stdin ? path.resolve(cwd, values['stdin-filename']!) : undefined;
-  if (stdinFile && !linter.supports(stdinFile)) throw new UsageError(`--stdin-filename ${values['stdin-filename']}: not a file async-lint lints (use a .ts .tsx .mts .cts .js .jsx .mjs .cjs .py name)`);
+  if (stdinFile && !linter.supports(stdinFile))
+    throw new UsageError(
+      `--stdin-filename ${values['stdin-filename']}: not a file async-lint lints (use a .ts .tsx .mts .cts .js .jsx .mjs .cjs .py name)`,
+    );
   const stdinText = stdinFile ? await (io.readStdin ?? readProcessStdin)() : undefined;
-  const found = stdinFile ? { files: [stdinFile], issues: [] as ReturnType<typeof walk>['issues'] } : timed('find files', () =>
-    walk(args.positionals, {
-      cwd,
-      supports: (f) => linter.supports(f),
-      ignorePatterns: values['ignore-pattern'],
-      configIgnores: (dir) => {
-        const config = resolver.forDir(dir);
-        return { baseDir: config.baseDir ?? cwd, patterns: config.ignorePatterns, source: config.source && displayPath(config.source, cwd) };
-      },
-    }),
-  );
+  const found = stdinFile
+    ? { files: [stdinFile], issues: [] as ReturnType<typeof walk>['issues'] }
+    : timed('find files', () =>
+        walk(args.positionals, {
+          cwd,
+          supports: (f) => linter.supports(f),
+          ignorePatterns: values['ignore-pattern'],
+          configIgnores: (dir) => {
+            const config = resolver.forDir(dir);
+            return {
+              baseDir: config.baseDir ?? cwd,
+              patterns: config.ignorePatterns,
+              source: config.source && displayPath(config.source, cwd),
+            };
+          },
+        }),
+      );
   const missing = found.issues.filter((i) => i.kind === 'not-found');
   if (missing.length > 0) throw new UsageError(missing.map((i) => i.message).join('\n'));
 
   const reports: FileReport[] = [];
-  for (const issue of found.issues) reports.push({ path: issue.path, findings: [], notices: [{ level: 'warning', message: issue.message }] });
+  for (const issue of found.issues)
+    reports.push({ path: issue.path, findings: [], notices: [{ level: 'warning', message: issue.message }] });
 
   // 2. Read each file once: size first, then bytes, then text.
   const sources: SourceFile[] = [];
@@ -482,7 +545,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         source.text = text;
         source.encoding = encoding;
       } catch (e) {
-        report.notices.push({ level: 'warning', message: `skipped: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+        report.notices.push({
+          level: 'warning',
+          message: `skipped: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        });
       }
     });
     if (source.text !== undefined) sources.push(source);
@@ -504,7 +570,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     if (values.quiet) for (const s of ['info', 'warning'] as const) unreported.add(s);
   }
   // --cache (cli/cache.ts): not for --stdin (no file on disk) nor --add-noqa (it rewrites the files).
-  const cache = values.cache && !stdinFile && !addNoqa ? timed('cache', () => LintCache.load(cacheFilePath(cwd, values['cache-location']), buildId())) : undefined;
+  const cache =
+    values.cache && !stdinFile && !addNoqa
+      ? timed('cache', () => LintCache.load(cacheFilePath(cwd, values['cache-location']), buildId()))
+      : undefined;
   /** The backends recording for the cache, by language. */
   const recording = new Map<string, LanguageBackend>();
   if (cache) {
@@ -517,16 +586,30 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   // Prepared first (the Python parse threads start loading meanwhile); only the backends that have
   // files get ready (loading the Python grammar costs time). With --cache, only the files the
   // cache cannot answer are parsed ahead, once they are known.
-  for (const [backend, list] of byBackend) timed('prepare', () => backend.prepare?.(list.map((s) => s.path), cache ? undefined : list.map((s) => s.text!)));
+  for (const [backend, list] of byBackend)
+    timed('prepare', () =>
+      backend.prepare?.(
+        list.map((s) => s.path),
+        cache ? undefined : list.map((s) => s.text!),
+      ),
+    );
   await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
   /** Results reused from the cache: the file's text, configuration and dependencies are unchanged. */
   const hits = new Map<SourceFile, LintResult>();
   if (cache) {
-    timed('cache', () => findHits(cache, sources, hits, unreported, fixing ? { unsafe: values['unsafe-fixes'] } : undefined));
-    for (const [backend, list] of byBackend) backend.parseAhead?.(list.filter((s) => !hits.has(s)).map((s) => ({ path: s.path, text: s.text! })));
+    timed('cache', () =>
+      findHits(cache, sources, hits, unreported, fixing ? { unsafe: values['unsafe-fixes'] } : undefined),
+    );
+    for (const [backend, list] of byBackend)
+      backend.parseAhead?.(list.filter((s) => !hits.has(s)).map((s) => ({ path: s.path, text: s.text! })));
   }
 
-  const progress = new Progress(io.stderr, sources.length, cwd, io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD);
+  const progress = new Progress(
+    io.stderr,
+    sources.length,
+    cwd,
+    io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD,
+  );
   const loggedFailures = new Set<string>();
   const logOnce = (key: string, text: string) => {
     if (loggedFailures.has(key)) return;
@@ -541,7 +624,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   let stdinOutput: string | undefined;
   /** --add-noqa: what it did. */
   const noqa: NoqaTally = { directives: 0, files: 0, unsuppressible: [], syntaxErrorFiles: [], unwritable: [] };
-  const reported = (f: Finding) => (values['include-hints'] || f.severity !== 'hint') && (!values.quiet || f.severity === 'error');
+  const reported = (f: Finding) =>
+    (values['include-hints'] || f.severity !== 'hint') && (!values.quiet || f.severity === 'error');
   /** Findings left after --fix that have fixes, none of them safe. */
   let suggestions = 0;
   /** Whether a fix changed a text the backends analysed (then the cache is not written). */
@@ -593,10 +677,14 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         }
       } else {
         result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined, unreported });
-        if (addNoqa) result = timed('add-noqa', () => addDirectives(linter, s, result, reported, values['add-noqa-reason'], noqa, cwd));
+        if (addNoqa)
+          result = timed('add-noqa', () =>
+            addDirectives(linter, s, result, reported, values['add-noqa-reason'], noqa, cwd),
+          );
       }
       if (cache && !hit && !textsChanged) timed('cache', () => remember(cache, s, result));
-      if (fixing) suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;
+      if (fixing)
+        suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;
       if (stats && result.timings) for (const [phase, ms] of Object.entries(result.timings)) stats.add(phase, ms);
       collect(s, result, cwd, logOnce, values['report-unused-disable-directives']);
       // Keep the text only where a formatter needs it (findings' fix ranges and regions).
@@ -614,7 +702,9 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
           return backend ? backend.cache!.save(kept.map((e) => e.dependencies)) : cache.backendState(language);
         });
       } catch (e) {
-        io.stderr.write(`async-lint: could not write the cache ${displayPath(cache.file, cwd)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the results are not affected\n`);
+        io.stderr.write(
+          `async-lint: could not write the cache ${displayPath(cache.file, cwd)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the results are not affected\n`,
+        );
       }
     });
   }
@@ -650,7 +740,9 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       await fs.promises.mkdir(path.dirname(outputFile), { recursive: true });
       await fs.promises.writeFile(outputFile, text);
     } catch (e) {
-      throw new UsageError(`cannot write --output-file ${values['output-file']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(
+        `cannot write --output-file ${values['output-file']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   } else if (text.length > 0) {
     reportStream.write(text);
@@ -667,7 +759,11 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   }
   if (addNoqa) io.stderr.write(noqaSummary(noqa));
   if (found.files.length === 0 && found.issues.length === 0) io.stderr.write('async-lint: no files to lint\n');
-  if (stats) io.stderr.write(statsTable(stats, found.files.length, performance.now() - wall0, cache ? fromCache : undefined) + backendNotes.map((l) => `${l}\n`).join(''));
+  if (stats)
+    io.stderr.write(
+      statsTable(stats, found.files.length, performance.now() - wall0, cache ? fromCache : undefined) +
+        backendNotes.map((l) => `${l}\n`).join(''),
+    );
 
   const counts = countAll(reports);
   if (counts.fatal > 0) return EXIT_ERROR;
@@ -675,7 +771,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   // --diff answers "would --fix change anything?", as `git diff --exit-code` does.
   if (values.diff) return diffs.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   if (counts.error > 0) return EXIT_FINDINGS;
-  if (maxWarnings === undefined ? counts.warning > 0 : maxWarnings >= 0 && counts.warning > maxWarnings) return EXIT_FINDINGS;
+  if (maxWarnings === undefined ? counts.warning > 0 : maxWarnings >= 0 && counts.warning > maxWarnings)
+    return EXIT_FINDINGS;
   return EXIT_OK;
 }
 
@@ -686,7 +783,18 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
 export function describeConfig(resolver: ConfigResolver, file: string): Record<string, unknown> {
   const config = resolver.forFile(file);
   const matched = new Set(config.matchedOverrides ?? []);
-  const known = new Set(['source', 'baseDir', 'root', 'overrides', 'matchedOverrides', 'severities', 'ignorePatterns', 'maxFileSize', 'blockingCalls', 'coroutines']);
+  const known = new Set([
+    'source',
+    'baseDir',
+    'root',
+    'overrides',
+    'matchedOverrides',
+    'severities',
+    'ignorePatterns',
+    'maxFileSize',
+    'blockingCalls',
+    'coroutines',
+  ]);
   const out: Record<string, unknown> = {
     file,
     source: config.source ?? null,
@@ -735,12 +843,22 @@ function statistics(reports: readonly FileReport[], formatName: string): string 
     }
   }
   const sorted = [...rows].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
-  if (formatName === 'json') return JSON.stringify(sorted.map(([id, r]) => ({ code: id, name: id, count: r.count, fixable: r.fixable })), null, 2);
+  if (formatName === 'json')
+    return JSON.stringify(
+      sorted.map(([id, r]) => ({ code: id, name: id, count: r.count, fixable: r.fixable })),
+      null,
+      2,
+    );
   if (sorted.length === 0) return '';
   const countWidth = Math.max(...sorted.map(([, r]) => String(r.count).length));
   const idWidth = Math.max(...sorted.map(([id]) => id.length));
   const description = (id: string) => RULES.find((r) => r.id === id)?.description ?? '';
-  return sorted.map(([id, r]) => `${String(r.count).padStart(countWidth)}  ${id.padEnd(idWidth)}  ${r.fixable ? '[*]' : '   '} ${description(id)}`).join('\n');
+  return sorted
+    .map(
+      ([id, r]) =>
+        `${String(r.count).padStart(countWidth)}  ${id.padEnd(idWidth)}  ${r.fixable ? '[*]' : '   '} ${description(id)}`,
+    )
+    .join('\n');
 }
 
 // ---- --cache -------------------------------------------------------------------------------------
@@ -763,7 +881,8 @@ function findHits(
   const skipped = [...unreported].sort().join(',');
   for (const s of sources) {
     let config = configDigests.get(s.config);
-    if (config === undefined) configDigests.set(s.config, (config = configDigest(s.config) + (skipped ? `/skip:${skipped}` : '')));
+    if (config === undefined)
+      configDigests.set(s.config, (config = configDigest(s.config) + (skipped ? `/skip:${skipped}` : '')));
     s.digests = { text: digest(s.text!), config };
     const entry = cache.lookup(s.path, s.digests.text, config);
     if (!entry || entry.result.language !== s.backend.language || !s.backend.cache) continue;
@@ -786,7 +905,13 @@ function remember(cache: LintCache, s: SourceFile, result: LintResult): void {
 }
 
 /** A lint result into the file's report: findings, and notices for what went wrong. */
-function collect(s: SourceFile, result: LintResult, cwd: string, logOnce: (key: string, text: string) => void, reportUnused: boolean): void {
+function collect(
+  s: SourceFile,
+  result: LintResult,
+  cwd: string,
+  logOnce: (key: string, text: string) => void,
+  reportUnused: boolean,
+): void {
   const report = s.report;
   for (const p of result.directiveProblems ?? []) {
     if (p.kind === 'unused' && !reportUnused) continue;
@@ -798,7 +923,11 @@ function collect(s: SourceFile, result: LintResult, cwd: string, logOnce: (key: 
     if (internal) logOnce(`skip:${s.path}`, `${displayPath(s.path, cwd)}: ${result.skipped.message}`);
   }
   for (const failure of result.ruleFailures) {
-    report.notices.push({ level: 'error', ruleId: failure.ruleId, message: `rule '${failure.ruleId}' failed: ${firstLine(failure.error)}` });
+    report.notices.push({
+      level: 'error',
+      ruleId: failure.ruleId,
+      message: `rule '${failure.ruleId}' failed: ${firstLine(failure.error)}`,
+    });
     logOnce(`rule:${failure.ruleId}`, `rule '${failure.ruleId}' failed on ${s.path}:\n${failure.error}`);
   }
   if (result.syntaxErrors.length > 0) {
@@ -846,7 +975,15 @@ interface NoqaTally {
  * returns the result for the text now on disk. Files that do not parse are left alone (a
  * parser's recovery can move findings when a line is added).
  */
-function addDirectives(linter: Linter, s: SourceFile, result: LintResult, reported: (f: Finding) => boolean, reason: string | undefined, tally: NoqaTally, cwd: string): LintResult {
+function addDirectives(
+  linter: Linter,
+  s: SourceFile,
+  result: LintResult,
+  reported: (f: Finding) => boolean,
+  reason: string | undefined,
+  tally: NoqaTally,
+  cwd: string,
+): LintResult {
   const shown = result.findings.filter(reported);
   if (shown.length === 0) return result;
   const where = displayPath(s.path, cwd);
@@ -879,7 +1016,12 @@ function addDirectives(linter: Linter, s: SourceFile, result: LintResult, report
   // A comment line the backend does not read as a directive there (a safety net: the TypeScript
   // backend once missed comments before a closing brace): those lines get an end-of-line one.
   const unplaced = new Set(plan.unsuppressible);
-  const left = new Set(after.findings.filter(reported).map((f) => lineIn(lines, f.range.start.line, plan)).filter((l) => !unplaced.has(l)));
+  const left = new Set(
+    after.findings
+      .filter(reported)
+      .map((f) => lineIn(lines, f.range.start.line, plan))
+      .filter((l) => !unplaced.has(l)),
+  );
   if (left.size > 0) {
     plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason }, left);
     next = applyTextEdits(text, plan.edits);
@@ -893,7 +1035,8 @@ function addDirectives(linter: Linter, s: SourceFile, result: LintResult, report
     return linter.lint(s.path, text, s.config);
   };
   // The directives must be comments only: the text parses as before.
-  if (after.syntaxErrors.length > 0 || s.backend.syntaxErrors(s.path, next).length > 0) return keepOld('a directive would not parse there');
+  if (after.syntaxErrors.length > 0 || s.backend.syntaxErrors(s.path, next).length > 0)
+    return keepOld('a directive would not parse there');
   const bytes = encode(next, s.encoding!);
   try {
     if (!bytes) throw new Error(`the text has characters ${s.encoding} cannot encode`);
@@ -934,15 +1077,30 @@ function recoverOrThrow(e: unknown): void {
 function noqaSummary(t: NoqaTally): string {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   let out = `async-lint: added ${plural(t.directives, 'directive', 'directives')} in ${plural(t.files, 'file', 'files')}\n`;
-  const list = (items: readonly string[]) => items.slice(0, 20).map((x) => `  ${x}\n`).join('') + (items.length > 20 ? `  ... and ${items.length - 20} more\n` : '');
-  if (t.unsuppressible.length > 0) out += `async-lint: ${plural(t.unsuppressible.length, 'line has', 'lines have')} findings no directive could be written for (inside a string or a continued line); suppress them by hand:\n${list(t.unsuppressible)}`;
-  if (t.syntaxErrorFiles.length > 0) out += `async-lint: ${plural(t.syntaxErrorFiles.length, 'file was', 'files were')} left alone because of syntax errors:\n${list(t.syntaxErrorFiles)}`;
-  if (t.unwritable.length > 0) out += `async-lint: ${plural(t.unwritable.length, 'file was', 'files were')} not changed:\n${list(t.unwritable)}`;
+  const list = (items: readonly string[]) =>
+    items
+      .slice(0, 20)
+      .map((x) => `  ${x}\n`)
+      .join('') + (items.length > 20 ? `  ... and ${items.length - 20} more\n` : '');
+  if (t.unsuppressible.length > 0)
+    out += `async-lint: ${plural(t.unsuppressible.length, 'line has', 'lines have')} findings no directive could be written for (inside a string or a continued line); suppress them by hand:\n${list(t.unsuppressible)}`;
+  if (t.syntaxErrorFiles.length > 0)
+    out += `async-lint: ${plural(t.syntaxErrorFiles.length, 'file was', 'files were')} left alone because of syntax errors:\n${list(t.syntaxErrorFiles)}`;
+  if (t.unwritable.length > 0)
+    out += `async-lint: ${plural(t.unwritable.length, 'file was', 'files were')} not changed:\n${list(t.unwritable)}`;
   return out;
 }
 
 /** Files that mark a project's top folder, for a folder linted from outside it. */
-const PROJECT_MARKERS = ['.git', 'package.json', 'pyproject.toml', 'setup.py', 'setup.cfg', 'tsconfig.json', 'jsconfig.json'];
+const PROJECT_MARKERS = [
+  '.git',
+  'package.json',
+  'pyproject.toml',
+  'setup.py',
+  'setup.cfg',
+  'tsconfig.json',
+  'jsconfig.json',
+];
 
 /**
  * The lint root of a folder no configuration file governs: the current folder when the folder is

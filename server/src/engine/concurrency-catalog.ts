@@ -12,9 +12,26 @@ import type { ResolvedConfig } from './config';
  * query runner, database session, cursor, stream, reader, writer, socket, lock, queue or channel.
  */
 export const STATEFUL_WORDS: readonly string[] = [
-  'connection', 'conn', 'transaction', 'tx', 'runner', 'session', 'cursor', 'stream', 'reader',
-  'writer', 'socket', 'websocket', 'lock', 'mutex', 'semaphore', 'queue', 'channel', 'pipeline',
-  'pubsub', 'manager',
+  'connection',
+  'conn',
+  'transaction',
+  'tx',
+  'runner',
+  'session',
+  'cursor',
+  'stream',
+  'reader',
+  'writer',
+  'socket',
+  'websocket',
+  'lock',
+  'mutex',
+  'semaphore',
+  'queue',
+  'channel',
+  'pipeline',
+  'pubsub',
+  'manager',
 ];
 
 /**
@@ -24,23 +41,48 @@ export const STATEFUL_WORDS: readonly string[] = [
  * (`aiohttp.ClientSession` is an HTTP client session, not a database session).
  */
 export const SAFE_TS: readonly string[] = [
-  'axios', 'got', 'ky', 'undici', 'node-fetch', 'fs/promises', 'node:fs/promises',
-  'pg:Pool', 'mysql2:Pool', 'mysql2/promise:Pool', 'generic-pool:Pool',
+  'axios',
+  'got',
+  'ky',
+  'undici',
+  'node-fetch',
+  'fs/promises',
+  'node:fs/promises',
+  'pg:Pool',
+  'mysql2:Pool',
+  'mysql2/promise:Pool',
+  'generic-pool:Pool',
 ];
 
 export const SAFE_PY: readonly string[] = [
-  'aiohttp.ClientSession', 'httpx.AsyncClient', 'asyncpg.Pool', 'asyncpg.pool.Pool',
-  'asyncio.sleep', 'asyncio.to_thread', 'aiofiles',
+  'aiohttp.ClientSession',
+  'httpx.AsyncClient',
+  'asyncpg.Pool',
+  'asyncpg.pool.Pool',
+  'asyncio.sleep',
+  'asyncio.to_thread',
+  'aiofiles',
 ];
 
 /** TypeScript types of known packages that are stateful though no word of their name says so. */
-export const STATEFUL_TS: readonly string[] = ['pg:Client', 'pg:PoolClient', 'mysql2:PoolConnection', 'typeorm:EntityManager'];
+export const STATEFUL_TS: readonly string[] = [
+  'pg:Client',
+  'pg:PoolClient',
+  'mysql2:PoolConnection',
+  'typeorm:EntityManager',
+];
 
 /** Python constructors and factories whose result is stateful (by how it was made). */
 export const STATEFUL_PY_FACTORIES: readonly string[] = [
-  'asyncpg.connect', 'aiosqlite.connect', 'aiomysql.connect', 'psycopg.AsyncConnection.connect',
-  'asyncio.open_connection', 'asyncio.open_unix_connection', 'websockets.connect',
-  'sqlalchemy.ext.asyncio.AsyncSession', 'aiohttp.ClientSession.ws_connect',
+  'asyncpg.connect',
+  'aiosqlite.connect',
+  'aiomysql.connect',
+  'psycopg.AsyncConnection.connect',
+  'asyncio.open_connection',
+  'asyncio.open_unix_connection',
+  'websockets.connect',
+  'sqlalchemy.ext.asyncio.AsyncSession',
+  'aiohttp.ClientSession.ws_connect',
 ];
 
 /**
@@ -48,8 +90,26 @@ export const STATEFUL_PY_FACTORIES: readonly string[] = [
  * language without types the name its author gave it is the evidence left.
  */
 export const STATEFUL_PY_NAMES: ReadonlySet<string> = new Set([
-  'conn', 'connection', 'cur', 'cursor', 'tx', 'txn', 'transaction', 'reader', 'writer', 'stream',
-  'sock', 'socket', 'ws', 'websocket', 'lock', 'queue', 'channel', 'pipe', 'pipeline', 'pubsub',
+  'conn',
+  'connection',
+  'cur',
+  'cursor',
+  'tx',
+  'txn',
+  'transaction',
+  'reader',
+  'writer',
+  'stream',
+  'sock',
+  'socket',
+  'ws',
+  'websocket',
+  'lock',
+  'queue',
+  'channel',
+  'pipe',
+  'pipeline',
+  'pubsub',
 ]);
 
 /** A type or class name split into lower-case words: `PoolConnection` -> pool, connection. */

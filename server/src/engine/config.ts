@@ -66,8 +66,19 @@ export const DEFAULT_OVERRIDES: readonly OverrideEntry[] = [
   {
     // Test code, and the helpers that support it (a test-utils package, a test-util module).
     files: [
-      'test_*.py', '*_test.py', 'conftest.py', '*.test.*', '*.spec.*', 'test/', 'tests/', '__tests__/',
-      'test-utils/', 'test_utils/', '*test-util.*', '*test-utils.*', '*test_util.*',
+      'test_*.py',
+      '*_test.py',
+      'conftest.py',
+      '*.test.*',
+      '*.spec.*',
+      'test/',
+      'tests/',
+      '__tests__/',
+      'test-utils/',
+      'test_utils/',
+      '*test-util.*',
+      '*test-utils.*',
+      '*test_util.*',
     ],
     rules: { 'blocking-call': 'off', 'sequential-await': 'off', 'await-in-loop': 'off', 'unused-async': 'off' },
   },
@@ -263,7 +274,10 @@ export function parseRuleSetting(setting: string): [string, SeverityOrOff] {
   const sev = m[2].trim();
   if (!RULE_IDS.includes(id)) throw new Error(unknownRuleMessage(id));
   const normalized = normalizeSeverity(sev);
-  if (!normalized) throw new Error(`invalid severity '${sev}' for ${id}; use off, hint, info, warning (or warn) or error, or ESLint's 0, 1, 2`);
+  if (!normalized)
+    throw new Error(
+      `invalid severity '${sev}' for ${id}; use off, hint, info, warning (or warn) or error, or ESLint's 0, 1, 2`,
+    );
   return [id, normalized];
 }
 
@@ -408,7 +422,13 @@ function resolveOverrides(own: NonNullable<ConfigData['overrides']>, source: str
     ...DEFAULT_OVERRIDES.map((o) => ({ o, from: 'default' })),
     ...own.map((o) => ({ o: { files: o.files, rules: normalizeRules(o.rules) ?? {} }, from: source ?? 'settings' })),
   ];
-  return all.map(({ o, from }, index) => ({ files: [...o.files], rules: { ...o.rules }, from, index, globs: compileGlobs(o.files) }));
+  return all.map(({ o, from }, index) => ({
+    files: [...o.files],
+    rules: { ...o.rules },
+    from,
+    index,
+    globs: compileGlobs(o.files),
+  }));
 }
 
 /** `file` relative to `root` with forward slashes, or undefined when it is not strictly inside. */

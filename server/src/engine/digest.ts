@@ -55,7 +55,8 @@ export function decodeData(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(decodeData);
   const o = value as Record<string, unknown>;
-  if (Array.isArray(o.$map) && Object.keys(o).length === 1) return new Map((o.$map as [unknown, unknown][]).map(([k, v]) => [decodeData(k), decodeData(v)]));
+  if (Array.isArray(o.$map) && Object.keys(o).length === 1)
+    return new Map((o.$map as [unknown, unknown][]).map(([k, v]) => [decodeData(k), decodeData(v)]));
   if (Array.isArray(o.$set) && Object.keys(o).length === 1) return new Set((o.$set as unknown[]).map(decodeData));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) out[k] = decodeData(v);

@@ -39,7 +39,11 @@ export function lineEndWithoutEol(lines: LineIndex, line: number): number {
   return end;
 }
 
-function directiveText(kind: 'next-line' | 'line' | 'file', ruleIds: readonly string[], reason: string | undefined): string {
+function directiveText(
+  kind: 'next-line' | 'line' | 'file',
+  ruleIds: readonly string[],
+  reason: string | undefined,
+): string {
   return `async-lint-disable-${kind} ${ruleIds.join(', ')}${reason ? ` -- ${reason}` : ''}`;
 }
 
@@ -48,7 +52,12 @@ function directiveText(kind: 'next-line' | 'line' | 'file', ruleIds: readonly st
  * the list of a directive already on the line above (its reason kept), else a new comment line
  * above with the line's indentation. Undefined when the directive above already names them all.
  */
-export function disableNextLineEdit(lines: LineIndex, line: number, ruleIds: readonly string[], style: DirectiveStyle): TextEdit | undefined {
+export function disableNextLineEdit(
+  lines: LineIndex,
+  line: number,
+  ruleIds: readonly string[],
+  style: DirectiveStyle,
+): TextEdit | undefined {
   const lineStart = lines.lineStarts[line];
   if (line > 0) {
     const prevStart = lines.lineStarts[line - 1];
@@ -83,7 +92,12 @@ export function disableNextLineEdit(lines: LineIndex, line: number, ruleIds: rea
 }
 
 /** The edit that appends an `async-lint-disable-line` comment to the end of line `line` (in braces when `style.jsx`). */
-export function disableLineEdit(lines: LineIndex, line: number, ruleIds: readonly string[], style: DirectiveStyle): TextEdit {
+export function disableLineEdit(
+  lines: LineIndex,
+  line: number,
+  ruleIds: readonly string[],
+  style: DirectiveStyle,
+): TextEdit {
   const end = lineEndWithoutEol(lines, line);
   const directive = directiveText('line', ruleIds, style.reason);
   return { start: end, end, newText: style.jsx ? ` {/* ${directive} */}` : `  ${style.leader} ${directive}` };
@@ -120,7 +134,8 @@ export function planDirectives(
   for (const [line, ids] of [...byLine].sort((a, b) => a[0] - b[0])) {
     const jsx = safety.inJsxChildren(line);
     let edit: TextEdit | undefined;
-    if (preferEndOfLine?.has(line) && !jsx && safety.canAppendTo(line)) edit = disableLineEdit(lines, line, ids, { ...style, jsx: false });
+    if (preferEndOfLine?.has(line) && !jsx && safety.canAppendTo(line))
+      edit = disableLineEdit(lines, line, ids, { ...style, jsx: false });
     else if (safety.canInsertBefore(line)) edit = disableNextLineEdit(lines, line, ids, { ...style, jsx });
     else if (!jsx && safety.canAppendTo(line)) edit = disableLineEdit(lines, line, ids, { ...style, jsx: false });
     else {
@@ -138,7 +153,8 @@ export function planDirectives(
 /** Applies non-overlapping edits to a text. */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end))
+    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
 }
 
@@ -200,7 +216,11 @@ function headerBlocks(lines: LineIndex, from: number, python: boolean): HeaderBl
  * encoding declaration (PEP 263: the first or second line) and a leading license comment (then
  * after the blank line that ends it, if there is one). Undefined when a directive there names them all.
  */
-export function disableFileEdit(lines: LineIndex, ruleIds: readonly string[], style: DirectiveStyle): TextEdit | undefined {
+export function disableFileEdit(
+  lines: LineIndex,
+  ruleIds: readonly string[],
+  style: DirectiveStyle,
+): TextEdit | undefined {
   const python = style.leader === '#';
   const text = lines.text;
   const textOf = (l: number) => text.slice(lines.lineStarts[l], lineEndWithoutEol(lines, l));
@@ -208,7 +228,8 @@ export function disableFileEdit(lines: LineIndex, ruleIds: readonly string[], st
   if (lines.lineCount > 0 && textOf(0).startsWith('#!')) top = 1;
   if (python) {
     for (const l of [0, 1]) {
-      if (l < lines.lineCount && ENCODING_DECLARATION.test(textOf(l)) && (l === 0 || /^\s*#/.test(textOf(0)))) top = Math.max(top, l + 1);
+      if (l < lines.lineCount && ENCODING_DECLARATION.test(textOf(l)) && (l === 0 || /^\s*#/.test(textOf(0))))
+        top = Math.max(top, l + 1);
     }
   }
   const blocks = headerBlocks(lines, top, python);
@@ -235,8 +256,14 @@ export function disableFileEdit(lines: LineIndex, ruleIds: readonly string[], st
   // After a leading license comment, and the blank lines that end it.
   let line = top;
   const firstComment = blocks.findIndex((b) => b.kind === 'comment');
-  const license = firstComment >= 0 && blocks.slice(0, firstComment).every((b) => b.kind === 'blank') ? blocks[firstComment] : undefined;
-  if (license && LICENSE_WORDS.test(text.slice(lines.lineStarts[license.first], lineEndWithoutEol(lines, license.last)))) {
+  const license =
+    firstComment >= 0 && blocks.slice(0, firstComment).every((b) => b.kind === 'blank')
+      ? blocks[firstComment]
+      : undefined;
+  if (
+    license &&
+    LICENSE_WORDS.test(text.slice(lines.lineStarts[license.first], lineEndWithoutEol(lines, license.last)))
+  ) {
     line = license.last + 1;
     const after = blocks[firstComment + 1];
     if (after?.kind === 'blank') line = after.last + 1;
@@ -245,7 +272,11 @@ export function disableFileEdit(lines: LineIndex, ruleIds: readonly string[], st
   if (line >= lines.lineCount) {
     // At the end of a text that is all header: after its last line.
     const ends = /[\r\n]$/.test(text) || text === '';
-    return { start: text.length, end: text.length, newText: ends ? `${comment}${lines.eol}` : `${lines.eol}${comment}${lines.eol}` };
+    return {
+      start: text.length,
+      end: text.length,
+      newText: ends ? `${comment}${lines.eol}` : `${lines.eol}${comment}${lines.eol}`,
+    };
   }
   const at = lines.lineStarts[line];
   return { start: at, end: at, newText: `${comment}${lines.eol}` };

@@ -24,7 +24,8 @@ export function isWasmRuntimeError(e: unknown): boolean {
 }
 
 // The compiler's libs here have no DOM types, where WebAssembly is declared; Node has it.
-const WASM_RUNTIME_ERROR = (globalThis as { WebAssembly?: { RuntimeError: abstract new () => Error } }).WebAssembly?.RuntimeError;
+const WASM_RUNTIME_ERROR = (globalThis as { WebAssembly?: { RuntimeError: abstract new () => Error } }).WebAssembly
+  ?.RuntimeError;
 
 /** Errors a handler must not swallow: the file's analysis stops (see AnalysisStopped). */
 export function stopsAnalysis(e: unknown): boolean {

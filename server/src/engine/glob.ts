@@ -13,7 +13,11 @@
 /** Brace alternatives one pattern may expand to; past it, the rest are not matched. */
 export const MAX_ALTERNATIVES = 256;
 
-type Token = { kind: 'char'; ch: string } | { kind: 'any' } | { kind: 'star' } | { kind: 'class'; negate: boolean; ranges: [string, string][] };
+type Token =
+  | { kind: 'char'; ch: string }
+  | { kind: 'any' }
+  | { kind: 'star' }
+  | { kind: 'class'; negate: boolean; ranges: [string, string][] };
 
 /** One path segment's pattern: `**`, or tokens. */
 type Segment = 'globstar' | Token[];
@@ -192,7 +196,11 @@ function tokenMatches(t: Token, c: string): boolean {
 /** One segment against one name: stars backtrack only to the last star, O(pattern x name). */
 function matchSegment(tokens: readonly Token[], name: string): boolean {
   // `.` and `..` are matched only literally, never by a wildcard.
-  if ((name === '.' || name === '..') && !(tokens.length === name.length && tokens.every((t) => t.kind === 'char' && t.ch === '.'))) return false;
+  if (
+    (name === '.' || name === '..') &&
+    !(tokens.length === name.length && tokens.every((t) => t.kind === 'char' && t.ch === '.'))
+  )
+    return false;
   let t = 0;
   let n = 0;
   let starT = -1;

@@ -9,7 +9,18 @@ import { applyFixes, MAX_FIX_PASSES } from './fixes';
 import { applySuppressions, directiveProblems, parseDirectives, type Directive } from './suppress';
 import { RULE_IDS } from './rules';
 import { LineIndex } from './text';
-import type { Comment, Fix, Finding, Language, LintResult, Report, RuleFailure, Severity, Skip, SyntaxProblem } from './types';
+import type {
+  Comment,
+  Fix,
+  Finding,
+  Language,
+  LintResult,
+  Report,
+  RuleFailure,
+  Severity,
+  Skip,
+  SyntaxProblem,
+} from './types';
 
 /** What a backend gets for one file. */
 export interface AnalysisRequest {
@@ -219,7 +230,16 @@ export class Linter {
     const timings: Record<string, number> | undefined = options.timings ? {} : undefined;
     let analysis: Analysis;
     try {
-      analysis = backend.analyze({ path: file, text, version: options.version, config, rules, timings, timeBudgetMs: options.timeBudgetMs, notebook: options.notebook });
+      analysis = backend.analyze({
+        path: file,
+        text,
+        version: options.version,
+        config,
+        rules,
+        timings,
+        timeBudgetMs: options.timeBudgetMs,
+        notebook: options.notebook,
+      });
     } catch (e) {
       if (e instanceof AnalysisStopped) return { ...base, skipped: e.skip };
       // TypeScript's parser, binder and checker recurse on the syntax tree: a few hundred levels
@@ -235,14 +255,19 @@ export class Linter {
       findings.push(toFinding(r, severity as Severity, lines));
     }
     const statementStart = analysis.statementStart?.bind(analysis);
-    const statementLine = statementStart && ((offset: number) => {
-      const at = statementStart(offset);
-      return at === undefined ? undefined : lines.lineOf(at);
-    });
+    const statementLine =
+      statementStart &&
+      ((offset: number) => {
+        const at = statementStart(offset);
+        return at === undefined ? undefined : lines.lineOf(at);
+      });
     const directives = parseDirectives(analysis.comments, lines, backend.language);
     const used = new Map<Directive, Set<string>>();
     const kept = applySuppressions(dedupe(findings), directives, statementLine, used);
-    const problems = directiveProblems(directives, used, RULE_IDS).map((p) => ({ ...p, range: lines.range(p.start, p.end) }));
+    const problems = directiveProblems(directives, used, RULE_IDS).map((p) => ({
+      ...p,
+      range: lines.range(p.start, p.end),
+    }));
     kept.sort(compareFindings);
     if (analysis.syntaxErrors.length > 0) keepFixesThatParse(backend, file, text, lines, kept, analysis.syntaxErrors);
     return {
@@ -262,7 +287,12 @@ export class Linter {
    * applied here. A pass whose result has more syntax errors than the text it started from is
    * dropped, and fixing stops there.
    */
-  fix(file: string, text: string, config: ResolvedConfig, options: { unsafe?: boolean; ruleId?: string } = {}): { text: string; applied: number; result: LintResult } {
+  fix(
+    file: string,
+    text: string,
+    config: ResolvedConfig,
+    options: { unsafe?: boolean; ruleId?: string } = {},
+  ): { text: string; applied: number; result: LintResult } {
     const backend = this.backendFor(file);
     if (!backend) throw new Error(`no language backend for ${file}`);
     let current = text;
@@ -317,7 +347,14 @@ const MAX_CHECKED_FIXES = 16;
  * only if applying it adds no syntax error; the check costs a parse per fix, so it is bounded.
  * Away from errors, fixes are the rules' own (the fuzzer checks them all).
  */
-function keepFixesThatParse(backend: LanguageBackend, file: string, text: string, lines: LineIndex, findings: Finding[], errors: readonly SyntaxProblem[]): void {
+function keepFixesThatParse(
+  backend: LanguageBackend,
+  file: string,
+  text: string,
+  lines: LineIndex,
+  findings: Finding[],
+  errors: readonly SyntaxProblem[],
+): void {
   const errorLines = [...new Set(errors.map((e) => lines.lineOf(e.start)))].sort((a, b) => a - b);
   const nearError = (offset: number) => {
     const line = lines.lineOf(offset);

@@ -80,7 +80,12 @@ export function parseDirectives(comments: readonly Comment[], lines: LineIndex, 
       const commentLine = lines.lineOf(start);
       out.push({ kind, rules, line: kind === 'next-line' ? lastLineOf(c, lines) + 1 : commentLine, start, end });
     }
-    const peer = language === 'python' ? noqaDirective(c, lines) : language === 'typescript' ? eslintDirective(c, lines) : undefined;
+    const peer =
+      language === 'python'
+        ? noqaDirective(c, lines)
+        : language === 'typescript'
+          ? eslintDirective(c, lines)
+          : undefined;
     if (peer) out.push(peer);
   }
   return out;
@@ -184,7 +189,11 @@ export interface DirectiveProblem {
  * each unknown rule id, with the nearest known id when one is close; and each directive, or rule
  * named in one, that suppressed nothing (`used` from applySuppressions).
  */
-export function directiveProblems(directives: readonly Directive[], used: ReadonlyMap<Directive, ReadonlySet<string>>, knownRules: readonly string[]): DirectiveProblem[] {
+export function directiveProblems(
+  directives: readonly Directive[],
+  used: ReadonlyMap<Directive, ReadonlySet<string>>,
+  knownRules: readonly string[],
+): DirectiveProblem[] {
   const out: DirectiveProblem[] = [];
   for (const d of directives) {
     if (d.from) continue;
@@ -201,12 +210,17 @@ export function directiveProblems(directives: readonly Directive[], used: Readon
     const hits = used.get(d);
     const directive = `async-lint-disable-${d.kind}`;
     if (d.rules.length === 0) {
-      if (!hits) out.push({ kind: 'unused', message: `unused ${directive} directive (no problems were reported)`, ...at });
+      if (!hits)
+        out.push({ kind: 'unused', message: `unused ${directive} directive (no problems were reported)`, ...at });
       continue;
     }
     const idle = d.rules.filter((r) => knownRules.includes(r) && !hits?.has(r));
     if (idle.length > 0) {
-      out.push({ kind: 'unused', message: `unused ${directive} directive (no problems were reported from ${idle.map((r) => `'${r}'`).join(', ')})`, ...at });
+      out.push({
+        kind: 'unused',
+        message: `unused ${directive} directive (no problems were reported from ${idle.map((r) => `'${r}'`).join(', ')})`,
+        ...at,
+      });
     }
   }
   return out;

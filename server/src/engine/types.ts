@@ -81,7 +81,15 @@ export interface Skip {
    * (2 GB, tree-sitter) ran out; the parser is reloaded for the next file. `time-budget`: the rules
    * took longer than the server's per-file budget.
    */
-  reason: 'too-large' | 'binary' | 'too-deep' | 'syntax-errors' | 'unreadable' | 'time-budget' | 'out-of-memory' | 'internal-error';
+  reason:
+    | 'too-large'
+    | 'binary'
+    | 'too-deep'
+    | 'syntax-errors'
+    | 'unreadable'
+    | 'time-budget'
+    | 'out-of-memory'
+    | 'internal-error';
   message: string;
 }
 

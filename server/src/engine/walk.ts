@@ -213,7 +213,11 @@ interface GitignoreLayer {
  * What a .gitignore's rules say about a path: the last matching rule decides, and a path inside an
  * ignored folder is ignored (git does not look inside it, so a later `!` cannot re-include it).
  */
-export function gitignoreTest(rules: readonly GlobRule[], rel: string, isDir: boolean): 'ignored' | 'unignored' | undefined {
+export function gitignoreTest(
+  rules: readonly GlobRule[],
+  rel: string,
+  isDir: boolean,
+): 'ignored' | 'unignored' | undefined {
   const decide = (p: string, dir: boolean) => {
     let result: 'ignored' | 'unignored' | undefined;
     for (const r of rules) {
@@ -319,7 +323,8 @@ class Walker {
             real = this.fs.realpath(abs);
           } catch (e) {
             // A dangling link to something we would not lint is not worth a message.
-            if ((e as NodeJS.ErrnoException).code === 'ELOOP') this.issue(abs, 'symlink-loop', 'Symbolic link loop: skipped');
+            if ((e as NodeJS.ErrnoException).code === 'ELOOP')
+              this.issue(abs, 'symlink-loop', 'Symbolic link loop: skipped');
             else if (this.options.supports(abs)) this.issue(abs, 'unreadable', `Broken symbolic link: ${errorText(e)}`);
             continue;
           }
@@ -328,7 +333,8 @@ class Walker {
           if (SKIPPED_FOLDERS.has(entry.name)) continue;
           if (this.ignoreReason(abs, true, frame.dir)) continue;
           if (this.seenDirs.has(real)) {
-            if (isAncestor(frame, real)) this.issue(abs, 'symlink-loop', `Symbolic link loop: ${entry.name} points back to ${real}`);
+            if (isAncestor(frame, real))
+              this.issue(abs, 'symlink-loop', `Symbolic link loop: ${entry.name} points back to ${real}`);
             continue;
           }
           this.seenDirs.add(real);
@@ -451,7 +457,10 @@ class Walker {
       const inherited = d === top || parent === d ? [] : (this.gitLayers.get(parent) ?? []);
       const file = child(d, '.gitignore');
       const text = this.fs.readFile(file);
-      this.gitLayers.set(d, text === undefined ? inherited : [...inherited, { base: d, file, rules: compileGlobs(text.split(/\r?\n/)) }]);
+      this.gitLayers.set(
+        d,
+        text === undefined ? inherited : [...inherited, { base: d, file, rules: compileGlobs(text.split(/\r?\n/)) }],
+      );
     }
     return this.gitLayers.get(dir)!;
   }

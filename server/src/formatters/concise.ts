@@ -14,10 +14,16 @@ export const concise: Formatter = (reports: readonly FileReport[], context: Form
     for (const n of report.notices) {
       const where = startOf(n.range);
       const at = n.range ? n.range.start.line * 1e6 + n.range.start.character : -1;
-      lines.push({ at, text: `${file}:${where ? `${where}:` : ''} ${n.level}${n.ruleId ? ` ${n.ruleId}` : ''} ${oneLine(n.message)}` });
+      lines.push({
+        at,
+        text: `${file}:${where ? `${where}:` : ''} ${n.level}${n.ruleId ? ` ${n.ruleId}` : ''} ${oneLine(n.message)}`,
+      });
     }
     for (const f of report.findings) {
-      lines.push({ at: f.range.start.line * 1e6 + f.range.start.character, text: `${file}:${startOf(f.range)}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}` });
+      lines.push({
+        at: f.range.start.line * 1e6 + f.range.start.character,
+        text: `${file}:${startOf(f.range)}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}`,
+      });
     }
     // In the order of the file: a directive's problem before the findings below it.
     for (const l of lines.sort((a, b) => a.at - b.at)) out.push(l.text);

@@ -6,7 +6,12 @@
 import type { Severity } from '../engine/types';
 import { displayPath, type FileReport, type FormatContext, type Formatter } from './report';
 
-const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
+const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'notice',
+  hint: 'notice',
+};
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -29,7 +34,12 @@ export const github: Formatter = (reports: readonly FileReport[], context: Forma
     const file = displayPath(report.path, context.cwd);
     for (const n of report.notices) {
       const at: Record<string, number> = n.range
-        ? { line: n.range.start.line + 1, col: n.range.start.character + 1, endLine: n.range.end.line + 1, endColumn: n.range.end.character + 1 }
+        ? {
+            line: n.range.start.line + 1,
+            col: n.range.start.character + 1,
+            endLine: n.range.end.line + 1,
+            endColumn: n.range.end.character + 1,
+          }
         : {};
       out.push(command(n.level, { file, ...at, title: n.ruleId ? `async-lint ${n.ruleId}` : 'async-lint' }, n.message));
     }
@@ -38,7 +48,14 @@ export const github: Formatter = (reports: readonly FileReport[], context: Forma
       out.push(
         command(
           COMMAND[f.severity],
-          { file, line: r.start.line + 1, col: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1, title: `async-lint ${f.ruleId}` },
+          {
+            file,
+            line: r.start.line + 1,
+            col: r.start.character + 1,
+            endLine: r.end.line + 1,
+            endColumn: r.end.character + 1,
+            title: `async-lint ${f.ruleId}`,
+          },
           f.message,
         ),
       );

@@ -39,7 +39,9 @@ function message(f: Finding, text: string) {
     endLine: f.range.end.line + 1,
     endColumn: f.range.end.character + 1,
     ...(fix && fix.edits.length > 0 ? { fix: toEslintFix(fix, text) } : {}),
-    ...(others.length > 0 ? { suggestions: others.map((s) => ({ desc: s.title, safe: s.safe, fix: toEslintFix(s, text) })) } : {}),
+    ...(others.length > 0
+      ? { suggestions: others.map((s) => ({ desc: s.title, safe: s.safe, fix: toEslintFix(s, text) })) }
+      : {}),
   };
 }
 
@@ -56,7 +58,12 @@ export const json: Formatter = (reports: readonly FileReport[]): string => {
           severity: n.level === 'error' ? 2 : 1,
           message: n.message,
           ...(n.range
-            ? { line: n.range.start.line + 1, column: n.range.start.character + 1, endLine: n.range.end.line + 1, endColumn: n.range.end.character + 1 }
+            ? {
+                line: n.range.start.line + 1,
+                column: n.range.start.character + 1,
+                endLine: n.range.end.line + 1,
+                endColumn: n.range.end.character + 1,
+              }
             : {}),
         })),
         ...r.findings.map((f) => message(f, text)),

@@ -114,4 +114,3 @@ export function mergeEdits(text: string, edits: readonly TextEdit[]): TextEdit {
 export function startOf(range: Range | undefined): string {
   return range ? `${range.start.line + 1}:${range.start.character + 1}` : '';
 }
-

@@ -33,7 +33,12 @@ function artifactLocation(file: string, cwd: string): ArtifactLocation {
 
 function region(lines: LineIndex, start: number, end: number) {
   const r = lines.range(start, end);
-  return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
+  return {
+    startLine: r.start.line + 1,
+    startColumn: r.start.character + 1,
+    endLine: r.end.line + 1,
+    endColumn: r.end.character + 1,
+  };
 }
 
 function sarifFix(fix: Fix, location: ArtifactLocation, lines: LineIndex) {
@@ -69,12 +74,21 @@ export const sarif: Formatter = (reports: readonly FileReport[], context: Format
             physicalLocation: {
               artifactLocation: location,
               ...(n.range
-                ? { region: { startLine: n.range.start.line + 1, startColumn: n.range.start.character + 1, endLine: n.range.end.line + 1, endColumn: n.range.end.character + 1 } }
+                ? {
+                    region: {
+                      startLine: n.range.start.line + 1,
+                      startColumn: n.range.start.character + 1,
+                      endLine: n.range.end.line + 1,
+                      endColumn: n.range.end.character + 1,
+                    },
+                  }
                 : {}),
             },
           },
         ],
-        ...(n.ruleId && ruleIndex.has(n.ruleId) ? { associatedRule: { id: n.ruleId, index: ruleIndex.get(n.ruleId) } } : {}),
+        ...(n.ruleId && ruleIndex.has(n.ruleId)
+          ? { associatedRule: { id: n.ruleId, index: ruleIndex.get(n.ruleId) } }
+          : {}),
       });
     }
     if (report.findings.length === 0) continue;

@@ -57,7 +57,13 @@ export const stylish: Formatter = (reports: readonly FileReport[], context: Form
     if (report.findings.length === 0 && report.notices.length === 0) continue;
     const rows: { where: string; level: string; style: Style; message: string; rule: string }[] = [];
     for (const n of report.notices) {
-      rows.push({ where: startOf(n.range), level: n.level, style: n.level === 'error' ? 'red' : 'yellow', message: n.message, rule: n.ruleId ?? '' });
+      rows.push({
+        where: startOf(n.range),
+        level: n.level,
+        style: n.level === 'error' ? 'red' : 'yellow',
+        message: n.message,
+        rule: n.ruleId ?? '',
+      });
     }
     for (const f of report.findings) {
       rows.push({
@@ -94,7 +100,10 @@ export const stylish: Formatter = (reports: readonly FileReport[], context: Form
           .map((w) => (w === ruleWord ? (i === lines.length - 1 ? ` ${paint('dim', r.rule)}` : w) : w))
           .join(' ')
           .replace(/^ +/, '');
-        const head = i === 0 ? `  ${paint('dim', r.where.padStart(whereWidth))}  ${paint(r.style, r.level.padEnd(levelWidth))}  ` : ' '.repeat(indent);
+        const head =
+          i === 0
+            ? `  ${paint('dim', r.where.padStart(whereWidth))}  ${paint(r.style, r.level.padEnd(levelWidth))}  `
+            : ' '.repeat(indent);
         out.push((head + text).trimEnd());
       });
     }

@@ -97,7 +97,9 @@ export class Analysis {
     const defaultRoot = (d: string) => this.workspace.folderOf(d) ?? d;
     let resolver = this.resolvers.get(resolverKey);
     if (!resolver) {
-      const fs: ConfigFileSystem = outside ? { readFile: (f) => (path.dirname(f) === dir ? this.configFs.readFile(f) : undefined) } : this.configFs;
+      const fs: ConfigFileSystem = outside
+        ? { readFile: (f) => (path.dirname(f) === dir ? this.configFs.readFile(f) : undefined) }
+        : this.configFs;
       resolver = new ConfigResolver(fs, { defaults: { rules: settings.rules }, defaultRoot });
       this.resolvers.set(resolverKey, resolver);
     }
@@ -113,7 +115,10 @@ export class Analysis {
       const previous = this.lastGood.get(goodKey);
       if (previous) return { config: previous, problem: e, resolver };
       // Never good since the server started: the editor settings alone.
-      const config = new ConfigResolver({ readFile: () => undefined }, { defaults: { rules: settings.rules }, defaultRoot }).forDir(dir);
+      const config = new ConfigResolver(
+        { readFile: () => undefined },
+        { defaults: { rules: settings.rules }, defaultRoot },
+      ).forDir(dir);
       return { config, problem: e, resolver };
     }
   }
@@ -127,12 +132,19 @@ export class Analysis {
    * disk); `notebook`, for a notebook's code cells joined (lsp/notebooks.ts), where its cells begin.
    * Never throws: an internal error becomes a skipped result and is logged once.
    */
-  lint(file: string, text: string, version: number | undefined, settings: Settings, notebook?: NotebookCells): LintOutcome {
+  lint(
+    file: string,
+    text: string,
+    version: number | undefined,
+    settings: Settings,
+    notebook?: NotebookCells,
+  ): LintOutcome {
     if (!settings.enable) return { kind: 'not-linted', reason: 'disabled' };
     const backend = notebook ? this.linter.notebookBackend() : this.linter.backendFor(file);
     if (!backend) return { kind: 'not-linted', reason: 'unsupported' };
     const { config, problem } = this.configFor(file, settings);
-    if (this.isExcluded(file, settings, config)) return { kind: 'not-linted', reason: 'excluded', configProblem: problem };
+    if (this.isExcluded(file, settings, config))
+      return { kind: 'not-linted', reason: 'excluded', configProblem: problem };
     const t0 = performance.now();
     let result: LintResult;
     try {
@@ -150,8 +162,12 @@ export class Analysis {
     const elapsedMs = performance.now() - t0;
     this.logFailures(result);
     if (result.language === 'typescript') this.logProjects();
-    const what = result.skipped ? result.skipped.message.split('\n')[0] : `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`;
-    this.log.debug?.(`analysed ${file}${version === undefined ? ' (from disk)' : ` (version ${version})`} in ${elapsedMs.toFixed(1)} ms: ${what}`);
+    const what = result.skipped
+      ? result.skipped.message.split('\n')[0]
+      : `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`;
+    this.log.debug?.(
+      `analysed ${file}${version === undefined ? ' (from disk)' : ` (version ${version})`} in ${elapsedMs.toFixed(1)} ms: ${what}`,
+    );
     return { kind: 'linted', result, config, elapsedMs, configProblem: problem };
   }
 
@@ -205,7 +221,11 @@ export class Analysis {
     const key = config.source ?? `\0${config.root}`;
     if (this.loggedConfigs.has(key)) return;
     this.loggedConfigs.add(key);
-    this.log.info(config.source ? `configuration: ${config.source} (lint root ${config.root})` : `no configuration file for ${config.root}: rule defaults and editor settings`);
+    this.log.info(
+      config.source
+        ? `configuration: ${config.source} (lint root ${config.root})`
+        : `no configuration file for ${config.root}: rule defaults and editor settings`,
+    );
   }
 
   /** Names each TypeScript project the first time one of its files is analysed. */
@@ -213,7 +233,11 @@ export class Analysis {
     for (const p of this.tsHost.projects()) {
       if (this.loggedProjects.has(p)) continue;
       this.loggedProjects.add(p);
-      this.log.info(p.configFile ? `TypeScript project: ${p.configFile}` : `TypeScript inferred project (no tsconfig.json or jsconfig.json) in ${p.directory}`);
+      this.log.info(
+        p.configFile
+          ? `TypeScript project: ${p.configFile}`
+          : `TypeScript inferred project (no tsconfig.json or jsconfig.json) in ${p.directory}`,
+      );
     }
   }
 

@@ -60,7 +60,8 @@ export function quickFixes(req: QuickFixRequest): CodeAction[] {
   const rulesSeen = new Set<string>();
   // Parsed only when a disable action is asked for in a file that may hold JSX.
   let sourceFile: ts.SourceFile | undefined;
-  const inJsxChildren = (offset: number) => mayHoldJsx(file) && isInJsxChildren((sourceFile ??= parseCodeOnly(file, req.text)), offset);
+  const inJsxChildren = (offset: number) =>
+    mayHoldJsx(file) && isInJsxChildren((sourceFile ??= parseCodeOnly(file, req.text)), offset);
   for (const d of req.diagnostics) {
     if (d.source !== SOURCE || typeof d.code !== 'string') continue;
     const finding = findingFor(d, result, req.version);
@@ -87,10 +88,20 @@ export function quickFixes(req: QuickFixRequest): CodeAction[] {
     if (fixAll) fixAlls.push(fixAll);
     const fileEdit = disableFileEdit(lines, [ruleId], { leader: commentLeader(file) });
     if (fileEdit) {
-      disableFiles.push({ title: `Disable ${ruleId} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: toTextEdits(lines, [fileEdit]) } } });
+      disableFiles.push({
+        title: `Disable ${ruleId} for this file`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        edit: { changes: { [uri]: toTextEdits(lines, [fileEdit]) } },
+      });
     }
     const title = `Show documentation for ${ruleId}`;
-    docs.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title, command: SERVER_SHOW_RULE_DOCUMENTATION_COMMAND, arguments: [ruleId] } });
+    docs.push({
+      title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      command: { title, command: SERVER_SHOW_RULE_DOCUMENTATION_COMMAND, arguments: [ruleId] },
+    });
   }
   // Fixes first, then the escape hatches, then the page.
   return [...fixes, ...fixAlls, ...disableLines, ...disableFiles, ...docs];
@@ -105,10 +116,22 @@ function fixAllOfRule(req: QuickFixRequest, ruleId: string, d: Diagnostic): Code
   if (fixable.length < 2) return undefined;
   const edit = minimalEdit(req.text, req.fixAllOfRule(ruleId));
   if (!edit) return undefined;
-  return { title: `Fix all ${ruleId} problems in this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [req.uri]: [edit] } } };
+  return {
+    title: `Fix all ${ruleId} problems in this file`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    edit: { changes: { [req.uri]: [edit] } },
+  };
 }
 
-function disableForLine(uri: string, file: string, lines: LineIndex, finding: Finding, d: Diagnostic, inJsxChildren: (offset: number) => boolean): CodeAction {
+function disableForLine(
+  uri: string,
+  file: string,
+  lines: LineIndex,
+  finding: Finding,
+  d: Diagnostic,
+  inJsxChildren: (offset: number) => boolean,
+): CodeAction {
   const line = finding.range.start.line;
   const title = `Disable ${finding.ruleId} for this line`;
   // Between JSX tags a `//` line is text that renders; only a comment in braces is a comment there.
@@ -116,8 +139,14 @@ function disableForLine(uri: string, file: string, lines: LineIndex, finding: Fi
   const style = { leader: commentLeader(file), jsx };
   // The directive above names the rule already and did not take (the parser saw no comment
   // there, as before a closing brace): end the line with one instead.
-  const edit = disableNextLineEdit(lines, line, [finding.ruleId], style) ?? disableLineEdit(lines, line, [finding.ruleId], style);
-  return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: toTextEdits(lines, [edit]) } } };
+  const edit =
+    disableNextLineEdit(lines, line, [finding.ruleId], style) ?? disableLineEdit(lines, line, [finding.ruleId], style);
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    edit: { changes: { [uri]: toTextEdits(lines, [edit]) } },
+  };
 }
 
 /** The fix-all source action, or nothing when no safe fix changes the text. */

@@ -91,7 +91,10 @@ export async function lintWorkspace(run: WorkspaceRun): Promise<LintWorkspaceRes
     for (const { folder, files, settings } of perFolder) {
       for (const file of files) {
         if (Date.now() - lastYield >= YIELD_EVERY_MS) {
-          run.progress?.report(Math.floor((done / Math.max(total, 1)) * 100), `${done}/${total} ${path.relative(folder, file)}`);
+          run.progress?.report(
+            Math.floor((done / Math.max(total, 1)) * 100),
+            `${done}/${total} ${path.relative(folder, file)}`,
+          );
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = Date.now();
         }
@@ -110,7 +113,11 @@ export async function lintWorkspace(run: WorkspaceRun): Promise<LintWorkspaceRes
             continue;
           }
           lint = fromDisk;
-          if (lint) run.publish(uri, lint.findings.map((f, i) => toDiagnostic(f, i, null)));
+          if (lint)
+            run.publish(
+              uri,
+              lint.findings.map((f, i) => toDiagnostic(f, i, null)),
+            );
         }
         if (!lint) continue;
         if (lint.skipped) result.skipped++;

@@ -162,7 +162,9 @@ export class Notebooks {
       uri,
       setTimeout(() => {
         this.timers.delete(uri);
-        void this.publish(uri).catch((e: unknown) => this.host.connection.console.error(`notebook ${uri}: ${(e as Error).stack ?? e}`));
+        void this.publish(uri).catch((e: unknown) =>
+          this.host.connection.console.error(`notebook ${uri}: ${(e as Error).stack ?? e}`),
+        );
       }, delay),
     );
   }
@@ -191,11 +193,18 @@ export class Notebooks {
     for (const [cellUri, diagnostics] of byCell) {
       const cell = this.documents.cellTextDocuments.get(cellUri);
       if (diagnostics.length > 0) now.add(cellUri);
-      if (diagnostics.length > 0 || before.has(cellUri)) void this.host.connection.sendDiagnostics({ uri: cellUri, version: cell?.version, diagnostics });
-      this.host.status({ uri: cellUri, state: diagnostics.length > 0 ? 'findings' : 'ready', findings: diagnostics.length, elapsedMs: state.elapsedMs });
+      if (diagnostics.length > 0 || before.has(cellUri))
+        void this.host.connection.sendDiagnostics({ uri: cellUri, version: cell?.version, diagnostics });
+      this.host.status({
+        uri: cellUri,
+        state: diagnostics.length > 0 ? 'findings' : 'ready',
+        findings: diagnostics.length,
+        elapsedMs: state.elapsedMs,
+      });
     }
     // Cells that left the notebook, or are no longer Python, keep nothing.
-    for (const cellUri of before) if (!byCell.has(cellUri)) void this.host.connection.sendDiagnostics({ uri: cellUri, diagnostics: [] });
+    for (const cellUri of before)
+      if (!byCell.has(cellUri)) void this.host.connection.sendDiagnostics({ uri: cellUri, diagnostics: [] });
     this.published.set(uri, now);
   }
 
@@ -276,7 +285,8 @@ export class Notebooks {
     this.saved.delete(uri);
     this.host.settings().forget(uri);
     if (file) this.host.analysis.closeNotebook(file);
-    for (const cellUri of this.published.get(uri) ?? []) void this.host.connection.sendDiagnostics({ uri: cellUri, diagnostics: [] });
+    for (const cellUri of this.published.get(uri) ?? [])
+      void this.host.connection.sendDiagnostics({ uri: cellUri, diagnostics: [] });
     this.published.delete(uri);
     this.publishedState.delete(uri);
   }
@@ -303,7 +313,10 @@ export class Notebooks {
     const base = joined.cellStarts[cell];
     const toJoined = ours.map((d) => ({
       ...d,
-      range: joinedLines.range(base + cellLines[cell].offsetAt(d.range.start), base + cellLines[cell].offsetAt(d.range.end)),
+      range: joinedLines.range(
+        base + cellLines[cell].offsetAt(d.range.start),
+        base + cellLines[cell].offsetAt(d.range.end),
+      ),
     }));
     const actions = quickFixes({
       uri: nb.uri,
@@ -328,7 +341,10 @@ export class Notebooks {
           break;
         }
         const lines = cellLines[inCell.cell];
-        (changes[state.cellUris[inCell.cell]] ??= []).push({ range: lines.range(inCell.edit.start, inCell.edit.end), newText: inCell.edit.newText });
+        (changes[state.cellUris[inCell.cell]] ??= []).push({
+          range: lines.range(inCell.edit.start, inCell.edit.end),
+          newText: inCell.edit.newText,
+        });
       }
       if (!mapped) continue;
       const diagnostics = action.diagnostics?.map((d) => ours[toJoined.indexOf(d as (typeof toJoined)[number])] ?? d);

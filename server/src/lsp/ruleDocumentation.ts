@@ -16,10 +16,16 @@ export interface DocumentShower {
   showMessage(text: string): void;
 }
 
-export async function showRuleDocumentation(args: readonly unknown[] | undefined, client: DocumentShower): Promise<ShowRuleDocumentationResult> {
+export async function showRuleDocumentation(
+  args: readonly unknown[] | undefined,
+  client: DocumentShower,
+): Promise<ShowRuleDocumentationResult> {
   const id = args?.[0];
   if (typeof id !== 'string' || !RULE_IDS.includes(id)) {
-    throw new ResponseError(-32602 /* InvalidParams */, `expected a rule id (${RULE_IDS.join(', ')}), got ${JSON.stringify(id)}`);
+    throw new ResponseError(
+      -32602 /* InvalidParams */,
+      `expected a rule id (${RULE_IDS.join(', ')}), got ${JSON.stringify(id)}`,
+    );
   }
   const page = ruleDocPath(id);
   const uri = page ? pathToUri(page) : docsUrl(id);

@@ -12,18 +12,24 @@ export function normalizeSettings(raw: unknown): Settings {
   if (s.rules && typeof s.rules === 'object') {
     for (const [id, sev] of Object.entries(s.rules as Record<string, unknown>)) {
       // ESLint's spellings too, as in configuration files: `warn`, and 0 / 1 / 2 in settings.json.
-      const normalized = typeof sev === 'string' || typeof sev === 'number' ? normalizeSeverity(String(sev)) : undefined;
+      const normalized =
+        typeof sev === 'string' || typeof sev === 'number' ? normalizeSeverity(String(sev)) : undefined;
       if (RULE_IDS.includes(id) && normalized) rules[id] = normalized;
     }
   }
   const run: RunMode = s.run === 'onSave' ? 'onSave' : 'onType';
-  const exclude = Array.isArray(s.exclude) ? s.exclude.filter((e): e is string => typeof e === 'string' && e.length > 0) : [];
+  const exclude = Array.isArray(s.exclude)
+    ? s.exclude.filter((e): e is string => typeof e === 'string' && e.length > 0)
+    : [];
   return {
     enable: typeof s.enable === 'boolean' ? s.enable : DEFAULT_SETTINGS.enable,
     rules,
     run,
     exclude,
-    timeBudget: typeof s.timeBudget === 'number' && Number.isFinite(s.timeBudget) && s.timeBudget >= 1 ? Math.round(s.timeBudget) : DEFAULT_SETTINGS.timeBudget,
+    timeBudget:
+      typeof s.timeBudget === 'number' && Number.isFinite(s.timeBudget) && s.timeBudget >= 1
+        ? Math.round(s.timeBudget)
+        : DEFAULT_SETTINGS.timeBudget,
   };
 }
 

@@ -88,7 +88,11 @@ export class Workspace {
     const ext = EXTENSION_BY_LANGUAGE[languageId];
     if (!ext) return undefined;
     const base = this.folders[0]?.path ?? path.resolve('/');
-    const name = uri.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+/, '') || 'untitled';
+    const name =
+      uri
+        .replace(/^[a-z][a-z0-9+.-]*:/i, '')
+        .replace(/[^A-Za-z0-9_.-]+/g, '_')
+        .replace(/^_+/, '') || 'untitled';
     return path.join(base, `.async-lint-virtual`, name.endsWith(ext) ? name : name + ext);
   }
 
@@ -119,7 +123,8 @@ export class Exclusions {
     }
     if (config.ignorePatterns.length > 0) {
       const base = config.baseDir ?? folder;
-      if (base && isInside(file, base) && file !== base) return this.ignored(config.ignorePatterns, toPosix(path.relative(base, file)));
+      if (base && isInside(file, base) && file !== base)
+        return this.ignored(config.ignorePatterns, toPosix(path.relative(base, file)));
     }
     return false;
   }

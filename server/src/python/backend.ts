@@ -83,7 +83,9 @@ export class PythonBackend implements LanguageBackend {
   private pool: ParsePool | undefined;
 
   constructor(options: PythonBackendOptions | readonly PyRule[] = {}) {
-    const opts: PythonBackendOptions = Array.isArray(options) ? { rules: options as readonly PyRule[] } : (options as PythonBackendOptions);
+    const opts: PythonBackendOptions = Array.isArray(options)
+      ? { rules: options as readonly PyRule[] }
+      : (options as PythonBackendOptions);
     const rules = opts.rules ?? PY_RULES;
     this.rules = new Map(rules.map((r) => [r.id, r]));
     this.ruleIds = rules.map((r) => r.id);
@@ -132,8 +134,15 @@ export class PythonBackend implements LanguageBackend {
     const message = (e as Error).message;
     return new AnalysisStopped(
       message.startsWith('Aborted(')
-        ? { reason: 'out-of-memory', message: 'skipped: the Python parser ran out of memory on this file (tree-sitter has 2 GB); it was restarted for the next file' }
-        : { reason: 'internal-error', message: `internal error: the Python parser crashed (${message}); it was restarted for the next file` },
+        ? {
+            reason: 'out-of-memory',
+            message:
+              'skipped: the Python parser ran out of memory on this file (tree-sitter has 2 GB); it was restarted for the next file',
+          }
+        : {
+            reason: 'internal-error',
+            message: `internal error: the Python parser crashed (${message}); it was restarted for the next file`,
+          },
     );
   }
 
@@ -193,7 +202,8 @@ export class PythonBackend implements LanguageBackend {
   prepare(files: readonly string[], texts?: readonly string[]): void {
     const mine: { path: string; text?: string }[] = [];
     files.forEach((f, i) => {
-      if (this.extensions.includes(path.extname(f).toLowerCase() as '.py')) mine.push({ path: path.resolve(f), text: texts?.[i] });
+      if (this.extensions.includes(path.extname(f).toLowerCase() as '.py'))
+        mine.push({ path: path.resolve(f), text: texts?.[i] });
     });
     this.workspace.prepare(mine.map((f) => f.path));
     for (const f of mine) this.awaiting.add(f.path);
@@ -203,12 +213,16 @@ export class PythonBackend implements LanguageBackend {
   }
 
   parseAhead(files: readonly { path: string; text: string }[]): void {
-    const mine = files.filter((f) => this.extensions.includes(path.extname(f.path).toLowerCase() as '.py')).map((f) => ({ path: path.resolve(f.path), text: f.text }));
+    const mine = files
+      .filter((f) => this.extensions.includes(path.extname(f.path).toLowerCase() as '.py'))
+      .map((f) => ({ path: path.resolve(f.path), text: f.text }));
     if (!this.pool) this.pool = ParsePool.start(mine, () => grammarOf(this.runtime().language));
   }
 
   knowWorkspaceFiles(files: readonly string[]): void {
-    this.workspace.knowWorkspaceFiles(files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py')));
+    this.workspace.knowWorkspaceFiles(
+      files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py')),
+    );
   }
 
   fileChanged(file: string): void {
@@ -326,7 +340,11 @@ export class PythonBackend implements LanguageBackend {
       const rule = this.rules.get(id);
       if (!rule) continue;
       const context = new RuleContext(shared, id);
-      rules.add(id, () => rule.create(context) as Visitor<SyntaxNode>, (type) => type);
+      rules.add(
+        id,
+        () => rule.create(context) as Visitor<SyntaxNode>,
+        (type) => type,
+      );
     }
 
     const comments: Comment[] = [];
@@ -354,7 +372,8 @@ export class PythonBackend implements LanguageBackend {
       } else if (role === ERROR) {
         i = after[i];
       } else {
-        if (checkMissing && missing[i] === 1) syntaxErrors.push({ start: start[i], end: end[i], message: `missing ${types[s]}` });
+        if (checkMissing && missing[i] === 1)
+          syntaxErrors.push({ start: start[i], end: end[i], message: `missing ${types[s]}` });
         if (role === HANDLED || visitAll) {
           at = i;
           rules.visit(types[s], current);
@@ -379,7 +398,9 @@ export class PythonBackend implements LanguageBackend {
     const pool = this.pool;
     if (!pool) return [];
     const { fromWorkers, toCaller } = pool.counts;
-    return [`python: ${fromWorkers} of ${fromWorkers + toCaller} files parsed in ${pool.workerCount} worker thread${pool.workerCount === 1 ? '' : 's'}`];
+    return [
+      `python: ${fromWorkers} of ${fromWorkers + toCaller} files parsed in ${pool.workerCount} worker thread${pool.workerCount === 1 ? '' : 's'}`,
+    ];
   }
 
   lineSafety(_path: string, text: string): LineSafety {
@@ -427,7 +448,13 @@ class FileAnalysis {
       workspace.indexFor(this.file).store(this.file, text, this.tree);
       const { moduleName, packageName } = workspace.locate(this.file);
       const lookup = this.cache.observed(this.file, { moduleName, packageName }, workspace.lookupFrom(this.file));
-      this.names = new NameResolver(this.tree, this.getCatalog(), { moduleName, packageName }, lookup, this.request.notebook !== undefined);
+      this.names = new NameResolver(
+        this.tree,
+        this.getCatalog(),
+        { moduleName, packageName },
+        lookup,
+        this.request.notebook !== undefined,
+      );
       if (timings) timings.names = (timings.names ?? 0) + (performance.now() - n0);
     }
     return this.names;
@@ -486,7 +513,8 @@ function collectErrors(tree: SyntaxTree, errors: SyntaxProblem[], comments: Comm
     }
     const node = tree.node(i)!;
     errors.push({ start: node.startIndex, end: node.endIndex, message: 'syntax error' });
-    for (const c of node.descendantsOfType('comment')) comments.push({ start: c.startIndex, end: c.endIndex, text: c.text });
+    for (const c of node.descendantsOfType('comment'))
+      comments.push({ start: c.startIndex, end: c.endIndex, text: c.text });
     i = after[i];
   }
 }
@@ -510,7 +538,10 @@ export function editBetween(before: string, after: string): Edit {
   }
   // tree.edit() reads these fields only; web-tree-sitter's Edit class would tie the edit to one
   // copy of the runtime (see parser.ts).
-  const edit: Pick<Edit, 'startIndex' | 'oldEndIndex' | 'newEndIndex' | 'startPosition' | 'oldEndPosition' | 'newEndPosition'> = {
+  const edit: Pick<
+    Edit,
+    'startIndex' | 'oldEndIndex' | 'newEndIndex' | 'startPosition' | 'oldEndPosition' | 'newEndPosition'
+  > = {
     startIndex: start,
     oldEndIndex: oldEnd,
     newEndIndex: newEnd,

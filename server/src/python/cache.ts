@@ -54,7 +54,12 @@ export class PyCacheSupport implements CacheSupport {
     const stored = (state as { summaries?: unknown } | undefined)?.summaries;
     if (typeof stored === 'object' && stored !== null) {
       for (const [file, s] of Object.entries(stored as Record<string, StoredSummary>)) {
-        if (typeof s === 'object' && s !== null && typeof s.text === 'string' && (typeof s.packageName === 'string' || s.packageName === null)) {
+        if (
+          typeof s === 'object' &&
+          s !== null &&
+          typeof s.text === 'string' &&
+          (typeof s.packageName === 'string' || s.packageName === null)
+        ) {
           this.summaries.set(file, s);
         }
       }
@@ -84,7 +89,11 @@ export class PyCacheSupport implements CacheSupport {
   }
 
   /** The module identity and lookups of a file, recording each answer when the cache is on. */
-  observed(file: string, identity: { moduleName: string; packageName: string | undefined }, lookup: WorkspaceLookup): WorkspaceLookup {
+  observed(
+    file: string,
+    identity: { moduleName: string; packageName: string | undefined },
+    lookup: WorkspaceLookup,
+  ): WorkspaceLookup {
     const asked = this.asked.get(file);
     if (!asked) return lookup;
     asked.set(JSON.stringify(['locate']), stableJson(identity));
@@ -95,7 +104,9 @@ export class PyCacheSupport implements CacheSupport {
     return {
       lookup: (qname) => note(['lookup', qname], lookup.lookup(qname)),
       external: lookup.external && ((qname) => note(['external', qname], lookup.external!(qname))),
-      classDefines: lookup.classDefines && ((qname, name) => note(['classDefines', qname, name], lookup.classDefines!(qname, name))),
+      classDefines:
+        lookup.classDefines &&
+        ((qname, name) => note(['classDefines', qname, name], lookup.classDefines!(qname, name))),
       usagesOf:
         lookup.usagesOf &&
         ((name) => {
@@ -121,7 +132,8 @@ export class PyCacheSupport implements CacheSupport {
     /** Whether the usage counts are over the same files and texts (sorted first, see USAGES). */
     let sameUsages = false;
     for (const entry of dependencies) {
-      if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'string') return false;
+      if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'string')
+        return false;
       let answer: unknown;
       try {
         const [kind, ...args] = JSON.parse(entry[0]) as [string, ...string[]];

@@ -15,18 +15,41 @@ export interface BlockingCall {
 }
 
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'] as const;
-const SOCKET_METHODS = ['connect', 'accept', 'send', 'sendall', 'sendto', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into'] as const;
+const SOCKET_METHODS = [
+  'connect',
+  'accept',
+  'send',
+  'sendall',
+  'sendto',
+  'recv',
+  'recv_into',
+  'recvfrom',
+  'recvfrom_into',
+] as const;
 const PATH_IO = ['read_text', 'write_text', 'read_bytes', 'write_bytes', 'open'] as const;
 
 const THREAD = 'asyncio.to_thread';
-const OS_SPAWN = ['spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'spawnv', 'spawnve', 'spawnvp', 'spawnvpe', 'posix_spawn', 'posix_spawnp'] as const;
+const OS_SPAWN = [
+  'spawnl',
+  'spawnle',
+  'spawnlp',
+  'spawnlpe',
+  'spawnv',
+  'spawnve',
+  'spawnvp',
+  'spawnvpe',
+  'posix_spawn',
+  'posix_spawnp',
+] as const;
 const OS_WAIT = ['wait', 'wait3', 'wait4', 'waitpid', 'waitid'] as const;
 
 /** Calls that block the thread they run on, and so the event loop when made from a coroutine. */
 export const BLOCKING_CALLS: Readonly<Record<string, BlockingCall>> = {
   'time.sleep': { instead: 'await asyncio.sleep(...)', replacement: 'asyncio.sleep' },
   ...Object.fromEntries(HTTP_VERBS.map((v) => [`requests.${v}`, { instead: 'aiohttp or httpx.AsyncClient' }])),
-  ...Object.fromEntries(HTTP_VERBS.map((v) => [`requests.Session.${v}`, { instead: 'aiohttp.ClientSession or httpx.AsyncClient' }])),
+  ...Object.fromEntries(
+    HTTP_VERBS.map((v) => [`requests.Session.${v}`, { instead: 'aiohttp.ClientSession or httpx.AsyncClient' }]),
+  ),
   'requests.Session.send': { instead: 'aiohttp.ClientSession or httpx.AsyncClient' },
   'urllib.request.urlopen': { instead: 'aiohttp or httpx.AsyncClient' },
   'builtins.open': { instead: `aiofiles.open, or ${THREAD}` },
@@ -41,7 +64,12 @@ export const BLOCKING_CALLS: Readonly<Record<string, BlockingCall>> = {
   'os.system': { instead: 'asyncio.create_subprocess_shell' },
   'os.popen': { instead: 'asyncio.create_subprocess_shell' },
   'socket.create_connection': { instead: 'asyncio.open_connection' },
-  ...Object.fromEntries(SOCKET_METHODS.map((m) => [`socket.socket.${m}`, { instead: 'asyncio streams (asyncio.open_connection) or the loop.sock_* coroutines' }])),
+  ...Object.fromEntries(
+    SOCKET_METHODS.map((m) => [
+      `socket.socket.${m}`,
+      { instead: 'asyncio streams (asyncio.open_connection) or the loop.sock_* coroutines' },
+    ]),
+  ),
   'hashlib.pbkdf2_hmac': { instead: `${THREAD}(hashlib.pbkdf2_hmac, ...)` },
   'hashlib.scrypt': { instead: `${THREAD}(hashlib.scrypt, ...)` },
   'bcrypt.hashpw': { instead: `${THREAD}(bcrypt.hashpw, ...)` },
@@ -50,14 +78,18 @@ export const BLOCKING_CALLS: Readonly<Record<string, BlockingCall>> = {
   ...Object.fromEntries(PATH_IO.map((m) => [`pathlib.Path.${m}`, { instead: `aiofiles, or ${THREAD}` }])),
   // What flake8-async (ASYNC2xx) and Ruff know besides.
   ...Object.fromEntries([...HTTP_VERBS, 'stream'].map((v) => [`httpx.${v}`, { instead: 'httpx.AsyncClient' }])),
-  ...Object.fromEntries([...HTTP_VERBS, 'send', 'stream'].map((v) => [`httpx.Client.${v}`, { instead: 'httpx.AsyncClient' }])),
+  ...Object.fromEntries(
+    [...HTTP_VERBS, 'send', 'stream'].map((v) => [`httpx.Client.${v}`, { instead: 'httpx.AsyncClient' }]),
+  ),
   'urllib3.request': { instead: 'aiohttp or httpx.AsyncClient' },
   'urllib3.PoolManager.request': { instead: 'aiohttp or httpx.AsyncClient' },
   'urllib3.PoolManager.urlopen': { instead: 'aiohttp or httpx.AsyncClient' },
   'subprocess.getoutput': { instead: 'asyncio.create_subprocess_shell' },
   'subprocess.getstatusoutput': { instead: 'asyncio.create_subprocess_shell' },
   ...Object.fromEntries(OS_SPAWN.map((f) => [`os.${f}`, { instead: 'asyncio.create_subprocess_exec' }])),
-  ...Object.fromEntries(OS_WAIT.map((f) => [`os.${f}`, { instead: `asyncio.create_subprocess_exec and await proc.wait(), or ${THREAD}` }])),
+  ...Object.fromEntries(
+    OS_WAIT.map((f) => [`os.${f}`, { instead: `asyncio.create_subprocess_exec and await proc.wait(), or ${THREAD}` }]),
+  ),
   'io.open': { instead: `aiofiles.open, or ${THREAD}` },
   'io.open_code': { instead: THREAD },
   'os.fdopen': { instead: `aiofiles, or ${THREAD}` },
@@ -271,8 +303,14 @@ export class Catalog {
     this.blocking = blocking;
     this.coroutines = config?.coroutines.length ? new Set([...COROUTINES, ...config.coroutines]) : COROUTINES;
     const names = [
-      ...blocking.keys(), ...this.coroutines, ...Object.keys(RETURNS), ...TASK_FACTORIES, ...Object.keys(LOOP_RUNNERS),
-      ...Object.keys(CALLBACK_SCHEDULERS), ...COROUTINE_CONSUMERS, 'asyncio.gather',
+      ...blocking.keys(),
+      ...this.coroutines,
+      ...Object.keys(RETURNS),
+      ...TASK_FACTORIES,
+      ...Object.keys(LOOP_RUNNERS),
+      ...Object.keys(CALLBACK_SCHEDULERS),
+      ...COROUTINE_CONSUMERS,
+      'asyncio.gather',
     ];
     this.lastSegments = new Set(names.map((n) => n.slice(n.lastIndexOf('.') + 1)));
   }

@@ -14,11 +14,41 @@ import { hasStatefulWord, STATEFUL_PY_NAMES, type ConcurrencyCatalog } from '../
  * Two of them on the same object never join one gather; a loop awaiting one is not flagged.
  */
 export const ORDER_SENSITIVE_METHODS: ReadonlySet<string> = new Set([
-  'read', 'readline', 'readlines', 'readexactly', 'readuntil', 'readany', 'readchunk',
-  'write', 'writelines', 'drain', 'send', 'sendall', 'recv', 'receive', 'receive_str',
-  'receive_bytes', 'receive_json', 'send_str', 'send_bytes', 'send_json',
-  'execute', 'executemany', 'fetch', 'fetchrow', 'fetchval', 'fetchone', 'fetchall', 'fetchmany',
-  'commit', 'rollback', 'acquire', 'release', 'asend', 'athrow', '__anext__',
+  'read',
+  'readline',
+  'readlines',
+  'readexactly',
+  'readuntil',
+  'readany',
+  'readchunk',
+  'write',
+  'writelines',
+  'drain',
+  'send',
+  'sendall',
+  'recv',
+  'receive',
+  'receive_str',
+  'receive_bytes',
+  'receive_json',
+  'send_str',
+  'send_bytes',
+  'send_json',
+  'execute',
+  'executemany',
+  'fetch',
+  'fetchrow',
+  'fetchval',
+  'fetchone',
+  'fetchall',
+  'fetchmany',
+  'commit',
+  'rollback',
+  'acquire',
+  'release',
+  'asend',
+  'athrow',
+  '__anext__',
 ]);
 
 /** Awaited calls that already run their arguments concurrently. */
@@ -50,9 +80,14 @@ export const MAX_LINE = 88;
  * queue's back-pressure), waiting on events and conditions, taking locks.
  */
 export const ORDER_SENSITIVE_KIND_METHODS: ReadonlySet<string> = new Set([
-  'asyncio.Queue.put', 'asyncio.Queue.get', 'asyncio.Queue.join',
-  'asyncio.Event.wait', 'asyncio.Condition.wait', 'asyncio.Condition.wait_for',
-  'asyncio.Lock.acquire', 'asyncio.Semaphore.acquire',
+  'asyncio.Queue.put',
+  'asyncio.Queue.get',
+  'asyncio.Queue.join',
+  'asyncio.Event.wait',
+  'asyncio.Condition.wait',
+  'asyncio.Condition.wait_for',
+  'asyncio.Lock.acquire',
+  'asyncio.Semaphore.acquire',
 ]);
 
 /**
@@ -63,7 +98,9 @@ export const ORDER_SENSITIVE_KIND_METHODS: ReadonlySet<string> = new Set([
 export function orderSensitiveReceiver(call: Node, names: NameResolver): string | undefined {
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'attribute') return undefined;
-  const ordered = ORDER_SENSITIVE_METHODS.has(fn.childForFieldName('attribute')!.text) || ORDER_SENSITIVE_KIND_METHODS.has(names.qualifiedName(fn) ?? '');
+  const ordered =
+    ORDER_SENSITIVE_METHODS.has(fn.childForFieldName('attribute')!.text) ||
+    ORDER_SENSITIVE_KIND_METHODS.has(names.qualifiedName(fn) ?? '');
   return ordered ? fn.childForFieldName('object')!.text.replace(/\s+/g, '') : undefined;
 }
 
@@ -82,7 +119,12 @@ export function layoutAt(text: string, node: Node): Layout {
   const prefix = text.slice(lineStart, node.startIndex);
   const startsLine = /^[ \t]*$/.test(prefix);
   const indent = startsLine ? prefix : '';
-  return { indent, unit: indent.includes('\t') ? '\t' : '    ', eol: text.includes('\r\n') ? '\r\n' : '\n', startsLine };
+  return {
+    indent,
+    unit: indent.includes('\t') ? '\t' : '    ',
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+    startsLine,
+  };
 }
 
 /**
@@ -91,7 +133,12 @@ export function layoutAt(text: string, node: Node): Layout {
  * `asyncio.<member>` and an edit that adds `import asyncio`. An import whose name is shadowed at
  * `at` does not count; undefined when `asyncio` itself is bound to something else there.
  */
-export function asyncioMember(names: NameResolver, text: string, at: Node, member: string): { expression: string; importEdit?: TextEdit } | undefined {
+export function asyncioMember(
+  names: NameResolver,
+  text: string,
+  at: Node,
+  member: string,
+): { expression: string; importEdit?: TextEdit } | undefined {
   const scopes = names.scopes;
   const here = scopes.scopeAt(at.startIndex, at.endIndex);
   const visible = (local: string) => {
@@ -148,7 +195,8 @@ function computeImportEdit(text: string, root: Node, module: string): TextEdit {
   let first: Node | undefined;
   for (const stmt of root.namedChildren) {
     if (!stmt || stmt.type === 'comment') continue;
-    const isDocstring = preambleEnd === 0 && stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'string';
+    const isDocstring =
+      preambleEnd === 0 && stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'string';
     if (isDocstring || stmt.type === 'future_import_statement') {
       preambleEnd = stmt.endIndex;
       continue;
@@ -165,7 +213,11 @@ function computeImportEdit(text: string, root: Node, module: string): TextEdit {
     return { start: at, end: at, newText: `import ${module}${eol}${isImport ? '' : eol + eol}` };
   }
   // After the docstring or `__future__` imports, separated by a blank line.
-  return { start: preambleEnd, end: preambleEnd, newText: `${preambleEnd > 0 ? eol + eol : ''}import ${module}${first ? '' : eol}` };
+  return {
+    start: preambleEnd,
+    end: preambleEnd,
+    newText: `${preambleEnd > 0 ? eol + eol : ''}import ${module}${first ? '' : eol}`,
+  };
 }
 
 /**
@@ -199,20 +251,67 @@ export interface PyCallModel {
 /** Waiting for an event or future: the order of the waits is the order of the events. */
 const PY_EVENT_WAIT = /^(wait|wait_for|wait_for_.*|wait_until.*|wait_closed|once|join)$/;
 /** Logging and output. */
-const PY_LOGGING: ReadonlySet<string> = new Set(['print', 'log', 'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical']);
+const PY_LOGGING: ReadonlySet<string> = new Set([
+  'print',
+  'log',
+  'debug',
+  'info',
+  'warning',
+  'warn',
+  'error',
+  'exception',
+  'critical',
+]);
 /** Hooks, signals and cleanups fired in order (`trace.send_*`, `on_*` and `*_callback` hooks, `emit`, `close`). */
-const PY_HOOK = /^(send_.*|on_.*|.*_(callback|hook|handler)|emit.*|dispatch.*|trigger.*|fire.*|_?(close|aclose|disconnect|shutdown|stop|start|cleanup|teardown|terminate|kill|release|unload|detach|dispose)(_.*)?|__aexit__|__aenter__)$/;
+const PY_HOOK =
+  /^(send_.*|on_.*|.*_(callback|hook|handler)|emit.*|dispatch.*|trigger.*|fire.*|_?(close|aclose|disconnect|shutdown|stop|start|cleanup|teardown|terminate|kill|release|unload|detach|dispose)(_.*)?|__aexit__|__aenter__)$/;
 /** Receivers named for output or user hooks, by the last word of their name. */
 const PY_ORDERED_RECEIVERS: ReadonlySet<string> = new Set([
-  'logger', 'log', 'logging', 'trace', 'tracer', 'signal', 'signals', 'hook', 'hooks', 'middleware', 'middlewares',
-  'listener', 'listeners', 'handler', 'handlers', 'callback', 'callbacks', 'observer', 'observers', 'subscriber',
-  'subscribers', 'detector', 'detectors', 'watcher', 'watchers', 'plugin', 'plugins',
+  'logger',
+  'log',
+  'logging',
+  'trace',
+  'tracer',
+  'signal',
+  'signals',
+  'hook',
+  'hooks',
+  'middleware',
+  'middlewares',
+  'listener',
+  'listeners',
+  'handler',
+  'handlers',
+  'callback',
+  'callbacks',
+  'observer',
+  'observers',
+  'subscriber',
+  'subscribers',
+  'detector',
+  'detectors',
+  'watcher',
+  'watchers',
+  'plugin',
+  'plugins',
 ]);
 /** Methods whose result is a connection-like object (`async with pool.acquire() as conn`). */
-const STATEFUL_MAKERS: ReadonlySet<string> = new Set(['acquire', 'connect', 'cursor', 'transaction', 'begin', 'pipeline', 'pubsub', 'open_connection']);
+const STATEFUL_MAKERS: ReadonlySet<string> = new Set([
+  'acquire',
+  'connect',
+  'cursor',
+  'transaction',
+  'begin',
+  'pipeline',
+  'pubsub',
+  'open_connection',
+]);
 
 function lastWordOf(name: string): string {
-  const words = name.replace(/^_+/, '').split('_').filter((w) => w.length > 0);
+  const words = name
+    .replace(/^_+/, '')
+    .split('_')
+    .filter((w) => w.length > 0);
   return (words[words.length - 1] ?? name).toLowerCase();
 }
 
@@ -270,7 +369,8 @@ export function valueKind(expr: Node, names: NameResolver, catalog: ConcurrencyC
   }
   // By name: any link of the chain named for a stateful kind (`conn`, `self._writer`, `conn.retry`).
   const segs = segments(expr);
-  if (segs?.some((s) => s.text !== 'self' && s.text !== 'cls' && STATEFUL_PY_NAMES.has(lastWordOf(s.text)))) return 'stateful';
+  if (segs?.some((s) => s.text !== 'self' && s.text !== 'cls' && STATEFUL_PY_NAMES.has(lastWordOf(s.text))))
+    return 'stateful';
   return 'unknown';
 }
 
@@ -291,11 +391,17 @@ function boundToSelf(fn: Node, names: NameResolver): boolean {
 /** What an awaited call touches, and whether its order is its meaning. */
 export function pyCallModel(call: Node, names: NameResolver, catalog: ConcurrencyCatalog): PyCallModel {
   const fn = call.childForFieldName('function')!;
-  const model: PyCallModel = { onSelf: false, kind: 'unknown', ordered: orderSensitiveReceiver(call, names) !== undefined };
+  const model: PyCallModel = {
+    onSelf: false,
+    kind: 'unknown',
+    ordered: orderSensitiveReceiver(call, names) !== undefined,
+  };
   const q = names.qualifiedName(fn);
   if (q === 'asyncio.wait_for' || q === 'asyncio.shield') {
     // A timeout around a call is that call; around a future or event, a wait.
-    const first = call.childForFieldName('arguments')?.namedChildren.find((n) => n !== null && n.type !== 'comment' && n.type !== 'keyword_argument');
+    const first = call
+      .childForFieldName('arguments')
+      ?.namedChildren.find((n) => n !== null && n.type !== 'comment' && n.type !== 'keyword_argument');
     if (first?.type === 'call') return pyCallModel(first, names, catalog);
     model.ordered = true;
     return model;
@@ -328,12 +434,18 @@ export function pyCallModel(call: Node, names: NameResolver, catalog: Concurrenc
   model.receiver = receiver.text.replace(/\s+/g, '');
   model.kind = valueKind(receiver, names, catalog);
   // A pool or an HTTP client session serves concurrent statements and requests (`pool.fetch`).
-  if (model.kind === 'safe' && !(PY_EVENT_WAIT.test(method) || PY_LOGGING.has(method) || PY_HOOK.test(method))) model.ordered = false;
+  if (model.kind === 'safe' && !(PY_EVENT_WAIT.test(method) || PY_LOGGING.has(method) || PY_HOOK.test(method)))
+    model.ordered = false;
   return model;
 }
 
 /** Whether an argument (other than those `except` accepts) is a stateful value. */
-export function hasStatefulArgument(call: Node, names: NameResolver, catalog: ConcurrencyCatalog, except?: (arg: Node) => boolean): boolean {
+export function hasStatefulArgument(
+  call: Node,
+  names: NameResolver,
+  catalog: ConcurrencyCatalog,
+  except?: (arg: Node) => boolean,
+): boolean {
   const args = call.childForFieldName('arguments')?.namedChildren ?? [];
   return args.some((a) => {
     let e: Node | null = a;

@@ -13,7 +13,14 @@ import type { Scope } from './scope';
 export function isPrimaryOperand(node: Node): boolean {
   const parent = node.parent;
   if (!parent) return false;
-  const field = parent.type === 'attribute' ? 'object' : parent.type === 'call' ? 'function' : parent.type === 'subscript' ? 'value' : undefined;
+  const field =
+    parent.type === 'attribute'
+      ? 'object'
+      : parent.type === 'call'
+        ? 'function'
+        : parent.type === 'subscript'
+          ? 'value'
+          : undefined;
   return field !== undefined && parent.childForFieldName(field)?.id === node.id;
 }
 
@@ -114,7 +121,8 @@ function spell(names: NameResolver, text: string, at: Node, qname: string): Spel
     if (target === qname) return { expression: local };
     if (target === module) return { expression: `${local}.${member}` };
     // `import a.b` binds `a` and makes `a.b.c` reachable.
-    if (plain && module.startsWith(`${target}.`)) return { expression: `${local}${module.slice(target.length)}.${member}` };
+    if (plain && module.startsWith(`${target}.`))
+      return { expression: `${local}${module.slice(target.length)}.${member}` };
   }
   return undefined;
 }

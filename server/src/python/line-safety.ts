@@ -26,7 +26,10 @@ export function pythonLineSafety(text: string, lines = new LineIndex(text)): Lin
 
 /** One pass over the text: strings (any prefix, triple or single quotes), comments and `\` continuations. */
 function scan(text: string, lines: LineIndex): LineState[] {
-  const states: LineState[] = Array.from({ length: lines.lineCount }, () => ({ startsInString: false, continues: false }));
+  const states: LineState[] = Array.from({ length: lines.lineCount }, () => ({
+    startsInString: false,
+    continues: false,
+  }));
   let line = 0;
   let quote: string | undefined; // the closing quote sequence of the string we are in
   let i = 0;

@@ -172,8 +172,7 @@ export function summarizeModule(tree: SyntaxTree, packageName: string | undefine
               const plain = plainParameters(stmt);
               if (plain.length > 0) (summary.plainParameters ??= new Map()).set(name, plain);
             }
-          }
-          else if (cls && !cls.methods.has(name)) cls.methods.set(name, isAsync);
+          } else if (cls && !cls.methods.has(name)) cls.methods.set(name, isAsync);
           break;
         }
         case 'class_definition': {
@@ -242,9 +241,41 @@ export interface NameUsage {
 }
 
 const PY_KEYWORDS = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
-  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
-  'return', 'try', 'while', 'with', 'yield',
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
 ]);
 
 /** An identifier starting at lastIndex (the tokenizer's slow path, for names with non-ASCII letters). */
@@ -562,7 +593,12 @@ export class ModuleIndex {
     }
     const base = path.join(dir, ...segments);
     let found: string | null = null;
-    for (const candidate of [`${base}.py`, path.join(base, '__init__.py'), `${base}.pyi`, path.join(base, '__init__.pyi')]) {
+    for (const candidate of [
+      `${base}.py`,
+      path.join(base, '__init__.py'),
+      `${base}.pyi`,
+      path.join(base, '__init__.pyi'),
+    ]) {
       if (this.isFile(candidate)) {
         found = candidate;
         break;
@@ -675,9 +711,18 @@ export class ModuleIndex {
     return answer;
   }
 
-  private method(file: string, moduleName: string, cls: ClassSummary, name: string, hops: number): IndexedSymbol | undefined {
+  private method(
+    file: string,
+    moduleName: string,
+    cls: ClassSummary,
+    name: string,
+    hops: number,
+  ): IndexedSymbol | undefined {
     const own = cls.methods.get(name);
-    if (own !== undefined) return cls.asyncGenerators?.has(name) ? { kind: 'function', isAsync: own, file, generator: true } : { kind: 'function', isAsync: own, file };
+    if (own !== undefined)
+      return cls.asyncGenerators?.has(name)
+        ? { kind: 'function', isAsync: own, file, generator: true }
+        : { kind: 'function', isAsync: own, file };
     const summary = this.summaryOf(file);
     if (!summary) return undefined;
     for (const base of cls.bases) {
@@ -706,7 +751,10 @@ export class PythonWorkspace {
    * Per root: file -> its text until a name it spells is asked, then its usage counts (name ->
    * usage), over the prepared files and open documents (listed once, each counted at most once).
    */
-  private readonly usageIndexes = new Map<string, Map<string, { text?: string; searches: number; usages?: Map<string, NameUsage> }>>();
+  private readonly usageIndexes = new Map<
+    string,
+    Map<string, { text?: string; searches: number; usages?: Map<string, NameUsage> }>
+  >();
   /** Files announced by prepare(): known to exist until a change says otherwise. */
   private readonly prepared = new Set<string>();
   /** The workspace's modules as the server walked them (empty in the CLI: its run's files are prepared). */
@@ -926,7 +974,11 @@ export class PythonWorkspace {
     } else {
       base = isInside(abs, src) ? src : isInside(abs, root) ? root : dir;
     }
-    const rel = path.relative(base, abs).replace(/\.pyi?$/i, '').split(path.sep).filter(Boolean);
+    const rel = path
+      .relative(base, abs)
+      .replace(/\.pyi?$/i, '')
+      .split(path.sep)
+      .filter(Boolean);
     const isPackage = rel.length > 0 && rel[rel.length - 1] === '__init__';
     if (isPackage) rel.pop();
     const moduleName = rel.length > 0 ? rel.join('.') : path.basename(dir);

@@ -143,7 +143,10 @@ export class NameResolver {
       if (found && found.bindings.length === 1) {
         const b = found.bindings[0];
         if (b.kind === 'function' || b.kind === 'class') {
-          return { qname: b.scope.path !== undefined ? `${this.module.moduleName}.${b.scope.path}` : undefined, definition: b.node };
+          return {
+            qname: b.scope.path !== undefined ? `${this.module.moduleName}.${b.scope.path}` : undefined,
+            definition: b.node,
+          };
         }
       }
     }
@@ -167,7 +170,8 @@ export class NameResolver {
 
   /** A name re-exported by a workspace module from outside the workspace, as that outside name. */
   private externalName(qname: string | undefined): string | undefined {
-    if (qname === undefined || this.isOwn(qname) || !this.workspace?.external || qname.startsWith('builtins.')) return qname;
+    if (qname === undefined || this.isOwn(qname) || !this.workspace?.external || qname.startsWith('builtins.'))
+      return qname;
     // Only a name the catalog knows is worth following out of the workspace.
     if (!this.catalog.endsSomeEntry(qname.slice(qname.lastIndexOf('.') + 1))) return qname;
     let ext = this.externalCache.get(qname);
@@ -181,7 +185,12 @@ export class NameResolver {
   /** Whether calling `callee` creates a coroutine: an async def here or in the workspace, or a known library coroutine. */
   isCoroutineFunction(callee: Callee): boolean {
     // An async generator (`async def` with a `yield`) makes an async iterator, not a coroutine.
-    if (callee.definition) return callee.definition.type === 'function_definition' && callee.definition.child(0)?.type === 'async' && !hasOwnYield(callee.definition);
+    if (callee.definition)
+      return (
+        callee.definition.type === 'function_definition' &&
+        callee.definition.child(0)?.type === 'async' &&
+        !hasOwnYield(callee.definition)
+      );
     const q = callee.qname;
     if (!q) return false;
     if (this.catalog.isCoroutine(q)) return true;
@@ -239,7 +248,9 @@ export class NameResolver {
     const list = scope.bindings.get(name);
     if (list) {
       const defs = list.filter((b) => b.kind === 'function' || b.kind === 'class');
-      return defs.length === list.length && defs.length >= 1 && defs.every((d) => d.kind === defs[0].kind) ? defs[defs.length - 1] : undefined;
+      return defs.length === list.length && defs.length >= 1 && defs.every((d) => d.kind === defs[0].kind)
+        ? defs[defs.length - 1]
+        : undefined;
     }
     if (scope.kind !== 'class' || depth > 8) return undefined;
     const bases = scope.node.childForFieldName('superclasses');
@@ -308,7 +319,8 @@ export class NameResolver {
   private classOfCls(id: Node): string | undefined {
     const found = this.scopes.resolveIdentifier(id);
     const b = found?.bindings.length === 1 ? found.bindings[0] : undefined;
-    if (b?.kind !== 'parameter' || b.index !== 0 || b.scope.kind !== 'function' || b.scope.parent?.kind !== 'class') return undefined;
+    if (b?.kind !== 'parameter' || b.index !== 0 || b.scope.kind !== 'function' || b.scope.parent?.kind !== 'class')
+      return undefined;
     const cls = b.scope.parent;
     if (cls.path === undefined) return undefined;
     const isClassMethod = b.scope.decorators.some((d) => this.qname(d, 1) === 'builtins.classmethod');
@@ -352,7 +364,10 @@ export class NameResolver {
     }
   }
 
-  private collectInstanceAttributes(def: Node, classScope: Scope): Map<string, { value: Node; unpack: number | undefined }[]> {
+  private collectInstanceAttributes(
+    def: Node,
+    classScope: Scope,
+  ): Map<string, { value: Node; unpack: number | undefined }[]> {
     const table = new Map<string, { value: Node; unpack: number | undefined }[]>();
     const add = (name: string, value: Node, unpack: number | undefined) => {
       const list = table.get(name);
@@ -401,7 +416,8 @@ export class NameResolver {
     for (const b of found.bindings) {
       let this_q: string | undefined;
       if (b.kind === 'import') this_q = b.target;
-      else if ((b.kind === 'function' || b.kind === 'class') && b.scope.path !== undefined) this_q = `${this.module.moduleName}.${b.scope.path}`;
+      else if ((b.kind === 'function' || b.kind === 'class') && b.scope.path !== undefined)
+        this_q = `${this.module.moduleName}.${b.scope.path}`;
       else return undefined;
       if (this_q === undefined || (q !== undefined && q !== this_q)) return undefined;
       q = this_q;

@@ -131,7 +131,8 @@ function maskLines(text: string): string {
       else {
         const help = TRAILING_HELP.exec(line);
         if (help) {
-          out += text.slice(pos, start) + help[1] + ' '.repeat(help[2].length) + line.slice(help[1].length + help[2].length);
+          out +=
+            text.slice(pos, start) + help[1] + ' '.repeat(help[2].length) + line.slice(help[1].length + help[2].length);
           pos = end;
         }
         continue;

@@ -122,7 +122,11 @@ export class ParsePool {
    * A pool for the files of a run (in the order they will be analysed), or undefined when one
    * would not pay: no worker script beside this bundle, one CPU, or little text.
    */
-  static start(files: readonly { path: string; text: string }[], grammar: () => Grammar, options: PoolOptions = {}): ParsePool | undefined {
+  static start(
+    files: readonly { path: string; text: string }[],
+    grammar: () => Grammar,
+    options: PoolOptions = {},
+  ): ParsePool | undefined {
     const script = options.script ?? path.join(__dirname, WORKER_SCRIPT);
     const wanted = options.workers ?? workersWanted();
     let total = 0;
@@ -156,7 +160,9 @@ export class ParsePool {
       this.waitFor(slot);
     }
     const r = slot.result!;
-    const tree = r.buffer ? new SyntaxTree(text, treeArrays(r.count!, r.buffer), this.grammar(), r.hasError!) : undefined;
+    const tree = r.buffer
+      ? new SyntaxTree(text, treeArrays(r.count!, r.buffer), this.grammar(), r.hasError!)
+      : undefined;
     return this.settle(id, tree);
   }
 

@@ -12,7 +12,16 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { MAX_INDENT_LEVELS, tooDeep } from './indentation';
 import { createPythonParser, loadPython } from './parser';
 import { readArrays } from './wasm';
-import { DELIVERED, OUTSTANDING, STATE_INTS, STOPPED, URGENT, WORKER_CLAIM, type ParsedMessage, type WorkerInput } from './parse-pool';
+import {
+  DELIVERED,
+  OUTSTANDING,
+  STATE_INTS,
+  STOPPED,
+  URGENT,
+  WORKER_CLAIM,
+  type ParsedMessage,
+  type WorkerInput,
+} from './parse-pool';
 
 async function main(): Promise<void> {
   const { port, shared, texts, maxAhead } = workerData as WorkerInput;

@@ -90,9 +90,13 @@ export function loadPython(): Promise<PythonRuntime> {
     };
     await runtime.Parser.init(moduleOptions);
     const internals = WasmInternals.install(moduleOptions);
-    const language = await runtime.Language.load(await fs.promises.readFile(locate('tree-sitter-python.wasm', () =>
-      path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
-    )));
+    const language = await runtime.Language.load(
+      await fs.promises.readFile(
+        locate('tree-sitter-python.wasm', () =>
+          path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
+        ),
+      ),
+    );
     if (internals) {
       // A WebAssembly error here is the instance's, as anywhere: the next load starts afresh.
       const parser = new runtime.Parser();

@@ -57,12 +57,37 @@ export interface Scope {
 
 /** Node types the scope walk looks at; every other node is only passed through. */
 const HANDLED = new Set([
-  'decorated_definition', 'function_definition', 'class_definition', 'lambda',
-  'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression',
-  'for_in_clause', 'for_statement', 'assignment', 'augmented_assignment', 'named_expression', 'with_item',
-  'except_clause', 'except_group_clause', 'import_statement', 'import_from_statement', 'global_statement', 'nonlocal_statement',
+  'decorated_definition',
+  'function_definition',
+  'class_definition',
+  'lambda',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+  'for_in_clause',
+  'for_statement',
+  'assignment',
+  'augmented_assignment',
+  'named_expression',
+  'with_item',
+  'except_clause',
+  'except_group_clause',
+  'import_statement',
+  'import_from_statement',
+  'global_statement',
+  'nonlocal_statement',
 ]);
-const TARGET_CONTAINERS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'parenthesized_expression', 'list_splat_pattern', 'as_pattern_target']);
+const TARGET_CONTAINERS = new Set([
+  'pattern_list',
+  'tuple_pattern',
+  'list_pattern',
+  'tuple',
+  'list',
+  'parenthesized_expression',
+  'list_splat_pattern',
+  'as_pattern_target',
+]);
 
 // What a grammar symbol is to the scope walk: passed through, handled, or skipped with its subtree
 // (ERROR, strings, comments).
@@ -109,7 +134,10 @@ function dotted(n: Node): string {
  * The names an import statement binds, with their qualified targets. A `from m import *` binds
  * nothing here; its module is returned in `star`.
  */
-export function importBindings(stmt: Node, packageName: string | undefined): { bindings: { name: string; node: Node; target: string | undefined }[]; star?: string } {
+export function importBindings(
+  stmt: Node,
+  packageName: string | undefined,
+): { bindings: { name: string; node: Node; target: string | undefined }[]; star?: string } {
   const bindings: { name: string; node: Node; target: string | undefined }[] = [];
   if (stmt.type === 'import_statement') {
     for (const name of stmt.childrenForFieldName('name')) {
@@ -132,7 +160,8 @@ export function importBindings(stmt: Node, packageName: string | undefined): { b
     if (name.type === 'aliased_import') {
       const alias = name.childForFieldName('alias');
       const target = name.childForFieldName('name');
-      if (alias && target) bindings.push({ name: alias.text, node: alias, target: module && `${module}.${dotted(target)}` });
+      if (alias && target)
+        bindings.push({ name: alias.text, node: alias, target: module && `${module}.${dotted(target)}` });
     } else if (name.type === 'dotted_name') {
       bindings.push({ name: name.text, node: name, target: module && `${module}.${dotted(name)}` });
     }
@@ -147,7 +176,12 @@ export function targetNames(target: Node): { node: Node; unpack: number | undefi
   const top = target.type === 'as_pattern_target' ? target.namedChild(0) : target;
   if (!top) return out;
   if (top.type === 'identifier') return [{ node: top, unpack: undefined }];
-  const flat = top.type === 'pattern_list' || top.type === 'tuple_pattern' || top.type === 'tuple' || top.type === 'list_pattern' || top.type === 'list';
+  const flat =
+    top.type === 'pattern_list' ||
+    top.type === 'tuple_pattern' ||
+    top.type === 'tuple' ||
+    top.type === 'list_pattern' ||
+    top.type === 'list';
   const stack: Node[] = [top];
   let first = true;
   while (stack.length > 0) {
@@ -212,7 +246,17 @@ class ScopeBuilder {
     private readonly packageName: string | undefined,
   ) {
     const root = tree.rootNode;
-    this.module = new ScopeImpl('module', root, undefined, root.startIndex, root.endIndex, root.startIndex, false, undefined, undefined);
+    this.module = new ScopeImpl(
+      'module',
+      root,
+      undefined,
+      root.startIndex,
+      root.endIndex,
+      root.startIndex,
+      false,
+      undefined,
+      undefined,
+    );
     this.all = [this.module];
     this.stack = [{ scope: this.module, until: Infinity }];
   }
@@ -254,7 +298,14 @@ class ScopeBuilder {
     switch (type) {
       case 'decorated_definition': {
         const def = node.childForFieldName('definition');
-        if (def) this.decoratorsOf.set(def.id, node.namedChildren.filter((c): c is Node => c?.type === 'decorator').map((d) => d.namedChild(0)!).filter(Boolean));
+        if (def)
+          this.decoratorsOf.set(
+            def.id,
+            node.namedChildren
+              .filter((c): c is Node => c?.type === 'decorator')
+              .map((d) => d.namedChild(0)!)
+              .filter(Boolean),
+          );
         break;
       }
       case 'function_definition':
@@ -264,7 +315,9 @@ class ScopeBuilder {
         const name = nameNode?.text;
         const isFunction = node.type === 'function_definition';
         const params = isFunction ? node.childForFieldName('parameters') : null;
-        const start = isFunction ? (params?.startIndex ?? body?.startIndex ?? node.endIndex) : (body?.startIndex ?? node.endIndex);
+        const start = isFunction
+          ? (params?.startIndex ?? body?.startIndex ?? node.endIndex)
+          : (body?.startIndex ?? node.endIndex);
         const isAsync = isFunction && node.child(0)?.type === 'async';
         const inner = new ScopeImpl(
           isFunction ? 'function' : 'class',
@@ -279,9 +332,12 @@ class ScopeBuilder {
         );
         inner.decorators = this.decoratorsOf.get(node.id) ?? [];
         if (name !== undefined && nameNode) {
-          this.bindIn(scope, isFunction
-            ? { kind: 'function', name, node, isAsync, scope: inner }
-            : { kind: 'class', name, node, scope: inner });
+          this.bindIn(
+            scope,
+            isFunction
+              ? { kind: 'function', name, node, isAsync, scope: inner }
+              : { kind: 'class', name, node, scope: inner },
+          );
         }
         this.open(inner, until);
         if (isFunction) this.bindParameters(inner, params);
@@ -291,7 +347,17 @@ class ScopeBuilder {
         const params = node.childForFieldName('parameters');
         const body = node.childForFieldName('body');
         const start = params?.startIndex ?? body?.startIndex ?? node.endIndex;
-        const inner = new ScopeImpl('lambda', node, scope, start, node.endIndex, body?.startIndex ?? node.endIndex, false, undefined, undefined);
+        const inner = new ScopeImpl(
+          'lambda',
+          node,
+          scope,
+          start,
+          node.endIndex,
+          body?.startIndex ?? node.endIndex,
+          false,
+          undefined,
+          undefined,
+        );
         this.open(inner, until);
         this.bindParameters(inner, params);
         break;
@@ -300,7 +366,20 @@ class ScopeBuilder {
       case 'set_comprehension':
       case 'dictionary_comprehension':
       case 'generator_expression':
-        this.open(new ScopeImpl('comprehension', node, scope, node.startIndex, node.endIndex, node.startIndex, false, undefined, undefined), until);
+        this.open(
+          new ScopeImpl(
+            'comprehension',
+            node,
+            scope,
+            node.startIndex,
+            node.endIndex,
+            node.startIndex,
+            false,
+            undefined,
+            undefined,
+          ),
+          until,
+        );
         break;
       case 'for_in_clause':
       case 'for_statement':
@@ -311,7 +390,15 @@ class ScopeBuilder {
         const value = node.childForFieldName('right') ?? undefined;
         const annotation = node.childForFieldName('type') ?? undefined;
         if (left?.type === 'identifier' || (left && TARGET_CONTAINERS.has(left.type))) {
-          this.bindTarget(scope, left, (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation, unpack, via: 'assign' }));
+          this.bindTarget(scope, left, (name, n, unpack) => ({
+            kind: 'value',
+            name,
+            node: n,
+            value,
+            annotation,
+            unpack,
+            via: 'assign',
+          }));
         }
         break;
       }
@@ -323,21 +410,39 @@ class ScopeBuilder {
       case 'named_expression': {
         const name = node.childForFieldName('name');
         const value = node.childForFieldName('value') ?? undefined;
-        if (name) this.bindIn(functionLevel(scope), { kind: 'value', name: name.text, node: name, value, annotation: undefined, unpack: undefined, via: 'walrus' });
+        if (name)
+          this.bindIn(functionLevel(scope), {
+            kind: 'value',
+            name: name.text,
+            node: name,
+            value,
+            annotation: undefined,
+            unpack: undefined,
+            via: 'walrus',
+          });
         break;
       }
       case 'with_item': {
         const v = node.childForFieldName('value');
         if (v?.type === 'as_pattern') {
           const value = v.namedChild(0) ?? undefined;
-          this.bindTarget(scope, v.childForFieldName('alias'), (name, n, unpack) => ({ kind: 'value', name, node: n, value, annotation: undefined, unpack, via: 'with' }));
+          this.bindTarget(scope, v.childForFieldName('alias'), (name, n, unpack) => ({
+            kind: 'value',
+            name,
+            node: n,
+            value,
+            annotation: undefined,
+            unpack,
+            via: 'with',
+          }));
         }
         break;
       }
       case 'except_clause':
       case 'except_group_clause': {
         for (const c of node.namedChildren) {
-          if (c?.type === 'as_pattern') this.bindTarget(scope, c.childForFieldName('alias'), (name, n) => ({ kind: 'other', name, node: n }));
+          if (c?.type === 'as_pattern')
+            this.bindTarget(scope, c.childForFieldName('alias'), (name, n) => ({ kind: 'other', name, node: n }));
         }
         break;
       }
@@ -362,7 +467,11 @@ class ScopeBuilder {
     let target: ScopeImpl = scope;
     if (scope.globals.has(b.name)) target = this.module;
     else if (scope.nonlocals.has(b.name)) {
-      for (let s = scope.parent as ScopeImpl | undefined; s && s !== this.module; s = s.parent as ScopeImpl | undefined) {
+      for (
+        let s = scope.parent as ScopeImpl | undefined;
+        s && s !== this.module;
+        s = s.parent as ScopeImpl | undefined
+      ) {
         if (s.kind !== 'class' && s.bindings.has(b.name)) {
           target = s;
           break;
@@ -411,7 +520,11 @@ class ScopeBuilder {
     }
   }
 
-  private bindTarget(scope: ScopeImpl, target: Node | null, make: (name: string, node: Node, unpack: number | undefined) => Binding): void {
+  private bindTarget(
+    scope: ScopeImpl,
+    target: Node | null,
+    make: (name: string, node: Node, unpack: number | undefined) => Binding,
+  ): void {
     if (!target) return;
     for (const { node, unpack } of targetNames(target)) this.bindIn(scope, make(node.text, node, unpack));
   }

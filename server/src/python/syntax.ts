@@ -36,7 +36,8 @@ const BYTES_PER_NODE = 21;
  * a worker thread travels to the main thread as that one buffer, transferred rather than copied.
  */
 export function treeArrays(count: number, buffer: ArrayBuffer = new ArrayBuffer(count * BYTES_PER_NODE)): TreeArrays {
-  if (buffer.byteLength < count * BYTES_PER_NODE) throw new Error(`${buffer.byteLength} bytes do not hold ${count} nodes`);
+  if (buffer.byteLength < count * BYTES_PER_NODE)
+    throw new Error(`${buffer.byteLength} bytes do not hold ${count} nodes`);
   return {
     count,
     start: new Int32Array(buffer, 0, count),

@@ -11,8 +11,19 @@ export type ValueUse = string;
 
 /** Attributes of a coroutine object itself: reading them is not a use of the awaited value. */
 const COROUTINE_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'send', 'throw', 'close', 'cr_await', 'cr_frame', 'cr_running', 'cr_code', 'cr_origin', 'cr_suspended',
-  '__await__', '__name__', '__qualname__', '__class__',
+  'send',
+  'throw',
+  'close',
+  'cr_await',
+  'cr_frame',
+  'cr_running',
+  'cr_code',
+  'cr_origin',
+  'cr_suspended',
+  '__await__',
+  '__name__',
+  '__qualname__',
+  '__class__',
 ]);
 
 /**
@@ -20,10 +31,42 @@ const COROUTINE_ATTRIBUTES: ReadonlySet<string> = new Set([
  * a value (`str(self.read())`). Qualified names as names.ts resolves them.
  */
 export const PLAIN_VALUE_FUNCTIONS: ReadonlySet<string> = new Set([
-  ...['str', 'repr', 'len', 'bool', 'int', 'float', 'bytes', 'print', 'list', 'tuple', 'set', 'frozenset', 'sorted',
-    'reversed', 'enumerate', 'zip', 'sum', 'min', 'max', 'any', 'all', 'abs', 'round', 'format', 'hash', 'iter', 'next',
-    'ord', 'chr', 'hex', 'divmod'].map((n) => `builtins.${n}`),
-  'json.dumps', 'json.dump', 'json.loads',
+  ...[
+    'str',
+    'repr',
+    'len',
+    'bool',
+    'int',
+    'float',
+    'bytes',
+    'print',
+    'list',
+    'tuple',
+    'set',
+    'frozenset',
+    'sorted',
+    'reversed',
+    'enumerate',
+    'zip',
+    'sum',
+    'min',
+    'max',
+    'any',
+    'all',
+    'abs',
+    'round',
+    'format',
+    'hash',
+    'iter',
+    'next',
+    'ord',
+    'chr',
+    'hex',
+    'divmod',
+  ].map((n) => `builtins.${n}`),
+  'json.dumps',
+  'json.dump',
+  'json.loads',
 ]);
 
 function parenthesizedParent(node: Node): { child: Node; parent: Node | null } {
@@ -48,7 +91,8 @@ function isAsyncFor(node: Node): boolean {
 export function valueUse(node: Node): ValueUse | undefined {
   let { child, parent } = parenthesizedParent(node);
   // `(conn := get()) is not None`: the walrus passes the value on.
-  while (parent?.type === 'named_expression' && parent.childForFieldName('value')?.id === child.id) ({ child, parent } = parenthesizedParent(parent));
+  while (parent?.type === 'named_expression' && parent.childForFieldName('value')?.id === child.id)
+    ({ child, parent } = parenthesizedParent(parent));
   if (!parent) return undefined;
   const is = (field: string) => parent.childForFieldName(field)?.id === child.id;
   switch (parent.type) {
@@ -85,7 +129,9 @@ export function valueUse(node: Node): ValueUse | undefined {
     case 'assignment': {
       if (!is('right')) return undefined;
       const left = parent.childForFieldName('left');
-      return left && (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') ? 'is unpacked' : undefined;
+      return left && (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern')
+        ? 'is unpacked'
+        : undefined;
     }
     default:
       return undefined;
@@ -128,7 +174,9 @@ export function plainArgument(node: Node, names: NameResolver): ValueUse | undef
     if (def.type !== 'function_definition' || def.child(0)?.type === 'async') return undefined;
     const scope = names.scopes.scopeOf(def);
     if (scope?.parent?.kind !== 'module') return undefined; // methods: the receiver shifts the positions
-    return plainParameters(def).includes(position) ? `is passed to '${written}()', which uses it as a plain value` : undefined;
+    return plainParameters(def).includes(position)
+      ? `is passed to '${written}()', which uses it as a plain value`
+      : undefined;
   }
   if (!callee.qname) return undefined;
   const symbol = names.workspaceSymbol(callee.qname);
@@ -159,7 +207,8 @@ export function plainParameters(def: Node): number[] {
       let name: Node | null = null;
       if (p.type === 'identifier') name = p;
       else if (p.type === 'typed_parameter') name = p.namedChild(0);
-      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') name = p.childForFieldName('name');
+      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter')
+        name = p.childForFieldName('name');
       else if (p.type !== 'list_splat_pattern' && p.type !== 'dictionary_splat_pattern') continue;
       if (name?.type === 'identifier' && usedOnlyAsPlainValue(name.text, body)) out.push(index);
       index++;
@@ -213,7 +262,9 @@ function usedOnlyAsPlainValue(name: string, body: Node): boolean {
   return evidence;
 }
 
-const PLAIN_BUILTIN_NAMES = new Set([...PLAIN_VALUE_FUNCTIONS].filter((q) => q.startsWith('builtins.')).map((q) => q.slice(9)));
+const PLAIN_BUILTIN_NAMES = new Set(
+  [...PLAIN_VALUE_FUNCTIONS].filter((q) => q.startsWith('builtins.')).map((q) => q.slice(9)),
+);
 
 /** `str(x)`, `len(x)`: by spelling, inside one function body (a shadowing definition there is unlikely). */
 function isPlainBuiltinArgument(node: Node): boolean {

@@ -60,7 +60,8 @@ export class WasmInternals {
    */
   static install(moduleOptions: object): WasmInternals | undefined {
     const m = moduleOptions as Partial<WasmModule>;
-    if (os.endianness() !== 'LE' || !(m.HEAP32 instanceof Int32Array) || typeof m._ts_init !== 'function') return undefined;
+    if (os.endianness() !== 'LE' || !(m.HEAP32 instanceof Int32Array) || typeof m._ts_init !== 'function')
+      return undefined;
     for (const f of CURSOR_FUNCTIONS) if (typeof m[f] !== 'function') return undefined;
     return new WasmInternals(m as WasmModule);
   }
@@ -76,7 +77,8 @@ export class WasmInternals {
 const byLanguage = new WeakMap<Language, WasmInternals>();
 
 /** A text with fields, errors, a MISSING node, comments and non-ASCII characters. */
-const SELF_TEST = 'import a.b as c  # \u00e9\n@d\nasync def f(x, *y, z=1) -> "\u{1F600}":\n    return [await g(x) for g in y if (h := x)]\nclass C(D): pass\ndef k(:\n  (1,\n';
+const SELF_TEST =
+  'import a.b as c  # \u00e9\n@d\nasync def f(x, *y, z=1) -> "\u{1F600}":\n    return [await g(x) for g in y if (h := x)]\nclass C(D): pass\ndef k(:\n  (1,\n';
 
 /**
  * Uses the fast walk for trees of `language` if, on a sample text parsed with `parser`, it copies
@@ -92,7 +94,9 @@ export function enableFastPath(language: Language, internals: WasmInternals, par
     const same = (Object.keys(slow) as (keyof TreeArrays)[]).every((k) => {
       const a = fast[k];
       const b = slow[k];
-      return typeof a === 'number' ? a === b : a.length === (b as typeof a).length && a.every((v, i) => v === (b as typeof a)[i]);
+      return typeof a === 'number'
+        ? a === b
+        : a.length === (b as typeof a).length && a.every((v, i) => v === (b as typeof a)[i]);
     });
     if (!same) byLanguage.delete(language);
     return same;

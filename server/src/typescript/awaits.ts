@@ -19,15 +19,42 @@ export type AwaitedCall = ts.CallExpression | ts.TaggedTemplateExpression;
  */
 export const ORDER_SENSITIVE_CALLS: ReadonlySet<string> = new Set([
   // one stream or file, written in order
-  'write', 'writev', 'writeln', 'append', 'appendFile', 'end', 'flush',
+  'write',
+  'writev',
+  'writeln',
+  'append',
+  'appendFile',
+  'end',
+  'flush',
   // transactions, migrations and statements that change a schema
-  'begin', 'beginTransaction', 'startTransaction', 'transaction', 'commit', 'rollback', 'exec', 'migrate',
+  'begin',
+  'beginTransaction',
+  'startTransaction',
+  'transaction',
+  'commit',
+  'rollback',
+  'exec',
+  'migrate',
   // locks and semaphores
-  'acquire', 'lock', 'runExclusive',
+  'acquire',
+  'lock',
+  'runExclusive',
   // browser automation: each step acts on the page the previous one left
-  'goto', 'click', 'fill', 'type', 'press', 'reload', 'waitForNavigation', 'waitForSelector',
+  'goto',
+  'click',
+  'fill',
+  'type',
+  'press',
+  'reload',
+  'waitForNavigation',
+  'waitForSelector',
   // questions to a user, asked one at a time (readline, inquirer)
-  'prompt', 'question', 'confirm', 'input', 'select', 'password',
+  'prompt',
+  'question',
+  'confirm',
+  'input',
+  'select',
+  'password',
 ]);
 
 /**
@@ -60,7 +87,8 @@ export function calleeName(call: AwaitedCall): string | undefined {
   const callee = skipOuterExpressions(ts.isCallExpression(call) ? call.expression : call.tag);
   if (ts.isIdentifier(callee)) return callee.text;
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
-  if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) return callee.argumentExpression.text;
+  if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression))
+    return callee.argumentExpression.text;
   return undefined;
 }
 
@@ -84,7 +112,11 @@ export function isGlobalPromise(types: Types, expr: ts.Expression): boolean {
 export function isPromiseCombinatorCall(types: Types, call: AwaitedCall): boolean {
   if (!ts.isCallExpression(call)) return false;
   const callee = skipOuterExpressions(call.expression);
-  return ts.isPropertyAccessExpression(callee) && PROMISE_COMBINATORS.has(callee.name.text) && isGlobalPromise(types, callee.expression);
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    PROMISE_COMBINATORS.has(callee.name.text) &&
+    isGlobalPromise(types, callee.expression)
+  );
 }
 
 /**
@@ -129,13 +161,57 @@ export function isDelayAwait(types: Types, resolver: ModuleResolver, node: ts.Aw
 /** Waiting for an event: the order of the waits is the order of the events. */
 const EVENT_WAIT = /^(once|waitFor.*|waitUntil.*|nextEvent|waitEvent)$/;
 /** Logging and output: lines come out in the order they were written. */
-const LOGGING: ReadonlySet<string> = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'print', 'printf', 'output', 'stdout', 'stderr']);
+const LOGGING: ReadonlySet<string> = new Set([
+  'log',
+  'info',
+  'warn',
+  'error',
+  'debug',
+  'trace',
+  'print',
+  'printf',
+  'output',
+  'stdout',
+  'stderr',
+]);
 /** Hooks, signals and cleanups fired in order (`onDidStart`, `emit`, `dispose`). */
-const HOOK = /^(on[A-Z].*|.*(Callback|Hook|Handler)|emit.*|dispatch.*|trigger.*|fire.*|(dispose|destroy|close|disconnect|shutdown|stop|start|cleanup|cleanUp|teardown|terminate|kill|quit|release|unload|detach)([A-Z].*)?)$/;
+const HOOK =
+  /^(on[A-Z].*|.*(Callback|Hook|Handler)|emit.*|dispatch.*|trigger.*|fire.*|(dispose|destroy|close|disconnect|shutdown|stop|start|cleanup|cleanUp|teardown|terminate|kill|quit|release|unload|detach)([A-Z].*)?)$/;
 /** Reads and steps through one stream or iterator. */
-const STREAM_STEP: ReadonlySet<string> = new Set(['read', 'readLine', 'readline', 'next', 'return', 'throw', 'pull', 'recv', 'receive', 'send']);
+const STREAM_STEP: ReadonlySet<string> = new Set([
+  'read',
+  'readLine',
+  'readline',
+  'next',
+  'return',
+  'throw',
+  'pull',
+  'recv',
+  'receive',
+  'send',
+]);
 /** Receivers named for output or user hooks (`logger.x()`, `hooks.run()`), by the last word of their name. */
-const ORDERED_RECEIVER_WORDS: ReadonlySet<string> = new Set(['console', 'logger', 'log', 'hook', 'hooks', 'middleware', 'middlewares', 'listener', 'listeners', 'handler', 'handlers', 'callback', 'callbacks', 'emitter', 'events', 'signal', 'signals', 'trace', 'tracer']);
+const ORDERED_RECEIVER_WORDS: ReadonlySet<string> = new Set([
+  'console',
+  'logger',
+  'log',
+  'hook',
+  'hooks',
+  'middleware',
+  'middlewares',
+  'listener',
+  'listeners',
+  'handler',
+  'handlers',
+  'callback',
+  'callbacks',
+  'emitter',
+  'events',
+  'signal',
+  'signals',
+  'trace',
+  'tracer',
+]);
 
 export type ReceiverKind = 'safe' | 'stateful' | 'unknown';
 
@@ -178,7 +254,8 @@ function symbolKind(symbol: TSymbol, catalog: ConcurrencyCatalog): ReceiverKind 
 function holdsStatefulMember(types: Types, type: TType, catalog: ConcurrencyCatalog): boolean {
   const symbol = type.getSymbol();
   const decl = symbol?.declarations?.[0];
-  if (!decl || !(ts.isClassDeclaration(decl) || ts.isInterfaceDeclaration(decl)) || declaringModule(decl) !== undefined) return false;
+  if (!decl || !(ts.isClassDeclaration(decl) || ts.isInterfaceDeclaration(decl)) || declaringModule(decl) !== undefined)
+    return false;
   if (decl.getSourceFile().isDeclarationFile) return false;
   for (const member of decl.members) {
     if (!(ts.isPropertyDeclaration(member) || ts.isPropertySignature(member))) continue;
@@ -188,7 +265,16 @@ function holdsStatefulMember(types: Types, type: TType, catalog: ConcurrencyCata
   }
   const ctor = ts.isClassDeclaration(decl) ? decl.members.find(ts.isConstructorDeclaration) : undefined;
   for (const p of ctor?.parameters ?? []) {
-    if (!p.modifiers?.some((m) => m.kind === ts.SyntaxKind.PublicKeyword || m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.ReadonlyKeyword)) continue;
+    if (
+      !p.modifiers?.some(
+        (m) =>
+          m.kind === ts.SyntaxKind.PublicKeyword ||
+          m.kind === ts.SyntaxKind.PrivateKeyword ||
+          m.kind === ts.SyntaxKind.ProtectedKeyword ||
+          m.kind === ts.SyntaxKind.ReadonlyKeyword,
+      )
+    )
+      continue;
     const t = types.getTypeAtLocation(p);
     const s = t.aliasSymbol ?? t.getSymbol();
     if (s && !s.name.startsWith('__') && symbolKind(s, catalog) === 'stateful') return true;
@@ -199,11 +285,15 @@ function holdsStatefulMember(types: Types, type: TType, catalog: ConcurrencyCata
 /** The kind of a value by its type: stateful if any part of a union is, safe if every part is. */
 export function typeKind(types: Types, expr: ts.Expression, catalog: ConcurrencyCatalog): ReceiverKind {
   const type = types.getTypeAtLocation(expr);
-  const parts = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+  const parts = (type.isUnion() ? type.types : [type]).filter(
+    (t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)),
+  );
   if (parts.length === 0) return 'unknown';
   let allSafe = true;
   for (const t of parts) {
-    const symbols = [t.aliasSymbol, t.getSymbol()].filter((s): s is TSymbol => s !== undefined && !s.name.startsWith('__'));
+    const symbols = [t.aliasSymbol, t.getSymbol()].filter(
+      (s): s is TSymbol => s !== undefined && !s.name.startsWith('__'),
+    );
     const kinds = symbols.map((s) => symbolKind(s, catalog));
     if (kinds.includes('stateful') || holdsStatefulMember(types, t, catalog)) return 'stateful';
     if (!kinds.includes('safe')) allSafe = false;
@@ -230,7 +320,12 @@ function isClosureOverThis(types: Types, callee: ts.Identifier): boolean {
     const init = skipOuterExpressions(decl.initializer);
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
   }
-  if (!fn || ts.isSourceFile(fn.parent) || (ts.isVariableDeclaration(decl) && ts.isSourceFile(decl.parent.parent.parent))) return false;
+  if (
+    !fn ||
+    ts.isSourceFile(fn.parent) ||
+    (ts.isVariableDeclaration(decl) && ts.isSourceFile(decl.parent.parent.parent))
+  )
+    return false;
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
@@ -257,7 +352,11 @@ export function callModel(types: Types, call: AwaitedCall, catalog: ConcurrencyC
   const callee = skipOuterExpressions(ts.isCallExpression(call) ? call.expression : call.tag);
   const method = calleeName(call);
   const model: CallModel = { method, onThis: false, kind: 'unknown', ordered: isOrderSensitiveCall(call) };
-  if (method !== undefined && (EVENT_WAIT.test(method) || LOGGING.has(method) || HOOK.test(method) || STREAM_STEP.has(method))) model.ordered = true;
+  if (
+    method !== undefined &&
+    (EVENT_WAIT.test(method) || LOGGING.has(method) || HOOK.test(method) || STREAM_STEP.has(method))
+  )
+    model.ordered = true;
   if (ts.isIdentifier(callee)) {
     if (isClosureOverThis(types, callee)) model.onThis = true;
     // A callback the caller passed in: a user hook, run in order.
@@ -294,7 +393,11 @@ function chainKind(types: Types, receiver: ts.Expression, catalog: ConcurrencyCa
     if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
       for (const a of e.arguments ?? []) {
         const arg = skipOuterExpressions(a);
-        if ((ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg)) && typeKind(types, arg, catalog) === 'stateful') return 'stateful';
+        if (
+          (ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg)) &&
+          typeKind(types, arg, catalog) === 'stateful'
+        )
+          return 'stateful';
       }
       if (ts.isNewExpression(e)) return 'unknown';
       e = e.expression;
@@ -326,7 +429,12 @@ export function isOrderedSideEffect(call: ts.CallExpression): boolean {
 }
 
 /** Whether an argument of the call (other than those `except` accepts) is of a stateful kind by type. */
-export function hasStatefulArgument(types: Types, call: AwaitedCall, catalog: ConcurrencyCatalog, except?: (arg: ts.Expression) => boolean): boolean {
+export function hasStatefulArgument(
+  types: Types,
+  call: AwaitedCall,
+  catalog: ConcurrencyCatalog,
+  except?: (arg: ts.Expression) => boolean,
+): boolean {
   if (!ts.isCallExpression(call)) return false;
   return call.arguments.some((a) => {
     const e = skipOuterExpressions(a);

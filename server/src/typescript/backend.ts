@@ -3,7 +3,13 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
-import { isStackOverflow, type Analysis, type AnalysisRequest, type LanguageBackend, type RuleReport } from '../engine/linter';
+import {
+  isStackOverflow,
+  type Analysis,
+  type AnalysisRequest,
+  type LanguageBackend,
+  type RuleReport,
+} from '../engine/linter';
 import { AnalysisStopped, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
@@ -133,7 +139,11 @@ export class TypeScriptBackend implements LanguageBackend {
     const file = path.resolve(request.path);
     const opened = this.engine.open(file, request.text, request.version, request.timings);
     const batching = opened.batching;
-    if (!batching || request.rules.length === 0) return this.finish(file, this.runRules(request, opened, request.rules, () => opened.types()));
+    if (!batching || request.rules.length === 0)
+      return this.finish(
+        file,
+        this.runRules(request, opened, request.rules, () => opened.types()),
+      );
 
     // TypeScript 7: run the rules to learn their questions, answer them in batches, and run again
     // the rules that asked something not known yet, until none does. A rule's findings are those
@@ -175,7 +185,12 @@ export class TypeScriptBackend implements LanguageBackend {
     return analysis;
   }
 
-  private runRules(request: AnalysisRequest, opened: OpenedFile, ruleIds: readonly string[], typesFor: (ruleId: string) => Types): Analysis {
+  private runRules(
+    request: AnalysisRequest,
+    opened: OpenedFile,
+    ruleIds: readonly string[],
+    typesFor: (ruleId: string) => Types,
+  ): Analysis {
     const { timings } = request;
     const { sourceFile } = opened;
     const reports: RuleReport[] = [];
@@ -196,7 +211,11 @@ export class TypeScriptBackend implements LanguageBackend {
           reports.push({ ruleId: id, start, end, message, fixes });
         },
       };
-      rules.add(id, () => rule.create(context) as Visitor<ts.Node>, (kind) => Number(kind) as ts.SyntaxKind);
+      rules.add(
+        id,
+        () => rule.create(context) as Visitor<ts.Node>,
+        (kind) => Number(kind) as ts.SyntaxKind,
+      );
     }
 
     const wantComments = request.text.includes(DIRECTIVE_MARK) || request.text.includes(ESLINT_DIRECTIVE_MARK);
@@ -249,7 +268,13 @@ export class TypeScriptBackend implements LanguageBackend {
     const realComments = jsxTexts.length === 0 ? comments : comments.filter((c) => !insideAny(jsxTexts, c.start));
 
     const syntaxErrors = parseErrors(sourceFile);
-    return { reports, comments: realComments, syntaxErrors, ruleFailures: rules.failures, statementStart: (offset) => statementStart(sourceFile, offset) };
+    return {
+      reports,
+      comments: realComments,
+      syntaxErrors,
+      ruleFailures: rules.failures,
+      statementStart: (offset) => statementStart(sourceFile, offset),
+    };
   }
 
   lineSafety(file: string, text: string): LineSafety {
@@ -268,10 +293,13 @@ export class TypeScriptBackend implements LanguageBackend {
   }
 }
 
-
 /** The analysis with only the reports and failures of some rules. */
 function onlyRules(analysis: Analysis, keep: (ruleId: string) => boolean): Analysis {
-  return { ...analysis, reports: analysis.reports.filter((r) => keep(r.ruleId)), ruleFailures: analysis.ruleFailures.filter((f) => keep(f.ruleId)) };
+  return {
+    ...analysis,
+    reports: analysis.reports.filter((r) => keep(r.ruleId)),
+    ruleFailures: analysis.ruleFailures.filter((f) => keep(f.ruleId)),
+  };
 }
 
 /** Whether `pos` is inside one of `nodes` (in source order, not overlapping). */
@@ -290,7 +318,13 @@ function insideAny(nodes: readonly ts.Node[], pos: number): boolean {
 
 /** The file parsed on its own for syntactic questions: no program, no parent pointers, no JSDoc. */
 export function parseCodeOnly(file: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
+  return ts.createSourceFile(
+    file,
+    text,
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    false,
+    scriptKindFor(file),
+  );
 }
 
 function parseErrors(sf: ts.SourceFile): SyntaxProblem[] {
@@ -307,7 +341,9 @@ function statementStart(sourceFile: ts.SourceFile, offset: number): number | und
   let found: number | undefined;
   let node: ts.Node = sourceFile;
   for (let depth = 0; depth < MAX_ANALYSED_DEPTH; depth++) {
-    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.getStart(sourceFile) <= offset && offset < c.end ? c : undefined));
+    const child: ts.Node | undefined = ts.forEachChild(node, (c) =>
+      c.getStart(sourceFile) <= offset && offset < c.end ? c : undefined,
+    );
     if (!child) break;
     if (ts.isStatement(child) || ts.isClassElement(child)) found = child.getStart(sourceFile);
     node = child;

@@ -13,7 +13,14 @@
 import { digest } from '../engine/digest';
 import * as disk from './disk';
 
-export type QueryKind = 'readFile' | 'fileExists' | 'directoryExists' | 'getDirectories' | 'realpath' | 'readDirectory' | 'entries';
+export type QueryKind =
+  | 'readFile'
+  | 'fileExists'
+  | 'directoryExists'
+  | 'getDirectories'
+  | 'realpath'
+  | 'readDirectory'
+  | 'entries';
 /** A boolean as it is; a text, a listing or a path by its digest (a real path as it is); null: not readable. */
 export type Answer = boolean | string | null;
 
@@ -54,11 +61,17 @@ export function listingDigest(listing: unknown): string {
  * left out (ts.matchFiles passes over them first), so a new README or log file beside the
  * sources changes nothing.
  */
-export function entriesFor(dir: string, extensions: readonly string[] | null | undefined): { files: string[]; directories: string[] } {
+export function entriesFor(
+  dir: string,
+  extensions: readonly string[] | null | undefined,
+): { files: string[]; directories: string[] } {
   const all = disk.entries(dir);
   if (!extensions) return all;
   // ts's fileExtensionIs: longer than the extension and ending with it.
-  return { files: all.files.filter((f) => extensions.some((e) => f.length > e.length && f.endsWith(e))), directories: all.directories };
+  return {
+    files: all.files.filter((f) => extensions.some((e) => f.length > e.length && f.endsWith(e))),
+    directories: all.directories,
+  };
 }
 
 export interface ProjectRecord {
@@ -94,11 +107,26 @@ export interface TsDependencies {
 
 export function isDependencies(d: unknown): d is TsDependencies {
   const x = d as TsDependencies;
-  return typeof x === 'object' && x !== null && typeof x.project === 'string' && typeof x.record === 'string' && (x.layout === undefined || typeof x.layout === 'string');
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.project === 'string' &&
+    typeof x.record === 'string' &&
+    (x.layout === undefined || typeof x.layout === 'string')
+  );
 }
 
 function isAnswers(a: unknown): a is [string, Answer][] {
-  return Array.isArray(a) && a.every((x) => Array.isArray(x) && x.length === 2 && typeof x[0] === 'string' && (x[1] === null || ['string', 'boolean'].includes(typeof x[1])));
+  return (
+    Array.isArray(a) &&
+    a.every(
+      (x) =>
+        Array.isArray(x) &&
+        x.length === 2 &&
+        typeof x[0] === 'string' &&
+        (x[1] === null || ['string', 'boolean'].includes(typeof x[1])),
+    )
+  );
 }
 
 function isStrings(a: unknown): a is string[] {
@@ -107,7 +135,15 @@ function isStrings(a: unknown): a is string[] {
 
 export function isProjectRecord(r: unknown): r is ProjectRecord {
   const x = r as ProjectRecord;
-  return typeof x === 'object' && x !== null && typeof x.project === 'string' && typeof x.settings === 'string' && isStrings(x.roots) && isAnswers(x.answers) && typeof x.diskOnly === 'boolean';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.project === 'string' &&
+    typeof x.settings === 'string' &&
+    isStrings(x.roots) &&
+    isAnswers(x.answers) &&
+    typeof x.diskOnly === 'boolean'
+  );
 }
 
 export function isLayoutRecord(r: unknown): r is LayoutRecord {
@@ -136,13 +172,19 @@ export function readState(state: unknown): { records: Map<string, ProjectRecord>
   const records = new Map<string, ProjectRecord>();
   const layouts = new Map<string, LayoutRecord>();
   const s = state as Partial<TsState> | undefined;
-  if (typeof s?.records === 'object' && s.records !== null) for (const [id, r] of Object.entries(s.records)) if (isProjectRecord(r)) records.set(id, r);
-  if (typeof s?.layouts === 'object' && s.layouts !== null) for (const [id, l] of Object.entries(s.layouts)) if (isLayoutRecord(l)) layouts.set(id, l);
+  if (typeof s?.records === 'object' && s.records !== null)
+    for (const [id, r] of Object.entries(s.records)) if (isProjectRecord(r)) records.set(id, r);
+  if (typeof s?.layouts === 'object' && s.layouts !== null)
+    for (const [id, l] of Object.entries(s.layouts)) if (isLayoutRecord(l)) layouts.set(id, l);
   return { records, layouts };
 }
 
 /** The records the kept entries refer to. */
-export function keptState(records: ReadonlyMap<string, ProjectRecord>, layouts: ReadonlyMap<string, LayoutRecord>, kept: readonly unknown[]): TsState {
+export function keptState(
+  records: ReadonlyMap<string, ProjectRecord>,
+  layouts: ReadonlyMap<string, LayoutRecord>,
+  kept: readonly unknown[],
+): TsState {
   const out: TsState = { records: {}, layouts: {} };
   for (const d of kept) {
     if (!isDependencies(d)) continue;
@@ -184,7 +226,10 @@ export class DiskCheck {
     if (layout.assignment[file] !== dependencies.project || record.project !== dependencies.project) return false;
     const project = layout.projects[dependencies.project];
     if (!project || project.roots !== listingDigest(record.roots) || project.settings !== record.settings) return false;
-    const layoutHolds = this.verdict(`layout:${dependencies.layout}`, () => JSON.stringify(layout.files) === this.files && layout.cwd === process.cwd() && this.same(layout.answers));
+    const layoutHolds = this.verdict(
+      `layout:${dependencies.layout}`,
+      () => JSON.stringify(layout.files) === this.files && layout.cwd === process.cwd() && this.same(layout.answers),
+    );
     return layoutHolds && this.verdict(`record:${dependencies.record}`, () => this.same(record.answers));
   }
 

@@ -96,17 +96,29 @@ export const BLOCKING_CALLS: Readonly<Record<string, Readonly<Record<string, Blo
     [SUFFIX_KEY]: { waitsFor: FILE, instead: 'the fs.promises function of the same name' },
   },
   child_process: {
-    execSync: { waitsFor: 'it waits for the child process to exit', instead: 'child_process.exec with util.promisify, or spawn' },
-    execFileSync: { waitsFor: 'it waits for the child process to exit', instead: 'child_process.execFile with util.promisify, or spawn' },
+    execSync: {
+      waitsFor: 'it waits for the child process to exit',
+      instead: 'child_process.exec with util.promisify, or spawn',
+    },
+    execFileSync: {
+      waitsFor: 'it waits for the child process to exit',
+      instead: 'child_process.execFile with util.promisify, or spawn',
+    },
     spawnSync: { waitsFor: 'it waits for the child process to exit', instead: 'child_process.spawn and its events' },
   },
   zlib: {
-    [SUFFIX_KEY]: { waitsFor: 'it compresses or decompresses', instead: 'the callback form with util.promisify, or a zlib stream' },
+    [SUFFIX_KEY]: {
+      waitsFor: 'it compresses or decompresses',
+      instead: 'the callback form with util.promisify, or a zlib stream',
+    },
   },
   crypto: {
     pbkdf2Sync: { waitsFor: 'it derives the key', instead: 'crypto.pbkdf2 with util.promisify' },
     scryptSync: { waitsFor: 'it derives the key', instead: 'crypto.scrypt with util.promisify' },
-    generateKeyPairSync: { waitsFor: 'it generates the key pair', instead: 'crypto.generateKeyPair with util.promisify' },
+    generateKeyPairSync: {
+      waitsFor: 'it generates the key pair',
+      instead: 'crypto.generateKeyPair with util.promisify',
+    },
   },
   [GLOBAL]: {
     'Atomics.wait': { waitsFor: 'it waits on shared memory', instead: 'Atomics.waitAsync' },
@@ -120,7 +132,8 @@ export function lookupBlocking(ref: ModuleRef): BlockingApi | undefined {
   const exact = table[ref.path.join('.')];
   if (exact) return exact;
   const suffix = table[SUFFIX_KEY];
-  if (suffix && ref.path.length === 1 && ref.path[0].endsWith(SUFFIX_KEY.slice(1)) && ref.path[0].length > 4) return suffix;
+  if (suffix && ref.path.length === 1 && ref.path[0].endsWith(SUFFIX_KEY.slice(1)) && ref.path[0].length > 4)
+    return suffix;
   return undefined;
 }
 
@@ -130,7 +143,11 @@ export function couldBeBlocking(name: string): boolean {
 }
 
 const LAST_NAMES = new Set(
-  Object.values(BLOCKING_CALLS).flatMap((table) => Object.keys(table).filter((k) => k !== SUFFIX_KEY).map((k) => k.split('.').pop()!)),
+  Object.values(BLOCKING_CALLS).flatMap((table) =>
+    Object.keys(table)
+      .filter((k) => k !== SUFFIX_KEY)
+      .map((k) => k.split('.').pop()!),
+  ),
 );
 
 /**

@@ -74,7 +74,13 @@ function isPropertyNamePosition(id: ts.Identifier): boolean {
   if (!p) return false;
   if (ts.isPropertyAccessExpression(p)) return p.name === id;
   if (ts.isQualifiedName(p)) return p.right === id;
-  if (ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p)) {
+  if (
+    ts.isPropertyAssignment(p) ||
+    ts.isMethodDeclaration(p) ||
+    ts.isPropertyDeclaration(p) ||
+    ts.isGetAccessor(p) ||
+    ts.isSetAccessor(p)
+  ) {
     return p.name === id;
   }
   if (ts.isBindingElement(p)) return p.propertyName === id;
@@ -88,7 +94,10 @@ function isPropertyNamePosition(id: ts.Identifier): boolean {
  * `[a, b]`, `({ a, b: c })`) binds, in source order. Property-access targets (`o.x = ...`) bind
  * no variable and are returned in `others`.
  */
-export function boundIdentifiers(target: ts.BindingName | ts.Expression): { ids: ts.Identifier[]; others: ts.Expression[] } {
+export function boundIdentifiers(target: ts.BindingName | ts.Expression): {
+  ids: ts.Identifier[];
+  others: ts.Expression[];
+} {
   const ids: ts.Identifier[] = [];
   const others: ts.Expression[] = [];
   const stack: ts.Node[] = [target];
@@ -148,7 +157,10 @@ export function isAssignment(node: ts.Node): node is ts.BinaryExpression {
 
 /** `x++`, `++x`, `x--`, `--x`. */
 export function isIncrement(node: ts.Node): node is ts.PrefixUnaryExpression | ts.PostfixUnaryExpression {
-  return (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken);
+  return (
+    (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+  );
 }
 
 /**
@@ -157,8 +169,19 @@ export function isIncrement(node: ts.Node): node is ts.PrefixUnaryExpression | t
  * a client or a database is what the loop is for, not state it carries).
  */
 export const MUTATING_METHODS: ReadonlySet<string> = new Set([
-  'push', 'unshift', 'pop', 'shift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', // Array
-  'set', 'add', 'delete', 'clear', // Map, Set
+  'push',
+  'unshift',
+  'pop',
+  'shift',
+  'splice',
+  'sort',
+  'reverse',
+  'fill',
+  'copyWithin', // Array
+  'set',
+  'add',
+  'delete',
+  'clear', // Map, Set
 ]);
 
 /** The variable at the root of `a`, `a.b[c].d`, `(a as T).b`; undefined for `this.x`, `f().x`. */
@@ -166,7 +189,15 @@ export function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
   let e: ts.Expression = expr;
   for (;;) {
     if (ts.isIdentifier(e)) return e;
-    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+    if (
+      ts.isPropertyAccessExpression(e) ||
+      ts.isElementAccessExpression(e) ||
+      ts.isParenthesizedExpression(e) ||
+      ts.isNonNullExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isSatisfiesExpression(e) ||
+      ts.isTypeAssertionExpression(e)
+    ) {
       e = e.expression;
     } else {
       return undefined;
@@ -199,7 +230,11 @@ export function writtenIdentifiers(root: ts.Node): ts.Identifier[] {
       addTarget(n.operand);
     } else if (ts.isDeleteExpression(n)) {
       addTarget(n.expression);
-    } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATING_METHODS.has(n.expression.name.text)) {
+    } else if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      MUTATING_METHODS.has(n.expression.name.text)
+    ) {
       const r = rootIdentifier(n.expression.expression);
       if (r) out.push(r);
     }

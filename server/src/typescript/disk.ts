@@ -79,7 +79,11 @@ export function getDirectories(dir: string): string[] {
   return entries(dir).directories.slice();
 }
 
-const nativeRealpath = fs.realpathSync.native ? (process.platform === 'win32' ? (p: string) => (p.length < 260 ? fs.realpathSync.native(p) : fs.realpathSync(p)) : fs.realpathSync.native) : fs.realpathSync;
+const nativeRealpath = fs.realpathSync.native
+  ? process.platform === 'win32'
+    ? (p: string) => (p.length < 260 ? fs.realpathSync.native(p) : fs.realpathSync(p))
+    : fs.realpathSync.native
+  : fs.realpathSync;
 
 /** The path with symlinks resolved, or the path itself when that fails. */
 export function realpath(file: string): string {

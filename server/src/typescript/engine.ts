@@ -13,7 +13,15 @@ import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
 import { AnalysisStopped } from '../engine/dispatch';
 import { isStackOverflow } from '../engine/linter';
-import { INFERRED_TSCONFIG_OPTIONS, kindOfScript, MAX_SYNTAX_ERRORS, parseDiagnostics, ProjectHost, scriptKindFor, type Project } from './host';
+import {
+  INFERRED_TSCONFIG_OPTIONS,
+  kindOfScript,
+  MAX_SYNTAX_ERRORS,
+  parseDiagnostics,
+  ProjectHost,
+  scriptKindFor,
+  type Project,
+} from './host';
 import { CheckerTypes, type TypeBackendKind, type Types } from './typebackend';
 import type { NativeCompiler, NativeStats, NativeTypes } from './typebackend-ts7';
 import { typeScript7Available } from './ts7-available';
@@ -34,7 +42,12 @@ export interface TypeEngine {
   /** Every file of the run, before any is analysed (the CLI), so projects are opened once. */
   prepare(files: readonly string[]): void;
   /** Throws AnalysisStopped for a file that cannot be analysed (too deep, too broken). */
-  open(file: string, text: string, version: number | undefined, timings: Record<string, number> | undefined): OpenedFile;
+  open(
+    file: string,
+    text: string,
+    version: number | undefined,
+    timings: Record<string, number> | undefined,
+  ): OpenedFile;
   /** After a file's analysis: whether its tree had syntax errors. */
   analysed(file: string, syntaxErrors: boolean): void;
   fileChanged(file: string): void;
@@ -69,7 +82,12 @@ export class Ts6Engine implements TypeEngine {
     for (const f of files) this.host.projectFor(f);
   }
 
-  open(file: string, text: string, version: number | undefined, timings: Record<string, number> | undefined): OpenedFile {
+  open(
+    file: string,
+    text: string,
+    version: number | undefined,
+    timings: Record<string, number> | undefined,
+  ): OpenedFile {
     const t0 = performance.now();
     this.host.setDocument(file, text, version);
     const project = this.host.projectFor(file);
@@ -273,7 +291,13 @@ export class Ts7Engine implements TypeEngine {
   tree(file: string, text: string): ts.SourceFile {
     const known = this.trees.get(file);
     if (known && known.text === text) return known.sourceFile;
-    const sourceFile = ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo }, true, scriptKindFor(file));
+    const sourceFile = ts.createSourceFile(
+      file,
+      text,
+      { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo },
+      true,
+      scriptKindFor(file),
+    );
     this.trees.set(file, { text, sourceFile });
     return sourceFile;
   }
@@ -283,7 +307,12 @@ export class Ts7Engine implements TypeEngine {
     return this.host.documentText(file) ?? this.trees.get(file)?.text ?? readText(file);
   }
 
-  open(file: string, text: string, version: number | undefined, timings: Record<string, number> | undefined): OpenedFile {
+  open(
+    file: string,
+    text: string,
+    version: number | undefined,
+    timings: Record<string, number> | undefined,
+  ): OpenedFile {
     const before = this.host.documentText(file);
     this.host.setDocument(file, text, version);
     if (this.host.documentText(file) !== before) this.compiler?.fileChanged(file);
@@ -299,7 +328,10 @@ export class Ts7Engine implements TypeEngine {
     const errors = parseDiagnostics(sourceFile).length;
     addTime(timings, 'parse', p0);
     if (errors > MAX_SYNTAX_ERRORS) {
-      throw new AnalysisStopped({ reason: 'syntax-errors', message: `skipped: ${errors} syntax errors (more than ${MAX_SYNTAX_ERRORS}); is it ${kindOfScript(file)}?` });
+      throw new AnalysisStopped({
+        reason: 'syntax-errors',
+        message: `skipped: ${errors} syntax errors (more than ${MAX_SYNTAX_ERRORS}); is it ${kindOfScript(file)}?`,
+      });
     }
 
     const t0 = performance.now();
@@ -309,7 +341,11 @@ export class Ts7Engine implements TypeEngine {
     addTime(timings, 'program', t0);
     if (!project) throw new Error(`TypeScript 7 has no project ${config} for ${file}`);
     const { NativeTypes: Native } = require('./typebackend-ts7') as typeof import('./typebackend-ts7');
-    const types = new Native(project, (f) => this.textOf(f), () => this.parseAhead());
+    const types = new Native(
+      project,
+      (f) => this.textOf(f),
+      () => this.parseAhead(),
+    );
     return { sourceFile, types: () => types, batching: types };
   }
 

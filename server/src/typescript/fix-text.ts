@@ -96,7 +96,14 @@ export function needsSemicolonGuard(sf: ts.SourceFile, statement: ts.Statement):
     // A brace that closes a block, class or function body ends the statement; one that closes an
     // object literal does not.
     const p = last.parent;
-    return !(ts.isBlock(p) || ts.isClassLike(p) || ts.isModuleBlock(p) || ts.isCaseBlock(p) || ts.isEnumDeclaration(p) || ts.isInterfaceDeclaration(p));
+    return !(
+      ts.isBlock(p) ||
+      ts.isClassLike(p) ||
+      ts.isModuleBlock(p) ||
+      ts.isCaseBlock(p) ||
+      ts.isEnumDeclaration(p) ||
+      ts.isInterfaceDeclaration(p)
+    );
   }
   return true;
 }

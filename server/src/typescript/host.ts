@@ -17,7 +17,13 @@ export interface HostFileSystem {
   fileExists(file: string): boolean;
   directoryExists(dir: string): boolean;
   getDirectories(dir: string): string[];
-  readDirectory(dir: string, extensions?: readonly string[], exclude?: readonly string[], include?: readonly string[], depth?: number): string[];
+  readDirectory(
+    dir: string,
+    extensions?: readonly string[],
+    exclude?: readonly string[],
+    include?: readonly string[],
+    depth?: number,
+  ): string[];
   realpath?(file: string): string;
   /**
    * Runs a program build of the project `key`: what is read meanwhile is read for that project
@@ -314,7 +320,9 @@ export class ProjectHost {
     options: ProjectHostOptions = {},
   ) {
     this.discoveryBoundary = options.discoveryBoundary;
-    this.documentRegistry = this.quarantiningRegistry(ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING));
+    this.documentRegistry = this.quarantiningRegistry(
+      ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING),
+    );
     this.libDir = path.dirname(ts.getDefaultLibFilePath({}));
   }
 
@@ -329,7 +337,10 @@ export class ProjectHost {
     const existing = this.documents.get(f);
     if (existing && existing.text === text) return;
     if (!existing && version === undefined && this.diskText(f)?.text === text) return;
-    const v = version !== undefined ? `doc:${version}` : `text:${(existing ? Number(existing.version.split(':')[1]) || 0 : 0) + 1}`;
+    const v =
+      version !== undefined
+        ? `doc:${version}`
+        : `text:${(existing ? Number(existing.version.split(':')[1]) || 0 : 0) + 1}`;
     const base = existing?.snapshot.incrementalBase ? existing.snapshot : undefined;
     this.documents.set(f, { text, version: v, snapshot: new DocumentSnapshot(text, base) });
     this.version++;
@@ -393,7 +404,8 @@ export class ProjectHost {
 
   scriptVersion(file: string): string {
     const version = this.textVersion(file);
-    const fresh = this.reparses > 0 && !file.startsWith(this.libDir + path.sep) ? `${version}#${this.reparses}` : version;
+    const fresh =
+      this.reparses > 0 && !file.startsWith(this.libDir + path.sep) ? `${version}#${this.reparses}` : version;
     return this.quarantine.get(file)?.version === version ? `${fresh}:quarantined` : fresh;
   }
 
@@ -447,10 +459,18 @@ export class ProjectHost {
   quarantineTooDeep(project: Project, parsesAndBinds: (file: string, text: string) => boolean): boolean {
     let found = false;
     for (const file of project.knownFiles()) {
-      if (this.quarantined(file) || file.startsWith(this.libDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+      if (
+        this.quarantined(file) ||
+        file.startsWith(this.libDir + path.sep) ||
+        file.includes(`${path.sep}node_modules${path.sep}`)
+      )
+        continue;
       const text = this.documents.get(file)?.text ?? this.diskText(file)?.text;
       if (text === undefined || parsesAndBinds(file, text)) continue;
-      this.quarantine.set(file, { version: this.textVersion(file), skip: { reason: 'too-deep', message: TOO_DEEP_MESSAGE } });
+      this.quarantine.set(file, {
+        version: this.textVersion(file),
+        skip: { reason: 'too-deep', message: TOO_DEEP_MESSAGE },
+      });
       found = true;
     }
     if (found) this.version++;
@@ -465,13 +485,19 @@ export class ProjectHost {
    * errors). The version given with the empty text is the one scriptVersion says from now on.
    */
   private quarantiningRegistry(inner: ts.DocumentRegistry): ts.DocumentRegistry {
-    const checked = (sf: ts.SourceFile, redo: (snapshot: ts.IScriptSnapshot, version: string) => ts.SourceFile): ts.SourceFile => {
+    const checked = (
+      sf: ts.SourceFile,
+      redo: (snapshot: ts.IScriptSnapshot, version: string) => ts.SourceFile,
+    ): ts.SourceFile => {
       const errors = parseDiagnostics(sf).length;
       if (errors <= MAX_SYNTAX_ERRORS) return sf;
       const file = path.resolve(sf.fileName);
       this.quarantine.set(file, {
         version: this.textVersion(file),
-        skip: { reason: 'syntax-errors', message: `skipped: ${errors} syntax errors (more than ${MAX_SYNTAX_ERRORS}); is it ${kindOfScript(file)}?` },
+        skip: {
+          reason: 'syntax-errors',
+          message: `skipped: ${errors} syntax errors (more than ${MAX_SYNTAX_ERRORS}); is it ${kindOfScript(file)}?`,
+        },
       });
       return redo(EMPTY_SNAPSHOT, this.scriptVersion(file));
     };
@@ -482,7 +508,11 @@ export class ProjectHost {
         checked(get(fileName, filePath, settings, key, snapshot, version, kind, options), (s, v) =>
           inner.updateDocumentWithKey(fileName, filePath, settings, key, s, v, kind, options),
         );
-    return { ...inner, acquireDocumentWithKey: guarded(inner.acquireDocumentWithKey), updateDocumentWithKey: guarded(inner.updateDocumentWithKey) };
+    return {
+      ...inner,
+      acquireDocumentWithKey: guarded(inner.acquireDocumentWithKey),
+      updateDocumentWithKey: guarded(inner.updateDocumentWithKey),
+    };
   }
 
   /** A file's text on disk, read once per disk version. */
@@ -591,12 +621,26 @@ export class ProjectHost {
     };
     const parsed = ts.getParsedCommandLineOfConfigFile(configFile, { noEmit: true }, parseHost);
     if (!parsed) return undefined;
-    const fatal = parsed.errors.find((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs */);
+    const fatal = parsed.errors.find(
+      (d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs */,
+    );
     if (fatal && !this.configProblems.has(configFile)) {
       this.configProblems.set(configFile, ts.flattenDiagnosticMessageText(fatal.messageText, '\n'));
     }
-    const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, skipLibCheck: true, allowNonTsExtensions: true };
-    const project = new Project(this, configFile, path.dirname(configFile), options, parsed.fileNames, parsed.projectReferences);
+    const options: ts.CompilerOptions = {
+      ...parsed.options,
+      noEmit: true,
+      skipLibCheck: true,
+      allowNonTsExtensions: true,
+    };
+    const project = new Project(
+      this,
+      configFile,
+      path.dirname(configFile),
+      options,
+      parsed.fileNames,
+      parsed.projectReferences,
+    );
     this.configProjects.set(configFile, project);
     return project;
   }

@@ -29,7 +29,8 @@ export function tsLineSafety(file: string, text: string, lines = new LineIndex(t
     // Block comments that span lines, in the trivia before a node (a line inside one is comment
     // text: a directive there would apply to the line after the comment).
     for (const c of ts.getLeadingCommentRanges(text, node.pos) ?? []) {
-      if (c.kind === ts.SyntaxKind.MultiLineCommentTrivia && /[\r\n]/.test(text.slice(c.pos, c.end))) spans.push([c.pos, c.end]);
+      if (c.kind === ts.SyntaxKind.MultiLineCommentTrivia && /[\r\n]/.test(text.slice(c.pos, c.end)))
+        spans.push([c.pos, c.end]);
     }
     ts.forEachChild(node, visit);
   };

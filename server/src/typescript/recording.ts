@@ -134,9 +134,19 @@ export class RecordingFileSystem implements HostFileSystem {
     return answer;
   }
 
-  readDirectory(dir: string, extensions?: readonly string[], exclude?: readonly string[], include?: readonly string[], depth?: number): string[] {
+  readDirectory(
+    dir: string,
+    extensions?: readonly string[],
+    exclude?: readonly string[],
+    include?: readonly string[],
+    depth?: number,
+  ): string[] {
     const answer = this.inner.readDirectory(dir, extensions, exclude, include, depth);
-    const question = this.note(['readDirectory', dir, extensions, exclude, include, depth], listingDigest(answer), false);
+    const question = this.note(
+      ['readDirectory', dir, extensions, exclude, include, depth],
+      listingDigest(answer),
+      false,
+    );
     // Retraced through the folders it read, noted as `entries` questions disk.ts can check; if the
     // retrace does not give the same list, the listing needs the compiler to be checked.
     const matchFiles = (ts as unknown as { matchFiles?: MatchFiles }).matchFiles;
@@ -209,7 +219,15 @@ export class RecordingFileSystem implements HostFileSystem {
           answer = this.inner.realpath ? this.inner.realpath(str(0)) : undefined;
           break;
         case 'readDirectory':
-          answer = listingDigest(this.inner.readDirectory(str(0), args[1] as string[] | undefined, args[2] as string[] | undefined, args[3] as string[] | undefined, args[4] as number | undefined));
+          answer = listingDigest(
+            this.inner.readDirectory(
+              str(0),
+              args[1] as string[] | undefined,
+              args[2] as string[] | undefined,
+              args[3] as string[] | undefined,
+              args[4] as number | undefined,
+            ),
+          );
           break;
         case 'entries':
           answer = diskAnswer(question);
@@ -329,7 +347,14 @@ export class TsCacheSupport implements CacheSupport {
           assignment[f] = project.key;
           projects[project.key] ??= { roots: listingDigest(project.rootFiles()), settings: settingsDigest(project) };
         }
-        const record: LayoutRecord = { files: this.files, cwd: process.cwd(), answers: sortedAnswers(answers), diskOnly: recorder.diskOnly(answers.keys()), assignment, projects };
+        const record: LayoutRecord = {
+          files: this.files,
+          cwd: process.cwd(),
+          answers: sortedAnswers(answers),
+          diskOnly: recorder.diskOnly(answers.keys()),
+          assignment,
+          projects,
+        };
         id = digest(JSON.stringify(record));
         this.layouts.set(id, record);
       } catch {

@@ -144,7 +144,11 @@ export class ModuleResolver {
     const symbol = this.types.getSymbolAtLocation(id);
     if (!symbol) {
       // No declaration anywhere (a JS file without the lib that declares it): a global by name.
-      return id.text === 'globalThis' ? { module: GLOBAL, path: [] } : id.text === 'undefined' ? undefined : { module: GLOBAL, path: [id.text] };
+      return id.text === 'globalThis'
+        ? { module: GLOBAL, path: [] }
+        : id.text === 'undefined'
+          ? undefined
+          : { module: GLOBAL, path: [id.text] };
     }
     if (id.text === 'globalThis' && (symbol.declarations ?? []).length === 0) return { module: GLOBAL, path: [] };
     return this.resolveSymbol(symbol, depth);
@@ -190,7 +194,9 @@ export class ModuleResolver {
     if (ts.isNamespaceExport(decl)) return this.throughModule(symbol, decl.parent.moduleSpecifier, [], depth);
     if (ts.isExportAssignment(decl)) return this.resolveExpression(decl.expression, depth + 1);
     if (ts.isVariableDeclaration(decl)) {
-      return ts.isIdentifier(decl.name) && decl.initializer ? this.resolveExpression(decl.initializer, depth + 1) : undefined;
+      return ts.isIdentifier(decl.name) && decl.initializer
+        ? this.resolveExpression(decl.initializer, depth + 1)
+        : undefined;
     }
     if (ts.isBindingElement(decl)) return this.resolveBindingElement(decl, depth);
     // Functions, classes, methods, parameters, properties: the user's own code.
@@ -202,7 +208,12 @@ export class ModuleResolver {
    * alone; anything else is followed one alias step with the checker, and when that finds nothing
    * (a package without types) a bare package name still answers from syntax.
    */
-  private throughModule(symbol: TSymbol, specifier: ts.Expression | undefined, path: string[], depth: number): ModuleRef | undefined {
+  private throughModule(
+    symbol: TSymbol,
+    specifier: ts.Expression | undefined,
+    path: string[],
+    depth: number,
+  ): ModuleRef | undefined {
     const spec = specifier && ts.isStringLiteralLike(specifier) ? specifier.text : undefined;
     if (spec !== undefined && isBuiltin(spec)) return makeRef(normalizeSpecifier(spec), path);
     if (symbol.flags & ts.SymbolFlags.Alias) {
@@ -261,7 +272,9 @@ export class ModuleResolver {
    */
   symbolInScope(name: string, at: ts.Node): TSymbol | undefined {
     const scope = declaresNames(at) ? at : this.scopeOf(at);
-    return sharedInScope(this.symbolByScope, scope, name, () => this.types.resolveName(name, at, ts.SymbolFlags.All, false));
+    return sharedInScope(this.symbolByScope, scope, name, () =>
+      this.types.resolveName(name, at, ts.SymbolFlags.All, false),
+    );
   }
 
   private readonly symbolByScope = new Map<ts.Node, Map<string, TSymbol | null>>();
@@ -333,9 +346,18 @@ function declarationScope(decl: ts.Node): 'global' | ModuleRef | undefined {
   const namespaces: string[] = [];
   for (let n = decl.parent; n; n = n.parent) {
     // A member of an interface, class or object type is not an export of the module around it.
-    if (ts.isClassLike(n) || ts.isInterfaceDeclaration(n) || ts.isTypeLiteralNode(n) || ts.isObjectLiteralExpression(n) || ts.isFunctionLike(n) || ts.isBlock(n)) return undefined;
+    if (
+      ts.isClassLike(n) ||
+      ts.isInterfaceDeclaration(n) ||
+      ts.isTypeLiteralNode(n) ||
+      ts.isObjectLiteralExpression(n) ||
+      ts.isFunctionLike(n) ||
+      ts.isBlock(n)
+    )
+      return undefined;
     if (ts.isModuleDeclaration(n)) {
-      if (n.flags & ts.NodeFlags.GlobalAugmentation) return namespaces.length === 0 ? 'global' : { module: GLOBAL, path: namespaces.reverse() };
+      if (n.flags & ts.NodeFlags.GlobalAugmentation)
+        return namespaces.length === 0 ? 'global' : { module: GLOBAL, path: namespaces.reverse() };
       if (ts.isStringLiteral(n.name)) return makeRef(normalizeSpecifier(n.name.text), namespaces.reverse());
       namespaces.push(n.name.text);
     } else if (ts.isSourceFile(n)) {
@@ -388,7 +410,12 @@ function declaresNames(node: ts.Node): boolean {
 }
 
 /** One answer per name and scope: `compute` runs for the first place in the scope that asks. */
-function sharedInScope<T>(cache: Map<ts.Node, Map<string, T | null>>, scope: ts.Node, name: string, compute: () => T | undefined): T | undefined {
+function sharedInScope<T>(
+  cache: Map<ts.Node, Map<string, T | null>>,
+  scope: ts.Node,
+  name: string,
+  compute: () => T | undefined,
+): T | undefined {
   let names = cache.get(scope);
   if (!names) cache.set(scope, (names = new Map()));
   const known = names.get(name);

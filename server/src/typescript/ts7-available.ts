@@ -39,7 +39,8 @@ export function typeScript7Module(specifier: string, root: string | undefined = 
   } catch {
     throw new Error(`the 'typescript7' package is not installed (in ${path.join(root, 'node_modules')})`);
   }
-  if (!resolved.startsWith(own)) throw new Error(`'${specifier}' resolves outside async-lint's own node_modules (${resolved})`);
+  if (!resolved.startsWith(own))
+    throw new Error(`'${specifier}' resolves outside async-lint's own node_modules (${resolved})`);
   return resolved;
 }
 
@@ -48,13 +49,17 @@ let answer: { ok: true; version: string } | { ok: false; reason: string } | unde
 export function typeScript7Available(): { ok: true; version: string } | { ok: false; reason: string } {
   if (answer) return answer;
   try {
-    const { version } = JSON.parse(fs.readFileSync(typeScript7Module('typescript7/package.json'), 'utf8')) as { version: string };
+    const { version } = JSON.parse(fs.readFileSync(typeScript7Module('typescript7/package.json'), 'utf8')) as {
+      version: string;
+    };
     if (!version.startsWith('7.')) throw new Error(`the typescript7 package is ${version}, not 7.x`);
     // The binary, as the API looks for it (lib/getExePath.js): @typescript/typescript-<platform>-<arch>,
     // resolved from the typescript7 package.
     const platform = `@typescript/typescript-${process.platform}-${process.arch}`;
     try {
-      require.resolve(`${platform}/package.json`, { paths: [path.dirname(typeScript7Module('typescript7/package.json'))] });
+      require.resolve(`${platform}/package.json`, {
+        paths: [path.dirname(typeScript7Module('typescript7/package.json'))],
+      });
     } catch {
       throw new Error(`no native compiler for ${process.platform}-${process.arch} (${platform} is not installed)`);
     }

@@ -125,7 +125,10 @@ export interface R7FileSystem {
 }
 
 export interface R7Api {
-  updateSnapshot(params: { openProjects?: string[]; fileChanges?: { changed?: string[] } | { invalidateAll: true } }): R7Snapshot;
+  updateSnapshot(params: {
+    openProjects?: string[];
+    fileChanges?: { changed?: string[] } | { invalidateAll: true };
+  }): R7Snapshot;
   close(): void;
 }
 
@@ -149,7 +152,9 @@ export function loadTypeScript7(): { api: R7Module; ast: R7Ast } {
     };
     return loaded;
   } catch (e) {
-    throw new Error(`the TypeScript 7 backend needs the 'typescript7' package (npm i -D typescript7@npm:typescript@7.0.2): ${(e as Error).message}`);
+    throw new Error(
+      `the TypeScript 7 backend needs the 'typescript7' package (npm i -D typescript7@npm:typescript@7.0.2): ${(e as Error).message}`,
+    );
   }
 }
 
@@ -193,7 +198,8 @@ class FileAst {
     this.view = file.view;
     this.offset = file._offsetNodes;
     this.count = file.nodes.length;
-    if (!(this.view instanceof DataView) || typeof this.offset !== 'number' || this.count < 2) throw new Error('unexpected layout of a TypeScript 7 source file');
+    if (!(this.view instanceof DataView) || typeof this.offset !== 'number' || this.count < 2)
+      throw new Error('unexpected layout of a TypeScript 7 source file');
   }
 
   kindAt(index: number): number {
@@ -393,7 +399,10 @@ function lazyArray<T, U>(items: readonly T[], compute: (item: T) => U | undefine
           }
         };
       }
-      if (typeof key === 'string' && typeof (Array.prototype as unknown as Record<string, unknown>)[key] === 'function') {
+      if (
+        typeof key === 'string' &&
+        typeof (Array.prototype as unknown as Record<string, unknown>)[key] === 'function'
+      ) {
         const method = (Array.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[key];
         return (...args: unknown[]) => method.apply(all(), args);
       }
@@ -457,7 +466,8 @@ class NativeSignature implements TSignature {
   ) {}
 
   get declaration(): ts.Node | undefined {
-    if (this.decl === undefined) this.decl = (this.remote.declaration && this.project.declaration(this.remote.declaration)) ?? null;
+    if (this.decl === undefined)
+      this.decl = (this.remote.declaration && this.project.declaration(this.remote.declaration)) ?? null;
     return this.decl ?? undefined;
   }
 
@@ -520,7 +530,9 @@ class NativeType implements TType {
   }
 
   getCallSignatures(): readonly TSignature[] {
-    this.calls ??= this.project.checker.getSignaturesOfType(this.remote, 0 /* SignatureKind.Call */).map((s) => this.project.signature(s));
+    this.calls ??= this.project.checker
+      .getSignaturesOfType(this.remote, 0 /* SignatureKind.Call */)
+      .map((s) => this.project.signature(s));
     return this.calls;
   }
 
@@ -597,14 +609,22 @@ export class ProjectState {
   locationsPayload(nodes: readonly R7Node[]): string | undefined {
     const raw = this.project.checker as unknown as { snapshotId?: number; project?: { id?: string } };
     if (typeof raw.snapshotId !== 'number' || typeof raw.project?.id !== 'string') return undefined;
-    return JSON.stringify({ snapshot: raw.snapshotId, project: raw.project.id, locations: nodes.map((n) => (n as unknown as { id: string }).id) });
+    return JSON.stringify({
+      snapshot: raw.snapshotId,
+      project: raw.project.id,
+      locations: nodes.map((n) => (n as unknown as { id: string }).id),
+    });
   }
 
   /** The same for a question about one node (getResolvedSignature, getContextualType, ...). */
   locationPayload(node: R7Node): string | undefined {
     const raw = this.project.checker as unknown as { snapshotId?: number; project?: { id?: string } };
     if (typeof raw.snapshotId !== 'number' || typeof raw.project?.id !== 'string') return undefined;
-    return JSON.stringify({ snapshot: raw.snapshotId, project: raw.project.id, location: (node as unknown as { id: string }).id });
+    return JSON.stringify({
+      snapshot: raw.snapshotId,
+      project: raw.project.id,
+      location: (node as unknown as { id: string }).id,
+    });
   }
 
   symbol(remote: R7Symbol): NativeSymbol {
@@ -689,16 +709,29 @@ export class ProjectState {
     const key = `${handle.path}#${top}`;
     let tree = this.libraryStatements.get(key);
     if (!tree) {
-      tree = ts.createSourceFile(handle.path, ast.file.text.slice(base, ast.endAt(top)), { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, ts.ScriptKind.TS);
+      tree = ts.createSourceFile(
+        handle.path,
+        ast.file.text.slice(base, ast.endAt(top)),
+        { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+        true,
+        ts.ScriptKind.TS,
+      );
       this.libraryStatements.set(key, tree);
     }
-    return findNode(tree, ast.posAt(handle.index) - base, ast.endAt(handle.index) - base, kind6) as ts.Declaration | undefined;
+    return findNode(tree, ast.posAt(handle.index) - base, ast.endAt(handle.index) - base, kind6) as
+      | ts.Declaration
+      | undefined;
   }
 
   /** Whether two symbols are one, or the first a copy of the second (same declarations; TypeScript 7 has no getRootSymbols). */
   isSymbolOrCopyOf(symbol: NativeSymbol, target: NativeSymbol): boolean {
     if (symbol === target) return true;
-    if (!(symbol instanceof NativeSymbol) || !(target instanceof NativeSymbol) || !(symbol.flags & ts.SymbolFlags.Transient)) return false;
+    if (
+      !(symbol instanceof NativeSymbol) ||
+      !(target instanceof NativeSymbol) ||
+      !(symbol.flags & ts.SymbolFlags.Transient)
+    )
+      return false;
     const key = (h: R7Handle) => `${h.index}.${h.path}`;
     const own = new Set(symbol.remote.declarations.map(key));
     return target.remote.declarations.length > 0 && target.remote.declarations.every((d) => own.has(key(d)));
@@ -745,11 +778,26 @@ export class ProjectState {
     if (type.apparent) return type.apparent;
     const f = type.flags;
     const asked = (): TType => this.type(this.checker.getApparentType(type.remote) ?? type.remote);
-    if (f & (ts.TypeFlags.Instantiable | ts.TypeFlags.Intersection | ts.TypeFlags.Unknown) || (f & ts.TypeFlags.Object && (type.remote.objectFlags ?? 0) & ts.ObjectFlags.Mapped)) {
+    if (
+      f & (ts.TypeFlags.Instantiable | ts.TypeFlags.Intersection | ts.TypeFlags.Unknown) ||
+      (f & ts.TypeFlags.Object && (type.remote.objectFlags ?? 0) & ts.ObjectFlags.Mapped)
+    ) {
       type.apparent = asked();
     } else {
       const kind =
-        f & ts.TypeFlags.StringLike ? 'string' : f & ts.TypeFlags.NumberLike ? 'number' : f & ts.TypeFlags.BigIntLike ? 'bigint' : f & ts.TypeFlags.BooleanLike ? 'boolean' : f & ts.TypeFlags.ESSymbolLike ? 'symbol' : f & ts.TypeFlags.NonPrimitive ? 'object' : undefined;
+        f & ts.TypeFlags.StringLike
+          ? 'string'
+          : f & ts.TypeFlags.NumberLike
+            ? 'number'
+            : f & ts.TypeFlags.BigIntLike
+              ? 'bigint'
+              : f & ts.TypeFlags.BooleanLike
+                ? 'boolean'
+                : f & ts.TypeFlags.ESSymbolLike
+                  ? 'symbol'
+                  : f & ts.TypeFlags.NonPrimitive
+                    ? 'object'
+                    : undefined;
       if (kind === undefined) type.apparent = type;
       else {
         let global = this.apparentOfPrimitive.get(kind);
@@ -981,7 +1029,10 @@ export class NativeTypes implements Types {
     const pipe = this.project.pipe;
     if (pipe && this.idle) {
       let ahead = 0;
-      for (const [groups, method] of [[typeGroups, 'getTypeAtLocations'], [symbolGroups, 'getSymbolsAtLocations']] as const) {
+      for (const [groups, method] of [
+        [typeGroups, 'getTypeAtLocations'],
+        [symbolGroups, 'getSymbolsAtLocations'],
+      ] as const) {
         for (const remote of groups.keys()) {
           const payload = this.project.locationsPayload(remote);
           if (payload !== undefined) {
@@ -1318,7 +1369,10 @@ export class RequestPipe {
       c.readTuple();
       switch (c._msgType) {
         case MSG_RESPONSE:
-          if (!c.getMethodBuf(entry.method).equals(c._msgName)) throw new Error(`name mismatch for response: expected \`${entry.method}\`, got \`${c._msgName.toString('utf-8')}\``);
+          if (!c.getMethodBuf(entry.method).equals(c._msgName))
+            throw new Error(
+              `name mismatch for response: expected \`${entry.method}\`, got \`${c._msgName.toString('utf-8')}\``,
+            );
           entry.response = Buffer.from(c._msgPayload);
           entry.done = true;
           return;
@@ -1363,7 +1417,10 @@ export class NativeCompiler {
     this.pipe = RequestPipe.install(this.api);
     // A development aid: a CPU profile of the compiler's process (pprof), written to this folder.
     const profileDir = process.env.ASYNC_LINT_TS7_CPU_PROFILE;
-    if (profileDir) (this.api as unknown as { internal: { startCPUProfile(dir: string): void } }).internal.startCPUProfile(profileDir);
+    if (profileDir)
+      (this.api as unknown as { internal: { startCPUProfile(dir: string): void } }).internal.startCPUProfile(
+        profileDir,
+      );
   }
 
   /** Opens these tsconfig files (real or virtual) in one new snapshot, with any changed files. */
@@ -1404,7 +1461,8 @@ export class NativeCompiler {
 
   /** CPU time the compiler's process has used so far (Linux: /proc), for --stats; undefined elsewhere. */
   cpuMs(): number | undefined {
-    const pid = (this.api as unknown as { client?: { channel?: { child?: { pid?: number } } } }).client?.channel?.child?.pid;
+    const pid = (this.api as unknown as { client?: { channel?: { child?: { pid?: number } } } }).client?.channel?.child
+      ?.pid;
     if (pid === undefined) return undefined;
     try {
       // Fields 14 and 15 (utime, stime) after the command name, in clock ticks (100 per second on Linux).

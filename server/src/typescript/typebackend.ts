@@ -223,7 +223,13 @@ export function awaitCandidates(sourceFile: ts.SourceFile): ts.Expression[] {
     const node = stack.pop()!;
     if (ts.isExpressionStatement(node)) {
       let e = node.expression;
-      while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+      while (
+        ts.isParenthesizedExpression(e) ||
+        ts.isAsExpression(e) ||
+        ts.isNonNullExpression(e) ||
+        ts.isSatisfiesExpression(e)
+      )
+        e = e.expression;
       if (
         ts.isCallExpression(e) ||
         ts.isNewExpression(e) ||

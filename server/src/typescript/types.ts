@@ -77,7 +77,8 @@ export function isArrayOfThenables(types: Types, node: ts.Node, type: TType = ty
  * a file descriptor. `any` answers false (we cannot stand behind it).
  */
 export function cannotBeNumber(types: Types, node: ts.Node, type: TType = types.getTypeAtLocation(node)): boolean {
-  const unsure = ts.TypeFlags.NumberLike | ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter | ts.TypeFlags.Never;
+  const unsure =
+    ts.TypeFlags.NumberLike | ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter | ts.TypeFlags.Never;
   return unionParts(type).every((part) => !hasTypeFlag(part, unsure));
 }
 

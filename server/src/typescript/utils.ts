@@ -47,7 +47,12 @@ export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
   const answer = askAncestors<FunctionLike | null>(
     node,
     enclosingMemo,
-    (n) => (isFunctionLike(n) ? n : ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isSourceFile(n) ? null : undefined),
+    (n) =>
+      isFunctionLike(n)
+        ? n
+        : ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isSourceFile(n)
+          ? null
+          : undefined,
     null,
   );
   return answer ?? undefined;
@@ -59,7 +64,12 @@ export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
  * question and analysis) keeps for every ancestor passed the answer its children get, so asking
  * about each node of a chain thousands deep stays linear in the depth instead of quadratic.
  */
-export function askAncestors<T>(node: ts.Node, memo: Map<ts.Node, T> | undefined, decide: (n: ts.Node) => T | undefined, atRoot: T): T {
+export function askAncestors<T>(
+  node: ts.Node,
+  memo: Map<ts.Node, T> | undefined,
+  decide: (n: ts.Node) => T | undefined,
+  atRoot: T,
+): T {
   const passed: ts.Node[] = [];
   let answer = atRoot;
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
@@ -103,7 +113,13 @@ export function asyncKeyword(fn: ts.Node): ts.Node | undefined {
 export function skipOuterExpressions(node: ts.Expression): ts.Expression {
   let n = node;
   for (;;) {
-    if (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isNonNullExpression(n) || ts.isTypeAssertionExpression(n)) {
+    if (
+      ts.isParenthesizedExpression(n) ||
+      ts.isAsExpression(n) ||
+      ts.isSatisfiesExpression(n) ||
+      ts.isNonNullExpression(n) ||
+      ts.isTypeAssertionExpression(n)
+    ) {
       n = n.expression;
     } else {
       return n;
@@ -141,13 +157,17 @@ export function forEachOwnNode(body: ts.Node, visit: (node: ts.Node) => boolean 
  * runs the parser's full reset. Call this with whatever a TypeScript call threw.
  */
 export function recoverFromParserOverflow(e: unknown): void {
-  if (e instanceof RangeError && /call stack size/i.test(e.message)) ts.parseIsolatedEntityName('x', ts.ScriptTarget.Latest);
+  if (e instanceof RangeError && /call stack size/i.test(e.message))
+    ts.parseIsolatedEntityName('x', ts.ScriptTarget.Latest);
 }
 
 /** Per source file (immutable, so shared by the programs that hold it): identifier text -> its identifiers. */
 const fileIdentifierIndexes = new WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>();
 /** Per program (Types.programKey): the answers of identifiersNamed so far, and the program's own source files. */
-const identifierQueries = new WeakMap<object, { files: readonly OwnFile[]; named: Map<string, readonly ts.Identifier[]> }>();
+const identifierQueries = new WeakMap<
+  object,
+  { files: readonly OwnFile[]; named: Map<string, readonly ts.Identifier[]> }
+>();
 
 function fileIdentifierIndex(sf: ts.SourceFile): Map<string, ts.Identifier[]> {
   let index = fileIdentifierIndexes.get(sf);

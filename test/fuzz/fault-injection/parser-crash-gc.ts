@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   }
   const fresh = await loadPython();
   const tree = createPythonParser().parse('async def f():\n    pass\n')!;
-  console.log(JSON.stringify({ crashed, newGeneration: fresh.generation > dead.generation, parsed: tree.rootNode.type }));
+  console.log(
+    JSON.stringify({ crashed, newGeneration: fresh.generation > dead.generation, parsed: tree.rootNode.type }),
+  );
 }
 
 main().catch((e) => {

@@ -30,7 +30,10 @@ function slowedDown(create: (context: unknown) => Visitor, key: string | number)
   };
 }
 
-for (const [rules, key] of [[TS_RULES, ts.SyntaxKind.Identifier], [PY_RULES, 'identifier']] as const) {
+for (const [rules, key] of [
+  [TS_RULES, ts.SyntaxKind.Identifier],
+  [PY_RULES, 'identifier'],
+] as const) {
   for (const rule of rules) {
     if (rule.id !== 'unused-async') continue;
     const r = rule as unknown as { create: (context: unknown) => Visitor };

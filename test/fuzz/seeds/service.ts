@@ -5,7 +5,10 @@ import { readFileSync as load, promises as fsp } from 'fs';
 import { execSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 
-interface User { id: string; name: string }
+interface User {
+  id: string;
+  name: string;
+}
 declare function fetchUser(id: string): Promise<User>;
 declare function fetchPosts(id: string): Promise<string[]>;
 declare const api: { get(id: string): Promise<User>; close(): Promise<void> } | undefined;

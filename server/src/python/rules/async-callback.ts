@@ -60,7 +60,9 @@ export const asyncCallback: PyRule = {
           return;
         }
         const fix =
-          method === 'call_soon_threadsafe' && what.kind === 'function' && fn.childForFieldName('object')!.type === 'identifier'
+          method === 'call_soon_threadsafe' &&
+          what.kind === 'function' &&
+          fn.childForFieldName('object')!.type === 'identifier'
             ? threadsafeFix(context.text, call, callback, args.slice(1), loopText, names)
             : undefined;
         context.report(
@@ -164,10 +166,27 @@ function ownMethod(attr: Node, names: NameResolver): Node | undefined {
 }
 
 /** `loop.call_soon_threadsafe(f, a, b)` -> `asyncio.run_coroutine_threadsafe(f(a, b), loop)`. */
-function threadsafeFix(text: string, call: Node, callback: Node, args: Node[], loop: string, names: NameResolver): Fix | undefined {
+function threadsafeFix(
+  text: string,
+  call: Node,
+  callback: Node,
+  args: Node[],
+  loop: string,
+  names: NameResolver,
+): Fix | undefined {
   const argumentList = call.childForFieldName('arguments')!;
   // Keyword arguments (`context=`) and comments have no place in the rewritten call.
-  if (argumentList.namedChildren.some((a) => a !== null && (a.type === 'keyword_argument' || a.type === 'comment' || a.type === 'list_splat' || a.type === 'dictionary_splat'))) return undefined;
+  if (
+    argumentList.namedChildren.some(
+      (a) =>
+        a !== null &&
+        (a.type === 'keyword_argument' ||
+          a.type === 'comment' ||
+          a.type === 'list_splat' ||
+          a.type === 'dictionary_splat'),
+    )
+  )
+    return undefined;
   const runner = asyncioMember(names, text, call, 'run_coroutine_threadsafe');
   if (!runner) return undefined;
   const newText = `${runner.expression}(${callback.text}(${args.map((a) => a.text).join(', ')}), ${loop})`;

@@ -26,7 +26,16 @@
 // directly follows `out = []`.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
-import { asyncioMember, CONCURRENT_CALLS, hasStatefulArgument, layoutAt, MAX_LINE, orderSensitiveReceiver, pyCallModel, usesOtherFramework } from '../concurrency';
+import {
+  asyncioMember,
+  CONCURRENT_CALLS,
+  hasStatefulArgument,
+  layoutAt,
+  MAX_LINE,
+  orderSensitiveReceiver,
+  pyCallModel,
+  usesOtherFramework,
+} from '../concurrency';
 import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concurrency-catalog';
 import { delimited } from '../edits';
 import type { NameResolver } from '../names';
@@ -44,9 +53,21 @@ const DELAY_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'pause', 'ba
 
 /** Iterable expressions that can follow `in` in a generator expression without parentheses. */
 const PRIMARY: ReadonlySet<string> = new Set([
-  'identifier', 'attribute', 'call', 'subscript', 'list', 'tuple', 'set', 'dictionary',
-  'parenthesized_expression', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension',
-  'generator_expression', 'string', 'concatenated_string',
+  'identifier',
+  'attribute',
+  'call',
+  'subscript',
+  'list',
+  'tuple',
+  'set',
+  'dictionary',
+  'parenthesized_expression',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+  'string',
+  'concatenated_string',
 ]);
 
 interface LoopBody {
@@ -127,7 +148,8 @@ function withComprehension(awaitNode: Node, body: Node): Node {
 function isConditional(awaitNode: Node, body: Node): boolean {
   let child = awaitNode;
   for (let n = awaitNode.parent; n && n.id !== body.id; child = n, n = n.parent) {
-    if ((n.type === 'if_statement' || n.type === 'elif_clause') && child.id !== n.childForFieldName('condition')?.id) return true;
+    if ((n.type === 'if_statement' || n.type === 'elif_clause') && child.id !== n.childForFieldName('condition')?.id)
+      return true;
     if (n.type === 'else_clause') return true;
     // `a if c else b`: the children are a, `if`, c, `else`, b; c is the only one always evaluated.
     if (n.type === 'conditional_expression' && child.id !== n.namedChildren[1]?.id) return true;
@@ -141,7 +163,8 @@ function buildsInOrder(scan: LoopBody): boolean {
   const seen = new Set<string>();
   for (const call of scan.calls) {
     const fn = call.childForFieldName('function')!;
-    if (fn.type !== 'attribute' || !/^(append|extend|write|add)$/.test(fn.childForFieldName('attribute')!.text)) continue;
+    if (fn.type !== 'attribute' || !/^(append|extend|write|add)$/.test(fn.childForFieldName('attribute')!.text))
+      continue;
     const receiver = fn.childForFieldName('object')!.text;
     if (seen.has(receiver)) return true;
     seen.add(receiver);
@@ -212,12 +235,18 @@ function hasExplicitOrder(loop: Node): boolean {
  * waits, logging, hooks and signals, cleanups), in an awaited call; and logging, hooks or a
  * statement-level call on `self` anywhere in the body.
  */
-function sharesState(scan: LoopBody, items: ReadonlySet<string>, names: NameResolver, catalog: ConcurrencyCatalog): boolean {
+function sharesState(
+  scan: LoopBody,
+  items: ReadonlySet<string>,
+  names: NameResolver,
+  catalog: ConcurrencyCatalog,
+): boolean {
   for (const a of scan.awaits) {
     const call = a.namedChild(0)!;
     const model = pyCallModel(call, names, catalog);
     if (model.onSelf || model.ordered || model.kind === 'stateful') return true;
-    if (hasStatefulArgument(call, names, catalog, (arg) => arg.type === 'identifier' && items.has(arg.text))) return true;
+    if (hasStatefulArgument(call, names, catalog, (arg) => arg.type === 'identifier' && items.has(arg.text)))
+      return true;
   }
   return scan.calls.some((call) => {
     const fn = call.childForFieldName('function')!;
@@ -232,11 +261,23 @@ function sharesState(scan: LoopBody, items: ReadonlySet<string>, names: NameReso
 }
 
 /** Calls, awaited or not, whose order is their meaning: logging and output, hooks and signals, cleanups. */
-const ORDERED_SIDE_EFFECT = /^(print|send_.*|on_.*|emit.*|dispatch.*|fire.*|trigger.*|_?(close|aclose|disconnect|shutdown|stop|start|cleanup|terminate|kill|unload|detach)(_.*)?)$/;
-const ORDERED_RECEIVER = /^_?(logger|log|logging|trace|tracer|signal|signals|hooks?|middlewares?|listeners?|handlers?|callbacks?|observers?|subscribers?|detectors?|watchers?|plugins?)$/;
+const ORDERED_SIDE_EFFECT =
+  /^(print|send_.*|on_.*|emit.*|dispatch.*|fire.*|trigger.*|_?(close|aclose|disconnect|shutdown|stop|start|cleanup|terminate|kill|unload|detach)(_.*)?)$/;
+const ORDERED_RECEIVER =
+  /^_?(logger|log|logging|trace|tracer|signal|signals|hooks?|middlewares?|listeners?|handlers?|callbacks?|observers?|subscribers?|detectors?|watchers?|plugins?)$/;
 
 /** Mutating methods that do not collect per-item results. */
-const NON_COLLECTING = new Set(['remove', 'pop', 'popleft', 'popitem', 'discard', 'clear', 'sort', 'reverse', 'insert']);
+const NON_COLLECTING = new Set([
+  'remove',
+  'pop',
+  'popleft',
+  'popitem',
+  'discard',
+  'clear',
+  'sort',
+  'reverse',
+  'insert',
+]);
 
 /**
  * The body writes state that outlives the turn, other than collecting results per item:
@@ -252,7 +293,8 @@ function mutatesSharedState(body: Node, items: ReadonlySet<string>): boolean {
     if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') continue;
     if (n.type === 'assignment') {
       const left = n.childForFieldName('left')!;
-      if (left.type === 'identifier' || left.type === 'pattern_list' || left.type === 'tuple_pattern') collectTargetNames(left, locals);
+      if (left.type === 'identifier' || left.type === 'pattern_list' || left.type === 'tuple_pattern')
+        collectTargetNames(left, locals);
       else writes.push(left);
     } else if (n.type === 'augmented_assignment') {
       writes.push(n.childForFieldName('left')!);
@@ -260,7 +302,8 @@ function mutatesSharedState(body: Node, items: ReadonlySet<string>): boolean {
       for (const c of n.namedChildren) if (c) writes.push(c);
     } else if (n.type === 'call') {
       const fn = n.childForFieldName('function')!;
-      if (fn.type === 'attribute' && NON_COLLECTING.has(fn.childForFieldName('attribute')!.text)) writes.push(fn.childForFieldName('object')!);
+      if (fn.type === 'attribute' && NON_COLLECTING.has(fn.childForFieldName('attribute')!.text))
+        writes.push(fn.childForFieldName('object')!);
       // setattr(obj, name, value) writes obj.
       const target = fn.text === 'setattr' ? n.childForFieldName('arguments')?.namedChild(0) : null;
       if (target) writes.push(target);
@@ -273,7 +316,8 @@ function mutatesSharedState(body: Node, items: ReadonlySet<string>): boolean {
       if (index && [...readPaths(index)].some((p) => items.has(p))) return false; // out[x] = ...
     }
     let root: Node | null = w;
-    while (root && (root.type === 'attribute' || root.type === 'subscript')) root = root.type === 'attribute' ? root.childForFieldName('object') : root.childForFieldName('value');
+    while (root && (root.type === 'attribute' || root.type === 'subscript'))
+      root = root.type === 'attribute' ? root.childForFieldName('object') : root.childForFieldName('value');
     if (root?.type !== 'identifier') return true;
     return !(items.has(root.text) || (w !== root && locals.has(root.text)));
   });
@@ -360,8 +404,10 @@ function assignedPaths(target: Node | null, by: Node, out: LoopBody): void {
   const stack: Node[] = [target];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (n.type === 'identifier' || n.type === 'attribute') out.assigned.push({ path: n.text.replace(/\s+/g, ''), node: by });
-    else if (n.type === 'subscript') out.assigned.push({ path: n.childForFieldName('value')!.text.replace(/\s+/g, ''), node: by });
+    if (n.type === 'identifier' || n.type === 'attribute')
+      out.assigned.push({ path: n.text.replace(/\s+/g, ''), node: by });
+    else if (n.type === 'subscript')
+      out.assigned.push({ path: n.childForFieldName('value')!.text.replace(/\s+/g, ''), node: by });
     else for (const c of n.namedChildren) if (c) stack.push(c);
   }
 }
@@ -392,7 +438,12 @@ function runsBefore(by: Node, path: string, awaitNode: Node): boolean {
   const value = by.childForFieldName('right');
   if (!value || readPaths(value).has(path)) return false;
   const block = statement.parent;
-  return !!block && statement.endIndex <= awaitNode.startIndex && awaitNode.endIndex <= block.endIndex && block.startIndex <= awaitNode.startIndex;
+  return (
+    !!block &&
+    statement.endIndex <= awaitNode.startIndex &&
+    awaitNode.endIndex <= block.endIndex &&
+    block.startIndex <= awaitNode.startIndex
+  );
 }
 
 /** Names and `obj.attr` paths an expression reads (`self.token` reads `self` and `self.token`). */
@@ -438,8 +489,15 @@ function gatherFix(text: string, loop: Node, names: NameResolver): Fix | undefin
     call = expr.namedChild(0) ?? undefined;
   } else if (expr.type === 'call') {
     const fn = expr.childForFieldName('function')!;
-    const args = expr.childForFieldName('arguments')!.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
-    if (fn.type === 'attribute' && fn.childForFieldName('attribute')!.text === 'append' && args.length === 1 && args[0].type === 'await') {
+    const args = expr
+      .childForFieldName('arguments')!
+      .namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+    if (
+      fn.type === 'attribute' &&
+      fn.childForFieldName('attribute')!.text === 'append' &&
+      args.length === 1 &&
+      args[0].type === 'await'
+    ) {
       collector = fn.childForFieldName('object')!;
       call = args[0].namedChild(0) ?? undefined;
     }
@@ -503,7 +561,9 @@ function usedAfter(loop: Node, names: Set<string>): boolean {
   let scope: Node | null = loop.parent;
   while (scope && scope.type !== 'function_definition') scope = scope.parent;
   if (!scope) return true;
-  return scope.descendantsOfType('identifier').some((id) => id !== null && id.startIndex >= loop.endIndex && names.has(id.text));
+  return scope
+    .descendantsOfType('identifier')
+    .some((id) => id !== null && id.startIndex >= loop.endIndex && names.has(id.text));
 }
 
 function isEmptyListAssignment(stmt: Node, name: string): boolean {

@@ -48,7 +48,10 @@ export const blockingCall: PyRule = {
   id: meta.id,
   create(context) {
     const configured = context.config.blockingCalls;
-    const segments = configured.length > 0 ? new Set([...BUILTIN_SEGMENTS, ...lastSegments(configured.map((c) => c.name))]) : BUILTIN_SEGMENTS;
+    const segments =
+      configured.length > 0
+        ? new Set([...BUILTIN_SEGMENTS, ...lastSegments(configured.map((c) => c.name))])
+        : BUILTIN_SEGMENTS;
     return {
       call(call) {
         if (!mayBlock(call, segments)) return;
@@ -119,7 +122,11 @@ function fixes(context: PyRuleContext, call: Node, qname: string, entry: Blockin
     out.push({
       title: `Run it in a thread: 'await asyncio.to_thread(${displayName(qname).split('.').pop()}, ...)'`,
       edits: [
-        { start: call.startIndex, end: call.endIndex, newText: awaitAt(call, `${toThread.expression}(${fn.text}${rest})`) },
+        {
+          start: call.startIndex,
+          end: call.endIndex,
+          newText: awaitAt(call, `${toThread.expression}(${fn.text}${rest})`),
+        },
         ...(toThread.importEdit ? [toThread.importEdit] : []),
       ],
       safe: false,

@@ -27,7 +27,12 @@ const SESSION_LIBRARIES: readonly string[] = [...new Set(Object.keys(CLIENT_SESS
 
 const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(['close', 'aclose']);
 
-const COMPREHENSIONS: ReadonlySet<string> = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+const COMPREHENSIONS: ReadonlySet<string> = new Set([
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+]);
 const SCOPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
 
 /** Builtins that call their function argument once per item. */
@@ -57,7 +62,10 @@ export const clientPerRequest: PyRule = {
 
         const repeated = repetition(call);
         if (repeated && (repeated.kind !== 'while' || requests !== undefined)) {
-          const where = repeated.kind === 'comprehension' ? 'for every item of this comprehension' : `on every turn of this ${repeated.kind} loop`;
+          const where =
+            repeated.kind === 'comprehension'
+              ? 'for every item of this comprehension'
+              : `on every turn of this ${repeated.kind} loop`;
           context.report(
             call,
             `A new ${qname} is created ${where}; each session opens its own connection pool, so no connection is reused. ` +
@@ -88,7 +96,8 @@ function repetition(node: Node): Repetition {
   let child = node;
   for (let n = node.parent; n && !SCOPES.has(n.type); child = n, n = n.parent) {
     if (n.type === 'for_statement' || n.type === 'while_statement') {
-      if (n.childForFieldName('body')?.id === child.id) return { kind: n.type === 'for_statement' ? 'for' : 'while', node: n };
+      if (n.childForFieldName('body')?.id === child.id)
+        return { kind: n.type === 'for_statement' ? 'for' : 'while', node: n };
     } else if (COMPREHENSIONS.has(n.type)) {
       // The first iterable is evaluated once, in the enclosing scope; everything else per item.
       const firstClause = n.namedChildren.find((c) => c?.type === 'for_in_clause');
@@ -140,9 +149,12 @@ function singleRequest(call: Node, requestMethods: readonly string[]): Node | un
     // `obj.s` is another name; keyword names (`f(s=1)`) too.
     if (attr?.type === 'attribute' && attr.childForFieldName('attribute')?.id === id.id) continue;
     if (attr?.type === 'keyword_argument' && attr.childForFieldName('name')?.id === id.id) continue;
-    const method = attr?.type === 'attribute' && attr.parent?.type === 'call' && attr.parent.childForFieldName('function')?.id === attr.id
-      ? attr.childForFieldName('attribute')!.text
-      : undefined;
+    const method =
+      attr?.type === 'attribute' &&
+      attr.parent?.type === 'call' &&
+      attr.parent.childForFieldName('function')?.id === attr.id
+        ? attr.childForFieldName('attribute')!.text
+        : undefined;
     if (method !== undefined && LIFECYCLE_METHODS.has(method)) continue;
     if (method === undefined || !requestMethods.includes(method) || request) return undefined;
     request = attr!.parent!;

@@ -93,9 +93,11 @@ function fixes(context: PyRuleContext, stmt: Node, call: Node, expr: Node): Fix[
   const here = scopes.scopeAt(stmt.startIndex, stmt.endIndex);
   const taskName = TASK_NAMES.find((n) => scopes.lookup(n, here) === undefined);
   if (!taskName) return [];
-  const set = (cachedSets.has(context.names) ? cachedSets.get(context.names) : cachedSets.set(context.names, taskSet(context)).get(context.names)) as
-    | { edit?: TextEdit }
-    | undefined;
+  const set = (
+    cachedSets.has(context.names)
+      ? cachedSets.get(context.names)
+      : cachedSets.set(context.names, taskSet(context)).get(context.names)
+  ) as { edit?: TextEdit } | undefined;
   if (!set) return [];
   const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
   const indent = text.slice(lineStart, stmt.startIndex);
@@ -113,7 +115,10 @@ function fixes(context: PyRuleContext, stmt: Node, call: Node, expr: Node): Fix[
   return [
     {
       title: `Keep a reference to the task (in a module-level set until it is done)`,
-      edits: [{ start: stmt.startIndex, end: stmt.endIndex, newText: lines.join(eol + indent) }, ...(set.edit ? [set.edit] : [])],
+      edits: [
+        { start: stmt.startIndex, end: stmt.endIndex, newText: lines.join(eol + indent) },
+        ...(set.edit ? [set.edit] : []),
+      ],
       safe: false,
     },
   ];
@@ -130,7 +135,9 @@ function taskSet(context: PyRuleContext): { edit?: TextEdit } | undefined {
   const { names, text, tree } = context;
   const existing = names.scopes.module.bindings.get(TASK_SET);
   if (existing) {
-    const ok = existing.every((b) => b.kind === 'value' && b.value?.type === 'call' && b.value.text.replace(/\s+/g, '') === 'set()');
+    const ok = existing.every(
+      (b) => b.kind === 'value' && b.value?.type === 'call' && b.value.text.replace(/\s+/g, '') === 'set()',
+    );
     return ok ? {} : undefined;
   }
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -138,8 +145,12 @@ function taskSet(context: PyRuleContext): { edit?: TextEdit } | undefined {
   let first: Node | undefined;
   for (const stmt of tree.rootNode.namedChildren) {
     if (!stmt || stmt.type === 'comment') continue;
-    const isDocstring = !after && !first && stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'string';
-    const isImport = stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement';
+    const isDocstring =
+      !after && !first && stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'string';
+    const isImport =
+      stmt.type === 'import_statement' ||
+      stmt.type === 'import_from_statement' ||
+      stmt.type === 'future_import_statement';
     if (isDocstring || isImport) {
       after = stmt;
       continue;

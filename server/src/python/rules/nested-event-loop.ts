@@ -28,7 +28,11 @@ export const nestedEventLoop: PyRule = {
       call(call) {
         const fn = call.childForFieldName('function');
         // Attribute names cannot be aliased; a bare name may be (`from asyncio import run as go`).
-        if (fn?.type !== 'identifier' && !(fn?.type === 'attribute' && RUNNER_NAMES.has(fn.childForFieldName('attribute')?.text ?? ''))) return;
+        if (
+          fn?.type !== 'identifier' &&
+          !(fn?.type === 'attribute' && RUNNER_NAMES.has(fn.childForFieldName('attribute')?.text ?? ''))
+        )
+          return;
         const names = context.names;
         const enclosing = names.enclosingFunction(call);
         // A notebook's cells run while the kernel's loop runs: its top level (class bodies too).
@@ -53,7 +57,13 @@ function fixes(context: PyRuleContext, call: Node): Fix[] {
   const args = call.childForFieldName('arguments');
   if (args?.type !== 'argument_list' || args.namedChildCount !== 1) return [];
   const coroutine = args.namedChild(0)!;
-  if (coroutine.type === 'keyword_argument' || coroutine.type === 'list_splat' || coroutine.type === 'dictionary_splat' || coroutine.type === 'comment') return [];
+  if (
+    coroutine.type === 'keyword_argument' ||
+    coroutine.type === 'list_splat' ||
+    coroutine.type === 'dictionary_splat' ||
+    coroutine.type === 'comment'
+  )
+    return [];
   if (!canAwaitAt(context.names, call)) return [];
   return [
     {

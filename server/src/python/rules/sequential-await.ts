@@ -21,7 +21,18 @@
 // inside the run kept above, with `asyncio` as the module imports it (or `import asyncio` added).
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
-import { asyncioMember, CONCURRENT_CALLS, hasStatefulArgument, layoutAt, MAX_LINE, orderSensitiveReceiver, pyCallModel, reindented, usesOtherFramework, type PyCallModel } from '../concurrency';
+import {
+  asyncioMember,
+  CONCURRENT_CALLS,
+  hasStatefulArgument,
+  layoutAt,
+  MAX_LINE,
+  orderSensitiveReceiver,
+  pyCallModel,
+  reindented,
+  usesOtherFramework,
+  type PyCallModel,
+} from '../concurrency';
 import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concurrency-catalog';
 import { delimited } from '../edits';
 import type { NameResolver } from '../names';
@@ -122,7 +133,8 @@ function asMember(stmt: Node, names: NameResolver, catalog: ConcurrencyCatalog):
   // Shared state: the object's own (`self`), an ordered call (events, streams, logging, hooks), a
   // stateful receiver or argument. Such a call joins no run.
   const model = pyCallModel(call, names, catalog);
-  if (model.onSelf || model.ordered || model.kind === 'stateful' || hasStatefulArgument(call, names, catalog)) return undefined;
+  if (model.onSelf || model.ordered || model.kind === 'stateful' || hasStatefulArgument(call, names, catalog))
+    return undefined;
   const assignment = stmt.namedChild(0)!;
   const target = assignment.childForFieldName('left')!;
   const binds = new Set<string>();
@@ -190,7 +202,12 @@ function dependsOn(member: Member, run: readonly Member[]): boolean {
     for (const name of earlier.binds) if (member.uses.has(name) || member.binds.has(name)) return true;
     if (member.orderedReceiver !== undefined && member.orderedReceiver === earlier.orderedReceiver) return true;
     // A receiver both share is shared state, unless known safe for concurrent use.
-    if (member.model.receiver !== undefined && member.model.kind !== 'safe' && member.model.receiver === earlier.model.receiver) return true;
+    if (
+      member.model.receiver !== undefined &&
+      member.model.kind !== 'safe' &&
+      member.model.receiver === earlier.model.receiver
+    )
+      return true;
   }
   return false;
 }
@@ -218,7 +235,8 @@ function gatherFix(text: string, run: Member[], names: NameResolver): Fix | unde
   const above: string[] = [];
   for (const m of run) if (m.annotation) above.push(`${m.target.text}: ${m.annotation.text}`);
   for (const c of first.parent!.namedChildren) {
-    if (c?.type === 'comment' && c.startIndex > first.startIndex && c.endIndex <= last.endIndex) above.push(c.text.trimEnd());
+    if (c?.type === 'comment' && c.startIndex > first.startIndex && c.endIndex <= last.endIndex)
+      above.push(c.text.trimEnd());
   }
   if ((above.length > 0 || statement.includes('\n')) && !startsLine) return undefined;
 

@@ -40,7 +40,11 @@ export const unawaited: PyRule = {
       if (!names.isCoroutineFunction(callee)) {
         // A bare `asyncio.gather(...)`: an awaitable dropped, with the results and errors of its children.
         if (!stored && callee.qname === 'asyncio.gather') {
-          context.report(stmt, `The awaitable of 'asyncio.gather(...)' is dropped: its results and exceptions are lost. Await it.`, fixes(context, stmt, call));
+          context.report(
+            stmt,
+            `The awaitable of 'asyncio.gather(...)' is dropped: its results and exceptions are lost. Await it.`,
+            fixes(context, stmt, call),
+          );
         }
         return;
       }
@@ -79,7 +83,8 @@ export const unawaited: PyRule = {
         } else if (expr?.type === 'assignment') {
           const left = expr.childForFieldName('left');
           const right = unparenthesized(expr.childForFieldName('right'));
-          if (left?.type === 'identifier' && right?.type === 'call' && !expr.childForFieldName('type')) check(stmt, right, left);
+          if (left?.type === 'identifier' && right?.type === 'call' && !expr.childForFieldName('type'))
+            check(stmt, right, left);
         }
       },
       call(call) {
@@ -103,7 +108,15 @@ export const unawaited: PyRule = {
 };
 
 /** Decorators that leave an `async def` a coroutine function (by their last name segment). */
-const NEUTRAL_DECORATORS = new Set(['staticmethod', 'classmethod', 'abstractmethod', 'wraps', 'override', 'final', 'overload']);
+const NEUTRAL_DECORATORS = new Set([
+  'staticmethod',
+  'classmethod',
+  'abstractmethod',
+  'wraps',
+  'override',
+  'final',
+  'overload',
+]);
 
 /**
  * Whether a same-file def has a decorator that may turn it into something else (`@sync_compatible`,
@@ -166,7 +179,8 @@ function forEachRead(target: Node, scopeNode: Node, visit: (i: number) => boolea
   const attribute = fieldIds.get('attribute');
   const keyword = fieldIds.get('name');
   for (let i = scopeNode.id; i < after[scopeNode.id]; i++) {
-    if (end[i] - start[i] !== name.length || start[i] === target.startIndex || !text.startsWith(name, start[i])) continue;
+    if (end[i] - start[i] !== name.length || start[i] === target.startIndex || !text.startsWith(name, start[i]))
+      continue;
     if (tree.typeOf(i) !== 'identifier') continue;
     const f = field[i];
     const parentType = parent[i] >= 0 ? tree.typeOf(parent[i]) : undefined;
@@ -183,7 +197,13 @@ function fixes(context: PyRuleContext, stmt: Node, call: Node): Fix[] {
   // editing it would break the file further.
   if (!delimited(text, stmt)) return [];
   if (canAwaitAt(names, call)) {
-    return [{ title: "Add 'await'", edits: [{ start: call.startIndex, end: call.startIndex, newText: 'await ' }], safe: false }];
+    return [
+      {
+        title: "Add 'await'",
+        edits: [{ start: call.startIndex, end: call.startIndex, newText: 'await ' }],
+        safe: false,
+      },
+    ];
   }
   if (names.scopes.scopeAt(stmt.startIndex, stmt.endIndex).kind !== 'module') return [];
   const run = spellAt(names, text, call, 'asyncio.run');
@@ -213,7 +233,10 @@ function valueFixes(context: PyRuleContext, call: Node): Fix[] {
     {
       title: "Add 'await'",
       edits: tight
-        ? [{ start: call.startIndex, end: call.startIndex, newText: '(await ' }, { start: call.endIndex, end: call.endIndex, newText: ')' }]
+        ? [
+            { start: call.startIndex, end: call.startIndex, newText: '(await ' },
+            { start: call.endIndex, end: call.endIndex, newText: ')' },
+          ]
         : [{ start: call.startIndex, end: call.startIndex, newText: 'await ' }],
       safe: false,
     },

@@ -29,8 +29,13 @@ import meta from '../../rules-meta/unused-async';
 
 /** Decorators, by qualified name, that say nothing about needing a coroutine function. */
 const NEUTRAL_DECORATORS: ReadonlySet<string> = new Set([
-  'builtins.staticmethod', 'builtins.classmethod', 'functools.wraps',
-  'typing.override', 'typing.final', 'typing_extensions.override', 'typing_extensions.final',
+  'builtins.staticmethod',
+  'builtins.classmethod',
+  'functools.wraps',
+  'typing.override',
+  'typing.final',
+  'typing_extensions.override',
+  'typing_extensions.final',
 ]);
 
 /**
@@ -38,8 +43,11 @@ const NEUTRAL_DECORATORS: ReadonlySet<string> = new Set([
  * body does: the async context manager and iterator protocols, unittest's async hooks.
  */
 const ASYNC_PROTOCOL_METHODS: ReadonlySet<string> = new Set([
-  '__aenter__', '__aexit__', '__anext__',
-  'asyncSetUp', 'asyncTearDown',
+  '__aenter__',
+  '__aexit__',
+  '__anext__',
+  'asyncSetUp',
+  'asyncTearDown',
 ]);
 
 /** Whether a def is a method: directly in a class body (decorated or not). */
@@ -65,7 +73,13 @@ const RUNNING_LOOP_APIS: ReadonlySet<string> = new Set([
 ]);
 
 /** Loop methods that need the running loop when called from a coroutine (`loop.create_future()`). */
-const LOOP_METHODS: ReadonlySet<string> = new Set(['create_future', 'create_task', 'call_soon', 'call_later', 'call_at']);
+const LOOP_METHODS: ReadonlySet<string> = new Set([
+  'create_future',
+  'create_task',
+  'call_soon',
+  'call_later',
+  'call_at',
+]);
 
 /** How the own body of a function suspends or yields, scanning with an explicit stack. */
 function scanOwnBody(body: Node): { suspends: boolean; yields: boolean; calls: Node[] } {
@@ -167,7 +181,9 @@ function onlyAwaitedCalls(text: string, names: NameResolver, name: string): bool
   if (others.other > 0 || others.definitions > 1) return false;
   const own = ownUsages(text).get(name) ?? none;
   return (
-    own.definitions + others.definitions === 1 && own.other + others.other === 0 && own.awaitedCalls + others.awaitedCalls > 0
+    own.definitions + others.definitions === 1 &&
+    own.other + others.other === 0 &&
+    own.awaitedCalls + others.awaitedCalls > 0
   );
 }
 

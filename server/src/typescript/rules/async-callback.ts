@@ -30,7 +30,8 @@ import meta from '../../rules-meta/async-callback';
 const ARRAY_METHODS: ReadonlyMap<string, { problem: string; instead: string }> = new Map(
   Object.entries({
     forEach: {
-      problem: 'forEach does not wait for the promises its callback returns: it finishes before the work does, and a rejection goes unhandled',
+      problem:
+        'forEach does not wait for the promises its callback returns: it finishes before the work does, and a rejection goes unhandled',
       instead: 'Use a for...of loop with await, or await Promise.all(xs.map(...)).',
     },
     filter: {
@@ -42,7 +43,7 @@ const ARRAY_METHODS: ReadonlyMap<string, { problem: string; instead: string }> =
       instead: 'Await the answers first (await Promise.all(xs.map(...))), then test them.',
     },
     every: {
-      problem: "every is true whatever the callback decides: its promise is truthy",
+      problem: 'every is true whatever the callback decides: its promise is truthy',
       instead: 'Await the answers first (await Promise.all(xs.map(...))), then test them.',
     },
     find: {
@@ -74,8 +75,18 @@ const ARRAY_METHODS: ReadonlyMap<string, { problem: string; instead: string }> =
 
 /** Typed arrays share the array methods. */
 const TYPED_ARRAYS: ReadonlySet<string> = new Set([
-  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float16Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
 ]);
 
 /** Standard collections whose `forEach` drops its callback's result just as an array's does. */
@@ -126,7 +137,8 @@ export const asyncCallback: TsRule = {
 
 /** Cheap syntactic filter: an async inline function, or something that may refer to one. */
 function mayBeAsyncFunction(arg: ts.Expression): boolean {
-  if (isInlineFunction(arg)) return hasModifier(arg, ts.SyntaxKind.AsyncKeyword) && !(ts.isFunctionExpression(arg) && arg.asteriskToken);
+  if (isInlineFunction(arg))
+    return hasModifier(arg, ts.SyntaxKind.AsyncKeyword) && !(ts.isFunctionExpression(arg) && arg.asteriskToken);
   return ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg);
 }
 
@@ -148,7 +160,8 @@ function isAsyncFunctionValue(context: TsRuleContext, arg: ts.Expression): boole
 function receiverKind(context: TsRuleContext, receiver: ts.Expression): 'array' | 'collection' | 'untyped' | undefined {
   const { types } = context;
   const fromLib = (symbol: TSymbol | undefined) =>
-    symbol !== undefined && (symbol.declarations ?? []).some((d) => types.isSourceFileDefaultLibrary(d.getSourceFile()));
+    symbol !== undefined &&
+    (symbol.declarations ?? []).some((d) => types.isSourceFileDefaultLibrary(d.getSourceFile()));
   const kindOf = (type: TType, depth: number): 'array' | 'collection' | undefined => {
     if (depth > 8) return undefined;
     if (type.flags & ts.TypeFlags.TypeParameter) {
@@ -196,7 +209,12 @@ function report(context: TsRuleContext, arg: ts.Expression, message: string, fix
 
 // ---- fixes ------------------------------------------------------------------------------------
 
-function forEachFixes(context: TsRuleContext, call: ts.CallExpression, arg: ts.Expression, kind: 'array' | 'collection'): Fix[] {
+function forEachFixes(
+  context: TsRuleContext,
+  call: ts.CallExpression,
+  arg: ts.Expression,
+  kind: 'array' | 'collection',
+): Fix[] {
   const statement = call.parent;
   if (!ts.isExpressionStatement(statement) || statement.expression !== call) return [];
   if (ts.isOptionalChain(call) || ts.isOptionalChain(call.expression)) return [];
@@ -204,7 +222,8 @@ function forEachFixes(context: TsRuleContext, call: ts.CallExpression, arg: ts.E
   if (!fn || !isAsyncFunction(fn)) return [];
   const fixes: Fix[] = [];
   if (kind === 'array') fixes.push(promiseAllFix(context, call));
-  const loop = isInlineFunction(arg) && call.arguments.length === 1 ? forOfFix(context, statement, call, arg) : undefined;
+  const loop =
+    isInlineFunction(arg) && call.arguments.length === 1 ? forOfFix(context, statement, call, arg) : undefined;
   if (loop) fixes.push(loop);
   return fixes;
 }
@@ -225,11 +244,17 @@ function promiseAllFix(context: TsRuleContext, call: ts.CallExpression): Fix {
 }
 
 /** `xs.forEach(async (x) => { ... })` -> `for (const x of xs) { ... }`, when the body reads the same in a loop. */
-function forOfFix(context: TsRuleContext, statement: ts.ExpressionStatement, call: ts.CallExpression, fn: InlineFunction): Fix | undefined {
+function forOfFix(
+  context: TsRuleContext,
+  statement: ts.ExpressionStatement,
+  call: ts.CallExpression,
+  fn: InlineFunction,
+): Fix | undefined {
   const sf = context.sourceFile;
   const params = fn.parameters;
   if (params.length === 0 || params.length > 2) return undefined;
-  if (params.some((p) => p.dotDotDotToken || p.initializer || (ts.isIdentifier(p.name) && p.name.text === 'this'))) return undefined;
+  if (params.some((p) => p.dotDotDotToken || p.initializer || (ts.isIdentifier(p.name) && p.name.text === 'this')))
+    return undefined;
   if (!readsTheSameInALoop(fn)) return undefined;
   const receiverNode = (call.expression as ts.PropertyAccessExpression).expression;
   // `for (const id of id.children)` would read the loop's own variable before it is set.
@@ -238,7 +263,10 @@ function forOfFix(context: TsRuleContext, statement: ts.ExpressionStatement, cal
   const receiver = receiverNode.getText(sf);
   const names = params.map((p) => p.name.getText(sf));
   // forEach passes (value, index); entries() yields [index, value] (for a Map, [key, value]).
-  const head = names.length === 1 ? `for (const ${names[0]} of ${receiver})` : `for (const [${names[1]}, ${names[0]}] of ${receiver}.entries())`;
+  const head =
+    names.length === 1
+      ? `for (const ${names[0]} of ${receiver})`
+      : `for (const [${names[1]}, ${names[0]}] of ${receiver}.entries())`;
   const title = 'Rewrite as a for...of loop that awaits each item';
   if (ts.isBlock(fn.body)) {
     return {
@@ -253,7 +281,11 @@ function forOfFix(context: TsRuleContext, statement: ts.ExpressionStatement, cal
   const body = skipParensOnly(fn.body);
   const awaited = ts.isAwaitExpression(body) ? body.getText(sf) : `await ${asUnaryOperand(sf, body)}`;
   const semicolon = statement.getLastToken(sf)?.kind === ts.SyntaxKind.SemicolonToken ? ';' : '';
-  return { title, edits: [{ start: statement.getStart(sf), end: statement.end, newText: `${head} ${awaited}${semicolon}` }], safe: false };
+  return {
+    title,
+    edits: [{ start: statement.getStart(sf), end: statement.end, newText: `${head} ${awaited}${semicolon}` }],
+    safe: false,
+  };
 }
 
 function skipParensOnly(e: ts.Expression): ts.Expression {
@@ -277,7 +309,8 @@ function readsTheSameInALoop(fn: InlineFunction): boolean {
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (n.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(n) && n.text === 'arguments')) return false;
-    if (ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n) || ts.isClassLike(n) || ts.isMethodDeclaration(n)) continue;
+    if (ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n) || ts.isClassLike(n) || ts.isMethodDeclaration(n))
+      continue;
     ts.forEachChild(n, (c) => {
       stack.push(c);
     });

@@ -26,9 +26,26 @@
 // not arrays go through `Array.from(xs, fn)`.
 import ts from 'typescript';
 import type { Fix } from '../../engine/types';
-import { awaitedCall, callModel, hasStatefulArgument, isDelayAwait, isOrderedSideEffect, isPromiseCombinatorCall } from '../awaits';
+import {
+  awaitedCall,
+  callModel,
+  hasStatefulArgument,
+  isDelayAwait,
+  isOrderedSideEffect,
+  isPromiseCombinatorCall,
+} from '../awaits';
 import { concurrencyCatalog } from '../../engine/concurrency-catalog';
-import { boundIdentifiers, forEachEvaluatedNode, isAssignment, isWithin, MUTATING_METHODS, rootIdentifier, variableSymbol, VariableSet, writtenIdentifiers } from '../dataflow';
+import {
+  boundIdentifiers,
+  forEachEvaluatedNode,
+  isAssignment,
+  isWithin,
+  MUTATING_METHODS,
+  rootIdentifier,
+  variableSymbol,
+  VariableSet,
+  writtenIdentifiers,
+} from '../dataflow';
 import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '../fix-text';
 import { ModuleResolver } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
@@ -133,7 +150,11 @@ function isConditional(node: ts.Node, body: ts.Statement): boolean {
 }
 
 function isShortCircuit(op: ts.SyntaxKind): boolean {
-  return op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken;
+  return (
+    op === ts.SyntaxKind.AmpersandAmpersandToken ||
+    op === ts.SyntaxKind.BarBarToken ||
+    op === ts.SyntaxKind.QuestionQuestionToken
+  );
 }
 
 /** `for (const x of xs.reverse())`, `.toReversed()`: the order is made explicit. */
@@ -150,7 +171,12 @@ function hasExplicitOrder(loop: ForLoop): boolean {
  * `this` (or a closure over it), a stateful receiver, a stateful argument other than the item, an
  * ordered call (event waits, logging, stream steps, hooks and cleanups fired in order).
  */
-function sharesState(context: TsRuleContext, loop: ForLoop, calls: readonly ts.AwaitExpression[], items: VariableSet): boolean {
+function sharesState(
+  context: TsRuleContext,
+  loop: ForLoop,
+  calls: readonly ts.AwaitExpression[],
+  items: VariableSet,
+): boolean {
   const { types } = context;
   const catalog = concurrencyCatalog(context.config);
   let ordered = false;
@@ -183,10 +209,16 @@ function mutatesSharedState(types: Types, loop: ForLoop, items: VariableSet): bo
     let target: ts.Expression | undefined;
     if (isAssignment(n)) target = n.left;
     else if (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) {
-      if (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) target = n.operand;
+      if (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)
+        target = n.operand;
     }
     // A collection changed other than by collecting results (`seen.delete(x)`, `queue.shift()`).
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATING_METHODS.has(n.expression.name.text) && !COLLECTING.has(n.expression.name.text)) {
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      MUTATING_METHODS.has(n.expression.name.text) &&
+      !COLLECTING.has(n.expression.name.text)
+    ) {
       target = n.expression.expression;
     }
     if (!target) return;
@@ -282,10 +314,12 @@ function hasOwnAwait(node: ts.Node): boolean {
 function awaitedValues(types: Types, body: ts.Statement): VariableSet {
   const flows: { ids: ts.Identifier[]; value: ts.Node }[] = [];
   forEachEvaluatedNode(body, (n) => {
-    if (ts.isVariableDeclaration(n) && n.initializer) flows.push({ ids: boundIdentifiers(n.name).ids, value: n.initializer });
+    if (ts.isVariableDeclaration(n) && n.initializer)
+      flows.push({ ids: boundIdentifiers(n.name).ids, value: n.initializer });
     else if (isAssignment(n)) flows.push({ ids: boundIdentifiers(n.left).ids, value: n.right });
     else if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && ts.isVariableDeclarationList(n.initializer)) {
-      for (const d of n.initializer.declarations) flows.push({ ids: boundIdentifiers(d.name).ids, value: n.expression });
+      for (const d of n.initializer.declarations)
+        flows.push({ ids: boundIdentifiers(d.name).ids, value: n.expression });
     }
   });
   const values = new VariableSet(types);
@@ -327,13 +361,15 @@ function leavesLoop(jump: ts.BreakOrContinueStatement, loop: ForLoop): boolean {
  */
 function exitsOnAwaitedResult(types: Types, loop: ForLoop, awaits: readonly ts.AwaitExpression[]): boolean {
   let values: VariableSet | undefined;
-  const awaited = (e: ts.Node | undefined) => e !== undefined && (hasOwnAwait(e) || (values ??= awaitedValues(types, loop.statement)).usedIn(e));
+  const awaited = (e: ts.Node | undefined) =>
+    e !== undefined && (hasOwnAwait(e) || (values ??= awaitedValues(types, loop.statement)).usedIn(e));
   if (ts.isForStatement(loop) && awaited(loop.condition)) return true;
   const exits: ts.Statement[] = [];
   forEachEvaluatedNode(loop.statement, (n) => {
     // A `yield` hands control to a lazy consumer, who may stop there.
     if (ts.isYieldExpression(n) && ts.isExpressionStatement(n.parent)) exits.push(n.parent);
-    if (ts.isReturnStatement(n) || ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && leavesLoop(n, loop))) exits.push(n);
+    if (ts.isReturnStatement(n) || ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && leavesLoop(n, loop)))
+      exits.push(n);
   });
   if (exits.length === 0) return false;
   const firstAwait = awaits[0].getStart();
@@ -344,7 +380,8 @@ function exitsOnAwaitedResult(types: Types, loop: ForLoop, awaits: readonly ts.A
       if (ts.isIfStatement(n) && child !== n.expression && awaited(n.expression)) return true;
       if (ts.isCaseClause(n) && awaited(n.expression)) return true;
       if (ts.isCaseBlock(n) && awaited(n.parent.expression)) return true;
-      if ((ts.isWhileStatement(n) || ts.isDoStatement(n)) && child === n.statement && awaited(n.expression)) return true;
+      if ((ts.isWhileStatement(n) || ts.isDoStatement(n)) && child === n.statement && awaited(n.expression))
+        return true;
       if (ts.isForStatement(n) && child === n.statement && awaited(n.condition)) return true;
     }
   }
@@ -365,7 +402,8 @@ function pushOf(s: ts.Statement): { receiver: ts.Identifier; value: ts.Expressio
   const e = skipOuterExpressions(s.expression);
   if (!ts.isCallExpression(e) || e.arguments.length !== 1 || ts.isSpreadElement(e.arguments[0])) return undefined;
   const callee = e.expression;
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'push' || !ts.isIdentifier(callee.expression)) return undefined;
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'push' || !ts.isIdentifier(callee.expression))
+    return undefined;
   return { receiver: callee.expression, value: e.arguments[0] };
 }
 
@@ -378,7 +416,8 @@ function isArrayValued(types: Types, expr: ts.Expression): boolean {
 function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | undefined {
   const { types, sourceFile: sf } = context;
   const init = loop.initializer;
-  if (!ts.isVariableDeclarationList(init) || !(init.flags & ts.NodeFlags.BlockScoped) || init.declarations.length !== 1) return undefined;
+  if (!ts.isVariableDeclarationList(init) || !(init.flags & ts.NodeFlags.BlockScoped) || init.declarations.length !== 1)
+    return undefined;
   if (afterDanglingComma(loop)) return undefined;
   const body = loop.statement;
   const statements = ts.isBlock(body) ? [...body.statements] : [body];
@@ -406,7 +445,12 @@ function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | u
   }
 
   const param = `(${init.declarations[0].name.getText(sf)})`;
-  const single = movable.length === 0 ? push!.value : statements.length === 1 && ts.isExpressionStatement(last) ? last.expression : undefined;
+  const single =
+    movable.length === 0
+      ? push!.value
+      : statements.length === 1 && ts.isExpressionStatement(last)
+        ? last.expression
+        : undefined;
   let callback: string;
   if (single && ts.isAwaitExpression(skipOuterExpressions(single)) && !hasComments(sf, body, single)) {
     // One awaited value: `(x) => f(x)`, async only if the call itself awaits.
@@ -459,7 +503,9 @@ function promiseAllFix(context: TsRuleContext, loop: ts.ForOfStatement): Fix | u
  */
 function afterDanglingComma(loop: ts.Statement): boolean {
   const prev = statementBefore(loop);
-  return prev !== undefined && ts.isVariableStatement(prev) && prev.declarationList.declarations.hasTrailingComma === true;
+  return (
+    prev !== undefined && ts.isVariableStatement(prev) && prev.declarationList.declarations.hasTrailingComma === true
+  );
 }
 
 function hasComments(sf: ts.SourceFile, body: ts.Statement, keep: ts.Node): boolean {
@@ -470,9 +516,19 @@ function hasComments(sf: ts.SourceFile, body: ts.Statement, keep: ts.Node): bool
 }
 
 /** `const out = [];` (or let) as the statement right before the loop, declaring `receiver`, with no comment between. */
-function emptyArrayJustBefore(types: Types, loop: ts.ForOfStatement, receiver: ts.Identifier): ts.VariableDeclaration | undefined {
+function emptyArrayJustBefore(
+  types: Types,
+  loop: ts.ForOfStatement,
+  receiver: ts.Identifier,
+): ts.VariableDeclaration | undefined {
   const prev = statementBefore(loop);
-  if (!prev || !ts.isVariableStatement(prev) || !(prev.declarationList.flags & ts.NodeFlags.BlockScoped) || prev.declarationList.declarations.length !== 1) return undefined;
+  if (
+    !prev ||
+    !ts.isVariableStatement(prev) ||
+    !(prev.declarationList.flags & ts.NodeFlags.BlockScoped) ||
+    prev.declarationList.declarations.length !== 1
+  )
+    return undefined;
   const d = prev.declarationList.declarations[0];
   if (!ts.isIdentifier(d.name) || !d.initializer) return undefined;
   const init = skipOuterExpressions(d.initializer);

@@ -25,7 +25,8 @@ export const blockingCall: TsRule = {
   create(context) {
     let resolver: ModuleResolver | undefined;
     const resolve = () => (resolver ??= new ModuleResolver(context.types, context.sourceFile));
-    const loop = (node: ts.Node) => checkLoop(context, resolve, node as ts.WhileStatement | ts.DoStatement | ts.ForStatement);
+    const loop = (node: ts.Node) =>
+      checkLoop(context, resolve, node as ts.WhileStatement | ts.DoStatement | ts.ForStatement);
     return {
       [ts.SyntaxKind.CallExpression]: (node) => checkCall(context, resolve, node as ts.CallExpression),
       [ts.SyntaxKind.WhileStatement]: loop,
@@ -53,7 +54,11 @@ function checkCall(context: TsRuleContext, resolve: () => ModuleResolver, call: 
   const full = refName(ref);
   const shown = bare && name !== ref.path[ref.path.length - 1] ? `'${name}' (${full})` : `'${full}'`;
   const fix = api.promise ? promisesFix(context, resolver, call, ref, api) : undefined;
-  context.report(call.expression, `${shown} blocks the event loop while ${api.waitsFor}; use ${api.instead} instead.`, fix ? [fix] : []);
+  context.report(
+    call.expression,
+    `${shown} blocks the event loop while ${api.waitsFor}; use ${api.instead} instead.`,
+    fix ? [fix] : [],
+  );
 }
 
 type Loop = ts.WhileStatement | ts.DoStatement | ts.ForStatement;
@@ -64,7 +69,11 @@ function checkLoop(context: TsRuleContext, resolve: () => ModuleResolver, loop: 
   const clock = clockComparison(resolve, condition);
   if (!clock) return;
   // A loop that awaits (a sleep, a request) each turn is polling: other tasks run meanwhile.
-  const parts: (ts.Node | undefined)[] = [condition, loop.statement, ts.isForStatement(loop) ? loop.incrementor : undefined];
+  const parts: (ts.Node | undefined)[] = [
+    condition,
+    loop.statement,
+    ts.isForStatement(loop) ? loop.incrementor : undefined,
+  ];
   if (parts.some((p) => p !== undefined && suspends(p))) return;
   const what = clock.getText(context.sourceFile);
   context.report(
@@ -106,7 +115,12 @@ function clockRead(resolve: () => ModuleResolver, expr: ts.Expression): ts.Expre
         const ref = resolve().callee(node);
         if (ref && CLOCKS.some((c) => sameRef(c, ref))) found = node;
       }
-    } else if (ts.isNewExpression(node) && (node.arguments?.length ?? 0) === 0 && ts.isIdentifier(node.expression) && node.expression.text === 'Date') {
+    } else if (
+      ts.isNewExpression(node) &&
+      (node.arguments?.length ?? 0) === 0 &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'Date'
+    ) {
       const ref = resolve().expression(node.expression);
       if (ref && sameRef(ref, { module: GLOBAL, path: ['Date'] })) found = node;
     }
@@ -122,7 +136,8 @@ function suspends(node: ts.Node): boolean {
     if (found) return false;
     if (ts.isAwaitExpression(n) || ts.isYieldExpression(n)) found = true;
     else if (ts.isForOfStatement(n) && n.awaitModifier) found = true;
-    else if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) found = true;
+    else if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing)
+      found = true;
     return !found;
   });
   return found;
@@ -136,7 +151,13 @@ function eachOwn(node: ts.Node, visit: (n: ts.Node) => boolean | void): void {
 
 // ---- the fix -----------------------------------------------------------------------------------
 
-function promisesFix(context: TsRuleContext, resolver: ModuleResolver, call: ts.CallExpression, ref: ModuleRef, api: BlockingApi): Fix | undefined {
+function promisesFix(
+  context: TsRuleContext,
+  resolver: ModuleResolver,
+  call: ts.CallExpression,
+  ref: ModuleRef,
+  api: BlockingApi,
+): Fix | undefined {
   const fnName = api.promise!;
   if (ref.module !== 'fs' || call.questionDotToken || inParameters(resolver, call)) return undefined;
   if (call.arguments.some((a) => ts.isSpreadElement(a)) || isWrittenTo(call)) return undefined;
@@ -193,7 +214,13 @@ interface PromisesReference {
  * named import from fs/promises, else add an import (or require) next to the one the sync name
  * came from. A name already taken where the call is gets the alias `<name>Async`.
  */
-function promisesByName(context: TsRuleContext, resolver: ModuleResolver, call: ts.CallExpression, callee: ts.Identifier, fnName: string): PromisesReference | undefined {
+function promisesByName(
+  context: TsRuleContext,
+  resolver: ModuleResolver,
+  call: ts.CallExpression,
+  callee: ts.Identifier,
+  fnName: string,
+): PromisesReference | undefined {
   const visible = resolver.moduleBindings().filter((b) => resolver.symbolInScope(b.name.text, call) === b.symbol);
   const direct = visible.find((b) => sameRef(b.ref, { module: 'fs/promises', path: [fnName] }));
   if (direct) return { text: direct.name.text, edits: [] };
@@ -232,13 +259,21 @@ function promisesByName(context: TsRuleContext, resolver: ModuleResolver, call: 
   const semi = sf.text.slice(st.getStart(sf), st.getEnd()).trimEnd().endsWith(';') ? ';' : '';
   if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
     const module = quoteLike(st.moduleSpecifier, sf);
-    return { text: local, edits: [{ start: st.getEnd(), end: st.getEnd(), newText: `${eol}import { ${specifier} } from ${module}${semi}` }] };
+    return {
+      text: local,
+      edits: [{ start: st.getEnd(), end: st.getEnd(), newText: `${eol}import { ${specifier} } from ${module}${semi}` }],
+    };
   }
   const required = ts.isVariableStatement(st) ? requireSpecifier(st) : undefined;
   if (required) {
     const module = quoteLike(required, sf);
     const binding = local === fnName ? fnName : `${fnName}: ${local}`;
-    return { text: local, edits: [{ start: st.getEnd(), end: st.getEnd(), newText: `${eol}const { ${binding} } = require(${module})${semi}` }] };
+    return {
+      text: local,
+      edits: [
+        { start: st.getEnd(), end: st.getEnd(), newText: `${eol}const { ${binding} } = require(${module})${semi}` },
+      ],
+    };
   }
   return undefined;
 }
@@ -247,7 +282,8 @@ function promisesByName(context: TsRuleContext, resolver: ModuleResolver, call: 
 function requireSpecifier(st: ts.VariableStatement): ts.StringLiteralLike | undefined {
   for (const d of st.declarationList.declarations) {
     let e = d.initializer && skipOuterExpressions(d.initializer);
-    while (e && (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e))) e = skipOuterExpressions(e.expression);
+    while (e && (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)))
+      e = skipOuterExpressions(e.expression);
     if (e && ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require') {
       const arg = e.arguments[0];
       if (arg && ts.isStringLiteralLike(arg)) return arg;
@@ -298,6 +334,7 @@ function needsParentheses(call: ts.CallExpression): boolean {
   if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression === call) return true;
   if (ts.isTaggedTemplateExpression(p) && p.tag === call) return true;
   if (ts.isNonNullExpression(p)) return true;
-  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.AsteriskAsteriskToken && p.left === call) return true;
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.AsteriskAsteriskToken && p.left === call)
+    return true;
   return false;
 }

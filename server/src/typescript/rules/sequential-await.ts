@@ -15,10 +15,27 @@
 // both declare and assign, nor declare with two keywords.
 import ts from 'typescript';
 import type { Fix } from '../../engine/types';
-import { awaitedCall, calleeName, callModel, hasStatefulArgument, isPromiseCombinatorCall, type AwaitedCall, type CallModel } from '../awaits';
+import {
+  awaitedCall,
+  calleeName,
+  callModel,
+  hasStatefulArgument,
+  isPromiseCombinatorCall,
+  type AwaitedCall,
+  type CallModel,
+} from '../awaits';
 import { concurrencyCatalog } from '../../engine/concurrency-catalog';
 import { boundIdentifiers, VariableSet } from '../dataflow';
-import { commentsAfter, commentsWithin, endsWithSemicolon, indentUnit, lineIndent, lineOf, needsSemicolonGuard, reindent } from '../fix-text';
+import {
+  commentsAfter,
+  commentsWithin,
+  endsWithSemicolon,
+  indentUnit,
+  lineIndent,
+  lineOf,
+  needsSemicolonGuard,
+  reindent,
+} from '../fix-text';
 import type { TsRule, TsRuleContext } from '../rule';
 import { enclosingFunction, isAsyncFunction } from '../utils';
 import meta from '../../rules-meta/sequential-await';
@@ -118,9 +135,15 @@ export const sequentialAwait: TsRule = {
           continue;
         }
         // A receiver an earlier member also calls through is shared state, unless known safe.
-        const shared = model.receiver !== undefined && model.kind !== 'safe' && run.some((r) => r.model?.receiver === model.receiver);
+        const shared =
+          model.receiver !== undefined &&
+          model.kind !== 'safe' &&
+          run.some((r) => r.model?.receiver === model.receiver);
         const dependent =
-          shared || bound.usedIn(m.awaited) || (m.type !== undefined && bound.usedIn(m.type)) || ids.some((id) => bound.has(id));
+          shared ||
+          bound.usedIn(m.awaited) ||
+          (m.type !== undefined && bound.usedIn(m.type)) ||
+          ids.some((id) => bound.has(id));
         if (dependent) flush();
         run.push(m);
         if (!ids.every((id) => bound.add(id))) {
@@ -161,7 +184,11 @@ function tupleType(context: TsRuleContext, run: Member[]): string | undefined {
     }
     // Unannotated next to annotated: write the type TypeScript inferred, if it prints as plain,
     // in-scope names.
-    const printed = context.types.typeToString(context.types.getTypeAtLocation(m.declaration!.name), m.statement, ts.TypeFormatFlags.NoTruncation);
+    const printed = context.types.typeToString(
+      context.types.getTypeAtLocation(m.declaration!.name),
+      m.statement,
+      ts.TypeFormatFlags.NoTruncation,
+    );
     if (printed.includes('import(') || printed.includes('...') || printed === 'any') return undefined;
     parts.push(printed);
   }

@@ -26,7 +26,16 @@ import type { TSymbol, Types } from '../typebackend';
 import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
-import { enclosingFunction, forEachOwnNode, hasModifier, identifierStartingAt, isAsyncFunction, isFunctionLike, isInAsyncFunction, skipOuterExpressions } from '../utils';
+import {
+  enclosingFunction,
+  forEachOwnNode,
+  hasModifier,
+  identifierStartingAt,
+  isAsyncFunction,
+  isFunctionLike,
+  isInAsyncFunction,
+  skipOuterExpressions,
+} from '../utils';
 import meta from '../../rules-meta/unawaited';
 
 export const unawaited: TsRule = {
@@ -34,16 +43,22 @@ export const unawaited: TsRule = {
   create(context) {
     const seen = new Set<ts.Node>();
     return {
-      [ts.SyntaxKind.ExpressionStatement]: (node) => guarded(() => checkStatement(context, node as ts.ExpressionStatement)),
-      [ts.SyntaxKind.VariableStatement]: (node) => guarded(() => checkDeclaration(context, node as ts.VariableStatement)),
-      [ts.SyntaxKind.IfStatement]: (node) => guarded(() => checkCondition(context, (node as ts.IfStatement).expression, seen)),
-      [ts.SyntaxKind.WhileStatement]: (node) => guarded(() => checkCondition(context, (node as ts.WhileStatement).expression, seen)),
-      [ts.SyntaxKind.DoStatement]: (node) => guarded(() => checkCondition(context, (node as ts.DoStatement).expression, seen)),
+      [ts.SyntaxKind.ExpressionStatement]: (node) =>
+        guarded(() => checkStatement(context, node as ts.ExpressionStatement)),
+      [ts.SyntaxKind.VariableStatement]: (node) =>
+        guarded(() => checkDeclaration(context, node as ts.VariableStatement)),
+      [ts.SyntaxKind.IfStatement]: (node) =>
+        guarded(() => checkCondition(context, (node as ts.IfStatement).expression, seen)),
+      [ts.SyntaxKind.WhileStatement]: (node) =>
+        guarded(() => checkCondition(context, (node as ts.WhileStatement).expression, seen)),
+      [ts.SyntaxKind.DoStatement]: (node) =>
+        guarded(() => checkCondition(context, (node as ts.DoStatement).expression, seen)),
       [ts.SyntaxKind.ForStatement]: (node) => {
         const cond = (node as ts.ForStatement).condition;
         if (cond) guarded(() => checkCondition(context, cond, seen));
       },
-      [ts.SyntaxKind.ConditionalExpression]: (node) => guarded(() => checkCondition(context, (node as ts.ConditionalExpression).condition, seen)),
+      [ts.SyntaxKind.ConditionalExpression]: (node) =>
+        guarded(() => checkCondition(context, (node as ts.ConditionalExpression).condition, seen)),
       [ts.SyntaxKind.PrefixUnaryExpression]: (node) => {
         const e = node as ts.PrefixUnaryExpression;
         if (e.operator === ts.SyntaxKind.ExclamationToken) guarded(() => checkCondition(context, e.operand, seen));
@@ -53,7 +68,10 @@ export const unawaited: TsRule = {
         const op = e.operatorToken.kind;
         // The left operand of `&&` / `||` is tested for truthiness wherever the expression stands
         // (as a statement, a promise there is a dropped one: checkStatement's).
-        if ((op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) && !isStatementChain(e)) {
+        if (
+          (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) &&
+          !isStatementChain(e)
+        ) {
           guarded(() => checkCondition(context, e.left, seen));
         }
       },
@@ -108,7 +126,12 @@ function leafMessage(leaf: Leaf): string {
 
 function checkStatement(context: TsRuleContext, statement: ts.ExpressionStatement): void {
   const leaves = droppedLeaves(context, statement.expression);
-  if (leaves.length === 0 || saysItIsDeliberate(context.sourceFile, statement) || awaitsAnEventLater(context, statement)) return;
+  if (
+    leaves.length === 0 ||
+    saysItIsDeliberate(context.sourceFile, statement) ||
+    awaitsAnEventLater(context, statement)
+  )
+    return;
   const sf = context.sourceFile;
   const message =
     leaves.length === 1
@@ -120,7 +143,8 @@ function checkStatement(context: TsRuleContext, statement: ts.ExpressionStatemen
 /** How a message names a dropped value: `'store.save()'`, `'p'`, `'new Promise()'`, the async IIFE. */
 function describe(expr: ts.Expression): string {
   const e = skipOuterExpressions(expr);
-  if (ts.isCallExpression(e) && isFunctionLike(skipOuterExpressions(e.expression))) return 'the immediately called function';
+  if (ts.isCallExpression(e) && isFunctionLike(skipOuterExpressions(e.expression)))
+    return 'the immediately called function';
   const text = shortName(e, 0);
   return text === undefined ? 'this expression' : `'${text}'`;
 }
@@ -156,12 +180,14 @@ function shortName(e: ts.Expression, depth: number): string | undefined {
 
 /** `const p = save()` where `p` is never read: the promise is as good as dropped. */
 function checkDeclaration(context: TsRuleContext, statement: ts.VariableStatement): void {
-  if (hasModifier(statement, ts.SyntaxKind.ExportKeyword) || hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) return;
+  if (hasModifier(statement, ts.SyntaxKind.ExportKeyword) || hasModifier(statement, ts.SyntaxKind.DeclareKeyword))
+    return;
   const list = statement.declarationList;
   const binding = list.flags & ts.NodeFlags.BlockScoped;
   if (binding === ts.NodeFlags.Using || binding === ts.NodeFlags.AwaitUsing) return; // disposed at scope end
   for (const decl of list.declarations) {
-    if (!ts.isIdentifier(decl.name) || !decl.initializer || !createsValue(skipOuterExpressions(decl.initializer))) continue;
+    if (!ts.isIdentifier(decl.name) || !decl.initializer || !createsValue(skipOuterExpressions(decl.initializer)))
+      continue;
     // Reads first (text search and symbols), types only for a name nobody reads.
     if (!isNeverRead(context, decl as ts.VariableDeclaration & { name: ts.Identifier })) continue;
     const type = context.types.getTypeAtLocation(decl.initializer);
@@ -204,7 +230,12 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
-      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.CommaToken) {
+      if (
+        op === ts.SyntaxKind.AmpersandAmpersandToken ||
+        op === ts.SyntaxKind.BarBarToken ||
+        op === ts.SyntaxKind.QuestionQuestionToken ||
+        op === ts.SyntaxKind.CommaToken
+      ) {
         stack.push({ expr: e.right, isResult }, { expr: e.left, isResult: false });
       }
       continue; // assignments store the value; other operators do not give a promise back
@@ -218,7 +249,11 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     if (needsToBeAwaited(types, e, type) === 'always') {
       if (
         handled !== 'then' &&
-        (cannotReject(types, e) || isVscodeUiThenable(types, e) || viaIndexSignature(types, e) || isTeardownInSyncCode(e) || isConfiguredFireAndForget(context, e))
+        (cannotReject(types, e) ||
+          isVscodeUiThenable(types, e) ||
+          viaIndexSignature(types, e) ||
+          isTeardownInSyncCode(e) ||
+          isConfiguredFireAndForget(context, e))
       ) {
         continue;
       }
@@ -331,9 +366,15 @@ function settlesWithoutRejecting(body: ts.ConciseBody): boolean {
   } else value = body;
   if (!value) return false;
   const made = skipOuterExpressions(value);
-  if (!ts.isNewExpression(made) || !ts.isIdentifier(made.expression) || made.expression.text !== 'Promise') return false;
+  if (!ts.isNewExpression(made) || !ts.isIdentifier(made.expression) || made.expression.text !== 'Promise')
+    return false;
   const executor = made.arguments?.length === 1 ? skipOuterExpressions(made.arguments[0]) : undefined;
-  if (!executor || !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) || executor.parameters.length > 1) return false;
+  if (
+    !executor ||
+    !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) ||
+    executor.parameters.length > 1
+  )
+    return false;
   let throws = false;
   forEachOwnNode(executor.body, (n) => {
     if (throws) return false;
@@ -367,7 +408,14 @@ function qualifiedName(declaration: ts.Node): string | undefined {
     const name = (n as ts.NamedDeclaration).name;
     if (name === undefined) continue;
     if (!ts.isIdentifier(name) && !ts.isPrivateIdentifier(name) && !ts.isStringLiteral(name)) return undefined;
-    if (ts.isModuleDeclaration(n) || ts.isClassLike(n) || ts.isInterfaceDeclaration(n) || n === declaration || ts.isVariableDeclaration(n)) parts.unshift(name.text);
+    if (
+      ts.isModuleDeclaration(n) ||
+      ts.isClassLike(n) ||
+      ts.isInterfaceDeclaration(n) ||
+      n === declaration ||
+      ts.isVariableDeclaration(n)
+    )
+      parts.unshift(name.text);
   }
   return parts.length > 0 ? parts.join('.') : undefined;
 }
@@ -376,7 +424,8 @@ function qualifiedName(declaration: ts.Node): string | undefined {
 function caughtQuietly(node: ts.Node, body: ts.Node): boolean {
   for (let child = node, parent = node.parent; parent && child !== body; child = parent, parent = parent.parent) {
     if (!ts.isTryStatement(parent) || child !== parent.tryBlock || !parent.catchClause) continue;
-    if (!throwsOrRejects(parent.catchClause.block) && (!parent.finallyBlock || !throwsOrRejects(parent.finallyBlock))) return true;
+    if (!throwsOrRejects(parent.catchClause.block) && (!parent.finallyBlock || !throwsOrRejects(parent.finallyBlock)))
+      return true;
   }
   return false;
 }
@@ -384,7 +433,14 @@ function caughtQuietly(node: ts.Node, body: ts.Node): boolean {
 /** An expression that cannot throw: literals, names, `this`, and operators on them (no calls, no property reads). */
 function isInert(e: ts.Expression): boolean {
   const x = skipOuterExpressions(e);
-  if (ts.isIdentifier(x) || ts.isLiteralExpression(x) || ts.isNoSubstitutionTemplateLiteral(x) || ts.isArrowFunction(x) || ts.isFunctionExpression(x)) return true;
+  if (
+    ts.isIdentifier(x) ||
+    ts.isLiteralExpression(x) ||
+    ts.isNoSubstitutionTemplateLiteral(x) ||
+    ts.isArrowFunction(x) ||
+    ts.isFunctionExpression(x)
+  )
+    return true;
   switch (x.kind) {
     case ts.SyntaxKind.ThisKeyword:
     case ts.SyntaxKind.TrueKeyword:
@@ -395,7 +451,9 @@ function isInert(e: ts.Expression): boolean {
   if (ts.isBinaryExpression(x)) {
     const op = x.operatorToken.kind;
     const comparison =
-      op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || isLogical(op);
+      op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+      op === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+      isLogical(op);
     return comparison && isInert(x.left) && isInert(x.right);
   }
   if (ts.isPrefixUnaryExpression(x) && x.operator === ts.SyntaxKind.ExclamationToken) return isInert(x.operand);
@@ -416,7 +474,19 @@ function throwsOrRejects(block: ts.Block): boolean {
 
 /** Array methods whose result holds elements of the array they are called on. */
 const ELEMENT_METHODS: ReadonlySet<string> = new Set([
-  'splice', 'slice', 'filter', 'reverse', 'sort', 'toSorted', 'toReversed', 'toSpliced', 'shift', 'pop', 'at', 'find', 'findLast',
+  'splice',
+  'slice',
+  'filter',
+  'reverse',
+  'sort',
+  'toSorted',
+  'toReversed',
+  'toSpliced',
+  'shift',
+  'pop',
+  'at',
+  'find',
+  'findLast',
 ]);
 
 /**
@@ -433,7 +503,16 @@ function viaIndexSignature(types: Types, e: ts.Expression): boolean {
 }
 
 /** Methods that release or shut something down: best-effort teardown. */
-const TEARDOWN_METHODS: ReadonlySet<string> = new Set(['dispose', 'close', 'destroy', 'stop', 'terminate', 'detach', 'disconnect', 'kill']);
+const TEARDOWN_METHODS: ReadonlySet<string> = new Set([
+  'dispose',
+  'close',
+  'destroy',
+  'stop',
+  'terminate',
+  'detach',
+  'disconnect',
+  'kill',
+]);
 
 /**
  * `this.disposables.dispose();` inside a synchronous `dispose()` (or any sync function or
@@ -449,7 +528,15 @@ function isTeardownInSyncCode(e: ts.Expression): boolean {
 }
 
 /** `Object` functions that hand back their first argument. */
-const OBJECT_RETURNS_TARGET: ReadonlySet<string> = new Set(['defineProperty', 'defineProperties', 'assign', 'freeze', 'seal', 'preventExtensions', 'setPrototypeOf']);
+const OBJECT_RETURNS_TARGET: ReadonlySet<string> = new Set([
+  'defineProperty',
+  'defineProperties',
+  'assign',
+  'freeze',
+  'seal',
+  'preventExtensions',
+  'setPrototypeOf',
+]);
 
 /**
  * `queue.splice(i, 1)` on an array of promises, `Object.defineProperties(promise, ...)`: the
@@ -458,7 +545,12 @@ const OBJECT_RETURNS_TARGET: ReadonlySet<string> = new Set(['defineProperty', 'd
 function returnsExistingElements(types: Types, e: ts.Expression): boolean {
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuterExpressions(e.expression);
-  if (ts.isPropertyAccessExpression(callee) && OBJECT_RETURNS_TARGET.has(callee.name.text) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object') {
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    OBJECT_RETURNS_TARGET.has(callee.name.text) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Object'
+  ) {
     const decl = types.getSymbolAtLocation(callee.expression)?.valueDeclaration;
     if (decl?.getSourceFile().isDeclarationFile) return true;
   }
@@ -477,9 +569,16 @@ function isVscodeUiThenable(types: Types, e: ts.Expression): boolean {
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!nameNode || !VSCODE_UI.test(nameNode.text)) return false;
   const declaration = types.getResolvedSignature(e)?.declaration;
-  if (!declaration || !ts.isFunctionDeclaration(declaration) || !declaration.name || !VSCODE_UI.test(declaration.name.text)) return false;
+  if (
+    !declaration ||
+    !ts.isFunctionDeclaration(declaration) ||
+    !declaration.name ||
+    !VSCODE_UI.test(declaration.name.text)
+  )
+    return false;
   const modules: string[] = [];
-  for (let n: ts.Node | undefined = declaration.parent; n; n = n.parent) if (ts.isModuleDeclaration(n)) modules.push(n.name.text);
+  for (let n: ts.Node | undefined = declaration.parent; n; n = n.parent)
+    if (ts.isModuleDeclaration(n)) modules.push(n.name.text);
   // declare module 'vscode' { export namespace window { ... } }
   return modules[0] === 'window' && modules[modules.length - 1] === 'vscode';
 }
@@ -494,7 +593,8 @@ function saysItIsDeliberate(sf: ts.SourceFile, statement: ts.Statement): boolean
   const comments = [...(ts.getLeadingCommentRanges(text, statement.pos) ?? [])];
   const { end } = firstLine(sf, statement);
   comments.push(...(ts.getTrailingCommentRanges(text, end) ?? []));
-  if (end === statement.end || text.slice(end, statement.end).trim() === '') comments.push(...(ts.getTrailingCommentRanges(text, statement.end) ?? []));
+  if (end === statement.end || text.slice(end, statement.end).trim() === '')
+    comments.push(...(ts.getTrailingCommentRanges(text, statement.end) ?? []));
   return comments.some((c) => DELIBERATE.test(text.slice(c.pos, c.end)));
 }
 
@@ -511,7 +611,14 @@ function isEventWait(name: string): boolean {
  */
 function awaitsAnEventLater(context: TsRuleContext, statement: ts.ExpressionStatement): boolean {
   const block = statement.parent;
-  if (!ts.isBlock(block) && !ts.isSourceFile(block) && !ts.isCaseClause(block) && !ts.isDefaultClause(block) && !ts.isModuleBlock(block)) return false;
+  if (
+    !ts.isBlock(block) &&
+    !ts.isSourceFile(block) &&
+    !ts.isCaseClause(block) &&
+    !ts.isDefaultClause(block) &&
+    !ts.isModuleBlock(block)
+  )
+    return false;
   const statements = block.statements;
   let found = false;
   for (let i = statements.indexOf(statement) + 1; i < statements.length && !found; i++) {
@@ -537,7 +644,12 @@ function waitsForAnEvent(context: TsRuleContext, e: ts.Expression, depth = 0): b
     if (ts.isIdentifier(n)) {
       // `const stopped = p.once('stopped'); ...; await stopped`
       const decl = context.types.getSymbolAtLocation(n)?.valueDeclaration;
-      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(skipOuterExpressions(decl.initializer))) {
+      if (
+        decl &&
+        ts.isVariableDeclaration(decl) &&
+        decl.initializer &&
+        ts.isCallExpression(skipOuterExpressions(decl.initializer))
+      ) {
         found = isEventWaitCall(skipOuterExpressions(decl.initializer) as ts.CallExpression);
       }
       return;
@@ -574,7 +686,8 @@ function isEventPromise(e: ts.NewExpression): boolean {
     if (found) return false;
     if (ts.isCallExpression(n)) {
       const callee = skipOuterExpressions(n.expression);
-      if (ts.isPropertyAccessExpression(callee) && /^(on|once|addListener|addEventListener)$/.test(callee.name.text)) found = true;
+      if (ts.isPropertyAccessExpression(callee) && /^(on|once|addListener|addEventListener)$/.test(callee.name.text))
+        found = true;
     }
     return undefined;
   });
@@ -583,7 +696,11 @@ function isEventPromise(e: ts.NewExpression): boolean {
 
 function isEventWaitCall(call: ts.CallExpression): boolean {
   const callee = skipOuterExpressions(call.expression);
-  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  const name = ts.isIdentifier(callee)
+    ? callee.text
+    : ts.isPropertyAccessExpression(callee)
+      ? callee.name.text
+      : undefined;
   return name !== undefined && isEventWait(name);
 }
 
@@ -599,7 +716,8 @@ function checkCondition(context: TsRuleContext, expr: ts.Expression, seen: Set<t
   let budget = MAX_STATEMENT_PARTS;
   while (stack.length > 0 && budget-- > 0) {
     let e = skipOuterExpressions(stack.pop()!);
-    while (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) e = skipOuterExpressions(e.operand);
+    while (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken)
+      e = skipOuterExpressions(e.operand);
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
       if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) stack.push(e.right, e.left);
@@ -640,7 +758,11 @@ function isStatementChain(e: ts.Expression): boolean {
   for (;;) {
     const p: ts.Node = n.parent;
     if (ts.isParenthesizedExpression(p)) n = p;
-    else if (ts.isBinaryExpression(p) && (isLogical(p.operatorToken.kind) || p.operatorToken.kind === ts.SyntaxKind.CommaToken)) n = p;
+    else if (
+      ts.isBinaryExpression(p) &&
+      (isLogical(p.operatorToken.kind) || p.operatorToken.kind === ts.SyntaxKind.CommaToken)
+    )
+      n = p;
     else if (ts.isConditionalExpression(p) && p.condition !== n) n = p;
     else return ts.isExpressionStatement(p);
   }
@@ -658,7 +780,13 @@ function isGlobalString(context: TsRuleContext, callee: ts.Expression): boolean 
 /** The statement that holds `node` (the anchor of a finding inside an expression). */
 function enclosingStatement(node: ts.Node): ts.Node {
   let n: ts.Node = node;
-  while (n.parent && !(n.kind >= ts.SyntaxKind.FirstStatement && n.kind <= ts.SyntaxKind.LastStatement) && !ts.isClassElement(n) && !ts.isSourceFile(n.parent)) n = n.parent;
+  while (
+    n.parent &&
+    !(n.kind >= ts.SyntaxKind.FirstStatement && n.kind <= ts.SyntaxKind.LastStatement) &&
+    !ts.isClassElement(n) &&
+    !ts.isSourceFile(n.parent)
+  )
+    n = n.parent;
   return n;
 }
 
@@ -678,7 +806,11 @@ function createsValue(e: ts.Expression): boolean {
 }
 
 function isLogical(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.AmpersandAmpersandToken || kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.QuestionQuestionToken;
+  return (
+    kind === ts.SyntaxKind.AmpersandAmpersandToken ||
+    kind === ts.SyntaxKind.BarBarToken ||
+    kind === ts.SyntaxKind.QuestionQuestionToken
+  );
 }
 
 /**
@@ -704,7 +836,8 @@ function rejectionHandled(e: ts.Expression): boolean | 'then' {
 function isHandler(arg: ts.Expression | undefined): boolean {
   if (!arg) return false;
   const a = skipOuterExpressions(arg);
-  if (a.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(a) && a.text === 'undefined') || ts.isVoidExpression(a)) return false;
+  if (a.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(a) && a.text === 'undefined') || ts.isVoidExpression(a))
+    return false;
   return !(ts.isLiteralExpression(a) || a.kind === ts.SyntaxKind.TrueKeyword || a.kind === ts.SyntaxKind.FalseKeyword);
 }
 
@@ -718,14 +851,20 @@ function isNeverRead(context: TsRuleContext, decl: ts.VariableDeclaration & { na
   const declStart = decl.name.getStart(sf);
   let symbol: TSymbol | undefined;
   for (let at = text.indexOf(name, scope.pos); at >= 0 && at < scope.end; at = text.indexOf(name, at + name.length)) {
-    if (at === declStart || isIdentifierChar(text.charCodeAt(at - 1)) || isIdentifierChar(text.charCodeAt(at + name.length))) continue;
+    if (
+      at === declStart ||
+      isIdentifierChar(text.charCodeAt(at - 1)) ||
+      isIdentifierChar(text.charCodeAt(at + name.length))
+    )
+      continue;
     const id = identifierStartingAt(scope, at, sf);
     if (!id || id.text !== name) continue; // in a comment or a string
     symbol ??= context.types.getSymbolAtLocation(decl.name);
     if (!symbol) return false;
     const p = id.parent;
     let refers: TSymbol | undefined;
-    if (ts.isShorthandPropertyAssignment(p) && p.name === id) refers = context.types.getShorthandAssignmentValueSymbol(p);
+    if (ts.isShorthandPropertyAssignment(p) && p.name === id)
+      refers = context.types.getShorthandAssignmentValueSymbol(p);
     else if (ts.isExportSpecifier(p)) refers = context.types.getExportSpecifierLocalTargetSymbol(p);
     else refers = context.types.getSymbolAtLocation(id);
     if (refers === undefined) return false; // cannot tell: count it as a read
@@ -758,26 +897,46 @@ function statementFixes(context: TsRuleContext, statement: ts.ExpressionStatemen
     if (leaves.every((l) => l.kind !== 'array')) {
       fixes.push({ title: "Add 'await'", edits: prefix(context.sourceFile, expr, 'await '), safe: false });
     } else if (leaves.length === 1 && globalPromise(context, statement)) {
-      fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(context.sourceFile, expr, 'await Promise.all'), safe: false });
+      fixes.push({
+        title: "Add 'await Promise.all(…)'",
+        edits: wrapCall(context.sourceFile, expr, 'await Promise.all'),
+        safe: false,
+      });
     }
   }
-  fixes.push({ title: "Add 'void' to drop the promise on purpose", edits: prefix(context.sourceFile, expr, 'void '), safe: false, individualOnly: true });
+  fixes.push({
+    title: "Add 'void' to drop the promise on purpose",
+    edits: prefix(context.sourceFile, expr, 'void '),
+    safe: false,
+    individualOnly: true,
+  });
   return fixes;
 }
 
-function declarationFixes(context: TsRuleContext, statement: ts.VariableStatement, decl: ts.VariableDeclaration, kind: LeafKind): Fix[] {
+function declarationFixes(
+  context: TsRuleContext,
+  statement: ts.VariableStatement,
+  decl: ts.VariableDeclaration,
+  kind: LeafKind,
+): Fix[] {
   const sf = context.sourceFile;
   const init = decl.initializer!;
   const fixes: Fix[] = [];
   if (isInAsyncFunction(statement)) {
     if (kind !== 'array') fixes.push({ title: "Add 'await'", edits: prefix(sf, init, 'await '), safe: false });
-    else if (globalPromise(context, statement)) fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(sf, init, 'await Promise.all'), safe: false });
+    else if (globalPromise(context, statement))
+      fixes.push({ title: "Add 'await Promise.all(…)'", edits: wrapCall(sf, init, 'await Promise.all'), safe: false });
   }
   if (statement.declarationList.declarations.length === 1) {
     // The name is never read, so the declaration can go: `void save();`.
     const inner = needsParentheses(init) ? `(${init.getText(sf)})` : init.getText(sf);
     const semi = sf.text.slice(statement.getStart(sf), statement.end).trimEnd().endsWith(';') ? ';' : '';
-    fixes.push({ title: "Replace with 'void …' to drop the promise on purpose", edits: [{ start: statement.getStart(sf), end: statement.end, newText: `void ${inner}${semi}` }], safe: false, individualOnly: true });
+    fixes.push({
+      title: "Replace with 'void …' to drop the promise on purpose",
+      edits: [{ start: statement.getStart(sf), end: statement.end, newText: `void ${inner}${semi}` }],
+      safe: false,
+      individualOnly: true,
+    });
   }
   return fixes;
 }

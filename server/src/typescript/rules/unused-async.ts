@@ -19,7 +19,14 @@
 //   expected type (`any`, plain JS) it is left alone.
 import ts from 'typescript';
 import type { TsRule } from '../rule';
-import { asyncKeyword, forEachOwnNode, hasModifier, identifiersNamed, skipOuterExpressions, type FunctionLike } from '../utils';
+import {
+  asyncKeyword,
+  forEachOwnNode,
+  hasModifier,
+  identifiersNamed,
+  skipOuterExpressions,
+  type FunctionLike,
+} from '../utils';
 import { hasTypeFlag as isTypeFlagSet, needsToBeAwaited, unionParts as unionConstituents } from '../types';
 import type { TSymbol, TType, Types } from '../typebackend';
 import meta from '../../rules-meta/unused-async';
@@ -32,7 +39,8 @@ function usesAsync(body: ts.Node): boolean {
     if (found) return false;
     if (ts.isAwaitExpression(node)) found = true;
     else if (ts.isForOfStatement(node) && node.awaitModifier) found = true;
-    else if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) found = true;
+    else if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing)
+      found = true;
     return !found;
   });
   return found;
@@ -69,12 +77,20 @@ function mayBePromise(types: Types, expr: ts.Expression): boolean {
   const answer = needsToBeAwaited(types, expr);
   if (answer !== 'may') return answer === 'always';
   const e = skipOuterExpressions(expr);
-  return ts.isCallExpression(e) || ts.isNewExpression(e) || ts.isTaggedTemplateExpression(e) || ts.isConditionalExpression(e) || ts.isBinaryExpression(e);
+  return (
+    ts.isCallExpression(e) ||
+    ts.isNewExpression(e) ||
+    ts.isTaggedTemplateExpression(e) ||
+    ts.isConditionalExpression(e) ||
+    ts.isBinaryExpression(e)
+  );
 }
 
 function describe(fn: FunctionLike): string {
-  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return `Async function '${fn.name.text}'`;
-  if (ts.isMethodDeclaration(fn) && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return `Async method '${fn.name.text}'`;
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name)
+    return `Async function '${fn.name.text}'`;
+  if (ts.isMethodDeclaration(fn) && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name)))
+    return `Async method '${fn.name.text}'`;
   if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
     const parent = fn.parent;
     if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return `Async function '${parent.name.text}'`;
@@ -167,7 +183,14 @@ function onlyDirectCalls(types: Types, nameNode: ts.Identifier | ts.PrivateIdent
   for (const id of same) {
     if (id === nameNode) continue;
     const p = id.parent;
-    if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isExportSpecifier(p) || ts.isNamespaceImport(p) || ts.isImportEqualsDeclaration(p)) continue;
+    if (
+      ts.isImportSpecifier(p) ||
+      ts.isImportClause(p) ||
+      ts.isExportSpecifier(p) ||
+      ts.isNamespaceImport(p) ||
+      ts.isImportEqualsDeclaration(p)
+    )
+      continue;
     const isProperty = ts.isPropertyAccessExpression(p) && p.name === id;
     if (member) {
       if (isMemberDeclarationName(id) || ts.isBindingElement(p)) return false;
@@ -182,7 +205,9 @@ function onlyDirectCalls(types: Types, nameNode: ts.Identifier | ts.PrivateIdent
   if (!target) return false;
   const reaches = (id: ts.Identifier): boolean => {
     const p = id.parent;
-    let symbol = ts.isShorthandPropertyAssignment(p) ? types.getShorthandAssignmentValueSymbol(p) : types.getSymbolAtLocation(id);
+    let symbol = ts.isShorthandPropertyAssignment(p)
+      ? types.getShorthandAssignmentValueSymbol(p)
+      : types.getSymbolAtLocation(id);
     if (symbol && symbol.flags & ts.SymbolFlags.Alias) {
       try {
         symbol = types.getAliasedSymbol(symbol);
@@ -204,7 +229,12 @@ function privateOnlyDirectCalls(types: Types, nameNode: ts.PrivateIdentifier, ta
   const stack: ts.Node[] = [cls];
   while (stack.length > 0 && !other) {
     const node = stack.pop()!;
-    if (ts.isPrivateIdentifier(node) && node !== nameNode && node.text === nameNode.text && types.getSymbolAtLocation(node) === target) {
+    if (
+      ts.isPrivateIdentifier(node) &&
+      node !== nameNode &&
+      node.text === nameNode.text &&
+      types.getSymbolAtLocation(node) === target
+    ) {
       const p = node.parent;
       if (ts.isPropertyAccessExpression(p) && isDirectCall(p)) calls++;
       else other = true;
@@ -288,7 +318,11 @@ export const unusedAsync: TsRule = {
       const fn = node as FunctionLike;
       const keyword = asyncKeyword(fn);
       if (!keyword || !fn.body) return;
-      if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.asteriskToken) return;
+      if (
+        (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) &&
+        fn.asteriskToken
+      )
+        return;
       if (isStub(fn.body) || usesAsync(fn.body)) return;
       if (needsAsyncWrapper(context.types, fn.body)) return;
       if (!decide(fn)) return;
