@@ -302,7 +302,7 @@ function plan(o, target) {
 }
 
 /** Runs the jobs in rounds (one run of each per round), after one untimed warm-up run each. */
-async function runJobs(jobs, o) {
+async function runJobs(jobs, _o) {
   const results = {};
   for (const job of jobs) {
     if (job.unavailable) {
@@ -482,7 +482,7 @@ const num = (n) => n.toLocaleString('en-US');
 function table(rows) {
   const widths = [];
   for (const r of rows)
-    if (Array.isArray(r)) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, String(c).length)));
+    if (Array.isArray(r)) for (const [i, c] of r.entries()) widths[i] = Math.max(widths[i] ?? 0, String(c).length);
   return rows
     .map((r) =>
       Array.isArray(r)

@@ -26,7 +26,15 @@ interface Capture {
 }
 
 function capture(columns?: number, isTTY = false): Capture {
-  const stream: Capture = { text: '', isTTY, columns, write: (s: string) => ((stream.text += s), true) };
+  const stream: Capture = {
+    text: '',
+    isTTY,
+    columns,
+    write: (s: string) => {
+      stream.text += s;
+      return true;
+    },
+  };
   return stream;
 }
 

@@ -26,7 +26,14 @@ interface Capture {
 }
 
 function capture(): Capture {
-  const stream: Capture = { text: '', isTTY: false, write: (s: string) => ((stream.text += s), true) };
+  const stream: Capture = {
+    text: '',
+    isTTY: false,
+    write: (s: string) => {
+      stream.text += s;
+      return true;
+    },
+  };
   return stream;
 }
 

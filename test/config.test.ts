@@ -301,7 +301,12 @@ describe('configuration', () => {
     const deep = path.join(root, ...Array.from({ length: 50 }, () => 'd'));
     write('async-lint.json', { rules: { unawaited: 'error' } });
     const reads: string[] = [];
-    const counting = { readFile: (f: string) => (reads.push(f), diskFs.readFile(f)) };
+    const counting = {
+      readFile: (f: string) => {
+        reads.push(f);
+        return diskFs.readFile(f);
+      },
+    };
     const resolver = new ConfigResolver(counting);
     assert.equal(resolver.forFile(path.join(deep, 'x.ts')).severities.get('unawaited'), 'error');
     assert.equal(new Set(reads).size, reads.length, 'no file read twice');

@@ -550,7 +550,7 @@ describe('language server faults (spawned over stdio)', function () {
     }
   });
 
-  it("a Python file that exhausts the parser's memory is skipped with a message; the parser is reloaded and serves the next files", async function () {
+  it("a Python file that exhausts the parser's memory is skipped with a message; the parser is reloaded and serves the next files", async () => {
     // 5 million unclosed calls: tree-sitter's error recovery needs more than its 2 GB for them.
     const ws = makeWorkspace({ 'async-lint.json': JSON.stringify({ maxFileSize: 16 * 1024 * 1024 }) });
     const client = await start(ws);

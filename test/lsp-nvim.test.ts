@@ -24,7 +24,7 @@ function hasNvim(): boolean {
 }
 
 /** The README's Neovim 0.7 setup: the Lua block between its markers. */
-export function readmeNeovimSetup(): string {
+function readmeNeovimSetup(): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const m = /<!-- neovim-0\.7-setup:start -->\n```lua\n([\s\S]*?)```\n<!-- neovim-0\.7-setup:end -->/.exec(readme);
   assert.ok(

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RULES } from '../server/src/engine/rules';
 import { createLinter } from '../server/src/languages';
 import { ROOT } from './helpers';
-import { applyWorkspaceEdit, buildServer, LspTestClient, makeWorkspace, startedClients, uriOf } from './lspClient';
+import { applyWorkspaceEdit, buildServer, type LspTestClient, makeWorkspace, startedClients, uriOf } from './lspClient';
 
 const CALL_LOAD_TS = 'export function callLoad() {\n  void load();\n}\n';
 const UNUSED_TS = 'export async function load(): Promise<number> {\n  return 1;\n}\n' + CALL_LOAD_TS;

@@ -49,7 +49,9 @@ export function buildServer(): Promise<string> {
 const temporary: string[] = [];
 function removeOnExit(dir: string): void {
   if (temporary.length === 0)
-    process.on('exit', () => temporary.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+    process.on('exit', () => {
+      for (const d of temporary) fs.rmSync(d, { recursive: true, force: true });
+    });
   temporary.push(dir);
 }
 

@@ -66,7 +66,7 @@ const DEEP = `${Array.from({ length: 120 }, (_, i) => `${' '.repeat(i)}if x:`).j
 describe('Python parse pool (worker threads)', function () {
   this.timeout(120_000);
 
-  before(function () {
+  before(() => {
     if (!fs.existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: npm run build`);
   });
 

@@ -54,7 +54,7 @@ function compare(tree: Tree, syntax: SyntaxTree, what: string): void {
   assert.equal(syntax.arrays.count, nodes.length, `${what}: node count`);
   assert.equal(syntax.hasError, tree.rootNode.hasError, `${what}: hasError`);
   const index = new Map<number, number>();
-  nodes.forEach((n, i) => index.set(n.id, i));
+  for (const [i, n] of nodes.entries()) index.set(n.id, i);
   assert.equal(index.size, nodes.length, `${what}: node ids are unique`);
   const idOf = (n: Node | null) => (n ? index.get(n.id) : null);
   const ids = (list: (Node | null)[]) => list.map(idOf);

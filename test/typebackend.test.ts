@@ -95,7 +95,11 @@ describe('type backends', function () {
 
   it("computes a TypeScript 7 symbol's declarations only as far as they are read", () => {
     const computed: number[] = [];
-    const make = () => _forTests.lazyArray([1, 2, 3, 4], (n) => (computed.push(n), n === 3 ? undefined : n * 10));
+    const make = () =>
+      _forTests.lazyArray([1, 2, 3, 4], (n) => {
+        computed.push(n);
+        return n === 3 ? undefined : n * 10;
+      });
     let a = make();
     assert.equal(a[0], 10);
     assert.deepEqual(computed, [1], 'the first only');
@@ -162,7 +166,7 @@ describe('type backends', function () {
     assert.deepEqual(options, rest);
   });
 
-  describe('TypeScript 7 agrees with TypeScript 6', function () {
+  describe('TypeScript 7 agrees with TypeScript 6', () => {
     before(function () {
       if (!typeScript7Available().ok) {
         // The native compiler is a dev dependency for one platform at a time; CI installs it.

@@ -418,6 +418,7 @@ const depth = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 600, max: 10_000 }) },
 );
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what is replaced
 const noNul = (s: string) => s.replace(/\u0000/g, '\u0001');
 
 function insertText(lang: Lang): fc.Arbitrary<string> {

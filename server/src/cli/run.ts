@@ -13,7 +13,13 @@ import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine
 import { digest } from '../engine/digest';
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
-import { applyTextEdits, commentLeader, planDirectives, type DirectivePlan } from '../engine/directive-edit';
+import {
+  applyTextEdits,
+  commentLeader,
+  planDirectives,
+  type DirectivePlan,
+  type LineSafety,
+} from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult, Severity, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
@@ -194,6 +200,7 @@ function encode(text: string, encoding: Encoding): Buffer | undefined {
     }
     case 'latin1':
       // eslint-disable-next-line no-control-regex
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: any character outside Latin-1
       return /[^\u0000-\u00ff]/.test(text) ? undefined : Buffer.from(text, 'latin1');
   }
 }
@@ -997,7 +1004,7 @@ function addDirectives(
   }
   const text = s.text!;
   const lines = new LineIndex(text);
-  let safety;
+  let safety: LineSafety;
   try {
     safety = s.backend.lineSafety(s.path, text);
   } catch (e) {

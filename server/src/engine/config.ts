@@ -212,7 +212,7 @@ export function readConfigInFolder(fs: ConfigFileSystem, dir: string): { file: s
 
   const pkg = path.join(dir, 'package.json');
   const pkgText = fs.readFile(pkg);
-  if (pkgText !== undefined && pkgText.includes('"async-lint"')) {
+  if (pkgText?.includes('"async-lint"')) {
     const parsed = parseJson(pkgText, pkg) as Record<string, unknown>;
     if (parsed && typeof parsed === 'object' && 'async-lint' in parsed) {
       return { file: pkg, data: validateConfig(parsed['async-lint'], `${pkg} ("async-lint")`) };
@@ -221,7 +221,7 @@ export function readConfigInFolder(fs: ConfigFileSystem, dir: string): { file: s
 
   const pyproject = path.join(dir, 'pyproject.toml');
   const pyText = fs.readFile(pyproject);
-  if (pyText !== undefined && pyText.includes('async-lint')) {
+  if (pyText?.includes('async-lint')) {
     let parsed: Record<string, unknown>;
     try {
       parsed = parseToml(stripBom(pyText)) as Record<string, unknown>;

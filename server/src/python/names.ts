@@ -350,7 +350,7 @@ export class NameResolver {
       this.instanceAttributes.set(def.id, table);
     }
     const writes = table.get(attr);
-    if (!writes || writes.length !== 1) return undefined;
+    if (writes?.length !== 1) return undefined;
     const { value, unpack } = writes[0];
     const key = value.id * 64 + (unpack ?? 63);
     if (this.visiting.has(-key - 1)) return undefined;

@@ -101,7 +101,7 @@ export class ParsePool {
     private readonly grammar: () => Grammar,
   ) {
     this.slots = files.map((f) => ({ text: f.text, length: f.text.length }));
-    files.forEach((f, i) => this.byFile.set(f.path, i));
+    for (const [i, f] of files.entries()) this.byFile.set(f.path, i);
     const shared = new SharedArrayBuffer(4 * (STATE_INTS + files.length));
     this.state = new Int32Array(shared, 0, STATE_INTS);
     this.claims = new Int32Array(shared, 4 * STATE_INTS);

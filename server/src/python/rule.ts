@@ -43,7 +43,7 @@ export interface PyRule {
  * Visits every node under `root` (itself included) in source order, without recursion. ERROR
  * nodes and their contents are skipped. `enter` returns false to skip a node's children.
  */
-export function walkTree(root: Node, enter: (node: Node) => boolean | void): void {
+export function walkTree(root: Node, enter: (node: Node) => boolean | undefined): void {
   const tree = root.tree;
   const after = tree.arrays.after;
   for (let i = root.id; i < after[root.id]; ) {

@@ -86,7 +86,7 @@ export function symbolMask(grammar: Grammar, types: string | readonly string[]):
 
 /** Whether symbol `s` is in a symbolMask (a symbol past the grammar's table is an ERROR node). */
 export function inMask(mask: Uint8Array, s: number): boolean {
-  return mask[s < mask.length - 1 ? s : mask.length - 1] === 1;
+  return mask[Math.min(s, mask.length - 1)] === 1;
 }
 
 export class SyntaxTree {

@@ -254,7 +254,7 @@ export function isWithin(node: ts.Node, container: ts.Node): boolean {
  * Visits the nodes of `root` that run as part of it, not entering nested functions or classes.
  * `visit` returns false to skip a node's children. Iterative.
  */
-export function forEachEvaluatedNode(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+export function forEachEvaluatedNode(root: ts.Node, visit: (node: ts.Node) => boolean | undefined): void {
   const stack: ts.Node[] = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;

@@ -1068,7 +1068,7 @@ export class NativeTypes implements Types {
   private fetchTypes(groups: Map<R7Node[], ts.Node[]>): void {
     for (const [remote, ours] of groups) {
       const answers = this.project.checker.getTypeAtLocation(remote);
-      ours.forEach((n, i) => this.typeAt.set(n, this.project.type(answers[i])));
+      for (const [i, n] of ours.entries()) this.typeAt.set(n, this.project.type(answers[i]));
     }
   }
 

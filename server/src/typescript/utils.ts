@@ -131,7 +131,7 @@ export function skipOuterExpressions(node: ts.Expression): ts.Expression {
  * Visits the nodes of a function body that belong to that function: nested functions and
  * classes are not entered. Iterative. `visit` returns false to skip a node's children.
  */
-export function forEachOwnNode(body: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+export function forEachOwnNode(body: ts.Node, visit: (node: ts.Node) => boolean | undefined): void {
   const stack: ts.Node[] = [];
   ts.forEachChild(body, (c) => {
     stack.push(c);

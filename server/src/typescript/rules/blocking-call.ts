@@ -144,7 +144,7 @@ function suspends(node: ts.Node): boolean {
 }
 
 /** `node` itself, then what forEachOwnNode visits under it (nested functions are not entered). */
-function eachOwn(node: ts.Node, visit: (n: ts.Node) => boolean | void): void {
+function eachOwn(node: ts.Node, visit: (n: ts.Node) => boolean | undefined): void {
   if (visit(node) === false) return;
   forEachOwnNode(node, visit);
 }

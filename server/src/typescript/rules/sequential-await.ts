@@ -237,7 +237,7 @@ function promiseAllFix(context: TsRuleContext, run: Member[]): Fix | undefined {
     const inner = indent + unit;
     const eol = sf.text.includes('\r\n') ? '\r\n' : '\n';
     const lines = [head];
-    run.forEach((m, i) => {
+    run.forEach((_m, i) => {
       for (const c of before[i]) lines.push(inner + reindent(c, unit));
       // Comments that trailed a statement's line trail its element; a `//` one is always last.
       lines.push([`${inner}${reindent(operands[i], unit)},`, ...after[i]].join(' '));
