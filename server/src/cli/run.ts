@@ -30,6 +30,8 @@ import { createLinter, type TypeBackendChoice } from '../languages';
 import { typeScript7Available } from '../typescript/ts7-available';
 import { buildId, cacheable, cacheFilePath, configDigest, LintCache, toCached, type CachedResult } from './cache';
 import { unifiedDiff } from './diff';
+import { mergeSarif, readSarifInputs } from './merge-sarif';
+import { dealShards, parseShard, type Shard, typeScriptUnit } from './shard';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -56,6 +58,7 @@ const OPTIONS = {
   stats: { type: 'boolean', default: false },
   statistics: { type: 'boolean', default: false },
   'exit-zero': { type: 'boolean', default: false },
+  shard: { type: 'string' },
   'include-hints': { type: 'boolean', default: false },
   'report-unused-disable-directives': { type: 'boolean', default: false },
   'ignore-pattern': { type: 'string', multiple: true, default: [] as string[] },
@@ -118,6 +121,8 @@ Options:
                              their analysis read are unchanged since the last run with --cache
       --cache-location PATH  The cache file, or a folder for it (default: .async-lint-cache in the
                              current folder)
+      --shard I/N            Lint the I-th of N parts of the files (a CI matrix; a TypeScript
+                             project stays in one part); \`async-lint merge-sarif\` joins SARIF logs
   -v, --version              Print the version
   -h, --help                 Print this help
 
@@ -387,10 +392,26 @@ function ruleCommand(args: readonly string[], io: Io): number {
   return EXIT_OK;
 }
 
+/** `async-lint merge-sarif FILE...`: the parts' SARIF logs of a --shard matrix as one (cli/merge-sarif.ts). */
+function mergeSarifCommand(args: readonly string[], io: Io): number {
+  if (args.length === 0 || args.some((a) => a.startsWith('-')))
+    throw new UsageError("'merge-sarif' expects the SARIF files of the parts: async-lint merge-sarif FILE...");
+  let merged: string;
+  try {
+    merged = mergeSarif(readSarifInputs(args.map((a) => path.resolve(io.cwd, a))));
+  } catch (e) {
+    io.stderr.write(`async-lint merge-sarif: ${(e as Error).message}\n`);
+    return EXIT_ERROR;
+  }
+  io.stdout.write(`${merged}\n`);
+  return EXIT_OK;
+}
+
 export async function run(argv: readonly string[], io: Io, options: RunOptions = {}): Promise<number> {
   const wall0 = performance.now();
   // A subcommand, as the first word (lint a folder named `rule` as ./rule).
   if (argv[0] === 'rule') return ruleCommand(argv.slice(1), io);
+  if (argv[0] === 'merge-sarif') return mergeSarifCommand(argv.slice(1), io);
   let args: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
     args = parseArgs({ args: joinNegativeNumbers(argv), options: OPTIONS, allowPositionals: true, strict: true });
@@ -419,6 +440,15 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   if (!values.stdin && values['stdin-filename'] !== undefined)
     throw new UsageError('--stdin-filename only takes effect with --stdin');
   if (values.stdin && args.positionals.length > 0) throw new UsageError('--stdin lints standard input: give no paths');
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    if (values.stdin) throw new UsageError('--shard splits the files of a run: it cannot be combined with --stdin');
+    try {
+      shard = parseShard(values.shard);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const addNoqa = values['add-noqa'];
   if (addNoqa && (fixing || values.stdin))
     throw new UsageError(
@@ -513,8 +543,13 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const missing = found.issues.filter((i) => i.kind === 'not-found');
   if (missing.length > 0) throw new UsageError(missing.map((i) => i.message).join('\n'));
 
+  // --shard: this part's files; the files of the other parts that a backend must still be told.
+  const outside = new Map<LanguageBackend, string[]>();
+  if (shard) found.files = timed('find files', () => takeShard(found.files, shard, linter, cwd, outside));
+
   const reports: FileReport[] = [];
-  for (const issue of found.issues)
+  // Problems of the walk are reported once, by the first part.
+  for (const issue of shard && shard.index !== 1 ? [] : found.issues)
     reports.push({ path: issue.path, findings: [], notices: [{ level: 'warning', message: issue.message }] });
 
   // 2. Read each file once: size first, then bytes, then text.
@@ -591,13 +626,13 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     }
   }
   // Prepared first (the Python parse threads start loading meanwhile); only the backends that have
-  // files get ready (loading the Python grammar costs time). With --cache, only the files the
-  // cache cannot answer are parsed ahead, once they are known.
+  // files get ready (loading the Python grammar costs time). A backend told about other parts'
+  // files (--shard), or with --cache, parses ahead below.
   for (const [backend, list] of byBackend)
     timed('prepare', () =>
       backend.prepare?.(
-        list.map((s) => s.path),
-        cache ? undefined : list.map((s) => s.text!),
+        [...list.map((s) => s.path), ...(outside.get(backend) ?? [])],
+        cache || outside.has(backend) ? undefined : list.map((s) => s.text!),
       ),
     );
   await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
@@ -607,9 +642,13 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     timed('cache', () =>
       findHits(cache, sources, hits, unreported, fixing ? { unsafe: values['unsafe-fixes'] } : undefined),
     );
-    for (const [backend, list] of byBackend)
-      backend.parseAhead?.(list.filter((s) => !hits.has(s)).map((s) => ({ path: s.path, text: s.text! })));
   }
+  // Parsed ahead once the files to analyse are known: with --cache, the misses; with --shard, the
+  // part's own files of a backend told about the others' too.
+  if (cache || outside.size > 0)
+    for (const [backend, list] of byBackend)
+      if (cache || outside.has(backend))
+        backend.parseAhead?.(list.filter((s) => !hits.has(s)).map((s) => ({ path: s.path, text: s.text! })));
 
   const progress = new Progress(
     io.stderr,
@@ -875,6 +914,41 @@ function statistics(reports: readonly FileReport[], formatName: string): string 
  * what the analysis read is unchanged. With `fixing`, only results --fix would leave as they are
  * (nothing to apply): Linter.fix would lint, find no fix to apply, and return that result.
  */
+/**
+ * --shard: the files of this part (in their order); each wholeRun backend's files of the other
+ * parts go to `outside`.
+ */
+function takeShard(
+  files: readonly string[],
+  shard: Shard,
+  linter: Linter,
+  cwd: string,
+  outside: Map<LanguageBackend, string[]>,
+): string[] {
+  const known = new Map<string, string>();
+  const described = files.map((file) => {
+    const backend = linter.backendFor(file);
+    let size = 0;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      // unreadable: reported when read
+    }
+    return { path: file, size, unit: backend?.language === 'typescript' ? typeScriptUnit(file, known) : file, backend };
+  });
+  const dealt = dealShards(described, shard.count, cwd);
+  const mine: string[] = [];
+  for (const f of described) {
+    if (dealt.get(f.path) === shard.index) mine.push(f.path);
+    else if (f.backend?.wholeRun) {
+      const list = outside.get(f.backend) ?? [];
+      list.push(f.path);
+      outside.set(f.backend, list);
+    }
+  }
+  return mine;
+}
+
 function findHits(
   cache: LintCache,
   sources: readonly SourceFile[],

@@ -101,6 +101,12 @@ export interface LanguageBackend {
    */
   parseAhead?(files: readonly { path: string; text: string }[]): void;
   /**
+   * Whether what the backend finds in a file depends on the other files of the run (Python:
+   * unused-async counts the uses of a name in them). The CLI's --shard then still prepares the
+   * backend with every file of the run, though it analyses only its part's.
+   */
+  readonly wholeRun?: boolean;
+  /**
    * The workspace's files (the server, at start and when folders change), for questions about the
    * whole workspace (where is this name used?); unlike prepare(), they are not all to be analysed.
    */

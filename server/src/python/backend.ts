@@ -79,6 +79,8 @@ export class PythonBackend implements LanguageBackend {
   readonly parseCount = { full: 0, incremental: 0 };
   /** The CLI's --cache: records what each analysis asked of the workspace. */
   readonly cache: PyCacheSupport;
+  /** unused-async counts the uses of a name in every prepared file (names.ts usagesOf). */
+  readonly wholeRun = true;
   /** Worker threads parsing a CLI run's files ahead of their analysis (see prepare()). */
   private pool: ParsePool | undefined;
 
