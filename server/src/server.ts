@@ -51,12 +51,6 @@ import {
 
 /** Quiet time after the last keystroke before a document is analysed again. */
 const DEBOUNCE_MS = 200;
-/** Globs the client watches for us: sources (module index, types) and configuration. */
-const WATCHED = [
-  '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py}',
-  '**/{async-lint.json,package.json,pyproject.toml}',
-  '**/{tsconfig,jsconfig}*.json',
-];
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -234,7 +228,7 @@ connection.onInitialized(async () => {
   const caps = clientCapabilities;
   if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
     await connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: WATCHED.map((globPattern) => ({ globPattern })),
+      watchers: analysis.watchedGlobs().map((globPattern) => ({ globPattern })),
     });
   }
   if (caps.workspace?.workspaceFolders) {
@@ -508,7 +502,8 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
     let state = await diagnose(uri);
     // With run: onSave the findings may be older than the text: fixes need the current text's.
     if (state && state.version !== doc.version) state = await diagnose(uri, true);
-    if (state?.result) {
+    const backend = analysis.linter.backendFor(file);
+    if (state?.result && backend) {
       const s = await settings.get(uri);
       const text = doc.getText();
       const fixAllOfRule = (ruleId: string) => analysis.fixAll(file, text, doc.version, s, ruleId);
@@ -521,6 +516,7 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
           version: state.version,
           diagnostics: ours,
           fixAllOfRule,
+          backend,
         }),
       );
     }

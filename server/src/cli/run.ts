@@ -13,19 +13,14 @@ import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine
 import { digest } from '../engine/digest';
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
-import {
-  applyTextEdits,
-  commentLeader,
-  planDirectives,
-  type DirectivePlan,
-  type LineSafety,
-} from '../engine/directive-edit';
+import { applyTextEdits, planDirectives, type DirectivePlan, type LineSafety } from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult, Severity, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
 import { ruleDocsDir } from '../engine/rule-docs';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
+import { ALL_EXTENSIONS } from '../language-facts';
 import { createLinter, type TypeBackendChoice } from '../languages';
 import { typeScript7Available } from '../typescript/ts7-available';
 import { buildId, cacheable, cacheFilePath, configDigest, LintCache, toCached, type CachedResult } from './cache';
@@ -76,7 +71,7 @@ Usage: async-lint [options] [paths...]
        async-lint rule ID    Print a rule's documentation
 
 Paths are files or folders (default: the current folder). Folders are searched for
-.ts .tsx .mts .cts .js .jsx .mjs .cjs .py files, skipping node_modules, build output and
+${ALL_EXTENSIONS.join(' ')} files, skipping node_modules, build output and
 whatever .gitignore files ignore.
 
 Options:
@@ -490,7 +485,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const stdinFile = values.stdin ? path.resolve(cwd, values['stdin-filename']!) : undefined;
   if (stdinFile && !linter.supports(stdinFile))
     throw new UsageError(
-      `--stdin-filename ${values['stdin-filename']}: not a file async-lint lints (use a .ts .tsx .mts .cts .js .jsx .mjs .cjs .py name)`,
+      `--stdin-filename ${values['stdin-filename']}: not a file async-lint lints (use a ${linter.backends.flatMap((b) => b.extensions).join(' ')} name)`,
     );
   const stdinText = stdinFile ? await (io.readStdin ?? readProcessStdin)() : undefined;
   const found = stdinFile
@@ -1004,16 +999,19 @@ function addDirectives(
   }
   const text = s.text!;
   const lines = new LineIndex(text);
+  const wanted = shown.map((f) => ({ line: f.range.start.line, ruleId: f.ruleId }));
+  const style = { leader: s.backend.lineComment, reason };
   let safety: LineSafety;
+  let plan: DirectivePlan;
   try {
+    // The backend parses the text as the plan asks where comments may stand (a text can be too deep for it).
     safety = s.backend.lineSafety(s.path, text);
+    plan = planDirectives(lines, wanted, safety, style);
   } catch (e) {
     recoverOrThrow(e);
     tally.unwritable.push(`${where} (${firstLine((e as Error).message)})`);
     return result;
   }
-  const wanted = shown.map((f) => ({ line: f.range.start.line, ruleId: f.ruleId }));
-  let plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason });
   if (plan.edits.length === 0) {
     for (const line of plan.unsuppressible) tally.unsuppressible.push(`${where}:${line + 1}`);
     return result;
@@ -1030,7 +1028,7 @@ function addDirectives(
       .filter((l) => !unplaced.has(l)),
   );
   if (left.size > 0) {
-    plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason }, left);
+    plan = planDirectives(lines, wanted, safety, style, left);
     next = applyTextEdits(text, plan.edits);
     after = linter.lint(s.path, next, s.config);
   }

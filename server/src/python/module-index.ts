@@ -15,6 +15,7 @@ import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { IndexedSymbol, ModuleIdentity, WorkspaceLookup } from './names';
 import { importBindings, targetNames } from './scope';
 import { hasOwnYield, plainParameters } from './value-use';
+import { isPythonFile } from './language';
 
 /** Files whose folder is a workspace root, nearest first. */
 export const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git'] as const;
@@ -813,7 +814,7 @@ export class PythonWorkspace {
     const abs = path.resolve(file);
     this.invalidate(abs);
     // The workspace's file list follows the disk: a created module joins it, a deleted one leaves.
-    if (this.workspaceFiles.size > 0 && /\.pyi?$/i.test(abs)) {
+    if (this.workspaceFiles.size > 0 && isPythonFile(abs)) {
       if (this.fs.isFile(abs)) this.workspaceFiles.add(abs);
       else this.workspaceFiles.delete(abs);
     }
@@ -1027,7 +1028,7 @@ export class PythonWorkspace {
       const files = new Set<string>([...this.prepared, ...this.workspaceFiles, ...this.documents.keys()]);
       const texts: string[] = [];
       for (const f of files) {
-        if (!/\.pyi?$/i.test(f) || this.rootOf(f) !== root) continue;
+        if (!isPythonFile(f) || this.rootOf(f) !== root) continue;
         const text = this.documentText(f) ?? this.fs.readFile(f);
         if (text === undefined) continue;
         index.set(f, { text, searches: 0 });
