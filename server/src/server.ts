@@ -30,11 +30,11 @@ import type { LintResult } from './engine/types';
 import { Analysis } from './lsp/analysis';
 import { fixAllAction, quickFixes, wants } from './lsp/codeActions';
 import { toDiagnostic } from './lsp/convert';
-import { Cancelled, lintWorkspace, listWorkspaceFiles, type WorkspaceRun } from './lsp/lintWorkspace';
+import { Cancelled, lintClosedFile, lintWorkspace, listWorkspaceFiles, type WorkspaceRun } from './lsp/lintWorkspace';
 import { Notebooks } from './lsp/notebooks';
 import { showRuleDocumentation } from './lsp/ruleDocumentation';
 import { SettingsCache } from './lsp/settings';
-import { isInside, pathToUri, readTextFile, uriToPath, Workspace } from './lsp/workspace';
+import { isInside, pathToUri, uriToPath, Workspace } from './lsp/workspace';
 import {
   FIX_ALL_KIND,
   LintWorkspaceRequest,
@@ -474,16 +474,11 @@ connection.onDidChangeWatchedFiles(async (params) => {
 });
 
 async function refreshClosedFile(uri: string, file: string): Promise<void> {
-  const text = readTextFileSafe(file);
   const s = await settings.get(uri);
-  const outcome = text === undefined ? undefined : analysis.lint(file, text, undefined, s);
-  const diagnostics = outcome?.kind === 'linted' ? outcome.result.findings.map((f, i) => toDiagnostic(f, i, null)) : [];
+  // Read and decoded as Lint Workspace read it.
+  const result = workspace.mayRead(file, openOutsideFolders()) ? lintClosedFile(analysis, file, s) : undefined;
+  const diagnostics = result ? result.findings.map((f, i) => toDiagnostic(f, i, null)) : [];
   void connection.sendDiagnostics({ uri, diagnostics });
-}
-
-function readTextFileSafe(file: string): string | undefined {
-  if (!workspace.mayRead(file, openOutsideFolders())) return undefined;
-  return readTextFile(file);
 }
 
 // ---- code actions ----------------------------------------------------------------------------

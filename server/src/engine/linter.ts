@@ -207,6 +207,22 @@ export function looksBinary(text: string): boolean {
   return head.includes('\u0000');
 }
 
+/** Why a text should not be analysed, if it should not: too large or binary. `size` is in bytes. */
+export function skipReason(
+  text: string,
+  config: Pick<ResolvedConfig, 'maxFileSize'>,
+  size = Buffer.byteLength(text),
+): Skip | undefined {
+  if (size > config.maxFileSize) {
+    return {
+      reason: 'too-large',
+      message: `skipped: ${formatBytes(size)} is over maxFileSize (${formatBytes(config.maxFileSize)})`,
+    };
+  }
+  if (looksBinary(text)) return { reason: 'binary', message: 'skipped: binary file' };
+  return undefined;
+}
+
 export class Linter {
   private readonly byExtension = new Map<string, LanguageBackend>();
 
@@ -236,23 +252,11 @@ export class Linter {
     return this.backends.find((b) => b.language === 'python');
   }
 
-  /** Why a text should not be analysed, if it should not. `size` is in bytes. */
-  skipReason(text: string, config: ResolvedConfig, size = Buffer.byteLength(text)): Skip | undefined {
-    if (size > config.maxFileSize) {
-      return {
-        reason: 'too-large',
-        message: `skipped: ${formatBytes(size)} is over maxFileSize (${formatBytes(config.maxFileSize)})`,
-      };
-    }
-    if (looksBinary(text)) return { reason: 'binary', message: 'skipped: binary file' };
-    return undefined;
-  }
-
   lint(file: string, text: string, config: ResolvedConfig, options: LintOptions = {}): LintResult {
     const backend = options.notebook ? this.notebookBackend() : this.backendFor(file);
     if (!backend) throw new Error(`no language backend for ${file}`);
     const base = { path: file, language: backend.language, findings: [], syntaxErrors: [], ruleFailures: [] };
-    const skipped = this.skipReason(text, config);
+    const skipped = skipReason(text, config);
     if (skipped) return { ...base, skipped };
 
     const unreported = options.unreported;

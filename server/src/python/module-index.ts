@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { digest } from '../engine/digest';
+import { decode } from '../engine/source-file';
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { IndexedSymbol, ModuleIdentity, WorkspaceLookup } from './names';
 import { importBindings, targetNames } from './scope';
@@ -100,7 +101,8 @@ export const nodeIndexFileSystem: IndexFileSystem = {
     } catch {
       return undefined;
     }
-    return decodeSource(buf);
+    // Decoded as the files the run lints are (a BOM, UTF-16, Latin-1): the same text, the same offsets.
+    return decode(buf).text;
   },
   isFile(file) {
     try {
@@ -122,17 +124,6 @@ export const nodeIndexFileSystem: IndexFileSystem = {
     }
   },
 };
-
-/** UTF-8 (a BOM dropped); bytes that are not UTF-8 are read as Latin-1 rather than failing. */
-export function decodeSource(buf: Uint8Array): string {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    text = new TextDecoder('latin1').decode(buf);
-  }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
 
 // --- summaries ------------------------------------------------------------------------------------
 
