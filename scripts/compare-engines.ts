@@ -12,8 +12,7 @@ import { RULES } from '../server/src/engine/rules';
 import { TypeScriptBackend } from '../server/src/typescript/backend';
 import { Ts6Engine, Ts7Engine } from '../server/src/typescript/engine';
 import { ProjectHost } from '../server/src/typescript/host';
-
-const TS_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+import { TS_EXTENSIONS } from '../server/src/typescript/language';
 
 function files(p: string): string[] {
   if (fs.statSync(p).isFile()) return [path.resolve(p)];
@@ -22,7 +21,8 @@ function files(p: string): string[] {
     if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
     const q = path.join(p, e.name);
     if (e.isDirectory()) out.push(...files(q));
-    else if (TS_FILE.test(e.name) && !/\.d\.[cm]?ts$/.test(e.name)) out.push(path.resolve(q));
+    else if ((TS_EXTENSIONS as readonly string[]).includes(path.extname(e.name)) && !/\.d\.[cm]?ts$/.test(e.name))
+      out.push(path.resolve(q));
   }
   return out.sort();
 }

@@ -6,10 +6,14 @@
 //   - server/src/rules-meta/index.ts       the registry (RULES in engine/rules.ts is this list)
 //   - server/src/<language>/rules/index.ts each backend's rule list, in the registry's order
 //   - schemas/async-lint.schema.json       the `rules` properties
-//   - package.json                         the asyncLint.rules setting's properties
+//   - package.json                         the asyncLint.rules setting's properties, and the
+//                                          `onLanguage:` activation events (from the languages)
 //   - syntaxes/...injection.tmLanguage.json the directive grammar's rule-id list
 //   - README.md                            the rules table, between <!-- rules:start/end -->
 //   - docs/rules/<id>.md                   the page's "**Languages:** ..." header line
+//   - .pre-commit-hooks.yaml               the hook's `files` pattern (from the languages)
+// The language facts (extensions, editor language ids) are server/src/<language>/language.ts, listed
+// in server/src/language-facts.ts.
 // The order of the rules (--help, the README, the schema, "valid rules" messages) is the order in
 // which they were added: the existing registry's order, with new rules appended (by id).
 // `npm run generate -- --check` writes nothing and exits 1 listing the stale files; test/meta.test.ts
@@ -18,6 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Language } from '../server/src/engine/types';
+import { ALL_EXTENSIONS, ALL_LANGUAGE_IDS } from '../server/src/language-facts';
 import type { RuleDefinition } from '../server/src/rules-meta/define';
 
 export interface GeneratedRule extends RuleDefinition {
@@ -28,6 +33,7 @@ const META_DIR = 'server/src/rules-meta';
 const META_HELPERS = new Set(['define.ts', 'index.ts']);
 const SCHEMA = 'schemas/async-lint.schema.json';
 const GRAMMAR = 'syntaxes/async-lint-directive.injection.tmLanguage.json';
+const PRE_COMMIT = '.pre-commit-hooks.yaml';
 const SEVERITIES = ['off', 'hint', 'info', 'warning', 'error'];
 const README_START = '<!-- rules:start -->';
 const README_END = '<!-- rules:end -->';
@@ -206,7 +212,22 @@ function manifestText(current: string, rules: readonly GeneratedRule[]): string 
   setting.properties = Object.fromEntries(
     rules.map((r) => [r.id, { type: 'string', enum: [...SEVERITIES, 'warn'], description: settingDescription(r) }]),
   );
+  // The extension starts for a document of any language the server analyses; the other events
+  // (notebooks, a configuration file) stay as written, after them.
+  const events: string[] = manifest.activationEvents ?? [];
+  manifest.activationEvents = [
+    ...ALL_LANGUAGE_IDS.map((id) => `onLanguage:${id}`),
+    ...events.filter((e) => !e.startsWith('onLanguage:')),
+  ];
   return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** The pre-commit hook's `files` pattern: every extension async-lint lints. */
+function preCommitText(current: string): string {
+  const files = /^( {2}files: ).*$/m;
+  if (!files.test(current)) throw new Error(`${PRE_COMMIT}: no '  files: ' line`);
+  const pattern = `\\.(${ALL_EXTENSIONS.map((e) => e.slice(1)).join('|')})$`;
+  return current.replace(files, (_, key: string) => key + pattern);
 }
 
 function grammarText(current: string, rules: readonly GeneratedRule[]): string {
@@ -256,6 +277,7 @@ export function renderFiles(root: string, rules: readonly GeneratedRule[]): Map<
   out.set('package.json', manifestText(read('package.json'), rules));
   out.set(GRAMMAR, grammarText(read(GRAMMAR), rules));
   out.set('README.md', readmeText(read('README.md'), rules));
+  out.set(PRE_COMMIT, preCommitText(read(PRE_COMMIT)));
   for (const r of rules) {
     const page = `docs/rules/${r.id}.md`;
     if (fs.existsSync(path.join(root, page))) out.set(page, pageText(read(page), r));

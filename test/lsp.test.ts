@@ -1,12 +1,15 @@
 // The language server over LSP, as an editor sees it: the bundled server is spawned over stdio and
 // driven with a real JSON-RPC client (vscode-languageserver-protocol). No part of it is mocked.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RULES } from '../server/src/engine/rules';
+import picomatch from 'picomatch';
+import { ALL_EXTENSIONS } from '../server/src/language-facts';
 import { createLinter } from '../server/src/languages';
 import { ROOT } from './helpers';
 import { applyWorkspaceEdit, buildServer, type LspTestClient, makeWorkspace, startedClients, uriOf } from './lspClient';
@@ -63,9 +66,19 @@ describe('language server (LSP over stdio)', function () {
           watchers: { globPattern: string }[];
         }
       ).watchers;
-      const globs = watchers.map((w) => w.globPattern).join(' ');
-      for (const name of ['py', 'ts', 'async-lint.json', 'pyproject.toml', 'tsconfig'])
-        assert.ok(globs.includes(name), `watches ${name}: ${globs}`);
+      const globs = watchers.map((w) => w.globPattern);
+      const watched = picomatch(globs);
+      // Every file a backend lints or its index reads (.pyi stubs too), and the configuration files.
+      for (const name of [
+        ...ALL_EXTENSIONS.map((ext) => `src/deep/a${ext}`),
+        'async-lint.json',
+        'sub/pyproject.toml',
+        'package.json',
+        'tsconfig.build.json',
+        'jsconfig.json',
+      ])
+        assert.ok(watched(name), `watches ${name}: ${globs.join(' ')}`);
+      for (const name of ['a.txt', 'a.pyc', 'README.md']) assert.ok(!watched(name), `does not watch ${name}`);
       const uri = client.open(path.join(ws, 'src/a.ts'), UNUSED_TS);
       const report = await client.pull(uri);
       assert.equal(report.kind, 'full');
@@ -994,6 +1007,39 @@ describe('language server (LSP over stdio)', function () {
         .map((p) => (p as { value: { kind: string } }).value.kind);
       assert.equal(kinds[0], 'begin');
       assert.equal(kinds.at(-1), 'end');
+    });
+
+    it('reads files as the CLI does: a UTF-16 file has the same findings, and is not skipped as binary', async () => {
+      const ws = makeWorkspace({});
+      const utf16 = (text: string, order: 'le' | 'be') => {
+        const body = Buffer.from(text, 'utf16le');
+        if (order === 'be') body.swap16();
+        return Buffer.concat([Buffer.from(order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff]), body]);
+      };
+      fs.writeFileSync(path.join(ws, 'a.ts'), utf16(UNUSED_TS, 'le'));
+      fs.writeFileSync(path.join(ws, 'b.py'), utf16(UNUSED_PY, 'be'));
+      const client = await start({ folders: [ws], pull: true });
+      const result = await client.conn.sendRequest('asyncLint/lintWorkspace', {});
+      assert.deepEqual(result, { files: 2, findings: 2, filesWithFindings: 2, skipped: 0 });
+      const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/async-lint.js'), '-f', 'json', '--include-hints'], {
+        cwd: ws,
+        encoding: 'utf8',
+      });
+      const files = JSON.parse(cli.stdout) as { filePath: string; messages: Record<string, unknown>[] }[];
+      assert.equal(files.length, 2);
+      for (const f of files) {
+        const published = ours(client.published.get(uriOf(f.filePath))).map((d) => [
+          d.code,
+          d.range.start.line + 1,
+          d.range.start.character + 1,
+          d.range.end.line + 1,
+          d.range.end.character + 1,
+          d.message,
+        ]);
+        const linted = f.messages.map((m) => [m.ruleId, m.line, m.column, m.endLine, m.endColumn, m.message]);
+        assert.equal(linted.length, 1, JSON.stringify(f));
+        assert.deepEqual(published, linted, f.filePath);
+      }
     });
 
     it('is also a workspace/executeCommand for other editors, with server-created progress', async () => {

@@ -10,7 +10,8 @@ import schema from '../schemas/async-lint.schema.json';
 import { validateConfig } from '../server/src/engine/config';
 import { RULES, RULE_IDS } from '../server/src/engine/rules';
 import type { Language } from '../server/src/engine/types';
-import { createBackends } from '../server/src/languages';
+import { ALL_EXTENSIONS, ALL_LANGUAGE_IDS, extensionForLanguageId, LANGUAGE_FACTS } from '../server/src/language-facts';
+import { createBackends, createLinter } from '../server/src/languages';
 import { PY_RULES } from '../server/src/python/rules';
 import { TS_RULES } from '../server/src/typescript/rules';
 import { ROOT } from './helpers';
@@ -120,6 +121,42 @@ describe('rule table', () => {
   }
 });
 
+describe('language facts', () => {
+  const facts = (f: import('../server/src/engine/linter').LanguageFacts) => ({
+    language: f.language,
+    extensions: f.extensions,
+    languageIds: f.languageIds,
+    lineComment: f.lineComment,
+  });
+
+  it("are the backends' own, listed in the backends' order, for the client and the generated files", () => {
+    for (const options of [{}, { readBoundary: { boundary: () => undefined, mayRead: () => true } }]) {
+      assert.deepEqual(createBackends(options).map(facts), LANGUAGE_FACTS.map(facts));
+    }
+    assert.equal(new Set(ALL_EXTENSIONS).size, ALL_EXTENSIONS.length, 'no extension is two languages');
+    for (const ext of ALL_EXTENSIONS) assert.equal(ext, ext.toLowerCase());
+  });
+
+  it('give each editor language id an extension its own backend lints (untitled documents)', () => {
+    const linter = createLinter();
+    for (const l of LANGUAGE_FACTS) {
+      for (const id of Object.keys(l.languageIds)) {
+        const ext = extensionForLanguageId(id)!;
+        assert.ok(l.extensions.includes(ext), `${id}: ${ext}`);
+        assert.equal(linter.backendFor(`/x/untitled-1${ext}`)?.language, l.language, id);
+      }
+    }
+    assert.equal(extensionForLanguageId('plaintext'), undefined);
+    assert.equal(extensionForLanguageId('toString'), undefined);
+    assert.deepEqual(ALL_LANGUAGE_IDS, ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python']);
+  });
+
+  it('lint Python stubs (.pyi), which the module index reads, as the CLI always did', () => {
+    assert.equal(createLinter().backendFor('/x/pkg/mod.pyi')?.language, 'python');
+    assert.equal(createLinter().backendFor('/x/pkg/MOD.PYI')?.language, 'python');
+  });
+});
+
 describe('adding a rule', function () {
   this.timeout(120_000);
   const ID = 'throwaway-rule';
@@ -135,6 +172,7 @@ describe('adding a rule', function () {
       'docs/rules',
       'package.json',
       'README.md',
+      '.pre-commit-hooks.yaml',
       'tsconfig.json',
     ]) {
       fs.cpSync(path.join(ROOT, rel), path.join(dir, rel), { recursive: true });

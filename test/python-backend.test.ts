@@ -11,7 +11,7 @@ import { RULES } from '../server/src/engine/rules';
 import type { SeverityOrOff } from '../server/src/engine/types';
 import { ConfigResolver } from '../server/src/engine/config';
 import { PythonBackend } from '../server/src/python/backend';
-import { decodeSource } from '../server/src/python/module-index';
+import { decode } from '../server/src/engine/source-file';
 
 const FILE = '/nonexistent/async-lint-test/module.py';
 
@@ -43,9 +43,9 @@ describe('python backend: bad input', () => {
   it('reads UTF-8 with a BOM and Latin-1 bytes; offsets stay in the decoded text', async () => {
     const { linter } = await setup();
     const latin1 = Buffer.from('# caf\xe9\nimport time\nasync def f():\n    time.sleep(1)\n', 'latin1');
-    const text = decodeSource(latin1);
+    const { text } = decode(latin1);
     assert.ok(text.startsWith('# café'));
-    const bom = decodeSource(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('import time\n', 'utf8')]));
+    const bom = decode(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('import time\n', 'utf8')])).text;
     assert.equal(bom, 'import time\n');
     const r = lint(linter, text);
     const f = r.findings.find((x) => x.ruleId === 'blocking-call');

@@ -30,13 +30,17 @@ import {
   type LintWorkspaceResult,
   type StatusParams,
 } from '../../server/src/protocol';
+import { ALL_LANGUAGE_IDS } from '../../server/src/language-facts';
 
 /** An analysis slower than this turns the status item into a warning (like vscode-eslint's time budget). */
 const SLOW_MS = 2000;
 
-const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'];
-/** Files on disk and untitled documents; in a virtual workspace only untitled ones (the server reads files from disk). */
-const SELECTOR: { scheme: string; language: string }[] = LANGUAGES.flatMap((language) => [
+/**
+ * Files on disk and untitled documents of every language the server analyses (each backend's
+ * language ids, as plain data); in a virtual workspace only untitled ones (the server reads files
+ * from disk).
+ */
+const SELECTOR: { scheme: string; language: string }[] = ALL_LANGUAGE_IDS.flatMap((language) => [
   { scheme: 'file', language },
   { scheme: 'untitled', language },
 ]);

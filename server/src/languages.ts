@@ -1,7 +1,7 @@
 // The language backends every front door uses. The only place that lists them.
 import type { LineSafety } from './engine/directive-edit';
 import path from 'node:path';
-import type { Analysis, AnalysisRequest, CacheSupport, LanguageBackend } from './engine/linter';
+import type { Analysis, AnalysisRequest, BackendProject, CacheSupport, LanguageBackend } from './engine/linter';
 import { Linter } from './engine/linter';
 import { RULES } from './engine/rules';
 import type { SyntaxProblem } from './engine/types';
@@ -9,8 +9,7 @@ import { PythonBackend } from './python/backend';
 import { guardedIndexFileSystem, nodeIndexFileSystem } from './python/module-index';
 import type { TypeScriptBackend } from './typescript/backend';
 import { DiskCheck, keptState, readState } from './typescript/cache-records';
-import { TS_EXTENSIONS } from './typescript/extensions';
-import type { ProjectHost } from './typescript/host';
+import { TYPESCRIPT } from './typescript/language';
 
 /** Which compiler answers the TypeScript rules' type questions (see typescript/engine.ts). */
 export type TypeBackendChoice = 'typescript6' | 'typescript7' | 'auto';
@@ -18,22 +17,20 @@ export type TypeBackendChoice = 'typescript6' | 'typescript7' | 'auto';
 export interface BackendOptions {
   /** The CLI's `--type-backend`; the server and tests use TypeScript 6 (the default here). */
   typeBackend?: TypeBackendChoice;
-  /** Share a TypeScript project host (the server keeps one across edits, with its own discovery boundary). */
-  tsHost?: ProjectHost;
   /**
    * The language server's read boundary (see README, Security); the CLI gives none. `boundary`:
    * the highest folder in which a file's project and configuration files are looked for (Python
-   * root markers; for TypeScript, the host's discoveryBoundary when no tsHost is given).
-   * `mayRead`: the files Python analysis may read (imported modules, root markers).
+   * root markers; the TypeScript ProjectHost's discoveryBoundary). `mayRead`: the files Python
+   * analysis may read (imported modules, root markers). With it, the TypeScript backend is loaded
+   * at once: the server keeps one, with one ProjectHost, for its life (programs stay incremental
+   * across edits).
    */
   readBoundary?: { boundary: (file: string) => string | undefined; mayRead: (file: string) => boolean };
 }
 
 export function createBackends(options: BackendOptions = {}): LanguageBackend[] {
   const limit = options.readBoundary;
-  const ts = options.tsHost
-    ? loadTypeScriptBackend(options.tsHost)
-    : new LazyTypeScriptBackend(limit?.boundary, options.typeBackend);
+  const ts = limit ? loadTypeScriptBackend(limit.boundary) : new LazyTypeScriptBackend(undefined, options.typeBackend);
   const py = limit
     ? new PythonBackend({ fs: guardedIndexFileSystem(nodeIndexFileSystem, limit.mayRead, limit.boundary) })
     : new PythonBackend();
@@ -41,7 +38,6 @@ export function createBackends(options: BackendOptions = {}): LanguageBackend[] 
 }
 
 function loadTypeScriptBackend(
-  host?: ProjectHost,
   discoveryBoundary?: (file: string) => string | undefined,
   recording = false,
   choice: TypeBackendChoice = 'typescript6',
@@ -49,11 +45,9 @@ function loadTypeScriptBackend(
   // A require, not an import: the bundler then initialises the compiler (most of the bundle, a
   // sixth of a second to load) only when this runs.
   const { TypeScriptBackend: Backend } = require('./typescript/backend') as typeof import('./typescript/backend');
-  if (!host) {
-    const { ProjectHost: Host } = require('./typescript/host') as typeof import('./typescript/host');
-    const { RecordingFileSystem } = require('./typescript/recording') as typeof import('./typescript/recording');
-    host = new Host(recording ? new RecordingFileSystem() : undefined, { discoveryBoundary });
-  }
+  const { ProjectHost } = require('./typescript/host') as typeof import('./typescript/host');
+  const { RecordingFileSystem } = require('./typescript/recording') as typeof import('./typescript/recording');
+  const host = new ProjectHost(recording ? new RecordingFileSystem() : undefined, { discoveryBoundary });
   // The --cache records what TypeScript 6's programs read (typescript/recording.ts): with it,
   // auto is TypeScript 6 (a forced TypeScript 7 still runs; its results are not cached).
   const effective = choice === 'auto' && recording ? 'typescript6' : choice;
@@ -81,8 +75,10 @@ function loadTypeScriptBackend(
  * and the cache's records are first checked without the compiler (typescript/cache-records.ts).
  */
 export class LazyTypeScriptBackend implements LanguageBackend {
-  readonly language = 'typescript' as const;
-  readonly extensions = TS_EXTENSIONS;
+  readonly language = TYPESCRIPT.language;
+  readonly extensions = TYPESCRIPT.extensions;
+  readonly languageIds = TYPESCRIPT.languageIds;
+  readonly lineComment = TYPESCRIPT.lineComment;
   readonly ruleIds = RULES.filter((r) => r.languages.includes('typescript')).map((r) => r.id);
   private loaded: TypeScriptBackend | undefined;
   /** Set by cache.begin() (the CLI's --cache): the backend, once loaded, records what programs read. */
@@ -102,12 +98,7 @@ export class LazyTypeScriptBackend implements LanguageBackend {
 
   private get backend(): TypeScriptBackend {
     if (!this.loaded) {
-      this.loaded = loadTypeScriptBackend(
-        undefined,
-        this.discoveryBoundary,
-        this.cacheState !== undefined,
-        this.typeBackend,
-      );
+      this.loaded = loadTypeScriptBackend(this.discoveryBoundary, this.cacheState !== undefined, this.typeBackend);
       if (this.cacheState) this.loaded.cache.begin(this.cacheState.state);
       if (this.pending) this.loaded.prepare(this.pending);
       this.pending = undefined;
@@ -167,6 +158,10 @@ export class LazyTypeScriptBackend implements LanguageBackend {
 
   statsNotes(): string[] {
     return this.loaded?.statsNotes() ?? [];
+  }
+
+  projects(): readonly BackendProject[] {
+    return this.loaded?.projects() ?? [];
   }
 
   dispose(): void {

@@ -30,11 +30,11 @@ import type { LintResult } from './engine/types';
 import { Analysis } from './lsp/analysis';
 import { fixAllAction, quickFixes, wants } from './lsp/codeActions';
 import { toDiagnostic } from './lsp/convert';
-import { Cancelled, lintWorkspace, listWorkspaceFiles, type WorkspaceRun } from './lsp/lintWorkspace';
+import { Cancelled, lintClosedFile, lintWorkspace, listWorkspaceFiles, type WorkspaceRun } from './lsp/lintWorkspace';
 import { Notebooks } from './lsp/notebooks';
 import { showRuleDocumentation } from './lsp/ruleDocumentation';
 import { SettingsCache } from './lsp/settings';
-import { isInside, pathToUri, readTextFile, uriToPath, Workspace } from './lsp/workspace';
+import { isInside, pathToUri, uriToPath, Workspace } from './lsp/workspace';
 import {
   FIX_ALL_KIND,
   LintWorkspaceRequest,
@@ -51,12 +51,6 @@ import {
 
 /** Quiet time after the last keystroke before a document is analysed again. */
 const DEBOUNCE_MS = 200;
-/** Globs the client watches for us: sources (module index, types) and configuration. */
-const WATCHED = [
-  '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py}',
-  '**/{async-lint.json,package.json,pyproject.toml}',
-  '**/{tsconfig,jsconfig}*.json',
-];
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -234,7 +228,7 @@ connection.onInitialized(async () => {
   const caps = clientCapabilities;
   if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
     await connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: WATCHED.map((globPattern) => ({ globPattern })),
+      watchers: analysis.watchedGlobs().map((globPattern) => ({ globPattern })),
     });
   }
   if (caps.workspace?.workspaceFolders) {
@@ -480,16 +474,11 @@ connection.onDidChangeWatchedFiles(async (params) => {
 });
 
 async function refreshClosedFile(uri: string, file: string): Promise<void> {
-  const text = readTextFileSafe(file);
   const s = await settings.get(uri);
-  const outcome = text === undefined ? undefined : analysis.lint(file, text, undefined, s);
-  const diagnostics = outcome?.kind === 'linted' ? outcome.result.findings.map((f, i) => toDiagnostic(f, i, null)) : [];
+  // Read and decoded as Lint Workspace read it.
+  const result = workspace.mayRead(file, openOutsideFolders()) ? lintClosedFile(analysis, file, s) : undefined;
+  const diagnostics = result ? result.findings.map((f, i) => toDiagnostic(f, i, null)) : [];
   void connection.sendDiagnostics({ uri, diagnostics });
-}
-
-function readTextFileSafe(file: string): string | undefined {
-  if (!workspace.mayRead(file, openOutsideFolders())) return undefined;
-  return readTextFile(file);
 }
 
 // ---- code actions ----------------------------------------------------------------------------
@@ -508,7 +497,8 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
     let state = await diagnose(uri);
     // With run: onSave the findings may be older than the text: fixes need the current text's.
     if (state && state.version !== doc.version) state = await diagnose(uri, true);
-    if (state?.result) {
+    const backend = analysis.linter.backendFor(file);
+    if (state?.result && backend) {
       const s = await settings.get(uri);
       const text = doc.getText();
       const fixAllOfRule = (ruleId: string) => analysis.fixAll(file, text, doc.version, s, ruleId);
@@ -521,6 +511,7 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
           version: state.version,
           diagnostics: ours,
           fixAllOfRule,
+          backend,
         }),
       );
     }

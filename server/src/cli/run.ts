@@ -1,6 +1,7 @@
-// The async-lint command: parse arguments, find the files, lint them (one program per project:
-// every backend is told all its files before the first analysis), apply safe fixes with --fix,
-// print a report. server/src/cli.ts is the entry point that calls run() and sets the exit code.
+// The async-lint command: parse arguments, find the files, lint them (engine/lint-files.ts, as Lint
+// Workspace does: one read per file, one program per project, every backend told all its files
+// before the first analysis), apply safe fixes with --fix, print a report. server/src/cli.ts is the
+// entry point that calls run() and sets the exit code.
 // Exit codes: 0 no findings at error/warning, 1 findings at error/warning (or more warnings than
 // --max-warnings allows; 0 with --exit-zero), 2 usage, configuration or internal error.
 // `async-lint rule ID` prints a rule's page (docs/rules/ID.md, shipped beside dist/).
@@ -13,19 +14,16 @@ import { ConfigResolver, parseRuleSetting, type ResolvedConfig } from '../engine
 import { digest } from '../engine/digest';
 import type { LanguageBackend, Linter } from '../engine/linter';
 import { RULES, RULE_IDS, unknownRuleMessage } from '../engine/rules';
-import {
-  applyTextEdits,
-  commentLeader,
-  planDirectives,
-  type DirectivePlan,
-  type LineSafety,
-} from '../engine/directive-edit';
+import { applyTextEdits, planDirectives, type DirectivePlan, type LineSafety } from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult, Severity, SeverityOrOff } from '../engine/types';
 import { nearestRule } from '../engine/suppress';
 import { ruleDocsDir } from '../engine/rule-docs';
+import { lintFiles, type RunFile } from '../engine/lint-files';
+import { encode } from '../engine/source-file';
 import { readRegularFile, walk } from '../engine/walk';
 import { countAll, displayPath, FORMAT_NAMES, FORMATTERS, type FileReport } from '../formatters';
+import { ALL_EXTENSIONS } from '../language-facts';
 import { createLinter, type TypeBackendChoice } from '../languages';
 import { typeScript7Available } from '../typescript/ts7-available';
 import { buildId, cacheable, cacheFilePath, configDigest, LintCache, toCached, type CachedResult } from './cache';
@@ -79,7 +77,7 @@ Usage: async-lint [options] [paths...]
        async-lint rule ID    Print a rule's documentation
 
 Paths are files or folders (default: the current folder). Folders are searched for
-.ts .tsx .mts .cts .js .jsx .mjs .cjs .py files, skipping node_modules, build output and
+${ALL_EXTENSIONS.join(' ')} files, skipping node_modules, build output and
 whatever .gitignore files ignore.
 
 Options:
@@ -162,53 +160,7 @@ function wantsColor(io: Io): boolean {
   return io.stdout.isTTY === true;
 }
 
-// ---- reading and writing files -----------------------------------------------------------------
-
-type Encoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be' | 'latin1';
-
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
-/**
- * Bytes to text. A BOM decides UTF-8 or UTF-16 (and is not part of the text, so columns match
- * what editors show); otherwise UTF-8, or Latin-1 when the bytes are not valid UTF-8.
- */
-function decode(buf: Buffer): { text: string; encoding: Encoding } {
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
-    return { text: buf.toString('utf8', 3), encoding: 'utf8-bom' };
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe)
-    return { text: buf.toString('utf16le', 2), encoding: 'utf16le' };
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    const swapped = Buffer.from(buf.subarray(2));
-    swapped.swap16();
-    return { text: swapped.toString('utf16le'), encoding: 'utf16be' };
-  }
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf8' };
-  } catch {
-    return { text: buf.toString('latin1'), encoding: 'latin1' };
-  }
-}
-
-/** Text to bytes in the file's own encoding; undefined if the text no longer fits it. */
-function encode(text: string, encoding: Encoding): Buffer | undefined {
-  switch (encoding) {
-    case 'utf8':
-      return Buffer.from(text, 'utf8');
-    case 'utf8-bom':
-      return Buffer.concat([UTF8_BOM, Buffer.from(text, 'utf8')]);
-    case 'utf16le':
-      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-    case 'utf16be': {
-      const body = Buffer.from(text, 'utf16le');
-      body.swap16();
-      return Buffer.concat([Buffer.from([0xfe, 0xff]), body]);
-    }
-    case 'latin1':
-      // eslint-disable-next-line no-control-regex
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: any character outside Latin-1
-      return /[^\u0000-\u00ff]/.test(text) ? undefined : Buffer.from(text, 'latin1');
-  }
-}
+// ---- writing files (reading and decoding them: engine/source-file.ts) ---------------------------
 
 /** Writes through a temporary file in the same folder and a rename, keeping the file's mode. */
 function writeAtomically(file: string, data: Buffer): void {
@@ -227,12 +179,8 @@ function writeAtomically(file: string, data: Buffer): void {
   }
 }
 
-interface SourceFile {
-  path: string;
-  config: ResolvedConfig;
-  backend: LanguageBackend;
-  text?: string;
-  encoding?: Encoding;
+/** A file of the run (engine/lint-files.ts), with its report. */
+interface SourceFile extends RunFile {
   report: FileReport;
   /** With --cache: the digests of the text and the configuration. */
   digests?: { text: string; config: string };
@@ -520,7 +468,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   const stdinFile = values.stdin ? path.resolve(cwd, values['stdin-filename']!) : undefined;
   if (stdinFile && !linter.supports(stdinFile))
     throw new UsageError(
-      `--stdin-filename ${values['stdin-filename']}: not a file async-lint lints (use a .ts .tsx .mts .cts .js .jsx .mjs .cjs .py name)`,
+      `--stdin-filename ${values['stdin-filename']}: not a file async-lint lints (use a ${linter.backends.flatMap((b) => b.extensions).join(' ')} name)`,
     );
   const stdinText = stdinFile ? await (io.readStdin ?? readProcessStdin)() : undefined;
   const found = stdinFile
@@ -552,57 +500,14 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   for (const issue of shard && shard.index !== 1 ? [] : found.issues)
     reports.push({ path: issue.path, findings: [], notices: [{ level: 'warning', message: issue.message }] });
 
-  // 2. Read each file once: size first, then bytes, then text.
-  const sources: SourceFile[] = [];
-  for (const file of found.files) {
+  // 2. Each file with its configuration, its backend and its report, in the walk's order.
+  const files: SourceFile[] = found.files.map((file) => {
     const config = timed('config', () => resolver.forFile(file));
-    const backend = linter.backendFor(file)!;
     const report: FileReport = { path: file, findings: [], notices: [] };
     reports.push(report);
-    const source: SourceFile = { path: file, config, backend, report };
-    timed('read', () => {
-      if (stdinText !== undefined) {
-        const skip = linter.skipReason(stdinText, config);
-        if (skip) report.notices.push({ level: 'warning', message: skip.message });
-        else {
-          source.text = stdinText.charCodeAt(0) === 0xfeff ? stdinText.slice(1) : stdinText;
-          source.encoding = 'utf8';
-        }
-        return;
-      }
-      try {
-        const size = fs.statSync(file).size;
-        const tooLarge = size > config.maxFileSize ? linter.skipReason('', config, size) : undefined;
-        if (tooLarge) {
-          report.notices.push({ level: 'warning', message: tooLarge.message });
-          return;
-        }
-        const buf = fs.readFileSync(file);
-        const { text, encoding } = decode(buf);
-        const skip = linter.skipReason(text, config, buf.length);
-        if (skip) {
-          report.notices.push({ level: 'warning', message: skip.message });
-          return;
-        }
-        source.text = text;
-        source.encoding = encoding;
-      } catch (e) {
-        report.notices.push({
-          level: 'warning',
-          message: `skipped: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-        });
-      }
-    });
-    if (source.text !== undefined) sources.push(source);
-  }
+    return { path: file, config, backend: linter.backendFor(file)!, report };
+  });
 
-  // 3. Tell each backend all its files, then lint.
-  const byBackend = new Map<LanguageBackend, SourceFile[]>();
-  for (const s of sources) {
-    const list = byBackend.get(s.backend) ?? [];
-    list.push(s);
-    byBackend.set(s.backend, list);
-  }
   // Rules whose every finding `reported` would drop are not run, unless something else reads
   // their findings: fixes (--fix applies them whatever their severity), unused-directive reports
   // (a directive is used by a finding it suppresses) and --add-noqa.
@@ -618,44 +523,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       : undefined;
   /** The backends recording for the cache, by language. */
   const recording = new Map<string, LanguageBackend>();
-  if (cache) {
-    for (const b of byBackend.keys()) {
-      if (!b.cache) continue;
-      b.cache.begin(cache.backendState(b.language));
-      recording.set(b.language, b);
-    }
-  }
-  // Prepared first (the Python parse threads start loading meanwhile); only the backends that have
-  // files get ready (loading the Python grammar costs time). A backend told about other parts'
-  // files (--shard), or with --cache, parses ahead below.
-  for (const [backend, list] of byBackend)
-    timed('prepare', () =>
-      backend.prepare?.(
-        [...list.map((s) => s.path), ...(outside.get(backend) ?? [])],
-        cache || outside.has(backend) ? undefined : list.map((s) => s.text!),
-      ),
-    );
-  await timedAsync(stats, 'prepare', () => Promise.all([...byBackend.keys()].map((b) => b.ready())));
   /** Results reused from the cache: the file's text, configuration and dependencies are unchanged. */
   const hits = new Map<SourceFile, LintResult>();
-  if (cache) {
-    timed('cache', () =>
-      findHits(cache, sources, hits, unreported, fixing ? { unsafe: values['unsafe-fixes'] } : undefined),
-    );
-  }
-  // Parsed ahead once the files to analyse are known: with --cache, the misses; with --shard, the
-  // part's own files of a backend told about the others' too.
-  if (cache || outside.size > 0)
-    for (const [backend, list] of byBackend)
-      if (cache || outside.has(backend))
-        backend.parseAhead?.(list.filter((s) => !hits.has(s)).map((s) => ({ path: s.path, text: s.text! })));
 
-  const progress = new Progress(
-    io.stderr,
-    sources.length,
-    cwd,
-    io.stderr.isTTY === true && sources.length > PROGRESS_THRESHOLD,
-  );
+  let progress: Progress | undefined;
   const loggedFailures = new Set<string>();
   const logOnce = (key: string, text: string) => {
     if (loggedFailures.has(key)) return;
@@ -678,66 +549,101 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
   let textsChanged = false;
   /** Results taken from the cache. */
   let fromCache = 0;
-  let done = 0;
-  for (const [, list] of byBackend) {
-    for (const s of list) {
-      progress.update(++done, s.path);
-      // Resolved at once, unless a parser crashed on the last file and is being loaded again.
-      await s.backend.ready();
-      let result: LintResult;
-      // Once a fix changed a text, the files linted after it see the fixed text (in the program,
-      // in the module index), as they would without the cache: no result from before it is used.
-      const hit = textsChanged ? undefined : hits.get(s);
-      if (hit) {
-        result = hit;
-        fromCache++;
-      } else if (fixing) {
-        const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config, { unsafe: values['unsafe-fixes'] }));
-        if (fixed.applied > 0) textsChanged = true;
-        result = fixed.result;
-        if (stdinFile && values.fix && !dryRun) stdinOutput = fixed.text;
-        if (fixed.applied > 0 && fixed.text !== s.text && (dryRun || stdinFile)) {
-          // Nothing is written: the report is about the fixed text, which json carries as `output`.
+
+  /** One file's result: from the cache, after --fix's passes, or linted (and given directives by --add-noqa). */
+  const lintOne = (s: SourceFile): LintResult => {
+    let result: LintResult;
+    // Once a fix changed a text, the files linted after it see the fixed text (in the program,
+    // in the module index), as they would without the cache: no result from before it is used.
+    const hit = textsChanged ? undefined : hits.get(s);
+    if (hit) {
+      result = hit;
+      fromCache++;
+    } else if (fixing) {
+      const fixed = timed('fix', () => linter.fix(s.path, s.text!, s.config, { unsafe: values['unsafe-fixes'] }));
+      if (fixed.applied > 0) textsChanged = true;
+      result = fixed.result;
+      if (stdinFile && values.fix && !dryRun) stdinOutput = fixed.text;
+      if (fixed.applied > 0 && fixed.text !== s.text && (dryRun || stdinFile)) {
+        // Nothing is written: the report is about the fixed text, which json carries as `output`.
+        s.report.fixesApplied = fixed.applied;
+        fixesApplied += fixed.applied;
+        filesFixed++;
+        // The file's bytes start with its BOM: so does the diff, or it would not apply.
+        const bom = s.encoding === 'utf8-bom' ? '\ufeff' : '';
+        if (values.diff) diffs.push(unifiedDiff(bom + s.text!, bom + fixed.text, displayPath(s.path, cwd)));
+        else s.report.output = fixed.text;
+        s.text = fixed.text;
+      } else if (fixed.applied > 0 && fixed.text !== s.text) {
+        const bytes = encode(fixed.text, s.encoding!);
+        try {
+          if (!bytes) throw new Error(`the fixed text has characters ${s.encoding} cannot encode`);
+          writeAtomically(s.path, bytes);
           s.report.fixesApplied = fixed.applied;
           fixesApplied += fixed.applied;
           filesFixed++;
-          // The file's bytes start with its BOM: so does the diff, or it would not apply.
-          const bom = s.encoding === 'utf8-bom' ? '\ufeff' : '';
-          if (values.diff) diffs.push(unifiedDiff(bom + s.text!, bom + fixed.text, displayPath(s.path, cwd)));
-          else s.report.output = fixed.text;
           s.text = fixed.text;
-        } else if (fixed.applied > 0 && fixed.text !== s.text) {
-          const bytes = encode(fixed.text, s.encoding!);
-          try {
-            if (!bytes) throw new Error(`the fixed text has characters ${s.encoding} cannot encode`);
-            writeAtomically(s.path, bytes);
-            s.report.fixesApplied = fixed.applied;
-            fixesApplied += fixed.applied;
-            filesFixed++;
-            s.text = fixed.text;
-          } catch (e) {
-            s.report.notices.push({ level: 'error', message: `could not write fixes: ${(e as Error).message}` });
-            // Report on the file as it still is on disk.
-            result = linter.lint(s.path, s.text!, s.config);
-          }
+        } catch (e) {
+          s.report.notices.push({ level: 'error', message: `could not write fixes: ${(e as Error).message}` });
+          // Report on the file as it still is on disk.
+          result = linter.lint(s.path, s.text!, s.config);
         }
-      } else {
-        result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined, unreported });
-        if (addNoqa)
-          result = timed('add-noqa', () =>
-            addDirectives(linter, s, result, reported, values['add-noqa-reason'], noqa, cwd),
-          );
       }
-      if (cache && !hit && !textsChanged) timed('cache', () => remember(cache, s, result));
+    } else {
+      result = linter.lint(s.path, s.text!, s.config, { timings: stats !== undefined, unreported });
+      if (addNoqa)
+        result = timed('add-noqa', () =>
+          addDirectives(linter, s, result, reported, values['add-noqa-reason'], noqa, cwd),
+        );
+    }
+    if (cache && !hit && !textsChanged) timed('cache', () => remember(cache, s, result));
+    return result;
+  };
+
+  // 3. Read each file once, tell each backend all its files, then lint them (engine/lint-files.ts).
+  // With --cache, only the files the cache cannot answer are parsed ahead, once they are known.
+  await lintFiles(files, {
+    readAhead: true,
+    prepareTexts: !cache,
+    alsoPrepare: (backend) => outside.get(backend),
+    textOf: stdinText === undefined ? undefined : () => stdinText,
+    skipped: (s, message) => s.report.notices.push({ level: 'warning', message }),
+    beforePrepare: (groups) => {
+      if (!cache) return;
+      for (const b of groups.keys()) {
+        if (!b.cache) continue;
+        b.cache.begin(cache.backendState(b.language));
+        recording.set(b.language, b);
+      }
+    },
+    afterPrepare: (sources, groups) => {
+      if (cache)
+        timed('cache', () =>
+          findHits(cache, sources, hits, unreported, fixing ? { unsafe: values['unsafe-fixes'] } : undefined),
+        );
+      // Parsed ahead once the files to analyse are known: with --cache, the misses; with --shard,
+      // the part's own files of a backend told about the others' too.
+      for (const [backend, list] of groups)
+        if (cache || outside.has(backend))
+          backend.parseAhead?.(list.filter((s) => !hits.has(s)).map((s) => ({ path: s.path, text: s.text! })));
+    },
+    beforeEach: (s, done, total) => {
+      progress ??= new Progress(io.stderr, total, cwd, io.stderr.isTTY === true && total > PROGRESS_THRESHOLD);
+      progress.update(done + 1, s.path);
+    },
+    lint: lintOne,
+    result: (s, result) => {
+      if (!result) return;
       if (fixing)
         suggestions += result.findings.filter((f) => f.fixes.length > 0 && !f.fixes.some((x) => x.safe)).length;
       if (stats && result.timings) for (const [phase, ms] of Object.entries(result.timings)) stats.add(phase, ms);
       collect(s, result, cwd, logOnce, values['report-unused-disable-directives']);
       // Keep the text only where a formatter needs it (findings' fix ranges and regions).
       if (s.report.text === undefined) s.text = undefined;
-    }
-  }
-  progress.done();
+    },
+    time: stats && ((phase, ms) => stats.add(phase, ms)),
+  });
+  progress?.done();
   // After a fix, the backends analysed texts that are not (or no longer) on disk: nothing recorded
   // then is known to hold for the files as they are.
   if (cache && !textsChanged) {
@@ -857,12 +763,6 @@ export function describeConfig(resolver: ConfigResolver, file: string): Record<s
     out[key] = value instanceof Map ? Object.fromEntries(value) : value instanceof Set ? [...value] : value;
   }
   return out;
-}
-
-async function timedAsync(stats: Stats | undefined, phase: string, fn: () => Promise<unknown>): Promise<void> {
-  const t0 = performance.now();
-  await fn();
-  stats?.add(phase, performance.now() - t0);
 }
 
 function readProcessStdin(): Promise<string> {
@@ -1078,16 +978,19 @@ function addDirectives(
   }
   const text = s.text!;
   const lines = new LineIndex(text);
+  const wanted = shown.map((f) => ({ line: f.range.start.line, ruleId: f.ruleId }));
+  const style = { leader: s.backend.lineComment, reason };
   let safety: LineSafety;
+  let plan: DirectivePlan;
   try {
+    // The backend parses the text as the plan asks where comments may stand (a text can be too deep for it).
     safety = s.backend.lineSafety(s.path, text);
+    plan = planDirectives(lines, wanted, safety, style);
   } catch (e) {
     recoverOrThrow(e);
     tally.unwritable.push(`${where} (${firstLine((e as Error).message)})`);
     return result;
   }
-  const wanted = shown.map((f) => ({ line: f.range.start.line, ruleId: f.ruleId }));
-  let plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason });
   if (plan.edits.length === 0) {
     for (const line of plan.unsuppressible) tally.unsuppressible.push(`${where}:${line + 1}`);
     return result;
@@ -1104,7 +1007,7 @@ function addDirectives(
       .filter((l) => !unplaced.has(l)),
   );
   if (left.size > 0) {
-    plan = planDirectives(lines, wanted, safety, { leader: commentLeader(s.path), reason }, left);
+    plan = planDirectives(lines, wanted, safety, style, left);
     next = applyTextEdits(text, plan.edits);
     after = linter.lint(s.path, next, s.config);
   }

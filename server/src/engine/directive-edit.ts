@@ -15,17 +15,12 @@ export interface LineSafety {
 }
 
 export interface DirectiveStyle {
-  /** The line-comment leader: `//` or `#`. */
+  /** The line-comment leader, the language backend's `lineComment`: `//` or `#`. */
   leader: string;
   /** Write the JSX children form, `{/* ... *\/}`. */
   jsx?: boolean;
   /** A reason, written after ` -- `. */
   reason?: string;
-}
-
-/** Line-comment leader by file name: the directive is a comment in the file's own syntax. */
-export function commentLeader(file: string): string {
-  return /\.(py[iw]?|ipynb)$/i.test(file) ? '#' : '//';
 }
 
 const NEXT_LINE_DIRECTIVE = /^([ \t]*)(\/\/|#)[ \t]*async-lint-disable-next-line\b([^\r\n]*)$/;

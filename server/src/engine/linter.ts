@@ -67,11 +67,31 @@ export interface Analysis {
   statementStart?(offset: number): number | undefined;
 }
 
-/** One language: parses, runs its rules, reports raw findings. Knows nothing of LSP or the CLI. */
-export interface LanguageBackend {
+/**
+ * What a language is to the front doors, as plain data: which files are its, which editor
+ * documents, how its comments are written. Each language states them once, in
+ * `<language>/language.ts`; its backend carries them, and `language-facts.ts` lists them for what
+ * must not load a backend (the VS Code client, the CLI's help, `npm run generate`).
+ */
+export interface LanguageFacts {
   readonly language: Language;
-  /** Lower-case extensions with the dot. */
+  /**
+   * Lower-case extensions with the dot: the files the backend lints (the CLI's walk, Lint
+   * Workspace, --stdin-filename) and the server asks the client to watch.
+   */
   readonly extensions: readonly string[];
+  /**
+   * The LSP / VS Code language ids of its documents (the client's document selector and activation
+   * events), each with the extension a document of that id is analysed under when it has no file
+   * name (untitled documents, virtual workspaces).
+   */
+  readonly languageIds: Readonly<Record<string, string>>;
+  /** The line-comment leader directives are written with: `//` or `#`. */
+  readonly lineComment: string;
+}
+
+/** One language: parses, runs its rules, reports raw findings. Knows nothing of LSP or the CLI. */
+export interface LanguageBackend extends LanguageFacts {
   /** One-time asynchronous set-up (loading a parser). Idempotent. */
   ready(): Promise<void>;
   analyze(request: AnalysisRequest): Analysis;
@@ -86,7 +106,10 @@ export interface LanguageBackend {
   readonly nonLocalErrorRecovery?: boolean;
   /** The rule ids this backend implements. */
   readonly ruleIds: readonly string[];
-  /** Where a suppression directive may be written in a text (for --add-noqa). */
+  /**
+   * Where a suppression directive may be written in a text (the CLI's --add-noqa, the editor's
+   * "Disable <rule> for this line"); computed as it is asked.
+   */
   lineSafety?(path: string, text: string): LineSafety;
   /**
    * Announces every file a run will analyse before the first analysis (the CLI does this, in the
@@ -120,10 +143,20 @@ export interface LanguageBackend {
    * parsed in worker threads); none before its first file.
    */
   statsNotes?(): string[];
+  /**
+   * The projects the backend made so far (TypeScript: one per tsconfig/jsconfig and per inferred
+   * folder), for the server's log; each keeps its identity while it lives.
+   */
+  projects?(): readonly BackendProject[];
   /** Ends child processes and drops programs (the CLI calls this when the run is over). */
   dispose?(): void;
   /** What the backend offers the CLI's --cache (see CacheSupport); without it nothing is cached. */
   readonly cache?: CacheSupport;
+}
+
+/** A project of a backend, as the server's log names it. */
+export interface BackendProject {
+  readonly description: string;
 }
 
 /**
@@ -180,6 +213,22 @@ export function looksBinary(text: string): boolean {
   return head.includes('\u0000');
 }
 
+/** Why a text should not be analysed, if it should not: too large or binary. `size` is in bytes. */
+export function skipReason(
+  text: string,
+  config: Pick<ResolvedConfig, 'maxFileSize'>,
+  size = Buffer.byteLength(text),
+): Skip | undefined {
+  if (size > config.maxFileSize) {
+    return {
+      reason: 'too-large',
+      message: `skipped: ${formatBytes(size)} is over maxFileSize (${formatBytes(config.maxFileSize)})`,
+    };
+  }
+  if (looksBinary(text)) return { reason: 'binary', message: 'skipped: binary file' };
+  return undefined;
+}
+
 export class Linter {
   private readonly byExtension = new Map<string, LanguageBackend>();
 
@@ -209,23 +258,11 @@ export class Linter {
     return this.backends.find((b) => b.language === 'python');
   }
 
-  /** Why a text should not be analysed, if it should not. `size` is in bytes. */
-  skipReason(text: string, config: ResolvedConfig, size = Buffer.byteLength(text)): Skip | undefined {
-    if (size > config.maxFileSize) {
-      return {
-        reason: 'too-large',
-        message: `skipped: ${formatBytes(size)} is over maxFileSize (${formatBytes(config.maxFileSize)})`,
-      };
-    }
-    if (looksBinary(text)) return { reason: 'binary', message: 'skipped: binary file' };
-    return undefined;
-  }
-
   lint(file: string, text: string, config: ResolvedConfig, options: LintOptions = {}): LintResult {
     const backend = options.notebook ? this.notebookBackend() : this.backendFor(file);
     if (!backend) throw new Error(`no language backend for ${file}`);
     const base = { path: file, language: backend.language, findings: [], syntaxErrors: [], ruleFailures: [] };
-    const skipped = this.skipReason(text, config);
+    const skipped = skipReason(text, config);
     if (skipped) return { ...base, skipped };
 
     const unreported = options.unreported;

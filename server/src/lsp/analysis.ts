@@ -1,16 +1,15 @@
-// The server's analysis state, independent of the connection: one Linter (one TypeScript
-// ProjectHost for the server's life, so programs stay incremental across edits), configuration
+// The server's analysis state, independent of the connection: one Linter (its backends live as long
+// as the server: TypeScript's programs stay incremental across edits), configuration
 // resolvers per distinct editor settings, the last good configuration per folder (a broken
 // project file must not stop analysis), and rule failures logged once per rule and file. It also
-// says in the log which configuration files and TypeScript projects it uses (once each, and again
+// says in the log which configuration files and backends' projects it uses (once each, and again
 // after a configuration file changed) and, at debug level, how long each analysis took.
 import path from 'node:path';
 import { ConfigError, ConfigResolver, type ConfigFileSystem, type ResolvedConfig } from '../engine/config';
-import type { Linter, NotebookCells } from '../engine/linter';
+import type { BackendProject, Linter, NotebookCells } from '../engine/linter';
 import type { LintResult } from '../engine/types';
 import { createLinter } from '../languages';
 import type { Settings } from '../protocol';
-import { ProjectHost } from '../typescript/host';
 import { Exclusions, readTextFile, type Workspace } from './workspace';
 
 export interface AnalysisLog {
@@ -37,13 +36,12 @@ export interface ConfigOutcome {
 
 export class Analysis {
   readonly linter: Linter;
-  readonly tsHost: ProjectHost;
   private readonly resolvers = new Map<string, ConfigResolver>();
   private readonly lastGood = new Map<string, ResolvedConfig>();
   private readonly loggedFailures = new Set<string>();
   /** Configuration files (or `\0` + lint root where there is none) already named in the log. */
   private readonly loggedConfigs = new Set<string>();
-  private readonly loggedProjects = new WeakSet<object>();
+  private readonly loggedProjects = new WeakSet<BackendProject>();
   private readonly exclusions = new Exclusions();
   private readonly configFs: ConfigFileSystem;
 
@@ -52,15 +50,14 @@ export class Analysis {
     private readonly log: AnalysisLog,
     /** Paths of open documents that lie outside every workspace folder. */
     private readonly openOutsideFolders: () => Iterable<string>,
-    /** The engine; by default every language backend over this object's ProjectHost. */
+    /** The engine; by default every language backend, within the workspace's read boundary. */
     linter?: Linter,
   ) {
     // Projects and Python roots are looked for only inside the workspace folder holding a file
     // (a document from outside every folder: its own folder); Python reads only what mayRead allows.
     const boundary = (file: string) => this.workspace.discoveryBoundary(file);
     const mayRead = (file: string) => this.workspace.mayRead(file, this.openOutsideFolders());
-    this.tsHost = new ProjectHost(undefined, { discoveryBoundary: boundary });
-    this.linter = linter ?? createLinter({ tsHost: this.tsHost, readBoundary: { boundary, mayRead } });
+    this.linter = linter ?? createLinter({ readBoundary: { boundary, mayRead } });
     this.configFs = {
       readFile: (f) => (mayRead(f) ? readTextFile(f) : undefined),
     };
@@ -72,6 +69,19 @@ export class Analysis {
 
   supports(file: string): boolean {
     return this.linter.supports(file);
+  }
+
+  /**
+   * Globs the client watches for the server: every backend's files (what the module index and the
+   * TypeScript programs read, `.pyi` stubs too) and configuration files.
+   */
+  watchedGlobs(): string[] {
+    const extensions = this.linter.backends.flatMap((b) => b.extensions.map((e) => e.slice(1)));
+    return [
+      `**/*.{${extensions.join(',')}}`,
+      `**/{${[...CONFIG_FILE_NAMES].join(',')}}`,
+      '**/{tsconfig,jsconfig}*.json',
+    ];
   }
 
   /** The configuration for a file: the project file over the editor settings; the last good one if it is broken. */
@@ -161,7 +171,7 @@ export class Analysis {
     }
     const elapsedMs = performance.now() - t0;
     this.logFailures(result);
-    if (result.language === 'typescript') this.logProjects();
+    this.logProjects(backend.projects?.() ?? []);
     const what = result.skipped
       ? result.skipped.message.split('\n')[0]
       : `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`;
@@ -228,16 +238,12 @@ export class Analysis {
     );
   }
 
-  /** Names each TypeScript project the first time one of its files is analysed. */
-  private logProjects(): void {
-    for (const p of this.tsHost.projects()) {
+  /** Names each project of a backend (TypeScript's) the first time one of its files is analysed. */
+  private logProjects(projects: readonly BackendProject[]): void {
+    for (const p of projects) {
       if (this.loggedProjects.has(p)) continue;
       this.loggedProjects.add(p);
-      this.log.info(
-        p.configFile
-          ? `TypeScript project: ${p.configFile}`
-          : `TypeScript inferred project (no tsconfig.json or jsconfig.json) in ${p.directory}`,
-      );
+      this.log.info(p.description);
     }
   }
 

@@ -3,20 +3,24 @@
 // <rule> problems in this file" when the rule has more than one finding with a fix that may be
 // applied in bulk (a safe one: suggestions change behaviour and are applied one at a time, as
 // vscode-eslint and typescript-eslint treat suggestions; never an `individualOnly` fix); "Disable
-// <rule> for this line" (a next-line directive, merged into one already there; in JSX children,
-// where `//` would be page text, a `{/* ... */}` one); "Disable <rule> for this file" (an
+// <rule> for this line" (a next-line directive, merged into one already there, in the language's
+// comment syntax; in JSX children, where `//` would be page text, a `{/* ... */}` one, as the
+// backend's LineSafety tells); "Disable <rule> for this file" (an
 // `async-lint-disable-file` directive at the top, see directive-edit.ts); "Show documentation for
 // <rule>" (a command: see SERVER_SHOW_RULE_DOCUMENTATION_COMMAND). And source.fixAll.asyncLint
 // (every safe fix, for editor.codeActionsOnSave).
-import type ts from 'typescript';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
-import { commentLeader, disableFileEdit, disableLineEdit, disableNextLineEdit } from '../engine/directive-edit';
-import { bulkFix } from '../engine/linter';
+import {
+  disableFileEdit,
+  disableLineEdit,
+  disableNextLineEdit,
+  type DirectiveStyle,
+  type LineSafety,
+} from '../engine/directive-edit';
+import { bulkFix, type LanguageBackend } from '../engine/linter';
 import { LineIndex } from '../engine/text';
 import type { Finding, LintResult } from '../engine/types';
 import { FIX_ALL_KIND, SERVER_SHOW_RULE_DOCUMENTATION_COMMAND, SOURCE } from '../protocol';
-import { parseCodeOnly } from '../typescript/backend';
-import { isInJsxChildren, mayHoldJsx } from '../typescript/jsx';
 import { minimalEdit, toTextEdits, type DiagnosticData } from './convert';
 
 /** The finding a diagnostic was made from, by the index it carries or else by rule and range. */
@@ -46,6 +50,8 @@ export interface QuickFixRequest {
   diagnostics: readonly Diagnostic[];
   /** The text with every bulk-applicable fix of one rule applied (as --fix would, in passes). */
   fixAllOfRule(ruleId: string): string;
+  /** The text's language backend: its comment syntax, and where a comment may stand. */
+  backend: Pick<LanguageBackend, 'lineComment' | 'lineSafety'>;
 }
 
 export function quickFixes(req: QuickFixRequest): CodeAction[] {
@@ -58,10 +64,11 @@ export function quickFixes(req: QuickFixRequest): CodeAction[] {
   const docs: CodeAction[] = [];
   const disabledKeys = new Set<string>();
   const rulesSeen = new Set<string>();
-  // Parsed only when a disable action is asked for in a file that may hold JSX.
-  let sourceFile: ts.SourceFile | undefined;
-  const inJsxChildren = (offset: number) =>
-    mayHoldJsx(file) && isInJsxChildren((sourceFile ??= parseCodeOnly(file, req.text)), offset);
+  const leader = req.backend.lineComment;
+  // Asked for only when a disable action is made (it parses a text that may hold JSX, as it is asked).
+  let safety: LineSafety | undefined;
+  const inJsxChildren = (line: number) =>
+    (safety ??= req.backend.lineSafety?.(file, req.text) ?? NO_JSX).inJsxChildren(line);
   for (const d of req.diagnostics) {
     if (d.source !== SOURCE || typeof d.code !== 'string') continue;
     const finding = findingFor(d, result, req.version);
@@ -80,13 +87,15 @@ export function quickFixes(req: QuickFixRequest): CodeAction[] {
     const key = `${ruleId}:${finding.range.start.line}`;
     if (!disabledKeys.has(key)) {
       disabledKeys.add(key);
-      disableLines.push(disableForLine(uri, file, lines, finding, d, inJsxChildren));
+      disableLines.push(
+        disableForLine(uri, lines, finding, d, { leader, jsx: inJsxChildren(finding.range.start.line) }),
+      );
     }
     if (rulesSeen.has(ruleId)) continue;
     rulesSeen.add(ruleId);
     const fixAll = fixAllOfRule(req, ruleId, d);
     if (fixAll) fixAlls.push(fixAll);
-    const fileEdit = disableFileEdit(lines, [ruleId], { leader: commentLeader(file) });
+    const fileEdit = disableFileEdit(lines, [ruleId], { leader });
     if (fileEdit) {
       disableFiles.push({
         title: `Disable ${ruleId} for this file`,
@@ -124,19 +133,19 @@ function fixAllOfRule(req: QuickFixRequest, ruleId: string, d: Diagnostic): Code
   };
 }
 
+/** A backend that cannot say where comments may stand: no line is in JSX children. */
+const NO_JSX: LineSafety = { canInsertBefore: () => true, canAppendTo: () => true, inJsxChildren: () => false };
+
+/** `style.jsx`: the line is in JSX children, where a `//` line is text that renders; only a comment in braces is one there. */
 function disableForLine(
   uri: string,
-  file: string,
   lines: LineIndex,
   finding: Finding,
   d: Diagnostic,
-  inJsxChildren: (offset: number) => boolean,
+  style: DirectiveStyle,
 ): CodeAction {
   const line = finding.range.start.line;
   const title = `Disable ${finding.ruleId} for this line`;
-  // Between JSX tags a `//` line is text that renders; only a comment in braces is a comment there.
-  const jsx = inJsxChildren(lines.lineStarts[line]);
-  const style = { leader: commentLeader(file), jsx };
   // The directive above names the rule already and did not take (the parser saw no comment
   // there, as before a closing brace): end the line with one instead.
   const edit =

@@ -1,16 +1,19 @@
-// "Lint Workspace": every supported file of every workspace folder, once. Each language backend is
-// told the whole file list first (one program per TypeScript project, not one per file), open
-// documents are analysed from the editor's text, closed ones from disk; findings are published as
-// they come, with progress, and the run stops between two files when it is cancelled.
+// "Lint Workspace": every supported file of every workspace folder, once, through the CLI's own
+// run (engine/lint-files.ts: the same read and decoding of each file, each language backend told
+// the whole file list first: one program per TypeScript project, not one per file). Open documents
+// are analysed from the editor's text, closed ones from disk; findings are published as they come,
+// with progress, and the run stops between two files when it is cancelled.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { walk } from '../engine/walk';
+import { lintFiles, type RunFile } from '../engine/lint-files';
+import { readSourceFile } from '../engine/source-file';
 import type { LintResult } from '../engine/types';
+import { walk } from '../engine/walk';
 import type { LintWorkspaceResult, Settings } from '../protocol';
 import type { Analysis } from './analysis';
 import { toDiagnostic } from './convert';
-import { pathToUri, readTextFile } from './workspace';
+import { pathToUri } from './workspace';
 
 export interface WorkspaceProgress {
   begin(title: string, percentage?: number, message?: string, cancellable?: boolean): void;
@@ -79,57 +82,67 @@ export async function lintWorkspace(run: WorkspaceRun): Promise<LintWorkspaceRes
   try {
     const perFolder = await listWorkspaceFiles(run);
     if (run.isCancelled()) throw new Cancelled(result);
-
-    const total = perFolder.reduce((n, f) => n + f.files.length, 0);
-    for (const backend of run.analysis.linter.backends) {
-      const mine = perFolder.flatMap((f) => f.files).filter((f) => run.analysis.linter.backendFor(f) === backend);
-      if (mine.length > 0) backend.prepare?.(mine);
-    }
-
-    let done = 0;
+    const { analysis } = run;
+    const files: WorkspaceFile[] = perFolder.flatMap(({ folder, files, settings }) =>
+      files.map((file) => ({
+        path: file,
+        uri: pathToUri(file),
+        folder,
+        settings,
+        config: analysis.configFor(file, settings).config,
+        backend: analysis.linter.backendFor(file)!,
+      })),
+    );
     let lastYield = Date.now();
-    for (const { folder, files, settings } of perFolder) {
-      for (const file of files) {
+    // Each file is read at its turn (the CLI reads them all first, for its cache and parse threads).
+    await lintFiles(files, {
+      beforeEach: async (f, done, total) => {
         if (Date.now() - lastYield >= YIELD_EVERY_MS) {
           run.progress?.report(
             Math.floor((done / Math.max(total, 1)) * 100),
-            `${done}/${total} ${path.relative(folder, file)}`,
+            `${done}/${total} ${path.relative(f.folder, f.path)}`,
           );
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = Date.now();
         }
         if (run.isCancelled()) throw new Cancelled(result);
-        done++;
-        const uri = pathToUri(file);
-        const open = await run.openDocumentFindings(uri);
-        let lint: LintResult | undefined;
-        if (open !== 'not-open') {
-          lint = open;
-        } else {
-          await run.analysis.ready(); // again, if a parser had to be reloaded
-          const fromDisk = lintFromDisk(run.analysis, file, settings);
-          if (fromDisk === 'skipped') {
-            result.skipped++;
-            continue;
-          }
-          lint = fromDisk;
-          if (lint)
-            run.publish(
-              uri,
-              lint.findings.map((f, i) => toDiagnostic(f, i, null)),
-            );
-        }
-        if (!lint) continue;
+      },
+      openDocument: async (f) => {
+        const open = await run.openDocumentFindings(f.uri);
+        return open === 'not-open' ? undefined : { result: open };
+      },
+      skipped: () => {
+        result.skipped++;
+      },
+      lint: (f, text) => {
+        const lint = lintText(analysis, f.path, text, f.settings);
+        f.text = undefined;
+        if (lint)
+          run.publish(
+            f.uri,
+            lint.findings.map((x, i) => toDiagnostic(x, i, null)),
+          );
+        return lint;
+      },
+      result: (_f, lint) => {
+        if (!lint) return;
         if (lint.skipped) result.skipped++;
         result.files++;
         result.findings += lint.findings.length;
         if (lint.findings.length > 0) result.filesWithFindings++;
-      }
-    }
+      },
+    });
     return result;
   } finally {
     run.progress?.done();
   }
+}
+
+/** A file of the run (engine/lint-files.ts), with its folder and the folder's settings. */
+interface WorkspaceFile extends RunFile {
+  readonly uri: string;
+  readonly folder: string;
+  readonly settings: Settings;
 }
 
 function realpathOr(file: string): string {
@@ -140,18 +153,18 @@ function realpathOr(file: string): string {
   }
 }
 
-function lintFromDisk(analysis: Analysis, file: string, settings: Settings): LintResult | undefined | 'skipped' {
-  const { config } = analysis.configFor(file, settings);
-  let size: number;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    return 'skipped';
-  }
-  // Do not even read a file the size limit would skip.
-  if (size > config.maxFileSize) return 'skipped';
-  const text = readTextFile(file);
-  if (text === undefined) return 'skipped';
+/** The result of linting a text as the server does, or undefined when the file is not linted (excluded, disabled). */
+function lintText(analysis: Analysis, file: string, text: string, settings: Settings): LintResult | undefined {
   const outcome = analysis.lint(file, text, undefined, settings);
   return outcome.kind === 'linted' ? outcome.result : undefined;
+}
+
+/**
+ * A closed file Lint Workspace reported on, linted again as it is on disk now (it changed), read
+ * and decoded as Lint Workspace and the CLI read it; undefined when it is not linted (gone,
+ * unreadable, too large, binary, excluded).
+ */
+export function lintClosedFile(analysis: Analysis, file: string, settings: Settings): LintResult | undefined {
+  const read = readSourceFile(file, analysis.configFor(file, settings).config);
+  return read.kind === 'text' ? lintText(analysis, file, read.text, settings) : undefined;
 }

@@ -304,7 +304,8 @@ export class Notebooks {
     // With run: onSave the findings may be older than the text: fixes need the current text's.
     const now = this.documents.getNotebookDocument(nb.uri);
     if (state && now && state.stamp !== this.stamp(now)) state = await this.analyse(nb.uri, true);
-    if (!state?.result) return [];
+    const backend = this.host.analysis.linter.notebookBackend();
+    if (!state?.result || !backend) return [];
     const cell = state.cellUris.indexOf(cellUri);
     if (cell < 0) return [];
     const { joined } = state;
@@ -328,6 +329,7 @@ export class Notebooks {
       // No "Fix all <rule> problems" in notebooks: the engine's fix passes re-lint a text whose
       // cells would move under them (and async-lint has no safe fix today, which it applies).
       fixAllOfRule: () => joined.text,
+      backend,
     });
     const out: CodeAction[] = [];
     for (const action of actions) {

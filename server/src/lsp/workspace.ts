@@ -6,15 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedConfig } from '../engine/config';
 import { compileAnyGlob } from '../engine/glob';
 import { compileGlobs, readRegularFile } from '../engine/walk';
-
-/** Extension the engine needs for a document that has no file name, by LSP language id. */
-const EXTENSION_BY_LANGUAGE: Readonly<Record<string, string>> = {
-  typescript: '.ts',
-  typescriptreact: '.tsx',
-  javascript: '.js',
-  javascriptreact: '.jsx',
-  python: '.py',
-};
+import { extensionForLanguageId } from '../language-facts';
 
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -85,7 +77,7 @@ export class Workspace {
   enginePath(uri: string, languageId: string): string | undefined {
     const real = uriToPath(uri);
     if (real) return real;
-    const ext = EXTENSION_BY_LANGUAGE[languageId];
+    const ext = extensionForLanguageId(languageId);
     if (!ext) return undefined;
     const base = this.folders[0]?.path ?? path.resolve('/');
     const name =

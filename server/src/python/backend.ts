@@ -16,6 +16,7 @@ import { NameResolver } from './names';
 import { MAX_INDENT_LEVELS, MAX_INDENT_WIDTHS, tooDeep } from './indentation';
 import { createPythonParser, discardPythonRuntime, loadPython, pythonRuntime, type PythonRuntime } from './parser';
 import { walkTree, type PyRule, type PyRuleContext } from './rule';
+import { isPythonFile, PYTHON } from './language';
 import { pythonLineSafety } from './line-safety';
 import { PY_RULES } from './rules';
 import type { SyntaxNode, SyntaxTree } from './syntax';
@@ -61,10 +62,12 @@ export interface PythonBackendOptions {
 }
 
 export class PythonBackend implements LanguageBackend {
-  readonly language = 'python' as const;
+  readonly language = PYTHON.language;
+  readonly extensions = PYTHON.extensions;
+  readonly languageIds = PYTHON.languageIds;
+  readonly lineComment = PYTHON.lineComment;
   // tree-sitter's error recovery weighs the whole file (see LanguageBackend.nonLocalErrorRecovery).
   readonly nonLocalErrorRecovery = true;
-  readonly extensions = ['.py', '.pyi'] as const;
   readonly ruleIds: readonly string[];
   private readonly rules: ReadonlyMap<string, PyRule>;
   readonly workspace: PythonWorkspace;
@@ -204,8 +207,7 @@ export class PythonBackend implements LanguageBackend {
   prepare(files: readonly string[], texts?: readonly string[]): void {
     const mine: { path: string; text?: string }[] = [];
     files.forEach((f, i) => {
-      if (this.extensions.includes(path.extname(f).toLowerCase() as '.py'))
-        mine.push({ path: path.resolve(f), text: texts?.[i] });
+      if (isPythonFile(f)) mine.push({ path: path.resolve(f), text: texts?.[i] });
     });
     this.workspace.prepare(mine.map((f) => f.path));
     for (const f of mine) this.awaiting.add(f.path);
@@ -215,16 +217,12 @@ export class PythonBackend implements LanguageBackend {
   }
 
   parseAhead(files: readonly { path: string; text: string }[]): void {
-    const mine = files
-      .filter((f) => this.extensions.includes(path.extname(f.path).toLowerCase() as '.py'))
-      .map((f) => ({ path: path.resolve(f.path), text: f.text }));
+    const mine = files.filter((f) => isPythonFile(f.path)).map((f) => ({ path: path.resolve(f.path), text: f.text }));
     if (!this.pool) this.pool = ParsePool.start(mine, () => grammarOf(this.runtime().language));
   }
 
   knowWorkspaceFiles(files: readonly string[]): void {
-    this.workspace.knowWorkspaceFiles(
-      files.filter((f) => this.extensions.includes(path.extname(f).toLowerCase() as '.py')),
-    );
+    this.workspace.knowWorkspaceFiles(files.filter(isPythonFile));
   }
 
   fileChanged(file: string): void {

@@ -12,10 +12,12 @@ interface LineState {
   continues: boolean;
 }
 
+/** The text is scanned when first asked about (never for inJsxChildren: Python has no JSX). */
 export function pythonLineSafety(text: string, lines = new LineIndex(text)): LineSafety {
-  const states = scan(text, lines);
-  const startsIn = (line: number) => states[line]?.startsInString ?? false;
-  const continues = (line: number) => line >= 0 && (states[line]?.continues ?? false);
+  let scanned: LineState[] | undefined;
+  const states = () => (scanned ??= scan(text, lines));
+  const startsIn = (line: number) => states()[line]?.startsInString ?? false;
+  const continues = (line: number) => line >= 0 && (states()[line]?.continues ?? false);
   return {
     canInsertBefore: (line) => !startsIn(line) && !continues(line - 1),
     // The line after starts in a string: this one ends in it.

@@ -11,10 +11,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { digest } from '../engine/digest';
+import { decode } from '../engine/source-file';
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
 import type { IndexedSymbol, ModuleIdentity, WorkspaceLookup } from './names';
 import { importBindings, targetNames } from './scope';
 import { hasOwnYield, plainParameters } from './value-use';
+import { isPythonFile } from './language';
 
 /** Files whose folder is a workspace root, nearest first. */
 export const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git'] as const;
@@ -99,7 +101,8 @@ export const nodeIndexFileSystem: IndexFileSystem = {
     } catch {
       return undefined;
     }
-    return decodeSource(buf);
+    // Decoded as the files the run lints are (a BOM, UTF-16, Latin-1): the same text, the same offsets.
+    return decode(buf).text;
   },
   isFile(file) {
     try {
@@ -121,17 +124,6 @@ export const nodeIndexFileSystem: IndexFileSystem = {
     }
   },
 };
-
-/** UTF-8 (a BOM dropped); bytes that are not UTF-8 are read as Latin-1 rather than failing. */
-export function decodeSource(buf: Uint8Array): string {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    text = new TextDecoder('latin1').decode(buf);
-  }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
 
 // --- summaries ------------------------------------------------------------------------------------
 
@@ -813,7 +805,7 @@ export class PythonWorkspace {
     const abs = path.resolve(file);
     this.invalidate(abs);
     // The workspace's file list follows the disk: a created module joins it, a deleted one leaves.
-    if (this.workspaceFiles.size > 0 && /\.pyi?$/i.test(abs)) {
+    if (this.workspaceFiles.size > 0 && isPythonFile(abs)) {
       if (this.fs.isFile(abs)) this.workspaceFiles.add(abs);
       else this.workspaceFiles.delete(abs);
     }
@@ -1027,7 +1019,7 @@ export class PythonWorkspace {
       const files = new Set<string>([...this.prepared, ...this.workspaceFiles, ...this.documents.keys()]);
       const texts: string[] = [];
       for (const f of files) {
-        if (!/\.pyi?$/i.test(f) || this.rootOf(f) !== root) continue;
+        if (!isPythonFile(f) || this.rootOf(f) !== root) continue;
         const text = this.documentText(f) ?? this.fs.readFile(f);
         if (text === undefined) continue;
         index.set(f, { text, searches: 0 });

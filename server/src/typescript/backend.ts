@@ -13,7 +13,8 @@ import {
 import { AnalysisStopped, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { LineSafety } from '../engine/directive-edit';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
-import { parseDiagnostics, ProjectHost, scriptKindFor, TS_EXTENSIONS } from './host';
+import { parseDiagnostics, type Project, ProjectHost, scriptKindFor } from './host';
+import { TYPESCRIPT } from './language';
 import { Ts6Engine, type OpenedFile, type Ts7Engine, type TypeEngine } from './engine';
 import { tsLineSafety } from './line-safety';
 import { TsCacheSupport } from './recording';
@@ -47,8 +48,10 @@ const TOO_DEEP_FOR_CHECKER = {
 const MAX_RECORDING_ROUNDS = 6;
 
 export class TypeScriptBackend implements LanguageBackend {
-  readonly language = 'typescript' as const;
-  readonly extensions = TS_EXTENSIONS;
+  readonly language = TYPESCRIPT.language;
+  readonly extensions = TYPESCRIPT.extensions;
+  readonly languageIds = TYPESCRIPT.languageIds;
+  readonly lineComment = TYPESCRIPT.lineComment;
   readonly ruleIds: readonly string[];
   private readonly rules: ReadonlyMap<string, TsRule>;
   private current: TypeEngine;
@@ -114,6 +117,10 @@ export class TypeScriptBackend implements LanguageBackend {
 
   closeDocument(file: string): void {
     this.engine.closeDocument(file);
+  }
+
+  projects(): readonly Project[] {
+    return this.host.projects();
   }
 
   statsNotes(): string[] {

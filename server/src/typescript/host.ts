@@ -9,7 +9,7 @@ import { TOO_DEEP_MESSAGE } from '../engine/linter';
 import type { Skip } from '../engine/types';
 import { recoverFromParserOverflow } from './utils';
 
-export { TS_EXTENSIONS } from './extensions';
+export { TS_EXTENSIONS } from './language';
 
 /** What the host reads from disk. Defaults to ts.sys; tests and the server may wrap it. */
 export interface HostFileSystem {
@@ -253,6 +253,13 @@ export class Project {
 
   get rootCount(): number {
     return this.roots.size;
+  }
+
+  /** How the server's log names the project (engine/linter.ts BackendProject). */
+  get description(): string {
+    return this.configFile
+      ? `TypeScript project: ${this.configFile}`
+      : `TypeScript inferred project (no tsconfig.json or jsconfig.json) in ${this.directory}`;
   }
 
   /** The project's name for the cache: its tsconfig/jsconfig, or `inferred:` and its folder. */

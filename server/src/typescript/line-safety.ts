@@ -8,10 +8,35 @@ import { lineEndWithoutEol } from '../engine/directive-edit';
 import { LineIndex } from '../engine/text';
 import { parseCodeOnly } from './backend';
 import { isInJsxChildren, mayHoldJsx } from './jsx';
+import { recoverFromParserOverflow } from './utils';
 
+/** The text is parsed when first asked about, and its multi-line literals listed when first needed. */
 export function tsLineSafety(file: string, text: string, lines = new LineIndex(text)): LineSafety {
-  const sf = parseCodeOnly(file, text);
-  // Literals and comments that span lines, as [start, end) offsets.
+  let parsed: ts.SourceFile | undefined;
+  const sourceFile = () => {
+    try {
+      return (parsed ??= parseCodeOnly(file, text));
+    } catch (e) {
+      recoverFromParserOverflow(e);
+      throw e;
+    }
+  };
+  let literals: Array<[number, number]> | undefined;
+  const inside = (pos: number) =>
+    (literals ??= multiLineSpans(sourceFile(), text)).some(([s, e]) => s < pos && pos < e);
+  const jsxAt = (pos: number) => mayHoldJsx(file) && isInJsxChildren(sourceFile(), pos);
+  return {
+    canInsertBefore: (line) => !inside(lines.lineStarts[line]),
+    canAppendTo: (line) => {
+      const end = lineEndWithoutEol(lines, line);
+      return !inside(end) && !jsxAt(end) && !lineEndsInside(text, end);
+    },
+    inJsxChildren: (line) => jsxAt(lines.lineStarts[line]),
+  };
+}
+
+/** Literals and comments that span lines, as [start, end) offsets in order. */
+function multiLineSpans(sf: ts.SourceFile, text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
@@ -36,16 +61,7 @@ export function tsLineSafety(file: string, text: string, lines = new LineIndex(t
   };
   visit(sf);
   spans.sort((a, b) => a[0] - b[0]);
-  const inside = (pos: number) => spans.some(([s, e]) => s < pos && pos < e);
-  const jsxAt = (pos: number) => mayHoldJsx(file) && isInJsxChildren(sf, pos);
-  return {
-    canInsertBefore: (line) => !inside(lines.lineStarts[line]),
-    canAppendTo: (line) => {
-      const end = lineEndWithoutEol(lines, line);
-      return !inside(end) && !jsxAt(end) && !lineEndsInside(text, end);
-    },
-    inJsxChildren: (line) => jsxAt(lines.lineStarts[line]),
-  };
+  return spans;
 }
 
 /** A line ending in a backslash continues a string: a comment after it would be string text. */
