@@ -17,13 +17,20 @@
 import ts from 'typescript';
 import type { Fix } from '../../engine/types';
 import { isGlobalPromise } from '../awaits';
-import { boundIdentifiers, forEachEvaluatedNode } from '../dataflow';
-import { asUnaryOperand } from '../fix-text';
+import { boundIdentifiers } from '../dataflow';
+import { asUnaryOperand, endsWithSemicolon } from '../fix-text';
 import { scriptKindFor } from '../host';
 import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, TType } from '../typebackend';
 import { isThenableType, unionParts } from '../types';
-import { enclosingFunction, hasModifier, isAsyncFunction, skipOuterExpressions } from '../utils';
+import {
+  enclosingFunction,
+  forEachEvaluatedNode,
+  hasModifier,
+  isAsyncFunction,
+  skipOuterExpressions,
+  skipParentheses,
+} from '../utils';
 import meta from '../../rules-meta/async-callback';
 
 /** Array methods that call their callback synchronously and use (or drop) what it returns. */
@@ -278,19 +285,19 @@ function forOfFix(
       safe: false,
     };
   }
-  const body = skipParensOnly(fn.body);
-  const awaited = ts.isAwaitExpression(body) ? body.getText(sf) : `await ${asUnaryOperand(sf, body)}`;
-  const semicolon = statement.getLastToken(sf)?.kind === ts.SyntaxKind.SemicolonToken ? ';' : '';
+  const body = skipParentheses(fn.body);
+  // An object literal keeps its parentheses: `await ({ ... })` does not read as a block.
+  const awaited = ts.isAwaitExpression(body)
+    ? body.getText(sf)
+    : ts.isObjectLiteralExpression(body)
+      ? `await (${body.getText(sf)})`
+      : `await ${asUnaryOperand(sf, body)}`;
+  const semicolon = endsWithSemicolon(sf, statement) ? ';' : '';
   return {
     title,
     edits: [{ start: statement.getStart(sf), end: statement.end, newText: `${head} ${awaited}${semicolon}` }],
     safe: false,
   };
-}
-
-function skipParensOnly(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) && !ts.isObjectLiteralExpression(e.expression)) e = e.expression;
-  return e;
 }
 
 /**

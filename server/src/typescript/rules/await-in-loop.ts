@@ -37,7 +37,6 @@ import {
 import { concurrencyCatalog } from '../../engine/concurrency-catalog';
 import {
   boundIdentifiers,
-  forEachEvaluatedNode,
   isAssignment,
   isWithin,
   MUTATING_METHODS,
@@ -50,7 +49,7 @@ import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '.
 import { ModuleResolver } from '../resolve';
 import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, Types } from '../typebackend';
-import { enclosingFunction, isAsyncFunction, skipOuterExpressions } from '../utils';
+import { enclosingFunction, forEachEvaluatedNode, isAsyncFunction, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/await-in-loop';
 
 type ForLoop = ts.ForStatement | ts.ForOfStatement | ts.ForInStatement;

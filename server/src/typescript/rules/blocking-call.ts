@@ -17,7 +17,14 @@ import { calleeName, GLOBAL, ModuleResolver, normalizeSpecifier, refName, sameRe
 import type { TsRule, TsRuleContext } from '../rule';
 import { isAssignment, isIncrement } from '../dataflow';
 import { cannotBeNumber } from '../types';
-import { askAncestors, enclosingFunction, forEachOwnNode, isInAsyncFunction, skipOuterExpressions } from '../utils';
+import { endsWithSemicolon } from '../fix-text';
+import {
+  askAncestors,
+  enclosingFunction,
+  forEachEvaluatedNode,
+  isInAsyncFunction,
+  skipOuterExpressions,
+} from '../utils';
 import meta from '../../rules-meta/blocking-call';
 
 export const blockingCall: TsRule = {
@@ -85,7 +92,7 @@ function checkLoop(context: TsRuleContext, resolve: () => ModuleResolver, loop: 
 /** The first clock read inside a comparison (`<`, `<=`, `>`, `>=`) in a loop condition. */
 function clockComparison(resolve: () => ModuleResolver, condition: ts.Expression): ts.Expression | undefined {
   let found: ts.Expression | undefined;
-  eachOwn(condition, (node) => {
+  forEachEvaluatedNode(condition, (node) => {
     if (found) return false;
     if (ts.isBinaryExpression(node) && isComparison(node.operatorToken.kind)) {
       found = clockRead(resolve, node.left) ?? clockRead(resolve, node.right);
@@ -107,7 +114,7 @@ function isComparison(kind: ts.SyntaxKind): boolean {
 /** `Date.now()`, `performance.now()`, `process.hrtime.bigint()`, `new Date()` somewhere in `expr`. */
 function clockRead(resolve: () => ModuleResolver, expr: ts.Expression): ts.Expression | undefined {
   let found: ts.Expression | undefined;
-  eachOwn(expr, (node) => {
+  forEachEvaluatedNode(expr, (node) => {
     if (found) return false;
     if (ts.isCallExpression(node)) {
       const name = calleeName(node.expression);
@@ -132,7 +139,7 @@ function clockRead(resolve: () => ModuleResolver, expr: ts.Expression): ts.Expre
 /** Does evaluating `node` (outside nested functions) give other tasks a turn? */
 function suspends(node: ts.Node): boolean {
   let found = false;
-  eachOwn(node, (n) => {
+  forEachEvaluatedNode(node, (n) => {
     if (found) return false;
     if (ts.isAwaitExpression(n) || ts.isYieldExpression(n)) found = true;
     else if (ts.isForOfStatement(n) && n.awaitModifier) found = true;
@@ -141,12 +148,6 @@ function suspends(node: ts.Node): boolean {
     return !found;
   });
   return found;
-}
-
-/** `node` itself, then what forEachOwnNode visits under it (nested functions are not entered). */
-function eachOwn(node: ts.Node, visit: (n: ts.Node) => boolean | undefined): void {
-  if (visit(node) === false) return;
-  forEachOwnNode(node, visit);
 }
 
 // ---- the fix -----------------------------------------------------------------------------------
@@ -256,7 +257,7 @@ function promisesByName(
   const own = resolver.moduleBindings().find((b) => b.symbol === calleeSymbol);
   if (!own) return undefined;
   const st = own.statement;
-  const semi = sf.text.slice(st.getStart(sf), st.getEnd()).trimEnd().endsWith(';') ? ';' : '';
+  const semi = endsWithSemicolon(sf, st) ? ';' : '';
   if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
     const module = quoteLike(st.moduleSpecifier, sf);
     return {

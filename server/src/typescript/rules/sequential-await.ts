@@ -37,7 +37,7 @@ import {
   reindent,
 } from '../fix-text';
 import type { TsRule, TsRuleContext } from '../rule';
-import { enclosingFunction, isAsyncFunction } from '../utils';
+import { enclosingFunction, isAsyncFunction, skipParentheses } from '../utils';
 import meta from '../../rules-meta/sequential-await';
 
 /** Longest single-line `Promise.all([...])` statement before the fix breaks it over lines. */
@@ -59,11 +59,6 @@ interface Member {
   model?: CallModel;
 }
 
-function skipParens(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e)) e = e.expression;
-  return e;
-}
-
 /** The statement's shape as a run member, from syntax alone. */
 function memberShape(statement: ts.Statement): Member | undefined {
   if (ts.isVariableStatement(statement)) {
@@ -71,7 +66,7 @@ function memberShape(statement: ts.Statement): Member | undefined {
     if (list.declarations.length !== 1 || list.flags & ts.NodeFlags.Using) return undefined;
     const d = list.declarations[0];
     if (!d.initializer || d.exclamationToken) return undefined;
-    const init = skipParens(d.initializer);
+    const init = skipParentheses(d.initializer);
     if (!ts.isAwaitExpression(init)) return undefined;
     const call = awaitedCall(init);
     if (!call) return undefined;
@@ -79,9 +74,9 @@ function memberShape(statement: ts.Statement): Member | undefined {
     return { statement, kind, target: d.name, type: d.type, declaration: d, awaited: init.expression, call };
   }
   if (ts.isExpressionStatement(statement)) {
-    const e = skipParens(statement.expression);
+    const e = skipParentheses(statement.expression);
     if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
-    const right = skipParens(e.right);
+    const right = skipParentheses(e.right);
     if (!ts.isAwaitExpression(right)) return undefined;
     const call = awaitedCall(right);
     if (!call) return undefined;

@@ -25,16 +25,18 @@ import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, Types } from '../typebackend';
 import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
+import { endsWithSemicolon } from '../fix-text';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
 import {
   enclosingFunction,
-  forEachOwnNode,
+  forEachEvaluatedNode,
   hasModifier,
   identifierStartingAt,
   isAsyncFunction,
   isFunctionLike,
   isInAsyncFunction,
   skipOuterExpressions,
+  skipParentheses,
 } from '../utils';
 import meta from '../../rules-meta/unawaited';
 
@@ -245,7 +247,7 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     if (handled === true) continue;
     if (returnsExistingElements(types, e)) continue;
     // The type of the expression as written: `value as Promise<T>` is a promise even when `value` is not.
-    const type = types.getTypeAtLocation(asWritten(expr));
+    const type = types.getTypeAtLocation(skipParentheses(expr));
     if (needsToBeAwaited(types, e, type) === 'always') {
       if (
         handled !== 'then' &&
@@ -261,13 +263,6 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     } else if (isArrayOfThenables(types, e, type)) out.push({ expr: e, kind: 'array', isResult });
   }
   return out;
-}
-
-/** The expression without its parentheses (type assertions kept: they decide the type). */
-function asWritten(expr: ts.Expression): ts.Expression {
-  let e = expr;
-  while (ts.isParenthesizedExpression(e)) e = e.expression;
-  return e;
 }
 
 // ---- fire-and-forget with evidence ---------------------------------------------------------------
@@ -329,7 +324,7 @@ let guesses = 0;
 function asyncBodyCannotReject(types: Types, body: ts.ConciseBody, depth: number): boolean {
   if (!ts.isBlock(body)) return isInert(body) || cannotReject(types, skipOuterExpressions(body), depth + 1);
   let rejects = false;
-  forEachOwnNode(body, (n) => {
+  forEachEvaluatedNode(body, (n) => {
     if (rejects) return false;
     let risky = false;
     if (ts.isAwaitExpression(n)) risky = !isQuietAwait(types, n.expression, depth);
@@ -376,7 +371,7 @@ function settlesWithoutRejecting(body: ts.ConciseBody): boolean {
   )
     return false;
   let throws = false;
-  forEachOwnNode(executor.body, (n) => {
+  forEachEvaluatedNode(executor.body, (n) => {
     if (throws) return false;
     if (ts.isThrowStatement(n)) throws = true;
     return undefined;
@@ -464,7 +459,7 @@ function isInert(e: ts.Expression): boolean {
 /** A `throw`, or a `return` of something (which could be a rejected promise), in the block's own code. */
 function throwsOrRejects(block: ts.Block): boolean {
   let found = false;
-  forEachOwnNode(block, (n) => {
+  forEachEvaluatedNode(block, (n) => {
     if (found) return false;
     if (ts.isThrowStatement(n) || (ts.isReturnStatement(n) && n.expression !== undefined)) found = true;
     return undefined;
@@ -623,7 +618,7 @@ function awaitsAnEventLater(context: TsRuleContext, statement: ts.ExpressionStat
   let found = false;
   for (let i = statements.indexOf(statement) + 1; i < statements.length && !found; i++) {
     if (isFunctionLike(statements[i]) || ts.isClassLike(statements[i])) continue;
-    forEachOwnNode(statements[i], (n) => {
+    forEachEvaluatedNode(statements[i], (n) => {
       if (found) return false;
       if (ts.isAwaitExpression(n) && waitsForAnEvent(context, n.expression)) found = true;
       return undefined;
@@ -669,7 +664,7 @@ function helperWaitsForAnEvent(context: TsRuleContext, call: ts.CallExpression):
   const fn = context.types.getResolvedSignature(call)?.declaration;
   if (!fn || !isFunctionLike(fn) || !fn.body || fn.getSourceFile().isDeclarationFile) return false;
   let found = false;
-  forEachOwnNode(fn.body, (n) => {
+  forEachEvaluatedNode(fn.body, (n) => {
     if (found) return false;
     if (ts.isAwaitExpression(n) && waitsForAnEvent(context, n.expression, 1)) found = true;
     return undefined;
@@ -682,7 +677,7 @@ function isEventPromise(e: ts.NewExpression): boolean {
   const executor = e.arguments?.[0] && skipOuterExpressions(e.arguments[0]);
   if (!executor || !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor))) return false;
   let found = false;
-  forEachOwnNode(executor, (n) => {
+  forEachEvaluatedNode(executor, (n) => {
     if (found) return false;
     if (ts.isCallExpression(n)) {
       const callee = skipOuterExpressions(n.expression);
@@ -930,7 +925,7 @@ function declarationFixes(
   if (statement.declarationList.declarations.length === 1) {
     // The name is never read, so the declaration can go: `void save();`.
     const inner = needsParentheses(init) ? `(${init.getText(sf)})` : init.getText(sf);
-    const semi = sf.text.slice(statement.getStart(sf), statement.end).trimEnd().endsWith(';') ? ';' : '';
+    const semi = endsWithSemicolon(sf, statement) ? ';' : '';
     fixes.push({
       title: "Replace with 'void …' to drop the promise on purpose",
       edits: [{ start: statement.getStart(sf), end: statement.end, newText: `void ${inner}${semi}` }],

@@ -21,9 +21,10 @@ import ts from 'typescript';
 import type { TsRule } from '../rule';
 import {
   asyncKeyword,
-  forEachOwnNode,
+  forEachEvaluatedNode,
   hasModifier,
   identifiersNamed,
+  outermostExpression,
   skipOuterExpressions,
   type FunctionLike,
 } from '../utils';
@@ -32,10 +33,9 @@ import type { TSymbol, TType, Types } from '../typebackend';
 import meta from '../../rules-meta/unused-async';
 
 function usesAsync(body: ts.Node): boolean {
-  // `async (f) => await check(f)`: the expression body itself may be the await.
-  if (ts.isAwaitExpression(body)) return true;
+  // `async (f) => await check(f)`: the expression body itself is visited too.
   let found = false;
-  forEachOwnNode(body, (node) => {
+  forEachEvaluatedNode(body, (node) => {
     if (found) return false;
     if (ts.isAwaitExpression(node)) found = true;
     else if (ts.isForOfStatement(node) && node.awaitModifier) found = true;
@@ -59,7 +59,7 @@ function isStub(body: ts.Node): boolean {
 function needsAsyncWrapper(types: Types, body: ts.ConciseBody): boolean {
   if (!ts.isBlock(body)) return mayBePromise(types, body);
   let needed = false;
-  forEachOwnNode(body, (node) => {
+  forEachEvaluatedNode(body, (node) => {
     if (needed) return false;
     if (ts.isThrowStatement(node)) needed = true;
     else if (ts.isReturnStatement(node) && node.expression && mayBePromise(types, node.expression)) needed = true;
@@ -99,21 +99,6 @@ function describe(fn: FunctionLike): string {
   return 'Async function';
 }
 
-/** The outermost expression a function value is part of (through parentheses, `as`, `!`). */
-function valuePosition(fn: ts.Expression): ts.Expression {
-  let n: ts.Expression = fn;
-  while (
-    ts.isParenthesizedExpression(n.parent) ||
-    ts.isAsExpression(n.parent) ||
-    ts.isSatisfiesExpression(n.parent) ||
-    ts.isNonNullExpression(n.parent) ||
-    ts.isTypeAssertionExpression(n.parent)
-  ) {
-    n = n.parent;
-  }
-  return n;
-}
-
 /** Whether a return type accepts a plain (non-promise) value: `void`, `unknown`, `T | Promise<T>`. */
 function admitsPlainValue(types: Types, type: TType, at: ts.Node): boolean {
   if (isTypeFlagSet(type, ts.TypeFlags.Any)) return false;
@@ -138,9 +123,9 @@ function expectedTypeAdmitsPlain(types: Types, fn: ts.ArrowFunction | ts.Functio
 
 /** A direct call: the callee of a call whose promise is awaited or dropped (`await f()`, `f();`, `void f()`). */
 function isDirectCall(callee: ts.Expression): boolean {
-  const call = valuePosition(callee).parent;
-  if (!ts.isCallExpression(call) || valuePosition(call.expression) !== valuePosition(callee)) return false;
-  const user = valuePosition(call).parent;
+  const call = outermostExpression(callee).parent;
+  if (!ts.isCallExpression(call) || outermostExpression(call.expression) !== outermostExpression(callee)) return false;
+  const user = outermostExpression(call).parent;
   return ts.isAwaitExpression(user) || ts.isExpressionStatement(user) || ts.isVoidExpression(user);
 }
 
@@ -288,7 +273,7 @@ export const unusedAsync: TsRule = {
         return false;
       }
       if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
-      const at = valuePosition(fn);
+      const at = outermostExpression(fn);
       const parent = at.parent;
       if (ts.isVariableDeclaration(parent) && parent.initializer === at && ts.isIdentifier(parent.name)) {
         return onlyDirectCalls(types, parent.name, false);
