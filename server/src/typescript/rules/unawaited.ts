@@ -25,7 +25,7 @@ import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, Types } from '../typebackend';
 import { isStackOverflow } from '../../engine/linter';
 import { DELAY_FUNCTIONS } from '../awaits';
-import { endsWithSemicolon } from '../fix-text';
+import { canBeUnaryOperand, endsWithSemicolon } from '../fix-text';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
 import {
   enclosingFunction,
@@ -924,7 +924,7 @@ function declarationFixes(
   }
   if (statement.declarationList.declarations.length === 1) {
     // The name is never read, so the declaration can go: `void save();`.
-    const inner = needsParentheses(init) ? `(${init.getText(sf)})` : init.getText(sf);
+    const inner = !canBeUnaryOperand(init) ? `(${init.getText(sf)})` : init.getText(sf);
     const semi = endsWithSemicolon(sf, statement) ? ';' : '';
     fixes.push({
       title: "Replace with 'void …' to drop the promise on purpose",
@@ -939,7 +939,7 @@ function declarationFixes(
 /** Inserts a unary keyword before `expr`, with parentheses where precedence needs them. */
 function prefix(sf: ts.SourceFile, expr: ts.Expression, keyword: string): TextEdit[] {
   const start = expr.getStart(sf);
-  if (!needsParentheses(expr)) return [{ start, end: start, newText: keyword }];
+  if (canBeUnaryOperand(expr)) return [{ start, end: start, newText: keyword }];
   return [
     { start, end: start, newText: `${keyword}(` },
     { start: expr.end, end: expr.end, newText: ')' },
@@ -954,18 +954,6 @@ function wrapCall(sf: ts.SourceFile, expr: ts.Expression, callee: string): TextE
     { start, end: start, newText: `${callee}(${comma ? '(' : ''}` },
     { start: expr.end, end: expr.end, newText: `${comma ? ')' : ''})` },
   ];
-}
-
-/** Expressions that bind looser than a unary operator: `void a ? b : c` would mean `(void a) ? b : c`. */
-function needsParentheses(expr: ts.Expression): boolean {
-  return (
-    ts.isBinaryExpression(expr) ||
-    ts.isConditionalExpression(expr) ||
-    ts.isArrowFunction(expr) ||
-    ts.isYieldExpression(expr) ||
-    ts.isAsExpression(expr) ||
-    ts.isSatisfiesExpression(expr)
-  );
 }
 
 /** `Promise` at this point is the global one (not a local class of that name). */
