@@ -20,7 +20,7 @@
 // to keep it: the message says so and no edit is guessed.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
-import { asyncioMember } from '../concurrency';
+import { asyncioMember } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
 import meta from '../../rules-meta/async-callback';

@@ -27,17 +27,14 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import {
-  asyncioMember,
   CONCURRENT_CALLS,
   hasStatefulArgument,
-  layoutAt,
-  MAX_LINE,
   orderSensitiveReceiver,
   pyCallModel,
   usesOtherFramework,
 } from '../concurrency';
 import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concurrency-catalog';
-import { delimited } from '../edits';
+import { asyncioMember, delimited, layoutAt, MAX_LINE } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
 import meta from '../../rules-meta/await-in-loop';

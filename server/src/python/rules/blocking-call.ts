@@ -20,7 +20,7 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { BLOCKING_CALLS, type BlockingCall } from '../catalog';
-import { argumentsText, awaitAt, canAwaitAt, displayName, functionLabel, spellAt } from '../edits';
+import { argumentsText, awaitAt, canAwaitAt, displayName, functionLabel, spellAt } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
 import meta from '../../rules-meta/blocking-call';

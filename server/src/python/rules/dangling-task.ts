@@ -17,7 +17,7 @@
 // with `_background_tasks = set()` added at module level after the imports when missing.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
-import { delimited, standsAlone } from '../edits';
+import { delimited, standsAlone } from '../fix-text';
 import { cellAt } from '../notebook';
 import type { PyRule, PyRuleContext } from '../rule';
 import meta from '../../rules-meta/dangling-task';

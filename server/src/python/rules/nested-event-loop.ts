@@ -15,7 +15,7 @@
 // as its only argument. Not offered for `run_forever()`.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
-import { awaitAt, canAwaitAt, functionLabel } from '../edits';
+import { awaitAt, canAwaitAt, functionLabel } from '../fix-text';
 import type { PyRule, PyRuleContext } from '../rule';
 import meta from '../../rules-meta/nested-event-loop';
 

@@ -22,19 +22,15 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import {
-  asyncioMember,
   CONCURRENT_CALLS,
   hasStatefulArgument,
-  layoutAt,
-  MAX_LINE,
   orderSensitiveReceiver,
   pyCallModel,
-  reindented,
   usesOtherFramework,
   type PyCallModel,
 } from '../concurrency';
 import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concurrency-catalog';
-import { delimited } from '../edits';
+import { asyncioMember, delimited, layoutAt, MAX_LINE, reindented } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
 import meta from '../../rules-meta/sequential-await';

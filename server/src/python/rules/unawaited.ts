@@ -20,7 +20,7 @@
 // `asyncio.run(...)`.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
-import { canAwaitAt, delimited, spellAt } from '../edits';
+import { canAwaitAt, delimited, spellAt } from '../fix-text';
 import type { PyRule, PyRuleContext } from '../rule';
 import { plainArgument, valueUse } from '../value-use';
 import meta from '../../rules-meta/unawaited';

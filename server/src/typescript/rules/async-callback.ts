@@ -16,7 +16,7 @@
 // what to do instead.
 import ts from 'typescript';
 import type { Fix } from '../../engine/types';
-import { isGlobalPromise } from '../awaits';
+import { isGlobalPromise } from '../concurrency';
 import { boundIdentifiers } from '../dataflow';
 import { asUnaryOperand, endsWithSemicolon } from '../fix-text';
 import { scriptKindFor } from '../host';

@@ -33,7 +33,7 @@ import {
   isDelayAwait,
   isOrderedSideEffect,
   isPromiseCombinatorCall,
-} from '../awaits';
+} from '../concurrency';
 import { concurrencyCatalog } from '../../engine/concurrency-catalog';
 import {
   boundIdentifiers,
@@ -46,7 +46,7 @@ import {
   writtenIdentifiers,
 } from '../dataflow';
 import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '../fix-text';
-import { ModuleResolver } from '../resolve';
+import { ModuleResolver } from '../names';
 import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, Types } from '../typebackend';
 import { enclosingFunction, forEachEvaluatedNode, isAsyncFunction, skipOuterExpressions } from '../utils';

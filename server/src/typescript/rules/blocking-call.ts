@@ -1,7 +1,7 @@
 // blocking-call (TypeScript/JavaScript): a call that blocks the event loop, made where the innermost
 // enclosing function is async: fs.*Sync, child_process.*Sync, zlib.*Sync, crypto key derivation,
 // Atomics.wait (the table is ../catalog.ts), and busy-wait loops that spin on a clock without
-// awaiting. Callees are resolved through imports and requires (../resolve.ts), never by spelling.
+// awaiting. Callees are resolved through imports and requires (../names.ts), never by spelling.
 // Anchor: the callee (for a busy-wait, the clock read in the loop condition).
 //
 // Fix (fs only, where fs/promises has the function): `fs.readFileSync(p)` becomes
@@ -13,7 +13,7 @@
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import { CLOCK_NAMES, CLOCKS, couldBeBlocking, lookupBlocking, type BlockingApi } from '../catalog';
-import { calleeName, GLOBAL, ModuleResolver, normalizeSpecifier, refName, sameRef, type ModuleRef } from '../resolve';
+import { calleeName, GLOBAL, ModuleResolver, normalizeSpecifier, refName, sameRef, type ModuleRef } from '../names';
 import type { TsRule, TsRuleContext } from '../rule';
 import { isAssignment, isIncrement } from '../dataflow';
 import { cannotBeNumber } from '../types';

@@ -23,7 +23,7 @@ import {
   isPromiseCombinatorCall,
   type AwaitedCall,
   type CallModel,
-} from '../awaits';
+} from '../concurrency';
 import { concurrencyCatalog } from '../../engine/concurrency-catalog';
 import { boundIdentifiers, VariableSet } from '../dataflow';
 import {

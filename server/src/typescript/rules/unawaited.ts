@@ -24,7 +24,7 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, Types } from '../typebackend';
 import { isStackOverflow } from '../../engine/linter';
-import { DELAY_FUNCTIONS } from '../awaits';
+import { DELAY_FUNCTIONS } from '../concurrency';
 import { canBeUnaryOperand, endsWithSemicolon } from '../fix-text';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
 import {
