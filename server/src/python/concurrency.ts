@@ -10,6 +10,7 @@ import {
   STATEFUL_PY_NAMES,
   type ConcurrencyCatalog,
 } from '../engine/concurrency-catalog';
+import { compactText } from './utils';
 
 /**
  * Methods whose calls on one receiver must stay in order: stream and socket reads and writes,
@@ -101,7 +102,7 @@ export function orderSensitiveReceiver(call: Node, names: NameResolver): string 
   const ordered =
     ORDER_SENSITIVE_METHODS.has(fn.childForFieldName('attribute')!.text) ||
     ORDER_SENSITIVE_KIND_METHODS.has(names.qualifiedName(fn) ?? '');
-  return ordered ? fn.childForFieldName('object')!.text.replace(/\s+/g, '') : undefined;
+  return ordered ? compactText(fn.childForFieldName('object')!) : undefined;
 }
 
 // --- the concurrency model ------------------------------------------------------------------------
@@ -275,7 +276,7 @@ export function pyCallModel(call: Node, names: NameResolver, catalog: Concurrenc
     const target = names.qualifiedName(receiver);
     if (target && !names.kindOf(receiver)) return model;
   }
-  model.receiver = receiver.text.replace(/\s+/g, '');
+  model.receiver = compactText(receiver);
   model.kind = valueKind(receiver, names, catalog);
   // A pool or an HTTP client session serves concurrent statements and requests (`pool.fetch`).
   if (model.kind === 'safe' && !(PY_EVENT_WAIT.test(method) || PY_LOGGING.has(method) || PY_HOOK.test(method)))

@@ -6,6 +6,7 @@ import type { SyntaxNode as Node } from './syntax';
 import type { TextEdit } from '../engine/types';
 import type { NameResolver } from './names';
 import type { Scope } from './scope';
+import { withParentheses } from './utils';
 
 /**
  * Whether `node` is the receiver of an attribute, the callee of a call or the value of a
@@ -25,12 +26,38 @@ export function isPrimaryOperand(node: Node): boolean {
   return field !== undefined && parent.childForFieldName(field)?.id === node.id;
 }
 
+/**
+ * Python's primaries: atoms (names, literals, displays, comprehensions, parenthesized
+ * expressions), attributes, calls and subscripts. One can follow `await` or end the iterable of a
+ * `for ... in` clause as it is; anything else (`a if b else c`, `f := g()`) needs parentheses.
+ */
+const PRIMARY_TYPES: ReadonlySet<string> = new Set([
+  'identifier',
+  'attribute',
+  'call',
+  'subscript',
+  'list',
+  'tuple',
+  'set',
+  'dictionary',
+  'parenthesized_expression',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+  'string',
+  'concatenated_string',
+]);
+
+/** `expr`'s text, parenthesized unless it is a primary (see PRIMARY_TYPES). */
+export function asPrimary(expr: Node): string {
+  return PRIMARY_TYPES.has(expr.type) ? expr.text : `(${expr.text})`;
+}
+
 /** `await <expression>` to put where `node` is, parenthesised when the place needs it; just the expression where `node` is awaited already. */
 export function awaitAt(node: Node, expression: string): string {
   // `await time.sleep(1)` (broken: it awaits None): the replacement is awaited already.
-  let outer = node.parent;
-  while (outer?.type === 'parenthesized_expression') outer = outer.parent;
-  if (outer?.type === 'await') return expression;
+  if (withParentheses(node).parent?.type === 'await') return expression;
   return isPrimaryOperand(node) ? `(await ${expression})` : `await ${expression}`;
 }
 

@@ -23,6 +23,7 @@ import type { Fix } from '../../engine/types';
 import { asyncioMember } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
+import { unparenthesized } from '../utils';
 import meta from '../../rules-meta/async-callback';
 
 /** `functools.partial(f, ...)` wrappers are followed at most this deep. */
@@ -106,7 +107,7 @@ function coroutineCallback(expr: Node, names: NameResolver): CoroutineCallback |
   let e: Node = expr;
   let wrapped = false;
   for (let depth = 0; depth <= MAX_PARTIALS; depth++) {
-    while (e.type === 'parenthesized_expression' && e.namedChild(0)) e = e.namedChild(0)!;
+    e = unparenthesized(e);
     if (e.type === 'identifier' || e.type === 'attribute') {
       if (!isCoroutineFunction(e, names)) return undefined;
       return { kind: wrapped ? 'wrapper' : 'function', name: e.text };

@@ -24,6 +24,7 @@ import { argumentsText, awaitAt, canAwaitAt, displayName, functionLabel, spellAt
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
 import meta from '../../rules-meta/blocking-call';
+import { compactText } from '../utils';
 
 /** Last name segments of the known blocking calls: a syntactic pre-filter before any resolution. */
 function lastSegments(names: Iterable<string>): Set<string> {
@@ -62,7 +63,7 @@ export const blockingCall: PyRule = {
         const entry = qname ? context.catalog.blockingCall(qname) : undefined;
         if (!qname || !entry) return;
         if (qname.startsWith('socket.socket.') && setNonBlocking(call, names)) return;
-        const written = call.childForFieldName('function')!.text.replace(/\s+/g, '');
+        const written = compactText(call.childForFieldName('function')!);
         const shown = displayName(qname);
         const what = written === shown || written.endsWith(`.${shown}`) ? `'${shown}'` : `'${written}' (${shown})`;
         context.report(

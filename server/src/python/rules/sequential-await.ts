@@ -30,6 +30,7 @@ import {
   type PyCallModel,
 } from '../concurrency';
 import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concurrency-catalog';
+import { plainTargetNames, readPaths, walrusNames } from '../dataflow';
 import { asyncioMember, delimited, layoutAt, MAX_LINE, reindented } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
@@ -45,7 +46,7 @@ interface Member {
   call: Node;
   /** Names the statement binds (targets, and walrus names inside the call). */
   binds: Set<string>;
-  /** Names the awaited call reads. */
+  /** Names (and `obj.attr` paths) the awaited call reads. */
   uses: Set<string>;
   /** `receiver.method` of an order-sensitive method call. */
   orderedReceiver?: string;
@@ -133,64 +134,16 @@ function asMember(stmt: Node, names: NameResolver, catalog: ConcurrencyCatalog):
     return undefined;
   const assignment = stmt.namedChild(0)!;
   const target = assignment.childForFieldName('left')!;
-  const binds = new Set<string>();
-  if (!targetNames(target, binds)) return undefined;
-  const uses = new Set<string>();
-  collectNames(call, uses, binds);
+  const binds = plainTargetNames(target);
+  if (!binds) return undefined;
+  for (const name of walrusNames(call)) binds.add(name);
+  const uses = readPaths(call);
   const member: Member = { stmt, target, call, binds, uses, model };
   const annotation = assignment.childForFieldName('type');
   if (annotation) member.annotation = annotation;
   const receiver = model.kind === 'safe' ? undefined : orderSensitiveReceiver(call, names);
   if (receiver !== undefined) member.orderedReceiver = receiver;
   return member;
-}
-
-/** Adds the plain names a target binds; false when it binds anything else (attribute, subscript). */
-function targetNames(target: Node, out: Set<string>): boolean {
-  const stack: Node[] = [target];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    switch (n.type) {
-      case 'identifier':
-        out.add(n.text);
-        break;
-      case 'pattern_list':
-      case 'tuple_pattern':
-      case 'list_pattern':
-      case 'list_splat_pattern':
-        for (const c of n.namedChildren) if (c && c.type !== 'comment') stack.push(c);
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-/** Names an expression reads (not attribute or keyword names); walrus names go to `binds`. */
-function collectNames(expr: Node, uses: Set<string>, binds: Set<string>): void {
-  const stack: Node[] = [expr];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.type === 'identifier') {
-      uses.add(n.text);
-      continue;
-    }
-    if (n.type === 'attribute') {
-      stack.push(n.childForFieldName('object')!);
-      continue;
-    }
-    if (n.type === 'keyword_argument') {
-      stack.push(n.childForFieldName('value')!);
-      continue;
-    }
-    if (n.type === 'named_expression') {
-      binds.add(n.childForFieldName('name')!.text);
-      stack.push(n.childForFieldName('value')!);
-      continue;
-    }
-    for (const c of n.namedChildren) if (c) stack.push(c);
-  }
 }
 
 function dependsOn(member: Member, run: readonly Member[]): boolean {
