@@ -26,11 +26,6 @@ import type { PyRule } from '../rule';
 import { unparenthesized } from '../utils';
 import meta from '../../rules-meta/async-callback';
 
-/** `functools.partial(f, ...)` wrappers are followed at most this deep. */
-const MAX_PARTIALS = 8;
-
-const PARTIALS: ReadonlySet<string> = new Set(['functools.partial']);
-
 export const asyncCallback: PyRule = {
   id: meta.id,
   create(context) {
@@ -82,6 +77,13 @@ export const asyncCallback: PyRule = {
     };
   },
 };
+
+// ---- the check ----------------------------------------------------------------------------------
+
+/** `functools.partial(f, ...)` wrappers are followed at most this deep. */
+const MAX_PARTIALS = 8;
+
+const PARTIALS: ReadonlySet<string> = new Set(['functools.partial']);
 
 /** The positional arguments, or undefined when a `*args` splat hides their positions. */
 function positionalArguments(call: Node): Node[] | undefined {
@@ -165,6 +167,8 @@ function ownMethod(attr: Node, names: NameResolver): Node | undefined {
   const member = members?.length === 1 ? members[0] : undefined;
   return member?.kind === 'function' ? member.node : undefined;
 }
+
+// ---- the fixes ----------------------------------------------------------------------------------
 
 /** `loop.call_soon_threadsafe(f, a, b)` -> `asyncio.run_coroutine_threadsafe(f(a, b), loop)`. */
 function threadsafeFix(

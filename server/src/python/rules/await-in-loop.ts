@@ -41,30 +41,6 @@ import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
 import meta from '../../rules-meta/await-in-loop';
 
-/** Awaited calls that make a loop deliberately sequential: a delay, or a batch already gathered. */
-const DELIBERATE: ReadonlySet<string> = new Set(['asyncio.sleep', ...CONCURRENT_CALLS]);
-
-/**
- * Names of delay helpers, matched by spelling since projects write their own (`await
- * backoff(attempt)`): a miss here only means a loop is reported, a match only that it is not.
- */
-const DELAY_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'pause', 'backoff']);
-
-interface LoopBody {
-  /** Awaits of a call that belong to this loop, in source order. */
-  awaits: Node[];
-  /** Every awaited call in the body, nested loops included, to tell a deliberate loop. */
-  awaitedCalls: Node[];
-  /** break (of this loop), return and raise statements. */
-  exits: Node[];
-  /** Names and `obj.attr` paths the body assigns, with the statement doing it. */
-  assigned: { path: string; node: Node }[];
-  /** Every call of the body outside nested functions, nested loops included. */
-  calls: Node[];
-}
-
-// --- the rule ------------------------------------------------------------------------------------
-
 export const awaitInLoop: PyRule = {
   id: meta.id,
   create(context) {
@@ -101,6 +77,30 @@ export const awaitInLoop: PyRule = {
     };
   },
 };
+
+// ---- the check ----------------------------------------------------------------------------------
+
+/** Awaited calls that make a loop deliberately sequential: a delay, or a batch already gathered. */
+const DELIBERATE: ReadonlySet<string> = new Set(['asyncio.sleep', ...CONCURRENT_CALLS]);
+
+/**
+ * Names of delay helpers, matched by spelling since projects write their own (`await
+ * backoff(attempt)`): a miss here only means a loop is reported, a match only that it is not.
+ */
+const DELAY_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'pause', 'backoff']);
+
+interface LoopBody {
+  /** Awaits of a call that belong to this loop, in source order. */
+  awaits: Node[];
+  /** Every awaited call in the body, nested loops included, to tell a deliberate loop. */
+  awaitedCalls: Node[];
+  /** break (of this loop), return and raise statements. */
+  exits: Node[];
+  /** Names and `obj.attr` paths the body assigns, with the statement doing it. */
+  assigned: { path: string; node: Node }[];
+  /** Every call of the body outside nested functions, nested loops included. */
+  calls: Node[];
+}
 
 /**
  * The names a loop's target binds, and the variable under an attribute or subscript it assigns:
@@ -429,7 +429,7 @@ function runsBefore(by: Node, path: string, awaitNode: Node): boolean {
   );
 }
 
-// --- the fix -------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function gatherFix(text: string, loop: Node, names: NameResolver): Fix | undefined {
   if (loop.childForFieldName('alternative')) return undefined;

@@ -23,27 +23,8 @@ import { BLOCKING_CALLS, type BlockingCall } from '../catalog';
 import { argumentsText, awaitAt, canAwaitAt, displayName, functionLabel, spellAt } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
-import meta from '../../rules-meta/blocking-call';
 import { compactText } from '../utils';
-
-/** Last name segments of the known blocking calls: a syntactic pre-filter before any resolution. */
-function lastSegments(names: Iterable<string>): Set<string> {
-  const out = new Set<string>();
-  for (const n of names) out.add(n.slice(n.lastIndexOf('.') + 1));
-  return out;
-}
-const BUILTIN_SEGMENTS = lastSegments(Object.keys(BLOCKING_CALLS));
-
-/**
- * A syntactic pre-filter before any resolution: a method call must end in a known name (attribute
- * names cannot be aliased); a bare name may be an alias (`from requests import get as http_get`).
- */
-function mayBlock(call: Node, segments: ReadonlySet<string>): boolean {
-  const fn = call.childForFieldName('function');
-  if (fn?.type === 'identifier') return true;
-  if (fn?.type === 'attribute') return segments.has(fn.childForFieldName('attribute')?.text ?? '');
-  return false;
-}
+import meta from '../../rules-meta/blocking-call';
 
 export const blockingCall: PyRule = {
   id: meta.id,
@@ -76,6 +57,27 @@ export const blockingCall: PyRule = {
   },
 };
 
+// ---- the check ----------------------------------------------------------------------------------
+
+/** Last name segments of the known blocking calls: a syntactic pre-filter before any resolution. */
+function lastSegments(names: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const n of names) out.add(n.slice(n.lastIndexOf('.') + 1));
+  return out;
+}
+const BUILTIN_SEGMENTS = lastSegments(Object.keys(BLOCKING_CALLS));
+
+/**
+ * A syntactic pre-filter before any resolution: a method call must end in a known name (attribute
+ * names cannot be aliased); a bare name may be an alias (`from requests import get as http_get`).
+ */
+function mayBlock(call: Node, segments: ReadonlySet<string>): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return true;
+  if (fn?.type === 'attribute') return segments.has(fn.childForFieldName('attribute')?.text ?? '');
+  return false;
+}
+
 /** Whether the socket receiver of `call` is put in non-blocking mode in the same function. */
 function setNonBlocking(call: Node, names: NameResolver): boolean {
   const receiver = call.childForFieldName('function')?.childForFieldName('object');
@@ -92,7 +94,7 @@ function setNonBlocking(call: Node, names: NameResolver): boolean {
   return false;
 }
 
-// --- fixes -------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function fixes(context: PyRuleContext, call: Node, qname: string, entry: BlockingCall): Fix[] {
   const { names, text } = context;

@@ -20,27 +20,8 @@ import type { Fix, TextEdit } from '../../engine/types';
 import { delimited, standsAlone } from '../fix-text';
 import { cellAt } from '../notebook';
 import type { PyRule, PyRuleContext } from '../rule';
-import meta from '../../rules-meta/dangling-task';
 import { compactText, unparenthesized } from '../utils';
-
-const TASK_SET = '_background_tasks';
-const TASK_NAMES = ['task', 'background_task', 'bg_task'];
-const FACTORY_NAMES = new Set(['create_task', 'ensure_future']);
-
-/** `f(...)` or `f(...).add_done_callback(cb)`: a candidate task-creating call, read syntactically. */
-function taskCall(expr: Node): { call: Node; chained: boolean } | undefined {
-  const fn = expr.childForFieldName('function');
-  if (fn?.type !== 'attribute' && fn?.type !== 'identifier') return undefined;
-  const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.text;
-  if (name === 'add_done_callback' && fn.type === 'attribute') {
-    const inner = unparenthesized(fn.childForFieldName('object'));
-    if (inner?.type !== 'call') return undefined;
-    const found = taskCall(inner);
-    return found && !found.chained ? { call: found.call, chained: true } : undefined;
-  }
-  // Attribute names cannot be aliased; a bare name may be (`from asyncio import create_task as spawn`).
-  return fn.type === 'identifier' || (name && FACTORY_NAMES.has(name)) ? { call: expr, chained: false } : undefined;
-}
+import meta from '../../rules-meta/dangling-task';
 
 export const danglingTask: PyRule = {
   id: meta.id,
@@ -66,6 +47,27 @@ export const danglingTask: PyRule = {
   },
 };
 
+// ---- the check ----------------------------------------------------------------------------------
+
+const TASK_SET = '_background_tasks';
+const TASK_NAMES = ['task', 'background_task', 'bg_task'];
+const FACTORY_NAMES = new Set(['create_task', 'ensure_future']);
+
+/** `f(...)` or `f(...).add_done_callback(cb)`: a candidate task-creating call, read syntactically. */
+function taskCall(expr: Node): { call: Node; chained: boolean } | undefined {
+  const fn = expr.childForFieldName('function');
+  if (fn?.type !== 'attribute' && fn?.type !== 'identifier') return undefined;
+  const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.text;
+  if (name === 'add_done_callback' && fn.type === 'attribute') {
+    const inner = unparenthesized(fn.childForFieldName('object'));
+    if (inner?.type !== 'call') return undefined;
+    const found = taskCall(inner);
+    return found && !found.chained ? { call: found.call, chained: true } : undefined;
+  }
+  // Attribute names cannot be aliased; a bare name may be (`from asyncio import create_task as spawn`).
+  return fn.type === 'identifier' || (name && FACTORY_NAMES.has(name)) ? { call: expr, chained: false } : undefined;
+}
+
 /**
  * In a notebook, the last statement of a cell, at its top level, is the cell's output: IPython
  * keeps its value in `Out` (and `_`), so a task created there is referenced. A trailing `;`
@@ -81,6 +83,8 @@ function keptAsCellOutput(context: PyRuleContext, stmt: Node): boolean {
   const after = siblings.slice(siblings.findIndex((n) => n?.id === stmt.id) + 1).find((n) => n && n.type !== 'comment');
   return !after || after.startIndex >= nextCell;
 }
+
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function fixes(context: PyRuleContext, stmt: Node, call: Node, expr: Node): Fix[] {
   const { names, text } = context;

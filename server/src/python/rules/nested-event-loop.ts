@@ -17,10 +17,8 @@ import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { asPrimary, awaitAt, canAwaitAt, functionLabel } from '../fix-text';
 import type { PyRule, PyRuleContext } from '../rule';
-import meta from '../../rules-meta/nested-event-loop';
 import { compactText } from '../utils';
-
-const RUNNER_NAMES = new Set(['run', 'run_until_complete', 'run_forever']);
+import meta from '../../rules-meta/nested-event-loop';
 
 export const nestedEventLoop: PyRule = {
   id: meta.id,
@@ -53,6 +51,12 @@ export const nestedEventLoop: PyRule = {
     };
   },
 };
+
+// ---- the check ----------------------------------------------------------------------------------
+
+const RUNNER_NAMES = new Set(['run', 'run_until_complete', 'run_forever']);
+
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function fixes(context: PyRuleContext, call: Node): Fix[] {
   const args = call.childForFieldName('arguments');

@@ -36,25 +36,6 @@ import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
 import meta from '../../rules-meta/sequential-await';
 
-interface Member {
-  stmt: Node;
-  /** The assignment target as written. */
-  target: Node;
-  /** The annotation of `x: T = await ...`, if any. */
-  annotation?: Node;
-  /** The awaited call. */
-  call: Node;
-  /** Names the statement binds (targets, and walrus names inside the call). */
-  binds: Set<string>;
-  /** Names (and `obj.attr` paths) the awaited call reads. */
-  uses: Set<string>;
-  /** `receiver.method` of an order-sensitive method call. */
-  orderedReceiver?: string;
-  model: PyCallModel;
-}
-
-// --- the rule ------------------------------------------------------------------------------------
-
 export const sequentialAwait: PyRule = {
   id: meta.id,
   create(context) {
@@ -87,6 +68,25 @@ export const sequentialAwait: PyRule = {
     };
   },
 };
+
+// ---- the check ----------------------------------------------------------------------------------
+
+interface Member {
+  stmt: Node;
+  /** The assignment target as written. */
+  target: Node;
+  /** The annotation of `x: T = await ...`, if any. */
+  annotation?: Node;
+  /** The awaited call. */
+  call: Node;
+  /** Names the statement binds (targets, and walrus names inside the call). */
+  binds: Set<string>;
+  /** Names (and `obj.attr` paths) the awaited call reads. */
+  uses: Set<string>;
+  /** `receiver.method` of an order-sensitive method call. */
+  orderedReceiver?: string;
+  model: PyCallModel;
+}
 
 function report(context: PyRuleContext, run: Member[]): void {
   const bound = run.map((m) => m.target.text).join(', ');
@@ -161,7 +161,7 @@ function dependsOn(member: Member, run: readonly Member[]): boolean {
   return false;
 }
 
-// --- the fix -------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function gatherFix(text: string, run: Member[], names: NameResolver): Fix | undefined {
   // The statements are replaced whole: each must be delimited (see delimited()).

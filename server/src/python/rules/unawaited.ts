@@ -23,8 +23,8 @@ import type { Fix } from '../../engine/types';
 import { canAwaitAt, delimited, spellAt } from '../fix-text';
 import type { PyRule, PyRuleContext } from '../rule';
 import { plainArgument, valueUse } from '../value-use';
-import meta from '../../rules-meta/unawaited';
 import { compactText, unparenthesized, withParentheses } from '../utils';
+import meta from '../../rules-meta/unawaited';
 
 export const unawaited: PyRule = {
   id: meta.id,
@@ -102,6 +102,8 @@ export const unawaited: PyRule = {
     };
   },
 };
+
+// ---- the check ----------------------------------------------------------------------------------
 
 /** Decorators that leave an `async def` a coroutine function (by their last name segment). */
 const NEUTRAL_DECORATORS = new Set([
@@ -185,6 +187,8 @@ function forEachRead(target: Node, scopeNode: Node, visit: (i: number) => boolea
     if (!isWrite && !isMember && !isKeyword && !visit(i)) return;
   }
 }
+
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function fixes(context: PyRuleContext, stmt: Node, call: Node): Fix[] {
   const { names, text } = context;

@@ -52,36 +52,6 @@ import type { TSymbol, Types } from '../typebackend';
 import { enclosingFunction, forEachEvaluatedNode, isAsyncFunction, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/await-in-loop';
 
-type ForLoop = ts.ForStatement | ts.ForOfStatement | ts.ForInStatement;
-
-const MESSAGE =
-  'This await runs once per iteration, and each iteration waits for the one before, though they do not depend on each other. ' +
-  'Start them together with Promise.all (or a concurrency limit, if the work must be throttled).';
-
-/** The awaits of `body` that belong to this loop: not in nested functions, nor in the body of a nested loop. */
-function ownAwaits(body: ts.Statement): ts.AwaitExpression[] {
-  const out: ts.AwaitExpression[] = [];
-  forEachEvaluatedNode(body, (n) => {
-    if (ts.isAwaitExpression(n)) out.push(n);
-    if (ts.isWhileStatement(n) || ts.isDoStatement(n)) return false; // polling: the while's own business
-    if (ts.isIterationStatement(n, false)) {
-      // Its header runs as part of this body; its own body is its own loop's business.
-      ts.forEachChild(n, (c) => {
-        if (c !== n.statement) forEachEvaluatedNode(c, (m) => void (ts.isAwaitExpression(m) && out.push(m)));
-      });
-      return false;
-    }
-  });
-  return out.sort((a, b) => a.pos - b.pos);
-}
-
-/** Every await of `body`, nested loops included (not nested functions): a delay anywhere throttles the loop. */
-function allAwaits(body: ts.Statement): ts.AwaitExpression[] {
-  const out: ts.AwaitExpression[] = [];
-  forEachEvaluatedNode(body, (n) => void (ts.isAwaitExpression(n) && out.push(n)));
-  return out;
-}
-
 export const awaitInLoop: TsRule = {
   id: meta.id,
   create(context) {
@@ -119,7 +89,39 @@ export const awaitInLoop: TsRule = {
   },
 };
 
-// ---- the concurrency model -------------------------------------------------------------------
+// ---- the check ----------------------------------------------------------------------------------
+
+type ForLoop = ts.ForStatement | ts.ForOfStatement | ts.ForInStatement;
+
+const MESSAGE =
+  'This await runs once per iteration, and each iteration waits for the one before, though they do not depend on each other. ' +
+  'Start them together with Promise.all (or a concurrency limit, if the work must be throttled).';
+
+/** The awaits of `body` that belong to this loop: not in nested functions, nor in the body of a nested loop. */
+function ownAwaits(body: ts.Statement): ts.AwaitExpression[] {
+  const out: ts.AwaitExpression[] = [];
+  forEachEvaluatedNode(body, (n) => {
+    if (ts.isAwaitExpression(n)) out.push(n);
+    if (ts.isWhileStatement(n) || ts.isDoStatement(n)) return false; // polling: the while's own business
+    if (ts.isIterationStatement(n, false)) {
+      // Its header runs as part of this body; its own body is its own loop's business.
+      ts.forEachChild(n, (c) => {
+        if (c !== n.statement) forEachEvaluatedNode(c, (m) => void (ts.isAwaitExpression(m) && out.push(m)));
+      });
+      return false;
+    }
+  });
+  return out.sort((a, b) => a.pos - b.pos);
+}
+
+/** Every await of `body`, nested loops included (not nested functions): a delay anywhere throttles the loop. */
+function allAwaits(body: ts.Statement): ts.AwaitExpression[] {
+  const out: ts.AwaitExpression[] = [];
+  forEachEvaluatedNode(body, (n) => void (ts.isAwaitExpression(n) && out.push(n)));
+  return out;
+}
+
+// -- the concurrency model --
 
 /** The loop's own variables: the `for...of`/`for...in` binding, or a `for` header's declarations. */
 function loopVariables(types: Types, loop: ForLoop): VariableSet {
@@ -241,7 +243,7 @@ function mutatesSharedState(types: Types, loop: ForLoop, items: VariableSet): bo
   return found;
 }
 
-// ---- loop-carried dependencies ----------------------------------------------------------------
+// -- loop-carried dependencies --
 
 /** The variable declaration (list) a binding identifier's symbol was declared by, if a variable. */
 function declarationList(symbol: TSymbol): ts.VariableDeclarationList | undefined {
@@ -298,7 +300,7 @@ function callsLoopItem(types: Types, loop: ForLoop, calls: readonly ts.AwaitExpr
   });
 }
 
-// ---- early exits ------------------------------------------------------------------------------
+// -- early exits --
 
 function hasOwnAwait(node: ts.Node): boolean {
   let found = false;
@@ -387,7 +389,7 @@ function exitsOnAwaitedResult(types: Types, loop: ForLoop, awaits: readonly ts.A
   return false;
 }
 
-// ---- fix --------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 /** A statement the map callback can hold unchanged: a local declaration or a bare await. */
 function isMovable(s: ts.Statement): boolean {

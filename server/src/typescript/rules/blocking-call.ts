@@ -43,7 +43,7 @@ export const blockingCall: TsRule = {
   },
 };
 
-// ---- the check ---------------------------------------------------------------------------------
+// ---- the check ----------------------------------------------------------------------------------
 
 function checkCall(context: TsRuleContext, resolve: () => ModuleResolver, call: ts.CallExpression): void {
   const name = calleeName(call.expression);
@@ -150,7 +150,7 @@ function suspends(node: ts.Node): boolean {
   return found;
 }
 
-// ---- the fix -----------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function promisesFix(
   context: TsRuleContext,

@@ -91,6 +91,8 @@ export const unawaited: TsRule = {
   },
 };
 
+// ---- the check ----------------------------------------------------------------------------------
+
 /**
  * Runs one node's check; a stack overflow inside the checker (TypeScript's type printer and
  * relation checks recurse on huge or recursive types) skips that node instead of failing the file.
@@ -102,8 +104,6 @@ function guarded(run: () => void): void {
     if (!isStackOverflow(e)) throw e;
   }
 }
-
-// ---- the check ---------------------------------------------------------------------------------
 
 type LeafKind = 'promise' | 'then-without-handler' | 'array';
 
@@ -265,7 +265,7 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
   return out;
 }
 
-// ---- fire-and-forget with evidence ---------------------------------------------------------------
+// -- fire-and-forget with evidence --
 
 /**
  * A call whose promise cannot reject, judged from the code it runs (in the workspace, not in
@@ -699,7 +699,7 @@ function isEventWaitCall(call: ts.CallExpression): boolean {
   return name !== undefined && isEventWait(name);
 }
 
-// ---- promises used as values ---------------------------------------------------------------------
+// -- promises used as values --
 
 /**
  * A promise tested for truthiness: `if (isReady())`, `while (p)`, `ok() ? a : b`, `!p`, `p && x`.
@@ -883,7 +883,7 @@ function firstLine(sf: ts.SourceFile, statement: ts.Node): { start: number; end:
   return { start, end };
 }
 
-// ---- the fixes ---------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function statementFixes(context: TsRuleContext, statement: ts.ExpressionStatement, leaves: Leaf[]): Fix[] {
   const fixes: Fix[] = [];
