@@ -46,7 +46,7 @@ import {
   writtenIdentifiers,
 } from '../dataflow';
 import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '../fix-text';
-import { ModuleResolver } from '../names';
+import { moduleResolver } from '../names';
 import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, Types } from '../typebackend';
 import { enclosingFunction, forEachEvaluatedNode, isAsyncFunction, skipOuterExpressions } from '../utils';
@@ -55,7 +55,6 @@ import meta from '../../rules-meta/await-in-loop';
 export const awaitInLoop: TsRule = {
   id: meta.id,
   create(context) {
-    let resolver: ModuleResolver | undefined;
     const check = (node: ts.Node) => {
       const loop = node as ForLoop;
       if (ts.isForOfStatement(loop) && loop.awaitModifier) return;
@@ -70,8 +69,8 @@ export const awaitInLoop: TsRule = {
       // Per-item work: an awaited call uses the loop variable.
       if (!calls.some((a) => items.usedIn(awaitedCall(a)!))) return;
       if (calls.some((a) => isPromiseCombinatorCall(types, awaitedCall(a)!))) return;
-      resolver ??= new ModuleResolver(types, context.sourceFile);
-      if (allAwaits(loop.statement).some((a) => isDelayAwait(types, resolver!, a))) return;
+      const resolver = moduleResolver(types, context.sourceFile);
+      if (allAwaits(loop.statement).some((a) => isDelayAwait(types, resolver, a))) return;
       if (carriesDependency(types, loop, awaits)) return;
       if (callsLoopItem(types, loop, calls)) return;
       if (exitsOnAwaitedResult(types, loop, awaits)) return;

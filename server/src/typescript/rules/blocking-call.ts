@@ -13,7 +13,16 @@
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import { CLOCK_NAMES, CLOCKS, couldBeBlocking, lookupBlocking, type BlockingApi } from '../catalog';
-import { calleeName, GLOBAL, ModuleResolver, normalizeSpecifier, refName, sameRef, type ModuleRef } from '../names';
+import {
+  calleeName,
+  GLOBAL,
+  type ModuleRef,
+  type ModuleResolver,
+  moduleResolver,
+  normalizeSpecifier,
+  refName,
+  sameRef,
+} from '../names';
 import type { TsRule, TsRuleContext } from '../rule';
 import { isAssignment, isIncrement } from '../dataflow';
 import { cannotBeNumber } from '../types';
@@ -30,8 +39,7 @@ import meta from '../../rules-meta/blocking-call';
 export const blockingCall: TsRule = {
   id: meta.id,
   create(context) {
-    let resolver: ModuleResolver | undefined;
-    const resolve = () => (resolver ??= new ModuleResolver(context.types, context.sourceFile));
+    const resolve = () => moduleResolver(context.types, context.sourceFile);
     const loop = (node: ts.Node) =>
       checkLoop(context, resolve, node as ts.WhileStatement | ts.DoStatement | ts.ForStatement);
     return {
