@@ -73,6 +73,27 @@ describe('rule table', () => {
     }
   });
 
+  it('has every implementation file read top to bottom: the rule, the check, the fixes', () => {
+    const marker = (title: string) => `// ---- ${title} `.padEnd(100, '-');
+    for (const rule of RULES) {
+      for (const language of rule.languages) {
+        const rel = `server/src/${LANGUAGE_DIR[language]}/rules/${rule.id}.ts`;
+        const lines = fs.readFileSync(path.join(ROOT, rel), 'utf8').split('\n');
+        const code = lines.findIndex((l) => !/^(\/\/|import |\s|\} from |$)/.test(l));
+        assert.match(
+          lines[code],
+          /^export const \w+: (TsRule|PyRule) = \{$/,
+          `${rel}: the rule object comes first after the imports (its metadata, then its handlers)`,
+        );
+        const sections = lines.filter((l) => l.startsWith('// ---- '));
+        const expected = rule.fix === 'none' ? [marker('the check')] : [marker('the check'), marker('the fixes')];
+        assert.deepEqual(sections, expected, `${rel}: the section markers (parts of a section are marked '// -- ')`);
+        const check = lines.indexOf(marker('the check'));
+        assert.ok(lines.slice(code, check).includes('};'), `${rel}: the check section follows the rule object`);
+      }
+    }
+  });
+
   it('has no stale generated file (run `npm run generate`)', async () => {
     const stale = await generate(ROOT, { write: false });
     assert.deepEqual(stale, [], `stale generated files: ${stale.join(', ')}; run \`npm run generate\``);
@@ -198,6 +219,8 @@ describe('adding a rule', function () {
         '  id: meta.id,',
         "  create: (context) => ({ pass_statement: (node) => context.report(node, 'a pass statement') }),",
         '};',
+        '',
+        `// ---- the check ${'-'.repeat(82)}`,
         '',
       ].join('\n'),
     );

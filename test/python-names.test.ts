@@ -118,6 +118,11 @@ describe('python names: kinds of receivers', () => {
       'asyncio.StreamReader.readline',
     ],
     [
+      'a comment among the targets does not shift the unpacked item',
+      'import asyncio\nasync def f():\n    (reader,  # the first\n     writer) = await asyncio.open_connection(h, p)\n    writer.drain()  # here',
+      'asyncio.StreamWriter.drain',
+    ],
+    [
       'open_connection not awaited is no tuple',
       'import asyncio\nasync def f():\n    reader, writer = asyncio.open_connection(h, p)\n    writer.drain()  # here',
       undefined,

@@ -1,8 +1,9 @@
 // The concurrency catalog, as data: which receivers are stateful (two calls on one must not
-// overlap, and an item loop through one is deliberately ordered) and which are known safe for
-// concurrent use, for sequential-await and await-in-loop in both languages. The TypeScript model
-// (typescript/awaits.ts) matches a receiver's type by name and declaring package; the Python one
-// (python/concurrency.ts) matches the kind a receiver was made or annotated as. Configuration
+// overlap, and an item loop through one is deliberately ordered), which are known safe for
+// concurrent use, and which are named for output or hooks (their calls stay in order), for
+// sequential-await and await-in-loop in both languages. The TypeScript model
+// (typescript/concurrency.ts) matches a receiver's type by name and declaring package; the Python
+// one (python/concurrency.ts) matches the kind a receiver was made or annotated as. Configuration
 // (`concurrency.safe`, `concurrency.stateful`) adds names; it never removes entries.
 import type { ResolvedConfig } from './config';
 
@@ -110,6 +111,52 @@ export const STATEFUL_PY_NAMES: ReadonlySet<string> = new Set([
   'pipe',
   'pipeline',
   'pubsub',
+]);
+
+/**
+ * Receivers named for output or user hooks (`logger.info()`, `hooks.run()`), by the last word of
+ * their name: the order of calls on one of them is their meaning (a log reads top to bottom, hooks
+ * run in turn), so awaits of them are never suggested to run together.
+ */
+const ORDERED_RECEIVER_WORDS: readonly string[] = [
+  'logger',
+  'log',
+  'trace',
+  'tracer',
+  'signal',
+  'signals',
+  'hook',
+  'hooks',
+  'middleware',
+  'middlewares',
+  'listener',
+  'listeners',
+  'handler',
+  'handlers',
+  'callback',
+  'callbacks',
+];
+
+export const ORDERED_RECEIVERS_TS: ReadonlySet<string> = new Set([
+  ...ORDERED_RECEIVER_WORDS,
+  'console',
+  'emitter',
+  'events',
+]);
+
+export const ORDERED_RECEIVERS_PY: ReadonlySet<string> = new Set([
+  ...ORDERED_RECEIVER_WORDS,
+  'logging',
+  'observer',
+  'observers',
+  'subscriber',
+  'subscribers',
+  'detector',
+  'detectors',
+  'watcher',
+  'watchers',
+  'plugin',
+  'plugins',
 ]);
 
 /** A type or class name split into lower-case words: `PoolConnection` -> pool, connection. */

@@ -200,6 +200,14 @@ function parseJson(text: string, file: string): unknown {
   }
 }
 
+function parseTomlText(text: string, file: string): Record<string, unknown> {
+  try {
+    return parseToml(stripBom(text)) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(file, `invalid TOML: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -213,25 +221,15 @@ export function readConfigInFolder(fs: ConfigFileSystem, dir: string): { file: s
   const pkg = path.join(dir, 'package.json');
   const pkgText = fs.readFile(pkg);
   if (pkgText?.includes('"async-lint"')) {
-    const parsed = parseJson(pkgText, pkg) as Record<string, unknown>;
-    if (parsed && typeof parsed === 'object' && 'async-lint' in parsed) {
-      return { file: pkg, data: validateConfig(parsed['async-lint'], `${pkg} ("async-lint")`) };
-    }
+    const data = packageSettings(parseJson(pkgText, pkg), pkg);
+    if (data) return { file: pkg, data };
   }
 
   const pyproject = path.join(dir, 'pyproject.toml');
   const pyText = fs.readFile(pyproject);
   if (pyText?.includes('async-lint')) {
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = parseToml(stripBom(pyText)) as Record<string, unknown>;
-    } catch (e) {
-      throw new ConfigError(pyproject, `invalid TOML: ${(e as Error).message.split('\n')[0]}`);
-    }
-    const tool = parsed.tool as Record<string, unknown> | undefined;
-    if (tool && typeof tool === 'object' && 'async-lint' in tool) {
-      return { file: pyproject, data: validateConfig(tool['async-lint'], `${pyproject} ([tool.async-lint])`) };
-    }
+    const data = toolSettings(parseTomlText(pyText, pyproject), pyproject);
+    if (data) return { file: pyproject, data };
   }
   return undefined;
 }
@@ -244,26 +242,32 @@ export function readConfigInFolder(fs: ConfigFileSystem, dir: string): { file: s
  */
 export function readExplicitConfig(file: string, text: string): ConfigData {
   if (file.toLowerCase().endsWith('.toml')) {
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = parseToml(stripBom(text)) as Record<string, unknown>;
-    } catch (e) {
-      throw new ConfigError(file, `invalid TOML: ${(e as Error).message.split('\n')[0]}`);
-    }
-    const tool = parsed.tool as Record<string, unknown> | undefined;
-    if (tool && typeof tool === 'object' && 'async-lint' in tool) {
-      return validateConfig(tool['async-lint'], `${file} ([tool.async-lint])`);
-    }
+    const parsed = parseTomlText(text, file);
+    const data = toolSettings(parsed, file);
+    if (data) return data;
     if (path.basename(file) === 'pyproject.toml') throw new ConfigError(file, 'no [tool.async-lint] table');
     return validateConfig(parsed, file);
   }
   const parsed = parseJson(text, file);
   if (path.basename(file) === 'package.json') {
-    const pkg = parsed as Record<string, unknown>;
-    if (!pkg || typeof pkg !== 'object' || !('async-lint' in pkg)) throw new ConfigError(file, 'no "async-lint" key');
-    return validateConfig(pkg['async-lint'], `${file} ("async-lint")`);
+    const data = packageSettings(parsed, file);
+    if (!data) throw new ConfigError(file, 'no "async-lint" key');
+    return data;
   }
   return validateConfig(parsed, file);
+}
+
+/** The settings under a package.json's "async-lint" key, validated; undefined when it has none. */
+function packageSettings(parsed: unknown, file: string): ConfigData | undefined {
+  if (!parsed || typeof parsed !== 'object' || !('async-lint' in parsed)) return undefined;
+  return validateConfig((parsed as Record<string, unknown>)['async-lint'], `${file} ("async-lint")`);
+}
+
+/** The settings of a TOML file's [tool.async-lint] table, validated; undefined when it has none. */
+function toolSettings(parsed: Record<string, unknown>, file: string): ConfigData | undefined {
+  const tool = parsed.tool as Record<string, unknown> | undefined;
+  if (!tool || typeof tool !== 'object' || !('async-lint' in tool)) return undefined;
+  return validateConfig(tool['async-lint'], `${file} ([tool.async-lint])`);
 }
 
 /** Parses `--rule id=severity` style settings; throws Error with a clear message. */

@@ -79,3 +79,33 @@ export function spanAt(starts: readonly number[], offset: number): number {
   }
   return lo;
 }
+
+/**
+ * The one span that differs between two texts, common prefix and suffix trimmed: `before`'s
+ * [start, oldEnd) became `after`'s [start, newEnd). Never splits a surrogate pair or a \r\n, so
+ * the span can be given to an editor, an incremental parser or a line index as it is.
+ */
+export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let oldEnd = before.length;
+  let newEnd = after.length;
+  while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  while (start > 0 && isInsidePair(before, start)) start--;
+  while (oldEnd < before.length && isInsidePair(before, oldEnd)) {
+    oldEnd++;
+    newEnd++;
+  }
+  return { start, oldEnd, newEnd };
+}
+
+/** Whether offset `i` falls between the halves of a surrogate pair or of a \r\n. */
+function isInsidePair(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c >= 0xdc00 && c <= 0xdfff) return true;
+  return c === 10 && text.charCodeAt(i - 1) === 13;
+}

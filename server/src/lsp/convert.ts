@@ -2,7 +2,7 @@
 // 0-based UTF-16 positions, which is LSP's default encoding, so they pass through unchanged.
 import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver/node';
 import { ruleDocLink } from '../engine/rule-docs';
-import { LineIndex } from '../engine/text';
+import { changedSpan, LineIndex } from '../engine/text';
 import type { Finding, Severity, TextEdit as EngineEdit } from '../engine/types';
 import { SOURCE } from '../protocol';
 
@@ -56,27 +56,7 @@ export function toTextEdits(lines: LineIndex, edits: readonly EngineEdit[]): Tex
  */
 export function minimalEdit(before: string, after: string): TextEdit | undefined {
   if (before === after) return undefined;
-  let start = 0;
-  const max = Math.min(before.length, after.length);
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let endB = before.length;
-  let endA = after.length;
-  while (endB > start && endA > start && before.charCodeAt(endB - 1) === after.charCodeAt(endA - 1)) {
-    endB--;
-    endA--;
-  }
-  // Never split a surrogate pair or a \r\n.
-  while (start > 0 && isLowSurrogateOrLf(before, start)) start--;
-  while (endB < before.length && isLowSurrogateOrLf(before, endB)) {
-    endB++;
-    endA++;
-  }
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
   const lines = new LineIndex(before);
-  return { range: lines.range(start, endB), newText: after.slice(start, endA) };
-}
-
-function isLowSurrogateOrLf(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  if (c >= 0xdc00 && c <= 0xdfff) return true;
-  return c === 10 && text.charCodeAt(i - 1) === 13;
+  return { range: lines.range(start, oldEnd), newText: after.slice(start, newEnd) };
 }

@@ -8,6 +8,7 @@ import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
 import type { Analysis, AnalysisRequest, LanguageBackend, NotebookCells, RuleReport } from '../engine/linter';
 import { AnalysisStopped, isWasmRuntimeError, RuleDispatch, type Visitor } from '../engine/dispatch';
 import type { LineSafety } from '../engine/directive-edit';
+import { changedSpan } from '../engine/text';
 import type { Comment, Fix, SyntaxProblem } from '../engine/types';
 import { PyCacheSupport } from './cache';
 import { catalogFor, type Catalog } from './catalog';
@@ -521,21 +522,7 @@ function collectErrors(tree: SyntaxTree, errors: SyntaxProblem[], comments: Comm
 
 /** The single edit that turns `before` into `after`: common prefix and suffix kept. */
 export function editBetween(before: string, after: string): Edit {
-  const min = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < min && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  // Never split a surrogate pair.
-  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
-  let oldEnd = before.length;
-  let newEnd = after.length;
-  while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
-    oldEnd--;
-    newEnd--;
-  }
-  if (oldEnd < before.length && isLowSurrogate(before.charCodeAt(oldEnd))) {
-    oldEnd++;
-    newEnd++;
-  }
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
   // tree.edit() reads these fields only; web-tree-sitter's Edit class would tie the edit to one
   // copy of the runtime (see parser.ts).
   const edit: Pick<
@@ -561,12 +548,4 @@ function pointAt(text: string, offset: number): Point {
     lineStart = i + 1;
   }
   return { row, column: offset - lineStart };
-}
-
-function isHighSurrogate(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
 }

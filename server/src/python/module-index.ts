@@ -17,6 +17,7 @@ import type { IndexedSymbol, ModuleIdentity, WorkspaceLookup } from './names';
 import { importBindings, targetNames } from './scope';
 import { hasOwnYield, plainParameters } from './value-use';
 import { isPythonFile } from './language';
+import { compactText } from './utils';
 
 /** Files whose folder is a workspace root, nearest first. */
 export const ROOT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git'] as const;
@@ -177,7 +178,7 @@ export function summarizeModule(tree: SyntaxTree, packageName: string | undefine
           for (const b of stmt.childForFieldName('superclasses')?.namedChildren ?? []) {
             if (!b || b.type === 'comment') continue;
             inner.baseCount++;
-            if (b.type === 'identifier' || b.type === 'attribute') inner.bases.push(b.text.replace(/\s+/g, ''));
+            if (b.type === 'identifier' || b.type === 'attribute') inner.bases.push(compactText(b));
           }
           summary.classes.set(name, inner);
           if (body) stack.push({ node: body, where: 'class', cls: inner });

@@ -5,6 +5,8 @@
 // a module-level `def open()` hides the builtin everywhere. This layer is pure syntax; names.ts
 // turns bindings into qualified names and kinds.
 import type { SyntaxNode as Node, SyntaxTree } from './syntax';
+import { boundIdentifiers } from './dataflow';
+import { compactText } from './utils';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
 
@@ -78,17 +80,6 @@ const HANDLED = new Set([
   'global_statement',
   'nonlocal_statement',
 ]);
-const TARGET_CONTAINERS = new Set([
-  'pattern_list',
-  'tuple_pattern',
-  'list_pattern',
-  'tuple',
-  'list',
-  'parenthesized_expression',
-  'list_splat_pattern',
-  'as_pattern_target',
-]);
-
 // What a grammar symbol is to the scope walk: passed through, handled, or skipped with its subtree
 // (ERROR, strings, comments).
 const PASS = 0;
@@ -113,7 +104,7 @@ function walkRoles(tree: SyntaxTree): Uint8Array {
 
 /** Qualified module target of an import, given the importing module's package (for relative imports). */
 export function importTarget(moduleNode: Node, packageName: string | undefined): string | undefined {
-  if (moduleNode.type === 'dotted_name') return dotted(moduleNode);
+  if (moduleNode.type === 'dotted_name') return compactText(moduleNode);
   if (moduleNode.type !== 'relative_import') return undefined;
   const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
   const level = prefix ? prefix.text.length : 0;
@@ -122,12 +113,8 @@ export function importTarget(moduleNode: Node, packageName: string | undefined):
   const parts = packageName === '' ? [] : packageName.split('.');
   if (level - 1 > parts.length) return undefined;
   const base = parts.slice(0, parts.length - (level - 1));
-  if (rest) base.push(dotted(rest));
+  if (rest) base.push(compactText(rest));
   return base.length > 0 ? base.join('.') : undefined;
-}
-
-function dotted(n: Node): string {
-  return n.text.replace(/\s+/g, '');
 }
 
 /**
@@ -144,7 +131,7 @@ export function importBindings(
       if (name.type === 'aliased_import') {
         const alias = name.childForFieldName('alias');
         const target = name.childForFieldName('name');
-        if (alias && target) bindings.push({ name: alias.text, node: alias, target: dotted(target) });
+        if (alias && target) bindings.push({ name: alias.text, node: alias, target: compactText(target) });
       } else if (name.type === 'dotted_name') {
         const first = name.namedChild(0);
         if (first) bindings.push({ name: first.text, node: first, target: first.text });
@@ -161,49 +148,29 @@ export function importBindings(
       const alias = name.childForFieldName('alias');
       const target = name.childForFieldName('name');
       if (alias && target)
-        bindings.push({ name: alias.text, node: alias, target: module && `${module}.${dotted(target)}` });
+        bindings.push({ name: alias.text, node: alias, target: module && `${module}.${compactText(target)}` });
     } else if (name.type === 'dotted_name') {
-      bindings.push({ name: name.text, node: name, target: module && `${module}.${dotted(name)}` });
+      bindings.push({ name: name.text, node: name, target: module && `${module}.${compactText(name)}` });
     }
   }
   return { bindings };
 }
 
-/** Identifiers a target binds (`a`, `a, b`, `(a, [b, *c])`), with their position in a flat tuple. */
+/** Targets whose elements are the items of the assigned value, in order: `a, b = pair`. */
+const FLAT_TARGETS: ReadonlySet<string> = new Set(['pattern_list', 'tuple_pattern', 'tuple', 'list_pattern', 'list']);
+
+/**
+ * Identifiers a target binds (`a`, `a, b`, `(a, [b, *c])`), in source order, each with its position
+ * in the assigned tuple when it is an element of a flat one (`b` of `a, b = pair`: 1).
+ */
 export function targetNames(target: Node): { node: Node; unpack: number | undefined }[] {
-  if (target.type === 'identifier') return [{ node: target, unpack: undefined }];
-  const out: { node: Node; unpack: number | undefined }[] = [];
   const top = target.type === 'as_pattern_target' ? target.namedChild(0) : target;
-  if (!top) return out;
-  if (top.type === 'identifier') return [{ node: top, unpack: undefined }];
-  const flat =
-    top.type === 'pattern_list' ||
-    top.type === 'tuple_pattern' ||
-    top.type === 'tuple' ||
-    top.type === 'list_pattern' ||
-    top.type === 'list';
-  const stack: Node[] = [top];
-  let first = true;
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.type === 'identifier') {
-      out.push({ node: n, unpack: undefined });
-      continue;
-    }
-    if (!TARGET_CONTAINERS.has(n.type)) continue;
-    const children = n.namedChildren.filter((c): c is Node => c !== null);
-    if (first && flat) {
-      first = false;
-      children.forEach((c, i) => {
-        if (c.type === 'identifier') out.push({ node: c, unpack: i });
-        else stack.push(c);
-      });
-      continue;
-    }
-    first = false;
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  if (!top) return [];
+  const position = new Map<number, number>();
+  if (FLAT_TARGETS.has(top.type)) {
+    for (const c of top.namedChildren) if (c.type !== 'comment') position.set(c.id, position.size);
   }
-  return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  return boundIdentifiers(top).ids.map((node) => ({ node, unpack: position.get(node.id) }));
 }
 
 class ScopeImpl implements Scope {
@@ -389,17 +356,16 @@ class ScopeBuilder {
         const left = node.childForFieldName('left');
         const value = node.childForFieldName('right') ?? undefined;
         const annotation = node.childForFieldName('type') ?? undefined;
-        if (left?.type === 'identifier' || (left && TARGET_CONTAINERS.has(left.type))) {
-          this.bindTarget(scope, left, (name, n, unpack) => ({
-            kind: 'value',
-            name,
-            node: n,
-            value,
-            annotation,
-            unpack,
-            via: 'assign',
-          }));
-        }
+        // `self.x = ...` and `d[k] = ...` bind no name.
+        this.bindTarget(scope, left, (name, n, unpack) => ({
+          kind: 'value',
+          name,
+          node: n,
+          value,
+          annotation,
+          unpack,
+          via: 'assign',
+        }));
         break;
       }
       case 'augmented_assignment': {

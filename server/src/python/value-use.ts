@@ -5,6 +5,7 @@
 // syntax, except `plainArgument`, which asks the resolver what a call's callee is.
 import { inMask, symbolMask, type SyntaxNode as Node } from './syntax';
 import type { NameResolver } from './names';
+import { compactText, withParentheses } from './utils';
 
 /** What is done with the value, for messages: "is tested for truth", "is subscripted". */
 export type ValueUse = string;
@@ -70,13 +71,8 @@ export const PLAIN_VALUE_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 
 function parenthesizedParent(node: Node): { child: Node; parent: Node | null } {
-  let child = node;
-  let parent = node.parent;
-  while (parent?.type === 'parenthesized_expression' && parent.namedChildCount === 1) {
-    child = parent;
-    parent = parent.parent;
-  }
-  return { child, parent };
+  const child = withParentheses(node);
+  return { child, parent: child.parent };
 }
 
 function isAsyncFor(node: Node): boolean {
@@ -167,7 +163,7 @@ export function plainArgument(node: Node, names: NameResolver): ValueUse | undef
   const position = positionOf(child, parent);
   if (position === undefined) return undefined;
   const callee = names.callee(call);
-  const written = fn.text.replace(/\s+/g, '');
+  const written = compactText(fn);
   if (callee.qname && PLAIN_VALUE_FUNCTIONS.has(callee.qname)) return `is passed to '${written}()'`;
   const def = callee.definition;
   if (def) {

@@ -1,7 +1,7 @@
 // The TypeScript/JavaScript catalog of blocking calls: module -> function -> what blocks and what to
 // use instead. Modules are Node.js builtin names without `node:`; GLOBAL holds globals. The
 // blocking-call rule reads only this table (see docs/rules/blocking-call.md for the fix scheme).
-import { GLOBAL, type ModuleRef } from './resolve';
+import { GLOBAL, type ModuleRef } from './names';
 
 /**
  * Whether the fs/promises replacement computes the same thing (it is never a safe fix: the call

@@ -5,7 +5,7 @@
 // checker is asked only about identifiers that pass it. Every walk is an explicit stack.
 import ts from 'typescript';
 import type { TSymbol, Types } from './typebackend';
-import { isFunctionLike } from './utils';
+import { skipOuterExpressions } from './utils';
 
 /** Variables by symbol, with their names as a cheap pre-filter. */
 export class VariableSet {
@@ -186,23 +186,9 @@ export const MUTATING_METHODS: ReadonlySet<string> = new Set([
 
 /** The variable at the root of `a`, `a.b[c].d`, `(a as T).b`; undefined for `this.x`, `f().x`. */
 export function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
-  let e: ts.Expression = expr;
-  for (;;) {
-    if (ts.isIdentifier(e)) return e;
-    if (
-      ts.isPropertyAccessExpression(e) ||
-      ts.isElementAccessExpression(e) ||
-      ts.isParenthesizedExpression(e) ||
-      ts.isNonNullExpression(e) ||
-      ts.isAsExpression(e) ||
-      ts.isSatisfiesExpression(e) ||
-      ts.isTypeAssertionExpression(e)
-    ) {
-      e = e.expression;
-    } else {
-      return undefined;
-    }
-  }
+  let e = skipOuterExpressions(expr);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = skipOuterExpressions(e.expression);
+  return ts.isIdentifier(e) ? e : undefined;
 }
 
 /**
@@ -248,22 +234,4 @@ export function writtenIdentifiers(root: ts.Node): ts.Identifier[] {
 /** True when `node` lies inside `container` (by position; both from the same file). */
 export function isWithin(node: ts.Node, container: ts.Node): boolean {
   return node.pos >= container.pos && node.end <= container.end;
-}
-
-/**
- * Visits the nodes of `root` that run as part of it, not entering nested functions or classes.
- * `visit` returns false to skip a node's children. Iterative.
- */
-export function forEachEvaluatedNode(root: ts.Node, visit: (node: ts.Node) => boolean | undefined): void {
-  const stack: ts.Node[] = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n !== root && (isFunctionLike(n) || ts.isClassLike(n))) continue;
-    if (visit(n) === false) continue;
-    const kids: ts.Node[] = [];
-    ts.forEachChild(n, (c) => {
-      kids.push(c);
-    });
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-  }
 }

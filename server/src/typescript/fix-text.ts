@@ -116,7 +116,7 @@ export function endsWithSemicolon(sf: ts.SourceFile, statement: ts.Statement): b
 /** `expr`'s text, parenthesized unless it can be the operand of a unary operator (`await`, `...`). */
 export function asUnaryOperand(sf: ts.SourceFile, expr: ts.Expression): string {
   const text = expr.getText(sf);
-  return isUnaryLevel(expr) ? text : `(${text})`;
+  return canBeUnaryOperand(expr) ? text : `(${text})`;
 }
 
 /** `expr`'s text, parenthesized unless a property access can follow it (`xs.map`). */
@@ -143,7 +143,8 @@ function isMemberLevel(e: ts.Expression): boolean {
   );
 }
 
-function isUnaryLevel(e: ts.Expression): boolean {
+/** Whether `e` can follow a unary operator (`await`, `void`, `...`) without parentheses: `void a ? b : c` is `(void a) ? b : c`. */
+export function canBeUnaryOperand(e: ts.Expression): boolean {
   return (
     isMemberLevel(e) ||
     ts.isNewExpression(e) ||
@@ -153,6 +154,7 @@ function isUnaryLevel(e: ts.Expression): boolean {
     ts.isTypeOfExpression(e) ||
     ts.isVoidExpression(e) ||
     ts.isDeleteExpression(e) ||
+    ts.isTypeAssertionExpression(e) ||
     ts.isNumericLiteral(e) ||
     e.kind === ts.SyntaxKind.TrueKeyword ||
     e.kind === ts.SyntaxKind.FalseKeyword ||

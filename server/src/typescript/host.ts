@@ -6,6 +6,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { TOO_DEEP_MESSAGE } from '../engine/linter';
+import { changedSpan } from '../engine/text';
 import type { Skip } from '../engine/types';
 import { recoverFromParserOverflow } from './utils';
 
@@ -104,16 +105,8 @@ export class DocumentSnapshot implements ts.IScriptSnapshot {
 
 /** The one span that differs between two texts (common prefix and suffix trimmed). */
 export function textChangeRange(before: string, after: string): ts.TextChangeRange {
-  const shorter = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let endBefore = before.length;
-  let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before.charCodeAt(endBefore - 1) === after.charCodeAt(endAfter - 1)) {
-    endBefore--;
-    endAfter--;
-  }
-  return ts.createTextChangeRange(ts.createTextSpanFromBounds(start, endBefore), endAfter - start);
+  const { start, oldEnd, newEnd } = changedSpan(before, after);
+  return ts.createTextChangeRange(ts.createTextSpanFromBounds(start, oldEnd), newEnd - start);
 }
 
 /** Syntax errors past which a file is not analysed (see ProjectHost.quarantiningRegistry). */

@@ -10,7 +10,7 @@
 //                or a symbol is asked once per project.
 // Declarations are always nodes of TypeScript 6 trees (the rules read their syntax), so
 // `symbol.valueDeclaration` and `signature.declaration` mean what they mean in TypeScript 6.
-import ts from 'typescript';
+import type ts from 'typescript';
 
 export type TypeBackendKind = 'typescript6' | 'typescript7';
 
@@ -210,40 +210,3 @@ export class CheckerTypes implements Types {
 }
 
 const ownFilesOf = new WeakMap<ts.Program, OwnFile[]>();
-
-/**
- * The candidates `unawaited` asks about: each expression statement's value (parentheses and
- * assertions stripped) when it is a call, `new`, tagged template, name or member access. The
- * benchmark asks both backends about exactly these.
- */
-export function awaitCandidates(sourceFile: ts.SourceFile): ts.Expression[] {
-  const out: ts.Expression[] = [];
-  const stack: ts.Node[] = [sourceFile];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (ts.isExpressionStatement(node)) {
-      let e = node.expression;
-      while (
-        ts.isParenthesizedExpression(e) ||
-        ts.isAsExpression(e) ||
-        ts.isNonNullExpression(e) ||
-        ts.isSatisfiesExpression(e)
-      )
-        e = e.expression;
-      if (
-        ts.isCallExpression(e) ||
-        ts.isNewExpression(e) ||
-        ts.isTaggedTemplateExpression(e) ||
-        ts.isIdentifier(e) ||
-        ts.isPropertyAccessExpression(e) ||
-        ts.isElementAccessExpression(e)
-      ) {
-        out.push(e);
-      }
-    }
-    ts.forEachChild(node, (child) => {
-      stack.push(child);
-    });
-  }
-  return out.sort((a, b) => a.pos - b.pos);
-}

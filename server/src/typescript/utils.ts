@@ -109,40 +109,57 @@ export function asyncKeyword(fn: ts.Node): ts.Node | undefined {
   return (ts.getModifiers(fn) ?? []).find((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
 }
 
+/** Parentheses, `as`, `satisfies`, `!` and `<T>` assertions: wrappers that keep the value of the expression inside. */
+export function isOuterExpression(
+  node: ts.Node,
+): node is
+  | ts.ParenthesizedExpression
+  | ts.AsExpression
+  | ts.SatisfiesExpression
+  | ts.NonNullExpression
+  | ts.TypeAssertion {
+  return (
+    ts.isParenthesizedExpression(node) ||
+    ts.isAsExpression(node) ||
+    ts.isSatisfiesExpression(node) ||
+    ts.isNonNullExpression(node) ||
+    ts.isTypeAssertionExpression(node)
+  );
+}
+
 /** Strips parentheses, `as`, `satisfies`, `!` and type assertions. */
 export function skipOuterExpressions(node: ts.Expression): ts.Expression {
   let n = node;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(n) ||
-      ts.isAsExpression(n) ||
-      ts.isSatisfiesExpression(n) ||
-      ts.isNonNullExpression(n) ||
-      ts.isTypeAssertionExpression(n)
-    ) {
-      n = n.expression;
-    } else {
-      return n;
-    }
-  }
+  while (isOuterExpression(n)) n = n.expression;
+  return n;
+}
+
+/** Strips parentheses only (type assertions kept: they decide the type). */
+export function skipParentheses(node: ts.Expression): ts.Expression {
+  let n = node;
+  while (ts.isParenthesizedExpression(n)) n = n.expression;
+  return n;
+}
+
+/** The outermost expression `node` is the value of, through parentheses, `as`, `satisfies`, `!`. */
+export function outermostExpression(node: ts.Expression): ts.Expression {
+  let n = node;
+  while (isOuterExpression(n.parent)) n = n.parent;
+  return n;
 }
 
 /**
- * Visits the nodes of a function body that belong to that function: nested functions and
- * classes are not entered. Iterative. `visit` returns false to skip a node's children.
+ * Visits `root` and the nodes under it that run as part of it: nested functions and classes are
+ * not entered (`root` itself may be one). Iterative. `visit` returns false to skip a node's children.
  */
-export function forEachOwnNode(body: ts.Node, visit: (node: ts.Node) => boolean | undefined): void {
-  const stack: ts.Node[] = [];
-  ts.forEachChild(body, (c) => {
-    stack.push(c);
-  });
-  stack.reverse();
+export function forEachEvaluatedNode(root: ts.Node, visit: (node: ts.Node) => boolean | undefined): void {
+  const stack: ts.Node[] = [root];
   while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (isFunctionLike(node) || ts.isClassLike(node)) continue;
-    if (visit(node) === false) continue;
+    const n = stack.pop()!;
+    if (n !== root && (isFunctionLike(n) || ts.isClassLike(n))) continue;
+    if (visit(n) === false) continue;
     const kids: ts.Node[] = [];
-    ts.forEachChild(node, (c) => {
+    ts.forEachChild(n, (c) => {
       kids.push(c);
     });
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);

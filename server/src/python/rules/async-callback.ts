@@ -20,15 +20,11 @@
 // to keep it: the message says so and no edit is guessed.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
-import { asyncioMember } from '../concurrency';
+import { asyncioMember } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
+import { unparenthesized } from '../utils';
 import meta from '../../rules-meta/async-callback';
-
-/** `functools.partial(f, ...)` wrappers are followed at most this deep. */
-const MAX_PARTIALS = 8;
-
-const PARTIALS: ReadonlySet<string> = new Set(['functools.partial']);
 
 export const asyncCallback: PyRule = {
   id: meta.id,
@@ -82,6 +78,13 @@ export const asyncCallback: PyRule = {
   },
 };
 
+// ---- the check ----------------------------------------------------------------------------------
+
+/** `functools.partial(f, ...)` wrappers are followed at most this deep. */
+const MAX_PARTIALS = 8;
+
+const PARTIALS: ReadonlySet<string> = new Set(['functools.partial']);
+
 /** The positional arguments, or undefined when a `*args` splat hides their positions. */
 function positionalArguments(call: Node): Node[] | undefined {
   const out: Node[] = [];
@@ -106,7 +109,7 @@ function coroutineCallback(expr: Node, names: NameResolver): CoroutineCallback |
   let e: Node = expr;
   let wrapped = false;
   for (let depth = 0; depth <= MAX_PARTIALS; depth++) {
-    while (e.type === 'parenthesized_expression' && e.namedChild(0)) e = e.namedChild(0)!;
+    e = unparenthesized(e);
     if (e.type === 'identifier' || e.type === 'attribute') {
       if (!isCoroutineFunction(e, names)) return undefined;
       return { kind: wrapped ? 'wrapper' : 'function', name: e.text };
@@ -164,6 +167,8 @@ function ownMethod(attr: Node, names: NameResolver): Node | undefined {
   const member = members?.length === 1 ? members[0] : undefined;
   return member?.kind === 'function' ? member.node : undefined;
 }
+
+// ---- the fixes ----------------------------------------------------------------------------------
 
 /** `loop.call_soon_threadsafe(f, a, b)` -> `asyncio.run_coroutine_threadsafe(f(a, b), loop)`. */
 function threadsafeFix(

@@ -27,63 +27,19 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import {
-  asyncioMember,
   CONCURRENT_CALLS,
   hasStatefulArgument,
-  layoutAt,
-  MAX_LINE,
   orderSensitiveReceiver,
   pyCallModel,
   usesOtherFramework,
 } from '../concurrency';
 import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concurrency-catalog';
-import { delimited } from '../edits';
+import { boundIdentifiers, plainTargetNames, readPaths, rootIdentifier } from '../dataflow';
+import { asPrimary, asyncioMember, delimited, layoutAt, MAX_LINE } from '../fix-text';
+import { compactText } from '../utils';
 import type { NameResolver } from '../names';
 import type { PyRule } from '../rule';
 import meta from '../../rules-meta/await-in-loop';
-
-/** Awaited calls that make a loop deliberately sequential: a delay, or a batch already gathered. */
-const DELIBERATE: ReadonlySet<string> = new Set(['asyncio.sleep', ...CONCURRENT_CALLS]);
-
-/**
- * Names of delay helpers, matched by spelling since projects write their own (`await
- * backoff(attempt)`): a miss here only means a loop is reported, a match only that it is not.
- */
-const DELAY_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'pause', 'backoff']);
-
-/** Iterable expressions that can follow `in` in a generator expression without parentheses. */
-const PRIMARY: ReadonlySet<string> = new Set([
-  'identifier',
-  'attribute',
-  'call',
-  'subscript',
-  'list',
-  'tuple',
-  'set',
-  'dictionary',
-  'parenthesized_expression',
-  'list_comprehension',
-  'set_comprehension',
-  'dictionary_comprehension',
-  'generator_expression',
-  'string',
-  'concatenated_string',
-]);
-
-interface LoopBody {
-  /** Awaits of a call that belong to this loop, in source order. */
-  awaits: Node[];
-  /** Every awaited call in the body, nested loops included, to tell a deliberate loop. */
-  awaitedCalls: Node[];
-  /** break (of this loop), return and raise statements. */
-  exits: Node[];
-  /** Names and `obj.attr` paths the body assigns, with the statement doing it. */
-  assigned: { path: string; node: Node }[];
-  /** Every call of the body outside nested functions, nested loops included. */
-  calls: Node[];
-}
-
-// --- the rule ------------------------------------------------------------------------------------
 
 export const awaitInLoop: PyRule = {
   id: meta.id,
@@ -99,8 +55,7 @@ export const awaitInLoop: PyRule = {
         // An exit that holds or follows an await (`try: return await op()` in a retry loop).
         if (scan.exits.some((e) => e.endIndex > first.startIndex)) return;
         if (scan.awaits.some((a) => isLoopCarried(a, scan))) return;
-        const items = new Set<string>();
-        collectTargetNames(loop.childForFieldName('left'), items);
+        const items = loopVariables(loop);
         itemValues(scan, items);
         // Per-item work: an awaited call uses the loop variable.
         if (!scan.awaits.some((a) => [...readPaths(withComprehension(a, body))].some((p) => items.has(p)))) return;
@@ -123,11 +78,45 @@ export const awaitInLoop: PyRule = {
   },
 };
 
-/** Adds the plain names of a loop target. */
-function collectTargetNames(target: Node | null, out: Set<string>): void {
-  if (!target) return;
-  if (target.type === 'identifier') out.add(target.text);
-  else for (const c of target.namedChildren) if (c) collectTargetNames(c, out);
+// ---- the check ----------------------------------------------------------------------------------
+
+/** Awaited calls that make a loop deliberately sequential: a delay, or a batch already gathered. */
+const DELIBERATE: ReadonlySet<string> = new Set(['asyncio.sleep', ...CONCURRENT_CALLS]);
+
+/**
+ * Names of delay helpers, matched by spelling since projects write their own (`await
+ * backoff(attempt)`): a miss here only means a loop is reported, a match only that it is not.
+ */
+const DELAY_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'pause', 'backoff']);
+
+interface LoopBody {
+  /** Awaits of a call that belong to this loop, in source order. */
+  awaits: Node[];
+  /** Every awaited call in the body, nested loops included, to tell a deliberate loop. */
+  awaitedCalls: Node[];
+  /** break (of this loop), return and raise statements. */
+  exits: Node[];
+  /** Names and `obj.attr` paths the body assigns, with the statement doing it. */
+  assigned: { path: string; node: Node }[];
+  /** Every call of the body outside nested functions, nested loops included. */
+  calls: Node[];
+}
+
+/**
+ * The names a loop's target binds, and the variable under an attribute or subscript it assigns:
+ * `for api.current in items` changes `api` each turn.
+ */
+function loopVariables(loop: Node): Set<string> {
+  const left = loop.childForFieldName('left');
+  const items = new Set<string>();
+  if (!left) return items;
+  const { ids, others } = boundIdentifiers(left);
+  for (const id of ids) items.add(id.text);
+  for (const o of others) {
+    const root = rootIdentifier(o);
+    if (root) items.add(root.text);
+  }
+  return items;
 }
 
 /** The outermost comprehension around an await (its `for` clause feeds the call), or the await. */
@@ -292,10 +281,9 @@ function mutatesSharedState(body: Node, items: ReadonlySet<string>): boolean {
     const n = stack.pop()!;
     if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') continue;
     if (n.type === 'assignment') {
-      const left = n.childForFieldName('left')!;
-      if (left.type === 'identifier' || left.type === 'pattern_list' || left.type === 'tuple_pattern')
-        collectTargetNames(left, locals);
-      else writes.push(left);
+      const { ids, others } = boundIdentifiers(n.childForFieldName('left')!);
+      for (const id of ids) locals.add(id.text);
+      writes.push(...others);
     } else if (n.type === 'augmented_assignment') {
       writes.push(n.childForFieldName('left')!);
     } else if (n.type === 'delete_statement') {
@@ -315,11 +303,9 @@ function mutatesSharedState(body: Node, items: ReadonlySet<string>): boolean {
       const index = w.childForFieldName('subscript');
       if (index && [...readPaths(index)].some((p) => items.has(p))) return false; // out[x] = ...
     }
-    let root: Node | null = w;
-    while (root && (root.type === 'attribute' || root.type === 'subscript'))
-      root = root.type === 'attribute' ? root.childForFieldName('object') : root.childForFieldName('value');
-    if (root?.type !== 'identifier') return true;
-    return !(items.has(root.text) || (w !== root && locals.has(root.text)));
+    const root = rootIdentifier(w);
+    if (!root) return true;
+    return !(items.has(root.text) || (w.id !== root.id && locals.has(root.text)));
   });
 }
 
@@ -398,17 +384,14 @@ function scanBody(body: Node): LoopBody {
   return out;
 }
 
-/** Records the names and `obj.attr` paths a target assigns. */
+/** Records the names and `obj.attr` paths a target assigns (for `d[k] = ...`, the path of `d`). */
 function assignedPaths(target: Node | null, by: Node, out: LoopBody): void {
   if (!target) return;
-  const stack: Node[] = [target];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.type === 'identifier' || n.type === 'attribute')
-      out.assigned.push({ path: n.text.replace(/\s+/g, ''), node: by });
-    else if (n.type === 'subscript')
-      out.assigned.push({ path: n.childForFieldName('value')!.text.replace(/\s+/g, ''), node: by });
-    else for (const c of n.namedChildren) if (c) stack.push(c);
+  const { ids, others } = boundIdentifiers(target);
+  for (const id of ids) out.assigned.push({ path: id.text, node: by });
+  for (const o of others) {
+    const written = o.type === 'subscript' ? o.childForFieldName('value') : o.type === 'attribute' ? o : null;
+    if (written) out.assigned.push({ path: compactText(written), node: by });
   }
 }
 
@@ -446,28 +429,7 @@ function runsBefore(by: Node, path: string, awaitNode: Node): boolean {
   );
 }
 
-/** Names and `obj.attr` paths an expression reads (`self.token` reads `self` and `self.token`). */
-function readPaths(expr: Node): Set<string> {
-  const out = new Set<string>();
-  const stack: Node[] = [expr];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.type === 'identifier') out.add(n.text);
-    if (n.type === 'attribute') {
-      out.add(n.text.replace(/\s+/g, ''));
-      stack.push(n.childForFieldName('object')!);
-      continue;
-    }
-    if (n.type === 'keyword_argument') {
-      stack.push(n.childForFieldName('value')!);
-      continue;
-    }
-    for (const c of n.namedChildren) if (c) stack.push(c);
-  }
-  return out;
-}
-
-// --- the fix -------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function gatherFix(text: string, loop: Node, names: NameResolver): Fix | undefined {
   if (loop.childForFieldName('alternative')) return undefined;
@@ -479,8 +441,8 @@ function gatherFix(text: string, loop: Node, names: NameResolver): Fix | undefin
   const expr = statements[0].namedChild(0)!;
   const target = loop.childForFieldName('left')!;
   const iterable = loop.childForFieldName('right')!;
-  const targetNames = new Set<string>();
-  if (!plainTarget(target, targetNames) || usedAfter(loop, targetNames)) return undefined;
+  const targetNames = plainTargetNames(target);
+  if (!targetNames || usedAfter(loop, targetNames)) return undefined;
 
   // `await CALL` or `R.append(await CALL)`.
   let call: Node | undefined;
@@ -511,7 +473,7 @@ function gatherFix(text: string, loop: Node, names: NameResolver): Fix | undefin
   const { indent, unit, eol } = layoutAt(text, loop);
   const gather = asyncioMember(names, text, loop, 'gather');
   if (!gather) return undefined;
-  const source = PRIMARY.has(iterable.type) ? iterable.text : `(${iterable.text})`;
+  const source = asPrimary(iterable);
 
   // `out = []` right before the loop: the gathered list replaces both.
   let start = loop.startIndex;
@@ -533,27 +495,16 @@ function gatherFix(text: string, loop: Node, names: NameResolver): Fix | undefin
     call.text.includes('\n') || indent.length + oneLine.length > MAX_LINE
       ? `${head}*(${eol}${inner}${call.text}${eol}${inner}for ${target.text} in ${source}${eol}${indent}))${tail}`
       : oneLine;
-  // Comments in the loop, outside the moved call, go above the new statement.
+  // Comments in the loop, outside the moved call, target and iterable (whose texts carry theirs),
+  // go above the new statement.
+  const moved = [call, target, iterable];
   const comments = loop
     .descendantsOfType('comment')
-    .filter((c): c is Node => c !== null && (c.endIndex <= call.startIndex || c.startIndex >= call.endIndex))
+    .filter((c) => !moved.some((m) => m.startIndex <= c.startIndex && c.endIndex <= m.endIndex))
     .map((c) => c.text.trimEnd());
   const edits: TextEdit[] = [{ start, end: loop.endIndex, newText: [...comments, statement].join(`${eol}${indent}`) }];
   if (gather.importEdit) edits.push(gather.importEdit);
   return { title: `Run the calls concurrently with ${gather.expression}(...)`, edits, safe: false };
-}
-
-/** Adds the names of a target made only of names (`x`, `i, x`, `(k, v)`); false otherwise. */
-function plainTarget(target: Node, out: Set<string>): boolean {
-  const stack: Node[] = [target];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.type === 'identifier') out.add(n.text);
-    else if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern') {
-      for (const c of n.namedChildren) if (c) stack.push(c);
-    } else return false;
-  }
-  return true;
 }
 
 /** True when code after the loop in its function may read the loop variables (the generator does not set them). */

@@ -20,10 +20,44 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
 import { BLOCKING_CALLS, type BlockingCall } from '../catalog';
-import { argumentsText, awaitAt, canAwaitAt, displayName, functionLabel, spellAt } from '../edits';
+import { argumentsText, awaitAt, canAwaitAt, displayName, functionLabel, spellAt } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
+import { compactText } from '../utils';
 import meta from '../../rules-meta/blocking-call';
+
+export const blockingCall: PyRule = {
+  id: meta.id,
+  create(context) {
+    const configured = context.config.blockingCalls;
+    const segments =
+      configured.length > 0
+        ? new Set([...BUILTIN_SEGMENTS, ...lastSegments(configured.map((c) => c.name))])
+        : BUILTIN_SEGMENTS;
+    return {
+      call(call) {
+        if (!mayBlock(call, segments)) return;
+        const names = context.names;
+        const fn = names.enclosingFunction(call);
+        if (!fn?.isAsync) return;
+        const qname = names.callee(call).qname;
+        const entry = qname ? context.catalog.blockingCall(qname) : undefined;
+        if (!qname || !entry) return;
+        if (qname.startsWith('socket.socket.') && setNonBlocking(call, names)) return;
+        const written = compactText(call.childForFieldName('function')!);
+        const shown = displayName(qname);
+        const what = written === shown || written.endsWith(`.${shown}`) ? `'${shown}'` : `'${written}' (${shown})`;
+        context.report(
+          call,
+          `${what} blocks the event loop in '${functionLabel(fn.node)}': nothing else runs until it returns. Use ${entry.instead}.`,
+          fixes(context, call, qname, entry),
+        );
+      },
+    };
+  },
+};
+
+// ---- the check ----------------------------------------------------------------------------------
 
 /** Last name segments of the known blocking calls: a syntactic pre-filter before any resolution. */
 function lastSegments(names: Iterable<string>): Set<string> {
@@ -44,37 +78,6 @@ function mayBlock(call: Node, segments: ReadonlySet<string>): boolean {
   return false;
 }
 
-export const blockingCall: PyRule = {
-  id: meta.id,
-  create(context) {
-    const configured = context.config.blockingCalls;
-    const segments =
-      configured.length > 0
-        ? new Set([...BUILTIN_SEGMENTS, ...lastSegments(configured.map((c) => c.name))])
-        : BUILTIN_SEGMENTS;
-    return {
-      call(call) {
-        if (!mayBlock(call, segments)) return;
-        const names = context.names;
-        const fn = names.enclosingFunction(call);
-        if (!fn?.isAsync) return;
-        const qname = names.callee(call).qname;
-        const entry = qname ? context.catalog.blockingCall(qname) : undefined;
-        if (!qname || !entry) return;
-        if (qname.startsWith('socket.socket.') && setNonBlocking(call, names)) return;
-        const written = call.childForFieldName('function')!.text.replace(/\s+/g, '');
-        const shown = displayName(qname);
-        const what = written === shown || written.endsWith(`.${shown}`) ? `'${shown}'` : `'${written}' (${shown})`;
-        context.report(
-          call,
-          `${what} blocks the event loop in '${functionLabel(fn.node)}': nothing else runs until it returns. Use ${entry.instead}.`,
-          fixes(context, call, qname, entry),
-        );
-      },
-    };
-  },
-};
-
 /** Whether the socket receiver of `call` is put in non-blocking mode in the same function. */
 function setNonBlocking(call: Node, names: NameResolver): boolean {
   const receiver = call.childForFieldName('function')?.childForFieldName('object');
@@ -91,7 +94,7 @@ function setNonBlocking(call: Node, names: NameResolver): boolean {
   return false;
 }
 
-// --- fixes -------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function fixes(context: PyRuleContext, call: Node, qname: string, entry: BlockingCall): Fix[] {
   const { names, text } = context;

@@ -22,27 +22,6 @@ import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
 import meta from '../../rules-meta/client-per-request';
 
-/** The libraries (top-level modules) of the catalog's session classes. */
-const SESSION_LIBRARIES: readonly string[] = [...new Set(Object.keys(CLIENT_SESSIONS).map((q) => q.split('.')[0]))];
-
-const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(['close', 'aclose']);
-
-const COMPREHENSIONS: ReadonlySet<string> = new Set([
-  'list_comprehension',
-  'set_comprehension',
-  'dictionary_comprehension',
-  'generator_expression',
-]);
-const SCOPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
-
-/** Builtins that call their function argument once per item. */
-const PER_ITEM_APPLY: ReadonlySet<string> = new Set(['builtins.map']);
-
-/** Where a node runs once per item, relative to its enclosing function. */
-type Repetition = { kind: 'for' | 'while' | 'comprehension'; node: Node } | undefined;
-
-// --- the rule ------------------------------------------------------------------------------------
-
 export const clientPerRequest: PyRule = {
   id: meta.id,
   create(context) {
@@ -90,6 +69,27 @@ export const clientPerRequest: PyRule = {
     };
   },
 };
+
+// ---- the check ----------------------------------------------------------------------------------
+
+/** The libraries (top-level modules) of the catalog's session classes. */
+const SESSION_LIBRARIES: readonly string[] = [...new Set(Object.keys(CLIENT_SESSIONS).map((q) => q.split('.')[0]))];
+
+const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(['close', 'aclose']);
+
+const COMPREHENSIONS: ReadonlySet<string> = new Set([
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+]);
+const SCOPES: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
+
+/** Builtins that call their function argument once per item. */
+const PER_ITEM_APPLY: ReadonlySet<string> = new Set(['builtins.map']);
+
+/** Where a node runs once per item, relative to its enclosing function. */
+type Repetition = { kind: 'for' | 'while' | 'comprehension'; node: Node } | undefined;
 
 /** The innermost loop or comprehension that runs `node` repeatedly, within its function. */
 function repetition(node: Node): Repetition {

@@ -17,19 +17,41 @@
 // with `_background_tasks = set()` added at module level after the imports when missing.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
-import { delimited, standsAlone } from '../edits';
+import { delimited, standsAlone } from '../fix-text';
 import { cellAt } from '../notebook';
 import type { PyRule, PyRuleContext } from '../rule';
+import { compactText, unparenthesized } from '../utils';
 import meta from '../../rules-meta/dangling-task';
+
+export const danglingTask: PyRule = {
+  id: meta.id,
+  create(context) {
+    return {
+      expression_statement(stmt) {
+        if (stmt.namedChildCount !== 1) return;
+        const expr = unparenthesized(stmt.namedChild(0));
+        if (expr?.type !== 'call') return;
+        const found = taskCall(expr);
+        if (!found) return;
+        const qname = context.names.callee(found.call).qname;
+        if (!qname || !context.catalog.isTaskFactory(qname)) return;
+        if (context.notebook && keptAsCellOutput(context, stmt)) return;
+        const written = compactText(found.call.childForFieldName('function')!);
+        context.report(
+          stmt,
+          `The task from '${written}(...)' is not kept: the event loop holds tasks weakly, so it can be garbage-collected before it finishes, and its exception is lost. Keep a reference until it is done.`,
+          fixes(context, stmt, found.call, expr),
+        );
+      },
+    };
+  },
+};
+
+// ---- the check ----------------------------------------------------------------------------------
 
 const TASK_SET = '_background_tasks';
 const TASK_NAMES = ['task', 'background_task', 'bg_task'];
 const FACTORY_NAMES = new Set(['create_task', 'ensure_future']);
-
-function unparenthesized(node: Node | null): Node | null {
-  while (node?.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0);
-  return node;
-}
 
 /** `f(...)` or `f(...).add_done_callback(cb)`: a candidate task-creating call, read syntactically. */
 function taskCall(expr: Node): { call: Node; chained: boolean } | undefined {
@@ -46,30 +68,6 @@ function taskCall(expr: Node): { call: Node; chained: boolean } | undefined {
   return fn.type === 'identifier' || (name && FACTORY_NAMES.has(name)) ? { call: expr, chained: false } : undefined;
 }
 
-export const danglingTask: PyRule = {
-  id: meta.id,
-  create(context) {
-    return {
-      expression_statement(stmt) {
-        if (stmt.namedChildCount !== 1) return;
-        const expr = unparenthesized(stmt.namedChild(0));
-        if (expr?.type !== 'call') return;
-        const found = taskCall(expr);
-        if (!found) return;
-        const qname = context.names.callee(found.call).qname;
-        if (!qname || !context.catalog.isTaskFactory(qname)) return;
-        if (context.notebook && keptAsCellOutput(context, stmt)) return;
-        const written = found.call.childForFieldName('function')!.text.replace(/\s+/g, '');
-        context.report(
-          stmt,
-          `The task from '${written}(...)' is not kept: the event loop holds tasks weakly, so it can be garbage-collected before it finishes, and its exception is lost. Keep a reference until it is done.`,
-          fixes(context, stmt, found.call, expr),
-        );
-      },
-    };
-  },
-};
-
 /**
  * In a notebook, the last statement of a cell, at its top level, is the cell's output: IPython
  * keeps its value in `Out` (and `_`), so a task created there is referenced. A trailing `;`
@@ -85,6 +83,8 @@ function keptAsCellOutput(context: PyRuleContext, stmt: Node): boolean {
   const after = siblings.slice(siblings.findIndex((n) => n?.id === stmt.id) + 1).find((n) => n && n.type !== 'comment');
   return !after || after.startIndex >= nextCell;
 }
+
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function fixes(context: PyRuleContext, stmt: Node, call: Node, expr: Node): Fix[] {
   const { names, text } = context;
@@ -108,10 +108,15 @@ function fixes(context: PyRuleContext, stmt: Node, call: Node, expr: Node): Fix[
     `${taskName}.add_done_callback(${TASK_SET}.discard)`,
   ];
   // The chained part (`.add_done_callback(cb)`) stays, on the kept task.
+  const kept = [{ start: call.startIndex, end: call.endIndex }];
   if (expr.id !== call.id) {
     const receiver = expr.childForFieldName('function')!.childForFieldName('object')!;
     lines.push(taskName + text.slice(receiver.endIndex, expr.endIndex));
+    kept.push({ start: receiver.endIndex, end: expr.endIndex });
   }
+  // A comment in the statement but outside the text kept (`(  # why\n create_task(...))`) would be lost.
+  const lost = (c: Node) => !kept.some((k) => k.start <= c.startIndex && c.endIndex <= k.end);
+  if (stmt.descendantsOfType('comment').some(lost)) return [];
   return [
     {
       title: `Keep a reference to the task (in a module-level set until it is done)`,
@@ -136,7 +141,7 @@ function taskSet(context: PyRuleContext): { edit?: TextEdit } | undefined {
   const existing = names.scopes.module.bindings.get(TASK_SET);
   if (existing) {
     const ok = existing.every(
-      (b) => b.kind === 'value' && b.value?.type === 'call' && b.value.text.replace(/\s+/g, '') === 'set()',
+      (b) => b.kind === 'value' && b.value?.type === 'call' && compactText(b.value) === 'set()',
     );
     return ok ? {} : undefined;
   }

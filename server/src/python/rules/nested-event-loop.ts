@@ -15,11 +15,10 @@
 // as its only argument. Not offered for `run_forever()`.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
-import { awaitAt, canAwaitAt, functionLabel } from '../edits';
+import { asPrimary, awaitAt, canAwaitAt, functionLabel } from '../fix-text';
 import type { PyRule, PyRuleContext } from '../rule';
+import { compactText } from '../utils';
 import meta from '../../rules-meta/nested-event-loop';
-
-const RUNNER_NAMES = new Set(['run', 'run_until_complete', 'run_forever']);
 
 export const nestedEventLoop: PyRule = {
   id: meta.id,
@@ -41,7 +40,7 @@ export const nestedEventLoop: PyRule = {
         const qname = names.callee(call).qname;
         const runner = qname ? context.catalog.loopRunner(qname) : undefined;
         if (!runner) return;
-        const written = fn!.text.replace(/\s+/g, '');
+        const written = compactText(fn!);
         const where = enclosing ? `inside '${functionLabel(enclosing.node)}'` : `at the top level of a notebook`;
         context.report(
           call,
@@ -52,6 +51,12 @@ export const nestedEventLoop: PyRule = {
     };
   },
 };
+
+// ---- the check ----------------------------------------------------------------------------------
+
+const RUNNER_NAMES = new Set(['run', 'run_until_complete', 'run_forever']);
+
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function fixes(context: PyRuleContext, call: Node): Fix[] {
   const args = call.childForFieldName('arguments');
@@ -69,15 +74,8 @@ function fixes(context: PyRuleContext, call: Node): Fix[] {
     {
       title: `Await the coroutine: 'await ${coroutine.text.length > 40 ? '...' : coroutine.text}'`,
       // `await asyncio.run(main())` (a TypeError at run time, but written): the await is there.
-      edits: [{ start: call.startIndex, end: call.endIndex, newText: awaitAt(call, awaitOperand(coroutine)) }],
+      edits: [{ start: call.startIndex, end: call.endIndex, newText: awaitAt(call, asPrimary(coroutine)) }],
       safe: false,
     },
   ];
-}
-
-/** Node types `await` takes as they are; anything else (`f := fetch()`, `a if b else c`) is parenthesised. */
-const PRIMARY = new Set(['call', 'identifier', 'attribute', 'subscript', 'parenthesized_expression']);
-
-function awaitOperand(coroutine: Node): string {
-  return PRIMARY.has(coroutine.type) ? coroutine.text : `(${coroutine.text})`;
 }

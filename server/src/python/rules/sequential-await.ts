@@ -22,41 +22,19 @@
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix, TextEdit } from '../../engine/types';
 import {
-  asyncioMember,
   CONCURRENT_CALLS,
   hasStatefulArgument,
-  layoutAt,
-  MAX_LINE,
   orderSensitiveReceiver,
   pyCallModel,
-  reindented,
   usesOtherFramework,
   type PyCallModel,
 } from '../concurrency';
 import { concurrencyCatalog, type ConcurrencyCatalog } from '../../engine/concurrency-catalog';
-import { delimited } from '../edits';
+import { plainTargetNames, readPaths, walrusNames } from '../dataflow';
+import { asyncioMember, delimited, layoutAt, MAX_LINE, reindented } from '../fix-text';
 import type { NameResolver } from '../names';
 import type { PyRule, PyRuleContext } from '../rule';
 import meta from '../../rules-meta/sequential-await';
-
-interface Member {
-  stmt: Node;
-  /** The assignment target as written. */
-  target: Node;
-  /** The annotation of `x: T = await ...`, if any. */
-  annotation?: Node;
-  /** The awaited call. */
-  call: Node;
-  /** Names the statement binds (targets, and walrus names inside the call). */
-  binds: Set<string>;
-  /** Names the awaited call reads. */
-  uses: Set<string>;
-  /** `receiver.method` of an order-sensitive method call. */
-  orderedReceiver?: string;
-  model: PyCallModel;
-}
-
-// --- the rule ------------------------------------------------------------------------------------
 
 export const sequentialAwait: PyRule = {
   id: meta.id,
@@ -90,6 +68,25 @@ export const sequentialAwait: PyRule = {
     };
   },
 };
+
+// ---- the check ----------------------------------------------------------------------------------
+
+interface Member {
+  stmt: Node;
+  /** The assignment target as written. */
+  target: Node;
+  /** The annotation of `x: T = await ...`, if any. */
+  annotation?: Node;
+  /** The awaited call. */
+  call: Node;
+  /** Names the statement binds (targets, and walrus names inside the call). */
+  binds: Set<string>;
+  /** Names (and `obj.attr` paths) the awaited call reads. */
+  uses: Set<string>;
+  /** `receiver.method` of an order-sensitive method call. */
+  orderedReceiver?: string;
+  model: PyCallModel;
+}
 
 function report(context: PyRuleContext, run: Member[]): void {
   const bound = run.map((m) => m.target.text).join(', ');
@@ -137,64 +134,16 @@ function asMember(stmt: Node, names: NameResolver, catalog: ConcurrencyCatalog):
     return undefined;
   const assignment = stmt.namedChild(0)!;
   const target = assignment.childForFieldName('left')!;
-  const binds = new Set<string>();
-  if (!targetNames(target, binds)) return undefined;
-  const uses = new Set<string>();
-  collectNames(call, uses, binds);
+  const binds = plainTargetNames(target);
+  if (!binds) return undefined;
+  for (const name of walrusNames(call)) binds.add(name);
+  const uses = readPaths(call);
   const member: Member = { stmt, target, call, binds, uses, model };
   const annotation = assignment.childForFieldName('type');
   if (annotation) member.annotation = annotation;
   const receiver = model.kind === 'safe' ? undefined : orderSensitiveReceiver(call, names);
   if (receiver !== undefined) member.orderedReceiver = receiver;
   return member;
-}
-
-/** Adds the plain names a target binds; false when it binds anything else (attribute, subscript). */
-function targetNames(target: Node, out: Set<string>): boolean {
-  const stack: Node[] = [target];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    switch (n.type) {
-      case 'identifier':
-        out.add(n.text);
-        break;
-      case 'pattern_list':
-      case 'tuple_pattern':
-      case 'list_pattern':
-      case 'list_splat_pattern':
-        for (const c of n.namedChildren) if (c && c.type !== 'comment') stack.push(c);
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-/** Names an expression reads (not attribute or keyword names); walrus names go to `binds`. */
-function collectNames(expr: Node, uses: Set<string>, binds: Set<string>): void {
-  const stack: Node[] = [expr];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.type === 'identifier') {
-      uses.add(n.text);
-      continue;
-    }
-    if (n.type === 'attribute') {
-      stack.push(n.childForFieldName('object')!);
-      continue;
-    }
-    if (n.type === 'keyword_argument') {
-      stack.push(n.childForFieldName('value')!);
-      continue;
-    }
-    if (n.type === 'named_expression') {
-      binds.add(n.childForFieldName('name')!.text);
-      stack.push(n.childForFieldName('value')!);
-      continue;
-    }
-    for (const c of n.namedChildren) if (c) stack.push(c);
-  }
 }
 
 function dependsOn(member: Member, run: readonly Member[]): boolean {
@@ -212,7 +161,7 @@ function dependsOn(member: Member, run: readonly Member[]): boolean {
   return false;
 }
 
-// --- the fix -------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function gatherFix(text: string, run: Member[], names: NameResolver): Fix | undefined {
   // The statements are replaced whole: each must be delimited (see delimited()).

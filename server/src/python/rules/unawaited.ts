@@ -20,21 +20,17 @@
 // `asyncio.run(...)`.
 import type { SyntaxNode as Node } from '../syntax';
 import type { Fix } from '../../engine/types';
-import { canAwaitAt, delimited, spellAt } from '../edits';
+import { canAwaitAt, delimited, spellAt } from '../fix-text';
 import type { PyRule, PyRuleContext } from '../rule';
 import { plainArgument, valueUse } from '../value-use';
+import { compactText, unparenthesized, withParentheses } from '../utils';
 import meta from '../../rules-meta/unawaited';
-
-function unparenthesized(node: Node | null): Node | null {
-  while (node?.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0);
-  return node;
-}
 
 export const unawaited: PyRule = {
   id: meta.id,
   create(context) {
     const names = context.names;
-    const calleeName = (call: Node) => call.childForFieldName('function')!.text.replace(/\s+/g, '');
+    const calleeName = (call: Node) => compactText(call.childForFieldName('function')!);
     const check = (stmt: Node, call: Node, stored: Node | undefined) => {
       const callee = names.callee(call);
       if (!names.isCoroutineFunction(callee)) {
@@ -107,6 +103,8 @@ export const unawaited: PyRule = {
   },
 };
 
+// ---- the check ----------------------------------------------------------------------------------
+
 /** Decorators that leave an `async def` a coroutine function (by their last name segment). */
 const NEUTRAL_DECORATORS = new Set([
   'staticmethod',
@@ -140,8 +138,7 @@ function transformed(def: Node | undefined): boolean {
  * `utils.as_text(...)`), not a method on some object (methods are never known plain).
  */
 function mayTakePlainArgument(call: Node, names: PyRuleContext['names']): boolean {
-  let parent = call.parent;
-  while (parent?.type === 'parenthesized_expression') parent = parent.parent;
+  const parent = withParentheses(call).parent;
   if (parent?.type !== 'argument_list') return false;
   const fn = parent.parent?.type === 'call' ? parent.parent.childForFieldName('function') : null;
   if (fn?.type === 'identifier') return true;
@@ -190,6 +187,8 @@ function forEachRead(target: Node, scopeNode: Node, visit: (i: number) => boolea
     if (!isWrite && !isMember && !isKeyword && !visit(i)) return;
   }
 }
+
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function fixes(context: PyRuleContext, stmt: Node, call: Node): Fix[] {
   const { names, text } = context;

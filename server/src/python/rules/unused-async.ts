@@ -27,6 +27,46 @@ import type { NameResolver } from '../names';
 import { countNameUsages, type NameUsage } from '../module-index';
 import meta from '../../rules-meta/unused-async';
 
+export const unusedAsync: PyRule = {
+  id: meta.id,
+  create(context) {
+    return {
+      function_definition(fn) {
+        const keyword = fn.child(0);
+        if (keyword?.type !== 'async') return;
+        const body = fn.childForFieldName('body');
+        const name = fn.childForFieldName('name')!.text;
+        if (!body || isStubBody(body) || (ASYNC_PROTOCOL_METHODS.has(name) && isMethod(fn))) return;
+        const { suspends, yields, calls } = scanOwnBody(body);
+        if (suspends || yields) return;
+        const names = context.names;
+        if (usesOtherFramework(names)) return;
+        if (calls.some((c) => needsRunningLoop(names, c))) return;
+        if (fn.parent?.type === 'decorated_definition') {
+          for (const d of fn.parent.namedChildren) {
+            if (d?.type !== 'decorator') continue;
+            // `functools.wraps(fn)`: the decorator factory's name decides.
+            let expr = d.namedChild(0)!;
+            if (expr.type === 'call') expr = expr.childForFieldName('function')!;
+            const name = names.qualifiedName(expr);
+            // `@abstractmethod`, `@overload` and framework decorators all end here.
+            if (name === undefined || !NEUTRAL_DECORATORS.has(name)) return;
+          }
+        }
+        if (isMethod(fn) && overridable(names, fn, name)) return;
+        if (!onlyAwaitedCalls(context.text, names, name)) return;
+        context.report(
+          keyword,
+          `'async def ${name}' never awaits: calling it only creates a coroutine that returns the result. ` +
+            `Make it a plain 'def' (and drop 'await' at its call sites) unless an interface requires a coroutine function.`,
+        );
+      },
+    };
+  },
+};
+
+// ---- the check ----------------------------------------------------------------------------------
+
 /** Decorators, by qualified name, that say nothing about needing a coroutine function. */
 const NEUTRAL_DECORATORS: ReadonlySet<string> = new Set([
   'builtins.staticmethod',
@@ -197,43 +237,3 @@ function ownUsages(text: string): Map<string, NameUsage> {
   }
   return lastUsages;
 }
-
-// --- the rule ------------------------------------------------------------------------------------
-
-export const unusedAsync: PyRule = {
-  id: meta.id,
-  create(context) {
-    return {
-      function_definition(fn) {
-        const keyword = fn.child(0);
-        if (keyword?.type !== 'async') return;
-        const body = fn.childForFieldName('body');
-        const name = fn.childForFieldName('name')!.text;
-        if (!body || isStubBody(body) || (ASYNC_PROTOCOL_METHODS.has(name) && isMethod(fn))) return;
-        const { suspends, yields, calls } = scanOwnBody(body);
-        if (suspends || yields) return;
-        const names = context.names;
-        if (usesOtherFramework(names)) return;
-        if (calls.some((c) => needsRunningLoop(names, c))) return;
-        if (fn.parent?.type === 'decorated_definition') {
-          for (const d of fn.parent.namedChildren) {
-            if (d?.type !== 'decorator') continue;
-            // `functools.wraps(fn)`: the decorator factory's name decides.
-            let expr = d.namedChild(0)!;
-            if (expr.type === 'call') expr = expr.childForFieldName('function')!;
-            const name = names.qualifiedName(expr);
-            // `@abstractmethod`, `@overload` and framework decorators all end here.
-            if (name === undefined || !NEUTRAL_DECORATORS.has(name)) return;
-          }
-        }
-        if (isMethod(fn) && overridable(names, fn, name)) return;
-        if (!onlyAwaitedCalls(context.text, names, name)) return;
-        context.report(
-          keyword,
-          `'async def ${name}' never awaits: calling it only creates a coroutine that returns the result. ` +
-            `Make it a plain 'def' (and drop 'await' at its call sites) unless an interface requires a coroutine function.`,
-        );
-      },
-    };
-  },
-};

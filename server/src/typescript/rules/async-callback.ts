@@ -16,15 +16,57 @@
 // what to do instead.
 import ts from 'typescript';
 import type { Fix } from '../../engine/types';
-import { isGlobalPromise } from '../awaits';
-import { boundIdentifiers, forEachEvaluatedNode } from '../dataflow';
-import { asUnaryOperand } from '../fix-text';
+import { isGlobalPromise } from '../concurrency';
+import { boundIdentifiers } from '../dataflow';
+import { asUnaryOperand, endsWithSemicolon } from '../fix-text';
 import { scriptKindFor } from '../host';
 import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, TType } from '../typebackend';
 import { isThenableType, unionParts } from '../types';
-import { enclosingFunction, hasModifier, isAsyncFunction, skipOuterExpressions } from '../utils';
+import {
+  enclosingFunction,
+  forEachEvaluatedNode,
+  hasModifier,
+  isAsyncFunction,
+  skipOuterExpressions,
+  skipParentheses,
+} from '../utils';
 import meta from '../../rules-meta/async-callback';
+
+export const asyncCallback: TsRule = {
+  id: meta.id,
+  create(context) {
+    return {
+      [ts.SyntaxKind.CallExpression]: (node) => {
+        const call = node as ts.CallExpression;
+        const callee = call.expression;
+        if (!ts.isPropertyAccessExpression(callee) || call.arguments.length === 0) return;
+        const method = callee.name.text;
+        const known = ARRAY_METHODS.get(method);
+        if (!known) return;
+        const arg = skipOuterExpressions(call.arguments[0]);
+        if (!mayBeAsyncFunction(arg)) return;
+        const kind = receiverKind(context, callee.expression);
+        if (kind === undefined || (kind === 'collection' && method !== 'forEach')) return;
+        if (!isAsyncFunctionValue(context, arg)) return;
+        // An untyped receiver (plain JavaScript) is decided by the method's name; no rewrite is offered
+        // for it, since it may be a Map or a Set as well as an array.
+        const fixes = method === 'forEach' && kind !== 'untyped' ? forEachFixes(context, call, arg, kind) : [];
+        report(context, arg, `Async callback passed to ${method}: ${known.problem}. ${known.instead}`, fixes);
+      },
+      [ts.SyntaxKind.NewExpression]: (node) => {
+        const expr = node as ts.NewExpression;
+        const arg = expr.arguments?.[0] && skipOuterExpressions(expr.arguments[0]);
+        if (!arg || !mayBeAsyncFunction(arg)) return;
+        if (!isGlobalPromise(context.types, expr.expression)) return;
+        if (!isAsyncFunctionValue(context, arg)) return;
+        report(context, arg, EXECUTOR_MESSAGE, []);
+      },
+    };
+  },
+};
+
+// ---- the check ----------------------------------------------------------------------------------
 
 /** Array methods that call their callback synchronously and use (or drop) what it returns. */
 const ARRAY_METHODS: ReadonlyMap<string, { problem: string; instead: string }> = new Map(
@@ -102,39 +144,6 @@ function isInlineFunction(e: ts.Expression): e is InlineFunction {
   return ts.isArrowFunction(e) || ts.isFunctionExpression(e);
 }
 
-export const asyncCallback: TsRule = {
-  id: meta.id,
-  create(context) {
-    return {
-      [ts.SyntaxKind.CallExpression]: (node) => {
-        const call = node as ts.CallExpression;
-        const callee = call.expression;
-        if (!ts.isPropertyAccessExpression(callee) || call.arguments.length === 0) return;
-        const method = callee.name.text;
-        const known = ARRAY_METHODS.get(method);
-        if (!known) return;
-        const arg = skipOuterExpressions(call.arguments[0]);
-        if (!mayBeAsyncFunction(arg)) return;
-        const kind = receiverKind(context, callee.expression);
-        if (kind === undefined || (kind === 'collection' && method !== 'forEach')) return;
-        if (!isAsyncFunctionValue(context, arg)) return;
-        // An untyped receiver (plain JavaScript) is decided by the method's name; no rewrite is offered
-        // for it, since it may be a Map or a Set as well as an array.
-        const fixes = method === 'forEach' && kind !== 'untyped' ? forEachFixes(context, call, arg, kind) : [];
-        report(context, arg, `Async callback passed to ${method}: ${known.problem}. ${known.instead}`, fixes);
-      },
-      [ts.SyntaxKind.NewExpression]: (node) => {
-        const expr = node as ts.NewExpression;
-        const arg = expr.arguments?.[0] && skipOuterExpressions(expr.arguments[0]);
-        if (!arg || !mayBeAsyncFunction(arg)) return;
-        if (!isGlobalPromise(context.types, expr.expression)) return;
-        if (!isAsyncFunctionValue(context, arg)) return;
-        report(context, arg, EXECUTOR_MESSAGE, []);
-      },
-    };
-  },
-};
-
 /** Cheap syntactic filter: an async inline function, or something that may refer to one. */
 function mayBeAsyncFunction(arg: ts.Expression): boolean {
   if (isInlineFunction(arg))
@@ -207,7 +216,7 @@ function report(context: TsRuleContext, arg: ts.Expression, message: string, fix
   context.report({ start: arg.getStart(sf), end }, message, fixes);
 }
 
-// ---- fixes ------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function forEachFixes(
   context: TsRuleContext,
@@ -278,19 +287,19 @@ function forOfFix(
       safe: false,
     };
   }
-  const body = skipParensOnly(fn.body);
-  const awaited = ts.isAwaitExpression(body) ? body.getText(sf) : `await ${asUnaryOperand(sf, body)}`;
-  const semicolon = statement.getLastToken(sf)?.kind === ts.SyntaxKind.SemicolonToken ? ';' : '';
+  const body = skipParentheses(fn.body);
+  // An object literal keeps its parentheses: `await ({ ... })` does not read as a block.
+  const awaited = ts.isAwaitExpression(body)
+    ? body.getText(sf)
+    : ts.isObjectLiteralExpression(body)
+      ? `await (${body.getText(sf)})`
+      : `await ${asUnaryOperand(sf, body)}`;
+  const semicolon = endsWithSemicolon(sf, statement) ? ';' : '';
   return {
     title,
     edits: [{ start: statement.getStart(sf), end: statement.end, newText: `${head} ${awaited}${semicolon}` }],
     safe: false,
   };
-}
-
-function skipParensOnly(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) && !ts.isObjectLiteralExpression(e.expression)) e = e.expression;
-  return e;
 }
 
 /**

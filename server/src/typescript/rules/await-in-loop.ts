@@ -33,11 +33,10 @@ import {
   isDelayAwait,
   isOrderedSideEffect,
   isPromiseCombinatorCall,
-} from '../awaits';
+} from '../concurrency';
 import { concurrencyCatalog } from '../../engine/concurrency-catalog';
 import {
   boundIdentifiers,
-  forEachEvaluatedNode,
   isAssignment,
   isWithin,
   MUTATING_METHODS,
@@ -47,11 +46,49 @@ import {
   writtenIdentifiers,
 } from '../dataflow';
 import { asReceiver, commentsAfter, endsWithSemicolon, statementBefore } from '../fix-text';
-import { ModuleResolver } from '../resolve';
+import { moduleResolver } from '../names';
 import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, Types } from '../typebackend';
-import { enclosingFunction, isAsyncFunction, skipOuterExpressions } from '../utils';
+import { enclosingFunction, forEachEvaluatedNode, isAsyncFunction, skipOuterExpressions } from '../utils';
 import meta from '../../rules-meta/await-in-loop';
+
+export const awaitInLoop: TsRule = {
+  id: meta.id,
+  create(context) {
+    const check = (node: ts.Node) => {
+      const loop = node as ForLoop;
+      if (ts.isForOfStatement(loop) && loop.awaitModifier) return;
+      const awaits = ownAwaits(loop.statement);
+      const calls = awaits.filter((a) => awaitedCall(a) !== undefined);
+      if (calls.length === 0) return;
+      const fn = enclosingFunction(loop);
+      if (!fn || !isAsyncFunction(fn)) return;
+      const { types } = context;
+      if (hasExplicitOrder(loop)) return;
+      const items = loopVariables(types, loop);
+      // Per-item work: an awaited call uses the loop variable.
+      if (!calls.some((a) => items.usedIn(awaitedCall(a)!))) return;
+      if (calls.some((a) => isPromiseCombinatorCall(types, awaitedCall(a)!))) return;
+      const resolver = moduleResolver(types, context.sourceFile);
+      if (allAwaits(loop.statement).some((a) => isDelayAwait(types, resolver, a))) return;
+      if (carriesDependency(types, loop, awaits)) return;
+      if (callsLoopItem(types, loop, calls)) return;
+      if (exitsOnAwaitedResult(types, loop, awaits)) return;
+      if (sharesState(context, loop, calls, items)) return;
+      if (mutatesSharedState(types, loop, items)) return;
+      if (calls.every((a) => isConditional(a, loop.statement))) return;
+      const fix = ts.isForOfStatement(loop) ? promiseAllFix(context, loop) : undefined;
+      context.report(calls[0], MESSAGE, fix ? [fix] : []);
+    };
+    return {
+      [ts.SyntaxKind.ForStatement]: check,
+      [ts.SyntaxKind.ForOfStatement]: check,
+      [ts.SyntaxKind.ForInStatement]: check,
+    };
+  },
+};
+
+// ---- the check ----------------------------------------------------------------------------------
 
 type ForLoop = ts.ForStatement | ts.ForOfStatement | ts.ForInStatement;
 
@@ -83,44 +120,7 @@ function allAwaits(body: ts.Statement): ts.AwaitExpression[] {
   return out;
 }
 
-export const awaitInLoop: TsRule = {
-  id: meta.id,
-  create(context) {
-    let resolver: ModuleResolver | undefined;
-    const check = (node: ts.Node) => {
-      const loop = node as ForLoop;
-      if (ts.isForOfStatement(loop) && loop.awaitModifier) return;
-      const awaits = ownAwaits(loop.statement);
-      const calls = awaits.filter((a) => awaitedCall(a) !== undefined);
-      if (calls.length === 0) return;
-      const fn = enclosingFunction(loop);
-      if (!fn || !isAsyncFunction(fn)) return;
-      const { types } = context;
-      if (hasExplicitOrder(loop)) return;
-      const items = loopVariables(types, loop);
-      // Per-item work: an awaited call uses the loop variable.
-      if (!calls.some((a) => items.usedIn(awaitedCall(a)!))) return;
-      if (calls.some((a) => isPromiseCombinatorCall(types, awaitedCall(a)!))) return;
-      resolver ??= new ModuleResolver(types, context.sourceFile);
-      if (allAwaits(loop.statement).some((a) => isDelayAwait(types, resolver!, a))) return;
-      if (carriesDependency(types, loop, awaits)) return;
-      if (callsLoopItem(types, loop, calls)) return;
-      if (exitsOnAwaitedResult(types, loop, awaits)) return;
-      if (sharesState(context, loop, calls, items)) return;
-      if (mutatesSharedState(types, loop, items)) return;
-      if (calls.every((a) => isConditional(a, loop.statement))) return;
-      const fix = ts.isForOfStatement(loop) ? promiseAllFix(context, loop) : undefined;
-      context.report(calls[0], MESSAGE, fix ? [fix] : []);
-    };
-    return {
-      [ts.SyntaxKind.ForStatement]: check,
-      [ts.SyntaxKind.ForOfStatement]: check,
-      [ts.SyntaxKind.ForInStatement]: check,
-    };
-  },
-};
-
-// ---- the concurrency model -------------------------------------------------------------------
+// -- the concurrency model --
 
 /** The loop's own variables: the `for...of`/`for...in` binding, or a `for` header's declarations. */
 function loopVariables(types: Types, loop: ForLoop): VariableSet {
@@ -242,7 +242,7 @@ function mutatesSharedState(types: Types, loop: ForLoop, items: VariableSet): bo
   return found;
 }
 
-// ---- loop-carried dependencies ----------------------------------------------------------------
+// -- loop-carried dependencies --
 
 /** The variable declaration (list) a binding identifier's symbol was declared by, if a variable. */
 function declarationList(symbol: TSymbol): ts.VariableDeclarationList | undefined {
@@ -299,7 +299,7 @@ function callsLoopItem(types: Types, loop: ForLoop, calls: readonly ts.AwaitExpr
   });
 }
 
-// ---- early exits ------------------------------------------------------------------------------
+// -- early exits --
 
 function hasOwnAwait(node: ts.Node): boolean {
   let found = false;
@@ -388,7 +388,7 @@ function exitsOnAwaitedResult(types: Types, loop: ForLoop, awaits: readonly ts.A
   return false;
 }
 
-// ---- fix --------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 /** A statement the map callback can hold unchanged: a local declaration or a bare await. */
 function isMovable(s: ts.Statement): boolean {

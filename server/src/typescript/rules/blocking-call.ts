@@ -1,7 +1,7 @@
 // blocking-call (TypeScript/JavaScript): a call that blocks the event loop, made where the innermost
 // enclosing function is async: fs.*Sync, child_process.*Sync, zlib.*Sync, crypto key derivation,
 // Atomics.wait (the table is ../catalog.ts), and busy-wait loops that spin on a clock without
-// awaiting. Callees are resolved through imports and requires (../resolve.ts), never by spelling.
+// awaiting. Callees are resolved through imports and requires (../names.ts), never by spelling.
 // Anchor: the callee (for a busy-wait, the clock read in the loop condition).
 //
 // Fix (fs only, where fs/promises has the function): `fs.readFileSync(p)` becomes
@@ -13,18 +13,33 @@
 import ts from 'typescript';
 import type { Fix, TextEdit } from '../../engine/types';
 import { CLOCK_NAMES, CLOCKS, couldBeBlocking, lookupBlocking, type BlockingApi } from '../catalog';
-import { calleeName, GLOBAL, ModuleResolver, normalizeSpecifier, refName, sameRef, type ModuleRef } from '../resolve';
+import {
+  calleeName,
+  GLOBAL,
+  type ModuleRef,
+  type ModuleResolver,
+  moduleResolver,
+  normalizeSpecifier,
+  refName,
+  sameRef,
+} from '../names';
 import type { TsRule, TsRuleContext } from '../rule';
 import { isAssignment, isIncrement } from '../dataflow';
 import { cannotBeNumber } from '../types';
-import { askAncestors, enclosingFunction, forEachOwnNode, isInAsyncFunction, skipOuterExpressions } from '../utils';
+import { endsWithSemicolon } from '../fix-text';
+import {
+  askAncestors,
+  enclosingFunction,
+  forEachEvaluatedNode,
+  isInAsyncFunction,
+  skipOuterExpressions,
+} from '../utils';
 import meta from '../../rules-meta/blocking-call';
 
 export const blockingCall: TsRule = {
   id: meta.id,
   create(context) {
-    let resolver: ModuleResolver | undefined;
-    const resolve = () => (resolver ??= new ModuleResolver(context.types, context.sourceFile));
+    const resolve = () => moduleResolver(context.types, context.sourceFile);
     const loop = (node: ts.Node) =>
       checkLoop(context, resolve, node as ts.WhileStatement | ts.DoStatement | ts.ForStatement);
     return {
@@ -36,7 +51,7 @@ export const blockingCall: TsRule = {
   },
 };
 
-// ---- the check ---------------------------------------------------------------------------------
+// ---- the check ----------------------------------------------------------------------------------
 
 function checkCall(context: TsRuleContext, resolve: () => ModuleResolver, call: ts.CallExpression): void {
   const name = calleeName(call.expression);
@@ -85,7 +100,7 @@ function checkLoop(context: TsRuleContext, resolve: () => ModuleResolver, loop: 
 /** The first clock read inside a comparison (`<`, `<=`, `>`, `>=`) in a loop condition. */
 function clockComparison(resolve: () => ModuleResolver, condition: ts.Expression): ts.Expression | undefined {
   let found: ts.Expression | undefined;
-  eachOwn(condition, (node) => {
+  forEachEvaluatedNode(condition, (node) => {
     if (found) return false;
     if (ts.isBinaryExpression(node) && isComparison(node.operatorToken.kind)) {
       found = clockRead(resolve, node.left) ?? clockRead(resolve, node.right);
@@ -107,7 +122,7 @@ function isComparison(kind: ts.SyntaxKind): boolean {
 /** `Date.now()`, `performance.now()`, `process.hrtime.bigint()`, `new Date()` somewhere in `expr`. */
 function clockRead(resolve: () => ModuleResolver, expr: ts.Expression): ts.Expression | undefined {
   let found: ts.Expression | undefined;
-  eachOwn(expr, (node) => {
+  forEachEvaluatedNode(expr, (node) => {
     if (found) return false;
     if (ts.isCallExpression(node)) {
       const name = calleeName(node.expression);
@@ -132,7 +147,7 @@ function clockRead(resolve: () => ModuleResolver, expr: ts.Expression): ts.Expre
 /** Does evaluating `node` (outside nested functions) give other tasks a turn? */
 function suspends(node: ts.Node): boolean {
   let found = false;
-  eachOwn(node, (n) => {
+  forEachEvaluatedNode(node, (n) => {
     if (found) return false;
     if (ts.isAwaitExpression(n) || ts.isYieldExpression(n)) found = true;
     else if (ts.isForOfStatement(n) && n.awaitModifier) found = true;
@@ -143,13 +158,7 @@ function suspends(node: ts.Node): boolean {
   return found;
 }
 
-/** `node` itself, then what forEachOwnNode visits under it (nested functions are not entered). */
-function eachOwn(node: ts.Node, visit: (n: ts.Node) => boolean | undefined): void {
-  if (visit(node) === false) return;
-  forEachOwnNode(node, visit);
-}
-
-// ---- the fix -----------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function promisesFix(
   context: TsRuleContext,
@@ -256,7 +265,7 @@ function promisesByName(
   const own = resolver.moduleBindings().find((b) => b.symbol === calleeSymbol);
   if (!own) return undefined;
   const st = own.statement;
-  const semi = sf.text.slice(st.getStart(sf), st.getEnd()).trimEnd().endsWith(';') ? ';' : '';
+  const semi = endsWithSemicolon(sf, st) ? ';' : '';
   if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
     const module = quoteLike(st.moduleSpecifier, sf);
     return {

@@ -23,7 +23,7 @@ import {
   isPromiseCombinatorCall,
   type AwaitedCall,
   type CallModel,
-} from '../awaits';
+} from '../concurrency';
 import { concurrencyCatalog } from '../../engine/concurrency-catalog';
 import { boundIdentifiers, VariableSet } from '../dataflow';
 import {
@@ -37,63 +37,8 @@ import {
   reindent,
 } from '../fix-text';
 import type { TsRule, TsRuleContext } from '../rule';
-import { enclosingFunction, isAsyncFunction } from '../utils';
+import { enclosingFunction, isAsyncFunction, skipParentheses } from '../utils';
 import meta from '../../rules-meta/sequential-await';
-
-/** Longest single-line `Promise.all([...])` statement before the fix breaks it over lines. */
-const MAX_LINE = 80;
-
-type BindingKind = 'const' | 'let' | 'var' | 'assignment';
-
-/** One statement of a run: `<kind> <target>: <type> = await <call>`. */
-interface Member {
-  statement: ts.Statement;
-  kind: BindingKind;
-  /** The binding name or assignment target, as written. */
-  target: ts.BindingName | ts.Expression;
-  type?: ts.TypeNode;
-  /** The declaration, for reading the type of an unannotated one. */
-  declaration?: ts.VariableDeclaration;
-  awaited: ts.Expression;
-  call: AwaitedCall;
-  model?: CallModel;
-}
-
-function skipParens(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e)) e = e.expression;
-  return e;
-}
-
-/** The statement's shape as a run member, from syntax alone. */
-function memberShape(statement: ts.Statement): Member | undefined {
-  if (ts.isVariableStatement(statement)) {
-    const list = statement.declarationList;
-    if (list.declarations.length !== 1 || list.flags & ts.NodeFlags.Using) return undefined;
-    const d = list.declarations[0];
-    if (!d.initializer || d.exclamationToken) return undefined;
-    const init = skipParens(d.initializer);
-    if (!ts.isAwaitExpression(init)) return undefined;
-    const call = awaitedCall(init);
-    if (!call) return undefined;
-    const kind: BindingKind = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';
-    return { statement, kind, target: d.name, type: d.type, declaration: d, awaited: init.expression, call };
-  }
-  if (ts.isExpressionStatement(statement)) {
-    const e = skipParens(statement.expression);
-    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
-    const right = skipParens(e.right);
-    if (!ts.isAwaitExpression(right)) return undefined;
-    const call = awaitedCall(right);
-    if (!call) return undefined;
-    return { statement, kind: 'assignment', target: e.left, awaited: right.expression, call };
-  }
-  return undefined;
-}
-
-function describeCall(call: AwaitedCall): string {
-  const name = calleeName(call);
-  return name ? `'${name}(...)'` : 'a call';
-}
 
 export const sequentialAwait: TsRule = {
   id: meta.id,
@@ -161,6 +106,58 @@ export const sequentialAwait: TsRule = {
   },
 };
 
+// ---- the check ----------------------------------------------------------------------------------
+
+/** Longest single-line `Promise.all([...])` statement before the fix breaks it over lines. */
+const MAX_LINE = 80;
+
+type BindingKind = 'const' | 'let' | 'var' | 'assignment';
+
+/** One statement of a run: `<kind> <target>: <type> = await <call>`. */
+interface Member {
+  statement: ts.Statement;
+  kind: BindingKind;
+  /** The binding name or assignment target, as written. */
+  target: ts.BindingName | ts.Expression;
+  type?: ts.TypeNode;
+  /** The declaration, for reading the type of an unannotated one. */
+  declaration?: ts.VariableDeclaration;
+  awaited: ts.Expression;
+  call: AwaitedCall;
+  model?: CallModel;
+}
+
+/** The statement's shape as a run member, from syntax alone. */
+function memberShape(statement: ts.Statement): Member | undefined {
+  if (ts.isVariableStatement(statement)) {
+    const list = statement.declarationList;
+    if (list.declarations.length !== 1 || list.flags & ts.NodeFlags.Using) return undefined;
+    const d = list.declarations[0];
+    if (!d.initializer || d.exclamationToken) return undefined;
+    const init = skipParentheses(d.initializer);
+    if (!ts.isAwaitExpression(init)) return undefined;
+    const call = awaitedCall(init);
+    if (!call) return undefined;
+    const kind: BindingKind = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';
+    return { statement, kind, target: d.name, type: d.type, declaration: d, awaited: init.expression, call };
+  }
+  if (ts.isExpressionStatement(statement)) {
+    const e = skipParentheses(statement.expression);
+    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+    const right = skipParentheses(e.right);
+    if (!ts.isAwaitExpression(right)) return undefined;
+    const call = awaitedCall(right);
+    if (!call) return undefined;
+    return { statement, kind: 'assignment', target: e.left, awaited: right.expression, call };
+  }
+  return undefined;
+}
+
+function describeCall(call: AwaitedCall): string {
+  const name = calleeName(call);
+  return name ? `'${name}(...)'` : 'a call';
+}
+
 function reportRun(context: TsRuleContext, run: Member[]): void {
   const calls = run.map((m) => describeCall(m.call));
   const message =
@@ -170,7 +167,7 @@ function reportRun(context: TsRuleContext, run: Member[]): void {
   context.report(run[0].statement, message, fix ? [fix] : []);
 }
 
-// ---- fix ---------------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 /** The tuple type for the declarations, '' when none is annotated, undefined when it cannot be written. */
 function tupleType(context: TsRuleContext, run: Member[]): string | undefined {

@@ -24,17 +24,19 @@ import type { Fix, TextEdit } from '../../engine/types';
 import type { TsRule, TsRuleContext } from '../rule';
 import type { TSymbol, Types } from '../typebackend';
 import { isStackOverflow } from '../../engine/linter';
-import { DELAY_FUNCTIONS } from '../awaits';
+import { DELAY_FUNCTIONS } from '../concurrency';
+import { canBeUnaryOperand, endsWithSemicolon } from '../fix-text';
 import { isAlwaysThenable, isArrayOfThenables, needsToBeAwaited } from '../types';
 import {
   enclosingFunction,
-  forEachOwnNode,
+  forEachEvaluatedNode,
   hasModifier,
   identifierStartingAt,
   isAsyncFunction,
   isFunctionLike,
   isInAsyncFunction,
   skipOuterExpressions,
+  skipParentheses,
 } from '../utils';
 import meta from '../../rules-meta/unawaited';
 
@@ -89,6 +91,8 @@ export const unawaited: TsRule = {
   },
 };
 
+// ---- the check ----------------------------------------------------------------------------------
+
 /**
  * Runs one node's check; a stack overflow inside the checker (TypeScript's type printer and
  * relation checks recurse on huge or recursive types) skips that node instead of failing the file.
@@ -100,8 +104,6 @@ function guarded(run: () => void): void {
     if (!isStackOverflow(e)) throw e;
   }
 }
-
-// ---- the check ---------------------------------------------------------------------------------
 
 type LeafKind = 'promise' | 'then-without-handler' | 'array';
 
@@ -245,7 +247,7 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
     if (handled === true) continue;
     if (returnsExistingElements(types, e)) continue;
     // The type of the expression as written: `value as Promise<T>` is a promise even when `value` is not.
-    const type = types.getTypeAtLocation(asWritten(expr));
+    const type = types.getTypeAtLocation(skipParentheses(expr));
     if (needsToBeAwaited(types, e, type) === 'always') {
       if (
         handled !== 'then' &&
@@ -263,14 +265,7 @@ function droppedLeaves(context: TsRuleContext, root: ts.Expression): Leaf[] {
   return out;
 }
 
-/** The expression without its parentheses (type assertions kept: they decide the type). */
-function asWritten(expr: ts.Expression): ts.Expression {
-  let e = expr;
-  while (ts.isParenthesizedExpression(e)) e = e.expression;
-  return e;
-}
-
-// ---- fire-and-forget with evidence ---------------------------------------------------------------
+// -- fire-and-forget with evidence --
 
 /**
  * A call whose promise cannot reject, judged from the code it runs (in the workspace, not in
@@ -329,7 +324,7 @@ let guesses = 0;
 function asyncBodyCannotReject(types: Types, body: ts.ConciseBody, depth: number): boolean {
   if (!ts.isBlock(body)) return isInert(body) || cannotReject(types, skipOuterExpressions(body), depth + 1);
   let rejects = false;
-  forEachOwnNode(body, (n) => {
+  forEachEvaluatedNode(body, (n) => {
     if (rejects) return false;
     let risky = false;
     if (ts.isAwaitExpression(n)) risky = !isQuietAwait(types, n.expression, depth);
@@ -376,7 +371,7 @@ function settlesWithoutRejecting(body: ts.ConciseBody): boolean {
   )
     return false;
   let throws = false;
-  forEachOwnNode(executor.body, (n) => {
+  forEachEvaluatedNode(executor.body, (n) => {
     if (throws) return false;
     if (ts.isThrowStatement(n)) throws = true;
     return undefined;
@@ -464,7 +459,7 @@ function isInert(e: ts.Expression): boolean {
 /** A `throw`, or a `return` of something (which could be a rejected promise), in the block's own code. */
 function throwsOrRejects(block: ts.Block): boolean {
   let found = false;
-  forEachOwnNode(block, (n) => {
+  forEachEvaluatedNode(block, (n) => {
     if (found) return false;
     if (ts.isThrowStatement(n) || (ts.isReturnStatement(n) && n.expression !== undefined)) found = true;
     return undefined;
@@ -623,7 +618,7 @@ function awaitsAnEventLater(context: TsRuleContext, statement: ts.ExpressionStat
   let found = false;
   for (let i = statements.indexOf(statement) + 1; i < statements.length && !found; i++) {
     if (isFunctionLike(statements[i]) || ts.isClassLike(statements[i])) continue;
-    forEachOwnNode(statements[i], (n) => {
+    forEachEvaluatedNode(statements[i], (n) => {
       if (found) return false;
       if (ts.isAwaitExpression(n) && waitsForAnEvent(context, n.expression)) found = true;
       return undefined;
@@ -669,7 +664,7 @@ function helperWaitsForAnEvent(context: TsRuleContext, call: ts.CallExpression):
   const fn = context.types.getResolvedSignature(call)?.declaration;
   if (!fn || !isFunctionLike(fn) || !fn.body || fn.getSourceFile().isDeclarationFile) return false;
   let found = false;
-  forEachOwnNode(fn.body, (n) => {
+  forEachEvaluatedNode(fn.body, (n) => {
     if (found) return false;
     if (ts.isAwaitExpression(n) && waitsForAnEvent(context, n.expression, 1)) found = true;
     return undefined;
@@ -682,7 +677,7 @@ function isEventPromise(e: ts.NewExpression): boolean {
   const executor = e.arguments?.[0] && skipOuterExpressions(e.arguments[0]);
   if (!executor || !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor))) return false;
   let found = false;
-  forEachOwnNode(executor, (n) => {
+  forEachEvaluatedNode(executor, (n) => {
     if (found) return false;
     if (ts.isCallExpression(n)) {
       const callee = skipOuterExpressions(n.expression);
@@ -704,7 +699,7 @@ function isEventWaitCall(call: ts.CallExpression): boolean {
   return name !== undefined && isEventWait(name);
 }
 
-// ---- promises used as values ---------------------------------------------------------------------
+// -- promises used as values --
 
 /**
  * A promise tested for truthiness: `if (isReady())`, `while (p)`, `ok() ? a : b`, `!p`, `p && x`.
@@ -888,7 +883,7 @@ function firstLine(sf: ts.SourceFile, statement: ts.Node): { start: number; end:
   return { start, end };
 }
 
-// ---- the fixes ---------------------------------------------------------------------------------
+// ---- the fixes ----------------------------------------------------------------------------------
 
 function statementFixes(context: TsRuleContext, statement: ts.ExpressionStatement, leaves: Leaf[]): Fix[] {
   const fixes: Fix[] = [];
@@ -929,8 +924,8 @@ function declarationFixes(
   }
   if (statement.declarationList.declarations.length === 1) {
     // The name is never read, so the declaration can go: `void save();`.
-    const inner = needsParentheses(init) ? `(${init.getText(sf)})` : init.getText(sf);
-    const semi = sf.text.slice(statement.getStart(sf), statement.end).trimEnd().endsWith(';') ? ';' : '';
+    const inner = !canBeUnaryOperand(init) ? `(${init.getText(sf)})` : init.getText(sf);
+    const semi = endsWithSemicolon(sf, statement) ? ';' : '';
     fixes.push({
       title: "Replace with 'void …' to drop the promise on purpose",
       edits: [{ start: statement.getStart(sf), end: statement.end, newText: `void ${inner}${semi}` }],
@@ -944,7 +939,7 @@ function declarationFixes(
 /** Inserts a unary keyword before `expr`, with parentheses where precedence needs them. */
 function prefix(sf: ts.SourceFile, expr: ts.Expression, keyword: string): TextEdit[] {
   const start = expr.getStart(sf);
-  if (!needsParentheses(expr)) return [{ start, end: start, newText: keyword }];
+  if (canBeUnaryOperand(expr)) return [{ start, end: start, newText: keyword }];
   return [
     { start, end: start, newText: `${keyword}(` },
     { start: expr.end, end: expr.end, newText: ')' },
@@ -959,18 +954,6 @@ function wrapCall(sf: ts.SourceFile, expr: ts.Expression, callee: string): TextE
     { start, end: start, newText: `${callee}(${comma ? '(' : ''}` },
     { start: expr.end, end: expr.end, newText: `${comma ? ')' : ''})` },
   ];
-}
-
-/** Expressions that bind looser than a unary operator: `void a ? b : c` would mean `(void a) ? b : c`. */
-function needsParentheses(expr: ts.Expression): boolean {
-  return (
-    ts.isBinaryExpression(expr) ||
-    ts.isConditionalExpression(expr) ||
-    ts.isArrowFunction(expr) ||
-    ts.isYieldExpression(expr) ||
-    ts.isAsExpression(expr) ||
-    ts.isSatisfiesExpression(expr)
-  );
 }
 
 /** `Promise` at this point is the global one (not a local class of that name). */

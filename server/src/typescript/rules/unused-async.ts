@@ -21,9 +21,10 @@ import ts from 'typescript';
 import type { TsRule } from '../rule';
 import {
   asyncKeyword,
-  forEachOwnNode,
+  forEachEvaluatedNode,
   hasModifier,
   identifiersNamed,
+  outermostExpression,
   skipOuterExpressions,
   type FunctionLike,
 } from '../utils';
@@ -31,11 +32,76 @@ import { hasTypeFlag as isTypeFlagSet, needsToBeAwaited, unionParts as unionCons
 import type { TSymbol, TType, Types } from '../typebackend';
 import meta from '../../rules-meta/unused-async';
 
+export const unusedAsync: TsRule = {
+  id: meta.id,
+  create(context) {
+    const decide = (fn: FunctionLike): boolean => {
+      const types = context.types;
+      if (ts.isFunctionDeclaration(fn)) return fn.name !== undefined && onlyDirectCalls(types, fn.name, false);
+      if (ts.isMethodDeclaration(fn)) {
+        if (ts.getDecorators(fn)?.length) return false;
+        const name = memberName(fn.name);
+        if (!name) return false; // computed: `[Symbol.asyncIterator]`, `[Symbol.asyncDispose]`, `['x']`
+        if (ts.isClassLike(fn.parent)) return !mayOverride(types, fn, name.text) && onlyDirectCalls(types, name, true);
+        if (ts.isObjectLiteralExpression(fn.parent)) return objectMember(fn.parent, name);
+        return false;
+      }
+      if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+      const at = outermostExpression(fn);
+      const parent = at.parent;
+      if (ts.isVariableDeclaration(parent) && parent.initializer === at && ts.isIdentifier(parent.name)) {
+        return onlyDirectCalls(types, parent.name, false);
+      }
+      if (ts.isPropertyDeclaration(parent) && parent.initializer === at && ts.isClassLike(parent.parent)) {
+        if (ts.getDecorators(parent)?.length) return false;
+        const name = memberName(parent.name);
+        if (!name) return false;
+        if (parent.type) return expectedTypeAdmitsPlain(types, fn);
+        return !mayOverride(types, parent, name.text) && onlyDirectCalls(types, name, true);
+      }
+      if (ts.isPropertyAssignment(parent) && parent.initializer === at && ts.isObjectLiteralExpression(parent.parent)) {
+        const name = memberName(parent.name);
+        const expected = types.getContextualType(parent.parent);
+        if (expected && !isTypeFlagSet(expected, ts.TypeFlags.Any)) return expectedTypeAdmitsPlain(types, fn);
+        return name !== undefined && objectMember(parent.parent, name);
+      }
+      return expectedTypeAdmitsPlain(types, fn);
+    };
+    /** An object literal member: one with an expected type implements it; else its references decide. */
+    const objectMember = (obj: ts.ObjectLiteralExpression, name: ts.Identifier | ts.PrivateIdentifier): boolean => {
+      const expected = context.types.getContextualType(obj);
+      if (expected) return false;
+      return onlyDirectCalls(context.types, name, true);
+    };
+    const check = (node: ts.Node) => {
+      const fn = node as FunctionLike;
+      const keyword = asyncKeyword(fn);
+      if (!keyword || !fn.body) return;
+      if (
+        (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) &&
+        fn.asteriskToken
+      )
+        return;
+      if (isStub(fn.body) || usesAsync(fn.body)) return;
+      if (needsAsyncWrapper(context.types, fn.body)) return;
+      if (!decide(fn)) return;
+      context.report(keyword, `${describe(fn)} has no 'await'; 'async' only wraps its result in a promise.`);
+    };
+    return {
+      [ts.SyntaxKind.FunctionDeclaration]: check,
+      [ts.SyntaxKind.FunctionExpression]: check,
+      [ts.SyntaxKind.ArrowFunction]: check,
+      [ts.SyntaxKind.MethodDeclaration]: check,
+    };
+  },
+};
+
+// ---- the check ----------------------------------------------------------------------------------
+
 function usesAsync(body: ts.Node): boolean {
-  // `async (f) => await check(f)`: the expression body itself may be the await.
-  if (ts.isAwaitExpression(body)) return true;
+  // `async (f) => await check(f)`: the expression body itself is visited too.
   let found = false;
-  forEachOwnNode(body, (node) => {
+  forEachEvaluatedNode(body, (node) => {
     if (found) return false;
     if (ts.isAwaitExpression(node)) found = true;
     else if (ts.isForOfStatement(node) && node.awaitModifier) found = true;
@@ -59,7 +125,7 @@ function isStub(body: ts.Node): boolean {
 function needsAsyncWrapper(types: Types, body: ts.ConciseBody): boolean {
   if (!ts.isBlock(body)) return mayBePromise(types, body);
   let needed = false;
-  forEachOwnNode(body, (node) => {
+  forEachEvaluatedNode(body, (node) => {
     if (needed) return false;
     if (ts.isThrowStatement(node)) needed = true;
     else if (ts.isReturnStatement(node) && node.expression && mayBePromise(types, node.expression)) needed = true;
@@ -99,21 +165,6 @@ function describe(fn: FunctionLike): string {
   return 'Async function';
 }
 
-/** The outermost expression a function value is part of (through parentheses, `as`, `!`). */
-function valuePosition(fn: ts.Expression): ts.Expression {
-  let n: ts.Expression = fn;
-  while (
-    ts.isParenthesizedExpression(n.parent) ||
-    ts.isAsExpression(n.parent) ||
-    ts.isSatisfiesExpression(n.parent) ||
-    ts.isNonNullExpression(n.parent) ||
-    ts.isTypeAssertionExpression(n.parent)
-  ) {
-    n = n.parent;
-  }
-  return n;
-}
-
 /** Whether a return type accepts a plain (non-promise) value: `void`, `unknown`, `T | Promise<T>`. */
 function admitsPlainValue(types: Types, type: TType, at: ts.Node): boolean {
   if (isTypeFlagSet(type, ts.TypeFlags.Any)) return false;
@@ -138,9 +189,9 @@ function expectedTypeAdmitsPlain(types: Types, fn: ts.ArrowFunction | ts.Functio
 
 /** A direct call: the callee of a call whose promise is awaited or dropped (`await f()`, `f();`, `void f()`). */
 function isDirectCall(callee: ts.Expression): boolean {
-  const call = valuePosition(callee).parent;
-  if (!ts.isCallExpression(call) || valuePosition(call.expression) !== valuePosition(callee)) return false;
-  const user = valuePosition(call).parent;
+  const call = outermostExpression(callee).parent;
+  if (!ts.isCallExpression(call) || outermostExpression(call.expression) !== outermostExpression(callee)) return false;
+  const user = outermostExpression(call).parent;
   return ts.isAwaitExpression(user) || ts.isExpressionStatement(user) || ts.isVoidExpression(user);
 }
 
@@ -272,67 +323,3 @@ function mayOverride(types: Types, member: ts.ClassElement, name: string): boole
 function memberName(name: ts.PropertyName): ts.Identifier | ts.PrivateIdentifier | undefined {
   return ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name : undefined;
 }
-
-export const unusedAsync: TsRule = {
-  id: meta.id,
-  create(context) {
-    const decide = (fn: FunctionLike): boolean => {
-      const types = context.types;
-      if (ts.isFunctionDeclaration(fn)) return fn.name !== undefined && onlyDirectCalls(types, fn.name, false);
-      if (ts.isMethodDeclaration(fn)) {
-        if (ts.getDecorators(fn)?.length) return false;
-        const name = memberName(fn.name);
-        if (!name) return false; // computed: `[Symbol.asyncIterator]`, `[Symbol.asyncDispose]`, `['x']`
-        if (ts.isClassLike(fn.parent)) return !mayOverride(types, fn, name.text) && onlyDirectCalls(types, name, true);
-        if (ts.isObjectLiteralExpression(fn.parent)) return objectMember(fn.parent, name);
-        return false;
-      }
-      if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
-      const at = valuePosition(fn);
-      const parent = at.parent;
-      if (ts.isVariableDeclaration(parent) && parent.initializer === at && ts.isIdentifier(parent.name)) {
-        return onlyDirectCalls(types, parent.name, false);
-      }
-      if (ts.isPropertyDeclaration(parent) && parent.initializer === at && ts.isClassLike(parent.parent)) {
-        if (ts.getDecorators(parent)?.length) return false;
-        const name = memberName(parent.name);
-        if (!name) return false;
-        if (parent.type) return expectedTypeAdmitsPlain(types, fn);
-        return !mayOverride(types, parent, name.text) && onlyDirectCalls(types, name, true);
-      }
-      if (ts.isPropertyAssignment(parent) && parent.initializer === at && ts.isObjectLiteralExpression(parent.parent)) {
-        const name = memberName(parent.name);
-        const expected = types.getContextualType(parent.parent);
-        if (expected && !isTypeFlagSet(expected, ts.TypeFlags.Any)) return expectedTypeAdmitsPlain(types, fn);
-        return name !== undefined && objectMember(parent.parent, name);
-      }
-      return expectedTypeAdmitsPlain(types, fn);
-    };
-    /** An object literal member: one with an expected type implements it; else its references decide. */
-    const objectMember = (obj: ts.ObjectLiteralExpression, name: ts.Identifier | ts.PrivateIdentifier): boolean => {
-      const expected = context.types.getContextualType(obj);
-      if (expected) return false;
-      return onlyDirectCalls(context.types, name, true);
-    };
-    const check = (node: ts.Node) => {
-      const fn = node as FunctionLike;
-      const keyword = asyncKeyword(fn);
-      if (!keyword || !fn.body) return;
-      if (
-        (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) &&
-        fn.asteriskToken
-      )
-        return;
-      if (isStub(fn.body) || usesAsync(fn.body)) return;
-      if (needsAsyncWrapper(context.types, fn.body)) return;
-      if (!decide(fn)) return;
-      context.report(keyword, `${describe(fn)} has no 'await'; 'async' only wraps its result in a promise.`);
-    };
-    return {
-      [ts.SyntaxKind.FunctionDeclaration]: check,
-      [ts.SyntaxKind.FunctionExpression]: check,
-      [ts.SyntaxKind.ArrowFunction]: check,
-      [ts.SyntaxKind.MethodDeclaration]: check,
-    };
-  },
-};

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { GLOBAL, ModuleResolver, refName, type ModuleRef } from '../server/src/typescript/resolve';
+import { GLOBAL, ModuleResolver, refName, type ModuleRef } from '../server/src/typescript/names';
 import { CheckerTypes } from '../server/src/typescript/typebackend';
 import { ROOT } from './helpers';
 

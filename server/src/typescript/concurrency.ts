@@ -6,10 +6,15 @@
 // `import { setTimeout as pause } from 'node:timers/promises'` is found and a user's own
 // `setTimeout` is not.
 import ts from 'typescript';
-import { GLOBAL, sameRef, type ModuleRef, type ModuleResolver } from './resolve';
+import { GLOBAL, sameRef, type ModuleRef, type ModuleResolver } from './names';
 import type { TSymbol, TType, Types } from './typebackend';
 import { skipOuterExpressions } from './utils';
-import { hasStatefulWord, nameWords, type ConcurrencyCatalog } from '../engine/concurrency-catalog';
+import {
+  hasStatefulWord,
+  nameWords,
+  ORDERED_RECEIVERS_TS,
+  type ConcurrencyCatalog,
+} from '../engine/concurrency-catalog';
 
 export type AwaitedCall = ts.CallExpression | ts.TaggedTemplateExpression;
 
@@ -190,29 +195,6 @@ const STREAM_STEP: ReadonlySet<string> = new Set([
   'receive',
   'send',
 ]);
-/** Receivers named for output or user hooks (`logger.x()`, `hooks.run()`), by the last word of their name. */
-const ORDERED_RECEIVER_WORDS: ReadonlySet<string> = new Set([
-  'console',
-  'logger',
-  'log',
-  'hook',
-  'hooks',
-  'middleware',
-  'middlewares',
-  'listener',
-  'listeners',
-  'handler',
-  'handlers',
-  'callback',
-  'callbacks',
-  'emitter',
-  'events',
-  'signal',
-  'signals',
-  'trace',
-  'tracer',
-]);
-
 export type ReceiverKind = 'safe' | 'stateful' | 'unknown';
 
 export interface CallModel {
@@ -371,7 +353,7 @@ export function callModel(types: Types, call: AwaitedCall, catalog: ConcurrencyC
     return model;
   }
   const word = lastWord(receiver);
-  if (word !== undefined && ORDERED_RECEIVER_WORDS.has(word)) model.ordered = true;
+  if (word !== undefined && ORDERED_RECEIVERS_TS.has(word)) model.ordered = true;
   if (isNamespaceLike(types, receiver)) return model;
   model.receiver = receiver.getText().replace(/\s+/g, '');
   model.receiverNode = receiver;
@@ -424,7 +406,7 @@ export function isOrderedSideEffect(call: ts.CallExpression): boolean {
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const receiver = skipOuterExpressions(callee.expression);
   const word = lastWord(receiver);
-  if (word !== undefined && ORDERED_RECEIVER_WORDS.has(word)) return true;
+  if (word !== undefined && ORDERED_RECEIVERS_TS.has(word)) return true;
   return receiver.kind === ts.SyntaxKind.ThisKeyword && ts.isExpressionStatement(call.parent);
 }
 

@@ -1,10 +1,12 @@
-// Small building blocks for Python fixes: where `await` may go and whether it needs parentheses,
-// whether a statement has its line to itself, and how to spell a library function at a place.
+// Text helpers for building fixes in Python files: where `await` may go and whether it needs
+// parentheses, whether a statement has its line to itself, the layout of a suggested statement
+// (indentation, line breaks, black's line length), and how to spell a library function or an
+// `asyncio` member at a place, with the import it needs.
 import type { SyntaxNode as Node } from './syntax';
 import type { TextEdit } from '../engine/types';
-import { asyncioMember } from './concurrency';
 import type { NameResolver } from './names';
 import type { Scope } from './scope';
+import { withParentheses } from './utils';
 
 /**
  * Whether `node` is the receiver of an attribute, the callee of a call or the value of a
@@ -24,12 +26,38 @@ export function isPrimaryOperand(node: Node): boolean {
   return field !== undefined && parent.childForFieldName(field)?.id === node.id;
 }
 
+/**
+ * Python's primaries: atoms (names, literals, displays, comprehensions, parenthesized
+ * expressions), attributes, calls and subscripts. One can follow `await` or end the iterable of a
+ * `for ... in` clause as it is; anything else (`a if b else c`, `f := g()`) needs parentheses.
+ */
+const PRIMARY_TYPES: ReadonlySet<string> = new Set([
+  'identifier',
+  'attribute',
+  'call',
+  'subscript',
+  'list',
+  'tuple',
+  'set',
+  'dictionary',
+  'parenthesized_expression',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+  'string',
+  'concatenated_string',
+]);
+
+/** `expr`'s text, parenthesized unless it is a primary (see PRIMARY_TYPES). */
+export function asPrimary(expr: Node): string {
+  return PRIMARY_TYPES.has(expr.type) ? expr.text : `(${expr.text})`;
+}
+
 /** `await <expression>` to put where `node` is, parenthesised when the place needs it; just the expression where `node` is awaited already. */
 export function awaitAt(node: Node, expression: string): string {
   // `await time.sleep(1)` (broken: it awaits None): the replacement is awaited already.
-  let outer = node.parent;
-  while (outer?.type === 'parenthesized_expression') outer = outer.parent;
-  if (outer?.type === 'await') return expression;
+  if (withParentheses(node).parent?.type === 'await') return expression;
   return isPrimaryOperand(node) ? `(await ${expression})` : `await ${expression}`;
 }
 
@@ -85,6 +113,42 @@ export function delimited(text: string, stmt: Node): boolean {
   let lineEnd = text.indexOf('\n', stmt.endIndex);
   if (lineEnd < 0) lineEnd = text.length;
   return /^[ \t]*([;#].*)?\r?$/.test(text.slice(stmt.endIndex, lineEnd));
+}
+
+/** Line length above which a suggested statement is split over lines (black's default). */
+export const MAX_LINE = 88;
+
+/** Where a new statement goes: the indentation of `node`'s line, if `node` starts that line. */
+export interface Layout {
+  indent: string;
+  /** One level of indentation in this file's style. */
+  unit: string;
+  eol: string;
+  /** Whether `node` is the first thing on its line (so new lines can be indented like it). */
+  startsLine: boolean;
+}
+
+export function layoutAt(text: string, node: Node): Layout {
+  const lineStart = text.lastIndexOf('\n', node.startIndex - 1) + 1;
+  const prefix = text.slice(lineStart, node.startIndex);
+  const startsLine = /^[ \t]*$/.test(prefix);
+  const indent = startsLine ? prefix : '';
+  return {
+    indent,
+    unit: indent.includes('\t') ? '\t' : '    ',
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+    startsLine,
+  };
+}
+
+/**
+ * The text of an expression moved one indentation level deeper: continuation lines get one more
+ * unit, unless a string spans lines (its contents must not change).
+ */
+export function reindented(expr: Node, eol: string, unit: string): string {
+  const text = expr.text;
+  if (!text.includes('\n') || expr.descendantsOfType('string').some((s) => s?.text.includes('\n'))) return text;
+  return text.split(/\r?\n/).join(`${eol}${unit}`);
 }
 
 /**
@@ -143,6 +207,76 @@ function moduleImports(names: NameResolver): { local: string; target: string; pl
 }
 
 const importLists = new WeakMap<NameResolver, { local: string; target: string; plain: boolean }[]>();
+
+/**
+ * How to write `asyncio.<member>` at `at`: the name the module imports it under (`from asyncio
+ * import gather as run_all`), or `<alias>.<member>` for `import asyncio as aio`; else
+ * `asyncio.<member>` and an edit that adds `import asyncio`. An import whose name is shadowed at
+ * `at` does not count; undefined when `asyncio` itself is bound to something else there.
+ */
+export function asyncioMember(names: NameResolver, text: string, at: Node, member: string): Spelling | undefined {
+  const scopes = names.scopes;
+  const here = scopes.scopeAt(at.startIndex, at.endIndex);
+  const visible = (local: string) => {
+    const found = scopes.lookup(local, here);
+    return found?.scope === scopes.module && found.bindings.every((b) => b.kind === 'import');
+  };
+  let viaModule: string | undefined;
+  for (const { local, target } of moduleImports(names)) {
+    if (target === `asyncio.${member}` && visible(local)) return { expression: local };
+    if (target === 'asyncio' && viaModule === undefined && visible(local)) viaModule = local;
+  }
+  if (viaModule !== undefined) return { expression: `${viaModule}.${member}` };
+  // `asyncio` itself names something else here: no spelling of the member is safe.
+  if (scopes.lookup('asyncio', here) !== undefined) return undefined;
+  return { expression: `asyncio.${member}`, importEdit: importEdit(text, at.tree.rootNode, 'asyncio') };
+}
+
+/**
+ * The edit that adds `import <module>` at module level: before the first statement after the
+ * docstring and `from __future__` imports (as its own group when that statement is not an import).
+ */
+function importEdit(text: string, root: Node, module: string): TextEdit {
+  // Reads the module's statements: once per tree and module, not once per finding.
+  let byModule = importEdits.get(root.tree);
+  if (!byModule) importEdits.set(root.tree, (byModule = new Map()));
+  let edit = byModule.get(module);
+  if (!edit) byModule.set(module, (edit = computeImportEdit(text, root, module)));
+  return edit;
+}
+
+const importEdits = new WeakMap<object, Map<string, TextEdit>>();
+
+function computeImportEdit(text: string, root: Node, module: string): TextEdit {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let preambleEnd = 0;
+  let first: Node | undefined;
+  for (const stmt of root.namedChildren) {
+    if (!stmt || stmt.type === 'comment') continue;
+    const isDocstring =
+      preambleEnd === 0 && stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'string';
+    if (isDocstring || stmt.type === 'future_import_statement') {
+      preambleEnd = stmt.endIndex;
+      continue;
+    }
+    first = stmt;
+    break;
+  }
+  const isImport = first?.type === 'import_statement' || first?.type === 'import_from_statement';
+  if (first && (isImport || preambleEnd === 0)) {
+    // At the start of its line: in a file that does not parse, the first statement may be indented
+    // (and a fix may insert right where it starts).
+    const lineStart = text.lastIndexOf('\n', first.startIndex - 1) + 1;
+    const at = /^[ \t]*$/.test(text.slice(lineStart, first.startIndex)) ? lineStart : first.startIndex;
+    return { start: at, end: at, newText: `import ${module}${eol}${isImport ? '' : eol + eol}` };
+  }
+  // After the docstring or `__future__` imports, separated by a blank line.
+  return {
+    start: preambleEnd,
+    end: preambleEnd,
+    newText: `${preambleEnd > 0 ? eol + eol : ''}import ${module}${first ? '' : eol}`,
+  };
+}
 
 /** Display name of a qualified name: `open` for `builtins.open`. */
 export function displayName(qname: string): string {

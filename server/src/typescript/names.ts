@@ -69,7 +69,18 @@ function extend(ref: ModuleRef, names: readonly string[]): ModuleRef {
 /** Alias chains and `const a = b` chains longer than this are not followed (and cycles end). */
 const MAX_DEPTH = 16;
 
-/** One per analysed file: caches answers by symbol. Uses only the checker's symbol lookups. */
+const resolvers = new WeakMap<Types, WeakMap<ts.SourceFile, ModuleResolver>>();
+
+/** The file's ModuleResolver for these type answers, made once and shared by the rules that ask. */
+export function moduleResolver(types: Types, sourceFile: ts.SourceFile): ModuleResolver {
+  let byFile = resolvers.get(types);
+  if (!byFile) resolvers.set(types, (byFile = new WeakMap()));
+  let resolver = byFile.get(sourceFile);
+  if (!resolver) byFile.set(sourceFile, (resolver = new ModuleResolver(types, sourceFile)));
+  return resolver;
+}
+
+/** One per analysed file (see moduleResolver): caches answers by symbol. Uses only the checker's symbol lookups. */
 export class ModuleResolver {
   private readonly bySymbol = new Map<TSymbol, ModuleRef | null>();
   private bindingCache: ModuleBinding[] | undefined;
