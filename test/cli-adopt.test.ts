@@ -14,33 +14,13 @@ import { unifiedDiff } from '../server/src/cli/diff';
 import { Progress, run } from '../server/src/cli/run';
 import { RULE_IDS } from '../server/src/engine/rules';
 import { escapeData, escapeProperty } from '../server/src/formatters/github';
-import { ROOT } from './helpers';
+import { captureStream, ROOT } from './helpers';
 
 const FIXTURES = path.join(ROOT, 'test', 'cli-fixtures');
 
-interface Capture {
-  text: string;
-  isTTY: boolean;
-  columns?: number;
-  write(s: string): boolean;
-}
-
-function capture(columns?: number, isTTY = false): Capture {
-  const stream: Capture = {
-    text: '',
-    isTTY,
-    columns,
-    write: (s: string) => {
-      stream.text += s;
-      return true;
-    },
-  };
-  return stream;
-}
-
 async function lint(args: string[], cwd: string, options: { columns?: number; stdin?: string } = {}) {
-  const stdout = capture(options.columns);
-  const stderr = capture();
+  const stdout = captureStream(options.columns);
+  const stderr = captureStream();
   const io = {
     stdout,
     stderr,
@@ -120,7 +100,7 @@ describe('CLI adoption conveniences', function () {
     });
 
     it('the progress line is cut to the width by characters, never inside one, and 0 columns means 80', () => {
-      const stream = capture(0, true);
+      const stream = captureStream(0, true);
       const progress = new Progress(stream, 400, '/work', true);
       const file = `/work/${'d'.repeat(55)}/\u{1F600}\u{1F600}\u{1F600}.py`;
       progress.update(1, file);

@@ -17,29 +17,11 @@ import { PythonBackend } from '../server/src/python/backend';
 import { summarizeModule } from '../server/src/python/module-index';
 import { createPythonParser, loadPython } from '../server/src/python/parser';
 import { readTree } from '../server/src/python/wasm';
-import { ROOT } from './helpers';
-
-interface Capture {
-  text: string;
-  isTTY: boolean;
-  write(s: string): boolean;
-}
-
-function capture(): Capture {
-  const stream: Capture = {
-    text: '',
-    isTTY: false,
-    write: (s: string) => {
-      stream.text += s;
-      return true;
-    },
-  };
-  return stream;
-}
+import { captureStream, ROOT, writeFiles as write } from './helpers';
 
 async function lint(args: string[], cwd: string) {
-  const stdout = capture();
-  const stderr = capture();
+  const stdout = captureStream();
+  const stderr = captureStream();
   let linter: Linter | undefined;
   const code = await run(args, { stdout, stderr, env: {}, cwd }, { createLinter: () => (linter = createLinter()) });
   const ts = linter?.backends.find((b) => b instanceof LazyTypeScriptBackend) as LazyTypeScriptBackend | undefined;
@@ -63,14 +45,6 @@ function cachedCount(stderr: string): number {
 /** Whether --stats shows time spent in a phase (parse: Python, program: TypeScript). */
 function spent(stderr: string, phase: string): boolean {
   return new RegExp(`^${phase}\\s+\\d`, 'm').test(stderr);
-}
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
 }
 
 const PYTHON = {

@@ -9,22 +9,11 @@ import path from 'node:path';
 import { mergeSarif } from '../server/src/cli/merge-sarif';
 import { run, UsageError } from '../server/src/cli/run';
 import { dealShards, parseShard, typeScriptUnit } from '../server/src/cli/shard';
-
-function capture() {
-  const stream = {
-    text: '',
-    isTTY: false,
-    write: (s: string) => {
-      stream.text += s;
-      return true;
-    },
-  };
-  return stream;
-}
+import { captureStream, writeFiles as write } from './helpers';
 
 async function lint(args: string[], cwd: string) {
-  const stdout = capture();
-  const stderr = capture();
+  const stdout = captureStream();
+  const stderr = captureStream();
   let code: number;
   try {
     code = await run(args, { stdout, stderr, env: {}, cwd });
@@ -35,14 +24,6 @@ async function lint(args: string[], cwd: string) {
     code = 2;
   }
   return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  }
 }
 
 const TSCONFIG = JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'ESNext' } });

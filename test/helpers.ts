@@ -61,3 +61,33 @@ export function listFiles(dir: string, filter: (f: string) => boolean): string[]
 export const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py)$/;
 /** Expected output of a fix case: `name.fixed.ts` beside `name.ts`. */
 export const FIXED_FILE = /\.fixed\.[a-z]+$/;
+
+/** A stream the CLI can write to (its `Io` stdout/stderr), keeping what it was given in `text`. */
+export interface CapturedStream {
+  text: string;
+  isTTY: boolean;
+  columns?: number;
+  write(s: string): boolean;
+}
+
+export function captureStream(columns?: number, isTTY = false): CapturedStream {
+  const stream: CapturedStream = {
+    text: '',
+    isTTY,
+    columns,
+    write: (s: string) => {
+      stream.text += s;
+      return true;
+    },
+  };
+  return stream;
+}
+
+/** Writes `files` (relative path -> text) under `dir`, making folders as needed. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+}
