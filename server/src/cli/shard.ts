@@ -13,6 +13,7 @@
 // still told every file (LanguageBackend.wholeRun); only the shard's files are analysed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { configSearchEndsAt, inferredProjectRoot, projectConfigIn } from '../typescript/project-search';
 
 export interface Shard {
   /** 1-based. */
@@ -83,26 +84,11 @@ export function typeScriptUnit(file: string, known: Map<string, string>): string
   const cached = known.get(start);
   if (cached !== undefined) return cached;
   let unit: string | undefined;
-  for (let dir = start; ; ) {
-    const config = ['tsconfig.json', 'jsconfig.json'].map((n) => path.join(dir, n)).find(isFile);
-    if (config) {
-      unit = config;
-      break;
-    }
-    const up = path.dirname(dir);
-    if (up === dir || path.basename(dir) === 'node_modules') break;
-    dir = up;
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    unit = projectConfigIn(dir, isFile);
+    if (unit || configSearchEndsAt(dir, undefined)) break;
   }
-  if (unit === undefined) {
-    unit = INFERRED + start;
-    for (let dir = start; ; dir = path.dirname(dir)) {
-      if (isFile(path.join(dir, 'package.json'))) {
-        unit = INFERRED + dir;
-        break;
-      }
-      if (path.dirname(dir) === dir) break;
-    }
-  }
+  unit ??= INFERRED + inferredProjectRoot(start, undefined, isFile);
   known.set(start, unit);
   return unit;
 }

@@ -9,6 +9,7 @@ import { TOO_DEEP_MESSAGE } from '../engine/linter';
 import { changedSpan } from '../engine/text';
 import type { Skip } from '../engine/types';
 import { recoverFromParserOverflow } from './utils';
+import { configSearchEndsAt, inferredProjectRoot, projectConfigIn } from './project-search';
 
 export { TS_EXTENSIONS } from './language';
 
@@ -581,8 +582,8 @@ export class ProjectHost {
         break;
       }
       passed.push(k);
-      found = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(dir, name)).find((c) => this.fs.fileExists(c));
-      if (found || !mayClimb(dir, top) || path.basename(dir) === 'node_modules') break;
+      found = projectConfigIn(dir, (c) => this.fs.fileExists(c));
+      if (found || configSearchEndsAt(dir, top)) break;
     }
     for (const k of passed) this.configForDir.set(k, found);
     return found;
@@ -661,21 +662,10 @@ export class ProjectHost {
    * `top`, else the file's folder.
    */
   private inferredRoot(dir: string, top: string | undefined): string {
-    for (let d = dir; ; d = path.dirname(d)) {
-      if (this.fs.fileExists(path.join(d, 'package.json'))) return d;
-      if (!mayClimb(d, top)) return dir;
-    }
+    return inferredProjectRoot(dir, top, (f) => this.fs.fileExists(f));
   }
 
   dispose(): void {
     this.reloadProjects();
   }
-}
-
-/** Whether a search may go on from `dir` to its parent: not at the root, and below `top` if there is one. */
-function mayClimb(dir: string, top: string | undefined): boolean {
-  if (path.dirname(dir) === dir) return false;
-  if (top === undefined) return true;
-  const rel = path.relative(top, dir);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
